@@ -1,0 +1,1 @@
+"""The core: everything that is not drawing. Never imports Qt."""
