@@ -1,0 +1,163 @@
+"""Reliability data from a project: what its coders coded, field by field.
+
+This is the bridge between the project database and the pure statistics of this
+package. Everything the statistics need to know about a field comes from the
+codebook, so the numbers always match what the coders chose from: the level of
+measurement, the scale's categories in order with their numbers, and the codes that
+lie outside the scale. Units are the ones the codebook asks to be coded
+(`coded_kinds`); the consensus coder is left out unless asked for, because
+agreement measures independent coders, not the adjudicated version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlmodel import select
+
+from annotator.core.agreement.bootstrap import DEFAULT_BOOTSTRAP_SAMPLES, DEFAULT_BOOTSTRAP_SEED
+from annotator.core.agreement.coefficients import Level
+from annotator.core.agreement.reliability_data import ReliabilityData
+from annotator.core.agreement.report import FieldAgreement, agreement_report, by_unit_groups
+from annotator.core.errors import AnnotatorError
+from annotator.core.models import Article, Code, Coder, Unit
+from annotator.core.project import Project
+from annotator.core.units import unit_key
+
+CONSENSUS_ROLE = "consensus"
+
+
+@dataclass(frozen=True)
+class ProjectAgreement:
+    """Agreement per field, and with `by_article` per field and article (article key order)."""
+
+    fields: dict[str, FieldAgreement]
+    by_article: dict[str, dict[str, FieldAgreement]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "fields": {key: report.to_dict() for key, report in self.fields.items()},
+            "by_article": {
+                key: {article: report.to_dict() for article, report in articles.items()}
+                for key, articles in self.by_article.items()
+            },
+        }
+
+
+def project_reliability(
+    project: Project,
+    fields: Sequence[str] | None = None,
+    coders: Sequence[str] | None = None,
+    *,
+    include_consensus: bool = False,
+    level: Level | None = None,
+) -> dict[str, ReliabilityData]:
+    """`ReliabilityData` for each field (all of the codebook's, or the ones named).
+
+    Units are the codebook's coded kinds that at least one chosen coder coded in the
+    field, in reading order, named by their readable keys (`article#3`). Without
+    `coders`, the chosen coders of a field are those who coded it (role "coder", plus
+    the consensus coder with `include_consensus`); named coders are taken as given,
+    consensus or not. `level` overrides the codebook's level of measurement.
+    """
+    codebook = project.codebook
+    keys = list(fields) if fields else [f.key for f in codebook.fields]
+    book_fields = [codebook.field(key) for key in keys]  # a CodebookError names unknown ones
+    chosen = _checked_coders(project, coders)
+    query = (
+        select(Article.key, Unit.idx, Coder.name, Coder.role, Code.field, Code.code)
+        .join(Unit, Unit.id == Code.unit_id)
+        .join(Article, Article.id == Unit.article_id)
+        .join(Coder, Coder.id == Code.coder_id)
+        .where(Unit.kind.in_(codebook.coded_kinds), Code.field.in_(keys))
+        .order_by(Article.position, Article.id, Unit.idx, Coder.name)
+    )
+    per_field: dict[str, dict[str, dict[str, str]]] = {key: {} for key in keys}
+    for article_key, idx, coder, role, field_key, code in _rows(project, query):
+        if chosen is not None and coder not in chosen:
+            continue
+        if chosen is None and role == CONSENSUS_ROLE and not include_consensus:
+            continue
+        per_field[field_key].setdefault(unit_key(article_key, idx), {})[coder] = code
+    result = {}
+    for book_field in book_fields:
+        units = per_field[book_field.key]
+        names = chosen or sorted({name for codes in units.values() for name in codes})
+        result[book_field.key] = ReliabilityData(
+            book_field.key,
+            list(units),
+            list(names),
+            [[units[unit].get(name) for unit in units] for name in names],
+            level=level or str(book_field.level),
+            categories={c.code: c.value for c in book_field.scale},
+            outside_scale=frozenset(c.code for c in book_field.categories if c.outside_scale),
+        )
+    return result
+
+
+def article_groups(project: Project) -> dict[str, list[str]]:
+    """Article key -> the readable keys of its units that need coding, in reading order."""
+    with project.reading() as session:
+        rows = session.exec(
+            select(Article.key, Unit.idx)
+            .join(Unit, Unit.article_id == Article.id)
+            .where(Unit.kind.in_(project.codebook.coded_kinds))
+            .order_by(Article.position, Article.id, Unit.idx)
+        ).all()
+    groups: dict[str, list[str]] = {}
+    for article_key, idx in rows:
+        groups.setdefault(article_key, []).append(unit_key(article_key, idx))
+    return groups
+
+
+def project_agreement(
+    project: Project,
+    fields: Sequence[str] | None = None,
+    coders: Sequence[str] | None = None,
+    *,
+    by_article: bool = False,
+    include_consensus: bool = False,
+    level: Level | None = None,
+    bootstrap_samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
+    seed: int = DEFAULT_BOOTSTRAP_SEED,
+) -> ProjectAgreement:
+    """Every agreement statistic for each field, overall and (optionally) per article.
+
+    Per article only articles with at least one coded unit in the field are listed.
+    """
+    data = project_reliability(
+        project, fields, coders, include_consensus=include_consensus, level=level
+    )
+    options = {"bootstrap_samples": bootstrap_samples, "seed": seed}
+    overall = {key: agreement_report(d, **options) for key, d in data.items()}
+    articles: dict[str, dict[str, FieldAgreement]] = {}
+    if by_article:
+        groups = article_groups(project)
+        for key, field_data in data.items():
+            coded = set(field_data.unit_ids)
+            used = {name: units for name, units in groups.items() if coded.intersection(units)}
+            articles[key] = by_unit_groups(field_data, used, **options)
+    return ProjectAgreement(overall, articles)
+
+
+def _checked_coders(project: Project, coders: Sequence[str] | None) -> list[str] | None:
+    if coders is None:
+        return None
+    with project.reading() as session:
+        known = set(session.exec(select(Coder.name)).all())
+    names = [name.strip() for name in coders if name.strip()]
+    for name in names:
+        if name not in known:
+            listed = ", ".join(sorted(known)) or "none yet"
+            raise AnnotatorError(f"no coder {name!r} in this project (coders: {listed})")
+    if len(set(names)) != len(names):
+        raise AnnotatorError("each coder can be chosen only once")
+    if len(names) < 2:
+        raise AnnotatorError("agreement needs at least two coders")
+    return names
+
+
+def _rows(project: Project, query) -> list[tuple]:
+    with project.reading() as session:
+        return list(session.exec(query).all())

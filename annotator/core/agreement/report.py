@@ -1,0 +1,317 @@
+"""Every agreement statistic for one field, as one plain, frozen result."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+
+from annotator.core.agreement.bootstrap import (
+    BOOTSTRAP_METHOD,
+    DEFAULT_BOOTSTRAP_SAMPLES,
+    DEFAULT_BOOTSTRAP_SEED,
+    alpha_bootstrap_interval,
+)
+from annotator.core.agreement.coefficients import (
+    Coefficient,
+    agreement_weights,
+    cohen_kappa,
+    fleiss_kappa,
+    gwet_ac1,
+    krippendorff_alpha,
+    percent_agreement,
+    value_counts,
+)
+from annotator.core.agreement.reliability_data import CodedRatings, ReliabilityData
+from annotator.core.errors import AnnotatorError
+
+# Krippendorff (2004), Content Analysis: An Introduction to Its Methodology, 2nd ed.,
+# p. 241: rely on variables with alpha >= .800; alpha >= .667 only for tentative conclusions.
+ALPHA_THRESHOLDS: tuple[float, float] = (0.800, 0.667)
+
+NOMINAL_POLICY = "outside-scale codes counted as ordinary categories"
+SCALE_POLICY = (
+    "outside-scale codes counted as ordinary categories for percent agreement, unweighted "
+    "kappa, Fleiss' kappa, nominal alpha and AC1; treated as missing values for {level} "
+    "alpha and weighted kappa"
+)
+
+
+@dataclass(frozen=True)
+class PairwiseKappa:
+    """Cohen's kappa for one pair of coders, over the units both coded.
+
+    ``weighted_kappa`` uses quadratic weights, the usual report for ordinal scales
+    (it equals the intraclass correlation asymptotically, Fleiss & Cohen 1973, and is
+    the pairwise analogue of interval alpha); ``weighted_kappa_linear`` uses linear
+    weights. Weights come from the category positions at the ordinal level and from
+    the category numbers at the interval and ratio levels; outside-scale codes are
+    missing values for them. Both are None at the nominal level.
+    """
+
+    coder_a: str
+    coder_b: str
+    kappa: Coefficient
+    weighted_kappa: Coefficient | None = None
+    weighted_kappa_linear: Coefficient | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "coder_a": self.coder_a,
+            "coder_b": self.coder_b,
+            "kappa": self.kappa.to_dict(),
+            "weighted_kappa_quadratic": _optional(self.weighted_kappa),
+            "weighted_kappa_linear": _optional(self.weighted_kappa_linear),
+        }
+
+
+@dataclass(frozen=True)
+class FieldAgreement:
+    """The agreement of the chosen coders on one field.
+
+    ``krippendorff_alpha`` is at the field's level of measurement (``alpha_level``),
+    with a bootstrap interval (see ``bootstrap_method``); ``nominal_alpha`` is alpha
+    with every code as an unordered category. ``n_units`` counts units with at least
+    one value, ``n_pairable_values`` the values in units with two or more.
+    """
+
+    field: str
+    coders: tuple[str, ...]
+    n_units: int
+    n_coders: int
+    n_pairable_values: int
+    percent_agreement: Coefficient
+    cohen_kappa: tuple[PairwiseKappa, ...]
+    fleiss_kappa: Coefficient
+    krippendorff_alpha: Coefficient
+    alpha_level: str
+    alpha_ci_low: float | None
+    alpha_ci_high: float | None
+    nominal_alpha: Coefficient
+    gwet_ac1: Coefficient
+    outside_scale_codes: tuple[str, ...]
+    outside_scale_handling: str
+    n_outside_scale_set_aside: int
+    bootstrap_samples: int
+    bootstrap_seed: int
+    bootstrap_method: str = BOOTSTRAP_METHOD
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-ready dict with self-explaining keys (undefined values are null)."""
+        alpha = self.krippendorff_alpha.to_dict()
+        alpha.update(
+            level=self.alpha_level,
+            ci95_low=self.alpha_ci_low,
+            ci95_high=self.alpha_ci_high,
+            bootstrap_samples=self.bootstrap_samples,
+            bootstrap_seed=self.bootstrap_seed,
+            bootstrap_method=self.bootstrap_method,
+            thresholds={"reliable": ALPHA_THRESHOLDS[0], "tentative": ALPHA_THRESHOLDS[1]},
+        )
+        return {
+            "field": self.field,
+            "coders": list(self.coders),
+            "n_units": self.n_units,
+            "n_coders": self.n_coders,
+            "n_pairable_values": self.n_pairable_values,
+            "percent_agreement": self.percent_agreement.to_dict(),
+            "cohen_kappa": [pair.to_dict() for pair in self.cohen_kappa],
+            "fleiss_kappa": self.fleiss_kappa.to_dict(),
+            "krippendorff_alpha": alpha,
+            "krippendorff_alpha_nominal": self.nominal_alpha.to_dict(),
+            "gwet_ac1": self.gwet_ac1.to_dict(),
+            "outside_scale": {
+                "codes": list(self.outside_scale_codes),
+                "handling": self.outside_scale_handling,
+                "values_set_aside": self.n_outside_scale_set_aside,
+            },
+        }
+
+
+def _optional(coefficient: Coefficient | None) -> dict[str, object] | None:
+    return None if coefficient is None else coefficient.to_dict()
+
+
+def agreement_report(
+    data: ReliabilityData,
+    coders: Sequence[str] | None = None,
+    bootstrap_samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
+    seed: int = DEFAULT_BOOTSTRAP_SEED,
+) -> FieldAgreement:
+    """Compute every agreement statistic for ``data``, for all coders or the ones named.
+
+    Outside-scale codes are ordinary categories for the nominal statistics (percent
+    agreement, unweighted kappa, Fleiss' kappa, nominal alpha, AC1) and missing
+    values for ordinal/interval/ratio alpha and weighted kappa; the result says how
+    many values were set aside. The alpha interval comes from ``bootstrap_samples``
+    unit-resampling samples drawn with ``seed`` (0 samples: no interval).
+    Fleiss' kappa uses only the units every chosen coder coded (its note says how
+    many were left out). Gwet's AC1 handles missing values as Gwet (2014) does and
+    counts every category of the field, declared or observed, outside-scale codes
+    included, in its chance term.
+    """
+    if bootstrap_samples < 0:
+        raise AnnotatorError("the number of bootstrap samples cannot be negative")
+    rows = _coder_rows(data, coders)
+    return _report(data, rows, data.coded.select(rows), bootstrap_samples, seed)
+
+
+def by_unit_groups(
+    data: ReliabilityData,
+    groups: Mapping[str, Sequence[str]],
+    coders: Sequence[str] | None = None,
+    bootstrap_samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
+    seed: int = DEFAULT_BOOTSTRAP_SEED,
+) -> dict[str, FieldAgreement]:
+    """`agreement_report` for each group of units (e.g. the sentences of each article).
+
+    Unit ids that the data does not contain have no values and are simply not counted.
+    """
+    if bootstrap_samples < 0:
+        raise AnnotatorError("the number of bootstrap samples cannot be negative")
+    rows = _coder_rows(data, coders)
+    column = {unit: j for j, unit in enumerate(data.unit_ids)}
+    result: dict[str, FieldAgreement] = {}
+    for name, units in groups.items():
+        columns = np.array([column[u] for u in units if u in column], dtype=np.int64)
+        ratings = data.coded.select(rows, columns)
+        result[name] = _report(data, rows, ratings, bootstrap_samples, seed)
+    return result
+
+
+def _coder_rows(data: ReliabilityData, coders: Sequence[str] | None) -> list[int]:
+    if coders is None:
+        return list(range(data.n_coders))
+    unknown = [c for c in coders if c not in data.coders]
+    if unknown:
+        raise AnnotatorError(f"field {data.field!r} has no coder {unknown[0]!r}")
+    if len(set(coders)) != len(coders):
+        raise AnnotatorError("each coder can be chosen only once")
+    return [data.coders.index(c) for c in coders]
+
+
+def _report(
+    data: ReliabilityData,
+    rows: list[int],
+    ratings: CodedRatings,
+    bootstrap_samples: int,
+    seed: int,
+) -> FieldAgreement:
+    codes, k = ratings.codes, ratings.n_categories
+    n_coders = codes.shape[0]
+    coder_names = tuple(data.coders[i] for i in rows)
+    counts = value_counts(codes, k)
+    m = counts.sum(axis=1)
+
+    level = data.level
+    if level == "nominal":
+        scale_codes, scale_counts, set_aside = codes, counts, 0
+        n_scale, handling = k, NOMINAL_POLICY
+    else:
+        scale_codes, set_aside = ratings.scale_only()
+        n_scale = ratings.n_scale
+        scale_counts = value_counts(scale_codes, k)[:, :n_scale]
+        handling = SCALE_POLICY.format(level=level)
+    set_aside_note = f"{set_aside} outside-scale value(s) set aside" if set_aside else None
+
+    nominal_alpha = krippendorff_alpha(codes, k, "nominal")
+    if level == "nominal":
+        alpha = nominal_alpha
+    elif level != "ordinal" and ratings.scale_values is None:
+        alpha = _no_numbers(level, scale_counts, n_coders, set_aside_note)
+    else:
+        alpha = krippendorff_alpha(
+            scale_codes, n_scale, level, ratings.scale_values, set_aside_note
+        )
+    interval = alpha_bootstrap_interval(
+        scale_counts,
+        level,
+        ratings.scale_values,
+        n_samples=bootstrap_samples if alpha.value is not None else 0,
+        seed=seed,
+    )
+    return FieldAgreement(
+        field=data.field,
+        coders=coder_names,
+        n_units=int((m >= 1).sum()),
+        n_coders=n_coders,
+        n_pairable_values=int(m[m >= 2].sum()),
+        percent_agreement=percent_agreement(counts, n_coders),
+        cohen_kappa=_pairwise(coder_names, codes, scale_codes, ratings, level, set_aside_note),
+        fleiss_kappa=fleiss_kappa(codes, k),
+        krippendorff_alpha=alpha,
+        alpha_level=level,
+        alpha_ci_low=interval.low,
+        alpha_ci_high=interval.high,
+        nominal_alpha=nominal_alpha,
+        gwet_ac1=gwet_ac1(counts, n_coders),
+        outside_scale_codes=tuple(ratings.labels[ratings.n_scale :]),
+        outside_scale_handling=handling,
+        n_outside_scale_set_aside=set_aside,
+        bootstrap_samples=bootstrap_samples,
+        bootstrap_seed=seed,
+    )
+
+
+def _no_numbers(
+    level: str, scale_counts: np.ndarray, n_coders: int, note: str | None
+) -> Coefficient:
+    m = scale_counts.sum(axis=1)
+    return Coefficient(
+        None,
+        f"the codes are not numbers and no category values were given; {level} alpha needs them",
+        int((m >= 2).sum()),
+        n_coders,
+        int(m[m >= 2].sum()),
+        note,
+    )
+
+
+def _pairwise(
+    names: tuple[str, ...],
+    codes: np.ndarray,
+    scale_codes: np.ndarray,
+    ratings: CodedRatings,
+    level: str,
+    note: str | None,
+) -> tuple[PairwiseKappa, ...]:
+    n_scale = ratings.n_scale
+    positions = np.arange(n_scale) if level == "ordinal" else ratings.scale_values
+    weights: dict[str, np.ndarray | None] = {"quadratic": None, "linear": None}
+    if positions is None:
+        reason = "the codes are not numbers and no category values were given"
+    else:
+        reason = "the scale has fewer than two distinct category values"
+        weights = {kind: agreement_weights(positions, kind) for kind in ("quadratic", "linear")}
+    pairs = []
+    for a, b in combinations(range(len(names)), 2):
+        kappa = cohen_kappa(codes[a], codes[b], ratings.n_categories)
+        if level == "nominal":
+            pairs.append(PairwiseKappa(names[a], names[b], kappa))
+            continue
+        weighted = {
+            kind: _weighted(scale_codes[a], scale_codes[b], n_scale, w, reason, note)
+            for kind, w in weights.items()
+        }
+        pairs.append(
+            PairwiseKappa(names[a], names[b], kappa, weighted["quadratic"], weighted["linear"])
+        )
+    return tuple(pairs)
+
+
+def _weighted(
+    a: np.ndarray,
+    b: np.ndarray,
+    n_scale: int,
+    weights: np.ndarray | None,
+    reason: str,
+    note: str | None,
+) -> Coefficient:
+    if weights is None:
+        both = int(((a >= 0) & (b >= 0)).sum())
+        return Coefficient(None, reason, both, 2, 2 * both, note)
+    result = cohen_kappa(a, b, n_scale, weights)
+    return dataclasses.replace(result, note=note)

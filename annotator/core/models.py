@@ -1,0 +1,136 @@
+"""The project database: SQLModel tables, portable to SQLite and PostgreSQL.
+
+Codes are stored long (one row per unit, coder and field) so that any codebook
+works without a schema change. Nothing here is SQLite-only.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+NOTE_TARGET = "#note"  # history target for notes; can never clash with a field key
+
+
+def utcnow() -> datetime:
+    """Timestamps are stored in UTC so that merged projects sort correctly."""
+    return datetime.now(UTC)
+
+
+class ProjectSetting(SQLModel, table=True):
+    """Key/value facts about the project: its name, creation time, app version."""
+
+    __tablename__ = "project_setting"
+    key: str = Field(primary_key=True, max_length=100)
+    value: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class CodebookVersion(SQLModel, table=True):
+    """A codebook as it was when codes were made; every code points at one."""
+
+    __tablename__ = "codebook_version"
+    __table_args__ = (UniqueConstraint("name", "version", name="uq_codebook_name_version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    version: str = Field(max_length=50)
+    definition: str = Field(sa_column=Column(Text, nullable=False))
+    added_at: datetime = Field(default_factory=utcnow)
+
+
+class Article(SQLModel, table=True):
+    """An imported article; identified across projects by the sha256 of its text."""
+
+    __tablename__ = "article"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)
+    sha256: str = Field(max_length=64, unique=True)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    outlet: str | None = Field(default=None, max_length=300)
+    author: str | None = Field(default=None, max_length=300)
+    url: str | None = Field(default=None, sa_column=Column(Text))
+    published: str | None = Field(default=None, max_length=40)
+    source: str | None = Field(default=None, sa_column=Column(Text))
+    metadata_json: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    position: int = Field(default=0, index=True)
+    imported_at: datetime = Field(default_factory=utcnow)
+
+
+class Unit(SQLModel, table=True):
+    """A codable piece of an article (title, heading, sentence): text == article.text[start:end]."""
+
+    __tablename__ = "unit"
+    __table_args__ = (
+        UniqueConstraint("article_id", "start", "end", name="uq_unit_span"),
+        Index("ix_unit_article_idx", "article_id", "idx"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    idx: int
+    kind: str = Field(max_length=20)
+    start: int
+    end: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Coder(SQLModel, table=True):
+    """Someone who codes; `role` is "coder" or "consensus" (the adjudicated version)."""
+
+    __tablename__ = "coder"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    role: str = Field(default="coder", max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Code(SQLModel, table=True):
+    """The current code of one field of one unit by one coder."""
+
+    __tablename__ = "code"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "coder_id", "field", name="uq_code_unit_coder_field"),
+        Index("ix_code_coder_unit", "coder_id", "unit_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", ondelete="CASCADE")
+    coder_id: int = Field(foreign_key="coder.id")
+    field: str = Field(max_length=100)
+    code: str = Field(max_length=100)
+    codebook_version_id: int = Field(foreign_key="codebook_version.id")
+    coded_at: datetime = Field(default_factory=utcnow)
+
+
+class Note(SQLModel, table=True):
+    """A coder's free-text note on a unit."""
+
+    __tablename__ = "note"
+    __table_args__ = (UniqueConstraint("unit_id", "coder_id", name="uq_note_unit_coder"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", ondelete="CASCADE")
+    coder_id: int = Field(foreign_key="coder.id")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    noted_at: datetime = Field(default_factory=utcnow)
+
+
+class History(SQLModel, table=True):
+    """Append-only audit trail of every change to a code or note: who, when, old, new.
+
+    It keeps the unit's stable identity (article sha256, start, end) rather than a
+    foreign key, so the trail survives unit splits and travels with merges.
+    """
+
+    __tablename__ = "history"
+    __table_args__ = (Index("ix_history_unit", "article_sha256", "start", "end"),)
+    id: int | None = Field(default=None, primary_key=True)
+    article_sha256: str = Field(max_length=64)
+    start: int
+    end: int
+    coder: str = Field(max_length=100)
+    target: str = Field(max_length=100)
+    old: str | None = Field(default=None, sa_column=Column(Text))
+    new: str | None = Field(default=None, sa_column=Column(Text))
+    codebook_version_id: int | None = Field(default=None, foreign_key="codebook_version.id")
+    origin: str = Field(default="manual", max_length=40)
+    at: datetime = Field(default_factory=utcnow, index=True)

@@ -1,0 +1,89 @@
+"""Import speed: a 1,000-article CSV batch through annotator vs bare pysbd on the same text.
+
+Prints sentences per second for both and their ratio. annotator does more than
+pysbd (decoding, CSV parsing, headings, offsets, hashing, durable SQLite writes),
+so the ratio says what that extra work costs. Run: .venv/bin/python benchmarks/bench_import.py
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pysbd  # noqa: E402
+
+from annotator.core.codebook import bundled_codebook  # noqa: E402
+from annotator.core.importing import import_paths  # noqa: E402
+from annotator.core.project import Project  # noqa: E402
+
+ARTICLES = 1_000
+SAMPLES = ROOT / "resources" / "samples"
+
+
+def sample_paragraphs() -> list[str]:
+    paragraphs = []
+    for path in sorted(SAMPLES.glob("*.txt")):
+        blocks = path.read_text(encoding="utf-8").split("\n\n")[1:]
+        paragraphs += [b for b in blocks if b.rstrip().endswith((".", '"'))]
+    return paragraphs
+
+
+def write_batch(target: Path, paragraphs: list[str]) -> list[str]:
+    """1,000 distinct articles of 6-10 sample paragraphs each, as a CSV batch."""
+    rng = random.Random(7)
+    bodies = []
+    with target.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "title", "outlet", "text"])
+        for number in range(ARTICLES):
+            body = "\n\n".join(rng.choices(paragraphs, k=rng.randint(6, 10)))
+            body += f"\n\nThis is article number {number}."
+            bodies.append(body)
+            writer.writerow([f"a{number}", f"Article {number}", "Bench Courier", body])
+    return bodies
+
+
+def bare_pysbd(bodies: list[str]) -> tuple[int, float]:
+    segmenter = pysbd.Segmenter(language="en", clean=False)
+    started = time.perf_counter()
+    count = sum(len(segmenter.segment(p)) for body in bodies for p in body.split("\n\n"))
+    return count, time.perf_counter() - started
+
+
+def annotator_import(batch: Path, folder: Path) -> tuple[int, float]:
+    project = Project.create(folder / "bench.annotator", bundled_codebook())
+    started = time.perf_counter()
+    report = import_paths(project, [batch])
+    elapsed = time.perf_counter() - started
+    project.close()
+    assert not report.failures, report.failures[:3]
+    return report.units - ARTICLES, elapsed  # minus one title unit per article
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        bodies = write_batch(folder / "batch.csv", sample_paragraphs())
+        base_count, base_time = bare_pysbd(bodies)
+        ours_count, ours_time = annotator_import(folder / "batch.csv", folder)
+    print(f"articles:                 {ARTICLES}")
+    print(
+        f"bare pysbd:               {base_count} sentences in {base_time:.2f} s = "
+        f"{base_count / base_time:,.0f} sentences/s"
+    )
+    print(
+        f"annotator import (+ db):  {ours_count} sentences in {ours_time:.2f} s = "
+        f"{ours_count / ours_time:,.0f} sentences/s"
+    )
+    print(f"ratio (annotator / bare pysbd time): {ours_time / base_time:.2f}")
+
+
+if __name__ == "__main__":
+    main()

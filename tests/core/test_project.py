@@ -1,0 +1,115 @@
+"""Project files: creation, refusal of files that are not projects, and migrations."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlmodel import SQLModel
+
+from annotator.core import coding, db
+from annotator.core.codebook import bundled_codebook
+from annotator.core.errors import ProjectError
+from annotator.core.project import Project
+from annotator.core.units import find_unit
+
+FIXTURES = Path(__file__).resolve().parents[1] / "data" / "projects"
+
+
+def test_create_writes_codebook_and_pragmas(tmp_path):
+    with Project.create(tmp_path / "p.annotator", bundled_codebook(), name="Study 1") as project:
+        assert project.name == "Study 1"
+        assert project.codebook.name == "Source reliability"
+        with project.read_engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == db.BUSY_TIMEOUT_MS
+
+
+def test_create_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "p.annotator"
+    target.write_text("precious")
+    with pytest.raises(ProjectError, match="already exists"):
+        Project.create(target, bundled_codebook())
+    assert target.read_text() == "precious"
+
+
+def test_migrated_schema_equals_the_models(tmp_path):
+    """The alembic chain and the SQLModel tables describe the same schema."""
+    with (
+        Project.create(tmp_path / "p.annotator", bundled_codebook()) as project,
+        project.read_engine.connect() as conn,
+    ):
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"just some text\n", "not an annotator project (not an SQLite database)"),
+        (b"", "not an annotator project (not an SQLite database)"),
+    ],
+)
+def test_files_that_are_not_projects_are_refused(tmp_path, content, message):
+    target = tmp_path / "notes.annotator"
+    target.write_bytes(content)
+    with pytest.raises(ProjectError, match=re.escape(message)):
+        Project.open(target)
+    assert target.read_bytes() == content
+
+
+def test_an_unrelated_sqlite_database_is_refused(tmp_path):
+    target = tmp_path / "other.db"
+    with sqlite3.connect(target) as conn:
+        conn.execute("CREATE TABLE things (x)")
+    with pytest.raises(ProjectError, match="no project tables"):
+        Project.open(target)
+
+
+def test_a_truncated_project_is_refused_and_left_alone(tmp_path, sample_project):
+    sample_project.close()
+    whole = sample_project.path.read_bytes()
+    target = tmp_path / "truncated.annotator"
+    target.write_bytes(whole[: len(whole) // 3])
+    with pytest.raises(ProjectError, match=r"truncated\.annotator: damaged"):
+        Project.open(target)
+    assert target.read_bytes() == whole[: len(whole) // 3]
+
+
+def test_a_project_from_a_newer_version_is_refused(tmp_path, empty_project):
+    empty_project.close()
+    with sqlite3.connect(empty_project.path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    with pytest.raises(ProjectError, match=r"newer version of annotator \(schema 9999_future\)"):
+        Project.open(empty_project.path)
+
+
+def test_opening_an_old_project_backs_it_up_and_migrates_it(tmp_path):
+    """The fixture was written by schema 0001, the first release (make_fixtures.py)."""
+    target = tmp_path / "old.annotator"
+    shutil.copy(FIXTURES / "project-v0001.annotator", target)
+    original = target.read_bytes()
+    with Project.open(target) as project:
+        assert db.current_revision(project.read_engine) == db.head_revision()
+        backup = project.migration_backup
+        assert backup is not None and backup.name.startswith("old.annotator.before-migration-0001")
+        unit = find_unit(project, "talks#2")
+        assert unit.text == "Officials said talks resume."
+        assert coding.coder_codes(project, "alice") == {unit.id: {"attribution": "anonymous_vague"}}
+        # the migrated project works: code through the service and read the history
+        coding.code_unit(project, "alice", unit.id, "claim_type", "fact")
+        history = coding.unit_history(project, unit.id)
+        assert [(h.target, h.new, h.origin) for h in history] == [
+            ("attribution", "anonymous_vague", "manual"),
+            ("claim_type", "fact", "manual"),
+        ]
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    assert len(original) > 0
