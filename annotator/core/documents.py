@@ -1,0 +1,75 @@
+"""What an importer hands to the rest of the core: an article's text and its structure.
+
+Every offset is into `ParsedArticle.text`, the text as stored; a block or unit is always
+`text[start:end]`, so the stored text alone is enough to show and re-check any unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PARAGRAPH_BREAK = "\n\n"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of the article's structure, before sentence splitting."""
+
+    kind: str  # "title" | "heading" | "paragraph"
+    start: int  # text[start:end] has no leading or trailing whitespace
+    end: int
+
+
+@dataclass(frozen=True)
+class UnitSpan:
+    """One codable unit: a title, a heading or a sentence."""
+
+    kind: str  # "title" | "heading" | "sentence"
+    start: int
+    end: int
+
+
+@dataclass
+class ParsedArticle:
+    """One article as read from a file or a CSV row, ready to be segmented and stored."""
+
+    text: str
+    blocks: list[Block]
+    title: str
+    key_hint: str  # file stem or CSV id; the readable article key is made from it
+    source: str  # file path, "<stdin>" or "batch.csv row 7": what messages name
+    outlet: str | None = None
+    author: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO date when known
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ReadResult:
+    """The articles a file held, and one line per row that was skipped (CSV batches)."""
+
+    articles: list[ParsedArticle]
+    problems: list[str]
+
+
+def join_blocks(pieces: list[tuple[str, str]]) -> tuple[str, list[Block]]:
+    """Build stored text from (kind, text) pieces, one block each, separated by blank lines.
+
+    Importers of structured formats (HTML, docx, Markdown, CSV) store the article this
+    way so that the text reads like the article and every block maps to its offsets.
+    Pieces are stripped; empty ones are left out.
+    """
+    parts: list[str] = []
+    blocks: list[Block] = []
+    offset = 0
+    for kind, piece in pieces:
+        piece = piece.strip()
+        if not piece:
+            continue
+        if parts:
+            offset += len(PARAGRAPH_BREAK)
+        parts.append(piece)
+        blocks.append(Block(kind, offset, offset + len(piece)))
+        offset += len(piece)
+    return PARAGRAPH_BREAK.join(parts), blocks
