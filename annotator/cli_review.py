@@ -1,0 +1,290 @@
+"""Supervisor commands: `annotator merge` and `annotator agreement`.
+
+A thin layer: merging lives in `annotator.core.merge`, statistics in
+`annotator.core.agreement`; this module parses arguments and prints results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from annotator.core import db
+from annotator.core.agreement import (
+    ALPHA_THRESHOLDS,
+    DEFAULT_BOOTSTRAP_SAMPLES,
+    DEFAULT_BOOTSTRAP_SEED,
+    LEVELS,
+    Coefficient,
+    FieldAgreement,
+    agreement_report,
+    read_reliability_csv,
+)
+from annotator.core.agreement.from_project import project_agreement
+from annotator.core.errors import AnnotatorError
+from annotator.core.merge import MergeReport, merge_project
+from annotator.core.project import Project
+
+EXIT_USER_ERROR = 2
+SHOWN_LINES = 20  # conflicts or skipped codes listed in full before "... and N more"
+
+
+def register(command: Callable[[str, Callable, str], argparse.ArgumentParser]) -> None:
+    """Add the supervisor commands to the main parser (called by annotator.cli)."""
+    sub = command("merge", _merge, "bring other coders' project files into a project")
+    sub.add_argument("target", type=Path, help="the project to merge into (it is changed)")
+    sub.add_argument("sources", nargs="+", type=Path, help="project files to merge (not changed)")
+    sub.add_argument("--json", action="store_true", help="print the merge reports as JSON")
+
+    sub = command(
+        "agreement", _agreement, "inter-coder agreement of a project or a CSV file, per field"
+    )
+    sub.add_argument(
+        "source",
+        type=Path,
+        help="a project, or a CSV file: long (unit, coder, value[, field]) "
+        "or wide (unit and one column per coder)",
+    )
+    sub.add_argument("--field", help="only this field")
+    sub.add_argument("--coders", help="only these coders, comma-separated (at least two)")
+    sub.add_argument("--by", choices=["article"], help="also per article (projects only)")
+    sub.add_argument(
+        "--level",
+        choices=LEVELS,
+        help="level of measurement (default: the codebook's; nominal for a CSV file)",
+    )
+    sub.add_argument("--json", action="store_true", help="print every coefficient as JSON")
+    sub.add_argument(
+        "--bootstrap",
+        type=int,
+        default=DEFAULT_BOOTSTRAP_SAMPLES,
+        metavar="N",
+        help=f"bootstrap samples for alpha's 95%% interval (default {DEFAULT_BOOTSTRAP_SAMPLES}; "
+        "0: none)",
+    )
+    sub.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_BOOTSTRAP_SEED,
+        help="random seed of the bootstrap (same seed, same interval)",
+    )
+
+
+# -- merge ------------------------------------------------------------------------------
+
+
+def _merge(args: argparse.Namespace) -> int:
+    """Merge each source in turn; a refused source is reported and the others still merge."""
+    results: list[dict] = []
+    refused = False
+    with Project.open(args.target) as target:
+        for source in args.sources:
+            try:
+                report = merge_project(target, source)
+            except AnnotatorError as error:
+                refused = True
+                print(f"annotator: {error}", file=sys.stderr)
+                results.append({"source": str(source), "refused": str(error)})
+                continue
+            results.append(report.to_dict())
+            if not args.json:
+                print("\n".join(_merge_lines(report, args.target)))
+    if args.json:
+        _print_json(results)
+    return EXIT_USER_ERROR if refused else 0
+
+
+def _merge_lines(report: MergeReport, target: Path) -> list[str]:
+    if not report.changed and not report.conflicts and not report.skipped:
+        return [f"{report.source}: nothing new for {target}"]
+    added = ", ".join(report.articles_added)
+    lines = [
+        f"merged {report.source} into {target}",
+        f"  articles added  {len(report.articles_added)}" + (f" ({added})" if added else ""),
+        f"  units           {report.units_matched} matched, {report.units_added} added",
+        f"  coders added    {', '.join(report.coders_added) or '-'}",
+        f"  codes           {report.codes_added} added, {report.codes_updated} updated, "
+        f"{report.codes_removed} removed, {report.codes_unchanged} unchanged",
+        f"  notes           {report.notes_added} added, {report.notes_updated} updated, "
+        f"{report.notes_removed} removed, {report.notes_unchanged} unchanged",
+        f"  history         {report.history_added} row(s) added",
+    ]
+    if report.codebook_note:
+        lines.append(f"  codebook        {report.codebook_note}")
+    if report.conflicts:
+        lines.append(
+            f"  conflicts       {len(report.conflicts)} (same coder, different codes; "
+            "the newer one wins):"
+        )
+        lines += _capped(
+            f"    {c.unit} {c.coder} {c.field}: here {c.target_value or '-'} "
+            f"({c.target_at:%Y-%m-%d %H:%M:%S}), there {c.source_value or '-'} "
+            f"({c.source_at:%Y-%m-%d %H:%M:%S}); kept {'theirs' if c.kept == 'source' else 'ours'}"
+            for c in report.conflicts
+        )
+    if report.skipped:
+        lines.append(f"  skipped         {len(report.skipped)} code(s) or note(s):")
+        lines += _capped(
+            f"    {s.unit} {s.coder} {s.field}={s.value}: {s.reason}" for s in report.skipped
+        )
+    return lines
+
+
+def _capped(lines) -> list[str]:
+    lines = list(lines)
+    if len(lines) <= SHOWN_LINES:
+        return lines
+    return [*lines[:SHOWN_LINES], f"    ... and {len(lines) - SHOWN_LINES} more (see --json)"]
+
+
+# -- agreement --------------------------------------------------------------------------
+
+
+def _agreement(args: argparse.Namespace) -> None:
+    coders = _coder_list(args.coders)
+    options = {"bootstrap_samples": args.bootstrap, "seed": args.seed}
+    if args.bootstrap < 0:
+        raise AnnotatorError("--bootstrap cannot be negative")
+    if _is_sqlite(args.source):
+        with Project.open(args.source) as project:
+            result = project_agreement(
+                project,
+                [args.field] if args.field else None,
+                coders,
+                by_article=args.by == "article",
+                level=args.level,
+                **options,
+            )
+        fields, by_article, kind = result.fields, result.by_article, "project"
+    else:
+        if args.by:
+            raise AnnotatorError(f"--by {args.by} needs a project; a CSV file has no articles")
+        data = read_reliability_csv(args.source, args.level or "nominal")
+        if args.field is not None:
+            if args.field not in data:
+                known = ", ".join(data)
+                raise AnnotatorError(f"{args.source}: no field {args.field!r} (fields: {known})")
+            data = {args.field: data[args.field]}
+        fields = {key: agreement_report(d, coders, **options) for key, d in data.items()}
+        by_article, kind = {}, "csv"
+    if args.json:
+        _print_json(
+            {
+                "source": str(args.source),
+                "source_type": kind,
+                "alpha_thresholds": {
+                    "reliable": ALPHA_THRESHOLDS[0],
+                    "tentative": ALPHA_THRESHOLDS[1],
+                },
+                "fields": {key: report.to_dict() for key, report in fields.items()},
+                "by_article": {
+                    key: {name: report.to_dict() for name, report in articles.items()}
+                    for key, articles in by_article.items()
+                },
+            }
+        )
+        return
+    blocks = []
+    for key, report in fields.items():
+        lines = _field_lines(report)
+        for name, part in by_article.get(key, {}).items():
+            lines.append(f"  article {name}: {_article_line(part)}")
+        blocks.append("\n".join(lines))
+    print("\n\n".join(blocks) if blocks else "no fields to report")
+
+
+def _field_lines(report: FieldAgreement) -> list[str]:
+    """A compact table of one field's statistics."""
+    alpha = _value(report.krippendorff_alpha)
+    if report.krippendorff_alpha.value is not None:
+        if report.alpha_ci_low is not None and report.alpha_ci_high is not None:
+            alpha += f"  95% CI [{report.alpha_ci_low:.3f}, {report.alpha_ci_high:.3f}]"
+        alpha += f"  {verdict(report.krippendorff_alpha.value)}"
+    rows = [
+        ("percent agreement", _value(report.percent_agreement)),
+        ("Fleiss' kappa", _value(report.fleiss_kappa)),
+        (f"Krippendorff's alpha ({report.alpha_level})", alpha),
+    ]
+    if report.alpha_level != "nominal":
+        rows.append(("Krippendorff's alpha (nominal)", _value(report.nominal_alpha)))
+    rows.append(("Gwet's AC1", _value(report.gwet_ac1)))
+    lines = [
+        f"{report.field}: {report.n_units} units, {report.n_coders} coders, "
+        f"{report.n_pairable_values} pairable values",
+        *(f"  {label:<32}{text}" for label, text in rows),
+    ]
+    weighted = report.alpha_level != "nominal"
+    heading = "Cohen's kappa" + (" (weighted: quadratic)" if weighted else "")
+    lines.append(f"  {heading}")
+    for pair in report.cohen_kappa:
+        line = f"    {pair.coder_a} × {pair.coder_b}: {_value(pair.kappa)}"
+        if weighted and pair.weighted_kappa is not None:
+            line += f"; weighted {_value(pair.weighted_kappa)}"
+        lines.append(line + f"  ({pair.kappa.n_units} units)")
+    if not report.cohen_kappa:
+        lines.append("    no pairs (fewer than two coders)")
+    if report.outside_scale_codes:
+        codes = ", ".join(report.outside_scale_codes)
+        aside = report.n_outside_scale_set_aside
+        lines.append(
+            f"  outside the scale: {codes}: {report.outside_scale_handling}"
+            + (f" ({aside} value(s) set aside)" if aside else "")
+        )
+    return lines
+
+
+def _article_line(report: FieldAgreement) -> str:
+    alpha = report.krippendorff_alpha
+    text = f"{report.n_units} units, alpha {_value(alpha)}"
+    if alpha.value is not None:
+        if report.alpha_ci_low is not None and report.alpha_ci_high is not None:
+            text += f" [{report.alpha_ci_low:.3f}, {report.alpha_ci_high:.3f}]"
+        text += f" {verdict(alpha.value)}"
+    return text + f", AC1 {_value(report.gwet_ac1)}, agreement {_value(report.percent_agreement)}"
+
+
+def verdict(alpha: float) -> str:
+    """Where alpha stands against Krippendorff's thresholds (.800 and .667)."""
+    reliable, tentative = ALPHA_THRESHOLDS
+    if alpha >= reliable:
+        return f"≥ {_decimal(reliable)} reliable"
+    if alpha >= tentative:
+        return f"{_decimal(tentative)}–{_decimal(reliable)} tentative"
+    return f"< {_decimal(tentative)} unreliable"
+
+
+def _value(coefficient: Coefficient) -> str:
+    if coefficient.value is None:
+        return f"undefined ({coefficient.reason})"
+    text = f"{coefficient.value:.3f}"
+    return f"{text} ({coefficient.note})" if coefficient.note else text
+
+
+def _decimal(number: float) -> str:
+    return f"{number:.3f}".removeprefix("0")
+
+
+def _coder_list(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if len(names) < 2:
+        raise AnnotatorError("--coders needs at least two names, comma-separated")
+    return names
+
+
+def _is_sqlite(path: Path) -> bool:
+    """Projects are told from CSV files by the SQLite header, not by the file name."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(db.SQLITE_MAGIC)) == db.SQLITE_MAGIC
+    except OSError:
+        return False  # the CSV reader reports the missing or unreadable file
+
+
+def _print_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")

@@ -1,0 +1,312 @@
+"""Merging coders' project files: units line up by identity and nothing is lost."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from annotator.core import coding
+from annotator.core.codebook import Codebook, bundled_codebook, parse_codebook
+from annotator.core.importing import import_paths
+from annotator.core.merge import MERGE_ORIGIN, MergeRefused, merge_project, merge_projects
+from annotator.core.models import Article, Code, Coder, History, Note, Unit
+from annotator.core.project import Project
+from annotator.core.units import find_unit, list_articles, list_units, split_unit
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+BORDER, HARBOR, VACCINE = (
+    DATA / f"{name}.txt" for name in ("border-talks", "harbor-deal", "vaccine-plant")
+)
+
+
+def make_project(path: Path, files: list[Path], codebook: Codebook | None = None) -> Project:
+    project = Project.create(path, codebook or bundled_codebook())
+    report = import_paths(project, files)
+    assert not report.failures
+    return project
+
+
+def sentences(project: Project, article: str) -> list[int]:
+    return [u.id for u in list_units(project, article) if u.kind == "sentence"]
+
+
+def state(project: Project) -> dict[str, set[tuple]]:
+    """Codes, notes and history by stable identity: what must survive a merge."""
+    with project.reading() as session:
+        units = {
+            u.id: (a.sha256, u.start, u.end)
+            for u, a in session.exec(select(Unit, Article).join(Article))
+        }
+        coders = dict(session.exec(select(Coder.id, Coder.name)).all())
+        codes = {
+            (*units[c.unit_id], coders[c.coder_id], c.field, c.code, c.coded_at)
+            for c in session.exec(select(Code))
+        }
+        notes = {
+            (*units[n.unit_id], coders[n.coder_id], n.text, n.noted_at)
+            for n in session.exec(select(Note))
+        }
+        history = {
+            (h.article_sha256, h.start, h.end, h.coder, h.target, h.old, h.new, h.origin, h.at)
+            for h in session.exec(select(History))
+        }
+    return {"codes": codes, "notes": notes, "history": history}
+
+
+def count(project: Project, model) -> int:
+    with project.reading() as session:
+        return len(session.exec(select(model)).all())
+
+
+@pytest.fixture
+def two_coders(tmp_path):
+    """Ann and Bob imported the articles separately, in different orders, and coded
+    some of the same sentences; Bob also has an article Ann does not."""
+    ann = make_project(tmp_path / "ann.annotator", [HARBOR, BORDER])
+    bob = make_project(tmp_path / "bob.annotator", [VACCINE, BORDER, HARBOR])
+    for unit_id in sentences(ann, "harbor-deal")[:4]:
+        coding.apply_codes(
+            ann, "ann", unit_id, {"attribution": "named_person", "claim_type": "fact"}
+        )
+    coding.set_note(ann, "ann", sentences(ann, "harbor-deal")[0], "quote continues")
+    for unit_id in sentences(bob, "harbor-deal")[:4]:
+        coding.apply_codes(bob, "bob", unit_id, {"attribution": "unattributed"})
+    coding.code_unit(bob, "bob", sentences(bob, "harbor-deal")[1], "attribution", "named_person")
+    coding.code_unit(bob, "bob", sentences(bob, "vaccine-plant")[0], "confidence", "high")
+    coding.set_note(bob, "bob", sentences(bob, "vaccine-plant")[0], "is this a claim?")
+    yield ann, bob
+    ann.close()
+    bob.close()
+
+
+def test_separately_imported_projects_line_up_and_nothing_is_lost(two_coders):
+    ann, bob = two_coders
+    before_ann, before_bob = state(ann), state(bob)
+    bob.close()
+    source_bytes = hashlib.sha256(bob.path.read_bytes()).digest()
+    files_before = sorted(bob.path.parent.iterdir())
+
+    report = merge_project(ann, bob.path)
+
+    assert report.articles_added == ["vaccine-plant"]
+    assert report.units_added == len(list_units(ann, "vaccine-plant"))
+    assert report.units_matched == len(list_units(ann, "harbor-deal")) + len(
+        list_units(ann, "border-talks")
+    )
+    assert report.coders_added == ["bob"]
+    assert (report.codes_added, report.codes_updated, report.codes_unchanged) == (5, 0, 0)
+    assert (report.notes_added, report.conflicts, report.skipped) == (1, [], [])
+    assert report.history_added == len(before_bob["history"])
+    after = state(ann)
+    for kind in ("codes", "notes", "history"):
+        assert after[kind] == before_ann[kind] | before_bob[kind], kind
+    # The same sentence carries both coders' codes.
+    second = find_unit(ann, "harbor-deal#3")
+    assert coding.coder_codes(ann, "ann")[second.id]["attribution"] == "named_person"
+    assert coding.coder_codes(ann, "bob")[second.id] == {"attribution": "named_person"}
+    # Reading the source changed neither its bytes nor its folder.
+    assert hashlib.sha256(bob.path.read_bytes()).digest() == source_bytes
+    assert sorted(bob.path.parent.iterdir()) == files_before
+
+
+def test_merging_the_same_source_twice_changes_nothing_the_second_time(two_coders):
+    ann, bob = two_coders
+    first = merge_project(ann, bob.path)
+    assert first.changed
+    after_first = state(ann)
+    second = merge_project(ann, bob.path)
+    assert not second.changed
+    assert (second.codes_added, second.codes_updated, second.codes_removed) == (0, 0, 0)
+    assert second.codes_unchanged == first.codes_added
+    assert (second.history_added, second.articles_added, second.conflicts) == (0, [], [])
+    assert state(ann) == after_first
+    assert count(ann, Article) == 3
+
+
+def test_same_coder_in_two_files_newer_code_wins_and_is_reported(tmp_path):
+    office = make_project(tmp_path / "office.annotator", [HARBOR])
+    laptop = make_project(tmp_path / "laptop.annotator", [HARBOR])
+    first, second = sentences(office, "harbor-deal")[:2]
+    first_l, second_l = sentences(laptop, "harbor-deal")[:2]
+    coding.code_unit(office, "ann", first, "attribution", "named_person")
+    coding.code_unit(laptop, "ann", first_l, "attribution", "anonymous_vague")  # later: wins
+    coding.code_unit(laptop, "ann", second_l, "claim_type", "fact")
+    coding.code_unit(office, "ann", second, "claim_type", "evaluation")  # later: stays
+    coding.set_note(office, "ann", first, "old thought")
+    coding.set_note(laptop, "ann", first_l, "new thought")
+
+    report = merge_project(office, laptop.path)
+
+    assert {
+        (c.unit, c.field, c.target_value, c.source_value, c.kept) for c in report.conflicts
+    } == {
+        ("harbor-deal#2", "attribution", "named_person", "anonymous_vague", "source"),
+        ("harbor-deal#3", "claim_type", "evaluation", "fact", "target"),
+        ("harbor-deal#2", "#note", "old thought", "new thought", "source"),
+    }
+    assert (report.codes_updated, report.notes_updated) == (1, 1)
+    assert coding.coder_codes(office, "ann") == {
+        first: {"attribution": "anonymous_vague"},
+        second: {"claim_type": "evaluation"},
+    }
+    assert coding.coder_notes(office, "ann") == {first: "new thought"}
+    trail = [
+        (h.old, h.new, h.origin)
+        for h in coding.unit_history(office, first)
+        if h.target == "attribution"
+    ]
+    assert (None, "named_person", "manual") in trail
+    assert (None, "anonymous_vague", "manual") in trail  # the laptop's own history came along
+    assert trail[-1] == ("named_person", "anonymous_vague", MERGE_ORIGIN)
+
+
+def test_a_code_the_coder_cleared_later_is_removed(tmp_path):
+    target = make_project(tmp_path / "target.annotator", [HARBOR])
+    coder = make_project(tmp_path / "coder.annotator", [HARBOR])
+    unit = sentences(coder, "harbor-deal")[0]
+    coding.code_unit(coder, "ann", unit, "attribution", "named_person")
+    merge_project(target, coder.path)
+    coding.code_unit(coder, "ann", unit, "attribution", None)
+
+    report = merge_project(target, coder.path)
+
+    assert report.codes_removed == 1
+    assert [(c.target_value, c.source_value, c.kept) for c in report.conflicts] == [
+        ("named_person", None, "source")
+    ]
+    assert coding.coder_codes(target, "ann") == {}
+
+
+def test_missing_articles_are_added_with_a_free_key(tmp_path):
+    changed = tmp_path / "texts" / "harbor-deal.txt"
+    changed.parent.mkdir()
+    changed.write_text(
+        HARBOR.read_text(encoding="utf-8") + "\nA late correction was added.\n", encoding="utf-8"
+    )
+    target = make_project(tmp_path / "target.annotator", [HARBOR])
+    source = make_project(tmp_path / "source.annotator", [changed, VACCINE])
+    coding.code_unit(source, "bob", sentences(source, "harbor-deal")[-1], "claim_type", "fact")
+
+    report = merge_project(target, source.path)
+
+    assert report.articles_added == ["harbor-deal-2", "vaccine-plant"]
+    assert [a.key for a in list_articles(target)] == [
+        "harbor-deal",
+        "harbor-deal-2",
+        "vaccine-plant",
+    ]
+    last = list_units(target, "harbor-deal-2")[-1]
+    assert last.text == "A late correction was added."
+    assert coding.coder_codes(target, "bob") == {last.id: {"claim_type": "fact"}}
+
+
+def test_codes_on_units_the_target_segmented_differently_are_skipped_and_listed(tmp_path):
+    target = make_project(tmp_path / "target.annotator", [HARBOR])
+    source = make_project(tmp_path / "source.annotator", [HARBOR])
+    unit = find_unit(source, "harbor-deal#2")
+    left, right = split_unit(source, unit.id, unit.start + unit.text.index(",") + 1)
+    coding.code_unit(source, "bob", left, "attribution", "named_person")
+    coding.code_unit(source, "bob", right, "attribution", "unattributed")
+    coding.code_unit(source, "bob", find_unit(source, "harbor-deal#5").id, "claim_type", "fact")
+
+    report = merge_project(target, source.path)
+
+    assert report.codes_added == 1
+    assert [(s.unit, s.field, s.value) for s in report.skipped] == [
+        ("harbor-deal#2", "attribution", "named_person"),
+        ("harbor-deal#3", "attribution", "unattributed"),
+    ]
+    assert all("segmented differently" in s.reason for s in report.skipped)
+    assert report.history_added == 3  # the skipped codes' history still comes along
+    assert coding.coder_codes(target, "bob") == {
+        find_unit(target, "harbor-deal#4").id: {"claim_type": "fact"}
+    }
+
+
+def edited_codebook(version: str, change) -> Codebook:
+    data = bundled_codebook().model_dump(mode="json")
+    data["version"] = version
+    change(data)
+    return parse_codebook(data)
+
+
+def drop_last_confidence_code(data: dict) -> None:
+    data["fields"][2]["categories"].pop()
+
+
+def add_confidence_code(data: dict) -> None:
+    data["fields"][2]["categories"].append({"code": "very_high", "label": "Very high"})
+
+
+@pytest.mark.parametrize(
+    ("codebook", "message"),
+    [
+        (bundled_codebook("admiralty"), "is not the target's codebook 'Source reliability'"),
+        (
+            edited_codebook("2.0", drop_last_confidence_code),
+            "version 2.0 is not compatible with the target's version 1.0 "
+            "(code 'high' of field 'confidence' is missing)",
+        ),
+        (
+            edited_codebook("2.0", lambda d: d["fields"][1].update(level="ordinal")),
+            "field 'claim_type' is ordinal there but nominal here",
+        ),
+    ],
+)
+def test_incompatible_codebooks_are_refused_and_nothing_is_written(tmp_path, codebook, message):
+    target = make_project(tmp_path / "target.annotator", [HARBOR])
+    source = make_project(tmp_path / "source.annotator", [HARBOR, VACCINE], codebook)
+    before = state(target)
+    with pytest.raises(MergeRefused, match=message.replace("(", r"\(").replace(")", r"\)")):
+        merge_project(target, source.path)
+    assert state(target) == before and count(target, Article) == 1
+
+
+def test_a_compatible_codebook_version_merges_and_says_so(tmp_path):
+    target = make_project(tmp_path / "target.annotator", [HARBOR])
+    source = make_project(
+        tmp_path / "source.annotator", [HARBOR], edited_codebook("1.1", add_confidence_code)
+    )
+    unit = sentences(source, "harbor-deal")[0]
+    coding.code_unit(source, "bob", unit, "confidence", "high")
+    report = merge_project(target, source.path)
+    assert report.codes_added == 1
+    assert report.codebook_note == "codes made with version 1.1 recorded against version 1.0"
+    with target.reading() as session:
+        assert session.exec(select(Code.codebook_version_id)).one() == target.codebook_version_id
+    # ...but a code the target's codebook lacks makes it incompatible.
+    coding.code_unit(source, "bob", unit, "confidence", "very_high")
+    with pytest.raises(MergeRefused, match="code 'very_high' of field 'confidence'"):
+        merge_project(target, source.path)
+
+
+def test_merging_a_project_into_itself_or_a_non_project_is_refused(tmp_path):
+    target = make_project(tmp_path / "target.annotator", [HARBOR])
+    with pytest.raises(MergeRefused, match="is the target project itself"):
+        merge_project(target, target.path)
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    with pytest.raises(Exception, match="not an annotator project"):
+        merge_projects(target, [text])
+
+
+def test_an_old_schema_source_is_migrated_in_a_copy_never_in_place(tmp_path):
+    """The fixture was written by schema 0001 (tests/data/projects/make_fixtures.py)."""
+    source = tmp_path / "old" / "old.annotator"
+    source.parent.mkdir()
+    shutil.copy(DATA / "projects" / "project-v0001.annotator", source)
+    original = source.read_bytes()
+    target = Project.create(tmp_path / "target.annotator", bundled_codebook())
+
+    report = merge_project(target, source)
+
+    assert report.articles_added == ["talks"] and report.codes_added == 1
+    assert report.history_added == 1
+    unit = find_unit(target, "talks#2")
+    assert coding.coder_codes(target, "alice") == {unit.id: {"attribution": "anonymous_vague"}}
+    assert source.read_bytes() == original
+    assert [p.name for p in source.parent.iterdir()] == ["old.annotator"]  # no backup, no WAL
