@@ -1,0 +1,171 @@
+"""Entry points the command line calls: the start screen, a project, the demo.
+
+Each returns a process exit code. The platform check runs before Qt loads its
+platform plugin, so a missing system library is reported as one line with the
+command that fixes it, not as Qt's abort.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
+
+from annotator import __version__
+from annotator.core.codebook import resolve_codebook
+from annotator.core.errors import AnnotatorError
+from annotator.core.project import Project
+from annotator.ui.platform_check import check_platform
+from annotator.ui.settings import AppSettings
+
+EXIT_USER_ERROR = 2
+DEMO_CODER = "demo"
+
+
+def application() -> QApplication:
+    """The QApplication, created once with the names QSettings files are keyed by."""
+    QCoreApplication.setOrganizationName("annotator")
+    QCoreApplication.setApplicationName("annotator")
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(True)
+    return app
+
+
+def _platform_problem() -> int | None:
+    problem = check_platform()
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_USER_ERROR
+    return None
+
+
+def ask_coder(parent: QWidget | None, project_path: Path) -> str | None:
+    """The coder's name, asked once per project (then remembered)."""
+    name, ok = QInputDialog.getText(
+        parent,
+        "Who is coding?",
+        f"Your coder name for {project_path.name}\n(every code you make carries it):",
+    )
+    name = name.strip()
+    return name if ok and name else None
+
+
+def open_workspace(
+    path: Path, coder: str | None, settings: AppSettings, parent: QWidget | None = None
+):
+    """Open a project in a coding window; None (after saying why) when it cannot be opened."""
+    from annotator.ui.main_window import MainWindow
+
+    try:
+        project = Project.open(path)
+    except AnnotatorError as error:
+        QMessageBox.critical(parent, "Cannot open project", str(error))
+        return None
+    coder = coder or settings.coder_for(path) or ask_coder(parent, path)
+    if not coder:
+        project.close()
+        return None
+    settings.set_coder_for(path, coder)
+    settings.add_recent_project(path)
+    window = MainWindow(project, coder, settings)
+    window.destroyed.connect(project.close)
+    return window
+
+
+def run_project(path: str | Path, coder: str | None = None) -> int:
+    """`annotator gui PROJECT [--coder NAME]`."""
+    if (code := _platform_problem()) is not None:
+        return code
+    path = Path(path)
+    if not path.exists():
+        print(f"annotator: {path}: no such project", file=sys.stderr)
+        return EXIT_USER_ERROR
+    app = application()
+    window = open_workspace(path, coder, AppSettings())
+    if window is None:
+        return EXIT_USER_ERROR
+    window.show()
+    return app.exec()
+
+
+def run_demo() -> int:
+    """`annotator demo`: the sample articles in a throw-away project."""
+    if (code := _platform_problem()) is not None:
+        return code
+    app = application()
+    with tempfile.TemporaryDirectory(prefix="annotator-demo-") as folder:
+        window = build_demo_window(Path(folder), AppSettings())
+        window.show()
+        result = app.exec()
+        window.project.close()
+    return result
+
+
+def build_demo_window(folder: Path, settings: AppSettings):
+    from annotator.core.demo import build_demo_project
+    from annotator.ui.main_window import MainWindow
+
+    path = folder / "demo.annotator"
+    build_demo_project(path).close()
+    coder = settings.last_coder() or DEMO_CODER
+    return MainWindow(Project.open(path), coder, settings)
+
+
+class StartFlow:
+    """Keeps the start screen and the windows it opens alive, and reacts to its choices."""
+
+    def __init__(self, settings: AppSettings) -> None:
+        from annotator.ui.start_screen import StartScreen
+
+        self.settings = settings
+        self.screen = StartScreen(settings)
+        self.windows: list[QWidget] = []
+        self._demo_folder: tempfile.TemporaryDirectory | None = None
+        self.screen.open_requested.connect(self.open_path)
+        self.screen.create_requested.connect(self.create)
+        self.screen.demo_requested.connect(self.open_demo)
+
+    def _show(self, window) -> None:
+        if window is None:
+            return
+        self.windows.append(window)
+        window.show()
+        self.screen.close()
+
+    def open_path(self, path: str) -> None:
+        self._show(open_workspace(Path(path), None, self.settings, self.screen))
+
+    def create(self, path: str, codebook_spec: str, name: str) -> None:
+        try:
+            Project.create(path, resolve_codebook(codebook_spec or None), name or None).close()
+        except AnnotatorError as error:
+            QMessageBox.critical(self.screen, "Cannot create project", str(error))
+            return
+        self.open_path(path)
+
+    def open_demo(self) -> None:
+        self._demo_folder = tempfile.TemporaryDirectory(prefix="annotator-demo-")
+        self._show(build_demo_window(Path(self._demo_folder.name), self.settings))
+
+    def close(self) -> None:
+        for window in self.windows:
+            window.close()
+            window.project.close()
+        if self._demo_folder is not None:
+            self._demo_folder.cleanup()
+
+
+def run_start_screen() -> int:
+    """`annotator` with no command."""
+    if (code := _platform_problem()) is not None:
+        return code
+    app = application()
+    flow = StartFlow(AppSettings())
+    flow.screen.show()
+    result = app.exec()
+    flow.close()
+    return result

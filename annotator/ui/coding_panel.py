@@ -1,0 +1,203 @@
+"""The coding panel: one group of buttons per codebook field, a note box and a completeness mark.
+
+Buttons never change their own checked state: a click asks for a code, and the
+panel shows codes only when the window passes it what the database now holds,
+so a failed write can never leave a button looking saved.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.codebook import Category, Codebook, CodebookField
+from annotator.ui import theme
+
+NOTE_IDLE_MS = 800
+BUTTON_STYLE = """
+QPushButton { text-align: left; padding: 4px 8px; }
+QPushButton:checked {
+    background: palette(highlight); color: palette(highlighted-text); font-weight: bold;
+    border: 1px solid palette(dark); border-radius: 3px;
+}
+"""
+
+
+def category_tooltip(category: Category) -> str:
+    """Definition and examples, as rich text so long definitions wrap."""
+    parts = [f"<b>{html.escape(category.label)}</b>"]
+    if category.definition:
+        parts.append(f"<p>{html.escape(category.definition)}</p>")
+    if category.examples:
+        items = "".join(f"<li>{html.escape(example)}</li>" for example in category.examples)
+        parts.append(f"<p>Examples:</p><ul>{items}</ul>")
+    return "<qt>" + "".join(parts) + "</qt>"
+
+
+class NoteEdit(QPlainTextEdit):
+    """A note box that says when the coder leaves it, so the note is saved then."""
+
+    focus_left = Signal()
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self.focus_left.emit()
+
+
+class CodingPanel(QWidget):
+    """Asks for codes and notes by signal; shows what the window says is stored."""
+
+    code_requested = Signal(str, str)  # field key, category code
+    note_edited = Signal(int, str)  # unit id, text: emitted on leaving the box or when idle
+
+    def __init__(self, codebook: Codebook, parent=None) -> None:
+        super().__init__(parent)
+        self.codebook = codebook
+        self.unit_id: int | None = None
+        self._buttons: dict[tuple[str, str], QPushButton] = {}
+        self._note_dirty = False
+        self._idle = QTimer(self, singleShot=True, interval=NOTE_IDLE_MS)
+        self._idle.timeout.connect(self.flush_note)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.unit_label = QLabel(wordWrap=True)
+        self.unit_label.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.unit_label)
+        state_row = QHBoxLayout()
+        self.state_icon = QLabel()
+        self.state_label = QLabel(wordWrap=True)
+        state_row.addWidget(self.state_icon)
+        state_row.addWidget(self.state_label, 1)
+        layout.addLayout(state_row)
+        for field in codebook.fields:
+            layout.addWidget(self._field_group(field))
+        layout.addWidget(QLabel("Note"))
+        self.note = NoteEdit()
+        self.note.setPlaceholderText("A note on this unit (saved as you type)")
+        self.note.setTabChangesFocus(True)
+        self.note.setMaximumHeight(110)
+        self.note.textChanged.connect(self._note_changed)
+        self.note.focus_left.connect(self.flush_note)
+        layout.addWidget(self.note)
+        layout.addStretch(1)
+        self.show_unit(None, "", {}, "", needs_coding=False)
+
+    def _field_group(self, field: CodebookField) -> QGroupBox:
+        title = field.label + ("" if field.required else " (optional)")
+        group = QGroupBox(title)
+        group.setToolTip(field.description)
+        grid = QGridLayout(group)
+        grid.setContentsMargins(6, 4, 6, 4)
+        grid.setSpacing(3)
+        columns = 1 if len(field.categories) > 5 else 2
+        # The first field's colours are the reader's margin marks: the buttons are their legend.
+        colors = theme.category_colors(field) if field is self.codebook.fields[0] else {}
+        for position, category in enumerate(field.categories):
+            shortcut = category.shortcut or " "
+            button = QPushButton(f"{shortcut}   {category.label}")
+            button.setCheckable(True)
+            if category.code in colors:
+                button.setIcon(theme.swatch(colors[category.code]))
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setToolTip(category_tooltip(category))
+            button.setStyleSheet(BUTTON_STYLE)
+            button.setObjectName(f"code:{field.key}:{category.code}")
+            button.clicked.connect(
+                lambda _checked=False, f=field.key, c=category.code: self._request(f, c)
+            )
+            self._buttons[(field.key, category.code)] = button
+            grid.addWidget(button, position // columns, position % columns)
+        return group
+
+    def _request(self, field: str, code: str) -> None:
+        # Undo the button's own toggle first; the window re-shows what got stored.
+        self.button(field, code).setChecked(not self.button(field, code).isChecked())
+        self.code_requested.emit(field, code)
+
+    def button(self, field: str, code: str) -> QPushButton:
+        return self._buttons[(field, code)]
+
+    def checked_codes(self) -> dict[str, str]:
+        return {field: code for (field, code), b in self._buttons.items() if b.isChecked()}
+
+    # -- showing a unit ----------------------------------------------------------------
+
+    def show_unit(
+        self,
+        unit_id: int | None,
+        text: str,
+        codes: dict[str, str],
+        note: str,
+        *,
+        needs_coding: bool,
+    ) -> None:
+        """Show a unit's stored codes and note; the previous unit's pending note is saved first."""
+        if unit_id != self.unit_id:
+            self.flush_note()
+            self.unit_id = unit_id
+            self.note.blockSignals(True)
+            self.note.setPlainText(note)
+            self.note.blockSignals(False)
+            self._note_dirty = False
+        self.unit_label.setText(text if len(text) < 300 else text[:297] + "…")
+        self.show_codes(codes, needs_coding=needs_coding)
+        enabled = unit_id is not None
+        for button in self._buttons.values():
+            button.setEnabled(enabled)
+        self.note.setEnabled(enabled)
+
+    def show_codes(self, codes: dict[str, str], *, needs_coding: bool) -> None:
+        for (field, code), button in self._buttons.items():
+            button.setChecked(codes.get(field) == code)
+        missing = [f.label for f in self.codebook.fields if f.required and f.key not in codes]
+        if self.unit_id is None:
+            self._set_state("not_required", "No unit selected", theme.muted_text())
+        elif not missing:
+            self._set_state("complete", "Complete", theme.success_color())
+        elif not needs_coding:
+            self._set_state("not_required", "Not required (optional to code)", theme.muted_text())
+        else:
+            self._set_state(
+                "incomplete", "Incomplete: needs " + ", ".join(missing), theme.error_color()
+            )
+
+    def _set_state(self, icon_name: str, text: str, color) -> None:
+        size = self.fontMetrics().height()
+        self.state_icon.setPixmap(theme.icon(icon_name, color).pixmap(size, size))
+        self.state_label.setText(
+            f"<span style='color:{color.name()}'><b>{html.escape(text)}</b></span>"
+        )
+        self._state_text = text
+
+    @property
+    def state_text(self) -> str:
+        return self._state_text
+
+    # -- notes -------------------------------------------------------------------------
+
+    def _note_changed(self) -> None:
+        self._note_dirty = True
+        self._idle.start()
+
+    def flush_note(self) -> None:
+        """Hand a changed note to the window to save: on focus out, when idle, on unit change."""
+        self._idle.stop()
+        if self._note_dirty and self.unit_id is not None:
+            self._note_dirty = False
+            self.note_edited.emit(self.unit_id, self.note.toPlainText())
+
+    def mark_note_unsaved(self) -> None:
+        """A save failed: keep the text and try again at the next flush."""
+        self._note_dirty = True

@@ -1,0 +1,275 @@
+"""What coding keys and clicks mean: navigation, coding, auto-advance, finding text.
+
+The controller connects the models (article list, units), the reader view and
+the coding panel to the coding operations. It reads articles through
+`workspace_queries` and codes through `coding.coder_codes` for this coder only,
+so the window never shows another coder's work.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QObject, Signal
+
+from annotator.core import coding
+from annotator.core.coding import Change
+from annotator.core.models import NOTE_TARGET
+from annotator.core.project import Project
+from annotator.core.workspace_queries import article_summaries, article_units, last_article_of
+from annotator.ui.article_list import ArticleListModel
+from annotator.ui.coding_panel import CodingPanel
+from annotator.ui.operations import CodingOperations
+from annotator.ui.reader_view import ReaderView
+from annotator.ui.settings import AppSettings
+from annotator.ui.units_model import UnitsModel
+
+
+class WorkspaceController(QObject):
+    """Keeps the current article and unit, and turns requests into coding operations."""
+
+    article_opened = Signal(int)  # article id
+    progress_changed = Signal()
+    message = Signal(str)  # a passing remark for the status bar
+
+    def __init__(
+        self,
+        project: Project,
+        operations: CodingOperations,
+        reader: ReaderView,
+        panel: CodingPanel,
+        settings: AppSettings,
+        parent=None,
+    ) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.codebook = project.codebook
+        self.coder = operations.coder
+        self.operations = operations
+        self.settings = settings
+        self.articles = ArticleListModel(self)
+        self.units = UnitsModel(self.codebook, self)
+        self.reader = reader
+        self.panel = panel
+        self.reader.setModel(self.units)
+        self.reader.selectionModel().currentChanged.connect(self._current_changed)
+        self.panel.code_requested.connect(self.code)
+        self.panel.note_edited.connect(self.save_note)
+        self.operations.changed.connect(self._changes_committed)
+        self.operations.revisited.connect(self._revisit)
+        self.unsaved_notes: dict[int, str] = {}  # notes whose save failed, kept to retry
+        self.find_rows: list[int] = []
+        self.find_position: int | None = None
+
+    # -- articles ----------------------------------------------------------------------
+
+    def load_articles(self) -> None:
+        """(Re)read the article list with this coder's progress."""
+        self.articles.set_articles(article_summaries(self.project, self.coder))
+        self.progress_changed.emit()
+
+    def start(self) -> None:
+        """Open the article this coder last worked on, else the first."""
+        self.load_articles()
+        if self.articles.rowCount() == 0:
+            self.panel.show_unit(None, "", {}, "", needs_coding=False)
+            return
+        self.open_article(self._starting_article())
+
+    def _starting_article(self) -> int:
+        remembered = self.settings.last_article(self.project.path, self.coder)
+        for summary in self.articles.summaries():
+            if summary.key == remembered:
+                return summary.id
+        latest = last_article_of(self.project, self.coder)
+        if latest is not None and self.articles.row_of(latest) is not None:
+            return latest
+        return self.articles.summary(0).id
+
+    @property
+    def article_id(self) -> int | None:
+        return self.units.article_id
+
+    def open_article(self, article_id: int, unit_id: int | None = None) -> None:
+        """Show an article, on `unit_id` or its first unit that still needs coding."""
+        self.panel.flush_note()
+        units = article_units(self.project, article_id)
+        codes = coding.coder_codes(self.project, self.coder, article_id)
+        notes = coding.coder_notes(self.project, self.coder, article_id)
+        self.units.set_article(article_id, units, codes, notes)
+        self.find_rows, self.find_position = [], None
+        self.reader.unit_delegate.matches = set()
+        row = self.units.row_of(unit_id) if unit_id is not None else None
+        if row is None:
+            row = self.units.first_row_to_code()
+        if row is None and self.units.rowCount():
+            row = 0
+        if row is not None:
+            self.reader.show_row(row)
+        else:
+            self.panel.show_unit(None, "", {}, "", needs_coding=False)
+        row_in_list = self.articles.row_of(article_id)
+        if row_in_list is not None:
+            self.settings.set_last_article(
+                self.project.path, self.coder, self.articles.summary(row_in_list).key
+            )
+        self.article_opened.emit(article_id)
+        self.progress_changed.emit()
+
+    def open_adjacent_article(self, step: int, *, unfinished_only: bool = False) -> bool:
+        row = self.articles.row_of(self.article_id) if self.article_id is not None else None
+        if row is None:
+            return False
+        row += step
+        while 0 <= row < self.articles.rowCount():
+            summary = self.articles.summary(row)
+            if not (unfinished_only and summary.finished):
+                self.open_article(summary.id)
+                return True
+            row += step
+        return False
+
+    # -- units -------------------------------------------------------------------------
+
+    def current_row(self) -> int | None:
+        index = self.reader.currentIndex()
+        return index.row() if index.isValid() else None
+
+    def current_unit_id(self) -> int | None:
+        row = self.current_row()
+        return None if row is None else self.units.unit(row).id
+
+    def move(self, step: int) -> bool:
+        """To the next (or previous) unit the codebook requires; titles and headings are skipped."""
+        row = self.current_row()
+        target = self.units.next_row(-1 if row is None else row, step)
+        if target is None:
+            return False
+        self.reader.show_row(target)
+        return True
+
+    def next_incomplete(self) -> bool:
+        """The next incomplete unit here (wrapping round), else in the next unfinished article."""
+        row = self.current_row()
+        row = -1 if row is None else row
+        target = self.units.next_row(row, 1, incomplete_only=True)
+        if target is None:
+            target = self.units.next_row(-1, 1, incomplete_only=True)
+        if target is not None and target != row:
+            self.reader.show_row(target)
+            return True
+        if target == row:
+            return False
+        if self.open_adjacent_article(1, unfinished_only=True):
+            self.message.emit("This article is complete; on to the next unfinished one.")
+            return True
+        self.message.emit("Every unit of every article is complete.")
+        return False
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.refresh_current()
+
+    def refresh_current(self) -> None:
+        row = self.current_row()
+        if row is None:
+            self.panel.show_unit(None, "", {}, "", needs_coding=False)
+            return
+        unit = self.units.unit(row)
+        unsaved = self.unsaved_notes.get(unit.id)
+        self.panel.show_unit(
+            unit.id,
+            unit.text,
+            self.units.codes(unit.id),
+            self.units.note(unit.id) if unsaved is None else unsaved,
+            needs_coding=self.units.needs_coding(row),
+        )
+        if unsaved is not None:
+            self.panel.mark_note_unsaved()
+
+    # -- coding ------------------------------------------------------------------------
+
+    def code(self, field: str, code: str) -> bool:
+        """Set one field of the current unit; pressing the code already set keeps it set."""
+        row = self.current_row()
+        if row is None or self.article_id is None:
+            return False
+        unit = self.units.unit(row)
+        if self.units.codes(unit.id).get(field) == code:
+            return True
+        was_complete = self.units.is_complete(row)
+        label = self.codebook.field(field).category(code).label
+        saved = self.operations.code(
+            self.article_id, unit.id, {field: code}, f"{self.codebook.field(field).label}: {label}"
+        )
+        if (
+            saved
+            and not was_complete
+            and self.units.is_complete(row)
+            and self.settings.auto_advance()
+        ):
+            self.move(1)
+        return saved
+
+    def clear_unit(self) -> bool:
+        row = self.current_row()
+        if row is None or self.article_id is None:
+            return False
+        unit = self.units.unit(row)
+        codes = self.units.codes(unit.id)
+        if not codes:
+            return True
+        return self.operations.code(self.article_id, unit.id, dict.fromkeys(codes), "Clear codes")
+
+    def save_note(self, unit_id: int, text: str) -> None:
+        """Save a note; if that fails the text is kept (and shown) until a save succeeds."""
+        if self.operations.set_note(unit_id, text):
+            self.unsaved_notes.pop(unit_id, None)
+            return
+        self.unsaved_notes[unit_id] = text
+        if self.panel.unit_id == unit_id:
+            self.panel.mark_note_unsaved()
+
+    def _changes_committed(self, changes: list[Change]) -> None:
+        self.units.apply_changes(changes)
+        current = self.current_unit_id()
+        if any(c.unit_id == current and c.target != NOTE_TARGET for c in changes):
+            row = self.current_row()
+            self.panel.show_codes(
+                self.units.codes(current), needs_coding=self.units.needs_coding(row)
+            )
+        if self.article_id is not None:
+            self.articles.set_progress(self.article_id, self.units.complete_count())
+        self.progress_changed.emit()
+
+    def _revisit(self, article_id: int, unit_id: int) -> None:
+        """After an undo or redo, show the unit it changed (opening its article if need be)."""
+        if article_id != self.article_id:
+            self.open_article(article_id, unit_id)
+            return
+        row = self.units.row_of(unit_id)
+        if row is not None:
+            self.reader.show_row(row)
+
+    # -- finding -----------------------------------------------------------------------
+
+    def find(self, text: str) -> None:
+        self.find_rows = self.units.find_rows(text)
+        self.reader.unit_delegate.matches = set(self.find_rows)
+        self.find_position = None
+        self.reader.viewport().update()
+        if self.find_rows:
+            self.find_step(1)
+
+    def find_step(self, step: int) -> None:
+        if not self.find_rows:
+            return
+        if self.find_position is None:
+            row = self.current_row() or 0
+            after = [i for i, r in enumerate(self.find_rows) if r >= row]
+            self.find_position = after[0] if after and step > 0 else 0
+        else:
+            self.find_position = (self.find_position + step) % len(self.find_rows)
+        self.reader.show_row(self.find_rows[self.find_position])
+
+    def clear_find(self) -> None:
+        self.find_rows, self.find_position = [], None
+        self.reader.unit_delegate.matches = set()
+        self.reader.viewport().update()

@@ -1,0 +1,353 @@
+"""The coding window: article list, reader, coding panel, codebook dock, menus and status bar.
+
+It composes the pieces and wires keys, menus and the status bar to the
+controller; the controller and the coding operations do the work.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.project import Project
+from annotator.ui import theme
+from annotator.ui.article_list import ArticleDelegate, ArticleFilterProxy, ArticleIdRole
+from annotator.ui.coding_panel import CodingPanel
+from annotator.ui.controller import WorkspaceController
+from annotator.ui.find_bar import FindBar
+from annotator.ui.import_worker import ImportController
+from annotator.ui.keyboard import KeyRouter
+from annotator.ui.operations import CodingOperations
+from annotator.ui.reader_view import ReaderView
+from annotator.ui.reference import CheatSheet, CodebookDock
+from annotator.ui.settings import AppSettings
+from annotator.ui.status import WorkspaceStatus
+
+IMPORT_FILTER = "Articles (*.txt *.md *.markdown *.html *.htm *.docx *.csv);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """One project, one coder."""
+
+    def __init__(self, project: Project, coder: str, settings: AppSettings | None = None) -> None:
+        super().__init__()
+        self.project = project
+        self.coder = coder
+        self.settings = settings or AppSettings()
+        self.setWindowTitle(f"{project.name} — {coder} — annotator")
+        self.setAcceptDrops(True)
+        self.operations = CodingOperations(project, coder, self)
+        self.reader = ReaderView(project.codebook)
+        self.panel = CodingPanel(project.codebook)
+        self.controller = WorkspaceController(
+            project, self.operations, self.reader, self.panel, self.settings, self
+        )
+        self.importer = ImportController(project.path, self)
+        self.cheat_sheet: CheatSheet | None = None
+        self._build_layout()
+        self._build_menus()
+        self.status = WorkspaceStatus(self, coder)
+        self._connect()
+        self.keys = KeyRouter(self, self._code_keys(), self._command_keys(), self.escape)
+        self.controller.start()
+        self._restore_layout()
+        self.reader.setFocus()
+
+    # -- building ----------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(4, 4, 0, 4)
+        self.article_filter = QLineEdit(placeholderText="Filter articles…", clearButtonEnabled=True)
+        self.unfinished_only = QCheckBox("Not finished only")
+        self.article_proxy = ArticleFilterProxy(self)
+        self.article_proxy.setSourceModel(self.controller.articles)
+        self.article_list = QListView()
+        self.article_list.setModel(self.article_proxy)
+        self.article_list.setItemDelegate(ArticleDelegate(self.article_list))
+        self.article_list.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.article_list.setUniformItemSizes(True)
+        for widget in (self.article_filter, self.unfinished_only, self.article_list):
+            left_layout.addWidget(widget)
+
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        self.banner = QLabel(wordWrap=True)
+        self.banner.setStyleSheet(
+            f"background:{theme.error_color().name()}; color:white; padding:6px;"
+        )
+        self.banner.hide()
+        self.find_bar = FindBar()
+        for widget in (self.banner, self.reader, self.find_bar):
+            centre_layout.addWidget(widget)
+        centre_layout.setStretch(1, 1)
+
+        panel_scroll = QScrollArea()
+        panel_scroll.setWidget(self.panel)
+        panel_scroll.setWidgetResizable(True)
+        panel_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("main_splitter")
+        for widget in (left, centre, panel_scroll):
+            self.splitter.addWidget(widget)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 760, 340])
+        self.setCentralWidget(self.splitter)
+
+        self.codebook_dock = CodebookDock(self.project.codebook, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.codebook_dock)
+        self.codebook_dock.hide()
+
+    def _action(self, text: str, slot, shortcut=None, icon: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if icon:
+            action.setIcon(theme.icon(icon))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self._action("Import files…", self.import_files, None, "import_files"))
+        file_menu.addAction(
+            self._action("Import folder…", self.import_folder, None, "import_folder")
+        )
+        file_menu.addSeparator()
+        file_menu.addAction(
+            self._action("Close window", self.close, QKeySequence.StandardKey.Close, "quit")
+        )
+        edit_menu = bar.addMenu("&Edit")
+        stack = self.operations.undo_stack
+        self.undo_action = stack.createUndoAction(self, "Undo")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.undo_action.setIcon(theme.icon("undo"))
+        self.redo_action = stack.createRedoAction(self, "Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.setIcon(theme.icon("redo"))
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addAction(
+            self._action("Clear this unit's codes\tDel", self.controller.clear_unit, None, "clear")
+        )
+        edit_menu.addAction(self._action("Find in article…", self.open_find, "Ctrl+F", "find"))
+        edit_menu.addAction(self._action("Write a note", self.focus_note, "Ctrl+Shift+M"))
+        edit_menu.addSeparator()
+        self.auto_advance_action = QAction("Auto-advance when a unit is complete", self)
+        self.auto_advance_action.setCheckable(True)
+        self.auto_advance_action.setChecked(self.settings.auto_advance())
+        self.auto_advance_action.toggled.connect(self.settings.set_auto_advance)
+        edit_menu.addAction(self.auto_advance_action)
+
+        go_menu = bar.addMenu("&Go")
+        c = self.controller
+        go_menu.addAction(self._action("Next unit\tDown, J", partial(c.move, 1)))
+        go_menu.addAction(self._action("Previous unit\tUp, K", partial(c.move, -1)))
+        go_menu.addAction(
+            self._action(
+                "Next incomplete unit\tEnter, Shift+N", c.next_incomplete, None, "next_incomplete"
+            )
+        )
+        go_menu.addAction(
+            self._action(
+                "Next article\tPgDown", partial(c.open_adjacent_article, 1), None, "next_article"
+            )
+        )
+        go_menu.addAction(
+            self._action(
+                "Previous article\tPgUp",
+                partial(c.open_adjacent_article, -1),
+                None,
+                "previous_article",
+            )
+        )
+        view_menu = bar.addMenu("&View")
+        toggle = self.codebook_dock.toggleViewAction()
+        toggle.setIcon(theme.icon("codebook"))
+        toggle.setShortcut(QKeySequence("Ctrl+B"))
+        view_menu.addAction(toggle)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(
+            self._action("Keyboard shortcuts\t?", self.show_cheat_sheet, "F1", "cheat_sheet")
+        )
+
+    def _code_keys(self) -> dict:
+        return {
+            key: partial(self.controller.code, field, code)
+            for key, (field, code) in self.project.codebook.shortcuts.items()
+        }
+
+    def _command_keys(self) -> dict:
+        c = self.controller
+        return {
+            Qt.Key.Key_Down: partial(c.move, 1),
+            "j": partial(c.move, 1),
+            Qt.Key.Key_Up: partial(c.move, -1),
+            "k": partial(c.move, -1),
+            Qt.Key.Key_Return: c.next_incomplete,
+            Qt.Key.Key_Enter: c.next_incomplete,
+            "N": c.next_incomplete,
+            Qt.Key.Key_PageDown: partial(c.open_adjacent_article, 1),
+            Qt.Key.Key_PageUp: partial(c.open_adjacent_article, -1),
+            Qt.Key.Key_Delete: c.clear_unit,
+            Qt.Key.Key_Backspace: c.clear_unit,
+            "?": self.show_cheat_sheet,
+            Qt.Key.Key_F1: self.show_cheat_sheet,
+        }
+
+    def _connect(self) -> None:
+        c = self.controller
+        self.article_filter.textChanged.connect(self.article_proxy.set_text)
+        self.unfinished_only.toggled.connect(self.article_proxy.set_unfinished_only)
+        self.article_list.clicked.connect(self._article_clicked)
+        c.article_opened.connect(self._select_article_in_list)
+        c.progress_changed.connect(self._update_progress)
+        c.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.operations.saved.connect(self._saved)
+        self.operations.failed.connect(self._failed)
+        self.find_bar.search_changed.connect(c.find)
+        self.find_bar.next_requested.connect(lambda: self._find_step(1))
+        self.find_bar.previous_requested.connect(lambda: self._find_step(-1))
+        self.find_bar.closed.connect(self._find_closed)
+        self.importer.imported.connect(self._articles_imported)
+
+    # -- reactions ---------------------------------------------------------------------
+
+    def _article_clicked(self, proxy_index) -> None:
+        self.controller.open_article(proxy_index.data(ArticleIdRole))
+        self.reader.setFocus()
+
+    def _select_article_in_list(self, article_id: int) -> None:
+        row = self.controller.articles.row_of(article_id)
+        if row is None:
+            return
+        proxy_index = self.article_proxy.mapFromSource(self.controller.articles.index(row))
+        if proxy_index.isValid():
+            self.article_list.setCurrentIndex(proxy_index)
+            self.article_list.scrollTo(proxy_index)
+
+    def _articles_imported(self, _report) -> None:
+        self.controller.load_articles()
+        if self.controller.article_id is None and self.controller.articles.rowCount():
+            self.controller.start()  # the project was empty: open its first article now
+        elif self.controller.article_id is not None:
+            self._select_article_in_list(self.controller.article_id)
+
+    def _update_progress(self) -> None:
+        c = self.controller
+        row = c.articles.row_of(c.article_id) if c.article_id is not None else None
+        article = c.articles.summary(row) if row is not None else None
+        self.status.show_progress(article, *c.articles.totals())
+
+    def _saved(self) -> None:
+        self.banner.hide()
+        self.status.show_saved()
+
+    def _failed(self, reason: str) -> None:
+        self.status.show_not_saved(reason)
+        self.banner.setText(f"Not saved: {reason}. The screen shows what the project holds.")
+        self.banner.show()
+        QTimer.singleShot(0, self._show_current_again)
+
+    def _show_current_again(self) -> None:
+        self.controller.refresh_current()
+
+    def _find_step(self, step: int) -> None:
+        self.controller.find_step(step)
+        self.find_bar.show_count(self.controller.find_position, len(self.controller.find_rows))
+
+    def _find_closed(self) -> None:
+        self.controller.clear_find()
+        self.reader.setFocus()
+
+    # -- commands ----------------------------------------------------------------------
+
+    def escape(self) -> None:
+        """Esc: close the find bar, and in any case return to the article."""
+        if self.find_bar.isVisible():
+            self.find_bar.close_bar()
+        self.panel.flush_note()
+        self.reader.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def open_find(self) -> None:
+        self.find_bar.open_bar()
+
+    def focus_note(self) -> None:
+        self.panel.note.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_cheat_sheet(self) -> None:
+        if self.cheat_sheet is None:
+            self.cheat_sheet = CheatSheet(self.project.codebook, self)
+        self.cheat_sheet.show()
+        self.cheat_sheet.raise_()
+
+    def import_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", "", IMPORT_FILTER)
+        self.import_paths(paths)
+
+    def import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder of articles")
+        self.import_paths([folder] if folder else [])
+
+    def import_paths(self, paths: list[str]) -> bool:
+        if self.importer.busy:
+            self.statusBar().showMessage("An import is already running.", 5000)
+            return False
+        return self.importer.start(paths)
+
+    # -- drag and drop -----------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths and self.import_paths(paths):
+            event.acceptProposedAction()
+
+    # -- layout memory and closing -----------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.window_geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1400, 900)
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+        splitter = self.settings.splitter_state()
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.panel.flush_note()
+        self.settings.save_window(self.saveGeometry(), self.saveState(), self.splitter.saveState())
+        self.settings.sync()
+        self.keys.detach()
+        if self.importer.thread is not None:
+            self.importer.thread.quit()
+            self.importer.thread.wait()
+        super().closeEvent(event)
+
+    @property
+    def project_path(self) -> Path:
+        return self.project.path

@@ -1,0 +1,112 @@
+"""Every QSettings read and write of the app, in one wrapper with typed defaults.
+
+Keeping the keys in one place means a setting is renamed once and tests can
+reset them all; tests switch QStandardPaths to test mode so no real settings
+are touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+MAX_RECENT = 10
+
+
+class AppSettings:
+    """Typed access to the user's settings; per-project values are keyed by the project's path."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._settings = settings or QSettings()
+
+    # -- window layout -------------------------------------------------------------
+
+    def window_geometry(self) -> QByteArray | None:
+        return self._bytes("window/geometry")
+
+    def window_state(self) -> QByteArray | None:
+        return self._bytes("window/state")
+
+    def splitter_state(self) -> QByteArray | None:
+        return self._bytes("window/splitter")
+
+    def save_window(self, geometry: QByteArray, state: QByteArray, splitter: QByteArray) -> None:
+        self._settings.setValue("window/geometry", geometry)
+        self._settings.setValue("window/state", state)
+        self._settings.setValue("window/splitter", splitter)
+
+    # -- behaviour -----------------------------------------------------------------
+
+    def auto_advance(self) -> bool:
+        return self._bool("coding/auto_advance", True)
+
+    def set_auto_advance(self, on: bool) -> None:
+        self._settings.setValue("coding/auto_advance", on)
+
+    # -- projects ------------------------------------------------------------------
+
+    def recent_projects(self) -> list[str]:
+        value = self._settings.value("projects/recent", [])
+        if isinstance(value, str):  # QSettings gives a bare string for a one-item list
+            value = [value]
+        return [str(item) for item in value or []]
+
+    def add_recent_project(self, path: str | Path) -> None:
+        text = str(Path(path).resolve())
+        recent = [text, *(p for p in self.recent_projects() if p != text)]
+        self._settings.setValue("projects/recent", recent[:MAX_RECENT])
+
+    def remove_recent_project(self, path: str) -> None:
+        self._settings.setValue("projects/recent", [p for p in self.recent_projects() if p != path])
+
+    def coder_for(self, project_path: str | Path) -> str | None:
+        value = self._settings.value(f"{_project_group(project_path)}/coder")
+        return str(value) if value else None
+
+    def set_coder_for(self, project_path: str | Path, coder: str) -> None:
+        self._settings.setValue(f"{_project_group(project_path)}/coder", coder)
+        self._settings.setValue("coder/last", coder)
+
+    def last_coder(self) -> str | None:
+        """The coder name given most recently for any project (the demo codes as them)."""
+        value = self._settings.value("coder/last")
+        return str(value) if value else None
+
+    def last_article(self, project_path: str | Path, coder: str) -> str | None:
+        """The key of the article this coder last had open in this project."""
+        value = self._settings.value(f"{_project_group(project_path)}/last_article/{_safe(coder)}")
+        return str(value) if value else None
+
+    def set_last_article(self, project_path: str | Path, coder: str, article_key: str) -> None:
+        group = _project_group(project_path)
+        self._settings.setValue(f"{group}/last_article/{_safe(coder)}", article_key)
+
+    # -- helpers -------------------------------------------------------------------
+
+    def sync(self) -> None:
+        self._settings.sync()
+
+    def clear(self) -> None:
+        self._settings.clear()
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self._settings.value(key)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def _bool(self, key: str, default: bool) -> bool:
+        value = self._settings.value(key, default)
+        if isinstance(value, str):  # ini files store booleans as text
+            return value.lower() in ("true", "1", "yes")
+        return bool(value)
+
+
+def _project_group(project_path: str | Path) -> str:
+    """Paths hold slashes, which QSettings reads as groups; a digest gives one key per project."""
+    resolved = str(Path(project_path).resolve())
+    return "project/" + hashlib.sha1(resolved.encode("utf-8")).hexdigest()[:16]
+
+
+def _safe(name: str) -> str:
+    return hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]

@@ -1,0 +1,87 @@
+"""Qt tests run offscreen, with settings in Qt's test location, on real projects.
+
+QT_QPA_PLATFORM must be set before Qt loads, which is why it is set at import time here.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QStandardPaths
+
+from annotator.core.codebook import bundled_codebook
+from annotator.core.importing import import_paths
+from annotator.core.project import Project
+
+QStandardPaths.setTestModeEnabled(True)
+QCoreApplication.setOrganizationName("annotator-tests")
+QCoreApplication.setApplicationName("annotator-tests")
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+SAMPLE_TEXTS = sorted(DATA.glob("*.txt"))
+
+
+@pytest.fixture(autouse=True)
+def clean_settings(qapp):
+    """Every test starts from empty settings (in Qt's test location, never the user's)."""
+    from annotator.ui.settings import AppSettings
+
+    settings = AppSettings()
+    settings.clear()
+    yield settings
+    settings.clear()
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    """The three sample articles in a fresh project, closed again so windows open their own."""
+    path = tmp_path / "samples.annotator"
+    with Project.create(path, bundled_codebook()) as project:
+        report = import_paths(project, SAMPLE_TEXTS)
+    assert not report.failures
+    return path
+
+
+@pytest.fixture
+def open_window(qtbot, project_path: Path, clean_settings):
+    """A function opening the real main window on the sample project as a coder."""
+    from annotator.ui.main_window import MainWindow
+
+    opened = []
+
+    def open_as(coder: str = "alice", path: Path = project_path, *, restored: bool = False):
+        window = MainWindow(Project.open(path), coder, clean_settings)
+        qtbot.addWidget(window)
+        if not restored:
+            window.resize(1400, 900)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)  # window shortcuts (Ctrl+Z) need an active window
+        opened.append(window)
+        return window
+
+    yield open_as
+    for window in opened:
+        window.close()
+        window.project.close()
+
+
+def stored_codes(path: Path, coder: str) -> dict[int, dict[str, str]]:
+    """What the project file holds for a coder, read through a fresh Project."""
+    from annotator.core import coding
+
+    with Project.open(path) as project:
+        return coding.coder_codes(project, coder)
+
+
+def stored_notes(path: Path, coder: str) -> dict[int, str]:
+    from annotator.core import coding
+
+    with Project.open(path) as project:
+        return coding.coder_notes(project, coder)

@@ -1,0 +1,60 @@
+"""The cheat sheet and the codebook reference are generated from the codebook."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from annotator.core.codebook import bundled_codebook
+from annotator.ui.coding_panel import category_tooltip
+from annotator.ui.reference import (
+    NAVIGATION_KEYS,
+    cheat_sheet_html,
+    codebook_reference_html,
+    codebook_shortcut_rows,
+)
+
+
+def test_cheat_sheet_lists_every_shortcut_of_each_bundled_codebook():
+    for name in ("source-reliability", "admiralty"):
+        book = bundled_codebook(name)
+        sheet = cheat_sheet_html(book)
+        rows = codebook_shortcut_rows(book)
+        assert len(rows) == len(book.shortcuts)
+        for key, _field, label in rows:
+            assert f"<b>{key}</b>" in sheet
+            assert label.replace('"', "&quot;") in sheet
+        for key, _action in NAVIGATION_KEYS:
+            assert key in sheet
+    assert "Shift+N" in cheat_sheet_html(bundled_codebook())
+
+
+def test_question_mark_opens_the_cheat_sheet(qtbot, open_window):
+    window = open_window()
+    qtbot.keyClick(window, "?")
+    assert window.cheat_sheet is not None and window.cheat_sheet.isVisible()
+    text = window.cheat_sheet.browser.toPlainText()
+    assert all(label in text for _k, _f, label in codebook_shortcut_rows(window.project.codebook))
+
+
+def test_codebook_reference_filters_by_text(qtbot, open_window):
+    book = bundled_codebook()
+    everything = codebook_reference_html(book)
+    assert all(c.label in everything for f in book.fields for c in f.categories)
+    only = codebook_reference_html(book, "diplomat")
+    assert "Anonymous, generic" in only and "Fact" not in only
+    window = open_window()
+    dock = window.codebook_dock
+    dock.show()
+    qtbot.keyClicks(dock.filter_edit, "diplomat")
+    assert "Anonymous, generic" in dock.browser.toPlainText()
+    assert window.controller.units.codes(window.controller.current_unit_id()) == {}
+    qtbot.keyClick(dock.filter_edit, Qt.Key.Key_Escape)
+    assert window.reader.hasFocus()
+
+
+def test_panel_tooltips_carry_definition_and_examples(open_window):
+    window = open_window()
+    category = window.project.codebook.fields[0].categories[0]
+    tooltip = window.panel.button(window.project.codebook.fields[0].key, category.code).toolTip()
+    assert tooltip == category_tooltip(category)
+    assert "Examples" in tooltip

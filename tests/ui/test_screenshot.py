@@ -1,0 +1,75 @@
+"""Renders the window, the start screen and the cheat sheet to PNGs a person can look at.
+
+With ANNOTATOR_SCREENSHOT set, the window's picture is also written to docs/screenshot.png
+for the README.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+
+DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
+CODING = [  # (attribution, claim type, confidence) keys for the first units of harbor-deal
+    "4f8",
+    "6i9",
+    "1i9",
+    "1f9",
+    "3i7",
+    "2f8",
+    "5f7",
+]
+
+
+def assert_not_blank(image: QImage) -> None:
+    assert not image.isNull()
+    step = max(1, image.width() // 200)
+    colors = {
+        image.pixel(x, y)
+        for x in range(0, image.width(), step)
+        for y in range(0, image.height(), step)
+    }
+    assert len(colors) > 20, "the rendering looks blank"
+
+
+def test_render_main_window_part_coded(qtbot, open_window, tmp_path):
+    window = open_window()
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)  # harbor-deal: title, heading, quotes
+    for keys in CODING:
+        for key in keys:
+            qtbot.keyClick(window, key)
+    qtbot.keyClick(window, "2")  # the current unit is left part-coded
+    window.panel.note.setPlainText('Draft memorandum: is "seen by this newspaper" a source?')
+    window.panel.flush_note()
+    window.resize(1400, 900)
+    qtbot.wait(50)
+    image = window.grab().toImage()
+    assert (image.width(), image.height()) == (1400, 900)
+    assert_not_blank(image)
+    image.save(str(tmp_path / "window.png"))
+    if os.environ.get("ANNOTATOR_SCREENSHOT"):
+        DOCS.mkdir(exist_ok=True)
+        assert image.save(str(DOCS / "screenshot.png"))
+
+
+def test_render_start_screen_and_cheat_sheet(
+    qtbot, open_window, project_path, tmp_path, clean_settings
+):
+    from annotator.ui.start_screen import StartScreen
+
+    clean_settings.add_recent_project(project_path)
+    screen = StartScreen(clean_settings)
+    qtbot.addWidget(screen)
+    screen.show()
+    image = screen.grab().toImage()
+    assert_not_blank(image)
+    image.save(str(tmp_path / "start.png"))
+
+    window = open_window()
+    window.show_cheat_sheet()
+    sheet = window.cheat_sheet.grab().toImage()
+    assert_not_blank(sheet)
+    sheet.save(str(tmp_path / "cheat-sheet.png"))
