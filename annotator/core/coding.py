@@ -48,7 +48,7 @@ def apply_codes(
     _validate_codes(project.codebook, codes)
     try:
         with project.writing() as session:
-            unit, article = _unit_and_article(session, unit_id)
+            unit, sha = _unit_and_sha(session, unit_id)
             coder_id = project.coder_id(session, coder)
             now = utcnow()
             changes = [
@@ -56,7 +56,7 @@ def apply_codes(
                 for field, code in codes.items()
                 if (
                     change := _write_code(
-                        session, project, unit, article, coder, coder_id, field, code, now, origin
+                        session, project, unit, sha, coder, coder_id, field, code, now, origin
                     )
                 )
             ]
@@ -82,7 +82,7 @@ def set_note(
     text = text.strip()
     try:
         with project.writing() as session:
-            unit, article = _unit_and_article(session, unit_id)
+            unit, sha = _unit_and_sha(session, unit_id)
             coder_id = project.coder_id(session, coder)
             note = session.exec(
                 select(Note).where(Note.unit_id == unit_id, Note.coder_id == coder_id)
@@ -98,7 +98,7 @@ def set_note(
             else:
                 note.text, note.noted_at = new, utcnow()
                 session.add(note)
-            session.add(_history(article, unit, coder, NOTE_TARGET, old, new, None, origin))
+            session.add(_history(sha, unit, coder, NOTE_TARGET, old, new, None, origin))
     except BaseException:
         project.forget_cached_ids()
         raise
@@ -182,12 +182,12 @@ def progress(project: Project, coder: str) -> dict[int, ArticleProgress]:
 def unit_history(project: Project, unit_id: int) -> list[History]:
     """Every recorded change to a unit, oldest first."""
     with project.reading() as session:
-        unit, article = _unit_and_article(session, unit_id)
+        unit, sha = _unit_and_sha(session, unit_id)
         return list(
             session.exec(
                 select(History)
                 .where(
-                    History.article_sha256 == article.sha256,
+                    History.article_sha256 == sha,
                     History.start == unit.start,
                     History.end == unit.end,
                 )
@@ -218,9 +218,12 @@ def _validate_codes(codebook: Codebook, codes: Mapping[str, str | None]) -> None
             raise CodingError(f"field {field_key!r} has no code {code!r} (codes: {known})")
 
 
-def _unit_and_article(session: Session, unit_id: int) -> tuple[Unit, Article]:
+def _unit_and_sha(session: Session, unit_id: int) -> tuple[Unit, str]:
+    """The unit and its article's sha256 (not the whole article: it may be long)."""
     row = session.exec(
-        select(Unit, Article).join(Article, Article.id == Unit.article_id).where(Unit.id == unit_id)
+        select(Unit, Article.sha256)
+        .join(Article, Article.id == Unit.article_id)
+        .where(Unit.id == unit_id)
     ).first()
     if row is None:
         raise CodingError(f"no unit with id {unit_id}")
@@ -231,7 +234,7 @@ def _write_code(
     session: Session,
     project: Project,
     unit: Unit,
-    article: Article,
+    sha: str,
     coder: str,
     coder_id: int,
     field: str,
@@ -262,12 +265,12 @@ def _write_code(
     else:
         row.code, row.coded_at, row.codebook_version_id = code, now, version
         session.add(row)
-    session.add(_history(article, unit, coder, field, old, code, version, origin, now))
+    session.add(_history(sha, unit, coder, field, old, code, version, origin, now))
     return Change(unit.id, coder, field, old, code)
 
 
 def _history(
-    article: Article,
+    sha: str,
     unit: Unit,
     coder: str,
     target: str,
@@ -278,7 +281,7 @@ def _history(
     at: datetime | None = None,
 ) -> History:
     return History(
-        article_sha256=article.sha256,
+        article_sha256=sha,
         start=unit.start,
         end=unit.end,
         coder=coder,
