@@ -1,0 +1,179 @@
+"""Exports for statistics tools: CSV, SPSS .sav and Stata .dta in four layouts.
+
+The command line and the GUI's export dialog both use:
+
+- `preview_rows(project, options, limit)`: the first rows of a layout as plain dicts;
+- `export(project, path, options, ...)`: a streaming export with a progress callback
+  that can cancel; the file appears only when complete (written to a temporary file
+  in the same folder, then moved into place with `os.replace`), so a cancelled or
+  failed export leaves no partial file and never damages an existing one;
+- `export_csv_stream(project, stream, options)`: CSV to an open binary stream (stdout).
+
+Layouts and their decisions are described in `rows`, CSV safety in `csv_writer`,
+SPSS/Stata specifics in `stats_files`, and variable naming in `names`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import io
+import os
+import secrets
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import BinaryIO
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.export.csv_writer import Progress, neutralise, unneutralise, write_csv
+from annotator.core.export.names import variable_names
+from annotator.core.export.rows import Column, Layout, same
+from annotator.core.export.scope import LAYOUTS, VALUE_MODES, ExportOptions
+from annotator.core.export.stats_files import write_stats_file
+from annotator.core.project import Project
+
+FORMATS = ("csv", "sav", "dta")
+PREVIEW_CHUNK = 50  # units read for a preview: enough for a few rows, fast on any project
+
+__all__ = [
+    "FORMATS",
+    "LAYOUTS",
+    "VALUE_MODES",
+    "Column",
+    "ExportOptions",
+    "ExportResult",
+    "Progress",
+    "export",
+    "export_csv_stream",
+    "format_for_path",
+    "layout_columns",
+    "neutralise",
+    "preview_rows",
+    "unneutralise",
+    "variable_names",
+]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote; `renamed` maps columns to their changed .sav/.dta variable names."""
+
+    path: Path | None
+    format: str
+    rows: int
+    cancelled: bool = False
+    renamed: dict[str, str] = field(default_factory=dict)
+
+
+def format_for_path(path: str | Path, fmt: str | None = None) -> str:
+    """The file format: given explicitly, else from the ending (.sav, .dta), else CSV."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    implied = suffix if suffix in ("sav", "dta") else None
+    if fmt is None:
+        return implied or "csv"
+    if fmt not in FORMATS:
+        raise AnnotatorError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
+    if implied and implied != fmt:
+        raise AnnotatorError(f"{path}: a .{implied} file cannot hold the {fmt} format")
+    return fmt
+
+
+def layout_columns(project: Project, options: ExportOptions) -> list[Column]:
+    """The columns a layout will have (for a dialog's column list)."""
+    with project.reading() as session:
+        return Layout(project, session, options).columns
+
+
+def preview_rows(project: Project, options: ExportOptions, limit: int = 20) -> list[dict]:
+    """The first `limit` rows of a layout as dicts keyed by column name, as the CSV would hold
+    them before formula neutralisation (codes, values or labels as `options.values` says)."""
+    with project.reading() as session:
+        layout = Layout(project, session, options)
+        names = [c.name for c in layout.columns]
+        rows = (row for chunk in layout.chunks(PREVIEW_CHUNK) for row in chunk.rows)
+        return [dict(zip(names, row, strict=True)) for row in islice(rows, limit)]
+
+
+def export(
+    project: Project,
+    path: str | Path,
+    options: ExportOptions,
+    fmt: str | None = None,
+    *,
+    bom: bool = False,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Write a layout to `path` as CSV, .sav or .dta; all or nothing.
+
+    `progress(units done, units total, "")` is called after each chunk; returning
+    False cancels, removes the temporary file and leaves `path` as it was.
+    For .sav/.dta the codes are always numeric values with value labels.
+    """
+    path = Path(path)
+    fmt = format_for_path(path, fmt)
+    if bom and fmt != "csv":
+        raise AnnotatorError("--bom applies to CSV only")
+    if not path.parent.is_dir():
+        raise AnnotatorError(f"{path}: folder {path.parent} does not exist")
+    if fmt != "csv":
+        options = dataclasses.replace(options, values="values")
+    temp = _temp_path(path)
+    try:
+        with project.reading() as session:
+            layout = Layout(project, session, options, neutralise if fmt == "csv" else same)
+            if fmt == "csv":
+                with _create(temp) as raw:
+                    rows, cancelled = _write_csv_binary(layout, raw, bom, progress)
+                renamed: dict[str, str] = {}
+            else:
+                rows, cancelled, renamed = write_stats_file(layout, temp, fmt, progress)
+        if cancelled:
+            temp.unlink(missing_ok=True)
+            return ExportResult(None, fmt, rows, True)
+        os.replace(temp, path)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        raise AnnotatorError(f"{path}: cannot write ({error.strerror or error})") from None
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return ExportResult(path, fmt, rows, False, renamed)
+
+
+def export_csv_stream(
+    project: Project, stream: BinaryIO, options: ExportOptions, *, bom: bool = False
+) -> int:
+    """CSV of a layout to an open binary stream such as stdout; returns the number of rows."""
+    with project.reading() as session:
+        layout = Layout(project, session, options, neutralise)
+        rows, _ = _write_csv_binary(layout, stream, bom, None)
+    return rows
+
+
+def _write_csv_binary(
+    layout: Layout, raw: BinaryIO, bom: bool, progress: Progress | None
+) -> tuple[int, bool]:
+    encoding = "utf-8-sig" if bom else "utf-8"
+    text = io.TextIOWrapper(raw, encoding=encoding, newline="", write_through=False)
+    try:
+        return write_csv(layout, text, progress)
+    finally:
+        text.flush()
+        text.detach()
+
+
+def _temp_path(path: Path) -> Path:
+    """A hidden file beside the target: same file system, so os.replace is atomic."""
+    return path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+
+
+@contextlib.contextmanager
+def _create(path: Path):
+    # os.open with 0o666 lets the umask decide the final permissions, as for any new file
+    # (tempfile.mkstemp would leave the export readable by its owner only).
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with os.fdopen(descriptor, "wb", buffering=1 << 20) as handle:
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())

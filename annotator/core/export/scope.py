@@ -1,0 +1,269 @@
+"""What an export covers, read from the database in chunks so memory stays flat.
+
+Every layout is built from one stream of `UnitRecord`s: the units in scope in
+reading order (articles by position, units by index), each carrying the codes
+and notes of the coders in scope. Units come from one server-side cursor; the
+codes and notes of each chunk of units are fetched with one indexed query each
+(`uq_code_unit_coder_field` starts with `unit_id`), so neither the project's
+size nor the number of coders changes how much is held at once.
+
+Which units: those the codebook says need coding (`Codebook.needs_coding`, by
+kind) plus any other unit (a title, a heading) that a coder in scope has coded
+or annotated with a note, so nothing coded is ever left out of an export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import String, case, exists, func, or_, select, type_coerce
+from sqlmodel import Session
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.models import Article, Code, CodebookVersion, Coder, Note, Unit
+from annotator.core.project import Project
+
+CHUNK_UNITS = 1000  # units per chunk; each chunk costs one codes query and one notes query
+LAYOUTS = ("long", "wide", "consensus", "articles")
+VALUE_MODES = ("codes", "values", "labels")
+CONSENSUS_ROLE = "consensus"
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to export: the layout, how codes are written, and an optional selection.
+
+    `coders` names coders explicitly (kept in name order); by default the long
+    layout has every coder, consensus coders included, while the wide, consensus
+    and articles layouts use the coders with role "coder" only, because the wide
+    layout is read by reliability tools that take every column as an independent
+    rater. `articles` restricts the export to articles by key.
+    """
+
+    layout: str = "long"
+    values: str = "codes"
+    coders: tuple[str, ...] | None = None
+    articles: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.layout not in LAYOUTS:
+            raise AnnotatorError(f"unknown layout {self.layout!r} (layouts: {', '.join(LAYOUTS)})")
+        if self.values not in VALUE_MODES:
+            raise AnnotatorError(f"unknown value mode {self.values!r} ({', '.join(VALUE_MODES)})")
+
+
+@dataclass(frozen=True)
+class CoderInfo:
+    id: int
+    name: str
+    role: str
+
+
+class CoderCodes(NamedTuple):
+    """One coder's codes of one unit, pivoted by SQLite: a code (or None) per codebook field
+    in codebook order, the newest timestamp as stored, and the newest codebook version.
+
+    "Newest version" is the highest codebook version id among the codes, which is the
+    version of the most recent code unless a coder kept coding with an old version.
+    """
+
+    codes: tuple[str | None, ...]
+    coded_at: str | datetime
+    version_id: int
+
+    def as_dict(self, keys: list[str]) -> dict[str, str]:
+        return {key: code for key, code in zip(keys, self.codes, strict=True) if code is not None}
+
+
+@dataclass(slots=True)
+class UnitRecord:
+    """A unit in scope with its article's facts and the codes and notes of coders in scope."""
+
+    id: int
+    article_id: int
+    article_key: str
+    title: str
+    outlet: str | None
+    published: str | None
+    idx: int
+    kind: str
+    text: str
+    codes: dict[int, CoderCodes] = field(default_factory=dict)  # by coder id
+    notes: dict[int, str] = field(default_factory=dict)  # by coder id
+
+    @property
+    def key(self) -> str:
+        return f"{self.article_key}#{self.idx}"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The coders an export reads and the codebook versions its codes point at."""
+
+    coders: list[CoderInfo]
+    consensus: CoderInfo | None
+    versions: dict[int, tuple[str, str]]  # codebook_version id -> (name, version)
+    article_ids: list[int] | None
+
+    @property
+    def read_ids(self) -> list[int]:
+        """Every coder whose codes are fetched: those in scope and the consensus coder."""
+        ids = [c.id for c in self.coders]
+        if self.consensus is not None and self.consensus.id not in ids:
+            ids.append(self.consensus.id)
+        return ids
+
+
+def resolve_scope(session: Session, options: ExportOptions) -> Scope:
+    """Coders and articles named in `options`, checked; unknown names are user errors."""
+    everyone = [
+        CoderInfo(i, n, r)
+        for i, n, r in session.execute(
+            select(Coder.id, Coder.name, Coder.role).order_by(Coder.name)
+        )
+    ]
+    by_name = {c.name: c for c in everyone}
+    if options.coders is not None:
+        unknown = [name for name in options.coders if name not in by_name]
+        if unknown:
+            known = ", ".join(by_name) or "none yet"
+            raise AnnotatorError(f"no coder {unknown[0]!r} in this project (coders: {known})")
+        coders = sorted({by_name[name] for name in options.coders}, key=lambda c: c.name)
+    elif options.layout == "long":
+        coders = everyone
+    else:
+        coders = [c for c in everyone if c.role != CONSENSUS_ROLE]
+    consensus = next((c for c in everyone if c.role == CONSENSUS_ROLE), None)
+    versions = {
+        i: (n, v)
+        for i, n, v in session.execute(
+            select(CodebookVersion.id, CodebookVersion.name, CodebookVersion.version)
+        )
+    }
+    return Scope(coders, consensus, versions, _article_ids(session, options.articles))
+
+
+def _article_ids(session: Session, keys: tuple[str, ...] | None) -> list[int] | None:
+    if keys is None:
+        return None
+    found = dict(
+        session.execute(select(Article.key, Article.id).where(Article.key.in_(keys))).all()
+    )
+    missing = [key for key in keys if key not in found]
+    if missing:
+        raise AnnotatorError(f"no article {missing[0]!r} in this project")
+    return [found[key] for key in keys]
+
+
+def _units_in_scope(project: Project, scope: Scope):
+    """The WHERE clause shared by counting and streaming units."""
+    ids = scope.read_ids
+    touched = or_(
+        exists().where(Code.unit_id == Unit.id, Code.coder_id.in_(ids)),
+        exists().where(Note.unit_id == Unit.id, Note.coder_id.in_(ids)),
+    )
+    condition = or_(Unit.kind.in_(project.codebook.coded_kinds), touched)
+    if scope.article_ids is not None:
+        condition = condition & Unit.article_id.in_(scope.article_ids)
+    return condition
+
+
+def count_units(project: Project, session: Session, scope: Scope) -> int:
+    """How many units an export covers, for progress bars."""
+    query = select(func.count()).select_from(Unit).where(_units_in_scope(project, scope))
+    return session.execute(query).scalar_one()
+
+
+def iter_unit_chunks(
+    project: Project, session: Session, scope: Scope, chunk_size: int = CHUNK_UNITS
+) -> Iterator[list[UnitRecord]]:
+    """The units in scope, in reading order, a chunk at a time, with codes and notes filled in.
+
+    Runs on the session's Core connection: ORM row handling would cost more than the
+    query itself on a big project.
+    """
+    query = (
+        select(
+            Unit.id,
+            Unit.article_id,
+            Article.key,
+            Article.title,
+            Article.outlet,
+            Article.published,
+            Unit.idx,
+            Unit.kind,
+            Unit.text,
+        )
+        .join(Article, Article.id == Unit.article_id)
+        .where(_units_in_scope(project, scope))
+        .order_by(Article.position, Article.id, Unit.idx)
+        .execution_options(yield_per=chunk_size)
+    )
+    fields = [f.key for f in project.codebook.fields]
+    coder_ids = set(scope.read_ids)
+    connection = session.connection()
+    for partition in connection.execute(query).partitions():
+        records = [UnitRecord(*row) for row in partition]
+        if coder_ids:
+            _fill_codes(connection, records, coder_ids, fields)
+        yield records
+
+
+def _fill_codes(
+    connection, records: list[UnitRecord], coder_ids: set[int], fields: list[str]
+) -> None:
+    """Codes and notes of a chunk's units, one query each.
+
+    SQLite pivots the codes (a CASE per field, grouped by unit and coder), walking the
+    `uq_code_unit_coder_field` index in order, so Python handles one row per unit and
+    coder instead of one per code. Coders are filtered here: a filter on them in SQL
+    would turn each unit's one index range into several seeks.
+    """
+    by_id = {record.id: record for record in records}
+    ids = list(by_id)
+    pivot = [func.max(case((Code.field == key, Code.code))) for key in fields]
+    codes = (
+        select(
+            Code.unit_id,
+            Code.coder_id,
+            *pivot,
+            func.max(type_coerce(Code.coded_at, String)),
+            func.max(Code.codebook_version_id),
+        )
+        .where(Code.unit_id.in_(ids))
+        .group_by(Code.unit_id, Code.coder_id)
+    )
+    width = len(fields)
+    for row in connection.execute(codes).all():
+        unit_id, coder_id = row[0], row[1]
+        if coder_id in coder_ids and any(row[2 : 2 + width]):
+            by_id[unit_id].codes[coder_id] = CoderCodes(
+                tuple(row[2 : 2 + width]), *row[2 + width :]
+            )
+    notes = select(Note.unit_id, Note.coder_id, Note.text).where(Note.unit_id.in_(ids))
+    for unit_id, coder_id, text in connection.execute(notes).all():
+        if coder_id in coder_ids:
+            by_id[unit_id].notes[coder_id] = text
+
+
+def iso_utc(stored: str | datetime | None) -> str:
+    """ISO 8601 UTC to the second ('2026-05-01T12:34:56Z') from a stored timestamp.
+
+    Timestamps are read as the stored text (SQLAlchemy's 'YYYY-MM-DD HH:MM:SS.ffffff',
+    always UTC, see models.utcnow) because parsing a million datetimes would dominate
+    the export; a driver that returns datetime objects is handled too. Seconds are
+    the precision every statistics package parses without a custom format.
+    """
+    if stored is None:
+        return ""
+    if isinstance(stored, datetime):
+        return stored.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{stored[:10]}T{stored[11:19]}Z"
+
+
+def latest(items: list[CoderCodes]) -> CoderCodes | None:
+    """The most recently coded of several coders' codes (its time and version describe a row)."""
+    return max(items, key=lambda item: item.coded_at, default=None)

@@ -1,0 +1,164 @@
+"""import-codes: round trips, equivalence with coding by hand, all or nothing, clear errors."""
+
+from __future__ import annotations
+
+import pytest
+import test_export_support as support
+from sqlmodel import select
+
+from annotator import cli
+from annotator.core import coding, units
+from annotator.core.code_import import import_codes, read_coded_rows, write_codes
+from annotator.core.errors import InputError
+from annotator.core.export import ExportOptions, export
+from annotator.core.models import Code, Coder, History
+
+
+@pytest.fixture
+def coded(tmp_path):
+    project = support.hostile_project(tmp_path / "coded.annotator")
+    yield project
+    project.close()
+
+
+@pytest.fixture
+def fresh(tmp_path):
+    project = support.hostile_articles(tmp_path / "fresh.annotator")
+    yield project
+    project.close()
+
+
+@pytest.mark.parametrize("mode", ["codes", "values", "labels"])
+def test_a_long_export_imports_back_unchanged(coded, fresh, tmp_path, mode):
+    path = tmp_path / "long.csv"
+    export(coded, path, ExportOptions("long", mode), bom=mode == "labels")
+    report = import_codes(fresh, path)
+    assert support.db_codes(fresh) == support.db_codes(coded)
+    assert report.added == len(support.db_codes(coded)) and report.changed == 0
+    again = import_codes(fresh, path)
+    assert again.added == again.changed == 0 and again.unchanged == report.added
+
+
+def table(project, model, columns):
+    with project.reading() as session:
+        rows = session.exec(select(*[getattr(model, c) for c in columns])).all()
+    return sorted((tuple(row) for row in rows), key=repr)
+
+
+def test_bulk_path_writes_what_apply_codes_writes(coded, tmp_path):
+    path = tmp_path / "long.csv"
+    export(coded, path, ExportOptions("long"))
+    by_bulk = support.hostile_articles(tmp_path / "bulk.annotator")
+    by_hand = support.hostile_articles(tmp_path / "hand.annotator")
+    unit = units.find_unit(by_bulk, "hostile#2").id
+    for project in (by_bulk, by_hand):  # one code to change, one to keep
+        coding.apply_codes(project, "alice", unit, {"attribution": "cannot", "tone": "pos"})
+    rows = read_coded_rows(by_bulk, path)
+    write_codes(by_bulk, rows)
+    for row in rows:
+        coding.apply_codes(by_hand, row.coder, row.unit.id, row.codes, origin="import")
+    code_columns = ["unit_id", "field", "code", "codebook_version_id"]
+    history_columns = [
+        "article_sha256",
+        "start",
+        "end",
+        "coder",
+        "target",
+        "old",
+        "new",
+        "codebook_version_id",
+        "origin",
+    ]
+    assert table(by_bulk, Code, code_columns) == table(by_hand, Code, code_columns)
+    assert table(by_bulk, History, history_columns) == table(by_hand, History, history_columns)
+    assert table(by_bulk, Coder, ["name", "role"]) == table(by_hand, Coder, ["name", "role"])
+    for project in (by_bulk, by_hand):
+        project.close()
+
+
+def write(tmp_path, text: str, name="codes.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def test_all_or_nothing(fresh, tmp_path):
+    path = write(
+        tmp_path,
+        "unit_key,coder,attribution\r\nhostile#2,alice,named\r\n"
+        "hostile#3,alice,Named\r\nhostile#4,alice,nonsense\r\n",
+    )
+    with pytest.raises(InputError, match=r"codes\.csv, row 4: field 'attribution' has no code"):
+        import_codes(fresh, path)
+    assert support.db_codes(fresh) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("unit_key,coder,atribution\r\nhostile#2,a,named\r\n", "unknown column 'atribution'"),
+        ("coder,attribution\r\na,named\r\n", "no 'unit_key' column"),
+        ("unit_key,attribution\r\nhostile#2,named\r\n", "no 'coder' column"),
+        ("unit_key,coder,note\r\nhostile#2,a,x\r\n", "no codebook field column"),
+        ("unit_key,coder,attribution\r\nnope#9,a,named\r\n", "row 2: no unit 'nope#9'"),
+        ("unit_key,coder,attribution\r\nhostile#2,,named\r\n", "row 2: no coder name"),
+        ("unit_key,coder,attribution\r\nhostile#2,a\r\n", "row 2: 2 cells where the header has 3"),
+        (
+            "unit_key,coder,attribution\r\nhostile#2,a,named\r\nhostile#2,a,none\r\n",
+            "row 3: unit and coder already given on row 2",
+        ),
+        ("unit_key,coder,attribution\r\nx,a,bad\r\ny,a,bad\r\n", r"\(and 1 more problem\(s\)\)"),
+        ("", "empty file"),
+    ],
+)
+def test_errors_name_the_file_row_and_reason(fresh, tmp_path, text, message):
+    with pytest.raises(InputError, match=message) as caught:
+        import_codes(fresh, write(tmp_path, text))
+    assert str(caught.value).startswith(str(tmp_path / "codes.csv"))
+    assert "\n" not in str(caught.value)
+
+
+def test_not_utf8_and_missing_files_are_refused(fresh, tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes("unit_key,coder,attribution\nhostile#2,Zoë,named\n".encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        import_codes(fresh, path)
+    with pytest.raises(InputError, match="no such file"):
+        import_codes(fresh, tmp_path / "missing.csv")
+
+
+def test_coder_option_and_semicolons_and_empty_cells(fresh, tmp_path):
+    path = write(tmp_path, "unit_key;attribution;tone\r\nhostile#2;3;\r\nhostile#3;;-1.5\r\n")
+    report = import_codes(fresh, path, coder="dana")
+    assert support.db_codes(fresh) == {
+        ("hostile#2", "dana", "attribution", "none"),
+        ("hostile#3", "dana", "tone", "neg"),
+    }
+    assert report.summary().startswith("imported 2 row(s): 2 code(s) added")
+    clash = write(tmp_path, "unit_key,coder,tone\r\nhostile#2,eve,neg\r\n", "clash.csv")
+    with pytest.raises(InputError, match="differs from --coder"):
+        import_codes(fresh, clash, coder="dana")
+
+
+def test_history_records_the_import(fresh, tmp_path):
+    import_codes(fresh, write(tmp_path, "unit_key,coder,tone\r\nhostile#2,ann,pos\r\n"))
+    [entry] = coding.unit_history(fresh, units.find_unit(fresh, "hostile#2").id)
+    assert (entry.coder, entry.target, entry.old, entry.new, entry.origin) == (
+        "ann",
+        "tone",
+        None,
+        "pos",
+        "import",
+    )
+
+
+def test_cli_round_trip(coded, fresh, tmp_path, capsys):
+    out = tmp_path / "long.csv"
+    assert cli.main(["export", str(coded.path), "--layout", "long", "-o", str(out)]) == 0
+    assert cli.main(["import-codes", str(fresh.path), str(out)]) == 0
+    assert "code(s) added" in capsys.readouterr().out
+    assert support.db_codes(fresh) == support.db_codes(coded)
+    bad = write(tmp_path, "unit_key,coder,tone\r\nhostile#2,ann,loud\r\n")
+    assert cli.main(["import-codes", str(fresh.path), str(bad)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"annotator: {bad}, row 2: field 'tone'") and error.count("\n") == 1
