@@ -1,7 +1,8 @@
 """Supervisor commands: `annotator merge` and `annotator agreement`.
 
 A thin layer: merging lives in `annotator.core.merge`, statistics in
-`annotator.core.agreement`; this module parses arguments and prints results.
+`annotator.core.agreement` (its `tables` and `html_report` write the --csv and
+--html files); this module parses arguments and prints results.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from annotator.core.agreement import (
     read_reliability_csv,
 )
 from annotator.core.agreement.from_project import project_agreement
+from annotator.core.agreement.html_report import pairwise_confusion, write_agreement_html
+from annotator.core.agreement.tables import write_agreement_csv
 from annotator.core.errors import AnnotatorError
 from annotator.core.merge import MergeReport, merge_project
 from annotator.core.project import Project
@@ -57,6 +60,20 @@ def register(command: Callable[[str, Callable, str], argparse.ArgumentParser]) -
         help="level of measurement (default: the codebook's; nominal for a CSV file)",
     )
     sub.add_argument("--json", action="store_true", help="print every coefficient as JSON")
+    sub.add_argument(
+        "--csv",
+        type=Path,
+        metavar="FILE",
+        help="also write the agreement table as CSV (one row per field, coefficient, pair "
+        "and article; exact values)",
+    )
+    sub.add_argument(
+        "--html",
+        type=Path,
+        metavar="FILE",
+        help="also write a self-contained HTML report with charts (confusion matrices for "
+        "a project)",
+    )
     sub.add_argument(
         "--bootstrap",
         type=int,
@@ -144,10 +161,20 @@ def _capped(lines) -> list[str]:
 
 
 def _agreement(args: argparse.Namespace) -> None:
+    """Print the agreement (text or JSON) and write any --csv/--html files.
+
+    The files come in addition to the printed report, which stays on stdout as
+    without them; the lines saying what was written go to stderr so that
+    `--json` output remains valid JSON.
+    """
     coders = _coder_list(args.coders)
     options = {"bootstrap_samples": args.bootstrap, "seed": args.seed}
     if args.bootstrap < 0:
         raise AnnotatorError("--bootstrap cannot be negative")
+    for option, path in (("--csv", args.csv), ("--html", args.html)):
+        if path is not None and not path.parent.is_dir():
+            raise AnnotatorError(f"{option} {path}: folder {path.parent} does not exist")
+    confusion, labels = {}, {}
     if _is_sqlite(args.source):
         with Project.open(args.source) as project:
             result = project_agreement(
@@ -158,6 +185,9 @@ def _agreement(args: argparse.Namespace) -> None:
                 level=args.level,
                 **options,
             )
+            if args.html is not None:
+                confusion = pairwise_confusion(project, result.fields)
+                labels = {f.key: f.label for f in project.codebook.fields}
         fields, by_article, kind = result.fields, result.by_article, "project"
     else:
         if args.by:
@@ -170,6 +200,7 @@ def _agreement(args: argparse.Namespace) -> None:
             data = {args.field: data[args.field]}
         fields = {key: agreement_report(d, coders, **options) for key, d in data.items()}
         by_article, kind = {}, "csv"
+    _write_files(args, fields, by_article, kind, confusion, labels)
     if args.json:
         _print_json(
             {
@@ -194,6 +225,23 @@ def _agreement(args: argparse.Namespace) -> None:
             lines.append(f"  article {name}: {_article_line(part)}")
         blocks.append("\n".join(lines))
     print("\n\n".join(blocks) if blocks else "no fields to report")
+
+
+def _write_files(args, fields, by_article, kind, confusion, labels) -> None:
+    if args.csv is not None:
+        rows = write_agreement_csv(args.csv, fields, by_article)
+        print(f"wrote {rows} row(s) to {args.csv}", file=sys.stderr)
+    if args.html is not None:
+        write_agreement_html(
+            args.html,
+            fields,
+            source=str(args.source),
+            source_type=kind,
+            by_article=by_article,
+            confusion=confusion,
+            field_labels=labels,
+        )
+        print(f"wrote the report to {args.html}", file=sys.stderr)
 
 
 def _field_lines(report: FieldAgreement) -> list[str]:

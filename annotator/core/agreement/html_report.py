@@ -1,0 +1,344 @@
+"""The agreement report as one self-contained HTML file, with its charts.
+
+The file has no external references at all (no stylesheet, script, font or
+image to fetch; CSS inline, charts as inline SVG from `charts`), so it can be
+mailed, archived with a paper's materials and opened offline. Every text from the
+data (coder names, field labels, article keys, codes, file names) goes through
+`html.escape`.
+
+What it shows: a header (title, source, when, annotator version, bootstrap
+settings); a chart of Krippendorff's alpha per field with its 95% interval and the
+.667/.800 thresholds; per field a table of every coefficient with its counts,
+Cohen's kappa per coder pair, how outside-scale categories were handled, for a
+project a confusion-matrix heat map for each coder pair (if given), and the
+per-article table (if given). Figures are shown to three decimals, as
+agreement is usually reported; the CSV table has the exact values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from html import escape
+from pathlib import Path
+
+import annotator
+from annotator.core.agreement.charts import AlphaBar, alpha_chart_svg, confusion_svg
+from annotator.core.agreement.coefficients import Coefficient
+from annotator.core.agreement.report import ALPHA_THRESHOLDS, FieldAgreement
+from annotator.core.agreement.tables import ByArticle, threshold_verdict, write_text_atomically
+from annotator.core.project import Project
+from annotator.core.review import ConfusionMatrix, confusion_matrix
+
+DEFAULT_TITLE = "Inter-coder agreement"
+SOURCE_TYPES = {"project": "annotator project", "csv": "CSV reliability data"}
+
+_CSS = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;
+margin:2rem auto;max-width:1100px;padding:0 1.5rem}
+h1{font-size:1.6rem;margin:0 0 .3rem}h2{font-size:1.25rem;margin:2.2rem 0 .4rem;
+border-bottom:1px solid #ccc;padding-bottom:.2rem}h3{font-size:1rem;margin:1.2rem 0 .4rem}
+dl.meta{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem;margin:.6rem 0}
+dl.meta dt{color:#666}dl.meta dd{margin:0}
+table{border-collapse:collapse;margin:.3rem 0 .8rem;font-variant-numeric:tabular-nums}
+th,td{border-bottom:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}
+th{background:#f4f4f4;font-weight:600}td.num{text-align:right;white-space:nowrap}
+.undefined{color:#777;font-style:italic}.note,.small{color:#555;font-size:.9em}
+.verdict{padding:0 .4rem;border-radius:3px;color:#fff;white-space:nowrap}
+.verdict.reliable{background:#3b7d4a}.verdict.tentative{background:#d19a2a}
+.verdict.unreliable{background:#b9473d}
+figure{margin:.6rem 1.5rem .6rem 0;display:inline-block;vertical-align:top}
+figcaption{font-size:.9em;color:#444;margin-bottom:.2rem}
+tbody th{background:none;font-weight:500}
+footer{margin-top:2.5rem;border-top:1px solid #ccc;padding-top:.6rem;color:#555;font-size:.9em}
+@media print{h2{break-before:auto}figure,table{break-inside:avoid}}
+"""
+
+
+def agreement_html(
+    fields: Mapping[str, FieldAgreement],
+    *,
+    source: str,
+    source_type: str,
+    by_article: ByArticle | None = None,
+    confusion: Mapping[str, Sequence[ConfusionMatrix]] | None = None,
+    field_labels: Mapping[str, str] | None = None,
+    title: str = DEFAULT_TITLE,
+    generated: datetime | None = None,
+) -> str:
+    """The whole report as an HTML5 document.
+
+    `source_type` is "project" or "csv"; `confusion` maps a field key to its
+    heat maps (see `pairwise_confusion`); `field_labels` gives readable names to
+    field keys (the codebook's labels); `generated` defaults to now, local time.
+    """
+    if source_type not in SOURCE_TYPES:
+        raise ValueError(f"source_type must be one of {', '.join(SOURCE_TYPES)}")
+    labels = dict(field_labels or {})
+    when = (generated or datetime.now().astimezone()).isoformat(sep=" ", timespec="minutes")
+    body = [
+        f"<header><h1>{escape(title)}</h1>",
+        _meta(
+            [
+                ("Source", source),
+                ("Source type", SOURCE_TYPES[source_type]),
+                ("Generated", when),
+                ("annotator", annotator.__version__),
+                ("Fields", str(len(fields))),
+                *_bootstrap_meta(fields),
+            ]
+        ),
+        "</header>",
+        "<section><h2>Krippendorff’s alpha per field</h2>",
+    ]
+    if fields:
+        bars = [_alpha_bar(report, labels.get(key, key)) for key, report in fields.items()]
+        body.append(f"<figure>{alpha_chart_svg(bars)}</figure>")
+        body.append(
+            '<p class="note">Bars: alpha at each field’s level of measurement; whiskers: '
+            "bootstrap 95% interval; dashed lines: Krippendorff’s (2004) thresholds, "
+            f"{_three(ALPHA_THRESHOLDS[0])} for reliable data and "
+            f"{_three(ALPHA_THRESHOLDS[1])} for tentative conclusions only.</p>"
+        )
+    else:
+        body.append('<p class="undefined">No fields to report.</p>')
+    body.append("</section>")
+    for number, (key, report) in enumerate(fields.items(), start=1):
+        body.append(
+            _field_section(
+                number,
+                report,
+                labels.get(key, key),
+                source_type,
+                (confusion or {}).get(key, ()),
+                (by_article or {}).get(key),
+            )
+        )
+    body.append(
+        "<footer>Undefined coefficients (no variation or nothing to compare) are shown as "
+        "undefined with the reason, never as 0. Counts: units and pairable values that "
+        "entered each coefficient. Exact values: export the table as CSV "
+        "(<code>annotator agreement SOURCE --csv FILE</code>).</footer>"
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)} · {escape(source)}</title>\n<style>{_CSS}</style>\n"
+        "</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+    )
+
+
+def write_agreement_html(path: str | Path, fields: Mapping[str, FieldAgreement], **options) -> None:
+    """Write `agreement_html(fields, **options)` to `path` (UTF-8, all or nothing)."""
+    write_text_atomically(Path(path), agreement_html(fields, **options))
+
+
+def pairwise_confusion(
+    project: Project, fields: Mapping[str, FieldAgreement]
+) -> dict[str, list[ConfusionMatrix]]:
+    """A confusion matrix for every coder pair of each field's report, from the project.
+
+    The pairs are the report's own (its chosen coders, in its order), and each matrix
+    counts the units both coders coded in the field, labels in codebook order.
+    """
+    return {
+        key: [
+            confusion_matrix(project, key, pair.coder_a, pair.coder_b)
+            for pair in report.cohen_kappa
+        ]
+        for key, report in fields.items()
+    }
+
+
+# -- sections ---------------------------------------------------------------------------
+
+
+def _field_section(
+    number: int,
+    report: FieldAgreement,
+    label: str,
+    source_type: str,
+    matrices: Sequence[ConfusionMatrix],
+    articles: Mapping[str, FieldAgreement] | None,
+) -> str:
+    heading = escape(label) + (
+        f" <small>({escape(report.field)})</small>" if label != report.field else ""
+    )
+    parts = [
+        f'<section class="field" id="field-{number}"><h2>{heading}</h2>',
+        f'<p class="small">Level of measurement: {escape(report.alpha_level)} · '
+        f"{report.n_units} units · {report.n_coders} coders ({escape(', '.join(report.coders))})"
+        f" · {report.n_pairable_values} pairable values</p>",
+        _coefficient_table(report),
+        _cohen_table(report),
+        _outside_scale_note(report, source_type),
+    ]
+    if matrices:
+        parts.append("<h3>Confusion matrices</h3>")
+        parts.extend(_confusion_figure(m) for m in matrices)
+    if articles is not None:
+        parts.append(_article_table(articles))
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _coefficient_table(report: FieldAgreement) -> str:
+    alpha = report.krippendorff_alpha
+    rows = [
+        ("Percent agreement", report.percent_agreement, "", ""),
+        ("Fleiss’ kappa", report.fleiss_kappa, "", ""),
+        (
+            f"Krippendorff’s alpha ({report.alpha_level})",
+            alpha,
+            _interval(report.alpha_ci_low, report.alpha_ci_high),
+            _verdict(alpha.value),
+        ),
+        ("Krippendorff’s alpha (nominal)", report.nominal_alpha, "", ""),
+        ("Gwet’s AC1", report.gwet_ac1, "", ""),
+    ]
+    if report.alpha_level == "nominal":
+        del rows[3]  # the same figure as the row above
+    body = "".join(
+        f'<tr><th scope="row">{escape(name)}</th>{_value_cell(c)}<td class="num">{ci}</td>'
+        f'<td>{verdict}</td>{_count_cells(c)}<td class="note">{_remarks(c)}</td></tr>'
+        for name, c, ci, verdict in rows
+    )
+    return (
+        '<table class="coefficients"><thead><tr><th>Coefficient</th><th>Value</th>'
+        "<th>95% CI</th><th>Verdict</th><th>Units</th><th>Coders</th><th>Pairable values</th>"
+        f"<th>Notes</th></tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def _cohen_table(report: FieldAgreement) -> str:
+    if not report.cohen_kappa:
+        return '<p class="undefined">Cohen’s kappa: no pairs (fewer than two coders).</p>'
+    weighted = report.alpha_level != "nominal"
+    head = "<th>Coder A</th><th>Coder B</th><th>Kappa</th>"
+    if weighted:
+        head += "<th>Weighted (quadratic)</th><th>Weighted (linear)</th>"
+    head += "<th>Units</th><th>Notes</th>"
+    rows = []
+    for pair in report.cohen_kappa:
+        cells = f"<td>{escape(pair.coder_a)}</td><td>{escape(pair.coder_b)}</td>"
+        cells += _value_cell(pair.kappa)
+        shown = [pair.kappa]
+        if weighted:
+            for extra in (pair.weighted_kappa, pair.weighted_kappa_linear):
+                cells += "<td></td>" if extra is None else _value_cell(extra)
+                shown += [] if extra is None else [extra]
+        remarks = "; ".join(dict.fromkeys(r for c in shown if (r := _remarks(c))))
+        cells += f'<td class="num">{pair.kappa.n_units}</td><td class="note">{remarks}</td>'
+        rows.append(f"<tr>{cells}</tr>")
+    title = "Cohen’s kappa per pair of coders" + (" (weighted for the scale)" if weighted else "")
+    return (
+        f'<h3>{title}</h3><table class="cohen"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _outside_scale_note(report: FieldAgreement, source_type: str) -> str:
+    if report.outside_scale_codes:
+        codes = ", ".join(report.outside_scale_codes)
+        aside = report.n_outside_scale_set_aside
+        text = f"Categories outside the scale ({codes}): {report.outside_scale_handling}."
+        if aside:
+            text += f" {aside} value(s) set aside at the {report.alpha_level} level."
+    elif source_type == "project":
+        text = "The codebook puts no category of this field outside the scale."
+    else:
+        return ""
+    return f'<p class="note outside-scale">{escape(text)}</p>'
+
+
+def _confusion_figure(matrix: ConfusionMatrix) -> str:
+    caption = (
+        f"{escape(matrix.coder_a)} (rows) × {escape(matrix.coder_b)} (columns): "
+        f"{matrix.n_units} units coded by both"
+    )
+    drawing = (
+        confusion_svg(matrix) if matrix.n_units else '<p class="undefined">nothing to show</p>'
+    )
+    return f"<figure><figcaption>{caption}</figcaption>{drawing}</figure>"
+
+
+def _article_table(articles: Mapping[str, FieldAgreement]) -> str:
+    if not articles:
+        return '<h3>Per article</h3><p class="undefined">No article has codes in this field.</p>'
+    rows = []
+    for name, part in articles.items():
+        alpha = part.krippendorff_alpha
+        interval = _interval(part.alpha_ci_low, part.alpha_ci_high)
+        rows.append(
+            f'<tr><td>{escape(name)}</td><td class="num">{part.n_units}</td>'
+            f'<td class="num">{part.n_coders}</td><td class="num">{part.n_pairable_values}</td>'
+            f'{_value_cell(alpha)}<td class="num">{interval}</td>'
+            f"<td>{_verdict(alpha.value)}</td>{_value_cell(part.gwet_ac1)}"
+            f"{_value_cell(part.percent_agreement)}</tr>"
+        )
+    return (
+        '<h3>Per article</h3><table class="articles"><thead><tr><th>Article</th><th>Units</th>'
+        "<th>Coders</th><th>Pairable values</th><th>Alpha</th><th>95% CI</th><th>Verdict</th>"
+        f"<th>AC1</th><th>Percent agreement</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+# -- cells ------------------------------------------------------------------------------
+
+
+def _alpha_bar(report: FieldAgreement, label: str) -> AlphaBar:
+    alpha = report.krippendorff_alpha
+    return AlphaBar(
+        report.field, label, alpha.value, report.alpha_ci_low, report.alpha_ci_high, alpha.reason
+    )
+
+
+def _meta(items: Sequence[tuple[str, str]]) -> str:
+    rows = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in items)
+    return f'<dl class="meta">{rows}</dl>'
+
+
+def _bootstrap_meta(fields: Mapping[str, FieldAgreement]) -> list[tuple[str, str]]:
+    if not fields:
+        return []
+    report = next(iter(fields.values()))  # one run: every field has the same settings
+    if not report.bootstrap_samples:
+        return [("95% intervals", "none (0 bootstrap samples)")]
+    return [
+        (
+            "95% intervals",
+            f"{report.bootstrap_samples} bootstrap samples, seed {report.bootstrap_seed}: "
+            f"{report.bootstrap_method}",
+        )
+    ]
+
+
+def _value_cell(coefficient: Coefficient) -> str:
+    if coefficient.value is None:
+        return (
+            f'<td class="num undefined" title="{escape(coefficient.reason or "")}">undefined</td>'
+        )
+    return f'<td class="num">{coefficient.value:.3f}</td>'
+
+
+def _count_cells(coefficient: Coefficient) -> str:
+    counts = (coefficient.n_units, coefficient.n_coders, coefficient.n_pairable_values)
+    return "".join(f'<td class="num">{n}</td>' for n in counts)
+
+
+def _remarks(coefficient: Coefficient) -> str:
+    texts = [t for t in (coefficient.reason, coefficient.note) if t]
+    return escape("; ".join(texts))
+
+
+def _interval(low: float | None, high: float | None) -> str:
+    return "" if low is None or high is None else f"[{low:.3f}, {high:.3f}]"
+
+
+def _verdict(alpha: float | None) -> str:
+    verdict = threshold_verdict(alpha)
+    return f'<span class="verdict {verdict}">{verdict}</span>' if verdict else ""
+
+
+def _three(number: float) -> str:
+    return f"{number:.3f}".removeprefix("0")

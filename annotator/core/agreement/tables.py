@@ -1,0 +1,209 @@
+"""Agreement results flattened to one table, and written as CSV.
+
+One row per field × coefficient, × coder pair for Cohen's kappa, × article when
+per-article results are given. The table is long rather than wide so that every
+row has the same columns whatever the number of coders or the level of
+measurement, and a spreadsheet or ``pandas`` can pivot it as the reader needs.
+
+Decisions, so that the file reads the same way every time:
+
+- Order is deterministic: fields in the order given, the field-wide rows before
+  that field's per-article rows, articles in the order given (reading order for a
+  project), coefficients in `COEFFICIENTS` order, Cohen pairs in the report's order
+  with each pair's weighted variants right after its unweighted kappa.
+- ``level`` is the field's level of measurement as analysed. The coefficient's name
+  says which variant it is: ``krippendorff_alpha`` is at that level,
+  ``krippendorff_alpha_nominal`` treats every code as a category (kept at the nominal
+  level too, so each field has the same rows). Weighted kappas appear only above the
+  nominal level, where they exist.
+- Counts are the coefficient's own (``Coefficient.n_units`` etc.), not the field's:
+  Fleiss' kappa, for example, uses only the units every coder coded.
+- An undefined coefficient has an empty ``value`` and its reason in
+  ``undefined_reason``; it is never written as 0 or NaN. ``ci_low``/``ci_high`` are
+  filled only for ``krippendorff_alpha`` (the bootstrap 95% interval, when one was
+  drawn), and ``threshold_verdict`` only for a defined ``krippendorff_alpha``:
+  ``reliable`` (≥ .800), ``tentative`` (≥ .667) or ``unreliable`` (Krippendorff 2004).
+- Numbers are written with ``repr``, the shortest text that reads back as the same
+  float, so ``float(cell)`` returns exactly the value computed.
+- The dialect is annotator's one CSV dialect (`annotator.core.export.csv_writer`:
+  RFC 4180, CRLF, minimal quoting, UTF-8): text cells that a spreadsheet would run
+  as a formula (a coder named ``=cmd()``) get the OWASP single-quote prefix.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import NamedTuple
+
+from annotator.core.agreement.coefficients import Coefficient
+from annotator.core.agreement.report import ALPHA_THRESHOLDS, FieldAgreement, PairwiseKappa
+from annotator.core.errors import AnnotatorError
+from annotator.core.export.csv_writer import csv_writer, neutralise
+
+ByArticle = Mapping[str, Mapping[str, FieldAgreement]]
+"""field key -> article key -> the field's agreement within that article."""
+
+COEFFICIENTS: tuple[str, ...] = (
+    "percent_agreement",
+    "fleiss_kappa",
+    "krippendorff_alpha",
+    "krippendorff_alpha_nominal",
+    "gwet_ac1",
+    "cohen_kappa",
+    "cohen_kappa_weighted_quadratic",
+    "cohen_kappa_weighted_linear",
+)
+
+
+class AgreementRow(NamedTuple):
+    """One coefficient in one scope, with typed values (None = empty cell)."""
+
+    field: str
+    level: str
+    coefficient: str
+    coder_a: str | None
+    coder_b: str | None
+    article: str | None
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n_units: int
+    n_coders: int
+    n_pairable: int
+    undefined_reason: str | None
+    threshold_verdict: str | None
+    note: str | None
+
+
+COLUMNS: tuple[str, ...] = AgreementRow._fields
+
+
+def threshold_verdict(alpha: float | None) -> str | None:
+    """Krippendorff's (2004) reading of alpha: reliable, tentative or unreliable."""
+    if alpha is None:
+        return None
+    reliable, tentative = ALPHA_THRESHOLDS
+    if alpha >= reliable:
+        return "reliable"
+    if alpha >= tentative:
+        return "tentative"
+    return "unreliable"
+
+
+def agreement_rows(
+    fields: Mapping[str, FieldAgreement], by_article: ByArticle | None = None
+) -> list[AgreementRow]:
+    """Every coefficient of every field (and article) as rows, in the documented order."""
+    rows: list[AgreementRow] = []
+    for key, report in fields.items():
+        rows.extend(_field_rows(report, None))
+        for article, part in (by_article or {}).get(key, {}).items():
+            rows.extend(_field_rows(part, article))
+    return rows
+
+
+def agreement_csv_text(
+    fields: Mapping[str, FieldAgreement], by_article: ByArticle | None = None
+) -> str:
+    """The CSV file's text: a header of `COLUMNS` and one record per `agreement_rows` row."""
+    return _csv_text(agreement_rows(fields, by_article))
+
+
+def write_agreement_csv(
+    path: str | Path,
+    fields: Mapping[str, FieldAgreement],
+    by_article: ByArticle | None = None,
+) -> int:
+    """Write the agreement table to `path` (UTF-8, all or nothing); returns the rows written."""
+    rows = agreement_rows(fields, by_article)
+    write_text_atomically(Path(path), _csv_text(rows))
+    return len(rows)
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write UTF-8 `text` beside `path`, then rename it into place.
+
+    A failed or interrupted write leaves an existing file as it was instead of
+    half-written; line endings are written exactly as given (CSV needs CRLF).
+    """
+    if not path.parent.is_dir():
+        raise AnnotatorError(f"{path}: folder {path.parent} does not exist")
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    try:
+        with temp.open("x", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        raise AnnotatorError(f"{path}: cannot write ({error.strerror or error})") from None
+
+
+# -- internals -------------------------------------------------------------------------
+
+
+def _field_rows(report: FieldAgreement, article: str | None) -> Iterator[AgreementRow]:
+    def row(
+        name: str,
+        coefficient: Coefficient,
+        pair: PairwiseKappa | None = None,
+        interval: tuple[float | None, float | None] = (None, None),
+        verdict: str | None = None,
+    ) -> AgreementRow:
+        return AgreementRow(
+            field=report.field,
+            level=report.alpha_level,
+            coefficient=name,
+            coder_a=pair.coder_a if pair else None,
+            coder_b=pair.coder_b if pair else None,
+            article=article,
+            value=coefficient.value,
+            ci_low=interval[0],
+            ci_high=interval[1],
+            n_units=coefficient.n_units,
+            n_coders=coefficient.n_coders,
+            n_pairable=coefficient.n_pairable_values,
+            undefined_reason=coefficient.reason,
+            threshold_verdict=verdict,
+            note=coefficient.note,
+        )
+
+    alpha = report.krippendorff_alpha
+    yield row("percent_agreement", report.percent_agreement)
+    yield row("fleiss_kappa", report.fleiss_kappa)
+    yield row(
+        "krippendorff_alpha",
+        alpha,
+        interval=(report.alpha_ci_low, report.alpha_ci_high),
+        verdict=threshold_verdict(alpha.value),
+    )
+    yield row("krippendorff_alpha_nominal", report.nominal_alpha)
+    yield row("gwet_ac1", report.gwet_ac1)
+    for pair in report.cohen_kappa:
+        yield row("cohen_kappa", pair.kappa, pair)
+        if pair.weighted_kappa is not None:
+            yield row("cohen_kappa_weighted_quadratic", pair.weighted_kappa, pair)
+        if pair.weighted_kappa_linear is not None:
+            yield row("cohen_kappa_weighted_linear", pair.weighted_kappa_linear, pair)
+
+
+def _csv_text(rows: list[AgreementRow]) -> str:
+    buffer = io.StringIO(newline="")
+    writer = csv_writer(buffer)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return buffer.getvalue()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(float(value))  # numpy floats too: repr(np.float64) is not a number
+    if isinstance(value, int):
+        return str(value)
+    return neutralise(str(value))
