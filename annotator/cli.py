@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from annotator import __version__
+from annotator.cli_progress import ProgressBar
 from annotator.core import coding, units
 from annotator.core.codebook import codebook_json_schema, load_codebook, resolve_codebook
 from annotator.core.errors import AnnotatorError
@@ -117,9 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _command_modules() -> list[Callable]:
     """Commands that live beside their feature (export, agreement, ...), each with `register`."""
-    from annotator import cli_export, cli_review
+    from annotator import cli_export, cli_maintenance, cli_review
 
-    return [cli_export.register, cli_review.register]
+    return [cli_export.register, cli_review.register, cli_maintenance.register]
 
 
 # -- commands ---------------------------------------------------------------------------
@@ -136,7 +137,7 @@ def _import(args: argparse.Namespace) -> int:
         if args.files == ["-"]:
             report = import_stdin(project, sys.stdin.buffer.read(), args.format)
         else:
-            with _progress_bar("importing") as progress:
+            with ProgressBar("importing", "file") as progress:
                 report = import_paths(project, args.files, progress)
     if args.json:
         _print_json(
@@ -285,32 +286,6 @@ def _parse_assignment(text: str) -> tuple[str, str | None]:
 def _print_json(data: object) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
-
-
-class _progress_bar:
-    """A tqdm bar on a terminal, silence elsewhere (pipes, CI logs)."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.bar = None
-
-    def __enter__(self):
-        return self.update
-
-    def update(self, done: int, total: int, current: str) -> None:
-        if not sys.stderr.isatty() or total < 2:
-            return
-        if self.bar is None:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, desc=self.label, unit="file", file=sys.stderr, leave=False)
-        self.bar.n = done
-        self.bar.set_postfix_str(Path(current).name if current else "")
-        self.bar.refresh()
-
-    def __exit__(self, *exc_info) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 if __name__ == "__main__":

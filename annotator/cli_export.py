@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from annotator.cli_progress import ProgressBar
 from annotator.core.code_import import import_codes
 from annotator.core.errors import AnnotatorError
 from annotator.core.export import (
@@ -80,7 +81,7 @@ def _export(args: argparse.Namespace) -> None:
             export_csv_stream(project, sys.stdout.buffer, options, bom=args.bom)
             sys.stdout.flush()
             return
-        with _ProgressBar() as progress:
+        with ProgressBar("exporting", "unit", min_total=10_000) as progress:
             result = export(project, args.output, options, fmt, bom=args.bom, progress=progress)
     for column, name in result.renamed.items():
         print(f"annotator: column {column!r} is variable {name!r}", file=sys.stderr)
@@ -104,29 +105,3 @@ def _names(text: str | None) -> tuple[str, ...] | None:
     if not names:
         raise AnnotatorError("--coders needs at least one coder name")
     return names
-
-
-class _ProgressBar:
-    """A tqdm bar on a terminal for long exports; silence in pipes and logs."""
-
-    def __init__(self) -> None:
-        self.bar = None
-
-    def __enter__(self):
-        return self.update
-
-    def update(self, done: int, total: int, _current: str) -> None:
-        if not sys.stderr.isatty() or total < 10_000:
-            return
-        if self.bar is None:
-            from tqdm import tqdm
-
-            self.bar = tqdm(
-                total=total, desc="exporting", unit="unit", file=sys.stderr, leave=False
-            )
-        self.bar.n = done
-        self.bar.refresh()
-
-    def __exit__(self, *exc_info) -> None:
-        if self.bar is not None:
-            self.bar.close()

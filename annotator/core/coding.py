@@ -98,7 +98,7 @@ def set_note(
             else:
                 note.text, note.noted_at = new, utcnow()
                 session.add(note)
-            session.add(_history(sha, unit, coder, NOTE_TARGET, old, new, None, origin))
+            session.add(history_row(sha, unit, coder, NOTE_TARGET, old, new, None, origin))
     except BaseException:
         project.forget_cached_ids()
         raise
@@ -265,11 +265,11 @@ def _write_code(
     else:
         row.code, row.coded_at, row.codebook_version_id = code, now, version
         session.add(row)
-    session.add(_history(sha, unit, coder, field, old, code, version, origin, now))
+    session.add(history_row(sha, unit, coder, field, old, code, version, origin, now))
     return Change(unit.id, coder, field, old, code)
 
 
-def _history(
+def history_row(
     sha: str,
     unit: Unit,
     coder: str,
@@ -280,6 +280,7 @@ def _history(
     origin: str,
     at: datetime | None = None,
 ) -> History:
+    """The audit-trail row for one change; `unit` is anything with `start` and `end`."""
     return History(
         article_sha256=sha,
         start=unit.start,

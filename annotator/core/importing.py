@@ -176,7 +176,11 @@ def slugify(text: str) -> str:
 
 
 def _unique_key(session: Session, hint: str) -> str:
-    base = slugify(hint)
+    return free_article_key(session, slugify(hint))
+
+
+def free_article_key(session: Session, base: str) -> str:
+    """`base`, or the first `base-N` that no article in the project has taken yet."""
     taken = set(
         session.exec(
             select(Article.key).where((Article.key == base) | Article.key.startswith(base + "-"))

@@ -37,6 +37,8 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from annotator.core.coding import history_row
+from annotator.core.importing import free_article_key
 from annotator.core.merge_source import MergeRefused, SourceData, check_codebooks, read_source
 from annotator.core.models import NOTE_TARGET, Article, Code, Coder, History, Note, Unit, utcnow
 from annotator.core.project import Project
@@ -204,7 +206,7 @@ class _Merger:
 
     def _add_article(self, source: Article, position: int, units: list[Unit]) -> Article:
         data = source.model_dump(exclude={"id", "key", "position"})
-        article = Article(**data, key=_free_key(self.session, source.key), position=position)
+        article = Article(**data, key=free_article_key(self.session, source.key), position=position)
         self.session.add(article)
         self.session.flush()
         for source_unit in sorted(units, key=lambda u: u.idx):
@@ -356,18 +358,7 @@ class _Merger:
         sha = self.articles[unit.article_id].sha256
         version = None if target == NOTE_TARGET else self.version_map[max(self.data.codebooks)]
         self.session.add(
-            History(
-                article_sha256=sha,
-                start=unit.start,
-                end=unit.end,
-                coder=coder,
-                target=target,
-                old=old,
-                new=new,
-                codebook_version_id=version,
-                origin=MERGE_ORIGIN,
-                at=self.now,
-            )
+            history_row(sha, unit, coder, target, old, new, version, MERGE_ORIGIN, self.now)
         )
         self.report.history_added += 1
 
@@ -410,14 +401,3 @@ def _history_key(*row) -> tuple:
 def _naive(moment: datetime) -> datetime:
     """SQLite returns stored UTC times without a zone; compare everything that way."""
     return moment.replace(tzinfo=None)
-
-
-def _free_key(session: Session, key: str) -> str:
-    """The source's article key, or the first numbered variant the target has not taken."""
-    taken = set(session.exec(select(Article.key).where(Article.key.startswith(key))).all())
-    if key not in taken:
-        return key
-    number = 2
-    while f"{key}-{number}" in taken:
-        number += 1
-    return f"{key}-{number}"

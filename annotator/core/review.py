@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from annotator.core import coding
 from annotator.core.agreement.from_project import CONSENSUS_ROLE
 from annotator.core.errors import AnnotatorError
-from annotator.core.models import Article, Code, Coder, History, Unit, utcnow
+from annotator.core.models import Article, Code, Coder, Unit, utcnow
 from annotator.core.project import Project
 from annotator.core.units import article_by_key, unit_key
 
@@ -165,17 +165,16 @@ def accept_all_unanimous(
                 )
             )
             session.add(
-                History(
-                    article_sha256=unit.sha256,
-                    start=unit.start,
-                    end=unit.end,
-                    coder=CONSENSUS,
-                    target=field_key,
-                    old=None,
-                    new=code,
-                    codebook_version_id=version,
-                    origin=UNANIMOUS_ORIGIN,
-                    at=now,
+                coding.history_row(
+                    unit.sha256,
+                    unit,
+                    CONSENSUS,
+                    field_key,
+                    None,
+                    code,
+                    version,
+                    UNANIMOUS_ORIGIN,
+                    now,
                 )
             )
             accepted += 1
