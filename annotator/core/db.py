@@ -8,6 +8,7 @@ lock upgrade.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
 from annotator.core.errors import ProjectError
@@ -96,6 +97,25 @@ def check_is_project_file(path: Path) -> None:
         raise ProjectError(f"{path}: cannot read ({error.strerror})") from None
     if header != SQLITE_MAGIC:
         raise ProjectError(f"{path}: not an annotator project (not an SQLite database)")
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise ProjectError(
+            f"{path}: read-only (coding needs write access to the file and its folder); "
+            "copy it somewhere writable or check its permissions"
+        )
+
+
+def check_project_file(path: Path) -> str:
+    """Refuse a file that is not a usable project without changing it; returns its schema.
+
+    Uses an engine without our pragmas: switching a file to WAL is a write, and a file
+    we are about to refuse must stay byte for byte as it was.
+    """
+    check_is_project_file(path)
+    engine = create_engine(sqlite_url(path))
+    try:
+        return check_schema(engine, path)
+    finally:
+        engine.dispose()
 
 
 def check_schema(engine: Engine, path: Path) -> str | None:
@@ -104,7 +124,9 @@ def check_schema(engine: Engine, path: Path) -> str | None:
         tables = set(inspect(engine).get_table_names())
         revision = current_revision(engine) if "alembic_version" in tables else None
     except DatabaseError as error:
-        raise ProjectError(f"{path}: damaged or not a project ({_reason(error)})") from None
+        raise ProjectError(
+            f"{path}: damaged or not a project ({describe_failure(error)})"
+        ) from None
     if "project_setting" not in tables or revision is None:
         raise ProjectError(f"{path}: not an annotator project (no project tables)")
     if revision not in known_revisions():
@@ -132,15 +154,25 @@ def backup_file(path: Path, label: str) -> Path:
 
 
 @contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for reading; a damaged or unreadable file becomes one clear line."""
+    try:
+        with Session(engine) as session:
+            yield session
+    except DatabaseError as error:
+        raise ProjectError(f"could not read the project: {describe_failure(error)}") from None
+
+
+@contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """A session whose work is committed on leaving, or rolled back whole on error."""
     session = Session(engine, expire_on_commit=False)
     try:
         yield session
         session.commit()
-    except OperationalError as error:
+    except DatabaseError as error:
         session.rollback()
-        raise ProjectError(f"could not save: {_reason(error)}") from None
+        raise ProjectError(f"could not save: {describe_failure(error)}") from None
     except BaseException:
         session.rollback()
         raise
@@ -148,6 +180,28 @@ def write_session(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
-def _reason(error: DatabaseError) -> str:
-    original = getattr(error, "orig", None)
-    return str(original or error).splitlines()[0]
+_FAILURES = (
+    ("database or disk is full", "the disk is full; free some space and try again"),
+    ("No space left on device", "the disk is full; free some space and try again"),
+    ("readonly database", "the project file is read-only; check its permissions"),
+    ("Permission denied", "no permission to write there; check the folder's permissions"),
+    ("Read-only file system", "the disk is read-only"),
+    ("database is locked", "another window kept the project busy; try again"),
+    ("disk image is malformed", "the project file is damaged; restore a backup"),
+    ("Could not decode to UTF-8", "the project file is damaged; restore a backup"),
+)
+
+
+def describe_failure(error: BaseException | str) -> str:
+    """A user-facing reason for an SQLite or file-system failure, on one line.
+
+    Every save and read failure goes through it, so they all read the same way
+    ("could not save: the disk is full; ...").
+    """
+    text = str(getattr(error, "orig", None) or error)
+    if isinstance(error, OSError) and error.strerror:
+        text = error.strerror
+    for needle, reason in _FAILURES:
+        if needle.lower() in text.lower():
+            return reason
+    return text.splitlines()[0] if text else type(error).__name__

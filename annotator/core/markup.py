@@ -240,12 +240,23 @@ def docx_pieces(data: bytes, name: str) -> list[Piece]:
     Without a Title paragraph, a first paragraph in "Heading 1" is the title. Tables,
     headers, footers, footnotes and comments are not read.
     """
+    import zlib
+
     import docx  # imported here: python-docx is slow to import and only needed for .docx
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError):
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,  # zipfile: an unsupported compression method
+        KeyError,
+        ValueError,
+        etree.LxmlError,
+    ):
         raise InputError(name, "not a Word (.docx) document, or a damaged one") from None
     pieces: list[Piece] = []
     for paragraph in document.paragraphs:

@@ -41,7 +41,7 @@ def snapshot(path: Path) -> Iterator[Project]:
                 reader.backup(writer)
         except sqlite3.Error as error:
             raise MergeRefused(f"{path}: cannot be read ({error})") from None
-        project = Project.open(copy)
+        project = Project.open(copy, backups=False)
         try:
             yield project
         finally:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, select
 
 from annotator import __version__
-from annotator.core import db
+from annotator.core import backup, db
 from annotator.core.codebook import Codebook, parse_codebook
 from annotator.core.errors import ProjectError
 from annotator.core.models import (
@@ -69,20 +69,25 @@ class Project:
         return project
 
     @classmethod
-    def open(cls, path: str | Path) -> Project:
-        """Open an existing project, migrating an older one after backing it up."""
+    def open(cls, path: str | Path, *, backups: bool = True) -> Project:
+        """Open an existing project, migrating an older one after backing it up.
+
+        `backups=False` is for second handles on a project that is already open
+        (worker threads) and for private copies: they need no rotating backup.
+        """
         path = Path(path)
-        db.check_is_project_file(path)
+        revision = db.check_project_file(path)
         project = cls(path)
         try:
-            revision = db.check_schema(project.read_engine, path)
             if revision != db.head_revision():
                 project.migration_backup = db.backup_file(path, f"before-migration-{revision}")
                 db.upgrade(project.write_engine)
+            if backups:  # first: its integrity check names the backup to restore
+                backup.backup_on_open(project)
             project.codebook  # noqa: B018  (fail now, not later, on a broken codebook)
         except DatabaseError as error:
             project.close()
-            raise ProjectError(f"{path}: damaged project ({db._reason(error)})") from None
+            raise ProjectError(f"{path}: damaged project ({db.describe_failure(error)})") from None
         except BaseException:
             project.close()
             raise
@@ -102,7 +107,7 @@ class Project:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with Session(self.read_engine) as session:
+        with db.read_session(self.read_engine) as session:
             yield session
 
     @contextmanager

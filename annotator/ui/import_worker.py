@@ -41,7 +41,7 @@ class ImportWorker(QObject):
         from annotator.core.project import Project
 
         try:
-            with Project.open(self.project_path) as project:
+            with Project.open(self.project_path, backups=False) as project:
                 report = import_paths(project, self.paths, self._report_progress)
         except AnnotatorError as error:
             self.finished.emit(str(error))

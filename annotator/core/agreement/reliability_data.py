@@ -271,6 +271,8 @@ def _read_rows(source: str) -> list[tuple[int, list[str]]]:
         raise InputError(
             source, f"not a valid CSV file (line {reader.line_num}: {error})"
         ) from None
+    if not rows:
+        raise InputError(source, "the file has no values, only empty cells")
     return rows
 
 
