@@ -35,7 +35,9 @@ WORKER = textwrap.dedent(
     mine = units[seed % 2 :: 2]  # each process also has units the other never touches
     fields = project.codebook.fields
     end = time.monotonic() + seconds
-    while time.monotonic() < end:
+    attempts = 0
+    while time.monotonic() < end or attempts < 200:  # enough saves even on a loaded machine
+        attempts += 1
         who = chance.choice([coder, "shared"])
         unit = chance.choice(units if who == "shared" else chance.choice([units, mine]))
         field = chance.choice(fields)

@@ -61,8 +61,7 @@ def kill_after(process: subprocess.Popen, saves: int) -> list[str]:
         assert line, f"worker ended early: {process.stderr.read()}"
         lines.append(line.rstrip("\n"))
     os.killpg(process.pid, signal.SIGKILL)
-    rest, _ = process.communicate()
-    process.stderr.close()
+    rest = drain(process)
     return lines + complete_lines(rest)
 
 
@@ -101,7 +100,10 @@ def test_killed_burst_loses_no_reported_save(tmp_path, sample_project):
         }
         history = [row for row in history_by_unit(path) if row[1] == coder]
         assert integrity(path) == "ok"
-        assert found in possible, f"run {run}: killed after {len(saved)} saves"
+        assert found in possible, (
+            f"run {run}: killed after {len(saved)} saves; "
+            f"unexpected: {set(found.items()) ^ set(reported.items())}; last lines: {lines[-3:]}"
+        )
         landed = len(saved) + (found != reported)
         assert len(history) == landed
         expected = [tuple(line.split()[1:]) for line in lines if line.startswith("saving ")]
@@ -146,9 +148,21 @@ def kill_after_cli(process: subprocess.Popen, saves: int) -> list[str]:
         assert line, f"command loop ended early: {process.stderr.read()}"
         lines.append(line.rstrip("\n"))
     os.killpg(process.pid, signal.SIGKILL)
-    rest, _ = process.communicate()
-    process.stderr.close()
+    rest = drain(process)
     return lines + complete_lines(rest)
+
+
+def drain(process: subprocess.Popen) -> str:
+    """What the killed process wrote that we have not read yet.
+
+    Read through `process.stdout` itself: `communicate()` reads the pipe's file
+    descriptor directly and would skip lines already sitting in this reader's buffer.
+    """
+    rest = process.stdout.read()
+    process.stdout.close()
+    process.stderr.close()
+    process.wait()
+    return rest
 
 
 def complete_lines(text: str) -> list[str]:
