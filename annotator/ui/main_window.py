@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDialog,
     QFileDialog,
     QLabel,
     QLineEdit,
@@ -29,12 +30,16 @@ from annotator.ui import theme
 from annotator.ui.article_list import ArticleDelegate, ArticleFilterProxy, ArticleIdRole
 from annotator.ui.coding_panel import CodingPanel
 from annotator.ui.controller import WorkspaceController
+from annotator.ui.export_dialog import ExportDialog
 from annotator.ui.find_bar import FindBar
 from annotator.ui.import_worker import ImportController
 from annotator.ui.keyboard import KeyRouter
+from annotator.ui.merge_dialog import MergeDialog
 from annotator.ui.operations import CodingOperations
 from annotator.ui.reader_view import ReaderView
 from annotator.ui.reference import CheatSheet, CodebookDock
+from annotator.ui.review.gate import SupervisorGate
+from annotator.ui.review.review_window import ReviewWindow
 from annotator.ui.settings import AppSettings
 from annotator.ui.status import WorkspaceStatus
 
@@ -59,6 +64,8 @@ class MainWindow(QMainWindow):
         )
         self.importer = ImportController(project.path, self)
         self.cheat_sheet: CheatSheet | None = None
+        self.review_window: ReviewWindow | None = None
+        self.dialog: QDialog | None = None  # the supervisor gate, merge or export dialog
         self._build_layout()
         self._build_menus()
         self.status = WorkspaceStatus(self, coder)
@@ -133,6 +140,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(
             self._action("Import folder…", self.import_folder, None, "import_folder")
         )
+        file_menu.addAction(self._action("Merge coders' projects…", self.merge_projects))
+        file_menu.addAction(self._action("Export…", self.export_data, "Ctrl+E"))
         file_menu.addSeparator()
         file_menu.addAction(
             self._action("Close window", self.close, QKeySequence.StandardKey.Close, "quit")
@@ -185,6 +194,7 @@ class MainWindow(QMainWindow):
         toggle.setIcon(theme.icon("codebook"))
         toggle.setShortcut(QKeySequence("Ctrl+B"))
         view_menu.addAction(toggle)
+        view_menu.addAction(self._action("Supervisor review…", self.open_review, "Ctrl+R"))
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(
             self._action("Keyboard shortcuts\t?", self.show_cheat_sheet, "F1", "cheat_sheet")
@@ -314,6 +324,48 @@ class MainWindow(QMainWindow):
             return False
         return self.importer.start(paths)
 
+    # -- supervisor work: review, merge, export -----------------------------------------
+
+    def open_review(self) -> None:
+        """View > Supervisor review: asks first, then shows every coder's codes in a window of
+        its own, so this (the coder's) window never does."""
+        if self.review_window is not None:
+            self.review_window.show()
+            self.review_window.raise_()
+            self.review_window.activateWindow()
+            return
+        self.dialog = SupervisorGate(self.project, self)
+        self.dialog.accepted.connect(self._show_review)
+        self.dialog.open()
+
+    def _show_review(self) -> None:
+        self.review_window = ReviewWindow(self.project, self.coder, self.settings, self)
+        self.review_window.destroyed.connect(lambda: setattr(self, "review_window", None))
+        self.review_window.show()
+
+    def merge_projects(self) -> None:
+        self.dialog = MergeDialog(self.project.path, self)
+        self.dialog.merged.connect(self._merged)
+        self.dialog.open()
+
+    def _merged(self, _reports) -> None:
+        """Other files' codes are in the project now: re-read, and drop undo steps that could
+        overwrite merged codes with what was there before."""
+        self.operations.undo_stack.clear()
+        self.controller.load_articles()
+        if self.controller.article_id is not None:
+            self.controller.open_article(
+                self.controller.article_id, self.controller.current_unit_id()
+            )
+        elif self.controller.articles.rowCount():
+            self.controller.start()
+        if self.review_window is not None:
+            self.review_window.reload()
+
+    def export_data(self) -> None:
+        self.dialog = ExportDialog(self.project, self)
+        self.dialog.open()
+
     # -- drag and drop -----------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -343,6 +395,8 @@ class MainWindow(QMainWindow):
         self.settings.save_window(self.saveGeometry(), self.saveState(), self.splitter.saveState())
         self.settings.sync()
         self.keys.detach()
+        if self.review_window is not None:
+            self.review_window.close()
         if self.importer.thread is not None:
             self.importer.thread.quit()
             self.importer.thread.wait()

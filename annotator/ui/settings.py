@@ -37,6 +37,12 @@ class AppSettings:
         self._settings.setValue("window/state", state)
         self._settings.setValue("window/splitter", splitter)
 
+    def review_geometry(self) -> QByteArray | None:
+        return self._bytes("review/geometry")
+
+    def set_review_geometry(self, geometry: QByteArray) -> None:
+        self._settings.setValue("review/geometry", geometry)
+
     # -- behaviour -----------------------------------------------------------------
 
     def auto_advance(self) -> bool:

@@ -1,0 +1,240 @@
+"""Adjudication: the supervisor's decisions, written through the core with undo, and the
+panel that asks for them.
+
+Every decision is one call to `review.adjudicate` (the consensus coder's code, with
+history naming the supervisor), after which one `changed` signal carries what was
+committed; views update from it. Undo writes back exactly what the decision replaced,
+through the coding service with the origin "undo", so an undo is as durable as the
+decision it takes back: after it the project holds what it held before.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core import coding, review
+from annotator.core.codebook import Codebook
+from annotator.core.coding import Change
+from annotator.core.errors import AnnotatorError
+from annotator.core.models import NOTE_TARGET
+from annotator.core.project import Project
+from annotator.core.review import CONSENSUS, Disagreement
+from annotator.ui.coding_panel import category_tooltip
+
+MAX_NUMBERED_CODERS = 9  # keys 1-9 take a coder's code
+
+
+class ReviewOperations(QObject):
+    """The one channel through which the review window changes the project."""
+
+    changed = Signal(object)  # list[Change], all committed
+    saved = Signal()
+    failed = Signal(str)
+    revisited = Signal(int, str)  # unit id, field: an undo or redo touched this decision
+
+    def __init__(self, project: Project, supervisor: str | None, parent=None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.supervisor = supervisor
+        self.undo_stack = QUndoStack(self)
+
+    def adjudicate(
+        self, unit_id: int, field: str, code: str | None, note: str | None, text: str
+    ) -> bool:
+        """An undoable decision; False when nothing was saved."""
+        command = AdjudicateCommand(self, unit_id, field, code, note, text)
+        self.undo_stack.push(command)
+        return command.succeeded
+
+    def decide(
+        self, unit_id: int, field: str, code: str | None, note: str | None
+    ) -> list[Change] | None:
+        """Commit a decision; the changes (maybe none) on success, None on failure."""
+        return self._run(
+            lambda: review.adjudicate(self.project, unit_id, field, code, note, self.supervisor)
+        )
+
+    def restore(self, unit_id: int, codes: dict[str, str | None], note: str | bool | None):
+        """Write back what a decision replaced (`note` False: the note was not touched)."""
+
+        def write() -> list[Change]:
+            changes = coding.apply_codes(self.project, CONSENSUS, unit_id, codes, origin="undo")
+            if note is not False:
+                noted = coding.set_note(self.project, CONSENSUS, unit_id, note or "", origin="undo")
+                changes += [noted] if noted else []
+            return changes
+
+        return self._run(write)
+
+    def _run(self, write) -> list[Change] | None:
+        try:
+            changes = write()
+        except (AnnotatorError, OSError) as error:
+            self.failed.emit(str(error))
+            return None
+        except Exception as error:  # a database error the core did not translate
+            self.failed.emit(f"{type(error).__name__}: {str(error).splitlines()[0]}")
+            return None
+        self.saved.emit()
+        if changes:
+            self.changed.emit(changes)
+        return changes
+
+
+class AdjudicateCommand(QUndoCommand):
+    """One decision on one field of one unit; undo restores the code (and note) it replaced."""
+
+    def __init__(
+        self,
+        operations: ReviewOperations,
+        unit_id: int,
+        field: str,
+        code: str | None,
+        note: str | None,
+        text: str,
+    ) -> None:
+        super().__init__(text)
+        self.operations = operations
+        self.unit_id = unit_id
+        self.field = field
+        self.code = code
+        self.note = note
+        self.old_codes: dict[str, str | None] = {}
+        self.old_note: str | bool | None = False  # False: the decision left the note alone
+        self.succeeded = False
+
+    def redo(self) -> None:
+        changes = self.operations.decide(self.unit_id, self.field, self.code, self.note)
+        if changes is None:
+            self.setObsolete(True)
+            return
+        if self.succeeded:
+            self.operations.revisited.emit(self.unit_id, self.field)
+            return
+        self.succeeded = True
+        for change in changes:  # first run: remember exactly what was replaced
+            if change.target == NOTE_TARGET:
+                self.old_note = change.old
+            else:
+                self.old_codes[change.target] = change.old
+        if not changes:
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        if self.operations.restore(self.unit_id, self.old_codes, self.old_note) is None:
+            self.setObsolete(True)
+            return
+        self.operations.revisited.emit(self.unit_id, self.field)
+
+
+class AdjudicationPanel(QWidget):
+    """Every coder's code for the current disagreement, side by side, each a button to take it,
+    plus another code from the codebook and a note. Asks by signal; writes nothing itself."""
+
+    decided = Signal(str, str)  # code, note
+
+    def __init__(self, codebook: Codebook, parent=None) -> None:
+        super().__init__(parent)
+        self.codebook = codebook
+        self.disagreement: Disagreement | None = None
+        self.coders: list[str] = []
+        self.buttons: list[QPushButton] = []
+        self.coder_row = QGridLayout()
+        self.consensus = QLabel()
+        self.consensus.setTextFormat(Qt.TextFormat.RichText)
+        self.other_code = QComboBox()
+        self.other_code.setToolTip("Any code of this field, when no coder's code is right")
+        self.set_other = QPushButton("Set")
+        self.note = QLineEdit(placeholderText="Note on this unit (saved with the decision)")
+        other = QHBoxLayout()
+        other.addWidget(QLabel("Or another code:"))
+        other.addWidget(self.other_code, 1)
+        other.addWidget(self.set_other)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("Take a coder's code (click, or press the coder's number):"))
+        layout.addLayout(self.coder_row)
+        layout.addLayout(other)
+        layout.addWidget(self.note)
+        layout.addWidget(self.consensus)
+        self.set_other.clicked.connect(self._set_other)
+        self.show_disagreement(None, [], None)
+
+    def show_disagreement(
+        self, disagreement: Disagreement | None, coders: list[str], note: str | None
+    ) -> None:
+        """Show one disagreement (None: nothing chosen) with the consensus note of its unit."""
+        self.disagreement = disagreement
+        self.coders = list(coders)[:MAX_NUMBERED_CODERS]
+        for button in self.buttons:
+            self.coder_row.removeWidget(button)
+            button.deleteLater()
+        self.buttons = []
+        self.other_code.clear()
+        enabled = disagreement is not None
+        for widget in (self.other_code, self.set_other, self.note):
+            widget.setEnabled(enabled)
+        if disagreement is None:
+            self.note.clear()
+            self.consensus.setText("Choose a disagreement in the list.")
+            return
+        field = self.codebook.field(disagreement.field)
+        for number, coder in enumerate(self.coders, start=1):
+            code = disagreement.codes.get(coder)
+            category = field.category(code) if code else None
+            label = category.label if category else (code or "not coded")
+            chosen = code is not None and code == disagreement.consensus
+            button = QPushButton(f"{number}   {coder}: {label}" + ("   ✓" if chosen else ""))
+            button.setEnabled(code is not None)
+            if category is not None:
+                button.setToolTip(category_tooltip(category))
+            button.clicked.connect(lambda _checked=False, n=number: self.take(n))
+            self.coder_row.addWidget(button, 0, number - 1)
+            self.buttons.append(button)
+        for category in field.categories:
+            self.other_code.addItem(category.label, category.code)
+        if disagreement.consensus is not None:
+            self.other_code.setCurrentIndex(self.other_code.findData(disagreement.consensus))
+        self.note.setText(note or "")
+        self.show_consensus(disagreement.consensus)
+
+    def show_consensus(self, code: str | None) -> None:
+        if self.disagreement is None:
+            return
+        field = self.codebook.field(self.disagreement.field)
+        if code is None:
+            self.consensus.setText(f"<b>{html.escape(field.label)}</b>: not adjudicated yet")
+            return
+        category = field.category(code)
+        label = category.label if category else code
+        self.consensus.setText(
+            f"<b>{html.escape(field.label)}</b>: consensus is <b>{html.escape(label)}</b>"
+        )
+
+    def take(self, number: int) -> bool:
+        """Ask to take coder `number`'s code (1-based); False when that coder has none."""
+        if self.disagreement is None or not 1 <= number <= len(self.coders):
+            return False
+        code = self.disagreement.codes.get(self.coders[number - 1])
+        if code is None:
+            return False
+        self.decided.emit(code, self.note.text())
+        return True
+
+    def _set_other(self) -> None:
+        code = self.other_code.currentData()
+        if self.disagreement is not None and code:
+            self.decided.emit(code, self.note.text())

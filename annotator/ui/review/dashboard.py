@@ -1,0 +1,298 @@
+"""The agreement dashboard: a table of every coefficient for one field, alpha per field as a
+chart, and a confusion heat map for a chosen pair of coders.
+
+The table is a model over the core's `agreement_rows`, the same rows the CSV export
+writes, so what the supervisor reads on screen and what they hand on cannot differ.
+Figures show three decimals, as agreement is usually reported; the tooltip has the
+exact value. An undefined coefficient reads "undefined (reason)", never 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.agreement.charts import AlphaBar
+from annotator.core.agreement.report import FieldAgreement
+from annotator.core.agreement.tables import AgreementRow, agreement_rows
+from annotator.core.codebook import Codebook
+from annotator.core.review import ConfusionMatrix
+from annotator.ui.review.charts import AlphaChart, ConfusionModel, HeatMapDelegate, verdict_color
+
+_Index = QModelIndex | QPersistentModelIndex
+ConfusionSource = Callable[[str, str, str], ConfusionMatrix]  # (field, coder A, coder B)
+
+COEFFICIENT_NAMES = {
+    "percent_agreement": "Percent agreement",
+    "fleiss_kappa": "Fleiss' kappa",
+    "krippendorff_alpha": "Krippendorff's alpha ({level})",
+    "krippendorff_alpha_nominal": "Krippendorff's alpha (nominal)",
+    "gwet_ac1": "Gwet's AC1",
+    "cohen_kappa": "Cohen's kappa",
+    "cohen_kappa_weighted_quadratic": "Cohen's kappa, quadratic weights",
+    "cohen_kappa_weighted_linear": "Cohen's kappa, linear weights",
+}
+COLUMNS = ("Coefficient", "Value", "95% CI", "Units", "Coders", "Pairable values", "Verdict")
+VALUE_COLUMN = 1
+VERDICT_COLUMN = 6
+
+
+def coefficient_name(row: AgreementRow) -> str:
+    name = COEFFICIENT_NAMES.get(row.coefficient, row.coefficient).format(level=row.level)
+    if row.coder_a is not None:
+        name += f": {row.coder_a} × {row.coder_b}"
+    return name
+
+
+def value_text(row: AgreementRow) -> str:
+    if row.value is None:
+        return f"undefined ({row.undefined_reason})"
+    return f"{row.value:.3f}"
+
+
+class AgreementTableModel(QAbstractTableModel):
+    """One field's coefficients, one row each, with their counts and alpha's verdict."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[AgreementRow] = []
+
+    def set_rows(self, rows: list[AgreementRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row(self, row: int) -> AgreementRow:
+        return self._rows[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row, column = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == VALUE_COLUMN:
+            exact = repr(row.value) if row.value is not None else row.undefined_reason
+            return "\n".join(part for part in (exact, row.note) if part)
+        if role == Qt.ItemDataRole.TextAlignmentRole and 1 <= column <= 5:
+            if column == VALUE_COLUMN and row.value is None:
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == VERDICT_COLUMN and row.threshold_verdict:
+                return verdict_color(row.threshold_verdict)
+            if column == VALUE_COLUMN and row.value is None:
+                return verdict_color(None)
+        if role == Qt.ItemDataRole.FontRole and row.coefficient == "krippendorff_alpha":
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    @staticmethod
+    def _display(row: AgreementRow, column: int) -> str:
+        if column == 0:
+            return coefficient_name(row)
+        if column == VALUE_COLUMN:
+            return value_text(row)
+        if column == 2:
+            if row.ci_low is None or row.ci_high is None:
+                return ""
+            return f"[{row.ci_low:.3f}, {row.ci_high:.3f}]"
+        if column == 3:
+            return str(row.n_units)
+        if column == 4:
+            return str(row.n_coders)
+        if column == 5:
+            return str(row.n_pairable)
+        return row.threshold_verdict or ""
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+
+class DashboardTab(QWidget):
+    """Shows one agreement result: the chosen field's table, the chart, a pair's heat map."""
+
+    def __init__(self, codebook: Codebook, confusion: ConfusionSource, parent=None) -> None:
+        super().__init__(parent)
+        self.codebook = codebook
+        self._confusion = confusion
+        self.fields: dict[str, FieldAgreement] = {}
+        self._labels = {f.key: f.label for f in codebook.fields}
+
+        self.field_choice = QComboBox()
+        for field in codebook.fields:
+            self.field_choice.addItem(field.label, field.key)
+        self.summary = QLabel(wordWrap=True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.table_model = AgreementTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.table_model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+
+        self.chart = AlphaChart()
+        self.coder_a = QComboBox()
+        self.coder_b = QComboBox()
+        self.confusion_caption = QLabel()
+        self.confusion_model = ConfusionModel(self)
+        self.heat_map = QTableView()
+        self.heat_map.setModel(self.confusion_model)
+        self.heat_map.setItemDelegate(HeatMapDelegate(self.heat_map))
+        self.heat_map.setShowGrid(False)
+        self.heat_map.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.heat_map.horizontalHeader().setDefaultSectionSize(40)
+        self.heat_map.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.heat_map.verticalHeader().setDefaultSectionSize(30)
+        self._lay_out()
+        self.field_choice.currentIndexChanged.connect(self._show_field)
+        self.coder_a.currentIndexChanged.connect(self.update_confusion)
+        self.coder_b.currentIndexChanged.connect(self.update_confusion)
+
+    def _lay_out(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Field:"))
+        top.addWidget(self.field_choice)
+        top.addStretch(1)
+        chart_box = QGroupBox("Krippendorff's alpha per field (95% bootstrap interval)")
+        QVBoxLayout(chart_box).addWidget(self.chart)
+        pair = QHBoxLayout()
+        pair.addWidget(QLabel("Rows:"))
+        pair.addWidget(self.coder_a)
+        pair.addWidget(QLabel("columns:"))
+        pair.addWidget(self.coder_b)
+        pair.addStretch(1)
+        confusion_box = QGroupBox("Confusion matrix of the chosen field")
+        confusion_layout = QVBoxLayout(confusion_box)
+        confusion_layout.addLayout(pair)
+        confusion_layout.addWidget(self.confusion_caption)
+        confusion_layout.addWidget(self.heat_map, 1)
+        lower = QSplitter()
+        lower.addWidget(chart_box)
+        lower.addWidget(confusion_box)
+        lower.setStretchFactor(0, 1)
+        lower.setStretchFactor(1, 1)
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addLayout(top)
+        upper_layout.addWidget(self.summary)
+        upper_layout.addWidget(self.table, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(upper)
+        split.addWidget(lower)
+        split.setSizes([300, 320])
+        QVBoxLayout(self).addWidget(split)
+
+    # -- showing results ---------------------------------------------------------------
+
+    @property
+    def field_key(self) -> str:
+        return self.field_choice.currentData()
+
+    def set_coders(self, names: list[str]) -> None:
+        """The coders a pair can be chosen from (the chosen coder set)."""
+        a, b = self.coder_a.currentText(), self.coder_b.currentText()
+        for combo in (self.coder_a, self.coder_b):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(names)
+            combo.blockSignals(False)
+        if a in names:
+            self.coder_a.setCurrentText(a)
+        if b in names and b != self.coder_a.currentText():
+            self.coder_b.setCurrentText(b)
+        elif len(names) > 1:
+            self.coder_b.setCurrentIndex(1 if self.coder_a.currentIndex() != 1 else 0)
+        self.update_confusion()
+
+    def set_results(self, fields: Mapping[str, FieldAgreement]) -> None:
+        self.fields = dict(fields)
+        self.chart.set_bars(
+            [
+                AlphaBar(
+                    key,
+                    self._labels.get(key, key),
+                    report.krippendorff_alpha.value,
+                    report.alpha_ci_low,
+                    report.alpha_ci_high,
+                    report.krippendorff_alpha.reason,
+                )
+                for key, report in self.fields.items()
+            ]
+        )
+        self._show_field()
+
+    def clear_results(self, reason: str) -> None:
+        self.fields = {}
+        self.chart.set_bars([])
+        self.table_model.set_rows([])
+        self.summary.setText(reason)
+
+    def _show_field(self) -> None:
+        report = self.fields.get(self.field_key)
+        if report is None:
+            self.table_model.set_rows([])
+            self.summary.setText("No agreement computed for this field yet.")
+        else:
+            self.table_model.set_rows(agreement_rows({self.field_key: report}))
+            self.summary.setText(field_summary(report))
+        self.update_confusion()
+
+    def update_confusion(self) -> None:
+        a, b = self.coder_a.currentText(), self.coder_b.currentText()
+        if not a or not b or a == b:
+            self.confusion_model.set_matrix(None, {})
+            self.confusion_caption.setText("Choose two different coders.")
+            return
+        matrix = self._confusion(self.field_key, a, b)
+        labels = {c.code: c.label for c in self.codebook.field(self.field_key).categories}
+        self.confusion_model.set_matrix(matrix, labels)
+        self.confusion_caption.setText(
+            f"{a} down, {b} across: {matrix.n_units} unit(s) coded by both; "
+            "the outlined diagonal is where they agree."
+        )
+
+
+def field_summary(report: FieldAgreement) -> str:
+    """One paragraph: level, coders and counts, and how outside-scale codes were treated."""
+    text = (
+        f"Level: {report.alpha_level}. Coders: {', '.join(report.coders)}. "
+        f"{report.n_units} unit(s) with a value, {report.n_pairable_values} pairable value(s)."
+    )
+    if report.outside_scale_codes:
+        text += (
+            f" Outside the scale: {', '.join(report.outside_scale_codes)} "
+            f"({report.outside_scale_handling})."
+        )
+    return text

@@ -1,0 +1,287 @@
+"""The disagreement tab: the list with its filters, and below it the chosen disagreement in
+context (the sentences before and after) with the adjudication panel.
+
+Number keys 1-9 take that coder's code while the tab has focus; after a decision the
+list moves on to the next disagreement that has no consensus yet.
+"""
+
+from __future__ import annotations
+
+import html
+from itertools import combinations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.codebook import Codebook
+from annotator.core.coding import Change
+from annotator.core.models import NOTE_TARGET
+from annotator.core.review import CONSENSUS, Disagreement
+from annotator.ui.review.adjudication import (
+    MAX_NUMBERED_CODERS,
+    AdjudicationPanel,
+    ReviewOperations,
+)
+from annotator.ui.review.disagreements import (
+    DisagreementFilter,
+    DisagreementModel,
+    DisagreementRole,
+    pair_key,
+    pair_of,
+)
+
+
+def context_color() -> QColor:
+    """Halfway between text and background: quieter than the sentence, still readable."""
+    palette = QGuiApplication.palette()
+    text = palette.color(QPalette.ColorRole.Text)
+    base = palette.color(QPalette.ColorRole.Base)
+    return QColor(
+        (text.red() * 3 + base.red() * 2) // 5,
+        (text.green() * 3 + base.green() * 2) // 5,
+        (text.blue() * 3 + base.blue() * 2) // 5,
+    )
+
+
+def context_html(item: Disagreement, field_label: str) -> str:
+    """The sentence between its neighbours, the neighbours muted."""
+    muted = context_color().name()
+    parts = [f"<p style='color:{muted}'>{html.escape(field_label)} · {item.unit_key}</p>"]
+    if item.previous_text:
+        parts.append(f"<p style='color:{muted}'>{html.escape(item.previous_text)}</p>")
+    parts.append(f"<p style='font-size:large'><b>{html.escape(item.text)}</b></p>")
+    if item.next_text:
+        parts.append(f"<p style='color:{muted}'>{html.escape(item.next_text)}</p>")
+    return "".join(parts)
+
+
+class DisagreementsTab(QWidget):
+    """The list with its filters, and below it the chosen disagreement in context."""
+
+    def __init__(self, codebook: Codebook, operations: ReviewOperations, parent=None) -> None:
+        super().__init__(parent)
+        self.codebook = codebook
+        self.operations = operations
+        self.notes: dict[int, str] = {}  # the consensus coder's notes by unit id
+        self.model = DisagreementModel(codebook, self)
+        self.proxy = DisagreementFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.field_choice = QComboBox()
+        self.article_choice = QComboBox()
+        self.pair_choice = QComboBox()
+        self.unsettled_only = QCheckBox("Not adjudicated only")
+        self.count = QLabel()
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.context = QTextBrowser()
+        self.context.setOpenLinks(False)
+        self.panel = AdjudicationPanel(codebook)
+        self._lay_out()
+        self._fill_field_choice()
+        for combo in (self.field_choice, self.article_choice, self.pair_choice):
+            combo.currentIndexChanged.connect(self._apply_filter)
+        self.unsettled_only.toggled.connect(self._apply_filter)
+        self.table.selectionModel().currentRowChanged.connect(self._show_current)
+        self.panel.decided.connect(self._decide)
+        operations.changed.connect(self._changes_committed)
+        operations.revisited.connect(self.select)
+        for number in range(1, MAX_NUMBERED_CODERS + 1):
+            shortcut = QShortcut(QKeySequence(str(number)), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda n=number: self.panel.take(n))
+
+    def _lay_out(self) -> None:
+        filters = QHBoxLayout()
+        for text, widget in (
+            ("Field:", self.field_choice),
+            ("Article:", self.article_choice),
+            ("Coders:", self.pair_choice),
+        ):
+            filters.addWidget(QLabel(text))
+            filters.addWidget(widget)
+        filters.addWidget(self.unsettled_only)
+        filters.addStretch(1)
+        filters.addWidget(self.count)
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.context, 1)
+        detail_layout.addWidget(self.panel)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(detail)
+        split.setSizes([460, 240])
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(split, 1)
+
+    def _fill_field_choice(self) -> None:
+        self.field_choice.addItem("All fields", None)
+        for field in self.codebook.fields:
+            self.field_choice.addItem(field.label, field.key)
+
+    # -- data --------------------------------------------------------------------------
+
+    def set_data(
+        self, disagreements: list[Disagreement], coders: list[str], notes: dict[int, str]
+    ) -> None:
+        """Show a fresh list, keeping the filters and the chosen row where they still apply."""
+        current = self.current()
+        self.notes = dict(notes)
+        self.model.set_disagreements(disagreements, coders)
+        self._refill(
+            self.article_choice, "All articles", dict.fromkeys(d.article_key for d in disagreements)
+        )
+        pairs = {pair_key(a, b): f"{a} × {b} differ" for a, b in combinations(coders, 2)}
+        self._refill(self.pair_choice, "Any coders", pairs)
+        self._size_columns()
+        self._apply_filter()
+        if current is not None:
+            self.select(current.unit_id, current.field)
+        if not self.table.currentIndex().isValid() and self.proxy.rowCount():
+            self.table.setCurrentIndex(self.proxy.index(0, 0))
+
+    def _size_columns(self) -> None:
+        """Widths from the font, not from the contents (measuring every row is slow on
+        long lists); the sentence takes what is left."""
+        header = self.table.horizontalHeader()
+        em = self.fontMetrics().horizontalAdvance("M")
+        widths = [9 * em, 4 * em, 8 * em, 0] + [12 * em] * (len(self.model.coders) + 1)
+        for column, width in enumerate(widths):
+            if width:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, width)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+
+    @staticmethod
+    def _refill(combo: QComboBox, everything: str, items: dict) -> None:
+        chosen = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(everything, None)
+        for data, text in items.items():
+            combo.addItem(text if isinstance(text, str) else str(data), data)
+        found = combo.findData(chosen) if chosen is not None else 0
+        combo.setCurrentIndex(max(found, 0))
+        combo.blockSignals(False)
+
+    def set_filter(
+        self,
+        field: str | None = None,
+        article: str | None = None,
+        pair: tuple[str, str] | None = None,
+        unsettled_only: bool = False,
+    ) -> None:
+        """Choose filters as a user would (the combos follow)."""
+        for combo, data in (
+            (self.field_choice, field),
+            (self.article_choice, article),
+            (self.pair_choice, pair_key(*pair) if pair else None),
+        ):
+            combo.setCurrentIndex(max(combo.findData(data), 0) if data is not None else 0)
+        self.unsettled_only.setChecked(unsettled_only)
+
+    def _apply_filter(self) -> None:
+        self.proxy.set_filter(
+            self.field_choice.currentData(),
+            self.article_choice.currentData(),
+            pair_of(self.pair_choice.currentData()),
+            self.unsettled_only.isChecked(),
+        )
+        self.count.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} shown")
+        if not self.table.currentIndex().isValid():
+            if self.proxy.rowCount():
+                self.table.setCurrentIndex(self.proxy.index(0, 0))
+            else:
+                self._show(None)
+
+    def visible(self) -> list[Disagreement]:
+        """What the list shows now, top to bottom."""
+        return [
+            self.proxy.index(row, 0).data(DisagreementRole) for row in range(self.proxy.rowCount())
+        ]
+
+    def current(self) -> Disagreement | None:
+        index = self.table.currentIndex()
+        return index.data(DisagreementRole) if index.isValid() else None
+
+    def select(self, unit_id: int, field: str) -> bool:
+        row = self.model.row_of(unit_id, field)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+        return True
+
+    # -- reactions ---------------------------------------------------------------------
+
+    def _show_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show(current.data(DisagreementRole) if current.isValid() else None)
+
+    def _show(self, item: Disagreement | None) -> None:
+        if item is None:
+            self.context.setHtml("")
+            self.panel.show_disagreement(None, [], None)
+            return
+        label = self.codebook.field(item.field).label
+        self.context.setHtml(context_html(item, label))
+        self.panel.show_disagreement(item, self.model.coders, self.notes.get(item.unit_id))
+
+    def _decide(self, code: str, note: str) -> None:
+        item = self.current()
+        if item is None:
+            return
+        following = self._next_unsettled(item)
+        field = self.codebook.field(item.field)
+        category = field.category(code)
+        text = f"Consensus {field.label}: {category.label if category else code}"
+        saved = self.operations.adjudicate(item.unit_id, item.field, code, note, text)
+        if saved and following is not None:
+            self.select(following.unit_id, following.field)
+
+    def _next_unsettled(self, item: Disagreement) -> Disagreement | None:
+        """The next row below `item` still without a consensus (where to go after deciding)."""
+        shown = self.visible()
+        position = next(
+            (i for i, d in enumerate(shown) if (d.unit_id, d.field) == (item.unit_id, item.field)),
+            -1,
+        )
+        return next((d for d in shown[position + 1 :] if d.consensus is None), None)
+
+    def _changes_committed(self, changes: list[Change]) -> None:
+        for change in changes:
+            if change.coder == CONSENSUS and change.target == NOTE_TARGET:
+                if change.new is None:
+                    self.notes.pop(change.unit_id, None)
+                else:
+                    self.notes[change.unit_id] = change.new
+        self.model.apply_changes(changes)
+        self.count.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} shown")
+        current = self.current()
+        if current is not None:
+            self._show(current)

@@ -1,0 +1,372 @@
+"""The supervisor's review window: coder set, agreement dashboard, disagreements, adjudication.
+
+It composes the pieces and owns the long work: agreement with its bootstrap, exports
+of the agreement tables and report, and accepting all unanimous units run in a worker
+thread on their own Project (see `tasks`), while short reads (the disagreement list,
+progress, a confusion matrix) are single calls into the core on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core import coding, review
+from annotator.core.agreement.from_project import project_agreement
+from annotator.core.agreement.html_report import pairwise_confusion, write_agreement_html
+from annotator.core.agreement.report import FieldAgreement
+from annotator.core.agreement.tables import write_agreement_csv
+from annotator.core.project import Project
+from annotator.ui import theme
+from annotator.ui.review.adjudication import ReviewOperations
+from annotator.ui.review.coder_choice import CoderChoiceModel
+from annotator.ui.review.dashboard import DashboardTab
+from annotator.ui.review.disagreement_tab import DisagreementsTab
+from annotator.ui.review.tasks import Progress, TaskCancelled, TaskOutcome, TaskRunner
+from annotator.ui.settings import AppSettings
+
+REFRESH_DELAY_MS = 250  # let a few check boxes change before recomputing
+
+
+def agreement_by_field(
+    project: Project,
+    coders: list[str] | None,
+    progress: Progress,
+    *,
+    by_article: bool = False,
+) -> tuple[dict[str, FieldAgreement], dict[str, dict[str, FieldAgreement]]]:
+    """`project_agreement` one field at a time, so progress shows and a cancel takes effect
+    between fields. Each field's statistics (bootstrap included) depend on that field only,
+    so the result is the same as computing all fields at once."""
+    keys = [field.key for field in project.codebook.fields]
+    fields: dict[str, FieldAgreement] = {}
+    articles: dict[str, dict[str, FieldAgreement]] = {}
+    for done, key in enumerate(keys):
+        if not progress(done, len(keys), f"Agreement on {project.codebook.field(key).label}…"):
+            raise TaskCancelled
+        result = project_agreement(project, [key], coders, by_article=by_article)
+        fields.update(result.fields)
+        articles.update(result.by_article)
+    progress(len(keys), len(keys), "")
+    return fields, articles
+
+
+class ReviewWindow(QMainWindow):
+    """Every coder's codes for one project, for the supervisor named `supervisor`."""
+
+    def __init__(
+        self,
+        project: Project,
+        supervisor: str | None,
+        settings: AppSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.project = project
+        self.settings = settings or AppSettings()
+        self.setWindowTitle(f"{project.name} — supervisor review — annotator")
+        self.operations = ReviewOperations(project, supervisor, self)
+        self.runner = TaskRunner(project.path, self)
+        self.coders = CoderChoiceModel(self)
+        self.fields: dict[str, FieldAgreement] = {}
+        self._agreement_wanted = False
+        self.confirm_box: QMessageBox | None = None
+        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self.dashboard = DashboardTab(project.codebook, self._confusion)
+        self.disagreements = DisagreementsTab(project.codebook, self.operations)
+        self._build()
+        self._build_menus()
+        self.coders.chosen_changed.connect(self._refresh_timer.start)
+        self.operations.changed.connect(lambda _changes: self.update_progress())
+        self.operations.failed.connect(self._failed)
+        self.operations.saved.connect(self._saved)
+        geometry = self.settings.review_geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1300, 860)
+        self.reload()
+
+    # -- building ----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(6, 6, 0, 6)
+        side_layout.addWidget(QLabel("<b>Coders compared</b>"))
+        self.coder_list = QListView()
+        self.coder_list.setModel(self.coders)
+        side_layout.addWidget(self.coder_list, 1)
+        self.accept_button = QPushButton("Accept all unanimous units")
+        self.accept_button.setToolTip(
+            "Make every code on which all chosen coders agree the consensus "
+            "(codes already adjudicated are left alone)"
+        )
+        self.accept_button.clicked.connect(self.ask_accept_all_unanimous)
+        side_layout.addWidget(self.accept_button)
+        side_layout.addWidget(QLabel("Adjudication progress"))
+        self.progress = QProgressBar()
+        self.progress.setFormat("%v of %m units")
+        side_layout.addWidget(self.progress)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.dashboard, theme.icon("find"), "Agreement")
+        self.tabs.addTab(self.disagreements, theme.icon("clear"), "Disagreements")
+        split = QSplitter()
+        split.addWidget(side)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(1, 1)
+        split.setSizes([220, 1080])
+        self.setCentralWidget(split)
+        self.save_state = QLabel()
+        self.statusBar().addPermanentWidget(self.save_state)
+
+    def _action(self, text: str, slot: Callable, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(
+            self._action("Export agreement tables (CSV)…", self.export_agreement_tables)
+        )
+        file_menu.addAction(self._action("Export HTML report…", self.export_html_report))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("Close", self.close, QKeySequence.StandardKey.Close))
+        edit_menu = bar.addMenu("&Edit")
+        stack = self.operations.undo_stack
+        self.undo_action = stack.createUndoAction(self, "Undo")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.undo_action.setIcon(theme.icon("undo"))
+        self.redo_action = stack.createRedoAction(self, "Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.setIcon(theme.icon("redo"))
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(
+            self._action("Accept all unanimous units…", self.ask_accept_all_unanimous)
+        )
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(
+            self._action("Agreement", lambda: self.tabs.setCurrentWidget(self.dashboard), "Ctrl+1")
+        )
+        view_menu.addAction(
+            self._action(
+                "Disagreements", lambda: self.tabs.setCurrentWidget(self.disagreements), "Ctrl+2"
+            )
+        )
+        view_menu.addAction(self._action("Reload from the project", self.reload, "F5"))
+
+    # -- reading -----------------------------------------------------------------------
+
+    def chosen_coders(self) -> list[str] | None:
+        """The chosen coders; None when all are chosen (the core's default: every coder)."""
+        return None if self.coders.all_chosen() else self.coders.chosen()
+
+    def reload(self) -> None:
+        """Re-read the coders (a merge may have added some), then everything shown."""
+        names = [name for name in self.project.summary()["coders"] if name != review.CONSENSUS]
+        self.coders.set_coders(names)
+        self._refresh_timer.stop()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the chosen coders' disagreements and progress, and recompute agreement."""
+        chosen = self.coders.chosen()
+        self.dashboard.set_coders(chosen)
+        if len(chosen) < 2:
+            self.disagreements.set_data([], chosen, {})
+            self.dashboard.clear_results("Choose at least two coders to compare.")
+            self.progress.setRange(0, 1)
+            self.progress.setValue(0)
+            return
+        coders = self.chosen_coders()
+        found = review.list_disagreements(self.project, coders=coders)
+        notes = coding.coder_notes(self.project, review.CONSENSUS)
+        self.disagreements.set_data(found, chosen, notes)
+        self.update_progress()
+        self.compute_agreement()
+
+    def update_progress(self) -> None:
+        if len(self.coders.chosen()) < 2:
+            return
+        done, needing = review.adjudication_progress(self.project, self.chosen_coders())
+        self.progress.setRange(0, max(needing, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done} of {needing} units")
+
+    @property
+    def busy(self) -> bool:
+        """Whether work is running or waiting to run (tests wait for this to end)."""
+        return self.runner.busy or self._refresh_timer.isActive() or self._agreement_wanted
+
+    def _confusion(self, field: str, coder_a: str, coder_b: str) -> review.ConfusionMatrix:
+        return review.confusion_matrix(self.project, field, coder_a, coder_b)
+
+    # -- long work ---------------------------------------------------------------------
+
+    def compute_agreement(self) -> None:
+        """Agreement of the chosen coders, with the bootstrap, in the worker thread."""
+        self._agreement_wanted = True
+        if self.runner.busy:
+            return  # started again when the running job ends
+        self._agreement_wanted = False
+        coders = self.chosen_coders()
+        self.runner.start(
+            lambda project, progress: agreement_by_field(project, coders, progress)[0],
+            "Computing agreement…",
+            self._agreement_done,
+        )
+
+    def _agreement_done(self, outcome: TaskOutcome) -> None:
+        if outcome.error:
+            self.dashboard.clear_results(f"Agreement could not be computed: {outcome.error}")
+        elif outcome.cancelled:
+            self.dashboard.clear_results("Cancelled; press F5 to compute the agreement again.")
+        else:
+            self.fields = outcome.result
+            self.dashboard.set_results(self.fields)
+        self._after_job()
+
+    def _after_job(self) -> None:
+        if self._agreement_wanted:
+            self.compute_agreement()
+
+    def export_agreement_tables(self, path: str | None = None) -> bool:
+        """Every coefficient, overall and per article, as one CSV table."""
+        path = path or self._save_path("Export agreement tables", "agreement.csv", "CSV (*.csv)")
+        if not path:
+            return False
+        coders = self.chosen_coders()
+
+        def job(project: Project, progress: Progress) -> str:
+            fields, articles = agreement_by_field(project, coders, progress, by_article=True)
+            rows = write_agreement_csv(path, fields, articles)
+            return f"Wrote {rows} row(s) of agreement figures to {path}."
+
+        return self._start_export(job, "Exporting agreement tables…")
+
+    def export_html_report(self, path: str | None = None) -> bool:
+        """The self-contained HTML report, with the alpha chart and every pair's heat map."""
+        path = path or self._save_path("Export HTML report", "agreement.html", "HTML (*.html)")
+        if not path:
+            return False
+        coders = self.chosen_coders()
+
+        def job(project: Project, progress: Progress) -> str:
+            fields, articles = agreement_by_field(project, coders, progress, by_article=True)
+            write_agreement_html(
+                path,
+                fields,
+                source=str(project.path),
+                source_type="project",
+                by_article=articles,
+                confusion=pairwise_confusion(project, fields),
+                field_labels={f.key: f.label for f in project.codebook.fields},
+            )
+            return f"Wrote the agreement report to {path}."
+
+        return self._start_export(job, "Writing the agreement report…")
+
+    def _save_path(self, title: str, name: str, pattern: str) -> str:
+        folder = self.project.path.parent
+        path, _ = QFileDialog.getSaveFileName(self, title, str(folder / name), pattern)
+        return path
+
+    def _start_export(self, job, label: str) -> bool:
+        if self.runner.busy:
+            self.statusBar().showMessage("Still working; try again in a moment.", 5000)
+            return False
+        return self.runner.start(job, label, self._export_done)
+
+    def _export_done(self, outcome: TaskOutcome) -> None:
+        if outcome.error:
+            QMessageBox.warning(self, "Export failed", outcome.error)
+        elif outcome.cancelled:
+            self.statusBar().showMessage("Export cancelled; no file was written.", 8000)
+        else:
+            self.statusBar().showMessage(str(outcome.result), 8000)
+        self._after_job()
+
+    def ask_accept_all_unanimous(self) -> None:
+        """Confirm first: the bulk action is one transaction, outside Undo."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Accept all unanimous units",
+            "Make every code on which all the chosen coders agree the consensus?\n\n"
+            "Codes already adjudicated are left alone. This is one step that Undo does not "
+            "take back; any accepted code can still be changed here afterwards.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.finished.connect(self._confirmed)
+        self.confirm_box = box
+        box.open()
+
+    def _confirmed(self, _result: int) -> None:
+        box = self.confirm_box
+        if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+            self.accept_all_unanimous()
+
+    def accept_all_unanimous(self) -> bool:
+        if self.runner.busy or len(self.coders.chosen()) < 2:
+            return False
+        coders = self.chosen_coders()
+        return self.runner.start(
+            lambda project, _progress: review.accept_all_unanimous(project, coders),
+            "Accepting unanimous units…",
+            self._accepted,
+            cancellable=False,
+        )
+
+    def _accepted(self, outcome: TaskOutcome) -> None:
+        if outcome.error:
+            QMessageBox.warning(self, "Accept all unanimous units", outcome.error)
+        else:
+            self.statusBar().showMessage(
+                f"{outcome.result} unanimous code(s) accepted as the consensus.", 8000
+            )
+            self._saved()
+        self.update_progress()
+        self._after_job()
+
+    # -- feedback and closing ------------------------------------------------------------
+
+    def _failed(self, reason: str) -> None:
+        """Said plainly in the status bar; the list keeps showing what the project holds."""
+        self.save_state.setStyleSheet(f"color: {theme.error_color().name()}; font-weight: bold;")
+        self.save_state.setText(f"Not saved: {reason}")
+
+    def _saved(self) -> None:
+        self.save_state.setStyleSheet(f"color: {theme.success_color().name()};")
+        self.save_state.setText("Saved")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._refresh_timer.stop()
+        self.runner.wait()
+        self.settings.set_review_geometry(self.saveGeometry())
+        super().closeEvent(event)
+
+    @property
+    def project_path(self) -> Path:
+        return self.project.path

@@ -1,0 +1,129 @@
+"""File > Export in the coding window: options change the preview, and the export writes a
+file that pandas (and pyreadstat) read back with the rows the layout promises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyreadstat
+import pytest
+from PySide6.QtCore import Qt
+
+from annotator.core.project import Project
+from annotator.ui.export_dialog import PreviewModel
+from tests.ui.test_review_data import build_review_project, sentence_ids
+from tests.ui.test_screenshot import assert_not_blank
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    path = tmp_path / "review.annotator"
+    build_review_project(path)
+    return path
+
+
+@pytest.fixture
+def sentences(path: Path) -> int:
+    with Project.open(path) as project:
+        return len(sentence_ids(project))
+
+
+@pytest.fixture
+def dialog(qtbot, open_window, path):
+    window = open_window("alice", path)
+    qtbot.keyClick(window, "e", Qt.KeyboardModifier.ControlModifier)
+    dialog = window.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    return dialog
+
+
+def preview_columns(dialog) -> list[str]:
+    return dialog.preview_model.columns
+
+
+def preview_cell(dialog, row: int, column: str):
+    return dialog.preview_model.index(row, preview_columns(dialog).index(column)).data()
+
+
+def choose_layout(qtbot, dialog, layout: str) -> None:
+    dialog.layout_choice.setCurrentIndex(dialog.layout_choice.findData(layout))
+    dialog.update_preview()
+
+
+def export_and_wait(qtbot, dialog) -> None:
+    with qtbot.waitSignal(dialog.exported, timeout=20000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+
+
+def test_preview_follows_the_options(qtbot, dialog):
+    assert dialog.preview_model.rowCount() == 20
+    assert {"unit_key", "coder", "attribution"} <= set(preview_columns(dialog))
+    assert preview_cell(dialog, 0, "coder") == "alice"
+    choose_layout(qtbot, dialog, "wide")
+    assert "attribution__bob" in preview_columns(dialog)
+    assert "coder" not in preview_columns(dialog)
+    first = preview_cell(dialog, 0, "attribution__alice")
+    dialog.set_value_mode("labels")
+    dialog.update_preview()
+    labelled = preview_cell(dialog, 0, "attribution__alice")
+    assert labelled != first and labelled[0].isupper()  # "Named person", not named_person
+
+
+def test_coder_subset_and_csv_export(qtbot, dialog, sentences, tmp_path):
+    carol = dialog.coders.index(2)
+    assert carol.data() == "carol"
+    dialog.coders.setData(carol, Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
+    dialog.update_preview()
+    assert {preview_cell(dialog, r, "coder") for r in range(20)} == {"alice", "bob"}
+    out = tmp_path / "long.csv"
+    dialog.path.setText(str(out))
+    dialog.bom.setChecked(True)
+    export_and_wait(qtbot, dialog)
+    frame = pd.read_csv(out, encoding="utf-8-sig")
+    assert len(frame) == 2 * sentences  # one row per unit and chosen coder
+    assert set(frame["coder"]) == {"alice", "bob"}
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert "Wrote" in dialog.status.text()
+
+
+def test_stats_file_export_by_suffix(qtbot, dialog, sentences, tmp_path):
+    choose_layout(qtbot, dialog, "wide")
+    out = tmp_path / "wide.sav"
+    dialog.path.setText(str(out))
+    dialog.update_preview()
+    assert "SPSS" in dialog.format_note.text()
+    assert not dialog.bom.isEnabled()
+    assert isinstance(preview_cell(dialog, 0, "attribution__alice"), str)
+    export_and_wait(qtbot, dialog)
+    frame, meta = pyreadstat.read_sav(str(out))
+    assert len(frame) == sentences
+    assert "attribution__alice" in frame.columns
+    assert meta.variable_value_labels["attribution__alice"][1.0] == "Named person"
+
+
+def test_cancelling_leaves_no_file(qtbot, dialog, tmp_path):
+    out = tmp_path / "cancelled.csv"
+    dialog.path.setText(str(out))
+    assert dialog.start_export()
+    assert not dialog.start_export()  # one job at a time
+    dialog.runner.cancel()  # as the progress dialog's Cancel button does
+    qtbot.waitUntil(lambda: not dialog.runner.busy, timeout=20000)
+    assert "Cancelled" in dialog.status.text()
+    assert not out.exists()
+    assert not list(tmp_path.glob(".cancelled.csv.*"))
+
+
+def test_preview_model_passes_the_model_tester(qtmodeltester, dialog):
+    qtmodeltester.check(dialog.preview_model)
+    qtmodeltester.check(dialog.coders)
+    qtmodeltester.check(PreviewModel())
+
+
+def test_render_the_export_dialog(qtbot, dialog, tmp_path):
+    choose_layout(qtbot, dialog, "wide")
+    dialog.resize(1200, 640)
+    qtbot.wait(50)
+    image = dialog.grab().toImage()
+    assert_not_blank(image)
+    image.save(str(tmp_path / "export.png"))

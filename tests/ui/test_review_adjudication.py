@@ -1,0 +1,157 @@
+"""Adjudication in the review window, by keyboard and by click, checked in the project file:
+the consensus coder's codes, notes and progress, undo and redo, and accepting unanimous units."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from annotator.core import coding, review
+from annotator.core.project import Project
+from tests.ui.test_review_data import build_review_project, enter_review, wait_idle
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "review.annotator"
+
+
+@pytest.fixture
+def coded(path: Path) -> dict:
+    return build_review_project(path)
+
+
+@pytest.fixture
+def window(qtbot, open_window, path, coded):
+    """The review window on its disagreement list, the list focused."""
+    window = enter_review(qtbot, open_window("alice", path))
+    window.tabs.setCurrentWidget(window.disagreements)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.disagreements.table.setFocus()
+    return window
+
+
+def consensus_codes(path: Path) -> dict[int, dict[str, str]]:
+    with Project.open(path) as project:
+        return coding.coder_codes(project, review.CONSENSUS)
+
+
+def consensus_notes(path: Path) -> dict[int, str]:
+    with Project.open(path) as project:
+        return coding.coder_notes(project, review.CONSENSUS)
+
+
+def progress(path: Path) -> review.AdjudicationProgress:
+    with Project.open(path) as project:
+        return review.adjudication_progress(project)
+
+
+def shown_progress(window) -> tuple[int, int]:
+    return window.progress.value(), window.progress.maximum()
+
+
+def unanimous(coded: dict) -> dict[tuple[int, str], str]:
+    """(unit, field) -> code where two or more coders coded and all agree, from `coded`."""
+    return {
+        key: next(iter(codes.values()))
+        for key, codes in coded.items()
+        if len(codes) >= 2 and len(set(codes.values())) == 1
+    }
+
+
+def test_a_number_key_takes_that_coders_code(qtbot, window, path):
+    tab = window.disagreements
+    first = tab.current()
+    qtbot.keyClick(tab.table, "2")  # bob's code
+    assert consensus_codes(path) == {first.unit_id: {first.field: first.codes["bob"]}}
+    assert tab.model.disagreement(0).consensus == first.codes["bob"]
+    assert tab.current() != first  # on to the next unsettled disagreement
+    qtbot.keyClick(tab.table, "1")  # alice's code for the second one
+    second = tab.model.disagreement(1)
+    assert consensus_codes(path)[second.unit_id] == {second.field: second.codes["alice"]}
+    assert window.save_state.text() == "Saved"
+
+
+def test_undo_and_redo_are_durable(qtbot, window, path):
+    tab = window.disagreements
+    first = tab.current()
+    qtbot.keyClick(tab.table, "1")
+    assert consensus_codes(path) == {first.unit_id: {first.field: first.codes["alice"]}}
+    qtbot.keyClick(window, "z", CTRL)
+    assert consensus_codes(path) == {}
+    assert tab.model.disagreement(0).consensus is None
+    assert tab.current() == tab.model.disagreement(0)  # undo shows what it took back
+    qtbot.keyClick(window, "z", CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert consensus_codes(path) == {first.unit_id: {first.field: first.codes["alice"]}}
+    with Project.open(path) as project:
+        origins = [h.origin for h in coding.unit_history(project, first.unit_id)]
+    assert origins.count("adjudication by alice") == 2 and "undo" in origins
+
+
+def test_another_code_with_a_note(qtbot, window, path):
+    tab = window.disagreements
+    item = tab.current()
+    field = window.project.codebook.field(item.field)
+    other = next(c for c in field.categories if c.code not in item.codes.values())
+    panel = tab.panel
+    panel.other_code.setCurrentIndex(panel.other_code.findData(other.code))
+    qtbot.keyClicks(panel.note, "Quoted minister; see style guide 4.2")
+    qtbot.mouseClick(panel.set_other, Qt.MouseButton.LeftButton)
+    assert consensus_codes(path) == {item.unit_id: {item.field: other.code}}
+    assert consensus_notes(path) == {item.unit_id: "Quoted minister; see style guide 4.2"}
+    qtbot.keyClick(window, "z", CTRL)
+    assert consensus_codes(path) == {} and consensus_notes(path) == {}
+
+
+def test_clicking_a_coders_button_takes_the_code(qtbot, window, path):
+    tab = window.disagreements
+    item = tab.current()
+    qtbot.mouseClick(tab.panel.buttons[2], Qt.MouseButton.LeftButton)  # carol
+    assert consensus_codes(path) == {item.unit_id: {item.field: item.codes["carol"]}}
+
+
+def test_accept_all_unanimous_then_progress_follows_adjudication(qtbot, window, path, coded):
+    assert shown_progress(window) == (0, progress(path).needing)
+    window.ask_accept_all_unanimous()
+    box = window.confirm_box
+    qtbot.waitUntil(box.isVisible)
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    window.activateWindow()  # offscreen Qt leaves the closed box as the active window
+    qtbot.waitUntil(window.isActiveWindow)
+    stored = consensus_codes(path)
+    agreed = unanimous(coded)
+    assert {(unit, f): code for unit, codes in stored.items() for f, code in codes.items()} == (
+        agreed
+    )
+    done_before = progress(path).adjudicated
+    assert shown_progress(window) == tuple(progress(path))
+    # settle every disagreement of the first unit in the list: the unit is then adjudicated
+    tab = window.disagreements
+    unit_id = tab.current().unit_id
+    fields = [d.field for d in tab.visible() if d.unit_id == unit_id]
+    for field in fields:
+        assert (tab.current().unit_id, tab.current().field) == (unit_id, field)
+        qtbot.keyClick(tab.table, "1")
+    assert progress(path).adjudicated == done_before + 1
+    assert shown_progress(window) == tuple(progress(path))
+    assert all(
+        (unit, f) in agreed or coded[(unit, f)]["alice"] == code
+        for unit, codes in consensus_codes(path).items()
+        for f, code in codes.items()
+    )
+
+
+def test_not_adjudicated_only_hides_settled_rows(qtbot, window, path):
+    tab = window.disagreements
+    total = tab.proxy.rowCount()
+    tab.unsettled_only.setChecked(True)
+    qtbot.keyClick(tab.table, "1")
+    assert tab.proxy.rowCount() == total - 1
+    assert tab.current() is not None and tab.current().consensus is None

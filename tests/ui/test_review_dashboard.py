@@ -1,0 +1,204 @@
+"""Supervisor mode from the coding window: the gate, and the agreement dashboard's figures
+checked against the core's `project_agreement` on the same project file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from annotator.core import coding
+from annotator.core.agreement.from_project import project_agreement
+from annotator.core.project import Project
+from annotator.core.review import confusion_matrix
+from annotator.core.supervisor import set_supervisor_passphrase
+from annotator.ui.review.charts import ConfusionModel
+from annotator.ui.review.coder_choice import CoderChoiceModel
+from annotator.ui.review.dashboard import AgreementTableModel
+from tests.ui.test_review_data import (
+    build_review_project,
+    enter_review,
+    sentence_ids,
+    wait_idle,
+)
+from tests.ui.test_screenshot import DOCS, assert_not_blank
+
+
+@pytest.fixture
+def review_path(tmp_path: Path) -> Path:
+    path = tmp_path / "review.annotator"
+    build_review_project(path)
+    return path
+
+
+def alpha_row(model: AgreementTableModel) -> int:
+    return next(
+        row for row in range(model.rowCount()) if model.row(row).coefficient == "krippendorff_alpha"
+    )
+
+
+def test_without_a_passphrase_a_confirmation_opens_the_review(qtbot, open_window, review_path):
+    window = open_window("alice", review_path)
+    review = enter_review(qtbot, window)
+    assert not window.dialog.needs_passphrase
+    assert not window.dialog.passphrase.isVisible()
+    assert review.coders.names() == ["alice", "bob", "carol"]
+    assert review.isVisible()
+    unit = window.controller.current_unit_id()  # the coding window still shows alice's own
+    with Project.open(review_path) as project:
+        assert window.controller.units.codes(unit) == coding.coder_codes(project, "alice")[unit]
+
+
+def test_a_passphrase_is_asked_and_a_wrong_one_refused(qtbot, open_window, review_path):
+    with Project.open(review_path) as project:
+        set_supervisor_passphrase(project, "harbour lights")
+    window = open_window("alice", review_path)
+    qtbot.keyClick(window, "r", Qt.KeyboardModifier.ControlModifier)
+    gate = window.dialog
+    qtbot.waitUntil(gate.isVisible)
+    assert gate.passphrase.isVisible()
+    qtbot.keyClicks(gate.passphrase, "wrong")
+    qtbot.keyClick(gate.passphrase, Qt.Key.Key_Return)
+    assert gate.isVisible() and gate.problem.isVisible()
+    assert window.review_window is None
+    gate.passphrase.clear()
+    qtbot.keyClicks(gate.passphrase, "harbour lights")
+    qtbot.keyClick(gate.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.review_window is not None)
+    wait_idle(qtbot, window.review_window)
+
+
+def test_the_dashboard_shows_the_cores_alpha_for_every_field(qtbot, open_window, review_path):
+    window = open_window("alice", review_path)
+    review = enter_review(qtbot, window)
+    with Project.open(review_path) as project:
+        expected = project_agreement(project).fields
+    dashboard = review.dashboard
+    assert list(dashboard.fields) == list(expected)
+    for row in range(dashboard.field_choice.count()):
+        dashboard.field_choice.setCurrentIndex(row)
+        key = dashboard.field_key
+        model = dashboard.table_model
+        shown = model.index(alpha_row(model), 1).data()
+        assert shown == f"{expected[key].krippendorff_alpha.value:.3f}"
+        assert dashboard.fields[key].krippendorff_alpha == expected[key].krippendorff_alpha
+        assert dashboard.fields[key].alpha_ci_low == expected[key].alpha_ci_low
+    bars = {bar.field: bar.alpha for bar in dashboard.chart.bars}
+    assert bars == {key: report.krippendorff_alpha.value for key, report in expected.items()}
+
+
+def test_choosing_two_coders_recomputes_for_that_pair(qtbot, open_window, review_path):
+    window = open_window("alice", review_path)
+    review = enter_review(qtbot, window)
+    carol = review.coders.index(2)
+    assert carol.data() == "carol"
+    review.coder_list.setCurrentIndex(carol)
+    review.coder_list.setFocus()
+    qtbot.keyClick(review.coder_list, Qt.Key.Key_Space)  # a list view toggles the check box
+    assert review.coders.chosen() == ["alice", "bob"]
+    wait_idle(qtbot, review)
+    with Project.open(review_path) as project:
+        expected = project_agreement(project, coders=["alice", "bob"]).fields
+    model = review.dashboard.table_model
+    alpha = model.row(alpha_row(model))
+    key = review.dashboard.field_key
+    assert alpha.value == expected[key].krippendorff_alpha.value
+    assert review.dashboard.fields[key].coders == ("alice", "bob")
+
+
+def test_an_undefined_coefficient_says_why(qtbot, open_window, review_path):
+    with Project.open(review_path) as project:  # two more coders who only ever chose "fact"
+        for unit_id in sentence_ids(project)[:4]:
+            for coder in ("erin", "frank"):
+                coding.apply_codes(project, coder, unit_id, {"claim_type": "fact"})
+        expected = project_agreement(project, ["claim_type"], ["erin", "frank"]).fields
+    window = open_window("alice", review_path)
+    review = enter_review(qtbot, window)
+    review.coders.set_chosen(["erin", "frank"])
+    wait_idle(qtbot, review)
+    dashboard = review.dashboard
+    dashboard.field_choice.setCurrentIndex(dashboard.field_choice.findData("claim_type"))
+    model = dashboard.table_model
+    alpha = expected["claim_type"].krippendorff_alpha
+    assert alpha.value is None
+    assert model.index(alpha_row(model), 1).data() == f"undefined ({alpha.reason})"
+    assert model.index(alpha_row(model), 6).data() == ""  # no verdict on no figure
+    for row in range(model.rowCount()):
+        if model.row(row).value is None:
+            assert model.index(row, 1).data().startswith("undefined (")
+    bar = next(bar for bar in dashboard.chart.bars if bar.field == "claim_type")
+    assert (bar.alpha, bar.reason) == (None, alpha.reason)  # drawn as "undefined (reason)"
+
+
+def test_the_confusion_matrix_is_the_cores(qtbot, open_window, review_path):
+    window = open_window("alice", review_path)
+    review = enter_review(qtbot, window)
+    dashboard = review.dashboard
+    dashboard.field_choice.setCurrentIndex(dashboard.field_choice.findData("attribution"))
+    dashboard.coder_a.setCurrentText("alice")
+    dashboard.coder_b.setCurrentText("bob")
+    with Project.open(review_path) as project:
+        expected = confusion_matrix(project, "attribution", "alice", "bob")
+    model = dashboard.confusion_model
+    shown = [
+        [int(model.index(r, c).data()) for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
+    assert shown == expected.counts
+    assert sum(map(sum, shown)) > 0
+
+
+def test_models_pass_the_model_tester(qtmodeltester, qtbot, open_window, review_path):
+    window = open_window("alice", review_path)
+    review = enter_review(qtbot, window)
+    qtmodeltester.check(review.dashboard.table_model)
+    qtmodeltester.check(review.dashboard.confusion_model)
+    qtmodeltester.check(review.coders)
+    empty = ConfusionModel()
+    qtmodeltester.check(empty)
+    choice = CoderChoiceModel()
+    choice.set_coders(["a", "b"])
+    qtmodeltester.check(choice)
+
+
+def test_render_the_dashboard(qtbot, open_window, review_path, tmp_path):
+    window = open_window("alice", review_path)
+    review = enter_review(qtbot, window)
+    review.resize(1300, 860)
+    dashboard = review.dashboard
+    dashboard.field_choice.setCurrentIndex(dashboard.field_choice.findData("attribution"))
+    qtbot.wait(50)
+    image = review.grab().toImage()
+    assert_not_blank(image)
+    image.save(str(tmp_path / "dashboard.png"))
+    if os.environ.get("ANNOTATOR_SCREENSHOT"):
+        DOCS.mkdir(exist_ok=True)
+        assert image.save(str(DOCS / "review.png"))
+
+
+def test_export_agreement_tables_and_html_report(qtbot, open_window, review_path, tmp_path):
+    import pandas as pd
+
+    from annotator.core.agreement.tables import agreement_rows
+
+    window = open_window("alice", review_path)
+    review = enter_review(qtbot, window)
+    table = tmp_path / "agreement.csv"
+    assert review.export_agreement_tables(str(table))
+    wait_idle(qtbot, review)
+    with Project.open(review_path) as project:
+        expected = project_agreement(project, by_article=True)
+    rows = agreement_rows(expected.fields, expected.by_article)
+    frame = pd.read_csv(table)
+    assert len(frame) == len(rows)
+    alpha = frame[(frame.coefficient == "krippendorff_alpha") & frame.article.isna()]
+    assert list(alpha.value) == [r.krippendorff_alpha.value for r in expected.fields.values()]
+    report = tmp_path / "agreement.html"
+    assert review.export_html_report(str(report))
+    wait_idle(qtbot, review)
+    html = report.read_text(encoding="utf-8")
+    assert html.count('class="confusion"') == 3 * 3  # every field, every pair of 3 coders
+    assert "alpha-chart" in html
+    assert "Wrote the agreement report" in review.statusBar().currentMessage()
