@@ -18,6 +18,7 @@ from annotator.core import coding, units
 from annotator.core.codebook import codebook_json_schema, load_codebook, resolve_codebook
 from annotator.core.errors import AnnotatorError
 from annotator.core.importing import import_paths, import_stdin
+from annotator.core.location import project_location
 from annotator.core.project import Project
 
 EXIT_USER_ERROR = 2
@@ -55,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     sub = command("new", _new, "create an empty project")
-    sub.add_argument("project", type=Path)
+    sub.add_argument("project", type=project_location)
     sub.add_argument(
         "--codebook",
         help="codebook file, or a bundled one: source-reliability (default), admiralty",
@@ -65,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command(
         "import", _import, "import articles (.txt .md .html .docx .csv, folders, - for stdin)"
     )
-    sub.add_argument("project", type=Path)
+    sub.add_argument("project", type=project_location)
     sub.add_argument("files", nargs="+")
     sub.add_argument(
         "--format", default="txt", help="format of standard input (txt, md, html, csv)"
@@ -73,25 +74,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--json", action="store_true", help="print the report as JSON")
 
     sub = command("articles", _articles, "list the articles")
-    sub.add_argument("project", type=Path)
+    sub.add_argument("project", type=project_location)
     sub.add_argument("--coder", help="show this coder's progress")
     sub.add_argument("--json", action="store_true")
 
     sub = command("units", _units, "list the units (sentences, titles, headings)")
-    sub.add_argument("project", type=Path)
+    sub.add_argument("project", type=project_location)
     sub.add_argument("--article", help="only this article (its key)")
     sub.add_argument("--coder", help="show this coder's codes")
     sub.add_argument("--json", action="store_true")
 
     sub = command("code", _code, "code a unit: FIELD=CODE, or FIELD= to clear")
-    sub.add_argument("project", type=Path)
+    sub.add_argument("project", type=project_location)
     sub.add_argument("--coder", required=True)
     sub.add_argument("unit", help="unit key, e.g. harbor-deal#4")
     sub.add_argument("assignments", nargs="+", metavar="FIELD=CODE")
     sub.add_argument("--note", help="also set the coder's note on the unit")
 
     sub = command("info", _info, "show what a project holds")
-    sub.add_argument("project", type=Path)
+    sub.add_argument("project", type=project_location)
     sub.add_argument("--json", action="store_true")
 
     codebook = commands.add_parser("codebook", help="check codebooks, print the format's schema")
@@ -106,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.set_defaults(handler=_codebook_schema)
 
     sub = command("gui", _gui, "open a project in the coding window")
-    sub.add_argument("project", type=Path)
+    sub.add_argument("project", type=project_location)
     sub.add_argument("--coder", help="your coder name (remembered per project)")
 
     command("demo", _demo, "open a throw-away copy of the demo project in the coding window")
@@ -118,9 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _command_modules() -> list[Callable]:
     """Commands that live beside their feature (export, agreement, ...), each with `register`."""
-    from annotator import cli_export, cli_maintenance, cli_review
+    from annotator import cli_export, cli_maintenance, cli_review, cli_team
 
-    return [cli_export.register, cli_review.register, cli_maintenance.register]
+    return [cli_export.register, cli_review.register, cli_maintenance.register, cli_team.register]
 
 
 # -- commands ---------------------------------------------------------------------------
@@ -129,7 +130,7 @@ def _command_modules() -> list[Callable]:
 def _new(args: argparse.Namespace) -> None:
     with Project.create(args.project, resolve_codebook(args.codebook), args.name) as project:
         book = project.codebook
-        print(f"created {project.path} (codebook {book.name} {book.version})")
+        print(f"created {project.label} (codebook {book.name} {book.version})")
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ from annotator.core.export import (
     export_csv_stream,
     format_for_path,
 )
+from annotator.core.location import project_location
 from annotator.core.project import Project
 
 Handler = Callable[[argparse.Namespace], int | None]
@@ -29,7 +30,7 @@ Command = Callable[[str, Handler, str], argparse.ArgumentParser]
 def register(command: Command) -> None:
     """Add the export commands to the main parser."""
     sub = command("export", _export, "export codes for R, Stata, SPSS or pandas (CSV, .sav, .dta)")
-    sub.add_argument("project", type=Path)
+    sub.add_argument("project", type=project_location)
     sub.add_argument(
         "--layout",
         choices=LAYOUTS,
@@ -54,7 +55,7 @@ def register(command: Command) -> None:
         "import codes from a CSV in the long layout (unit_key, coder, a column per field); "
         "all or nothing",
     )
-    sub.add_argument("project", type=Path)
+    sub.add_argument("project", type=project_location)
     sub.add_argument("file", type=Path)
     sub.add_argument("--coder", help="the coder of every row (for files without a coder column)")
     sub.add_argument("--json", action="store_true", help="print the report as JSON")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from annotator.core import backup, db, supervisor
 from annotator.core.errors import AnnotatorError
+from annotator.core.location import display_location, is_server_url, project_location
 from annotator.core.project import Project
 
 EXIT_WRONG_PASSPHRASE = 1
@@ -21,7 +22,7 @@ EXIT_WRONG_PASSPHRASE = 1
 def register(command: Callable) -> None:
     """Adds this module's subcommands to the main parser."""
     sub = command("backup", _backup, "back up a project (SQLite's online backup, safe while open)")
-    sub.add_argument("project", type=Path)
+    sub.add_argument("project", type=project_location)
     sub.add_argument(
         "-o", "--output", type=Path, help="write the backup here (default: PROJECT.backups/)"
     )
@@ -33,7 +34,7 @@ def register(command: Callable) -> None:
         "put a backup in a project's place (the replaced file is kept in PROJECT.backups/)",
     )
     sub.add_argument("backup", type=Path)
-    sub.add_argument("project", type=Path)
+    sub.add_argument("project", type=project_location)
 
     sub = command(
         "supervisor",
@@ -52,7 +53,7 @@ def register(command: Callable) -> None:
         ("clear-passphrase", _clear_passphrase, "remove the passphrase (asks for it first)"),
     ):
         action = actions.add_parser(name, help=help_text, description=help_text)
-        action.add_argument("project", type=Path)
+        action.add_argument("project", type=project_location)
         action.set_defaults(handler=handler)
 
 
@@ -60,6 +61,7 @@ def register(command: Callable) -> None:
 
 
 def _backup(args: argparse.Namespace) -> None:
+    _refuse_server(args.project)
     if args.list:
         db.check_project_file(args.project)
         found = backup.list_backups(args.project)
@@ -74,10 +76,21 @@ def _backup(args: argparse.Namespace) -> None:
 
 
 def _restore(args: argparse.Namespace) -> None:
+    _refuse_server(args.project)
     result = backup.restore_backup(args.backup, args.project)
     print(f"restored {result.project} from {result.backup}")
     if result.replaced_kept_as is not None:
         print(f"the file it replaced is kept as {result.replaced_kept_as}")
+
+
+def _refuse_server(location) -> None:
+    """Backups here are SQLite file copies; a server's are the server's business."""
+    if is_server_url(location):
+        raise AnnotatorError(
+            f"{display_location(location)}: a server project is backed up on the server "
+            "(pg_dump DATABASE > FILE; restore with psql), or copied to a file with "
+            "`annotator pull URL FILE`"
+        )
 
 
 # -- supervisor passphrase --------------------------------------------------------------------

@@ -28,6 +28,7 @@ from annotator.core.agreement.from_project import project_agreement
 from annotator.core.agreement.html_report import pairwise_confusion, write_agreement_html
 from annotator.core.agreement.tables import write_agreement_csv
 from annotator.core.errors import AnnotatorError
+from annotator.core.location import is_server_url, project_location
 from annotator.core.merge import MergeReport, merge_project
 from annotator.core.project import Project
 
@@ -38,7 +39,9 @@ SHOWN_LINES = 20  # conflicts or skipped codes listed in full before "... and N 
 def register(command: Callable[[str, Callable, str], argparse.ArgumentParser]) -> None:
     """Add the supervisor commands to the main parser (called by annotator.cli)."""
     sub = command("merge", _merge, "bring other coders' project files into a project")
-    sub.add_argument("target", type=Path, help="the project to merge into (it is changed)")
+    sub.add_argument(
+        "target", type=project_location, help="the project to merge into (it is changed)"
+    )
     sub.add_argument("sources", nargs="+", type=Path, help="project files to merge (not changed)")
     sub.add_argument("--json", action="store_true", help="print the merge reports as JSON")
 
@@ -47,7 +50,7 @@ def register(command: Callable[[str, Callable, str], argparse.ArgumentParser]) -
     )
     sub.add_argument(
         "source",
-        type=Path,
+        type=project_location,
         help="a project, or a CSV file: long (unit, coder, value[, field]) "
         "or wide (unit and one column per coder)",
     )
@@ -175,7 +178,7 @@ def _agreement(args: argparse.Namespace) -> None:
         if path is not None and not path.parent.is_dir():
             raise AnnotatorError(f"{option} {path}: folder {path.parent} does not exist")
     confusion, labels = {}, {}
-    if _is_sqlite(args.source):
+    if is_server_url(args.source) or _is_sqlite(args.source):
         with Project.open(args.source) as project:
             result = project_agreement(
                 project,

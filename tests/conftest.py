@@ -1,7 +1,18 @@
-"""Shared fixtures: real projects built through the core, never hand-written tables."""
+"""Shared fixtures: real projects built through the core, never hand-written tables.
+
+With ANNOTATOR_TEST_DATABASE_URL set (a PostgreSQL server URL of a role that may
+CREATE DATABASE, e.g. postgresql://postgres@127.0.0.1:5432/postgres), the project
+fixtures make each test a fresh database on that server instead of a file, so the
+same tests check both back ends; that run leaves out the tests that make no
+project. Tests marked `postgres` need the server: without one they skip, except
+under CI (CI=true), where a missing server is a failure. Tests marked `sqlite_only`
+are about SQLite files themselves and always get files.
+"""
 
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -11,21 +22,87 @@ from annotator.core.project import Project
 
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLE_TEXTS = sorted(DATA.glob("*.txt"))
+SERVER_VARIABLE = "ANNOTATOR_TEST_DATABASE_URL"
+PROJECT_FIXTURES = {"empty_project", "sample_project", "project_location"}
+
+
+def server_admin_url() -> str | None:
+    return os.environ.get(SERVER_VARIABLE) or None
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """On a server run, keep only the tests a server changes: project fixtures and `postgres`."""
+    if server_admin_url() is None:
+        return
+    kept, dropped = [], []
+    for item in items:
+        uses_server = PROJECT_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("postgres") or (
+            uses_server and not item.get_closest_marker("sqlite_only")
+        ):
+            kept.append(item)
+        else:
+            dropped.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def server_url() -> str:
+    """The admin URL of the test server; skips (fails under CI) when there is none."""
+    url = server_admin_url()
+    if url is None:
+        message = f"no PostgreSQL server: set {SERVER_VARIABLE} to run this test"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{message} (CI must provide one; see .ci/run)")
+        pytest.skip(message)
+    return url
 
 
 @pytest.fixture
-def empty_project(tmp_path: Path):
-    project = Project.create(tmp_path / "empty.annotator", bundled_codebook())
+def new_database(server_url: str):
+    """A fresh, empty database on the test server; dropped afterwards. Yields its URL."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(server_url).set(drivername="postgresql")
+    name = f"annotator_test_{uuid.uuid4().hex[:12]}"
+    libpq = admin.render_as_string(hide_password=False)
+    with psycopg.connect(libpq, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield admin.set(drivername="postgresql+psycopg", database=name).render_as_string(
+        hide_password=False
+    )
+    with psycopg.connect(libpq, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def project_location(request, tmp_path: Path):
+    """Where a test's project goes: a fresh server database on a server run, else a file."""
+
+    def location(file_name: str):
+        if server_admin_url() is None or request.node.get_closest_marker("sqlite_only"):
+            return tmp_path / file_name
+        return request.getfixturevalue("new_database")
+
+    return location
+
+
+@pytest.fixture
+def empty_project(project_location):
+    project = Project.create(project_location("empty.annotator"), bundled_codebook())
     yield project
     project.close()
 
 
 @pytest.fixture
-def sample_project(tmp_path: Path):
+def sample_project(project_location):
     """The three sample articles imported with the default codebook."""
     from annotator.core.importing import import_paths
 
-    project = Project.create(tmp_path / "samples.annotator", bundled_codebook())
+    project = Project.create(project_location("samples.annotator"), bundled_codebook())
     report = import_paths(project, SAMPLE_TEXTS)
     assert not report.failures
     yield project

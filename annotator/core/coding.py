@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from annotator.core import db
 from annotator.core.codebook import Codebook
 from annotator.core.errors import CodingError
 from annotator.core.models import NOTE_TARGET, Article, Code, Coder, History, Note, Unit, utcnow
@@ -84,17 +85,26 @@ def set_note(
         with project.writing() as session:
             unit, sha = _unit_and_sha(session, unit_id)
             coder_id = project.coder_id(session, coder)
-            note = session.exec(
-                select(Note).where(Note.unit_id == unit_id, Note.coder_id == coder_id)
-            ).first()
-            old = note.text if note else None
             new = text or None
+            note = _locked(session, Note, unit_id=unit_id, coder_id=coder_id)
+            if note is None and new is not None:
+                values = {
+                    "unit_id": unit_id,
+                    "coder_id": coder_id,
+                    "text": new,
+                    "noted_at": utcnow(),
+                }
+                if db.insert_unless_present(
+                    session, Note.__table__, values, ["unit_id", "coder_id"]
+                ):
+                    session.add(history_row(sha, unit, coder, NOTE_TARGET, None, new, None, origin))
+                    return Change(unit_id, coder, NOTE_TARGET, None, new)
+                note = _locked(session, Note, unit_id=unit_id, coder_id=coder_id)
+            old = note.text if note else None
             if old == new:
                 return None
             if new is None:
                 session.delete(note)
-            elif note is None:
-                session.add(Note(unit_id=unit_id, coder_id=coder_id, text=new))
             else:
                 note.text, note.noted_at = new, utcnow()
                 session.add(note)
@@ -242,31 +252,47 @@ def _write_code(
     now: datetime,
     origin: str,
 ) -> Change | None:
-    row = session.exec(
-        select(Code).where(Code.unit_id == unit.id, Code.coder_id == coder_id, Code.field == field)
-    ).first()
+    """Write one field's code with its history row; see `_locked` for concurrency."""
+    version = project.codebook_version_id
+    row = _locked(session, Code, unit_id=unit.id, coder_id=coder_id, field=field)
+    if row is None and code is not None:
+        values = {
+            "unit_id": unit.id,
+            "coder_id": coder_id,
+            "field": field,
+            "code": code,
+            "codebook_version_id": version,
+            "coded_at": now,
+        }
+        keys = ["unit_id", "coder_id", "field"]
+        if db.insert_unless_present(session, Code.__table__, values, keys) is not None:
+            session.add(history_row(sha, unit, coder, field, None, code, version, origin, now))
+            return Change(unit.id, coder, field, None, code)
+        # Another session saved this field first and has committed: take its row.
+        row = _locked(session, Code, unit_id=unit.id, coder_id=coder_id, field=field)
     old = row.code if row else None
     if old == code:
         return None
-    version = project.codebook_version_id
     if code is None:
         session.delete(row)
-    elif row is None:
-        session.add(
-            Code(
-                unit_id=unit.id,
-                coder_id=coder_id,
-                field=field,
-                code=code,
-                codebook_version_id=version,
-                coded_at=now,
-            )
-        )
     else:
         row.code, row.coded_at, row.codebook_version_id = code, now, version
         session.add(row)
     session.add(history_row(sha, unit, coder, field, old, code, version, origin, now))
     return Change(unit.id, coder, field, old, code)
+
+
+def _locked(session: Session, model, **keys):
+    """The row with these unique keys, locked until commit (FOR UPDATE; a no-op on SQLite).
+
+    Two sessions changing the same code therefore take turns: the second reads the
+    first one's committed value as its `old`, so history stays a true chain and the
+    unique constraint is never violated.
+    """
+    conditions = [getattr(model, key) == value for key, value in keys.items()]
+    return session.exec(
+        select(model).where(*conditions).with_for_update().execution_options(populate_existing=True)
+    ).first()
 
 
 def history_row(

@@ -1,9 +1,16 @@
 """Opening and creating project databases: engines, pragmas, migrations, backups.
 
-A project is one SQLite file. Reads run in ordinary (deferred) transactions;
-writes take the write lock up front (BEGIN IMMEDIATE) so that two processes on
-one file wait for each other through the busy timeout instead of failing on a
-lock upgrade.
+A project is one SQLite file or one PostgreSQL database. On SQLite, reads run in
+ordinary (deferred) transactions; writes take the write lock up front (BEGIN
+IMMEDIATE) so that two processes on one file wait for each other through the busy
+timeout instead of failing on a lock upgrade.
+
+On PostgreSQL, transactions are READ COMMITTED and writers lock the rows they
+change (SELECT ... FOR UPDATE, INSERT ... ON CONFLICT DO NOTHING; see
+`insert_unless_present`). We chose that over SERIALIZABLE because a coding action
+touches a handful of rows whose keys are known in advance: row locks make a second
+writer wait rather than fail, so no retry loop is needed anywhere, and the same
+statements are correct on SQLite, where BEGIN IMMEDIATE already serialises writers.
 """
 
 from __future__ import annotations
@@ -19,7 +26,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, Table, create_engine, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
@@ -56,6 +64,39 @@ def make_engine(path: Path, *, immediate: bool) -> Engine:
         connection.exec_driver_sql(begin)
 
     return engine
+
+
+def make_server_engine(url: str) -> Engine:
+    """An engine on a PostgreSQL project: READ COMMITTED, UTC, reconnecting after an outage.
+
+    `pool_pre_ping` lets a window that outlived a server restart carry on with a
+    fresh connection instead of failing on the dead one. The session time zone is
+    UTC because timestamps are stored without a zone, in UTC (see models.utcnow).
+    """
+    return create_engine(
+        url,
+        isolation_level="READ COMMITTED",
+        pool_pre_ping=True,
+        connect_args={"options": "-c timezone=UTC", "connect_timeout": 10},
+    )
+
+
+def insert_unless_present(session: Session, table: Table, values: dict, keys: list[str]):
+    """Insert a row unless one with the same `keys` exists; its id, or None if it existed.
+
+    On PostgreSQL a concurrent insert of the same keys makes this wait for the other
+    transaction and then insert nothing, so a caller that then SELECTs ... FOR UPDATE
+    sees the winner's row: a unique constraint is never violated and nothing is
+    written twice. SQLite serialises writers already; the statement is the same.
+    """
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=keys)
+        .returning(table.c.id)
+    )
+    return session.execute(statement).scalar()
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -118,7 +159,25 @@ def check_project_file(path: Path) -> str:
         engine.dispose()
 
 
-def check_schema(engine: Engine, path: Path) -> str | None:
+def check_server_project(url: str, label: str) -> str:
+    """Refuse a database that is not an annotator project or is too new; returns its schema."""
+    engine = make_server_engine(url)
+    try:
+        table_names(engine, label)  # an unreachable server is not a "damaged" project
+        return check_schema(engine, label)
+    finally:
+        engine.dispose()
+
+
+def table_names(engine: Engine, label: str) -> set[str]:
+    """The database's tables; a server that cannot be reached becomes one clear line."""
+    try:
+        return set(inspect(engine).get_table_names())
+    except DatabaseError as error:
+        raise ProjectError(f"{label}: cannot connect ({describe_failure(error)})") from None
+
+
+def check_schema(engine: Engine, path: Path | str) -> str | None:
     """The project's schema revision; refuse files that are not projects or are too new."""
     try:
         tables = set(inspect(engine).get_table_names())
@@ -181,6 +240,8 @@ def write_session(engine: Engine) -> Iterator[Session]:
 
 
 _FAILURES = (
+    ("row-level security", "not allowed: team members write only their own codes"),
+    ("permission denied for", "not allowed for this team member"),
     ("database or disk is full", "the disk is full; free some space and try again"),
     ("No space left on device", "the disk is full; free some space and try again"),
     ("readonly database", "the project file is read-only; check its permissions"),
@@ -189,11 +250,16 @@ _FAILURES = (
     ("database is locked", "another window kept the project busy; try again"),
     ("disk image is malformed", "the project file is damaged; restore a backup"),
     ("Could not decode to UTF-8", "the project file is damaged; restore a backup"),
+    ("Connection refused", "the database server is not reachable; is it running?"),
+    ("server closed the connection", "the connection to the database server was lost"),
+    ("terminating connection", "the connection to the database server was lost"),
+    ("consuming input failed", "the connection to the database server was lost"),
+    ("password authentication failed", "the server refused the password"),
 )
 
 
 def describe_failure(error: BaseException | str) -> str:
-    """A user-facing reason for an SQLite or file-system failure, on one line.
+    """A user-facing reason for a database or file-system failure, on one line.
 
     Every save and read failure goes through it, so they all read the same way
     ("could not save: the disk is full; ...").

@@ -136,7 +136,7 @@ def merge_projects(target: Project, sources: list[str | Path]) -> list[MergeRepo
 def merge_project(target: Project, source: str | Path) -> MergeReport:
     """Merge one source project file into `target` (see the module docstring for the rules)."""
     source = Path(source)
-    if source.exists() and source.resolve() == target.path.resolve():
+    if not target.on_server and source.exists() and source.resolve() == target.path.resolve():
         raise MergeRefused(f"{source}: is the target project itself")
     data = read_source(source)
     version_map, codebook_note = check_codebooks(target, data, str(source))

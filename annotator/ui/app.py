@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 from annotator import __version__
 from annotator.core.codebook import resolve_codebook
 from annotator.core.errors import AnnotatorError
+from annotator.core.location import location_stem, project_location, server_user
 from annotator.core.project import Project
 from annotator.ui.platform_check import check_platform
 from annotator.ui.settings import AppSettings
@@ -43,12 +44,12 @@ def _platform_problem() -> int | None:
     return None
 
 
-def ask_coder(parent: QWidget | None, project_path: Path) -> str | None:
+def ask_coder(parent: QWidget | None, project_path: Path | str) -> str | None:
     """The coder's name, asked once per project (then remembered)."""
     name, ok = QInputDialog.getText(
         parent,
         "Who is coding?",
-        f"Your coder name for {project_path.name}\n(every code you make carries it):",
+        f"Your coder name for {location_stem(project_path)}\n(every code you make carries it):",
     )
     name = name.strip()
     return name if ok and name else None
@@ -65,7 +66,8 @@ def open_workspace(
     except AnnotatorError as error:
         QMessageBox.critical(parent, "Cannot open project", str(error))
         return None
-    coder = coder or settings.coder_for(path) or ask_coder(parent, path)
+    # On a server the coder is the database role: row-level security allows no other.
+    coder = coder or server_user(path) or settings.coder_for(path) or ask_coder(parent, path)
     if not coder:
         project.close()
         return None
@@ -80,8 +82,8 @@ def run_project(path: str | Path, coder: str | None = None) -> int:
     """`annotator gui PROJECT [--coder NAME]`."""
     if (code := _platform_problem()) is not None:
         return code
-    path = Path(path)
-    if not path.exists():
+    path = project_location(str(path))
+    if isinstance(path, Path) and not path.exists():
         print(f"annotator: {path}: no such project", file=sys.stderr)
         return EXIT_USER_ERROR
     app = application()

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from annotator.core.location import display_location, is_server_url
+
 MAX_RECENT = 10
 
 
@@ -60,7 +62,7 @@ class AppSettings:
         return [str(item) for item in value or []]
 
     def add_recent_project(self, path: str | Path) -> None:
-        text = str(Path(path).resolve())
+        text = _location_key(path)
         recent = [text, *(p for p in self.recent_projects() if p != text)]
         self._settings.setValue("projects/recent", recent[:MAX_RECENT])
 
@@ -110,8 +112,15 @@ class AppSettings:
 
 def _project_group(project_path: str | Path) -> str:
     """Paths hold slashes, which QSettings reads as groups; a digest gives one key per project."""
-    resolved = str(Path(project_path).resolve())
+    resolved = _location_key(project_path)
     return "project/" + hashlib.sha1(resolved.encode("utf-8")).hexdigest()[:16]
+
+
+def _location_key(location: str | Path) -> str:
+    """A file's absolute path, or a server URL without its password (never stored)."""
+    if is_server_url(location):
+        return display_location(location)
+    return str(Path(location).resolve())
 
 
 def _safe(name: str) -> str:

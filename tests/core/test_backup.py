@@ -18,6 +18,9 @@ from annotator.core.errors import ProjectError
 from annotator.core.project import Project
 from annotator.core.units import list_units
 
+# Backups are SQLite file copies; a server is backed up by pg_dump.
+pytestmark = pytest.mark.sqlite_only
+
 
 def codes_and_history(path: Path) -> tuple[set, list]:
     """Codes and history read with plain sqlite3, so the check does not trust the app."""

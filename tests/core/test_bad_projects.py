@@ -28,6 +28,9 @@ from annotator.core.models import Article, History, Note, Unit
 from annotator.core.project import Project
 from annotator.core.units import list_units
 
+# Damaged, truncated and read-only files: properties of project files.
+pytestmark = pytest.mark.sqlite_only
+
 NOBODY = 65534
 
 

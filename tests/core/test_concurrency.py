@@ -82,6 +82,7 @@ def history_by_unit(path: Path) -> list[tuple[int, str, str, str | None, str | N
         ).fetchall()
 
 
+@pytest.mark.sqlite_only  # reads the file directly
 @pytest.mark.slow
 def test_two_processes_code_at_once_without_errors_or_loss(tmp_path, sample_project):
     path = sample_project.path

@@ -23,6 +23,9 @@ import pytest
 
 from tests.core.test_concurrency import history_by_unit, project_codes, start_worker
 
+# Killed writers and the SQLite journal; the server case is in test_team_concurrency.
+pytestmark = pytest.mark.sqlite_only
+
 ROOT = Path(__file__).resolve().parents[2]
 
 BURST = textwrap.dedent(

@@ -73,6 +73,7 @@ def test_an_unrelated_sqlite_database_is_refused(tmp_path):
         Project.open(target)
 
 
+@pytest.mark.sqlite_only  # file contents
 def test_a_truncated_project_is_refused_and_left_alone(tmp_path, sample_project):
     sample_project.close()
     whole = sample_project.path.read_bytes()
@@ -83,6 +84,7 @@ def test_a_truncated_project_is_refused_and_left_alone(tmp_path, sample_project)
     assert target.read_bytes() == whole[: len(whole) // 3]
 
 
+@pytest.mark.sqlite_only  # file contents
 def test_a_project_from_a_newer_version_is_refused(tmp_path, empty_project):
     empty_project.close()
     with sqlite3.connect(empty_project.path) as conn:

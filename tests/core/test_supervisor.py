@@ -31,6 +31,7 @@ def test_set_and_check(empty_project):
     assert not supervisor.check_supervisor_passphrase(empty_project, "")
 
 
+@pytest.mark.sqlite_only  # reads the file bytes
 def test_stored_as_a_salted_scrypt_hash_and_never_in_clear(empty_project):
     supervisor.set_supervisor_passphrase(empty_project, PASSPHRASE)
     first = stored(empty_project)

@@ -1,0 +1,67 @@
+"""Where a project lives: a file path (one analyst) or a PostgreSQL URL (a team).
+
+Everything that takes a project accepts either, so this module is the one place
+that tells them apart; the command line uses `project_location` as its argparse type.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from annotator.core.errors import ProjectError
+
+Location = Path | str
+SERVER_SCHEMES = ("postgresql", "postgres")
+
+
+def is_server_url(location: object) -> bool:
+    """True for a database URL (postgresql+psycopg://...), False for a file path."""
+    text = str(location)
+    scheme, sep, _rest = text.partition("://")
+    return bool(sep) and scheme.split("+")[0] in SERVER_SCHEMES and not isinstance(location, Path)
+
+
+def project_location(text: str) -> Location:
+    """A command-line project argument: a URL stays text, anything else becomes a Path.
+
+    The URL is checked where it is opened (`server_url`), so that a bad one is
+    reported as a project error rather than as an argparse traceback.
+    """
+    return text if is_server_url(text) else Path(text)
+
+
+def server_url(text: str) -> str:
+    """A PostgreSQL URL with the psycopg (3) driver named, whatever the user wrote."""
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        raise ProjectError(f"{text}: not a database URL") from None
+    if url.get_backend_name() != "postgresql":
+        raise ProjectError(f"{text}: only PostgreSQL servers are supported")
+    if not url.database:
+        raise ProjectError(f"{text}: the URL names no database (…/DATABASE at the end)")
+    return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+def display_location(location: Location) -> str:
+    """The location as shown to people: a URL without its password."""
+    if is_server_url(location):
+        return make_url(str(location)).render_as_string(hide_password=True)
+    return str(location)
+
+
+def location_stem(location: Location) -> str:
+    """A default project name: the file name without suffix, or the database name."""
+    if is_server_url(location):
+        return make_url(str(location)).database or "project"
+    return Path(location).stem
+
+
+def server_user(location: Location) -> str | None:
+    """The role a URL connects as (it names the coder in a team project)."""
+    if not is_server_url(location):
+        return None
+    return make_url(str(location)).username
