@@ -50,7 +50,7 @@ from annotator.core.export import (
 from annotator.core.project import Project
 from annotator.ui import theme
 from annotator.ui.review.coder_choice import CoderChoiceModel
-from annotator.ui.review.tasks import TaskOutcome, TaskRunner
+from annotator.ui.tasks import TaskOutcome, TaskRunner
 
 _Index = QModelIndex | QPersistentModelIndex
 PREVIEW_ROWS = 20

@@ -397,9 +397,7 @@ class MainWindow(QMainWindow):
         self.keys.detach()
         if self.review_window is not None:
             self.review_window.close()
-        if self.importer.thread is not None:
-            self.importer.thread.quit()
-            self.importer.thread.wait()
+        self.importer.finish()
         super().closeEvent(event)
 
     @property

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.merge import Conflict, MergeRefused, MergeReport, Skipped, merge_project
 from annotator.core.project import Project
-from annotator.ui.review.tasks import Progress, TaskOutcome, TaskRunner
+from annotator.ui.tasks import Progress, TaskOutcome, TaskRunner
 
 PROJECT_FILTER = "annotator projects (*.annotator);;All files (*)"
 _Index = QModelIndex | QPersistentModelIndex

@@ -38,8 +38,8 @@ from annotator.ui.review.adjudication import ReviewOperations
 from annotator.ui.review.coder_choice import CoderChoiceModel
 from annotator.ui.review.dashboard import DashboardTab
 from annotator.ui.review.disagreement_tab import DisagreementsTab
-from annotator.ui.review.tasks import Progress, TaskCancelled, TaskOutcome, TaskRunner
 from annotator.ui.settings import AppSettings
+from annotator.ui.tasks import Progress, TaskCancelled, TaskOutcome, TaskRunner
 
 REFRESH_DELAY_MS = 250  # let a few check boxes change before recomputing
 

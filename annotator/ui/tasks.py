@@ -59,7 +59,8 @@ class TaskWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            with Project.open(self.project_path) as project:
+            # A second handle on a project the window already opened: no extra backup.
+            with Project.open(self.project_path, backups=False) as project:
                 result = self.job(project, self._report)
         except TaskCancelled:
             outcome = TaskOutcome(cancelled=True)
@@ -95,8 +96,12 @@ class TaskRunner(QObject):
         on_done: Callable[[TaskOutcome], None],
         *,
         cancellable: bool = True,
+        modal: bool = True,
     ) -> bool:
-        """Start `job`; False (and nothing started) while another job runs."""
+        """Start `job`; False (and nothing started) while another job runs.
+
+        `modal=False` lets the user keep working in the window meanwhile (imports).
+        """
         if self.busy:
             return False
         self._on_done = on_done
@@ -108,7 +113,8 @@ class TaskRunner(QObject):
         self.worker.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
         self.dialog = QProgressDialog(label, "Cancel" if cancellable else "", 0, 0, self._parent)
         self.dialog.setWindowTitle(label.rstrip("…. "))
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        if modal:
+            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(400)
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
