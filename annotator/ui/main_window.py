@@ -35,7 +35,7 @@ from annotator.ui.find_bar import FindBar
 from annotator.ui.import_worker import ImportController
 from annotator.ui.keyboard import KeyRouter
 from annotator.ui.merge_dialog import MergeDialog
-from annotator.ui.operations import CodingOperations
+from annotator.ui.operations import CodingOperations, undo_redo_actions
 from annotator.ui.reader_view import ReaderView
 from annotator.ui.reference import CheatSheet, CodebookDock
 from annotator.ui.review.gate import SupervisorGate
@@ -147,13 +147,7 @@ class MainWindow(QMainWindow):
             self._action("Close window", self.close, QKeySequence.StandardKey.Close, "quit")
         )
         edit_menu = bar.addMenu("&Edit")
-        stack = self.operations.undo_stack
-        self.undo_action = stack.createUndoAction(self, "Undo")
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.undo_action.setIcon(theme.icon("undo"))
-        self.redo_action = stack.createRedoAction(self, "Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.redo_action.setIcon(theme.icon("redo"))
+        self.undo_action, self.redo_action = undo_redo_actions(self.operations.undo_stack, self)
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addAction(
             self._action("Clear this unit's codes\tDel", self.controller.clear_unit, None, "clear")

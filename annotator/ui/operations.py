@@ -8,15 +8,44 @@ changes nothing on screen. Widgets never talk to the database themselves.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 
 from annotator.core import coding
 from annotator.core.coding import Change
 from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
+from annotator.ui import theme
+
+
+def commit_and_announce(channel: QObject, write: Callable[[], list[Change]]) -> list[Change] | None:
+    """Run one write into the core on `channel` (an object with saved, changed and failed
+    signals): saved and changed after the commit, or failed with a plain reason and None."""
+    try:
+        changes = write()
+    except (AnnotatorError, OSError) as error:
+        channel.failed.emit(str(error))
+        return None
+    except Exception as error:  # a database error the core did not translate
+        channel.failed.emit(f"{type(error).__name__}: {str(error).splitlines()[0]}")
+        return None
+    channel.saved.emit()
+    if changes:
+        channel.changed.emit(changes)
+    return changes
+
+
+def undo_redo_actions(stack: QUndoStack, parent: QObject) -> tuple[QAction, QAction]:
+    """Edit-menu actions for a window's undo stack, with the same keys in every window."""
+    undo = stack.createUndoAction(parent, "Undo")
+    undo.setShortcut(QKeySequence("Ctrl+Z"))
+    undo.setIcon(theme.icon("undo"))
+    redo = stack.createRedoAction(parent, "Redo")
+    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    redo.setIcon(theme.icon("redo"))
+    return undo, redo
 
 
 class CodingOperations(QObject):
@@ -37,18 +66,10 @@ class CodingOperations(QObject):
         self, unit_id: int, codes: Mapping[str, str | None], origin: str = "manual"
     ) -> list[Change] | None:
         """Commit codes for one unit; the changes (maybe none) on success, None on failure."""
-        try:
-            changes = coding.apply_codes(self.project, self.coder, unit_id, codes, origin=origin)
-        except (AnnotatorError, OSError) as error:
-            self.failed.emit(str(error))
-            return None
-        except Exception as error:  # a database error the core did not translate
-            self.failed.emit(f"{type(error).__name__}: {str(error).splitlines()[0]}")
-            return None
-        self.saved.emit()
-        if changes:
-            self.changed.emit(changes)
-        return changes
+        return commit_and_announce(
+            self,
+            lambda: coding.apply_codes(self.project, self.coder, unit_id, codes, origin=origin),
+        )
 
     def code(
         self, article_id: int, unit_id: int, codes: Mapping[str, str | None], text: str
@@ -60,18 +81,12 @@ class CodingOperations(QObject):
 
     def set_note(self, unit_id: int, text: str) -> bool:
         """Save a note (not undoable: the note box has its own text undo)."""
-        try:
+
+        def write() -> list[Change]:
             change = coding.set_note(self.project, self.coder, unit_id, text)
-        except (AnnotatorError, OSError) as error:
-            self.failed.emit(str(error))
-            return False
-        except Exception as error:
-            self.failed.emit(f"{type(error).__name__}: {str(error).splitlines()[0]}")
-            return False
-        self.saved.emit()
-        if change is not None:
-            self.changed.emit([change])
-        return True
+            return [change] if change is not None else []
+
+        return commit_and_announce(self, write) is not None
 
 
 class CodeCommand(QUndoCommand):

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 from annotator.core import coding, review
 from annotator.core.codebook import Codebook
 from annotator.core.coding import Change
-from annotator.core.errors import AnnotatorError
 from annotator.core.models import NOTE_TARGET
 from annotator.core.project import Project
 from annotator.core.review import CONSENSUS, Disagreement
 from annotator.ui.coding_panel import category_tooltip
+from annotator.ui.operations import commit_and_announce
 
 MAX_NUMBERED_CODERS = 9  # keys 1-9 take a coder's code
 
@@ -80,18 +80,7 @@ class ReviewOperations(QObject):
         return self._run(write)
 
     def _run(self, write) -> list[Change] | None:
-        try:
-            changes = write()
-        except (AnnotatorError, OSError) as error:
-            self.failed.emit(str(error))
-            return None
-        except Exception as error:  # a database error the core did not translate
-            self.failed.emit(f"{type(error).__name__}: {str(error).splitlines()[0]}")
-            return None
-        self.saved.emit()
-        if changes:
-            self.changed.emit(changes)
-        return changes
+        return commit_and_announce(self, write)
 
 
 class AdjudicateCommand(QUndoCommand):

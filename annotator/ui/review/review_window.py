@@ -34,6 +34,7 @@ from annotator.core.agreement.report import FieldAgreement
 from annotator.core.agreement.tables import write_agreement_csv
 from annotator.core.project import Project
 from annotator.ui import theme
+from annotator.ui.operations import undo_redo_actions
 from annotator.ui.review.adjudication import ReviewOperations
 from annotator.ui.review.coder_choice import CoderChoiceModel
 from annotator.ui.review.dashboard import DashboardTab
@@ -153,13 +154,7 @@ class ReviewWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self._action("Close", self.close, QKeySequence.StandardKey.Close))
         edit_menu = bar.addMenu("&Edit")
-        stack = self.operations.undo_stack
-        self.undo_action = stack.createUndoAction(self, "Undo")
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.undo_action.setIcon(theme.icon("undo"))
-        self.redo_action = stack.createRedoAction(self, "Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.redo_action.setIcon(theme.icon("redo"))
+        self.undo_action, self.redo_action = undo_redo_actions(self.operations.undo_stack, self)
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
         edit_menu.addAction(
