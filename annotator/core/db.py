@@ -31,7 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
-from annotator.core.errors import ProjectError
+from annotator.core.errors import ProjectError, ProjectUnavailable
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
@@ -77,7 +77,7 @@ def make_server_engine(url: str) -> Engine:
         url,
         isolation_level="READ COMMITTED",
         pool_pre_ping=True,
-        connect_args={"options": "-c timezone=UTC", "connect_timeout": 10},
+        connect_args={"options": "-c timezone=UTC", "connect_timeout": 5},
     )
 
 
@@ -219,7 +219,8 @@ def read_session(engine: Engine) -> Iterator[Session]:
         with Session(engine) as session:
             yield session
     except DatabaseError as error:
-        raise ProjectError(f"could not read the project: {describe_failure(error)}") from None
+        kind = ProjectUnavailable if is_unavailable(error) else ProjectError
+        raise kind(f"could not read the project: {describe_failure(error)}") from None
 
 
 @contextmanager
@@ -231,7 +232,8 @@ def write_session(engine: Engine) -> Iterator[Session]:
         session.commit()
     except DatabaseError as error:
         session.rollback()
-        raise ProjectError(f"could not save: {describe_failure(error)}") from None
+        kind = ProjectUnavailable if is_unavailable(error) else ProjectError
+        raise kind(f"could not save: {describe_failure(error)}") from None
     except BaseException:
         session.rollback()
         raise
@@ -254,8 +256,35 @@ _FAILURES = (
     ("server closed the connection", "the connection to the database server was lost"),
     ("terminating connection", "the connection to the database server was lost"),
     ("consuming input failed", "the connection to the database server was lost"),
+    ("connection is closed", "the connection to the database server was lost"),
+    ("connection timeout expired", "the database server did not answer in time"),
+    ("not currently accepting connections", "the database server is not accepting connections now"),
+    ("the database system is", "the database server is not accepting connections now"),
+    ("could not translate host name", "the database server's name cannot be resolved"),
+    ("Network is unreachable", "the network is unreachable"),
+    ("No route to host", "the database server is not reachable"),
     ("password authentication failed", "the server refused the password"),
 )
+
+# Failures after which the same action may succeed later: nothing reached the database,
+# and the cause (network, server, another process's lock) is outside the project.
+_UNAVAILABLE = {
+    "another window kept the project busy; try again",
+    "the database server is not reachable; is it running?",
+    "the connection to the database server was lost",
+    "the database server did not answer in time",
+    "the database server is not accepting connections now",
+    "the database server's name cannot be resolved",
+    "the network is unreachable",
+    "the database server is not reachable",
+}
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether a database error means "not reachable now" rather than "refused"."""
+    return bool(getattr(error, "connection_invalidated", False)) or (
+        describe_failure(error) in _UNAVAILABLE
+    )
 
 
 def describe_failure(error: BaseException | str) -> str:

@@ -24,5 +24,12 @@ class ProjectError(AnnotatorError):
     """A project file that cannot be opened or written as asked."""
 
 
+class ProjectUnavailable(ProjectError):
+    """The project could not be reached for now: the server is down or unreachable, the
+    connection dropped, or another process held the file's write lock too long. Nothing
+    was written, and the same action may well succeed a little later, so the window keeps
+    it and tries again instead of dropping it."""
+
+
 class CodingError(AnnotatorError):
     """A coding action that the codebook or the unit does not allow."""

@@ -2,7 +2,9 @@
 
 Buttons never change their own checked state: a click asks for a code, and the
 panel shows codes only when the window passes it what the database now holds,
-so a failed write can never leave a button looking saved.
+so a failed write can never leave a button looking saved. Codes that wait to be
+saved (the project is out of reach) show with a dashed amber frame and the state
+line says so, until they are committed.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ QPushButton:checked {
     border: 1px solid palette(dark); border-radius: 3px;
 }
 """
+WAITING_STYLE = "QPushButton:checked {{ border: 2px dashed {color}; font-style: italic; }}"
 
 
 def category_tooltip(category: Category) -> str:
@@ -142,6 +145,7 @@ class CodingPanel(QWidget):
         note: str,
         *,
         needs_coding: bool,
+        waiting: set[str] | None = None,
     ) -> None:
         """Show a unit's stored codes and note; the previous unit's pending note is saved first."""
         if unit_id != self.unit_id:
@@ -152,17 +156,30 @@ class CodingPanel(QWidget):
             self.note.blockSignals(False)
             self._note_dirty = False
         self.unit_label.setText(text if len(text) < 300 else text[:297] + "…")
-        self.show_codes(codes, needs_coding=needs_coding)
+        self.show_codes(codes, needs_coding=needs_coding, waiting=waiting)
         enabled = unit_id is not None
         for button in self._buttons.values():
             button.setEnabled(enabled)
         self.note.setEnabled(enabled)
 
-    def show_codes(self, codes: dict[str, str], *, needs_coding: bool) -> None:
+    def show_codes(
+        self, codes: dict[str, str], *, needs_coding: bool, waiting: set[str] | None = None
+    ) -> None:
+        """`waiting` names the fields whose shown code is not saved yet."""
+        waiting = waiting or set()
+        waiting_style = BUTTON_STYLE + WAITING_STYLE.format(color=theme.waiting_color().name())
         for (field, code), button in self._buttons.items():
             button.setChecked(codes.get(field) == code)
+            button.setStyleSheet(waiting_style if field in waiting else BUTTON_STYLE)
         missing = [f.label for f in self.codebook.fields if f.required and f.key not in codes]
-        if self.unit_id is None:
+        if self.unit_id is not None and waiting:
+            labels = ", ".join(f.label for f in self.codebook.fields if f.key in waiting)
+            self._set_state(
+                "waiting",
+                f"Not saved yet ({labels}): waiting for the project",
+                theme.waiting_color(),
+            )
+        elif self.unit_id is None:
             self._set_state("not_required", "No unit selected", theme.muted_text())
         elif not missing:
             self._set_state("complete", "Complete", theme.success_color())

@@ -12,6 +12,7 @@ from PySide6.QtCore import QModelIndex, QObject, Signal
 
 from annotator.core import coding
 from annotator.core.coding import Change
+from annotator.core.errors import AnnotatorError
 from annotator.core.models import NOTE_TARGET
 from annotator.core.project import Project
 from annotator.core.workspace_queries import article_summaries, article_units, last_article_of
@@ -55,16 +56,24 @@ class WorkspaceController(QObject):
         self.panel.note_edited.connect(self.save_note)
         self.operations.changed.connect(self._changes_committed)
         self.operations.revisited.connect(self._revisit)
+        self.operations.pending.changed.connect(self._show_waiting)
+        self.operations.reconnected.connect(self._reconnected)
         self.unsaved_notes: dict[int, str] = {}  # notes whose save failed, kept to retry
         self.find_rows: list[int] = []
         self.find_position: int | None = None
 
     # -- articles ----------------------------------------------------------------------
 
-    def load_articles(self) -> None:
-        """(Re)read the article list with this coder's progress."""
-        self.articles.set_articles(article_summaries(self.project, self.coder))
+    def load_articles(self) -> bool:
+        """(Re)read the article list with this coder's progress; False if it could not be read."""
+        try:
+            summaries = article_summaries(self.project, self.coder)
+        except AnnotatorError as error:
+            self.message.emit(f"The article list could not be read: {error}")
+            return False
+        self.articles.set_articles(summaries)
         self.progress_changed.emit()
+        return True
 
     def start(self) -> None:
         """Open the article this coder last worked on, else the first."""
@@ -91,10 +100,15 @@ class WorkspaceController(QObject):
     def open_article(self, article_id: int, unit_id: int | None = None) -> None:
         """Show an article, on `unit_id` or its first unit that still needs coding."""
         self.panel.flush_note()
-        units = article_units(self.project, article_id)
-        codes = coding.coder_codes(self.project, self.coder, article_id)
-        notes = coding.coder_notes(self.project, self.coder, article_id)
+        try:
+            units = article_units(self.project, article_id)
+            codes = coding.coder_codes(self.project, self.coder, article_id)
+            notes = coding.coder_notes(self.project, self.coder, article_id)
+        except AnnotatorError as error:  # out of reach: stay where we are, say why
+            self.message.emit(f"The article could not be opened: {error}")
+            return
         self.units.set_article(article_id, units, codes, notes)
+        self._show_waiting()
         self.find_rows, self.find_position = [], None
         self.reader.unit_delegate.matches = set()
         row = self.units.row_of(unit_id) if unit_id is not None else None
@@ -180,6 +194,7 @@ class WorkspaceController(QObject):
             self.units.codes(unit.id),
             self.units.note(unit.id) if unsaved is None else unsaved,
             needs_coding=self.units.needs_coding(row),
+            waiting=self.units.waiting_fields(unit.id),
         )
         if unsaved is not None:
             self.panel.mark_note_unsaved()
@@ -200,7 +215,7 @@ class WorkspaceController(QObject):
             self.article_id, unit.id, {field: code}, f"{self.codebook.field(field).label}: {label}"
         )
         if (
-            saved
+            (saved or bool(self.operations.pending))  # waiting codes count for moving on
             and not was_complete
             and self.units.is_complete(row)
             and self.settings.auto_advance()
@@ -220,7 +235,7 @@ class WorkspaceController(QObject):
 
     def save_note(self, unit_id: int, text: str) -> None:
         """Save a note; if that fails the text is kept (and shown) until a save succeeds."""
-        if self.operations.set_note(unit_id, text):
+        if self.operations.set_note(unit_id, text, self.article_id):
             self.unsaved_notes.pop(unit_id, None)
             return
         self.unsaved_notes[unit_id] = text
@@ -229,15 +244,43 @@ class WorkspaceController(QObject):
 
     def _changes_committed(self, changes: list[Change]) -> None:
         self.units.apply_changes(changes)
+        for change in changes:
+            if change.target == NOTE_TARGET and self.unsaved_notes.get(change.unit_id) == (
+                change.new or ""
+            ):
+                self.unsaved_notes.pop(change.unit_id)
         current = self.current_unit_id()
         if any(c.unit_id == current and c.target != NOTE_TARGET for c in changes):
-            row = self.current_row()
-            self.panel.show_codes(
-                self.units.codes(current), needs_coding=self.units.needs_coding(row)
-            )
+            self._show_current_codes()
         if self.article_id is not None:
             self.articles.set_progress(self.article_id, self.units.complete_count())
         self.progress_changed.emit()
+
+    def _show_current_codes(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        unit_id = self.units.unit(row).id
+        self.panel.show_codes(
+            self.units.codes(unit_id),
+            needs_coding=self.units.needs_coding(row),
+            waiting=self.units.waiting_fields(unit_id),
+        )
+
+    def _show_waiting(self) -> None:
+        """Lay the codes still waiting to be saved over this article's units."""
+        pending = self.operations.pending
+        unit_ids = {w.unit_id for w in pending.writes if self.units.row_of(w.unit_id) is not None}
+        self.units.set_waiting({unit_id: pending.overlay(unit_id) for unit_id in unit_ids})
+        self._show_current_codes()
+
+    def _reconnected(self, _saved: int) -> None:
+        """Everything waiting is settled: show what the project now holds, read afresh (an
+        action whose commit got through just before the connection dropped changed nothing
+        on its retry, so only a re-read shows it)."""
+        if self.article_id is not None:
+            self.open_article(self.article_id, self.current_unit_id())
+        self.load_articles()
 
     def _revisit(self, article_id: int, unit_id: int) -> None:
         """After an undo or redo, show the unit it changed (opening its article if need be)."""

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMainWindow,
+    QMessageBox,
     QScrollArea,
     QSplitter,
     QVBoxLayout,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from annotator.core.project import Project
 from annotator.ui import theme
 from annotator.ui.article_list import ArticleDelegate, ArticleFilterProxy, ArticleIdRole
+from annotator.ui.backup_timer import DailyBackup
 from annotator.ui.coding_panel import CodingPanel
 from annotator.ui.controller import WorkspaceController
 from annotator.ui.export_dialog import ExportDialog
@@ -63,12 +65,13 @@ class MainWindow(QMainWindow):
             project, self.operations, self.reader, self.panel, self.settings, self
         )
         self.importer = ImportController(project.path, self)
+        self.daily_backup = DailyBackup(project, self)
         self.cheat_sheet: CheatSheet | None = None
         self.review_window: ReviewWindow | None = None
         self.dialog: QDialog | None = None  # the supervisor gate, merge or export dialog
         self._build_layout()
         self._build_menus()
-        self.status = WorkspaceStatus(self, coder)
+        self.status = WorkspaceStatus(self, coder, self.banner)
         self._connect()
         self.keys = KeyRouter(self, self._code_keys(), self._command_keys(), self.escape)
         self.controller.start()
@@ -98,9 +101,6 @@ class MainWindow(QMainWindow):
         centre_layout.setContentsMargins(0, 0, 0, 0)
         centre_layout.setSpacing(0)
         self.banner = QLabel(wordWrap=True)
-        self.banner.setStyleSheet(
-            f"background:{theme.error_color().name()}; color:white; padding:6px;"
-        )
         self.banner.hide()
         self.find_bar = FindBar()
         for widget in (self.banner, self.reader, self.find_bar):
@@ -142,12 +142,19 @@ class MainWindow(QMainWindow):
         )
         file_menu.addAction(self._action("Merge coders' projects…", self.merge_projects))
         file_menu.addAction(self._action("Export…", self.export_data, "Ctrl+E"))
+        file_menu.addAction(
+            self._action(
+                "Try saving waiting actions now", self.operations.pending.retry_now, "F5", "retry"
+            )
+        )
         file_menu.addSeparator()
         file_menu.addAction(
             self._action("Close window", self.close, QKeySequence.StandardKey.Close, "quit")
         )
         edit_menu = bar.addMenu("&Edit")
-        self.undo_action, self.redo_action = undo_redo_actions(self.operations.undo_stack, self)
+        self.undo_action, self.redo_action = undo_redo_actions(
+            self.operations.undo_stack, self, self.operations.may_undo
+        )
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addAction(
             self._action("Clear this unit's codes\tDel", self.controller.clear_unit, None, "clear")
@@ -226,8 +233,14 @@ class MainWindow(QMainWindow):
         c.article_opened.connect(self._select_article_in_list)
         c.progress_changed.connect(self._update_progress)
         c.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        self.operations.saved.connect(self._saved)
-        self.operations.failed.connect(self._failed)
+        self.status.follow(self.operations)
+        self.operations.failed.connect(lambda _reason: QTimer.singleShot(0, c.refresh_current))
+        self.operations.notice.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.operations.reconnected.connect(self._reconnected)
+        self.daily_backup.written.connect(self._backed_up)
+        self.daily_backup.failed.connect(
+            lambda reason: self.statusBar().showMessage(f"Backup failed: {reason}", 15000)
+        )
         self.find_bar.search_changed.connect(c.find)
         self.find_bar.next_requested.connect(lambda: self._find_step(1))
         self.find_bar.previous_requested.connect(lambda: self._find_step(-1))
@@ -262,18 +275,15 @@ class MainWindow(QMainWindow):
         article = c.articles.summary(row) if row is not None else None
         self.status.show_progress(article, *c.articles.totals())
 
-    def _saved(self) -> None:
-        self.banner.hide()
-        self.status.show_saved()
+    def _backed_up(self, path: Path | None) -> None:
+        if path is not None:
+            self.statusBar().showMessage(f"Daily backup written: {path.name}", 8000)
 
-    def _failed(self, reason: str) -> None:
-        self.status.show_not_saved(reason)
-        self.banner.setText(f"Not saved: {reason}. The screen shows what the project holds.")
-        self.banner.show()
-        QTimer.singleShot(0, self._show_current_again)
-
-    def _show_current_again(self) -> None:
-        self.controller.refresh_current()
+    def _reconnected(self, saved: int) -> None:
+        if saved:
+            self.statusBar().showMessage(
+                f"The project is back: {saved} waiting action(s) saved.", 8000
+            )
 
     def _find_step(self, step: int) -> None:
         self.controller.find_step(step)
@@ -386,13 +396,32 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.panel.flush_note()
+        if self.operations.pending:
+            self.operations.retry()  # one last try before asking
+        if self.operations.pending and not self.confirm_losing(len(self.operations.pending)):
+            event.ignore()
+            return
         self.settings.save_window(self.saveGeometry(), self.saveState(), self.splitter.saveState())
         self.settings.sync()
         self.keys.detach()
         if self.review_window is not None:
             self.review_window.close()
         self.importer.finish()
+        self.daily_backup.wait()
         super().closeEvent(event)
+
+    def confirm_losing(self, count: int) -> bool:
+        """Whether to close although `count` actions could not be saved (default: no)."""
+        answer = QMessageBox.warning(
+            self,
+            "Actions not saved",
+            f"{count} action(s) could not be saved: the project is still out of reach.\n\n"
+            "Close anyway and lose them? Choose Cancel to keep the window open while "
+            "it keeps trying.",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
 
     @property
     def project_path(self) -> Path:

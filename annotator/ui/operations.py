@@ -2,29 +2,44 @@
 
 Every coding action is one call into `annotator.core.coding` (one transaction),
 after which exactly one `changed` signal carries the committed changes; models
-update from that signal. A failure emits `failed` with a plain reason and
-changes nothing on screen. Widgets never talk to the database themselves.
+update from that signal. A refused action emits `failed` with a plain reason and
+changes nothing on screen. An action that failed only because the project was out
+of reach waits in `pending` (see `pending.py`) and is retried until it is saved.
+Widgets never talk to the database themselves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from enum import Enum
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 
 from annotator.core import coding
 from annotator.core.coding import Change
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, ProjectUnavailable
 from annotator.core.project import Project
 from annotator.ui import theme
+from annotator.ui.pending import PendingQueue, PendingWrite
 
 
-def commit_and_announce(channel: QObject, write: Callable[[], list[Change]]) -> list[Change] | None:
+def commit_and_announce(
+    channel: QObject,
+    write: Callable[[], list[Change]],
+    unavailable: Callable[[str], None] | None = None,
+) -> list[Change] | None:
     """Run one write into the core on `channel` (an object with saved, changed and failed
-    signals): saved and changed after the commit, or failed with a plain reason and None."""
+    signals): saved and changed after the commit, or failed with a plain reason and None.
+    With `unavailable`, a project out of reach is reported there instead of as failed."""
     try:
         changes = write()
+    except ProjectUnavailable as error:
+        if unavailable is None:
+            channel.failed.emit(str(error))
+        else:
+            unavailable(str(error))
+        return None
     except (AnnotatorError, OSError) as error:
         channel.failed.emit(str(error))
         return None
@@ -37,15 +52,34 @@ def commit_and_announce(channel: QObject, write: Callable[[], list[Change]]) -> 
     return changes
 
 
-def undo_redo_actions(stack: QUndoStack, parent: QObject) -> tuple[QAction, QAction]:
-    """Edit-menu actions for a window's undo stack, with the same keys in every window."""
-    undo = stack.createUndoAction(parent, "Undo")
+def undo_redo_actions(
+    stack: QUndoStack, parent: QObject, allowed: Callable[[], bool] = lambda: True
+) -> tuple[QAction, QAction]:
+    """Edit-menu actions for a window's undo stack, with the same keys in every window.
+
+    They are made by hand rather than by `createUndoAction` so that `allowed` can hold
+    them back (undoing while earlier actions wait to be saved would reorder history).
+    """
+    undo = QAction(theme.icon("undo"), "Undo", parent)
     undo.setShortcut(QKeySequence("Ctrl+Z"))
-    undo.setIcon(theme.icon("undo"))
-    redo = stack.createRedoAction(parent, "Redo")
+    redo = QAction(theme.icon("redo"), "Redo", parent)
     redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-    redo.setIcon(theme.icon("redo"))
+    for action, can_change, text_changed, word, step in (
+        (undo, stack.canUndoChanged, stack.undoTextChanged, "Undo", stack.undo),
+        (redo, stack.canRedoChanged, stack.redoTextChanged, "Redo", stack.redo),
+    ):
+        can_change.connect(action.setEnabled)
+        text_changed.connect(lambda text, a=action, w=word: a.setText(f"{w} {text}".strip()))
+        action.triggered.connect(lambda _checked=False, s=step: s() if allowed() else None)
+    undo.setEnabled(stack.canUndo())
+    redo.setEnabled(stack.canRedo())
     return undo, redo
+
+
+class Outcome(Enum):
+    SAVED = "saved"
+    WAITING = "waiting"  # out of reach: kept in the pending queue
+    REFUSED = "refused"  # failed for good: `failed` said why
 
 
 class CodingOperations(QObject):
@@ -55,38 +89,86 @@ class CodingOperations(QObject):
     saved = Signal()
     failed = Signal(str)
     revisited = Signal(int, int)  # article id, unit id: an undo or redo touched this unit
+    reconnected = Signal(int)  # every waiting action is settled; how many were saved
+    notice = Signal(str)  # a passing remark for the status bar
 
     def __init__(self, project: Project, coder: str, parent=None) -> None:
         super().__init__(parent)
         self.project = project
         self.coder = coder
         self.undo_stack = QUndoStack(self)
+        self.pending = PendingQueue(self)
+        self.pending.retry_due.connect(self.retry)
+        self._unavailable: str | None = None  # why the last write could not reach the project
+
+    def _commit(self, write: Callable[[], list[Change]]) -> list[Change] | None:
+        self._unavailable = None
+        return commit_and_announce(self, write, self._out_of_reach)
+
+    def _out_of_reach(self, reason: str) -> None:
+        self._unavailable = reason
 
     def write_codes(
         self, unit_id: int, codes: Mapping[str, str | None], origin: str = "manual"
     ) -> list[Change] | None:
         """Commit codes for one unit; the changes (maybe none) on success, None on failure."""
-        return commit_and_announce(
-            self,
-            lambda: coding.apply_codes(self.project, self.coder, unit_id, codes, origin=origin),
+        return self._commit(
+            lambda: coding.apply_codes(self.project, self.coder, unit_id, codes, origin=origin)
         )
 
     def code(
         self, article_id: int, unit_id: int, codes: Mapping[str, str | None], text: str
     ) -> bool:
-        """An undoable coding action; False when nothing was saved."""
-        command = CodeCommand(self, article_id, unit_id, codes, text)
-        self.undo_stack.push(command)
-        return command.succeeded
+        """An undoable coding action; False when it was not saved (it may be waiting)."""
+        return self.submit(PendingWrite(article_id, unit_id, text, codes=dict(codes)))
 
-    def set_note(self, unit_id: int, text: str) -> bool:
+    def set_note(self, unit_id: int, text: str, article_id: int | None = None) -> bool:
         """Save a note (not undoable: the note box has its own text undo)."""
+        return self.submit(PendingWrite(article_id, unit_id, "Note", note=text))
 
-        def write() -> list[Change]:
-            change = coding.set_note(self.project, self.coder, unit_id, text)
-            return [change] if change is not None else []
+    def submit(self, write: PendingWrite) -> bool:
+        """Try an action now, or queue it behind actions already waiting; True once saved."""
+        if self.pending:
+            self.pending.add(write, self.pending.reason)
+            return False
+        outcome = self._attempt(write)
+        if outcome is Outcome.WAITING:
+            self.pending.add(write, self._unavailable or "")
+        return outcome is Outcome.SAVED
 
-        return commit_and_announce(self, write) is not None
+    def retry(self) -> None:
+        """Try the waiting actions in order; stop at the first that still cannot get through."""
+        saved = 0
+        while self.pending:
+            outcome = self._attempt(self.pending.head())
+            if outcome is Outcome.WAITING:
+                self.pending.still_unavailable(self._unavailable or "")
+                return
+            saved += outcome is Outcome.SAVED
+            self.pending.done_with_head()
+        self.reconnected.emit(saved)
+
+    def may_undo(self) -> bool:
+        """Undo and redo wait while actions wait: they would overtake them."""
+        if self.pending:
+            self.notice.emit("Undo waits until the actions not yet saved are saved.")
+            return False
+        return True
+
+    def _attempt(self, write: PendingWrite) -> Outcome:
+        if write.codes is not None:
+            command = CodeCommand(self, write.article_id, write.unit_id, write.codes, write.text)
+            self.undo_stack.push(command)
+            saved = command.succeeded
+        else:
+            saved = self._commit(lambda: self._note_changes(write.unit_id, write.note)) is not None
+        if saved:
+            return Outcome.SAVED
+        return Outcome.REFUSED if self._unavailable is None else Outcome.WAITING
+
+    def _note_changes(self, unit_id: int, text: str | None) -> list[Change]:
+        change = coding.set_note(self.project, self.coder, unit_id, text or "")
+        return [change] if change is not None else []
 
 
 class CodeCommand(QUndoCommand):

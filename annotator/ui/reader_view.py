@@ -30,6 +30,7 @@ from annotator.ui.units_model import (
     NeedsCodingRole,
     NewBlockRole,
     NoteRole,
+    WaitingRole,
 )
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -70,7 +71,7 @@ class UnitDelegate(QStyledItemDelegate):
     def _tags_width(self) -> int:
         if not self._tag_width:
             metrics = QFontMetrics(self._small_font(self._view.font()))
-            sample = " ".join("W" for _ in self._codebook.fields)
+            sample = " ".join(["↻", *("W" for _ in self._codebook.fields)])  # ↻: unsaved, retrying
             self._tag_width = metrics.horizontalAdvance(sample) + 12
         return self._tag_width
 
@@ -145,7 +146,7 @@ class UnitDelegate(QStyledItemDelegate):
         codes: dict[str, str] = index.data(CodesRole) or {}
         if codes:
             self._paint_mark(painter, rect, codes, bool(index.data(CompleteRole)), palette)
-            self._paint_tags(painter, rect, codes, palette)
+            self._paint_tags(painter, rect, codes, palette, bool(index.data(WaitingRole)))
         elif needs_coding:
             self._paint_empty_mark(painter, rect, palette)
         if index.data(NoteRole):
@@ -189,8 +190,14 @@ class UnitDelegate(QStyledItemDelegate):
         )
 
     def _paint_tags(
-        self, painter: QPainter, rect: QRect, codes: dict[str, str], palette: QPalette
+        self,
+        painter: QPainter,
+        rect: QRect,
+        codes: dict[str, str],
+        palette: QPalette,
+        waiting: bool,
     ) -> None:
+        """The codes' short tags at the right; amber and marked while some wait to be saved."""
         tags = [
             self._tags.get((f.key, codes[f.key]), "?")
             for f in self._codebook.fields
@@ -199,6 +206,9 @@ class UnitDelegate(QStyledItemDelegate):
         painter.setFont(self._small_font(self._view.font()))
         tag_color = QColor(palette.color(QPalette.ColorRole.Text))
         tag_color.setAlpha(150)
+        if waiting:
+            tags.insert(0, "↻")
+            tag_color = theme.waiting_color(palette)
         painter.setPen(tag_color)
         tag_rect = QRect(
             rect.right() - self._tags_width(),

@@ -1,7 +1,10 @@
-"""The status bar: who is coding, progress in this article and overall, and the save state.
+"""The status bar and the banner: who is coding, progress, and whether work is saved.
 
-"Saved" appears only after the core returned from a commit; a failure shows
-"Not saved" with the reason in the error colour until the next successful save.
+"Saved" appears only after the core returned from a commit and nothing waits; a
+refused save shows "Not saved" with the reason in the error colour until the next
+successful save. While the project is out of reach the bar and an amber banner say
+how many actions wait, why, and when the next try is; those actions stay on screen,
+marked as not saved, until they are committed.
 """
 
 from __future__ import annotations
@@ -10,13 +13,19 @@ from PySide6.QtWidgets import QLabel, QMainWindow
 
 from annotator.core.workspace_queries import ArticleSummary
 from annotator.ui import theme
+from annotator.ui.operations import CodingOperations
+
+
+def banner_style(color) -> str:
+    return f"background:{color.name()}; color:white; padding:6px;"
 
 
 class WorkspaceStatus:
-    """Permanent labels in the main window's status bar."""
+    """Permanent labels in the main window's status bar, and the banner above the reader."""
 
-    def __init__(self, window: QMainWindow, coder: str) -> None:
+    def __init__(self, window: QMainWindow, coder: str, banner: QLabel) -> None:
         bar = window.statusBar()
+        self.banner = banner
         self.coder = QLabel(f"Coder: <b>{coder}</b>")
         self.article = QLabel()
         self.overall = QLabel()
@@ -33,16 +42,60 @@ class WorkspaceStatus:
         percent = f" ({100 * done // total}%)" if total else ""
         self.overall.setText(f"All articles: {done} of {total}{percent}")
 
+    def follow(self, operations: CodingOperations) -> None:
+        """Keep the save state in step with what `operations` reports."""
+        self._operations = operations
+        self._refusal: str | None = None  # why the latest action was refused, until one saves
+        operations.saved.connect(self._committed)
+        operations.failed.connect(self._refused)
+        operations.pending.changed.connect(self._show_state)
+
+    def _committed(self) -> None:
+        self._refusal = None
+        self._show_state()
+
+    def _refused(self, reason: str) -> None:
+        self._refusal = reason
+        self._show_state()
+
+    def _show_state(self) -> None:
+        """Waiting actions first, then a refusal; "Saved" only when neither is left."""
+        pending = self._operations.pending
+        if pending:
+            self.show_waiting(len(pending), pending.reason, pending.seconds_left)
+        elif self._refusal is not None:
+            self.show_not_saved(self._refusal)
+        else:
+            self.show_saved()
+
     def show_saved(self) -> None:
+        self.banner.hide()
         self.save_state.setStyleSheet(f"color: {theme.success_color().name()};")
         self.save_state.setText("Saved")
-        self.save_state.setToolTip("Every change so far is committed to the project file.")
+        self.save_state.setToolTip("Every change so far is committed to the project.")
 
     def show_not_saved(self, reason: str) -> None:
         self.save_state.setStyleSheet(f"color: {theme.error_color().name()}; font-weight: bold;")
         short = reason if len(reason) <= 80 else reason[:77] + "…"
         self.save_state.setText(f"Not saved: {short}")
         self.save_state.setToolTip(reason)
+        self.banner.setStyleSheet(banner_style(theme.error_color()))
+        self.banner.setText(f"Not saved: {reason}. The screen shows what the project holds.")
+        self.banner.show()
+
+    def show_waiting(self, count: int, reason: str, seconds: int) -> None:
+        actions = "1 action" if count == 1 else f"{count} actions"
+        when = f"next try in {seconds} s" if seconds > 0 else "trying now"
+        self.save_state.setStyleSheet(f"color: {theme.waiting_color().name()}; font-weight: bold;")
+        self.save_state.setText(f"Not saved: {actions} waiting; {when}")
+        self.save_state.setToolTip(reason)
+        self.banner.setStyleSheet(banner_style(theme.waiting_color()))
+        self.banner.setText(
+            f"The project is out of reach ({reason}). {actions} not saved yet: kept on screen "
+            f"with a dashed frame and tried again automatically ({when}; F5 tries now). "
+            "Keep coding; nothing is shown as saved until it is."
+        )
+        self.banner.show()
 
     @property
     def save_text(self) -> str:

@@ -33,6 +33,8 @@ ICONS = {
     "saved": "fa5s.check",
     "not_saved": "fa5s.exclamation-triangle",
     "close": "fa5s.times",
+    "waiting": "fa5s.hourglass-half",
+    "retry": "fa5s.sync-alt",
 }
 
 
@@ -84,6 +86,11 @@ def success_color(palette: QPalette | None = None) -> QColor:
 
 def error_color(palette: QPalette | None = None) -> QColor:
     return QColor("#ff6b6b") if is_dark(palette) else QColor("#c62828")
+
+
+def waiting_color(palette: QPalette | None = None) -> QColor:
+    """Amber: not saved yet, but kept and being retried (neither done nor lost)."""
+    return QColor("#ffb74d") if is_dark(palette) else QColor("#b25e00")
 
 
 def muted_text(palette: QPalette | None = None) -> QColor:

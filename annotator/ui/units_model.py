@@ -2,7 +2,9 @@
 
 Rows are `ReaderUnit`s read once when the article opens; codes and notes are
 updated in place from the committed changes the coding operations announce, so
-a key press repaints one row instead of re-reading the article.
+a key press repaints one row instead of re-reading the article. Codes of actions
+still waiting to be saved are laid over the committed ones for display and
+navigation (`WaitingRole` names them), while progress counts committed codes only.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ NeedsCodingRole = Qt.ItemDataRole.UserRole + 5
 CompleteRole = Qt.ItemDataRole.UserRole + 6
 NewBlockRole = Qt.ItemDataRole.UserRole + 7
 NoteRole = Qt.ItemDataRole.UserRole + 8
+WaitingRole = Qt.ItemDataRole.UserRole + 9
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -40,6 +43,7 @@ class UnitsModel(QAbstractListModel):
         self._codes: dict[int, dict[str, str]] = {}
         self._notes: dict[int, str] = {}
         self._complete: set[int] = set()  # units that need coding and are complete
+        self._waiting: dict[int, dict[str, str | None]] = {}  # unit -> codes not yet saved
 
     def set_article(
         self,
@@ -80,15 +84,17 @@ class UnitsModel(QAbstractListModel):
         if role == KindRole:
             return unit.kind
         if role == CodesRole:
-            return self._codes.get(unit.id, {})
+            return self.codes(unit.id)
         if role == NeedsCodingRole:
             return self.codebook.needs_coding(unit.kind)
         if role == CompleteRole:
-            return is_complete(self.codebook, self._codes.get(unit.id, {}))
+            return is_complete(self.codebook, self.codes(unit.id))
         if role == NewBlockRole:
             return unit.new_block
         if role == NoteRole:
             return self._notes.get(unit.id, "")
+        if role == WaitingRole:
+            return set(self._waiting.get(unit.id, {}))
         return None
 
     # -- lookups -------------------------------------------------------------------------
@@ -100,7 +106,17 @@ class UnitsModel(QAbstractListModel):
         return self._row_of.get(unit_id)
 
     def codes(self, unit_id: int) -> dict[str, str]:
-        return dict(self._codes.get(unit_id, {}))
+        """The codes shown: committed ones with those still waiting to be saved laid over."""
+        codes = dict(self._codes.get(unit_id, {}))
+        for field, code in self._waiting.get(unit_id, {}).items():
+            if code is None:
+                codes.pop(field, None)
+            else:
+                codes[field] = code
+        return codes
+
+    def waiting_fields(self, unit_id: int) -> set[str]:
+        return set(self._waiting.get(unit_id, {}))
 
     def note(self, unit_id: int) -> str:
         return self._notes.get(unit_id, "")
@@ -109,7 +125,7 @@ class UnitsModel(QAbstractListModel):
         return self.codebook.needs_coding(self._units[row].kind)
 
     def is_complete(self, row: int) -> bool:
-        return is_complete(self.codebook, self._codes.get(self._units[row].id, {}))
+        return is_complete(self.codebook, self.codes(self._units[row].id))
 
     def complete_count(self) -> int:
         """Units that need coding and are complete: this article's progress."""
@@ -138,6 +154,16 @@ class UnitsModel(QAbstractListModel):
         return [row for row, unit in enumerate(self._units) if needle in unit.text.casefold()]
 
     # -- updates from committed changes ----------------------------------------------------
+
+    def set_waiting(self, waiting: Mapping[int, Mapping[str, str | None]]) -> None:
+        """Show these codes (per unit id) as made but not yet saved; {} when none wait."""
+        new = {unit_id: dict(codes) for unit_id, codes in waiting.items() if codes}
+        touched = set(self._waiting) | set(new)
+        self._waiting = new
+        for unit_id in touched:
+            row = self._row_of.get(unit_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row), self.index(row))
 
     def apply_changes(self, changes: Iterable[Change]) -> None:
         """Reflect committed changes; units of other articles are ignored."""

@@ -22,7 +22,7 @@ from sqlmodel import func, select
 
 from annotator.core import backup, coding
 from annotator.core.codebook import bundled_codebook
-from annotator.core.errors import AnnotatorError, ProjectError
+from annotator.core.errors import AnnotatorError, ProjectError, ProjectUnavailable
 from annotator.core.importing import import_paths
 from annotator.core.models import Article, History, Note, Unit
 from annotator.core.project import Project
@@ -241,6 +241,7 @@ def test_full_disk(tmp_path, sample_project):
     with pytest.raises(ProjectError, match=r"could not save: .*full") as refused:
         import_paths(sample_project, [big])
     assert "\n" not in str(refused.value)
+    assert not isinstance(refused.value, ProjectUnavailable)  # the user must act: not retried
     with pytest.raises(ProjectError, match=r"could not save: .*full"):
         coding.set_note(sample_project, "ann", unit.id, "a long note " * 2000)
     assert counts(sample_project) == before  # nothing half-written
