@@ -93,7 +93,7 @@ def test_choosing_two_coders_recomputes_for_that_pair(qtbot, open_window, review
     window = open_window("alice", review_path)
     review = enter_review(qtbot, window)
     carol = review.coders.index(2)
-    assert carol.data() == "carol"
+    assert carol.data().startswith("carol  ·  6 of 37")  # name and live progress
     review.coder_list.setCurrentIndex(carol)
     review.coder_list.setFocus()
     qtbot.keyClick(review.coder_list, Qt.Key.Key_Space)  # a list view toggles the check box
@@ -148,6 +148,10 @@ def test_the_confusion_matrix_is_the_cores(qtbot, open_window, review_path):
     ]
     assert shown == expected.counts
     assert sum(map(sum, shown)) > 0
+    vertical, horizontal = Qt.Orientation.Vertical, Qt.Orientation.Horizontal
+    assert model.headerData(0, vertical) == "1  Named person"
+    assert model.headerData(6, vertical) == "0  Not applicable"  # its key, not its position
+    assert model.headerData(6, horizontal) == "0"
 
 
 def test_models_pass_the_model_tester(qtmodeltester, qtbot, open_window, review_path):

@@ -158,13 +158,22 @@ class ConfusionModel(QAbstractTableModel):
         super().__init__(parent)
         self.matrix: ConfusionMatrix | None = None
         self._labels: list[str] = []
+        self._keys: list[str] = []
         self._largest = 0
 
-    def set_matrix(self, matrix: ConfusionMatrix | None, labels: dict[str, str]) -> None:
-        """Show `matrix`, with categories named by `labels` (code -> label; codes as a fallback)."""
+    def set_matrix(
+        self,
+        matrix: ConfusionMatrix | None,
+        labels: dict[str, str],
+        keys: dict[str, str] | None = None,
+    ) -> None:
+        """Show `matrix`, with categories named by `labels` (code -> label; codes as a fallback)
+        and marked by `keys` (code -> the coding key; the position from 1 as a fallback)."""
         self.beginResetModel()
         self.matrix = matrix
-        self._labels = [labels.get(code, code) for code in matrix.labels] if matrix else []
+        codes = matrix.labels if matrix else []
+        self._labels = [labels.get(code, code) for code in codes]
+        self._keys = [(keys or {}).get(code) or str(n) for n, code in enumerate(codes, 1)]
         self._largest = max((c for row in matrix.counts for c in row), default=0) if matrix else 0
         self.endResetModel()
 
@@ -198,8 +207,8 @@ class ConfusionModel(QAbstractTableModel):
         return None
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        """Rows read "3  Anonymous, specific"; columns only "3", so long labels never squeeze
-        the cells (the tooltip has the label)."""
+        """Rows read "3  Anonymous, specific" (the coding key, as on the coding panel); columns
+        only "3", so long labels never squeeze the cells (the tooltip has the label)."""
         if not 0 <= section < len(self._labels):
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -207,8 +216,8 @@ class ConfusionModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return str(section + 1)
-        return f"{section + 1}  {self._labels[section]}"
+            return self._keys[section]
+        return f"{self._keys[section]}  {self._labels[section]}"
 
 
 class HeatMapDelegate(QStyledItemDelegate):

@@ -1,8 +1,16 @@
-"""A checkable list of coders: which coders a statistic, a list or an export covers."""
+"""A checkable list of coders: which coders a statistic, a list or an export covers.
+
+Where progress is known (the review window follows it live) each row also says how
+far that coder has got, and the tooltip when they last changed a code.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from annotator.core.team_progress import CoderProgress
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -16,6 +24,7 @@ class CoderChoiceModel(QAbstractListModel):
         super().__init__(parent)
         self._names: list[str] = []
         self._checked: list[bool] = []
+        self._progress: dict[str, CoderProgress] = {}
 
     def set_coders(self, names: list[str], checked: bool = True) -> None:
         """Replace the list; coders already listed keep their check, new ones get `checked`."""
@@ -25,6 +34,14 @@ class CoderChoiceModel(QAbstractListModel):
         self._checked = [before.get(name, checked) for name in self._names]
         self.endResetModel()
         self.chosen_changed.emit()
+
+    def set_progress(self, progress: Mapping[str, CoderProgress]) -> None:
+        self._progress = dict(progress)
+        if self._names:
+            self.dataChanged.emit(self.index(0), self.index(len(self._names) - 1))
+
+    def progress(self, name: str) -> CoderProgress | None:
+        return self._progress.get(name)
 
     def names(self) -> list[str]:
         return list(self._names)
@@ -48,8 +65,17 @@ class CoderChoiceModel(QAbstractListModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._names):
             return None
+        name = self._names[index.row()]
+        progress = self._progress.get(name)
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._names[index.row()]
+            if progress is None:
+                return name
+            return f"{name}  ·  {progress.complete} of {progress.total} ({progress.percent}%)"
+        if role == Qt.ItemDataRole.ToolTipRole and progress is not None:
+            when = progress.last_change
+            last = when.astimezone().strftime("%Y-%m-%d %H:%M") if when else "never"
+            done = f"{progress.complete} of {progress.total} units complete"
+            return f"{name}: {done}; last change {last}"
         if role == Qt.ItemDataRole.CheckStateRole:
             on = self._checked[index.row()]
             return Qt.CheckState.Checked if on else Qt.CheckState.Unchecked

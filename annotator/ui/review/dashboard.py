@@ -276,8 +276,12 @@ class DashboardTab(QWidget):
             self.confusion_caption.setText("Choose two different coders.")
             return
         matrix = self._confusion(self.field_key, a, b)
-        labels = {c.code: c.label for c in self.codebook.field(self.field_key).categories}
-        self.confusion_model.set_matrix(matrix, labels)
+        categories = self.codebook.field(self.field_key).categories
+        self.confusion_model.set_matrix(
+            matrix,
+            {c.code: c.label for c in categories},
+            {c.code: c.shortcut for c in categories if c.shortcut},
+        )
         self.confusion_caption.setText(
             f"{a} down, {b} across: {matrix.n_units} unit(s) coded by both; "
             "the outlined diagonal is where they agree."

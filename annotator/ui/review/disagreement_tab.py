@@ -143,8 +143,10 @@ class DisagreementsTab(QWidget):
     def set_data(
         self, disagreements: list[Disagreement], coders: list[str], notes: dict[int, str]
     ) -> None:
-        """Show a fresh list, keeping the filters and the chosen row where they still apply."""
+        """Show a fresh list, keeping the filters, the chosen row where they still apply, and
+        a note the supervisor has typed but not yet saved with a decision."""
         current = self.current()
+        typed = self.panel.note.text() if self.panel.note.isModified() else None
         self.notes = dict(notes)
         self.model.set_disagreements(disagreements, coders)
         self._refill(
@@ -156,8 +158,15 @@ class DisagreementsTab(QWidget):
         self._apply_filter()
         if current is not None:
             self.select(current.unit_id, current.field)
+            if typed is not None and self._same(self.current(), current):
+                self.panel.note.setText(typed)
+                self.panel.note.setModified(True)
         if not self.table.currentIndex().isValid() and self.proxy.rowCount():
             self.table.setCurrentIndex(self.proxy.index(0, 0))
+
+    @staticmethod
+    def _same(a: Disagreement | None, b: Disagreement | None) -> bool:
+        return a is not None and b is not None and (a.unit_id, a.field) == (b.unit_id, b.field)
 
     def _size_columns(self) -> None:
         """Widths from the font, not from the contents (measuring every row is slow on

@@ -4,6 +4,11 @@ It composes the pieces and owns the long work: agreement with its bootstrap, exp
 of the agreement tables and report, and accepting all unanimous units run in a worker
 thread on their own Project (see `tasks`), while short reads (the disagreement list,
 progress, a confusion matrix) are single calls into the core on the GUI thread.
+
+It follows the coders live: every few seconds it asks the core for the coding stamp
+(one indexed query) and, when a coder has changed a code since, re-reads each
+coder's progress and the disagreements and recomputes agreement, keeping the row
+the supervisor is on and any note they are typing.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTime, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -32,7 +37,9 @@ from annotator.core.agreement.from_project import project_agreement
 from annotator.core.agreement.html_report import pairwise_confusion, write_agreement_html
 from annotator.core.agreement.report import FieldAgreement
 from annotator.core.agreement.tables import write_agreement_csv
+from annotator.core.errors import AnnotatorError
 from annotator.core.project import Project
+from annotator.core.team_progress import coder_progress, coding_stamp
 from annotator.ui import theme
 from annotator.ui.operations import undo_redo_actions
 from annotator.ui.review.adjudication import ReviewOperations
@@ -43,6 +50,7 @@ from annotator.ui.settings import AppSettings
 from annotator.ui.tasks import Progress, TaskCancelled, TaskOutcome, TaskRunner
 
 REFRESH_DELAY_MS = 250  # let a few check boxes change before recomputing
+LIVE_INTERVAL_MS = 5000  # how often to look for the coders' new work
 
 
 def agreement_by_field(
@@ -91,6 +99,9 @@ class ReviewWindow(QMainWindow):
         self.confirm_box: QMessageBox | None = None
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self.refresh)
+        self._stamp: int | None = None
+        self.live_timer = QTimer(self, interval=LIVE_INTERVAL_MS)
+        self.live_timer.timeout.connect(self.poll)
         self.dashboard = DashboardTab(project.codebook, self._confusion)
         self.disagreements = DisagreementsTab(project.codebook, self.operations)
         self._build()
@@ -103,6 +114,7 @@ class ReviewWindow(QMainWindow):
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1300, 860)
         self.reload()
+        self.live_timer.start()
 
     # -- building ----------------------------------------------------------------------
 
@@ -134,7 +146,9 @@ class ReviewWindow(QMainWindow):
         split.setStretchFactor(1, 1)
         split.setSizes([220, 1080])
         self.setCentralWidget(split)
+        self.live_state = QLabel()
         self.save_state = QLabel()
+        self.statusBar().addPermanentWidget(self.live_state)
         self.statusBar().addPermanentWidget(self.save_state)
 
     def _action(self, text: str, slot: Callable, shortcut=None) -> QAction:
@@ -179,10 +193,44 @@ class ReviewWindow(QMainWindow):
 
     def reload(self) -> None:
         """Re-read the coders (a merge may have added some), then everything shown."""
-        names = [name for name in self.project.summary()["coders"] if name != review.CONSENSUS]
-        self.coders.set_coders(names)
+        try:
+            self._stamp = coding_stamp(self.project)
+            progress = coder_progress(self.project)
+        except AnnotatorError as error:
+            self._out_of_reach(str(error))
+            return
+        self.coders.set_progress(progress)
+        self.coders.set_coders(sorted(progress))
         self._refresh_timer.stop()
         self.refresh()
+        self._show_live()
+
+    def poll(self) -> None:
+        """Called every few seconds: reload when some coder changed a code since last time."""
+        if self.runner.busy:
+            return  # a job is reading; look again at the next tick
+        try:
+            stamp = coding_stamp(self.project)
+        except AnnotatorError as error:
+            self._out_of_reach(str(error))
+            return
+        if stamp != self._stamp:
+            self.reload()
+        else:
+            self._show_live()
+
+    def _show_live(self) -> None:
+        self.live_state.setStyleSheet("")
+        self.live_state.setText(f"Live · checked {QTime.currentTime().toString('HH:mm:ss')}")
+        self.live_state.setToolTip(
+            "Coders' new work appears here by itself: the project is checked every "
+            f"{LIVE_INTERVAL_MS // 1000} s (F5 reloads now)."
+        )
+
+    def _out_of_reach(self, reason: str) -> None:
+        self.live_state.setStyleSheet(f"color: {theme.waiting_color().name()};")
+        self.live_state.setText("Not live: the project is out of reach; trying again")
+        self.live_state.setToolTip(reason)
 
     def refresh(self) -> None:
         """Show the chosen coders' disagreements and progress, and recompute agreement."""
@@ -358,6 +406,7 @@ class ReviewWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._refresh_timer.stop()
+        self.live_timer.stop()
         self.runner.wait()
         self.settings.set_review_geometry(self.saveGeometry())
         super().closeEvent(event)
