@@ -158,6 +158,23 @@ class ArticleProgress:
     total: int
 
 
+def completed_units(codebook: Codebook, coder: str | None = None):
+    """A subquery of (coder_id, article_id, unit_id) for every unit a coder has complete:
+    every required field coded, on a unit the codebook asks to be coded. The one place
+    that says what "complete" means in SQL (`is_complete` says it in Python)."""
+    required = codebook.required_keys
+    query = (
+        select(Code.coder_id, Unit.article_id, Code.unit_id)
+        .join(Unit, Unit.id == Code.unit_id)
+        .where(Code.field.in_(required), Unit.kind.in_(codebook.coded_kinds))
+        .group_by(Code.coder_id, Unit.article_id, Code.unit_id)
+        .having(func.count() == len(required))
+    )
+    if coder is not None:
+        query = query.join(Coder, Coder.id == Code.coder_id).where(Coder.name == coder)
+    return query.subquery()
+
+
 def progress(project: Project, coder: str) -> dict[int, ArticleProgress]:
     """Per article: how many of the units that need coding this coder has completed."""
     codebook = project.codebook
@@ -169,20 +186,10 @@ def progress(project: Project, coder: str) -> dict[int, ArticleProgress]:
                 .group_by(Unit.article_id)
             ).all()
         )
-        required = codebook.required_keys
-        per_unit = (
-            select(Unit.article_id, Code.unit_id)
-            .join(Unit, Unit.id == Code.unit_id)
-            .join(Coder, Coder.id == Code.coder_id)
-            .where(Coder.name == coder, Code.field.in_(required))
-            .where(Unit.kind.in_(codebook.coded_kinds))
-            .group_by(Unit.article_id, Code.unit_id)
-            .having(func.count() == len(required))
-            .subquery()
-        )
+        complete = completed_units(codebook, coder)
         done = dict(
             session.exec(
-                select(per_unit.c.article_id, func.count()).group_by(per_unit.c.article_id)
+                select(complete.c.article_id, func.count()).group_by(complete.c.article_id)
             ).all()
         )
         ids = session.exec(select(Article.id)).all()

@@ -14,7 +14,8 @@ from typing import NamedTuple
 from sqlmodel import func, select
 
 from annotator.core.agreement.from_project import CONSENSUS_ROLE
-from annotator.core.models import Code, Coder, History, Unit
+from annotator.core.coding import completed_units
+from annotator.core.models import Coder, History, Unit
 from annotator.core.project import Project
 
 
@@ -44,19 +45,11 @@ def coding_stamp(project: Project) -> int:
 def coder_progress(project: Project) -> dict[str, CoderProgress]:
     """Every coder but the consensus, by name: units completed, units to code, last change."""
     codebook = project.codebook
-    required = codebook.required_keys
     with project.reading() as session:
         total = session.exec(
             select(func.count()).select_from(Unit).where(Unit.kind.in_(codebook.coded_kinds))
         ).one()
-        complete_units = (
-            select(Code.coder_id, Code.unit_id)
-            .join(Unit, Unit.id == Code.unit_id)
-            .where(Code.field.in_(required), Unit.kind.in_(codebook.coded_kinds))
-            .group_by(Code.coder_id, Code.unit_id)
-            .having(func.count() == len(required))
-            .subquery()
-        )
+        complete_units = completed_units(codebook)
         complete = dict(
             session.exec(
                 select(complete_units.c.coder_id, func.count()).group_by(complete_units.c.coder_id)
