@@ -42,7 +42,12 @@ def register(command: Callable[[str, Callable, str], argparse.ArgumentParser]) -
     sub.add_argument(
         "target", type=project_location, help="the project to merge into (it is changed)"
     )
-    sub.add_argument("sources", nargs="+", type=Path, help="project files to merge (not changed)")
+    sub.add_argument(
+        "sources",
+        nargs="+",
+        type=project_location,
+        help="project files or server URLs to merge (not changed)",
+    )
     sub.add_argument("--json", action="store_true", help="print the merge reports as JSON")
 
     sub = command(

@@ -39,6 +39,13 @@ from sqlmodel import Session, select
 
 from annotator.core.coding import history_row
 from annotator.core.importing import free_article_key
+from annotator.core.location import (
+    Location,
+    display_location,
+    is_server_url,
+    project_location,
+    server_url,
+)
 from annotator.core.merge_source import MergeRefused, SourceData, check_codebooks, read_source
 from annotator.core.models import NOTE_TARGET, Article, Code, Coder, History, Note, Unit, utcnow
 from annotator.core.project import Project
@@ -134,19 +141,26 @@ def merge_projects(target: Project, sources: list[str | Path]) -> list[MergeRepo
 
 
 def merge_project(target: Project, source: str | Path) -> MergeReport:
-    """Merge one source project file into `target` (see the module docstring for the rules)."""
-    source = Path(source)
-    if not target.on_server and source.exists() and source.resolve() == target.path.resolve():
-        raise MergeRefused(f"{source}: is the target project itself")
+    """Merge one source project (a file or a server URL) into `target` (see the module
+    docstring for the rules)."""
+    source = project_location(str(source))
+    if _same_project(target, source):
+        raise MergeRefused(f"{display_location(source)}: is the target project itself")
     data = read_source(source)
-    version_map, codebook_note = check_codebooks(target, data, str(source))
-    report = MergeReport(str(source), codebook_note=codebook_note)
+    version_map, codebook_note = check_codebooks(target, data, display_location(source))
+    report = MergeReport(display_location(source), codebook_note=codebook_note)
     try:
         with target.writing() as session:
             _Merger(session, data, version_map, report).run()
     finally:
         target.forget_cached_ids()  # the merge may have added coders
     return report
+
+
+def _same_project(target: Project, source: Location) -> bool:
+    if is_server_url(source):
+        return target.on_server and server_url(str(source)) == server_url(str(target.path))
+    return not target.on_server and source.exists() and source.resolve() == target.path.resolve()
 
 
 # -- writing the target ------------------------------------------------------------------

@@ -19,6 +19,7 @@ from sqlmodel import select
 from annotator.core import db
 from annotator.core.codebook import Codebook
 from annotator.core.errors import AnnotatorError
+from annotator.core.location import Location, is_server_url
 from annotator.core.models import Article, Code, CodebookVersion, Coder, History, Note, Unit
 from annotator.core.project import Project, parse_codebook_text
 
@@ -48,9 +49,14 @@ def snapshot(path: Path) -> Iterator[Project]:
             project.close()
 
 
-def read_source(path: Path) -> SourceData:
-    """Everything a merge needs from the project file at `path`, from a snapshot."""
-    with snapshot(path) as copy:
+def read_source(source: Location) -> SourceData:
+    """Everything a merge needs from a source: a project file (read from a snapshot) or a
+    server project (read in one REPEATABLE READ transaction: a consistent view while its
+    coders go on working)."""
+    if is_server_url(source):
+        with Project.open(source, backups=False) as project:
+            return SourceData.read(project)
+    with snapshot(Path(source)) as copy:
         return SourceData.read(copy)
 
 
@@ -69,6 +75,8 @@ class SourceData:
     @classmethod
     def read(cls, project: Project) -> SourceData:
         with project.reading() as session:
+            if project.on_server:  # every SELECT below sees the same moment
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             versions = session.exec(select(CodebookVersion)).all()
             articles = list(session.exec(select(Article).order_by(Article.position, Article.id)))
             by_id = {a.id: a for a in articles}

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QListView,
     QPushButton,
@@ -34,7 +35,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from annotator.core.merge import Conflict, MergeRefused, MergeReport, Skipped, merge_project
+from annotator.core.errors import AnnotatorError
+from annotator.core.location import display_location, is_server_url, project_location
+from annotator.core.merge import Conflict, MergeReport, Skipped, merge_project
 from annotator.core.project import Project
 from annotator.ui.tasks import Progress, TaskOutcome, TaskRunner
 
@@ -52,16 +55,22 @@ class MergeRun:
     not_merged: list[str] = field(default_factory=list)
 
 
+def source_name(source: str) -> str:
+    """A file's name, or a server URL without its password."""
+    location = project_location(source)
+    return display_location(location) if is_server_url(location) else Path(location).name
+
+
 def merge_sources(project: Project, sources: list[str], progress: Progress) -> MergeRun:
     """Merge each source in turn; stop at a refusal or a cancel (as `merge_projects` does)."""
     run = MergeRun()
     for done, source in enumerate(sources):
-        if not progress(done, len(sources), f"Merging {Path(source).name}…"):
+        if not progress(done, len(sources), f"Merging {source_name(source)}…"):
             run.not_merged = sources[done:]
             return run
         try:
             run.reports.append(merge_project(project, source))
-        except MergeRefused as error:
+        except AnnotatorError as error:  # refused, or out of reach: stop, keep what merged
             run.refused = (source, str(error))
             run.not_merged = sources[done + 1 :]
             return run
@@ -83,7 +92,7 @@ def report_summary(report: MergeReport) -> str:
     ]
     if report.coders_added:
         parts.insert(2, "new coders: " + ", ".join(report.coders_added))
-    text = f"{Path(report.source).name}: " + "; ".join(parts) + "."
+    text = f"{source_name(report.source)}: " + "; ".join(parts) + "."
     if report.codebook_note:
         text += f" {report.codebook_note}"
     return text
@@ -169,6 +178,8 @@ class MergeDialog(QDialog):
         self.source_list.setModel(self.sources)
         self.source_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         add = QPushButton("Add project files…")
+        add_server = QPushButton("Add server project…")
+        add_server.setToolTip("A team project on a PostgreSQL server, by its URL")
         remove = QPushButton("Remove")
         self.merge_button = QPushButton("Merge")
         self.merge_button.setDefault(True)
@@ -190,12 +201,12 @@ class MergeDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
-        for button in (add, remove):
+        for button in (add, add_server, remove):
             row.addWidget(button)
         row.addStretch(1)
         row.addWidget(self.merge_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Project files to merge into this project:"))
+        layout.addWidget(QLabel("Projects (files or server URLs) to merge into this project:"))
         layout.addWidget(self.source_list, 1)
         layout.addLayout(row)
         layout.addWidget(self.summary)
@@ -203,15 +214,33 @@ class MergeDialog(QDialog):
         layout.addWidget(self.report_view, 2)
         layout.addWidget(buttons)
         add.clicked.connect(self.choose_sources)
+        add_server.clicked.connect(self.ask_server_source)
         remove.clicked.connect(self._remove_selected)
         self.merge_button.clicked.connect(self.merge)
         self.run: MergeRun | None = None
 
     def choose_sources(self) -> None:
+        folder = Path.home() if is_server_url(self.project_path) else self.project_path.parent
         paths, _ = QFileDialog.getOpenFileNames(
-            self, "Project files to merge", str(self.project_path.parent), PROJECT_FILTER
+            self, "Project files to merge", str(folder), PROJECT_FILTER
         )
         self.add_sources(paths)
+
+    def ask_server_source(self) -> None:
+        url, ok = QInputDialog.getText(
+            self,
+            "Server project to merge",
+            "Database URL, e.g. postgresql://supervisor@db.example.org/border_study:",
+        )
+        if ok and url.strip():
+            self.add_server_source(url.strip())
+
+    def add_server_source(self, url: str) -> bool:
+        if not is_server_url(url):
+            self.summary.setText(f"{url}: not a server URL (postgresql://user@host/database)")
+            return False
+        self.add_sources([url])
+        return True
 
     def add_sources(self, paths: list[str | Path]) -> None:
         listed = self.sources.stringList()
@@ -244,14 +273,20 @@ class MergeDialog(QDialog):
         self.run = run
         lines = [report_summary(report) for report in run.reports]
         if run.refused:
-            lines.append(f"{Path(run.refused[0]).name}: refused: {run.refused[1]}")
+            lines.append(f"{source_name(run.refused[0])}: refused: {run.refused[1]}")
         if run.not_merged:
-            names = ", ".join(Path(p).name for p in run.not_merged)
+            names = ", ".join(source_name(p) for p in run.not_merged)
             lines.append(f"Not merged ({'cancelled' if outcome.cancelled else 'stopped'}): {names}")
         self.summary.setText("\n".join(lines) or "Nothing was merged.")
         self.report_model.set_reports(run.reports)
-        merged = [report.source for report in run.reports]
-        self.sources.setStringList([p for p in self.sources.stringList() if p not in merged])
+        merged = {report.source for report in run.reports}
+        self.sources.setStringList(
+            [
+                p
+                for p in self.sources.stringList()
+                if display_location(project_location(p)) not in merged
+            ]
+        )
         if any(report.changed for report in run.reports):
             self.merged.emit(run.reports)
 

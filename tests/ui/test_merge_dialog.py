@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction
 from annotator.core import coding
 from annotator.core.codebook import bundled_codebook
 from annotator.core.importing import import_paths
+from annotator.core.location import display_location
 from annotator.core.project import Project
 from annotator.core.workspace_queries import article_summaries, article_units
 from annotator.ui.merge_dialog import MergeReportModel
@@ -124,3 +125,24 @@ def test_report_model_passes_the_model_tester(qtmodeltester, qtbot, open_window,
         dialog.merge()
     qtmodeltester.check(dialog.report_model)
     qtmodeltester.check(MergeReportModel())
+
+
+@pytest.mark.postgres
+def test_merge_from_a_server_project_by_its_url(qtbot, open_window, target, new_database):
+    with Project.create(new_database, bundled_codebook()) as project:
+        assert not import_paths(project, SAMPLE_TEXTS).failures
+        for unit_id in sentence_ids(project)[:3]:
+            coding.apply_codes(project, "erin", unit_id, {"attribution": "unattributed"})
+        where = identities(project)
+        expected = {where[u]: c for u, c in coding.coder_codes(project, "erin").items()}
+    window = open_window("alice", target)
+    window.merge_projects()
+    dialog = window.dialog
+    assert not dialog.add_server_source("db.example.org/border")  # not a URL: said, not added
+    assert "not a server URL" in dialog.summary.text()
+    assert dialog.add_server_source(new_database)
+    with qtbot.waitSignal(dialog.merged, timeout=20000):
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    assert codes_by_identity(target, "erin") == expected
+    assert dialog.sources.stringList() == []  # merged sources leave the list
+    assert dialog.summary.text().startswith(display_location(new_database) + ": ")
