@@ -32,23 +32,21 @@ from annotator.ui.article_list import ArticleDelegate, ArticleFilterProxy, Artic
 from annotator.ui.backup_timer import DailyBackup
 from annotator.ui.coding_panel import CodingPanel
 from annotator.ui.controller import WorkspaceController
-from annotator.ui.export_dialog import ExportDialog
 from annotator.ui.find_bar import FindBar
 from annotator.ui.import_worker import ImportController
 from annotator.ui.keyboard import KeyRouter
-from annotator.ui.merge_dialog import MergeDialog
 from annotator.ui.operations import CodingOperations, undo_redo_actions
 from annotator.ui.reader_view import ReaderView
 from annotator.ui.reference import CheatSheet, CodebookDock
-from annotator.ui.review.gate import SupervisorGate
 from annotator.ui.review.review_window import ReviewWindow
 from annotator.ui.settings import AppSettings
 from annotator.ui.status import WorkspaceStatus
+from annotator.ui.supervisor_work import SupervisorWork
 
 IMPORT_FILTER = "Articles (*.txt *.md *.markdown *.html *.htm *.docx *.csv);;All files (*)"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(SupervisorWork, QMainWindow):
     """One project, one coder."""
 
     def __init__(self, project: Project, coder: str, settings: AppSettings | None = None) -> None:
@@ -327,48 +325,6 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("An import is already running.", 5000)
             return False
         return self.importer.start(paths)
-
-    # -- supervisor work: review, merge, export -----------------------------------------
-
-    def open_review(self) -> None:
-        """View > Supervisor review: asks first, then shows every coder's codes in a window of
-        its own, so this (the coder's) window never does."""
-        if self.review_window is not None:
-            self.review_window.show()
-            self.review_window.raise_()
-            self.review_window.activateWindow()
-            return
-        self.dialog = SupervisorGate(self.project, self)
-        self.dialog.accepted.connect(self._show_review)
-        self.dialog.open()
-
-    def _show_review(self) -> None:
-        self.review_window = ReviewWindow(self.project, self.coder, self.settings, self)
-        self.review_window.destroyed.connect(lambda: setattr(self, "review_window", None))
-        self.review_window.show()
-
-    def merge_projects(self) -> None:
-        self.dialog = MergeDialog(self.project.path, self)
-        self.dialog.merged.connect(self._merged)
-        self.dialog.open()
-
-    def _merged(self, _reports) -> None:
-        """Other files' codes are in the project now: re-read, and drop undo steps that could
-        overwrite merged codes with what was there before."""
-        self.operations.undo_stack.clear()
-        self.controller.load_articles()
-        if self.controller.article_id is not None:
-            self.controller.open_article(
-                self.controller.article_id, self.controller.current_unit_id()
-            )
-        elif self.controller.articles.rowCount():
-            self.controller.start()
-        if self.review_window is not None:
-            self.review_window.reload()
-
-    def export_data(self) -> None:
-        self.dialog = ExportDialog(self.project, self)
-        self.dialog.open()
 
     # -- drag and drop -----------------------------------------------------------------
 

@@ -1,0 +1,60 @@
+"""The coding window's supervisor menu items: review, merge and export.
+
+A mixin of `MainWindow`, kept apart because none of it is coding: each opens a dialog or
+window of its own on the same project and, after a merge, brings the coding view up to
+date. It uses the window's project, coder, settings, operations and controller.
+"""
+
+from __future__ import annotations
+
+from annotator.ui.export_dialog import ExportDialog
+from annotator.ui.merge_dialog import MergeDialog
+from annotator.ui.review.gate import SupervisorGate
+from annotator.ui.review.review_window import ReviewWindow
+
+
+class SupervisorWork:
+    """View > Supervisor review, File > Merge and File > Export for the coding window."""
+
+    review_window: ReviewWindow | None = None
+    dialog = None  # the supervisor gate, merge or export dialog while one is open
+
+    def open_review(self) -> None:
+        """View > Supervisor review: asks first, then shows every coder's codes in a window of
+        its own, so this (the coder's) window never does."""
+        if self.review_window is not None:
+            self.review_window.show()
+            self.review_window.raise_()
+            self.review_window.activateWindow()
+            return
+        self.dialog = SupervisorGate(self.project, self)
+        self.dialog.accepted.connect(self._show_review)
+        self.dialog.open()
+
+    def _show_review(self) -> None:
+        self.review_window = ReviewWindow(self.project, self.coder, self.settings, self)
+        self.review_window.destroyed.connect(lambda: setattr(self, "review_window", None))
+        self.review_window.show()
+
+    def merge_projects(self) -> None:
+        self.dialog = MergeDialog(self.project.path, self)
+        self.dialog.merged.connect(self._merged)
+        self.dialog.open()
+
+    def _merged(self, _reports) -> None:
+        """Other files' codes are in the project now: re-read, and drop undo steps that could
+        overwrite merged codes with what was there before."""
+        self.operations.undo_stack.clear()
+        self.controller.load_articles()
+        if self.controller.article_id is not None:
+            self.controller.open_article(
+                self.controller.article_id, self.controller.current_unit_id()
+            )
+        elif self.controller.articles.rowCount():
+            self.controller.start()
+        if self.review_window is not None:
+            self.review_window.reload()
+
+    def export_data(self) -> None:
+        self.dialog = ExportDialog(self.project, self)
+        self.dialog.open()
