@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,7 +25,12 @@ from annotator.core.project import Project
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLE_TEXTS = sorted(DATA.glob("*.txt"))
 SERVER_VARIABLE = "ANNOTATOR_TEST_DATABASE_URL"
-PROJECT_FIXTURES = {"empty_project", "sample_project", "project_location"}
+PROJECT_FIXTURES = {
+    "empty_project",
+    "sample_project",
+    "project_location",
+    "module_project_location",
+}
 
 
 def server_admin_url() -> str | None:
@@ -60,9 +67,9 @@ def server_url() -> str:
     return url
 
 
-@pytest.fixture
-def new_database(server_url: str):
-    """A fresh, empty database on the test server; dropped afterwards. Yields its URL."""
+@contextmanager
+def fresh_database(server_url: str) -> Iterator[str]:
+    """A fresh, empty database on the test server, dropped on exit. Yields its URL."""
     import psycopg
     from sqlalchemy.engine import make_url
 
@@ -71,23 +78,50 @@ def new_database(server_url: str):
     libpq = admin.render_as_string(hide_password=False)
     with psycopg.connect(libpq, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
-    yield admin.set(drivername="postgresql+psycopg", database=name).render_as_string(
-        hide_password=False
-    )
-    with psycopg.connect(libpq, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield admin.set(drivername="postgresql+psycopg", database=name).render_as_string(
+            hide_password=False
+        )
+    finally:
+        with psycopg.connect(libpq, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def new_database(server_url: str):
+    """A fresh, empty database on the test server; dropped afterwards. Yields its URL."""
+    with fresh_database(server_url) as url:
+        yield url
+
+
+def _locations(request, folder: Path) -> Iterator:
+    made: dict[str, str] = {}
+    with ExitStack() as cleanup:
+
+        def location(file_name: str):
+            if server_admin_url() is None or request.node.get_closest_marker("sqlite_only"):
+                return folder / file_name
+            if file_name not in made:
+                url = request.getfixturevalue("server_url")
+                made[file_name] = cleanup.enter_context(fresh_database(url))
+            return made[file_name]
+
+        yield location
 
 
 @pytest.fixture
 def project_location(request, tmp_path: Path):
-    """Where a test's project goes: a fresh server database on a server run, else a file."""
+    """Where a test's project goes: a fresh server database on a server run, else a file.
 
-    def location(file_name: str):
-        if server_admin_url() is None or request.node.get_closest_marker("sqlite_only"):
-            return tmp_path / file_name
-        return request.getfixturevalue("new_database")
+    Like file names, the same name gives the same location and another name another one.
+    """
+    yield from _locations(request, tmp_path)
 
-    return location
+
+@pytest.fixture(scope="module")
+def module_project_location(request, tmp_path_factory):
+    """`project_location` for a project built once and shared by a module's tests."""
+    yield from _locations(request, tmp_path_factory.mktemp("projects"))
 
 
 @pytest.fixture

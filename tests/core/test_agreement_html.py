@@ -167,8 +167,8 @@ def test_negative_and_undefined_alpha_are_drawn_honestly():
     assert cells and all(td.text == "undefined" for td in cells)
 
 
-def test_the_file_refers_to_nothing_outside_itself(reports, tmp_path):
-    project = krippendorff_project(tmp_path / "k.annotator")
+def test_the_file_refers_to_nothing_outside_itself(reports, project_location):
+    project = krippendorff_project(project_location("k.annotator"))
     try:
         result = project_agreement(project, bootstrap_samples=0, by_article=True)
         text = agreement_html(
@@ -216,9 +216,9 @@ def test_hostile_names_labels_and_sources_are_escaped():
     assert page.find("title")[0].text == "<h1>T</h1> · <evil>.csv"
 
 
-def test_a_project_report_has_a_heat_map_for_each_pair_and_per_article_table(tmp_path):
+def test_a_project_report_has_a_heat_map_for_each_pair_and_per_article_table(project_location):
     """Krippendorff (2011) section C data coded into a project of three articles."""
-    project = krippendorff_project(tmp_path / "k.annotator", groups=3)
+    project = krippendorff_project(project_location("k.annotator"), groups=3)
     try:
         result = project_agreement(
             project, ["nominal_rating"], by_article=True, bootstrap_samples=0
@@ -312,10 +312,11 @@ def test_header_names_title_date_source_and_version(reports, tmp_path):
     assert not page.find("svg", "confusion") and not page.find("p", "outside-scale")
 
 
-def test_cli_writes_the_report_and_keeps_its_text_output(tmp_path, capsys):
-    krippendorff_project(tmp_path / "k.annotator", groups=3).close()
+def test_cli_writes_the_report_and_keeps_its_text_output(project_location, tmp_path, capsys):
+    location = str(project_location("k.annotator"))
+    krippendorff_project(location, groups=3).close()
     out = tmp_path / "report.html"
-    argv = ["agreement", str(tmp_path / "k.annotator"), "--field", "ordinal_rating"]
+    argv = ["agreement", location, "--field", "ordinal_rating"]
     code = main([*argv, "--by", "article", "--bootstrap", "0", "--html", str(out)])
     printed, err = capsys.readouterr()
     assert code == 0, err

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from annotator.core import coding, review
@@ -17,6 +15,7 @@ from annotator.core.codebook import Codebook, bundled_codebook, parse_codebook
 from annotator.core.documents import Block, ParsedArticle
 from annotator.core.errors import AnnotatorError
 from annotator.core.importing import ImportReport, store_articles
+from annotator.core.location import Location
 from annotator.core.project import Project
 from annotator.core.units import list_units
 
@@ -84,7 +83,7 @@ def twelve_sentence_articles(groups: int) -> list[ParsedArticle]:
     return articles
 
 
-def krippendorff_project(path: Path, groups: int = 1) -> Project:
+def krippendorff_project(path: Location, groups: int = 1) -> Project:
     """The Krippendorff (2011) data coded into a project through the coding service."""
     project = Project.create(path, rating_codebook())
     report = ImportReport()
@@ -100,8 +99,8 @@ def krippendorff_project(path: Path, groups: int = 1) -> Project:
 
 
 @pytest.fixture
-def kripp(tmp_path):
-    project = krippendorff_project(tmp_path / "k.annotator")
+def kripp(project_location):
+    project = krippendorff_project(project_location("k.annotator"))
     yield project
     project.close()
 
@@ -160,8 +159,8 @@ def test_the_consensus_coder_is_left_out_unless_asked_for(kripp):
     assert with_consensus["nominal_rating"].coders == ["A", "B", "C", "D", "consensus"]
 
 
-def test_by_article_reports_each_article(tmp_path):
-    project = krippendorff_project(tmp_path / "parts.annotator", groups=3)
+def test_by_article_reports_each_article(project_location):
+    project = krippendorff_project(project_location("parts.annotator"), groups=3)
     assert list(article_groups(project)) == ["part-1", "part-2", "part-3"]
     result = project_agreement(project, ["nominal_rating"], by_article=True, bootstrap_samples=0)
     parts = result.by_article["nominal_rating"]

@@ -172,9 +172,9 @@ def test_awkward_names_survive_and_formulas_are_neutralised():
     assert negative and all(not r["value"].startswith("'") for r in negative)  # numbers stay
 
 
-def test_by_article_rows_follow_each_field(tmp_path):
+def test_by_article_rows_follow_each_field(project_location):
     """Krippendorff (2011) section C data split over three articles (4 units each)."""
-    project = krippendorff_project(tmp_path / "parts.annotator", groups=3)
+    project = krippendorff_project(project_location("parts.annotator"), groups=3)
     try:
         result = project_agreement(
             project, ["nominal_rating", "ordinal_rating"], by_article=True, bootstrap_samples=0
@@ -219,15 +219,15 @@ def test_a_missing_folder_is_a_clear_error(reports, tmp_path):
         write_agreement_csv(tmp_path / "nowhere" / "a.csv", reports)
 
 
-def test_cli_writes_the_csv_beside_its_usual_output(tmp_path, capsys):
+def test_cli_writes_the_csv_beside_its_usual_output(project_location, tmp_path, capsys):
     """`annotator agreement SOURCE --csv FILE --json`: stdout stays valid JSON."""
-    project = krippendorff_project(tmp_path / "k.annotator")
-    project.close()
+    location = str(project_location("k.annotator"))
+    krippendorff_project(location).close()
     out_csv = tmp_path / "table.csv"
     code = main(
         [
             "agreement",
-            str(tmp_path / "k.annotator"),
+            location,
             "--field",
             "interval_rating",
             "--bootstrap",
@@ -245,6 +245,6 @@ def test_cli_writes_the_csv_beside_its_usual_output(tmp_path, capsys):
     assert float(alpha["value"]) == printed == pytest.approx(PUBLISHED["interval"], abs=5e-4)
     assert f"wrote {len(rows)} row(s) to {out_csv}" in err
 
-    code = main(["agreement", str(tmp_path / "k.annotator"), "--csv", str(tmp_path / "no/x.csv")])
+    code = main(["agreement", location, "--csv", str(tmp_path / "no/x.csv")])
     assert code != 0
     assert "does not exist" in capsys.readouterr().err

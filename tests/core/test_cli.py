@@ -16,11 +16,11 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture
-def project_file(tmp_path) -> Path:
-    path = tmp_path / "study.annotator"
-    assert main(["new", str(path)]) == 0
-    assert main(["import", str(path), *map(str, sorted(DATA.glob("*.txt")))]) == 0
-    return path
+def project_file(project_location) -> str:
+    location = str(project_location("study.annotator"))
+    assert main(["new", location]) == 0
+    assert main(["import", location, *map(str, sorted(DATA.glob("*.txt")))]) == 0
+    return location
 
 
 def run_json(capsys, *argv) -> object:
@@ -86,15 +86,24 @@ def test_scripted_coding_goes_through_the_service_with_history(project_file, cap
         (["code", "{p}", "--coder", "a", "harbor-deal#2", "claim_type"], "expected FIELD=CODE"),
         (["units", "{p}", "--article", "nope"], "no article 'nope'"),
         (["info", "{missing}"], "no such project"),
-        (["new", "{p}"], "already exists"),
         (["import", "{p}", "{missing}"], "missing.txt"),
         (["codebook", "validate", "{missing}"], "no such file"),
     ],
 )
-def test_user_errors_exit_2_with_one_line(project_file, capsys, argv, message):
-    filled = [a.format(p=project_file, missing=project_file.parent / "missing.txt") for a in argv]
+def test_user_errors_exit_2_with_one_line(project_file, tmp_path, capsys, argv, message):
+    filled = [a.format(p=project_file, missing=tmp_path / "missing.txt") for a in argv]
+    assert_one_line_error(capsys, filled, message)
+
+
+def test_new_refuses_an_existing_project_file(tmp_path, capsys):
+    path = str(tmp_path / "study.annotator")
+    assert main(["new", path]) == 0
+    assert_one_line_error(capsys, ["new", path], "already exists")
+
+
+def assert_one_line_error(capsys, argv, message) -> None:
     capsys.readouterr()
-    assert main(filled) == 2
+    assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
@@ -109,8 +118,8 @@ def test_codebook_validate_and_schema(capsys):
     assert json.loads(capsys.readouterr().out)["title"] == "annotator codebook"
 
 
-def test_new_with_the_admiralty_codebook(tmp_path, capsys):
-    path = tmp_path / "nato.annotator"
-    assert main(["new", str(path), "--codebook", "admiralty"]) == 0
-    info = run_json(capsys, "info", str(path))
+def test_new_with_the_admiralty_codebook(project_location, capsys):
+    location = str(project_location("nato.annotator"))
+    assert main(["new", location, "--codebook", "admiralty"]) == 0
+    info = run_json(capsys, "info", location)
     assert info["fields"] == ["source_reliability", "information_credibility"]

@@ -33,10 +33,10 @@ def run_json(capsys, *argv: str) -> dict:
 
 
 @pytest.fixture
-def kripp_file(tmp_path) -> Path:
-    path = tmp_path / "k.annotator"
-    krippendorff_project(path, groups=3).close()
-    return path
+def kripp_file(project_location) -> str:
+    location = str(project_location("k.annotator"))
+    krippendorff_project(location, groups=3).close()
+    return location
 
 
 def wide_csv(path: Path, missing: str = "") -> Path:
@@ -166,8 +166,8 @@ def test_by_article(kripp_file, capsys):
     assert code == 0 and "  article part-2: 4 units, alpha " in out
 
 
-def test_outside_scale_handling_and_undefined_values_are_stated(tmp_path, capsys):
-    path = tmp_path / "s.annotator"
+def test_outside_scale_handling_and_undefined_values_are_stated(project_location, capsys):
+    path = str(project_location("s.annotator"))
     with Project.create(path, bundled_codebook()) as project:
         import_paths(project, [DATA / "harbor-deal.txt"])
         s = [u.id for u in list_units(project) if u.kind == "sentence"][:3]
@@ -233,8 +233,10 @@ def test_bad_input_exits_2_with_one_line(tmp_path, capsys, content, argv, messag
     assert err.startswith("annotator: ") and err.count("\n") == 1 and message in err
 
 
-def test_merge_command_prints_the_report_and_refuses_other_codebooks(tmp_path, capsys):
-    ann = tmp_path / "ann.annotator"
+def test_merge_command_prints_the_report_and_refuses_other_codebooks(
+    project_location, tmp_path, capsys
+):
+    ann = str(project_location("ann.annotator"))
     bob = tmp_path / "bob.annotator"
     other = tmp_path / "other.annotator"
     for path, coder in ((ann, "ann"), (bob, "bob")):

@@ -15,15 +15,15 @@ from annotator.core.models import Code, Coder, History
 
 
 @pytest.fixture
-def coded(tmp_path):
-    project = support.hostile_project(tmp_path / "coded.annotator")
+def coded(project_location):
+    project = support.hostile_project(project_location("coded.annotator"))
     yield project
     project.close()
 
 
 @pytest.fixture
-def fresh(tmp_path):
-    project = support.hostile_articles(tmp_path / "fresh.annotator")
+def fresh(project_location):
+    project = support.hostile_articles(project_location("fresh.annotator"))
     yield project
     project.close()
 
@@ -45,11 +45,11 @@ def table(project, model, columns):
     return sorted((tuple(row) for row in rows), key=repr)
 
 
-def test_bulk_path_writes_what_apply_codes_writes(coded, tmp_path):
+def test_bulk_path_writes_what_apply_codes_writes(coded, project_location, tmp_path):
     path = tmp_path / "long.csv"
     export(coded, path, ExportOptions("long"))
-    by_bulk = support.hostile_articles(tmp_path / "bulk.annotator")
-    by_hand = support.hostile_articles(tmp_path / "hand.annotator")
+    by_bulk = support.hostile_articles(project_location("bulk.annotator"))
+    by_hand = support.hostile_articles(project_location("hand.annotator"))
     unit = units.find_unit(by_bulk, "hostile#2").id
     for project in (by_bulk, by_hand):  # one code to change, one to keep
         coding.apply_codes(project, "alice", unit, {"attribution": "cannot", "tone": "pos"})

@@ -17,8 +17,8 @@ CODERS = ("alice", "bob", "carol")
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    project = support.sample_project(tmp_path_factory.mktemp("alpha") / "p.annotator", CODERS)
+def project(module_project_location):
+    project = support.sample_project(module_project_location("p.annotator"), CODERS)
     yield project
     project.close()
 

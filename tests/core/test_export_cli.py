@@ -11,8 +11,8 @@ from annotator import cli
 
 
 @pytest.fixture(scope="module")
-def project_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("cli") / "p.annotator"
+def project_path(module_project_location):
+    path = module_project_location("p.annotator")
     support.sample_project(path, ("alice", "bob")).close()
     return str(path)
 

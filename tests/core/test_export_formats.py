@@ -27,9 +27,8 @@ ALL = 10**9
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    path = tmp_path_factory.mktemp("formats") / "hostile.annotator"
-    project = support.hostile_project(path)
+def project(module_project_location):
+    project = support.hostile_project(module_project_location("hostile.annotator"))
     yield project
     project.close()
 

@@ -15,8 +15,8 @@ ALL = 10**9
 
 
 @pytest.fixture
-def project(tmp_path):
-    project = support.hostile_project(tmp_path / "hostile.annotator")
+def project(project_location):
+    project = support.hostile_project(project_location("hostile.annotator"))
     yield project
     project.close()
 
@@ -181,15 +181,16 @@ def test_selection_by_coder_and_article(project):
 def test_preview_is_the_first_rows_and_columns_are_known_up_front(project):
     options = ExportOptions("long")
     assert preview_rows(project, options, 5) == rows(project, "long")[:5]
-    assert [c.name for c in layout_columns(project, options)] == list(rows(project, "long")[0])
+    columns = layout_columns(project, options)
+    assert [c.name for c in columns] == list(rows(project, "long")[0])
 
 
-def test_a_field_named_like_a_fixed_column_keeps_its_key(tmp_path):
+def test_a_field_named_like_a_fixed_column_keeps_its_key(project_location):
     book = dict(support.HOSTILE_CODEBOOK)
     book["fields"] = [{**book["fields"][2], "key": "note"}, *book["fields"][:2]]
     from annotator.core.codebook import parse_codebook
     from annotator.core.project import Project
 
-    with Project.create(tmp_path / "p.annotator", parse_codebook(book)) as project:
+    with Project.create(project_location("p.annotator"), parse_codebook(book)) as project:
         names = [c.name for c in layout_columns(project, ExportOptions("long"))]
     assert "note" in names and "meta_note" in names

@@ -16,6 +16,7 @@ from annotator.core import coding, units
 from annotator.core.codebook import bundled_codebook, parse_codebook
 from annotator.core.documents import ParsedArticle, join_blocks
 from annotator.core.importing import ImportReport, import_paths, store_articles
+from annotator.core.location import Location
 from annotator.core.models import Article, Code, Coder, Unit
 from annotator.core.project import Project
 
@@ -91,7 +92,7 @@ def hostile_article() -> ParsedArticle:
     )
 
 
-def hostile_articles(path: Path) -> Project:
+def hostile_articles(path: Location) -> Project:
     """The hostile article and a sample article, with the hostile codebook, not coded yet."""
     project = Project.create(path, parse_codebook(HOSTILE_CODEBOOK))
     report = ImportReport()
@@ -101,7 +102,7 @@ def hostile_articles(path: Path) -> Project:
     return project
 
 
-def hostile_project(path: Path) -> Project:
+def hostile_project(path: Location) -> Project:
     """`hostile_articles` coded by three coders (one incomplete), with notes."""
     project = hostile_articles(path)
     all_units = units.list_units(project)
@@ -136,7 +137,7 @@ def add_consensus(project: Project, unit_id: int, codes: dict[str, str]) -> None
     coding.apply_codes(project, "panel", unit_id, codes)
 
 
-def sample_project(path: Path, coders=("alice", "bob", "carol"), seed: int = 1) -> Project:
+def sample_project(path: Location, coders=("alice", "bob", "carol"), seed: int = 1) -> Project:
     """The sample articles with the bundled codebook, coded at random by `coders`."""
     project = Project.create(path, bundled_codebook())
     assert not import_paths(project, sorted(DATA.glob("*.txt"))).failures

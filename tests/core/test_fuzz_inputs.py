@@ -179,11 +179,11 @@ def test_damaged_docx(good_docx, edits, cut):
 
 
 @pytest.fixture(scope="module")
-def fuzz_project(tmp_path_factory):
+def fuzz_project(module_project_location):
     from annotator.core.codebook import bundled_codebook
     from annotator.core.project import Project
 
-    project = Project.create(tmp_path_factory.mktemp("fuzz") / "fuzz.annotator", bundled_codebook())
+    project = Project.create(module_project_location("fuzz.annotator"), bundled_codebook())
     yield project
     project.close()
 

@@ -35,11 +35,11 @@ def test_imported_units_reproduce_the_gold_segmentation(sample_project):
         assert article.sha256 == article_sha256((DATA / f"{article.key}.txt").read_text("utf-8"))
 
 
-def test_the_same_text_gets_the_same_identity_in_two_projects(tmp_path, sample_project):
+def test_the_same_text_gets_the_same_identity_in_two_projects(project_location, sample_project):
     from annotator.core.codebook import bundled_codebook
     from annotator.core.project import Project
 
-    with Project.create(tmp_path / "other.annotator", bundled_codebook()) as other:
+    with Project.create(project_location("other.annotator"), bundled_codebook()) as other:
         import_paths(other, [DATA / "border-talks.txt"])
         mine = {
             (r.article_sha256, r.start, r.end) for r in list_units(sample_project, "border-talks")

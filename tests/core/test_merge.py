@@ -12,6 +12,7 @@ from sqlmodel import select
 from annotator.core import coding
 from annotator.core.codebook import Codebook, bundled_codebook, parse_codebook
 from annotator.core.importing import import_paths
+from annotator.core.location import Location
 from annotator.core.merge import MERGE_ORIGIN, MergeRefused, merge_project, merge_projects
 from annotator.core.models import Article, Code, Coder, History, Note, Unit
 from annotator.core.project import Project
@@ -23,7 +24,7 @@ BORDER, HARBOR, VACCINE = (
 )
 
 
-def make_project(path: Path, files: list[Path], codebook: Codebook | None = None) -> Project:
+def make_project(path: Location, files: list[Path], codebook: Codebook | None = None) -> Project:
     project = Project.create(path, codebook or bundled_codebook())
     report = import_paths(project, files)
     assert not report.failures
@@ -63,10 +64,17 @@ def count(project: Project, model) -> int:
 
 
 @pytest.fixture
-def two_coders(tmp_path):
+def target(project_location):
+    """The project merged into, with the harbor article."""
+    with make_project(project_location("target.annotator"), [HARBOR]) as project:
+        yield project
+
+
+@pytest.fixture
+def two_coders(project_location, tmp_path):
     """Ann and Bob imported the articles separately, in different orders, and coded
     some of the same sentences; Bob also has an article Ann does not."""
-    ann = make_project(tmp_path / "ann.annotator", [HARBOR, BORDER])
+    ann = make_project(project_location("ann.annotator"), [HARBOR, BORDER])
     bob = make_project(tmp_path / "bob.annotator", [VACCINE, BORDER, HARBOR])
     for unit_id in sentences(ann, "harbor-deal")[:4]:
         coding.apply_codes(
@@ -127,8 +135,8 @@ def test_merging_the_same_source_twice_changes_nothing_the_second_time(two_coder
     assert count(ann, Article) == 3
 
 
-def test_same_coder_in_two_files_newer_code_wins_and_is_reported(tmp_path):
-    office = make_project(tmp_path / "office.annotator", [HARBOR])
+def test_same_coder_in_two_files_newer_code_wins_and_is_reported(target, tmp_path):
+    office = target
     laptop = make_project(tmp_path / "laptop.annotator", [HARBOR])
     first, second = sentences(office, "harbor-deal")[:2]
     first_l, second_l = sentences(laptop, "harbor-deal")[:2]
@@ -164,8 +172,7 @@ def test_same_coder_in_two_files_newer_code_wins_and_is_reported(tmp_path):
     assert trail[-1] == ("named_person", "anonymous_vague", MERGE_ORIGIN)
 
 
-def test_a_code_the_coder_cleared_later_is_removed(tmp_path):
-    target = make_project(tmp_path / "target.annotator", [HARBOR])
+def test_a_code_the_coder_cleared_later_is_removed(target, tmp_path):
     coder = make_project(tmp_path / "coder.annotator", [HARBOR])
     unit = sentences(coder, "harbor-deal")[0]
     coding.code_unit(coder, "ann", unit, "attribution", "named_person")
@@ -181,13 +188,12 @@ def test_a_code_the_coder_cleared_later_is_removed(tmp_path):
     assert coding.coder_codes(target, "ann") == {}
 
 
-def test_missing_articles_are_added_with_a_free_key(tmp_path):
+def test_missing_articles_are_added_with_a_free_key(target, tmp_path):
     changed = tmp_path / "texts" / "harbor-deal.txt"
     changed.parent.mkdir()
     changed.write_text(
         HARBOR.read_text(encoding="utf-8") + "\nA late correction was added.\n", encoding="utf-8"
     )
-    target = make_project(tmp_path / "target.annotator", [HARBOR])
     source = make_project(tmp_path / "source.annotator", [changed, VACCINE])
     coding.code_unit(source, "bob", sentences(source, "harbor-deal")[-1], "claim_type", "fact")
 
@@ -204,8 +210,7 @@ def test_missing_articles_are_added_with_a_free_key(tmp_path):
     assert coding.coder_codes(target, "bob") == {last.id: {"claim_type": "fact"}}
 
 
-def test_codes_on_units_the_target_segmented_differently_are_skipped_and_listed(tmp_path):
-    target = make_project(tmp_path / "target.annotator", [HARBOR])
+def test_codes_on_units_the_target_segmented_differently_are_skipped_and_listed(target, tmp_path):
     source = make_project(tmp_path / "source.annotator", [HARBOR])
     unit = find_unit(source, "harbor-deal#2")
     left, right = split_unit(source, unit.id, unit.start + unit.text.index(",") + 1)
@@ -257,8 +262,9 @@ def add_confidence_code(data: dict) -> None:
         ),
     ],
 )
-def test_incompatible_codebooks_are_refused_and_nothing_is_written(tmp_path, codebook, message):
-    target = make_project(tmp_path / "target.annotator", [HARBOR])
+def test_incompatible_codebooks_are_refused_and_nothing_is_written(
+    target, tmp_path, codebook, message
+):
     source = make_project(tmp_path / "source.annotator", [HARBOR, VACCINE], codebook)
     before = state(target)
     with pytest.raises(MergeRefused, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -266,8 +272,7 @@ def test_incompatible_codebooks_are_refused_and_nothing_is_written(tmp_path, cod
     assert state(target) == before and count(target, Article) == 1
 
 
-def test_a_compatible_codebook_version_merges_and_says_so(tmp_path):
-    target = make_project(tmp_path / "target.annotator", [HARBOR])
+def test_a_compatible_codebook_version_merges_and_says_so(target, tmp_path):
     source = make_project(
         tmp_path / "source.annotator", [HARBOR], edited_codebook("1.1", add_confidence_code)
     )
@@ -284,8 +289,7 @@ def test_a_compatible_codebook_version_merges_and_says_so(tmp_path):
         merge_project(target, source.path)
 
 
-def test_merging_a_project_into_itself_or_a_non_project_is_refused(tmp_path):
-    target = make_project(tmp_path / "target.annotator", [HARBOR])
+def test_merging_a_project_into_itself_or_a_non_project_is_refused(target, tmp_path):
     with pytest.raises(MergeRefused, match="is the target project itself"):
         merge_project(target, target.path)
     text = tmp_path / "notes.txt"
@@ -294,19 +298,18 @@ def test_merging_a_project_into_itself_or_a_non_project_is_refused(tmp_path):
         merge_projects(target, [text])
 
 
-def test_an_old_schema_source_is_migrated_in_a_copy_never_in_place(tmp_path):
+def test_an_old_schema_source_is_migrated_in_a_copy_never_in_place(project_location, tmp_path):
     """The fixture was written by schema 0001 (tests/data/projects/make_fixtures.py)."""
     source = tmp_path / "old" / "old.annotator"
     source.parent.mkdir()
     shutil.copy(DATA / "projects" / "project-v0001.annotator", source)
     original = source.read_bytes()
-    target = Project.create(tmp_path / "target.annotator", bundled_codebook())
+    with Project.create(project_location("target.annotator"), bundled_codebook()) as target:
+        report = merge_project(target, source)
 
-    report = merge_project(target, source)
-
-    assert report.articles_added == ["talks"] and report.codes_added == 1
-    assert report.history_added == 1
-    unit = find_unit(target, "talks#2")
-    assert coding.coder_codes(target, "alice") == {unit.id: {"attribution": "anonymous_vague"}}
+        assert report.articles_added == ["talks"] and report.codes_added == 1
+        assert report.history_added == 1
+        unit = find_unit(target, "talks#2")
+        assert coding.coder_codes(target, "alice") == {unit.id: {"attribution": "anonymous_vague"}}
     assert source.read_bytes() == original
     assert [p.name for p in source.parent.iterdir()] == ["old.annotator"]  # no backup, no WAL

@@ -205,11 +205,14 @@ def iter_unit_chunks(
     fields = [f.key for f in project.codebook.fields]
     coder_ids = set(scope.read_ids)
     connection = session.connection()
-    for partition in connection.execute(query).partitions():
-        records = [UnitRecord(*row) for row in partition]
-        if coder_ids:
-            _fill_codes(connection, records, coder_ids, fields)
-        yield records
+    # Closed on leaving, also when the reader stops early (a preview, a cancel, an error):
+    # on PostgreSQL the rows stream through a server-side cursor that must not be left open.
+    with connection.execute(query) as result:
+        for partition in result.partitions():
+            records = [UnitRecord(*row) for row in partition]
+            if coder_ids:
+                _fill_codes(connection, records, coder_ids, fields)
+            yield records
 
 
 def _fill_codes(
