@@ -8,7 +8,7 @@ shows "saved" can trust it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -65,6 +65,46 @@ def apply_codes(
         project.forget_cached_ids()
         raise
     return changes
+
+
+def apply_changes(
+    project: Project, coder: str, changes: Sequence[Change], *, origin: str
+) -> list[Change]:
+    """Replay prepared code changes of one coder in one transaction, each only where the
+    field still holds the change's `old` value: a bulk undo or redo then never overwrites
+    a code someone set since. Returns the changes made (maybe fewer than asked)."""
+    coder = _checked_coder(coder)
+    for change in changes:
+        _validate_codes(project.codebook, {change.target: change.new})
+    made: list[Change] = []
+    try:
+        with project.writing() as session:
+            coder_id = project.coder_id(session, coder)
+            now = utcnow()
+            for change in changes:
+                row = _locked(
+                    session, Code, unit_id=change.unit_id, coder_id=coder_id, field=change.target
+                )
+                if (row.code if row else None) != change.old:
+                    continue
+                unit, sha = _unit_and_sha(session, change.unit_id)
+                done = _write_code(
+                    session,
+                    project,
+                    unit,
+                    sha,
+                    coder,
+                    coder_id,
+                    change.target,
+                    change.new,
+                    now,
+                    origin,
+                )
+                made += [done] if done else []
+    except BaseException:
+        project.forget_cached_ids()
+        raise
+    return made
 
 
 def code_unit(

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from annotator.core import coding
 from annotator.core.agreement.from_project import CONSENSUS_ROLE
+from annotator.core.coding import Change
 from annotator.core.errors import AnnotatorError
 from annotator.core.models import Article, Code, Coder, Unit, utcnow
 from annotator.core.project import Project
@@ -131,8 +132,9 @@ def adjudicate(
 
 def accept_all_unanimous(
     project: Project, coders: Sequence[str] | None = None, fields: Sequence[str] | None = None
-) -> int:
-    """Make every unanimous code the consensus, in one transaction; returns how many.
+) -> list[Change]:
+    """Make every unanimous code the consensus, in one transaction; returns what it set
+    (so that the window can undo it with `coding.apply_changes`).
 
     Fields the consensus coder has already settled are left alone, so running it
     again, or after some adjudication, changes nothing that a supervisor decided.
@@ -142,7 +144,7 @@ def accept_all_unanimous(
     keys = list(fields) if fields else _field_keys(project, None)
     now = utcnow()
     version = project.codebook_version_id
-    accepted = 0
+    accepted: list[Change] = []
     with project.writing() as session:
         names = _coder_names(session, coders)
         groups = _coded_groups(session, project, [*names, CONSENSUS], keys, None)
@@ -177,7 +179,7 @@ def accept_all_unanimous(
                     now,
                 )
             )
-            accepted += 1
+            accepted.append(Change(unit.id, CONSENSUS, field_key, None, code))
     return accepted
 
 

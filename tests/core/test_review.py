@@ -108,7 +108,14 @@ def test_adjudication_is_stored_as_the_consensus_coder_with_history(coded):
 def test_accept_all_unanimous_in_one_action_and_never_over_an_adjudication(coded):
     project, s = coded
     review.adjudicate(project, s[0].id, "claim_type", "evaluation")  # the supervisor disagrees
-    assert review.accept_all_unanimous(project) == 3
+    accepted = review.accept_all_unanimous(project)
+    assert sorted((c.unit_id, c.target, c.old, c.new) for c in accepted) == sorted(
+        [
+            (s[0].id, "attribution", None, "named_person"),
+            (s[1].id, "claim_type", None, "fact"),
+            (s[3].id, "attribution", None, "anonymous_vague"),
+        ]
+    )
     assert coding.coder_codes(project, "consensus") == {
         s[0].id: {"attribution": "named_person", "claim_type": "evaluation"},
         s[1].id: {"claim_type": "fact"},
@@ -117,14 +124,47 @@ def test_accept_all_unanimous_in_one_action_and_never_over_an_adjudication(coded
     with project.reading() as session:
         origins = session.exec(select(History.origin).where(History.coder == "consensus")).all()
     assert sorted(origins) == ["adjudication", *["unanimous"] * 3]
-    assert review.accept_all_unanimous(project) == 0
+    assert review.accept_all_unanimous(project) == []
+
+
+def test_accepting_all_is_undone_and_redone_except_where_changed_since(coded):
+    project, s = coded
+    accepted = review.accept_all_unanimous(project)
+    review.adjudicate(project, s[1].id, "claim_type", "prediction")  # decided again since
+    undo = [coding.Change(c.unit_id, c.coder, c.target, c.new, c.old) for c in accepted]
+    undone = coding.apply_changes(project, "consensus", undo, origin="undo")
+    assert (s[1].id, "claim_type") in {(c.unit_id, c.target) for c in accepted}
+    assert {(c.unit_id, c.target) for c in undone} == {
+        (c.unit_id, c.target) for c in accepted if (c.unit_id, c.target) != (s[1].id, "claim_type")
+    }
+    assert coding.coder_codes(project, "consensus") == {s[1].id: {"claim_type": "prediction"}}
+    redone = coding.apply_changes(project, "consensus", accepted, origin="redo")
+    assert len(redone) == len(accepted) - 1
+    assert coding.coder_codes(project, "consensus")[s[0].id]["attribution"] == "named_person"
+    trail = coding.unit_history(project, s[0].id)
+    assert [h.origin for h in trail if h.coder == "consensus" and h.target == "attribution"] == [
+        "unanimous",
+        "undo",
+        "redo",
+    ]
+
+
+def test_a_batch_of_changes_is_all_or_nothing(coded):
+    project, _units = coded
+    accepted = review.accept_all_unanimous(project)
+    undo = [coding.Change(c.unit_id, c.coder, c.target, c.new, c.old) for c in accepted]
+    broken = [*undo, coding.Change(10**6, "consensus", "attribution", None, "named_person")]
+    with pytest.raises(CodingError, match="no unit"):
+        coding.apply_changes(project, "consensus", broken, origin="undo")
+    codes = coding.coder_codes(project, "consensus")
+    assert sum(len(fields) for fields in codes.values()) == len(accepted)  # all rolled back
 
 
 def test_accept_unanimous_for_chosen_coders_and_fields(coded):
     project, s = coded
     # Ann and Cat agree on s0's attribution; Cat coded nothing else with Ann.
-    assert review.accept_all_unanimous(project, coders=["ann", "cat"]) == 1
-    assert review.accept_all_unanimous(project, fields=["claim_type"]) == 2  # s0, s1
+    assert len(review.accept_all_unanimous(project, coders=["ann", "cat"])) == 1
+    assert len(review.accept_all_unanimous(project, fields=["claim_type"])) == 2  # s0, s1
     assert coding.coder_codes(project, "consensus") == {
         s[0].id: {"attribution": "named_person", "claim_type": "fact"},
         s[1].id: {"claim_type": "fact"},

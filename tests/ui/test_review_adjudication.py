@@ -155,3 +155,31 @@ def test_not_adjudicated_only_hides_settled_rows(qtbot, window, path):
     qtbot.keyClick(tab.table, "1")
     assert tab.proxy.rowCount() == total - 1
     assert tab.current() is not None and tab.current().consensus is None
+
+
+def test_accepting_all_unanimous_is_one_undo_step(qtbot, window, path, coded):
+    window.ask_accept_all_unanimous()
+    box = window.confirm_box
+    qtbot.waitUntil(box.isVisible)
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    accepted = consensus_codes(path)
+    assert sum(map(len, accepted.values())) == len(unanimous(coded)) > 0
+    assert window.undo_action.text() == f"Undo Accept {len(unanimous(coded))} unanimous code(s)"
+    assert shown_progress(window) == tuple(progress(path))
+
+    tab = window.disagreements
+    item = tab.current()
+    qtbot.keyClick(tab.table, "2")  # a decision after the bulk step
+    qtbot.keyClick(tab.table, "z", CTRL)  # takes back the decision
+    assert consensus_codes(path) == accepted
+    qtbot.keyClick(tab.table, "z", CTRL)  # takes back the whole bulk step
+    assert consensus_codes(path) == {}
+    assert shown_progress(window) == (0, progress(path).needing)
+    qtbot.keyClick(tab.table, "z", CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert consensus_codes(path) == accepted
+    with Project.open(path) as project:
+        origins = [h.origin for h in coding.unit_history(project, item.unit_id)]
+    assert "redo" in origins and "undo" in origins

@@ -79,8 +79,47 @@ class ReviewOperations(QObject):
 
         return self._run(write)
 
+    def replay(self, changes: list[Change], origin: str) -> list[Change] | None:
+        """Redo (or, given inverted changes, undo) a bulk acceptance in one transaction,
+        leaving alone any code decided differently since."""
+        return self._run(
+            lambda: coding.apply_changes(self.project, CONSENSUS, changes, origin=origin)
+        )
+
+    def accepted_in_bulk(self, accepted: list[Change]) -> None:
+        """Put a bulk acceptance done elsewhere (in a worker thread) on the undo stack."""
+        if accepted:
+            self.undo_stack.push(BulkAcceptCommand(self, accepted))
+            self.changed.emit(accepted)
+
     def _run(self, write) -> list[Change] | None:
         return commit_and_announce(self, write)
+
+
+class BulkAcceptCommand(QUndoCommand):
+    """ "Accept all unanimous units": already done when pushed; undo clears the codes it set
+    (where they are still what it set), redo sets them again (where still unset)."""
+
+    def __init__(self, operations: ReviewOperations, accepted: list[Change]) -> None:
+        super().__init__(f"Accept {len(accepted)} unanimous code(s)")
+        self.operations = operations
+        self.accepted = accepted
+        self.done = True
+
+    def redo(self) -> None:
+        if self.done:  # pushed after the fact: the acceptance is already committed
+            return
+        if self.operations.replay(self.accepted, "redo") is None:
+            self.setObsolete(True)
+            return
+        self.done = True
+
+    def undo(self) -> None:
+        inverse = [Change(c.unit_id, c.coder, c.target, c.new, c.old) for c in self.accepted]
+        if self.operations.replay(inverse, "undo") is None:
+            self.setObsolete(True)
+            return
+        self.done = False
 
 
 class AdjudicateCommand(QUndoCommand):

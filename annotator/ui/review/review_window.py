@@ -351,13 +351,13 @@ class ReviewWindow(QMainWindow):
         self._after_job()
 
     def ask_accept_all_unanimous(self) -> None:
-        """Confirm first: the bulk action is one transaction, outside Undo."""
+        """Confirm first: the bulk action may set thousands of codes (one undo step)."""
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Accept all unanimous units",
             "Make every code on which all the chosen coders agree the consensus?\n\n"
-            "Codes already adjudicated are left alone. This is one step that Undo does not "
-            "take back; any accepted code can still be changed here afterwards.",
+            "Codes already adjudicated are left alone. Edit > Undo (Ctrl+Z) takes the whole "
+            "step back, and any accepted code can still be changed here afterwards.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
@@ -387,8 +387,11 @@ class ReviewWindow(QMainWindow):
             QMessageBox.warning(self, "Accept all unanimous units", outcome.error)
         else:
             self.statusBar().showMessage(
-                f"{outcome.result} unanimous code(s) accepted as the consensus.", 8000
+                f"{len(outcome.result)} unanimous code(s) accepted as the consensus "
+                "(Ctrl+Z takes them back).",
+                8000,
             )
+            self.operations.accepted_in_bulk(outcome.result)
             self._saved()
         self.update_progress()
         self._after_job()
