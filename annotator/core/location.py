@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from annotator.core.errors import ProjectError
@@ -51,6 +51,16 @@ def display_location(location: Location) -> str:
     if is_server_url(location):
         return make_url(str(location)).render_as_string(hide_password=True)
     return str(location)
+
+
+def without_password(location: Location) -> Location:
+    """The location to remember (recent projects, settings): a URL loses its password,
+    which then comes from ~/.pgpass or PGPASSWORD when the project is opened again."""
+    if is_server_url(location):
+        url = make_url(str(location))
+        bare = URL.create(url.drivername, url.username, None, url.host, url.port, url.database)
+        return bare.update_query_dict(dict(url.query)).render_as_string(hide_password=False)
+    return location
 
 
 def location_stem(location: Location) -> str:

@@ -56,7 +56,7 @@ def ask_coder(parent: QWidget | None, project_path: Path | str) -> str | None:
 
 
 def open_workspace(
-    path: Path, coder: str | None, settings: AppSettings, parent: QWidget | None = None
+    path: Path | str, coder: str | None, settings: AppSettings, parent: QWidget | None = None
 ):
     """Open a project in a coding window; None (after saying why) when it cannot be opened."""
     from annotator.ui.main_window import MainWindow
@@ -139,7 +139,7 @@ class StartFlow:
         self.screen.close()
 
     def open_path(self, path: str) -> None:
-        self._show(open_workspace(Path(path), None, self.settings, self.screen))
+        self._show(open_workspace(project_location(path), None, self.settings, self.screen))
 
     def create(self, path: str, codebook_spec: str, name: str) -> None:
         try:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from annotator.core.location import display_location, is_server_url
+from annotator.core.location import is_server_url, without_password
 
 MAX_RECENT = 10
 
@@ -119,7 +119,7 @@ def _project_group(project_path: str | Path) -> str:
 def _location_key(location: str | Path) -> str:
     """A file's absolute path, or a server URL without its password (never stored)."""
     if is_server_url(location):
-        return display_location(location)
+        return str(without_password(location))
     return str(Path(location).resolve())
 
 

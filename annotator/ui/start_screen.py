@@ -1,4 +1,4 @@
-"""The start screen: recent projects, a new project, open a file, or the demo."""
+"""The start screen: recent projects, a new project, open a file or a team project, or the demo."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.codebook import BUNDLED_CODEBOOKS
+from annotator.core.location import display_location, is_server_url, location_stem
 from annotator.ui import theme
 from annotator.ui.settings import AppSettings
 
@@ -32,7 +35,8 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class RecentProjectsModel(QAbstractListModel):
-    """Recently opened project files, newest first; missing files are shown as such."""
+    """Recently opened projects (files and server URLs), newest first; missing files are
+    shown as such."""
 
     def __init__(self, paths: list[str], parent=None) -> None:
         super().__init__(parent)
@@ -44,15 +48,19 @@ class RecentProjectsModel(QAbstractListModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._paths):
             return None
-        path = Path(self._paths[index.row()])
-        if role == Qt.ItemDataRole.DisplayRole:
-            missing = "" if path.exists() else "  (missing)"
-            return f"{path.stem}{missing}\n{path.parent}"
+        text = self._paths[index.row()]
         if role in (Qt.ItemDataRole.ToolTipRole, PathRole):
-            return str(path)
+            return text
+        on_server = is_server_url(text)
         if role == Qt.ItemDataRole.DecorationRole:
-            return theme.icon("open")
-        return None
+            return theme.icon("server" if on_server else "open")
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if on_server:
+            return f"{location_stem(text)}  (team project)\n{display_location(text)}"
+        path = Path(text)
+        missing = "" if path.exists() else "  (missing)"
+        return f"{path.stem}{missing}\n{path.parent}"
 
 
 class NewProjectDialog(QDialog):
@@ -124,7 +132,7 @@ class NewProjectDialog(QDialog):
 class StartScreen(QWidget):
     """Asks what to open; the app reacts to its signals."""
 
-    open_requested = Signal(str)  # an existing project file
+    open_requested = Signal(str)  # an existing project file or a server URL
     create_requested = Signal(str, str, str)  # path, codebook spec, name
     demo_requested = Signal()
 
@@ -150,6 +158,7 @@ class StartScreen(QWidget):
         for text, icon_name, slot in (
             ("New project…", "new", self.new_project),
             ("Open…", "open", self.open_project),
+            ("Open team project…", "server", self.open_team_project),
             ("Open demo", "demo", self.demo_requested.emit),
         ):
             button = QPushButton(theme.icon(icon_name), text)
@@ -172,3 +181,22 @@ class StartScreen(QWidget):
         path, _ = QFileDialog.getOpenFileName(self, "Open a project", "", PROJECT_FILTER)
         if path:
             self.open_requested.emit(path)
+
+    def open_team_project(self) -> None:
+        """A project on a PostgreSQL server, by URL; the password comes from ~/.pgpass or
+        PGPASSWORD, so that it never sits in settings or titles."""
+        url, ok = QInputDialog.getText(
+            self,
+            "Open a team project",
+            "Server URL, e.g. postgresql://alice@db.example.org/border_study\n"
+            "(you code as the database user named in it):",
+        )
+        url = url.strip()
+        if not ok or not url:
+            return
+        if not is_server_url(url):
+            QMessageBox.warning(
+                self, "Open a team project", f"{url}: not a server URL (postgresql://…)"
+            )
+            return
+        self.open_requested.emit(url)

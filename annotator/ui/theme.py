@@ -35,6 +35,7 @@ ICONS = {
     "close": "fa5s.times",
     "waiting": "fa5s.hourglass-half",
     "retry": "fa5s.sync-alt",
+    "server": "fa5s.server",
 }
 
 
