@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, Table, create_engine, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
@@ -285,6 +286,35 @@ def is_unavailable(error: BaseException) -> bool:
     return bool(getattr(error, "connection_invalidated", False)) or (
         describe_failure(error) in _UNAVAILABLE
     )
+
+
+def probe(location: Path | str, timeout_s: float = 5.0) -> str | None:
+    """Whether the project's database answers now: None if it does, else the reason.
+
+    It uses a connection of its own and gives up after `timeout_s`, so that a worker
+    thread can ask while the window stays responsive (the window's own engine may be
+    in use, and SQLite connections belong to their thread). On a file it also checks
+    that the write lock can be had, since a held lock is what made saves fail.
+    """
+    import psycopg  # only a server project needs it; imported here to keep startup light
+
+    from annotator.core.location import is_server_url, server_url
+
+    try:
+        if is_server_url(location):
+            url = make_url(server_url(str(location))).set(drivername="postgresql")
+            libpq = url.render_as_string(hide_password=False)
+            with psycopg.connect(libpq, connect_timeout=max(1, round(timeout_s))) as connection:
+                connection.execute("SELECT 1")
+        else:
+            uri = Path(location).resolve().as_uri() + "?mode=rw"  # never creates a file
+            with closing(sqlite3.connect(uri, uri=True, timeout=timeout_s)) as connection:
+                connection.isolation_level = None
+                connection.execute("BEGIN IMMEDIATE")
+                connection.execute("ROLLBACK")
+    except (psycopg.Error, sqlite3.Error, OSError) as error:
+        return describe_failure(error)
+    return None
 
 
 def describe_failure(error: BaseException | str) -> str:

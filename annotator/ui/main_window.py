@@ -364,6 +364,7 @@ class MainWindow(SupervisorWork, QMainWindow):
             self.review_window.close()
         self.importer.finish()
         self.daily_backup.wait()
+        self.operations.finish()
         super().closeEvent(event)
 
     def confirm_losing(self, count: int) -> bool:

@@ -21,7 +21,7 @@ from annotator.core.coding import Change
 from annotator.core.errors import AnnotatorError, ProjectUnavailable
 from annotator.core.project import Project
 from annotator.ui import theme
-from annotator.ui.pending import PendingQueue, PendingWrite
+from annotator.ui.pending import PendingQueue, PendingWrite, Prober
 
 
 def commit_and_announce(
@@ -98,7 +98,9 @@ class CodingOperations(QObject):
         self.coder = coder
         self.undo_stack = QUndoStack(self)
         self.pending = PendingQueue(self)
-        self.pending.retry_due.connect(self.retry)
+        self.prober = Prober(self)
+        self.pending.retry_due.connect(lambda: self.prober.start(self.project.path))
+        self.prober.answered.connect(self._probed)
         self._unavailable: str | None = None  # why the last write could not reach the project
 
     def _commit(self, write: Callable[[], list[Change]]) -> list[Change] | None:
@@ -147,6 +149,19 @@ class CodingOperations(QObject):
             saved += outcome is Outcome.SAVED
             self.pending.done_with_head()
         self.reconnected.emit(saved)
+
+    def _probed(self, reason: str | None) -> None:
+        """The worker thread's answer: replay now, or wait longer without having blocked."""
+        if not self.pending:
+            return
+        if reason is None:
+            self.retry()
+        else:
+            self.pending.still_unavailable(f"could not save: {reason}")
+
+    def finish(self) -> None:
+        """Let a running probe end (a closing window must not leave its thread behind)."""
+        self.prober.wait()
 
     def may_undo(self) -> bool:
         """Undo and redo wait while actions wait: they would overtake them."""

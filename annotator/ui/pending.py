@@ -5,7 +5,9 @@ server went away, the network dropped, another process held the file too long),
 the action is not thrown away: it waits here, in the order it was made, is shown
 on screen as not saved, and is tried again after 1, 2, 4 … up to 30 seconds. New
 actions made meanwhile queue behind it, so the database receives them in the
-order the coder made them. Retrying is safe because a coding action sets values:
+order the coder made them. Before each retry a worker thread asks the database
+whether it answers (`db.probe`), so that waiting for a server that does not answer
+never freezes the window. Retrying is safe because a coding action sets values:
 one that did reach the database before the connection dropped changes nothing
 the second time.
 """
@@ -14,8 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+
+from annotator.core import db
 
 FIRST_DELAY_S = 1
 LONGEST_DELAY_S = 30
@@ -112,3 +117,21 @@ class PendingQueue(QObject):
             return
         self._tick.stop()
         self.retry_due.emit()
+
+
+class Prober(QObject):
+    """Asks in a worker thread whether the project answers (`db.probe`)."""
+
+    answered = Signal(object)  # None when it answers, else the reason it does not
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+
+    def start(self, location: Path | str) -> None:
+        if self.pool.activeThreadCount() == 0:
+            self.pool.start(lambda: self.answered.emit(db.probe(location)))
+
+    def wait(self) -> None:
+        self.pool.waitForDone()

@@ -50,6 +50,21 @@ def test_held_write_lock_is_unavailable_then_the_same_save_succeeds(tmp_path, mo
     project.close()
 
 
+@pytest.mark.sqlite_only
+def test_probe_tells_a_reachable_file_from_a_locked_or_missing_one(tmp_path):
+    path = tmp_path / "probe.annotator"
+    make_file_project(path).close()
+    assert db.probe(path) is None
+    with closing(sqlite3.connect(path, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")
+        assert "busy" in db.probe(path, timeout_s=0.2)
+        other.execute("ROLLBACK")
+    assert db.probe(path) is None
+    gone = tmp_path / "gone.annotator"
+    assert db.probe(gone) is not None
+    assert not gone.exists()  # asking never creates a file
+
+
 @pytest.mark.postgres
 def test_server_refusing_connections_is_unavailable_then_the_same_save_succeeds(new_database):
     import psycopg
@@ -69,7 +84,9 @@ def test_server_refusing_connections_is_unavailable_then_the_same_save_succeeds(
         )
         with pytest.raises(ProjectUnavailable, match=r"connection|not accepting"):
             coding.apply_codes(project, "ana", unit, {"attribution": "named_person"})
+        assert "not accepting connections" in db.probe(new_database)
         server.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+    assert db.probe(new_database) is None
     changes = coding.apply_codes(project, "ana", unit, {"attribution": "named_person"})
     assert [(c.target, c.new) for c in changes] == [("attribution", "named_person")]
     assert coding.coder_codes(project, "ana")[unit] == {"attribution": "named_person"}

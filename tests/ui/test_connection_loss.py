@@ -53,6 +53,12 @@ def cut_off(monkeypatch):
     return Cut
 
 
+def retry_now(qtbot, window) -> None:
+    """F5, then wait for the worker thread's probe and the retry it leads to."""
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: not window.operations.pending or window.operations.pending.seconds_left)
+
+
 def waiting_row(window, unit_id: int) -> set[str]:
     units = window.controller.units
     return units.data(units.index(units.row_of(unit_id)), WaitingRole)
@@ -107,7 +113,7 @@ def test_the_history_records_waiting_actions_in_the_order_they_were_made(
     for key in ("1", "2", "3"):
         press(qtbot, window, key)
     cut_off.restore()
-    window.operations.pending.retry_now()
+    retry_now(qtbot, window)
     with Project.open(project_path) as project:
         rows = coding.unit_history(project, unit.id)
     assert [(row.old, row.new) for row in rows] == [
@@ -128,7 +134,7 @@ def test_undo_waits_while_actions_wait(qtbot, open_window, project_path, cut_off
     assert "Undo waits" in window.statusBar().currentMessage()
     assert window.panel.checked_codes() == {"attribution": "named_person", "claim_type": "fact"}
     cut_off.restore()
-    window.operations.pending.retry_now()
+    retry_now(qtbot, window)
     assert stored_codes(project_path, "alice")[unit.id] == {
         "attribution": "named_person",
         "claim_type": "fact",
@@ -142,7 +148,7 @@ def test_a_waiting_action_refused_on_retry_is_dropped_and_said_so(
     unit = current_unit(window)
     press(qtbot, window, "1")
     cut_off.refuse("could not save: the disk is full")
-    window.operations.pending.retry_now()
+    retry_now(qtbot, window)
     assert not window.operations.pending
     assert window.status.save_text.startswith("Not saved: could not save: the disk is full")
     qtbot.waitUntil(lambda: window.panel.checked_codes() == {})  # what the project holds
@@ -182,7 +188,7 @@ def test_a_note_written_while_out_of_reach_waits_and_is_saved(
     window.controller.move(-1)
     assert window.panel.note.toPlainText() == "check the source"
     monkeypatch.setattr(coding, "set_note", real)
-    window.operations.pending.retry_now()
+    retry_now(qtbot, window)
     assert stored_notes(project_path, "alice") == {unit.id: "check the source"}
     assert window.status.save_text == "Saved"
 
