@@ -41,11 +41,13 @@ import sys, time
 sys.path.insert(0, {root!r})
 from annotator.core import coding
 from annotator.core.project import Project
-url, coder, saves, start = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
-units = [int(u) for u in sys.argv[5].split(",")]
+url, coder, saves = sys.argv[1], sys.argv[2], int(sys.argv[3])
+units = [int(u) for u in sys.argv[4].split(",")]
 codes = {codes!r}
 with Project.open(url, backups=False) as project:
     project.codebook
+    print("ready", flush=True)
+    start = float(sys.stdin.readline())  # the same moment for every coder
     time.sleep(max(0.0, start - time.time()))
     for n in range(saves):
         coding.apply_codes(project, coder, units[n % len(units)], {{"attribution": codes[n % 3]}})
@@ -63,14 +65,17 @@ def main() -> None:
         script.write_text(WORKER.format(root=str(ROOT), codes=CODES))
         file = Path(folder, "alone.annotator")
         units = _prepare(file)
-        rate = _run(script, [(str(file), "alice")], units, args.saves)
-        print(f"SQLite file, 1 coder:         {rate:8.0f} codes/s")
+        alone = _run(script, [(str(file), "alice")], units, args.saves)
+        print(f"SQLite file, 1 coder:         {alone:8.0f} codes/s   (the baseline)")
         if not args.server:
             print("PostgreSQL: no --server or ANNOTATOR_TEST_DATABASE_URL; skipped")
             return
         for coders in (1, 4, 16):
             rate = _on_server(args.server, script, coders, args.saves)
-            print(f"PostgreSQL, {coders:2d} coder(s) at once: {rate:8.0f} codes/s")
+            print(
+                f"PostgreSQL, {coders:2d} coder(s) at once: {rate:8.0f} codes/s"
+                f"   ratio {rate / alone:5.2f}x the SQLite figure"
+            )
 
 
 def _prepare(location) -> str:
@@ -104,19 +109,27 @@ def _on_server(server: str, script: Path, coders: int, saves: int) -> float:
 
 
 def _run(script: Path, jobs: list[tuple[str, str]], units: str, saves: int) -> float:
-    """Start every coder at one moment; all saves / (last finish - start)."""
-    start = time.time() + 2.0 + 0.1 * len(jobs)  # time for every process to open the project
+    """Start every coder at one moment, once all have opened the project (so that starting
+    Python and importing do not count); all saves / (last finish - start)."""
     workers = [
         subprocess.Popen(
-            [sys.executable, str(script), location, coder, str(saves), str(start), units],
+            [sys.executable, str(script), location, coder, str(saves), units],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
         for location, coder in jobs
     ]
+    for worker in workers:
+        if worker.stdout.readline().strip() != "ready":
+            raise SystemExit("a coder process failed before it was ready")
+    start = time.time() + 0.2
+    for worker in workers:
+        worker.stdin.write(f"{start}\n")
+        worker.stdin.flush()
     finished = []
     for worker in workers:
-        out, _ = worker.communicate(timeout=600)
+        out, _ = worker.communicate(timeout=600)  # also closes stdin
         if worker.returncode:
             raise SystemExit(f"a coder process failed (exit {worker.returncode})")
         finished.append(float(out.strip().splitlines()[-1]))
