@@ -35,6 +35,7 @@ WINDOW_BURST = textwrap.dedent(
     from annotator.ui.main_window import MainWindow
 
     path, seed = sys.argv[1], int(sys.argv[2])
+    presses = int(sys.argv[3]) if len(sys.argv) > 3 else None  # None: until killed
     window = MainWindow(Project.open(path), "gui")
     window.show()
 
@@ -42,11 +43,24 @@ WINDOW_BURST = textwrap.dedent(
         for c in changes:
             print("saved", c.unit_id, c.target, c.old or "-", c.new or "-", flush=True)
 
+    def trouble(what):  # anything the coder would have seen go wrong
+        print("TROUBLE", what, file=sys.stderr, flush=True)
+
     window.operations.changed.connect(report)
+    window.operations.failed.connect(trouble)
+    pending = window.operations.pending
+    pending.changed.connect(lambda: pending and trouble("waiting: " + pending.reason))
     chance = random.Random(seed)
     keys = [*window.project.codebook.shortcuts, "j", "k", Qt.Key.Key_Return, Qt.Key.Key_PageDown]
+    count = 0
 
     def press():
+        global count
+        count += 1
+        if presses is not None and count > presses:
+            window.close()
+            app.quit()
+            return
         QTest.keyClick(window, chance.choice(keys))
 
     timer = QTimer(interval=0)
