@@ -78,7 +78,18 @@ def make_server_engine(url: str) -> Engine:
         url,
         isolation_level="READ COMMITTED",
         pool_pre_ping=True,
-        connect_args={"options": "-c timezone=UTC", "connect_timeout": 5},
+        connect_args={
+            "options": "-c timezone=UTC",
+            "connect_timeout": 5,
+            # A server that vanished without closing the connection (a cable pulled, a
+            # laptop closed) would otherwise leave a save waiting for many minutes:
+            # these make it fail within about ten seconds, so the window can keep it.
+            "keepalives": 1,
+            "keepalives_idle": 5,
+            "keepalives_interval": 2,
+            "keepalives_count": 2,
+            "tcp_user_timeout": 10_000,
+        },
     )
 
 
