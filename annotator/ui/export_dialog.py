@@ -47,6 +47,7 @@ from annotator.core.export import (
     layout_columns,
     preview_rows,
 )
+from annotator.core.location import is_server_url, location_stem
 from annotator.core.project import Project
 from annotator.ui import theme
 from annotator.ui.review.coder_choice import CoderChoiceModel
@@ -104,6 +105,13 @@ class PreviewModel(QAbstractTableModel):
         return str(section + 1)
 
 
+def default_export_path(location) -> Path:
+    """Beside a project file; in the home folder, named after the database, for a server."""
+    if is_server_url(location):
+        return Path.home() / f"{location_stem(location)}.csv"
+    return Path(location).with_suffix(".csv")
+
+
 class ExportDialog(QDialog):
     """Options on the left, the preview on the right; `exported` after a file was written."""
 
@@ -118,7 +126,7 @@ class ExportDialog(QDialog):
         self.layout_choice = QComboBox()
         for key, text in LAYOUTS.items():
             self.layout_choice.addItem(text, key)
-        self.path = QLineEdit(str(project.path.with_suffix(".csv")))
+        self.path = QLineEdit(str(default_export_path(project.path)))
         browse = QPushButton("Choose…")
         self.format_note = QLabel()
         self.value_buttons = QButtonGroup(self)

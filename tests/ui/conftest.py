@@ -1,5 +1,9 @@
 """Qt tests run offscreen, with settings in Qt's test location, on real projects.
 
+Projects come from `project_location` (tests/conftest.py): files, or on a server run
+PostgreSQL databases, so the windows are driven against both back ends. Tests about
+files themselves are marked `sqlite_only`.
+
 QT_QPA_PLATFORM must be set before Qt loads, which is why it is set at import time here.
 """
 
@@ -16,6 +20,7 @@ from PySide6.QtCore import QCoreApplication, QStandardPaths
 
 from annotator.core.codebook import bundled_codebook
 from annotator.core.importing import import_paths
+from annotator.core.location import Location
 from annotator.core.project import Project
 
 QStandardPaths.setTestModeEnabled(True)
@@ -38,9 +43,12 @@ def clean_settings(qapp):
 
 
 @pytest.fixture
-def project_path(tmp_path: Path) -> Path:
-    """The three sample articles in a fresh project, closed again so windows open their own."""
-    path = tmp_path / "samples.annotator"
+def project_path(project_location) -> Location:
+    """The three sample articles in a fresh project, closed again so windows open their own.
+
+    A file, or on a server run (see tests/conftest.py) a fresh server database's URL.
+    """
+    path = project_location("samples.annotator")
     with Project.create(path, bundled_codebook()) as project:
         report = import_paths(project, SAMPLE_TEXTS)
     assert not report.failures
@@ -48,13 +56,13 @@ def project_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def open_window(qtbot, project_path: Path, clean_settings):
+def open_window(qtbot, project_path: Location, clean_settings):
     """A function opening the real main window on the sample project as a coder."""
     from annotator.ui.main_window import MainWindow
 
     opened = []
 
-    def open_as(coder: str = "alice", path: Path = project_path, *, restored: bool = False):
+    def open_as(coder: str = "alice", path: Location = project_path, *, restored: bool = False):
         window = MainWindow(Project.open(path), coder, clean_settings)
         qtbot.addWidget(window)
         if not restored:
@@ -72,7 +80,7 @@ def open_window(qtbot, project_path: Path, clean_settings):
         window.project.close()
 
 
-def stored_codes(path: Path, coder: str) -> dict[int, dict[str, str]]:
+def stored_codes(path: Location, coder: str) -> dict[int, dict[str, str]]:
     """What the project file holds for a coder, read through a fresh Project."""
     from annotator.core import coding
 
@@ -80,7 +88,7 @@ def stored_codes(path: Path, coder: str) -> dict[int, dict[str, str]]:
         return coding.coder_codes(project, coder)
 
 
-def stored_notes(path: Path, coder: str) -> dict[int, str]:
+def stored_notes(path: Location, coder: str) -> dict[int, str]:
     from annotator.core import coding
 
     with Project.open(path) as project:

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from annotator.ui.app import StartFlow
 
+pytestmark = pytest.mark.sqlite_only  # damaged project files, read and hashed byte for byte
+
 
 def damage(kind: str, project_path):
     if kind == "not a project":

@@ -6,8 +6,12 @@ import sqlite3
 from contextlib import closing
 from datetime import timedelta
 
+import pytest
+
 from annotator.core import backup
 from annotator.ui.backup_timer import CHECK_INTERVAL_MS
+
+pytestmark = pytest.mark.sqlite_only  # backups are copies of the project file
 
 
 def labels(path) -> list[str]:

@@ -3,13 +3,12 @@ file that pandas (and pyreadstat) read back with the rows the layout promises.""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pyreadstat
 import pytest
 from PySide6.QtCore import Qt
 
+from annotator.core.location import Location
 from annotator.core.project import Project
 from annotator.ui.export_dialog import PreviewModel
 from tests.ui.test_review_data import build_review_project, sentence_ids
@@ -17,14 +16,14 @@ from tests.ui.test_screenshot import assert_not_blank
 
 
 @pytest.fixture
-def path(tmp_path: Path) -> Path:
-    path = tmp_path / "review.annotator"
+def path(project_location) -> Location:
+    path = project_location("review.annotator")
     build_review_project(path)
     return path
 
 
 @pytest.fixture
-def sentences(path: Path) -> int:
+def sentences(path: Location) -> int:
     with Project.open(path) as project:
         return len(sentence_ids(project))
 

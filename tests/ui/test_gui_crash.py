@@ -96,6 +96,7 @@ def replayed(history) -> dict[tuple[int, str], str]:
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only  # SIGKILL mid-write, then the file is read with sqlite3
 def test_killed_window_loses_no_reported_save(tmp_path, project_path):
     script = tmp_path / "window_burst.py"
     script.write_text(WINDOW_BURST)

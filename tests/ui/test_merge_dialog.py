@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction
 from annotator.core import coding
 from annotator.core.codebook import bundled_codebook
 from annotator.core.importing import import_paths
-from annotator.core.location import display_location
+from annotator.core.location import Location, display_location
 from annotator.core.project import Project
 from annotator.core.workspace_queries import article_summaries, article_units
 from annotator.ui.merge_dialog import MergeReportModel
@@ -29,15 +29,16 @@ def identities(project: Project) -> dict[int, tuple[str, int]]:
     }
 
 
-def codes_by_identity(path: Path, coder: str) -> dict[tuple[str, int], dict[str, str]]:
+def codes_by_identity(path: Location, coder: str) -> dict[tuple[str, int], dict[str, str]]:
     with Project.open(path) as project:
         where = identities(project)
         return {where[unit]: codes for unit, codes in coding.coder_codes(project, coder).items()}
 
 
 @pytest.fixture
-def target(tmp_path: Path) -> Path:
-    path = tmp_path / "review.annotator"
+def target(project_location) -> Location:
+    """The project merged into: a file, or on a server run a server database."""
+    path = project_location("review.annotator")
     build_review_project(path, coders=("alice", "bob"))
     return path
 

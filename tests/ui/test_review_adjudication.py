@@ -3,13 +3,12 @@ the consensus coder's codes, notes and progress, undo and redo, and accepting un
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.core import coding, review
+from annotator.core.location import Location
 from annotator.core.project import Project
 from tests.ui.test_review_data import build_review_project, enter_review, wait_idle
 
@@ -17,12 +16,12 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 @pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "review.annotator"
+def path(project_location) -> Location:
+    return project_location("review.annotator")
 
 
 @pytest.fixture
-def coded(path: Path) -> dict:
+def coded(path: Location) -> dict:
     return build_review_project(path)
 
 
@@ -37,17 +36,17 @@ def window(qtbot, open_window, path, coded):
     return window
 
 
-def consensus_codes(path: Path) -> dict[int, dict[str, str]]:
+def consensus_codes(path: Location) -> dict[int, dict[str, str]]:
     with Project.open(path) as project:
         return coding.coder_codes(project, review.CONSENSUS)
 
 
-def consensus_notes(path: Path) -> dict[int, str]:
+def consensus_notes(path: Location) -> dict[int, str]:
     with Project.open(path) as project:
         return coding.coder_notes(project, review.CONSENSUS)
 
 
-def progress(path: Path) -> review.AdjudicationProgress:
+def progress(path: Location) -> review.AdjudicationProgress:
     with Project.open(path) as project:
         return review.adjudication_progress(project)
 

@@ -4,13 +4,13 @@ checked against the core's `project_agreement` on the same project file."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
 from annotator.core import coding
 from annotator.core.agreement.from_project import project_agreement
+from annotator.core.location import Location
 from annotator.core.project import Project
 from annotator.core.review import confusion_matrix
 from annotator.core.supervisor import set_supervisor_passphrase
@@ -27,8 +27,8 @@ from tests.ui.test_screenshot import DOCS, assert_not_blank
 
 
 @pytest.fixture
-def review_path(tmp_path: Path) -> Path:
-    path = tmp_path / "review.annotator"
+def review_path(project_location) -> Location:
+    path = project_location("review.annotator")
     build_review_project(path)
     return path
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from annotator.core import coding
 from annotator.core.codebook import bundled_codebook
 from annotator.core.importing import import_paths
+from annotator.core.location import Location
 from annotator.core.project import Project
 from annotator.core.workspace_queries import article_summaries, article_units
 
@@ -51,8 +52,9 @@ def sentence_ids(project: Project) -> list[int]:
     ]
 
 
-def build_review_project(path: Path, coders=("alice", "bob", "carol")) -> dict:
-    """Create the project at `path`; returns (unit id, field) -> {coder: code} as coded."""
+def build_review_project(path: Location, coders=("alice", "bob", "carol")) -> dict:
+    """Create the project at `path` (a file or a server URL); returns
+    (unit id, field) -> {coder: code} as coded."""
     coded: dict[tuple[int, str], dict[str, str]] = {}
     with Project.create(path, bundled_codebook()) as project:
         assert not import_paths(project, SAMPLE_TEXTS).failures
@@ -77,8 +79,8 @@ def expected_disagreements(coded: dict, coders=None, field=None) -> set[tuple[in
     return found
 
 
-def test_the_review_project_has_disagreements_on_every_field(tmp_path):
-    coded = build_review_project(tmp_path / "review.annotator")
+def test_the_review_project_has_disagreements_on_every_field(project_location):
+    coded = build_review_project(project_location("review.annotator"))
     assert {key for _, key in expected_disagreements(coded)} == {
         "attribution",
         "claim_type",

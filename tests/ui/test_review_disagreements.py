@@ -3,11 +3,10 @@ its filters by field, article and coder pair, checked against the codes as they 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 
+from annotator.core.location import Location
 from annotator.core.project import Project
 from annotator.core.review import list_disagreements
 from annotator.ui.review.disagreements import DisagreementFilter, DisagreementModel
@@ -20,13 +19,18 @@ from tests.ui.test_screenshot import assert_not_blank
 
 
 @pytest.fixture
-def coded(tmp_path: Path) -> dict:
-    return build_review_project(tmp_path / "review.annotator")
+def path(project_location) -> Location:
+    return project_location("review.annotator")
 
 
 @pytest.fixture
-def review(qtbot, open_window, tmp_path, coded):
-    window = open_window("alice", tmp_path / "review.annotator")
+def coded(path: Location) -> dict:
+    return build_review_project(path)
+
+
+@pytest.fixture
+def review(qtbot, open_window, path, coded):
+    window = open_window("alice", path)
     review = enter_review(qtbot, window)
     review.tabs.setCurrentWidget(review.disagreements)
     return review
@@ -74,11 +78,11 @@ def test_filter_by_coder_pair(review, coded):
     assert shown(review) == set()  # alice and carol agree on every attribution
 
 
-def test_filter_by_article(review, coded, tmp_path):
+def test_filter_by_article(review, coded, path):
     tab = review.disagreements
     articles = [tab.article_choice.itemData(i) for i in range(1, tab.article_choice.count())]
     assert len(articles) == 3
-    with Project.open(tmp_path / "review.annotator") as project:
+    with Project.open(path) as project:
         for article in articles:
             choose(tab.article_choice, article)
             expected = {(d.unit_id, d.field) for d in list_disagreements(project, None, article)}

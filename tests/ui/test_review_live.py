@@ -4,11 +4,10 @@ supervisor is on or the note they are typing; with nothing new, nothing is re-re
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from annotator.core import coding
+from annotator.core.location import Location
 from annotator.core.project import Project
 from annotator.ui.review.review_window import LIVE_INTERVAL_MS
 from tests.ui.test_review_data import build_review_project, enter_review, sentence_ids, wait_idle
@@ -17,9 +16,9 @@ FULL = {"attribution": "unattributed", "claim_type": "evaluation", "confidence":
 
 
 @pytest.fixture
-def path(tmp_path: Path) -> Path:
-    build_review_project(tmp_path / "review.annotator")
-    return tmp_path / "review.annotator"
+def path(project_location) -> Location:
+    build_review_project(project_location("review.annotator"))
+    return project_location("review.annotator")
 
 
 def test_new_work_by_coders_appears_by_itself(qtbot, open_window, path):

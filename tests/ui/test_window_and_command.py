@@ -13,6 +13,7 @@ from tests.ui.test_gui_crash import WINDOW_BURST, replayed, saved_changes
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only  # two processes on one file, its history read with sqlite3
 def test_a_window_and_a_command_code_one_file_at_once(tmp_path, project_path):
     window_script = tmp_path / "window_burst.py"
     window_script.write_text(WINDOW_BURST)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
@@ -98,6 +99,7 @@ def test_last_article_comes_from_history_without_settings(qtbot, open_window, cl
     assert open_window("alice").controller.article_id == third
 
 
+@pytest.mark.sqlite_only  # on a server the coder is the database role, never "alice"
 def test_start_screen_opens_a_recent_project(qtbot, project_path, clean_settings):
     from annotator.ui.app import StartFlow
 
@@ -133,6 +135,7 @@ def test_start_screen_creates_a_project_and_opens_the_demo(qtbot, tmp_path, clea
     flow.close()
 
 
+@pytest.mark.sqlite_only  # on a server the coder is the database role: nothing is asked
 def test_the_coder_is_asked_once_and_remembered(qtbot, project_path, clean_settings, monkeypatch):
     from annotator.ui import app
 
@@ -151,11 +154,13 @@ def test_the_coder_is_asked_once_and_remembered(qtbot, project_path, clean_setti
     again.project.close()
 
 
-def test_importing_into_an_empty_project_opens_the_first_article(qtbot, tmp_path, clean_settings):
+def test_importing_into_an_empty_project_opens_the_first_article(
+    qtbot, project_location, clean_settings
+):
     from annotator.core.codebook import bundled_codebook
     from annotator.ui.main_window import MainWindow
 
-    path = tmp_path / "empty.annotator"
+    path = project_location("empty.annotator")
     Project.create(path, bundled_codebook()).close()
     window = MainWindow(Project.open(path), "alice", clean_settings)
     qtbot.addWidget(window)
