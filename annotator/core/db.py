@@ -231,8 +231,7 @@ def read_session(engine: Engine) -> Iterator[Session]:
         with Session(engine) as session:
             yield session
     except DatabaseError as error:
-        kind = ProjectUnavailable if is_unavailable(error) else ProjectError
-        raise kind(f"could not read the project: {describe_failure(error)}") from None
+        raise project_failure(error, "could not read the project") from None
 
 
 @contextmanager
@@ -244,8 +243,7 @@ def write_session(engine: Engine) -> Iterator[Session]:
         session.commit()
     except DatabaseError as error:
         session.rollback()
-        kind = ProjectUnavailable if is_unavailable(error) else ProjectError
-        raise kind(f"could not save: {describe_failure(error)}") from None
+        raise project_failure(error, "could not save") from None
     except BaseException:
         session.rollback()
         raise
@@ -292,11 +290,13 @@ _UNAVAILABLE = {
 }
 
 
-def is_unavailable(error: BaseException) -> bool:
-    """Whether a database error means "not reachable now" rather than "refused"."""
-    return bool(getattr(error, "connection_invalidated", False)) or (
-        describe_failure(error) in _UNAVAILABLE
-    )
+def project_failure(error: BaseException, what: str) -> ProjectError:
+    """The one-line error for a failed read or save: `ProjectUnavailable` when the project
+    was only out of reach for now (worth trying again), else a plain `ProjectError`."""
+    reason = describe_failure(error)
+    unavailable = bool(getattr(error, "connection_invalidated", False)) or reason in _UNAVAILABLE
+    kind = ProjectUnavailable if unavailable else ProjectError
+    return kind(f"{what}: {reason}")
 
 
 def probe(location: Path | str, timeout_s: float = 5.0) -> str | None:

@@ -63,6 +63,12 @@ def without_password(location: Location) -> Location:
     return location
 
 
+def working_folder(location: Location) -> Path:
+    """Where files made from a project (exports, reports) go by default: beside a project
+    file, or the home folder for a server project, which has no folder of its own."""
+    return Path.home() if is_server_url(location) else Path(location).parent
+
+
 def location_stem(location: Location) -> str:
     """A default project name: the file name without suffix, or the database name."""
     if is_server_url(location):

@@ -10,8 +10,6 @@ the server's own tools, not here.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from annotator.core import backup
@@ -60,7 +58,3 @@ class DailyBackup(QObject):
         """Let a running backup finish (a closing window must not cut it off)."""
         self.timer.stop()
         self.pool.waitForDone()
-
-    @property
-    def folder(self) -> Path:
-        return backup.backup_folder(self.project.path)

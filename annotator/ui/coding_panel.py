@@ -167,10 +167,9 @@ class CodingPanel(QWidget):
     ) -> None:
         """`waiting` names the fields whose shown code is not saved yet."""
         waiting = waiting or set()
-        waiting_style = BUTTON_STYLE + WAITING_STYLE.format(color=theme.waiting_color().name())
         for (field, code), button in self._buttons.items():
             button.setChecked(codes.get(field) == code)
-            button.setStyleSheet(waiting_style if field in waiting else BUTTON_STYLE)
+            self._mark_waiting(button, field in waiting)
         missing = [f.label for f in self.codebook.fields if f.required and f.key not in codes]
         if self.unit_id is not None and waiting:
             labels = ", ".join(f.label for f in self.codebook.fields if f.key in waiting)
@@ -189,6 +188,16 @@ class CodingPanel(QWidget):
             self._set_state(
                 "incomplete", "Incomplete: needs " + ", ".join(missing), theme.error_color()
             )
+
+    @staticmethod
+    def _mark_waiting(button: QPushButton, waiting: bool) -> None:
+        """Restyle only on a change: a style sheet re-polishes the button, and this runs for
+        every button on every key press."""
+        if bool(button.property("waiting")) == waiting:
+            return
+        button.setProperty("waiting", waiting)
+        style = WAITING_STYLE.format(color=theme.waiting_color().name()) if waiting else ""
+        button.setStyleSheet(BUTTON_STYLE + style)
 
     def _set_state(self, icon_name: str, text: str, color) -> None:
         size = self.fontMetrics().height()

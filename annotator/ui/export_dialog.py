@@ -47,7 +47,7 @@ from annotator.core.export import (
     layout_columns,
     preview_rows,
 )
-from annotator.core.location import is_server_url, location_stem
+from annotator.core.location import location_stem, working_folder
 from annotator.core.project import Project
 from annotator.ui import theme
 from annotator.ui.review.coder_choice import CoderChoiceModel
@@ -106,10 +106,8 @@ class PreviewModel(QAbstractTableModel):
 
 
 def default_export_path(location) -> Path:
-    """Beside a project file; in the home folder, named after the database, for a server."""
-    if is_server_url(location):
-        return Path.home() / f"{location_stem(location)}.csv"
-    return Path(location).with_suffix(".csv")
+    """PROJECT.csv beside a project file; DATABASE.csv in the home folder for a server."""
+    return working_folder(location) / f"{location_stem(location)}.csv"
 
 
 class ExportDialog(QDialog):

@@ -36,7 +36,12 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.location import display_location, is_server_url, project_location
+from annotator.core.location import (
+    display_location,
+    is_server_url,
+    project_location,
+    working_folder,
+)
 from annotator.core.merge import Conflict, MergeReport, Skipped, merge_project
 from annotator.core.project import Project
 from annotator.ui.tasks import Progress, TaskOutcome, TaskRunner
@@ -220,7 +225,7 @@ class MergeDialog(QDialog):
         self.run: MergeRun | None = None
 
     def choose_sources(self) -> None:
-        folder = Path.home() if is_server_url(self.project_path) else self.project_path.parent
+        folder = working_folder(self.project_path)
         paths, _ = QFileDialog.getOpenFileNames(
             self, "Project files to merge", str(folder), PROJECT_FILTER
         )

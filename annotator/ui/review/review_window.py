@@ -38,6 +38,7 @@ from annotator.core.agreement.html_report import pairwise_confusion, write_agree
 from annotator.core.agreement.report import FieldAgreement
 from annotator.core.agreement.tables import write_agreement_csv
 from annotator.core.errors import AnnotatorError
+from annotator.core.location import working_folder
 from annotator.core.project import Project
 from annotator.core.team_progress import coder_progress, coding_stamp
 from annotator.ui import theme
@@ -331,7 +332,7 @@ class ReviewWindow(QMainWindow):
         return self._start_export(job, "Writing the agreement report…")
 
     def _save_path(self, title: str, name: str, pattern: str) -> str:
-        folder = self.project.path.parent
+        folder = working_folder(self.project.path)
         path, _ = QFileDialog.getSaveFileName(self, title, str(folder / name), pattern)
         return path
 
