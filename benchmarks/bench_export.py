@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 
 from annotator.core.codebook import bundled_codebook  # noqa: E402
-from annotator.core.models import Article, Code, Coder, Note, Unit  # noqa: E402
-from annotator.core.project import Project  # noqa: E402
+from annotator.core.store.models import Article, Code, Coder, Note, Unit  # noqa: E402
+from annotator.core.store.project import Project  # noqa: E402
 
 CODERS = ("alice", "bob", "carol")
 UNITS_PER_ARTICLE = 40
@@ -46,7 +46,7 @@ EXPORT_CHILD = """
 import resource, sys, time
 sys.path.insert(0, {root!r})
 from annotator.core.export import ExportOptions, export
-from annotator.core.project import Project
+from annotator.core.store.project import Project
 with Project.open({db!r}) as project:
     start = time.perf_counter()
     result = export(project, {out!r}, ExportOptions("long"))

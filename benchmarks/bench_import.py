@@ -20,8 +20,8 @@ sys.path.insert(0, str(ROOT))
 import pysbd  # noqa: E402
 
 from annotator.core.codebook import bundled_codebook  # noqa: E402
-from annotator.core.importing import import_paths  # noqa: E402
-from annotator.core.project import Project  # noqa: E402
+from annotator.core.ingest.into_project import import_paths  # noqa: E402
+from annotator.core.store.project import Project  # noqa: E402
 
 ARTICLES = 1_000
 SAMPLES = ROOT / "resources" / "samples"

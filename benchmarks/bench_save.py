@@ -29,10 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotator.core import backup, coding, units  # noqa: E402
 from annotator.core.codebook import bundled_codebook  # noqa: E402
-from annotator.core.importing import import_paths  # noqa: E402
-from annotator.core.project import Project  # noqa: E402
+from annotator.core.coding import lookups  # noqa: E402
+from annotator.core.coding import service as coding  # noqa: E402
+from annotator.core.ingest.into_project import import_paths  # noqa: E402
+from annotator.core.store import backup  # noqa: E402
+from annotator.core.store.project import Project  # noqa: E402
 
 SENTENCE = "Officials said on Monday that the talks would resume next month in Geneva. "
 RSS_PROBE = """
@@ -43,10 +45,10 @@ def rss():
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
 if {open_project!r}:
-    from annotator.core.project import Project
-    from annotator.core import units
+    from annotator.core.store.project import Project
+    from annotator.core.coding import lookups
     project = Project.open({path!r})
-    units.list_articles(project)
+    lookups.list_articles(project)
 print(rss())
 """
 
@@ -63,7 +65,7 @@ def bench_save(folder: Path, saves: int) -> None:
     bare_path = folder / "bare.annotator"
     shutil.copy(path, bare_path)
     with Project.open(path) as project:
-        ids = [u.id for u in units.list_units(project)]
+        ids = [u.id for u in lookups.list_units(project)]
         field = project.codebook.field("attribution")
         codes = [c.code for c in field.categories]
         app = []
@@ -154,7 +156,7 @@ def bench_open(path: Path, articles: int, units_total: int) -> None:
     for _ in range(3):
         start = time.perf_counter()
         with Project.open(path) as project:
-            listed = units.list_articles(project)
+            listed = lookups.list_articles(project)
         timings.append(time.perf_counter() - start)
         assert len(listed) == articles
     start = time.perf_counter()

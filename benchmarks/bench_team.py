@@ -28,19 +28,19 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from annotator.core import team  # noqa: E402
 from annotator.core.codebook import bundled_codebook  # noqa: E402
-from annotator.core.importing import import_paths  # noqa: E402
-from annotator.core.project import Project  # noqa: E402
-from annotator.core.units import list_units  # noqa: E402
+from annotator.core.coding.lookups import list_units  # noqa: E402
+from annotator.core.ingest.into_project import import_paths  # noqa: E402
+from annotator.core.store.project import Project  # noqa: E402
+from annotator.core.team import roles  # noqa: E402
 
 SAMPLES = sorted((ROOT / "tests" / "data").glob("*.txt"))
 CODES = ("named_person", "unattributed", "anonymous_generic")
 WORKER = """
 import sys, time
 sys.path.insert(0, {root!r})
-from annotator.core import coding
-from annotator.core.project import Project
+from annotator.core.coding import service as coding
+from annotator.core.store.project import Project
 url, coder, saves = sys.argv[1], sys.argv[2], int(sys.argv[3])
 units = [int(u) for u in sys.argv[4].split(",")]
 codes = {codes!r}
@@ -95,7 +95,7 @@ def _on_server(server: str, script: Path, coders: int, saves: int) -> float:
     try:
         units = _prepare(url.render_as_string(hide_password=False))
         for member in members:
-            team.add_member(url.render_as_string(hide_password=False), member, "bench")
+            roles.add_member(url.render_as_string(hide_password=False), member, "bench")
         jobs = [
             (url.set(username=m, password=None).render_as_string(hide_password=False), m)
             for m in members

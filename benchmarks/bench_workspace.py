@@ -34,10 +34,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QListView
 
 from annotator.core.codebook import bundled_codebook
-from annotator.core.importing import article_sha256, import_paths
-from annotator.core.models import Article, Unit
-from annotator.core.project import Project
-from annotator.core.workspace_queries import article_units
+from annotator.core.coding.article_views import article_units
+from annotator.core.ingest.into_project import article_sha256, import_paths
+from annotator.core.store.models import Article, Unit
+from annotator.core.store.project import Project
 from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import AppSettings
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.codebook import bundled_codebook
-from annotator.core.project import Project
+from annotator.core.store.project import Project
 
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLE_TEXTS = sorted(DATA.glob("*.txt"))
@@ -134,7 +134,7 @@ def empty_project(project_location):
 @pytest.fixture
 def sample_project(project_location):
     """The three sample articles imported with the default codebook."""
-    from annotator.core.importing import import_paths
+    from annotator.core.ingest.into_project import import_paths
 
     project = Project.create(project_location("samples.annotator"), bundled_codebook())
     report = import_paths(project, SAMPLE_TEXTS)

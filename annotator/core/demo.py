@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.core.codebook import RESOURCES, bundled_codebook
-from annotator.core.importing import import_paths
-from annotator.core.project import Project
+from annotator.core.ingest.into_project import import_paths
+from annotator.core.store.project import Project
 
 SAMPLES = RESOURCES / "samples"
 

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 from annotator import __version__
 from annotator.core.codebook import resolve_codebook
 from annotator.core.errors import AnnotatorError
-from annotator.core.location import location_stem, project_location, server_user
-from annotator.core.project import Project
+from annotator.core.store.location import location_stem, project_location, server_user
+from annotator.core.store.project import Project
 from annotator.ui.platform_check import check_platform
 from annotator.ui.settings import AppSettings
 

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from annotator.core.workspace_queries import ArticleSummary
+from annotator.core.coding.article_views import ArticleSummary
 from annotator.ui import theme
 
 SummaryRole = Qt.ItemDataRole.UserRole + 1

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
-from annotator.core import backup
 from annotator.core.errors import AnnotatorError
-from annotator.core.project import Project
+from annotator.core.store import backup
+from annotator.core.store.project import Project
 
 CHECK_INTERVAL_MS = 60 * 60 * 1000
 
@@ -26,7 +26,7 @@ class _BackupJob(QRunnable):
 
     def run(self) -> None:
         try:
-            made = backup.maybe_backup_daily(self.project)
+            made = backup.maybe_backup_daily(self.project.path)
         except (AnnotatorError, OSError) as error:
             self.failed.emit(str(error))
             return

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QObject, Signal
 
-from annotator.core import coding
-from annotator.core.coding import Change
+from annotator.core.coding import service as coding
+from annotator.core.coding.article_views import article_summaries, article_units, last_article_of
+from annotator.core.coding.service import Change
 from annotator.core.errors import AnnotatorError
-from annotator.core.models import NOTE_TARGET
-from annotator.core.project import Project
-from annotator.core.workspace_queries import article_summaries, article_units, last_article_of
+from annotator.core.store.models import NOTE_TARGET
+from annotator.core.store.project import Project
 from annotator.ui.article_list import ArticleListModel
 from annotator.ui.coding_panel import CodingPanel
 from annotator.ui.operations import CodingOperations

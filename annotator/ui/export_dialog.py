@@ -47,8 +47,8 @@ from annotator.core.export import (
     layout_columns,
     preview_rows,
 )
-from annotator.core.location import location_stem, working_folder
-from annotator.core.project import Project
+from annotator.core.store.location import location_stem, working_folder
+from annotator.core.store.project import Project
 from annotator.ui import theme
 from annotator.ui.review.coder_choice import CoderChoiceModel
 from annotator.ui.tasks import TaskOutcome, TaskRunner

@@ -11,8 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from annotator.core.importing import ImportReport, import_paths
-from annotator.core.project import Project
+from annotator.core.ingest.into_project import ImportReport, import_paths
+from annotator.core.store.project import Project
 from annotator.ui.tasks import Progress, TaskOutcome, TaskRunner, TaskWorker
 
 

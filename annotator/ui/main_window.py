@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.project import Project
+from annotator.core.store.project import Project
 from annotator.ui import theme
 from annotator.ui.article_list import ArticleDelegate, ArticleFilterProxy, ArticleIdRole
 from annotator.ui.backup_timer import DailyBackup

@@ -36,14 +36,14 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.location import (
+from annotator.core.store.location import (
     display_location,
     is_server_url,
     project_location,
     working_folder,
 )
-from annotator.core.merge import Conflict, MergeReport, Skipped, merge_project
-from annotator.core.project import Project
+from annotator.core.store.project import Project
+from annotator.core.supervision.merge import Conflict, MergeReport, Skipped, merge_project
 from annotator.ui.tasks import Progress, TaskOutcome, TaskRunner
 
 PROJECT_FILTER = "annotator projects (*.annotator);;All files (*)"

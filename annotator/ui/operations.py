@@ -16,10 +16,10 @@ from enum import Enum
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 
-from annotator.core import coding
-from annotator.core.coding import Change
+from annotator.core.coding import service as coding
+from annotator.core.coding.service import Change
 from annotator.core.errors import AnnotatorError, ProjectUnavailable
-from annotator.core.project import Project
+from annotator.core.store.project import Project
 from annotator.ui import theme
 from annotator.ui.pending import PendingQueue, PendingWrite, Prober
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
-from annotator.core import db
+from annotator.core.store import db
 
 FIRST_DELAY_S = 1
 LONGEST_DELAY_S = 30

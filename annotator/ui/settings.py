@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from annotator.core.location import is_server_url, without_password
+from annotator.core.store.location import is_server_url, without_password
 
 MAX_RECENT = 10
 

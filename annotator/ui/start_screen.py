@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.codebook import BUNDLED_CODEBOOKS
-from annotator.core.location import display_location, is_server_url, location_stem
+from annotator.core.store.location import display_location, is_server_url, location_stem
 from annotator.ui import theme
 from annotator.ui.settings import AppSettings
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QMainWindow
 
-from annotator.core.workspace_queries import ArticleSummary
+from annotator.core.coding.article_views import ArticleSummary
 from annotator.ui import theme
 from annotator.ui.operations import CodingOperations
 

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.project import Project
+from annotator.core.store.project import Project
 
 Progress = Callable[[int, int, str], bool]
 """progress(done, total, what) -> False once the user has asked to cancel."""

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from annotator.core.codebook import Codebook
-from annotator.core.coding import Change, is_complete
-from annotator.core.models import NOTE_TARGET
-from annotator.core.workspace_queries import ReaderUnit
+from annotator.core.coding.article_views import ReaderUnit
+from annotator.core.coding.service import Change, is_complete
+from annotator.core.store.models import NOTE_TARGET
 
 UnitRole = Qt.ItemDataRole.UserRole + 1
 UnitIdRole = Qt.ItemDataRole.UserRole + 2

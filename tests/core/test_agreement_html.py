@@ -10,15 +10,16 @@ from test_agreement_project import KRIPPENDORFF_2011, PUBLISHED, krippendorff_pr
 
 import annotator
 from annotator.cli import main
-from annotator.core import coding, review
 from annotator.core.agreement import ReliabilityData, agreement_report
+from annotator.core.agreement.confusion import confusion_matrix
 from annotator.core.agreement.from_project import project_agreement
 from annotator.core.agreement.html_report import (
     agreement_html,
     pairwise_confusion,
     write_agreement_html,
 )
-from annotator.core.units import list_units
+from annotator.core.coding import service as coding
+from annotator.core.coding.lookups import list_units
 
 VOID = {"meta", "br", "hr", "img", "input", "link", "area", "base", "col", "embed", "source"}
 WHEN = datetime(2024, 5, 17, 9, 30, tzinfo=UTC)
@@ -224,7 +225,7 @@ def test_a_project_report_has_a_heat_map_for_each_pair_and_per_article_table(pro
             project, ["nominal_rating"], by_article=True, bootstrap_samples=0
         )
         confusion = pairwise_confusion(project, result.fields)
-        expected = review.confusion_matrix(project, "nominal_rating", "A", "C")
+        expected = confusion_matrix(project, "nominal_rating", "A", "C")
     finally:
         project.close()
     matrices = confusion["nominal_rating"]

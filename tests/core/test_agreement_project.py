@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core import coding, review
 from annotator.core.agreement import ReliabilityData, agreement_report
 from annotator.core.agreement.from_project import (
     article_groups,
@@ -12,12 +11,14 @@ from annotator.core.agreement.from_project import (
     project_reliability,
 )
 from annotator.core.codebook import Codebook, bundled_codebook, parse_codebook
-from annotator.core.documents import Block, ParsedArticle
+from annotator.core.coding import service as coding
+from annotator.core.coding.lookups import list_units
 from annotator.core.errors import AnnotatorError
-from annotator.core.importing import ImportReport, store_articles
-from annotator.core.location import Location
-from annotator.core.project import Project
-from annotator.core.units import list_units
+from annotator.core.ingest.documents import Block, ParsedArticle
+from annotator.core.ingest.into_project import ImportReport, store_articles
+from annotator.core.store.location import Location
+from annotator.core.store.project import Project
+from annotator.core.supervision import adjudication
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", Annenberg School for
 # Communication, University of Pennsylvania, section C: 4 coders x 12 units with missing
@@ -153,7 +154,7 @@ def test_a_coder_subset_equals_the_statistics_of_those_coders_alone(kripp):
 
 def test_the_consensus_coder_is_left_out_unless_asked_for(kripp):
     first = list_units(kripp)[0].id
-    review.adjudicate(kripp, first, "nominal_rating", "v1")
+    adjudication.adjudicate(kripp, first, "nominal_rating", "v1")
     assert project_reliability(kripp, ["nominal_rating"])["nominal_rating"].coders == list("ABCD")
     with_consensus = project_reliability(kripp, ["nominal_rating"], include_consensus=True)
     assert with_consensus["nominal_rating"].coders == ["A", "B", "C", "D", "consensus"]

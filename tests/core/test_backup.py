@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from annotator import cli
-from annotator.core import backup, coding, db
+from annotator.core.coding import service as coding
+from annotator.core.coding.lookups import list_units
 from annotator.core.errors import ProjectError
-from annotator.core.project import Project
-from annotator.core.units import list_units
+from annotator.core.store import backup, db
+from annotator.core.store.project import Project
 
 # Backups are SQLite file copies; a server is backed up by pg_dump.
 pytestmark = pytest.mark.sqlite_only
@@ -67,8 +68,8 @@ def test_opening_makes_a_backup_that_is_a_valid_project_with_the_same_codes(code
 def test_opening_again_soon_makes_no_second_backup_but_later_does(coded):
     with Project.open(coded) as project:
         first = backup.latest_backup(coded)
-        assert backup.backup_on_open(project, first.taken_at + timedelta(minutes=9)) is None
-        later = backup.backup_on_open(project, first.taken_at + timedelta(minutes=11))
+        assert backup.backup_on_open(project.path, first.taken_at + timedelta(minutes=9)) is None
+        later = backup.backup_on_open(project.path, first.taken_at + timedelta(minutes=11))
     with Project.open(coded):
         pass
     assert later is not None
@@ -78,8 +79,8 @@ def test_opening_again_soon_makes_no_second_backup_but_later_does(coded):
 def test_daily_backup_only_when_the_newest_is_a_day_old(coded):
     with Project.open(coded) as project:
         opened = backup.latest_backup(coded).taken_at
-        assert backup.maybe_backup_daily(project, opened + timedelta(hours=23)) is None
-        daily = backup.maybe_backup_daily(project, opened + timedelta(hours=25))
+        assert backup.maybe_backup_daily(project.path, opened + timedelta(hours=23)) is None
+        daily = backup.maybe_backup_daily(project.path, opened + timedelta(hours=25))
     assert daily is not None and backup.latest_backup(coded).label == "daily"
 
 
@@ -91,7 +92,7 @@ def test_rotation_keeps_the_newest_ten_and_one_per_day_for_a_week(empty_project)
     for day in range(20):
         for hour in (0, 2, 4, 6):  # four sessions a day, each opening the project
             now = start + timedelta(days=day, hours=hour)
-            made.append(backup.backup_on_open(empty_project, now))
+            made.append(backup.backup_on_open(empty_project.path, now))
             automatic = [b for b in backup.list_backups(path) if b.automatic]
             assert len(automatic) <= backup.KEEP_NEWEST + backup.KEEP_DAYS
     assert None not in made
@@ -177,7 +178,10 @@ def test_manual_backup_refuses_to_overwrite_and_to_copy_a_non_project(coded, tmp
 
 def test_a_failing_automatic_backup_never_stops_work(coded, caplog):
     backup.backup_folder(coded).write_text("a file where the folder should be")
-    with caplog.at_level(logging.WARNING, logger="annotator.core.backup"), Project.open(coded) as p:
+    with (
+        caplog.at_level(logging.WARNING, logger="annotator.core.store.backup"),
+        Project.open(coded) as p,
+    ):
         coding.code_unit(p, "ann", list_units(p)[9].id, "attribution", "named_person")
     assert "could not make backup folder" in caplog.text
 

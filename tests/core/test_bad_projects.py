@@ -20,13 +20,14 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import func, select
 
-from annotator.core import backup, coding
 from annotator.core.codebook import bundled_codebook
+from annotator.core.coding import service as coding
+from annotator.core.coding.lookups import list_units
 from annotator.core.errors import AnnotatorError, ProjectError, ProjectUnavailable
-from annotator.core.importing import import_paths
-from annotator.core.models import Article, History, Note, Unit
-from annotator.core.project import Project
-from annotator.core.units import list_units
+from annotator.core.ingest.into_project import import_paths
+from annotator.core.store import backup
+from annotator.core.store.models import Article, History, Note, Unit
+from annotator.core.store.project import Project
 
 # Damaged, truncated and read-only files: properties of project files.
 pytestmark = pytest.mark.sqlite_only

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from annotator.cli import main
-from annotator.core import coding
-from annotator.core.project import Project
-from annotator.core.units import find_unit
+from annotator.core.coding import service as coding
+from annotator.core.coding.lookups import find_unit
+from annotator.core.store.project import Project
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -9,11 +9,11 @@ import pytest
 from test_agreement_project import KRIPPENDORFF_2011, PUBLISHED, krippendorff_project
 
 from annotator.cli import main
-from annotator.core import coding
 from annotator.core.codebook import bundled_codebook
-from annotator.core.importing import import_paths
-from annotator.core.project import Project
-from annotator.core.units import list_units
+from annotator.core.coding import service as coding
+from annotator.core.coding.lookups import list_units
+from annotator.core.ingest.into_project import import_paths
+from annotator.core.store.project import Project
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 THREE_DECIMALS = 5e-4

@@ -7,11 +7,12 @@ import test_export_support as support
 from sqlmodel import select
 
 from annotator import cli
-from annotator.core import coding, units
-from annotator.core.code_import import import_codes, read_coded_rows, write_codes
+from annotator.core.coding import lookups
+from annotator.core.coding import service as coding
+from annotator.core.coding.codes_from_csv import import_codes, read_coded_rows, write_codes
 from annotator.core.errors import InputError
 from annotator.core.export import ExportOptions, export
-from annotator.core.models import Code, Coder, History
+from annotator.core.store.models import Code, Coder, History
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_bulk_path_writes_what_apply_codes_writes(coded, project_location, tmp_p
     export(coded, path, ExportOptions("long"))
     by_bulk = support.hostile_articles(project_location("bulk.annotator"))
     by_hand = support.hostile_articles(project_location("hand.annotator"))
-    unit = units.find_unit(by_bulk, "hostile#2").id
+    unit = lookups.find_unit(by_bulk, "hostile#2").id
     for project in (by_bulk, by_hand):  # one code to change, one to keep
         coding.apply_codes(project, "alice", unit, {"attribution": "cannot", "tone": "pos"})
     rows = read_coded_rows(by_bulk, path)
@@ -142,7 +143,7 @@ def test_coder_option_and_semicolons_and_empty_cells(fresh, tmp_path):
 
 def test_history_records_the_import(fresh, tmp_path):
     import_codes(fresh, write(tmp_path, "unit_key,coder,tone\r\nhostile#2,ann,pos\r\n"))
-    [entry] = coding.unit_history(fresh, units.find_unit(fresh, "hostile#2").id)
+    [entry] = coding.unit_history(fresh, lookups.find_unit(fresh, "hostile#2").id)
     assert (entry.coder, entry.target, entry.old, entry.new, entry.origin) == (
         "ann",
         "tone",

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from annotator.core import coding
+from annotator.core.coding import service as coding
+from annotator.core.coding.lookups import find_unit
 from annotator.core.errors import AnnotatorError, CodingError
-from annotator.core.models import Code, History
-from annotator.core.project import Project
-from annotator.core.units import find_unit
+from annotator.core.store.models import Code, History
+from annotator.core.store.project import Project
 
 
 def test_codes_are_committed_and_visible_to_a_fresh_connection(sample_project):

@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKER = textwrap.dedent(
     """
     import random, sys, time
-    from annotator.core import coding
-    from annotator.core.project import Project
-    from annotator.core.units import list_units
+    from annotator.core.coding import service as coding
+    from annotator.core.store.project import Project
+    from annotator.core.coding.lookups import list_units
 
     path, coder, seconds, seed = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
     chance = random.Random(seed)

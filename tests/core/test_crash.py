@@ -31,9 +31,9 @@ ROOT = Path(__file__).resolve().parents[2]
 BURST = textwrap.dedent(
     """
     import sys
-    from annotator.core import coding
-    from annotator.core.project import Project
-    from annotator.core.units import list_units
+    from annotator.core.coding import service as coding
+    from annotator.core.store.project import Project
+    from annotator.core.coding.lookups import list_units
 
     path, coder, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
     project = Project.open(path)

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 import test_export_support as support
 
-from annotator.core import coding, units
 from annotator.core.agreement import ReliabilityData, agreement_report
+from annotator.core.coding import lookups
+from annotator.core.coding import service as coding
 from annotator.core.export import ExportOptions, export
 
 CODERS = ("alice", "bob", "carol")
@@ -26,7 +27,7 @@ def project(module_project_location):
 def database_alpha(project, field_key: str) -> float:
     """alpha from annotator.core.agreement on the codes as stored, not on any export."""
     field = project.codebook.field(field_key)
-    keys = {unit.id: unit.key for unit in units.list_units(project)}
+    keys = {unit.id: unit.key for unit in lookups.list_units(project)}
     records = [
         (keys[unit_id], coder, codes[field_key])
         for coder in CODERS

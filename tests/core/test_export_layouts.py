@@ -7,7 +7,8 @@ from collections import Counter
 import pytest
 import test_export_support as support
 
-from annotator.core import coding, units
+from annotator.core.coding import lookups
+from annotator.core.coding import service as coding
 from annotator.core.errors import AnnotatorError
 from annotator.core.export import ExportOptions, layout_columns, preview_rows
 
@@ -33,7 +34,7 @@ def in_scope(project):
         for name in ("alice", "bob", "=bob", support.LONG_CODER)
         for u in [*coding.coder_codes(project, name), *coding.coder_notes(project, name)]
     }
-    return [u for u in units.list_units(project) if book.needs_coding(u.kind) or u.id in touched]
+    return [u for u in lookups.list_units(project) if book.needs_coding(u.kind) or u.id in touched]
 
 
 def test_long_has_a_row_per_unit_and_coder_in_order(project):
@@ -71,7 +72,7 @@ def test_long_codes_match_the_database_in_every_mode(project):
     book = project.codebook
     for mode in ("codes", "values", "labels"):
         for row in rows(project, "long", values=mode):
-            unit = units.find_unit(project, row["unit_key"])
+            unit = lookups.find_unit(project, row["unit_key"])
             stored = coding.coder_codes(project, row["coder"]).get(unit.id, {})
             for field in book.fields:
                 category = field.category(stored[field.key]) if field.key in stored else None
@@ -100,14 +101,14 @@ def test_wide_has_a_column_per_field_and_coder(project):
     assert [r["unit_key"] for r in result] == [u.key for u in in_scope(project)]
     sentence = next(r for r in result if r["unit_key"] == "hostile#4")
     for coder in coders:
-        unit = units.find_unit(project, "hostile#4")
+        unit = lookups.find_unit(project, "hostile#4")
         code = coding.coder_codes(project, coder).get(unit.id, {}).get("tone")
         value = project.codebook.field("tone").category(code).value if code else None
         assert sentence[f"tone__{coder}"] == value
 
 
 def test_wide_leaves_out_consensus_coders_unless_named(project):
-    support.add_consensus(project, units.find_unit(project, "hostile#2").id, {"tone": "pos"})
+    support.add_consensus(project, lookups.find_unit(project, "hostile#2").id, {"tone": "pos"})
     assert not any("panel" in name for name in rows(project, "wide")[0])
     named = rows(project, "wide", coders=("panel", "alice"))[0]
     assert [n for n in named if n.startswith("tone__")] == ["tone__alice", "tone__panel"]
@@ -115,7 +116,7 @@ def test_wide_leaves_out_consensus_coders_unless_named(project):
 
 
 def test_consensus_prefers_the_consensus_coder_then_agreement(project):
-    support.add_consensus(project, units.find_unit(project, "hostile#3").id, {"tone": "pos"})
+    support.add_consensus(project, lookups.find_unit(project, "hostile#3").id, {"tone": "pos"})
     result = {r["unit_key"]: r for r in rows(project, "consensus", coders=("alice", "bob"))}
     chosen = result["hostile#3"]
     assert (chosen["consensus_source"], chosen["coder"], chosen["tone"]) == (
@@ -128,7 +129,7 @@ def test_consensus_prefers_the_consensus_coder_then_agreement(project):
     for key, row in result.items():
         if key == "hostile#3":
             continue
-        unit = units.find_unit(project, key)
+        unit = lookups.find_unit(project, key)
         agreed = unit.id in alice and alice[unit.id] == bob.get(unit.id)
         assert row["consensus_source"] == ("agreement" if agreed else "none")
         if agreed:
@@ -189,7 +190,7 @@ def test_a_field_named_like_a_fixed_column_keeps_its_key(project_location):
     book = dict(support.HOSTILE_CODEBOOK)
     book["fields"] = [{**book["fields"][2], "key": "note"}, *book["fields"][:2]]
     from annotator.core.codebook import parse_codebook
-    from annotator.core.project import Project
+    from annotator.core.store.project import Project
 
     with Project.create(project_location("p.annotator"), parse_codebook(book)) as project:
         names = [c.name for c in layout_columns(project, ExportOptions("long"))]

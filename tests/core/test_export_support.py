@@ -12,13 +12,14 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from annotator.core import coding, units
 from annotator.core.codebook import bundled_codebook, parse_codebook
-from annotator.core.documents import ParsedArticle, join_blocks
-from annotator.core.importing import ImportReport, import_paths, store_articles
-from annotator.core.location import Location
-from annotator.core.models import Article, Code, Coder, Unit
-from annotator.core.project import Project
+from annotator.core.coding import lookups
+from annotator.core.coding import service as coding
+from annotator.core.ingest.documents import ParsedArticle, join_blocks
+from annotator.core.ingest.into_project import ImportReport, import_paths, store_articles
+from annotator.core.store.location import Location
+from annotator.core.store.models import Article, Code, Coder, Unit
+from annotator.core.store.project import Project
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -105,7 +106,7 @@ def hostile_articles(path: Location) -> Project:
 def hostile_project(path: Location) -> Project:
     """`hostile_articles` coded by three coders (one incomplete), with notes."""
     project = hostile_articles(path)
-    all_units = units.list_units(project)
+    all_units = lookups.list_units(project)
     rng = random.Random(5)
     choices = {
         "attribution": ["named", "anonymous", "none", "cannot"],
@@ -149,7 +150,7 @@ def sample_project(path: Location, coders=("alice", "bob", "carol"), seed: int =
 def code_at_random(project: Project, coders, seed: int) -> None:
     rng = random.Random(seed)
     book = project.codebook
-    for unit in units.list_units(project):
+    for unit in lookups.list_units(project):
         if not book.needs_coding(unit.kind):
             continue
         base = {f.key: rng.choice(f.categories).code for f in book.fields}

@@ -22,9 +22,9 @@ from sqlmodel import func, select
 from annotator.core.agreement.reliability_data import read_reliability_csv
 from annotator.core.codebook import BUNDLED_CODEBOOKS, bundled_codebook_path, parse_codebook
 from annotator.core.errors import AnnotatorError
-from annotator.core.importers import read_bytes, read_file
-from annotator.core.importing import import_paths
-from annotator.core.models import Article, Unit
+from annotator.core.ingest.into_project import import_paths
+from annotator.core.ingest.readers import read_bytes, read_file
+from annotator.core.store.models import Article, Unit
 
 FUZZ = settings(
     max_examples=200,
@@ -181,7 +181,7 @@ def test_damaged_docx(good_docx, edits, cut):
 @pytest.fixture(scope="module")
 def fuzz_project(module_project_location):
     from annotator.core.codebook import bundled_codebook
-    from annotator.core.project import Project
+    from annotator.core.store.project import Project
 
     project = Project.create(module_project_location("fuzz.annotator"), bundled_codebook())
     yield project

@@ -13,7 +13,7 @@ NLP-OSS 2020). pySBD itself passes 47 of the 48; the one it misses is
 
 from __future__ import annotations
 
-from annotator.core.segmentation import split_sentences
+from annotator.core.ingest.segmentation import split_sentences
 
 REQUIRED_SCORE = 47
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import docx
 import pytest
 
-from annotator.core import importers
-from annotator.core.documents import ParsedArticle
 from annotator.core.errors import InputError
-from annotator.core.importers import iso_date, parse_byline, read_bytes, read_file
-from annotator.core.segmentation import segment
+from annotator.core.ingest import readers
+from annotator.core.ingest.documents import ParsedArticle
+from annotator.core.ingest.readers import iso_date, parse_byline, read_bytes, read_file
+from annotator.core.ingest.segmentation import segment
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -399,7 +399,7 @@ def test_unsupported_suffix_is_refused(tmp_path: Path) -> None:
 
 
 def test_file_over_the_size_limit_is_refused(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 10)
     path = write(tmp_path, "long.txt", "Eleven bytes")
     assert error_line(path) == f"{path}: file too large (12 bytes; the limit is 10)"
 
@@ -440,6 +440,6 @@ def test_read_bytes_refusals_name_the_input(monkeypatch) -> None:
         read_bytes(b"", "<stdin>")
     with pytest.raises(InputError, match=r"^<stdin>: unsupported format \(pdf\)"):
         read_bytes(b"x", "<stdin>", "pdf")
-    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 3)
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 3)
     with pytest.raises(InputError, match=r"^<stdin>: file too large"):
         read_bytes(b"abcd", "<stdin>")

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
-from annotator.core import importing
-from annotator.core.importing import article_sha256, import_paths, import_stdin
-from annotator.core.models import Article, Unit
-from annotator.core.units import list_articles, list_units
+from annotator.core.coding.lookups import list_articles, list_units
+from annotator.core.ingest import into_project
+from annotator.core.ingest.into_project import article_sha256, import_paths, import_stdin
+from annotator.core.store.models import Article, Unit
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GOLD = json.loads((DATA / "segmentation-gold.json").read_text(encoding="utf-8"))
@@ -37,7 +37,7 @@ def test_imported_units_reproduce_the_gold_segmentation(sample_project):
 
 def test_the_same_text_gets_the_same_identity_in_two_projects(project_location, sample_project):
     from annotator.core.codebook import bundled_codebook
-    from annotator.core.project import Project
+    from annotator.core.store.project import Project
 
     with Project.create(project_location("other.annotator"), bundled_codebook()) as other:
         import_paths(other, [DATA / "border-talks.txt"])
@@ -74,14 +74,14 @@ def test_bad_files_are_reported_and_the_rest_goes_in(tmp_path, empty_project):
 
 def test_a_failure_while_storing_leaves_no_half_written_article(monkeypatch, empty_project):
     """If the unit rows cannot be written, the article row must not stay behind either."""
-    original = importing.Unit
+    original = into_project.Unit
 
     def exploding_unit(**kwargs):
         if kwargs["idx"] == 3:
             raise RuntimeError("disk gone")
         return original(**kwargs)
 
-    monkeypatch.setattr(importing, "Unit", exploding_unit)
+    monkeypatch.setattr(into_project, "Unit", exploding_unit)
     with pytest.raises(RuntimeError):
         import_paths(empty_project, [DATA / "harbor-deal.txt"])
     assert counts(empty_project) == (0, 0)
@@ -104,5 +104,5 @@ def test_standard_input_and_folders(tmp_path, empty_project):
 
 
 def test_slugify():
-    assert importing.slugify("Café Policy: (2026) Review!") == "cafe-policy-2026-review"
-    assert importing.slugify("???") == "article"
+    assert into_project.slugify("Café Policy: (2026) Review!") == "cafe-policy-2026-review"
+    assert into_project.slugify("???") == "article"

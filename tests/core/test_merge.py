@@ -9,14 +9,20 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from annotator.core import coding
 from annotator.core.codebook import Codebook, bundled_codebook, parse_codebook
-from annotator.core.importing import import_paths
-from annotator.core.location import Location
-from annotator.core.merge import MERGE_ORIGIN, MergeRefused, merge_project, merge_projects
-from annotator.core.models import Article, Code, Coder, History, Note, Unit
-from annotator.core.project import Project
-from annotator.core.units import find_unit, list_articles, list_units, split_unit
+from annotator.core.coding import service as coding
+from annotator.core.coding.lookups import find_unit, list_articles, list_units
+from annotator.core.ingest.corrections import split_unit
+from annotator.core.ingest.into_project import import_paths
+from annotator.core.store.location import Location
+from annotator.core.store.models import Article, Code, Coder, History, Note, Unit
+from annotator.core.store.project import Project
+from annotator.core.supervision.merge import (
+    MERGE_ORIGIN,
+    MergeRefused,
+    merge_project,
+    merge_projects,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 BORDER, HARBOR, VACCINE = (

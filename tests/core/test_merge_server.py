@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 
 from annotator.cli import main
-from annotator.core import coding
 from annotator.core.codebook import bundled_codebook
-from annotator.core.importing import import_paths
-from annotator.core.location import display_location
-from annotator.core.merge import merge_project
-from annotator.core.merge_source import MergeRefused
-from annotator.core.project import Project
-from annotator.core.units import list_units
+from annotator.core.coding import service as coding
+from annotator.core.coding.lookups import list_units
+from annotator.core.ingest.into_project import import_paths
+from annotator.core.store.location import display_location
+from annotator.core.store.project import Project
+from annotator.core.supervision.merge import merge_project
+from annotator.core.supervision.merge_source import MergeRefused
 from tests.conftest import SAMPLE_TEXTS
 
 pytestmark = pytest.mark.postgres

@@ -12,11 +12,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from annotator.core import coding, db
 from annotator.core.codebook import bundled_codebook
+from annotator.core.coding import service as coding
+from annotator.core.coding.lookups import find_unit
 from annotator.core.errors import ProjectError
-from annotator.core.project import Project
-from annotator.core.units import find_unit
+from annotator.core.store import db
+from annotator.core.store.project import Project
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "projects"
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from annotator.core import coding, review
+from annotator.core.agreement import confusion
+from annotator.core.coding import service as coding
+from annotator.core.coding.lookups import list_units
 from annotator.core.errors import AnnotatorError, CodingError
-from annotator.core.models import Code, Coder, History
-from annotator.core.units import list_units
+from annotator.core.store.models import Code, Coder, History
+from annotator.core.supervision import adjudication
 
 
 @pytest.fixture
@@ -46,7 +48,7 @@ def coded(sample_project):
 
 def test_disagreements_list_every_coder_side_by_side_with_context(coded):
     project, s = coded
-    rows = review.list_disagreements(project)
+    rows = adjudication.list_disagreements(project)
     assert [(r.unit_key, r.field) for r in rows] == [
         (s[1].key, "attribution"),
         (s[3].key, "claim_type"),
@@ -60,20 +62,20 @@ def test_disagreements_list_every_coder_side_by_side_with_context(coded):
 
 def test_disagreements_filter_by_field_article_and_coders(coded):
     project, _ = coded
-    assert [r.field for r in review.list_disagreements(project, field="claim_type")] == [
+    assert [r.field for r in adjudication.list_disagreements(project, field="claim_type")] == [
         "claim_type"
     ]
-    assert review.list_disagreements(project, article_key="border-talks") == []
-    assert review.list_disagreements(project, coders=["ann", "cat"]) == []
+    assert adjudication.list_disagreements(project, article_key="border-talks") == []
+    assert adjudication.list_disagreements(project, coders=["ann", "cat"]) == []
     with pytest.raises(AnnotatorError, match="no article 'nowhere'"):
-        review.list_disagreements(project, article_key="nowhere")
+        adjudication.list_disagreements(project, article_key="nowhere")
     with pytest.raises(AnnotatorError, match="no coder 'zed'"):
-        review.list_disagreements(project, coders=["ann", "zed"])
+        adjudication.list_disagreements(project, coders=["ann", "zed"])
 
 
 def test_adjudication_is_stored_as_the_consensus_coder_with_history(coded):
     project, s = coded
-    changes = review.adjudicate(
+    changes = adjudication.adjudicate(
         project,
         s[1].id,
         "attribution",
@@ -96,19 +98,24 @@ def test_adjudication_is_stored_as_the_consensus_coder_with_history(coded):
         ("consensus", "#note", "vague: 'sources said'", "adjudication by Sue"),
     ]
     assert coding.coder_notes(project, "consensus") == {s[1].id: "vague: 'sources said'"}
-    assert review.list_disagreements(project, field="attribution")[0].consensus == "anonymous_vague"
+    assert (
+        adjudication.list_disagreements(project, field="attribution")[0].consensus
+        == "anonymous_vague"
+    )
     # Undo is another adjudication: None clears the consensus code, with history.
-    review.adjudicate(project, s[1].id, "attribution", None)
+    adjudication.adjudicate(project, s[1].id, "attribution", None)
     assert coding.coder_codes(project, "consensus") == {}
     assert coding.unit_history(project, s[1].id)[-1].origin == "adjudication"
     with pytest.raises(CodingError, match="has no code 'maybe'"):
-        review.adjudicate(project, s[1].id, "attribution", "maybe")
+        adjudication.adjudicate(project, s[1].id, "attribution", "maybe")
 
 
 def test_accept_all_unanimous_in_one_action_and_never_over_an_adjudication(coded):
     project, s = coded
-    review.adjudicate(project, s[0].id, "claim_type", "evaluation")  # the supervisor disagrees
-    accepted = review.accept_all_unanimous(project)
+    adjudication.adjudicate(
+        project, s[0].id, "claim_type", "evaluation"
+    )  # the supervisor disagrees
+    accepted = adjudication.accept_all_unanimous(project)
     assert sorted((c.unit_id, c.target, c.old, c.new) for c in accepted) == sorted(
         [
             (s[0].id, "attribution", None, "named_person"),
@@ -124,13 +131,13 @@ def test_accept_all_unanimous_in_one_action_and_never_over_an_adjudication(coded
     with project.reading() as session:
         origins = session.exec(select(History.origin).where(History.coder == "consensus")).all()
     assert sorted(origins) == ["adjudication", *["unanimous"] * 3]
-    assert review.accept_all_unanimous(project) == []
+    assert adjudication.accept_all_unanimous(project) == []
 
 
 def test_accepting_all_is_undone_and_redone_except_where_changed_since(coded):
     project, s = coded
-    accepted = review.accept_all_unanimous(project)
-    review.adjudicate(project, s[1].id, "claim_type", "prediction")  # decided again since
+    accepted = adjudication.accept_all_unanimous(project)
+    adjudication.adjudicate(project, s[1].id, "claim_type", "prediction")  # decided again since
     undo = [coding.Change(c.unit_id, c.coder, c.target, c.new, c.old) for c in accepted]
     undone = coding.apply_changes(project, "consensus", undo, origin="undo")
     assert (s[1].id, "claim_type") in {(c.unit_id, c.target) for c in accepted}
@@ -151,7 +158,7 @@ def test_accepting_all_is_undone_and_redone_except_where_changed_since(coded):
 
 def test_a_batch_of_changes_is_all_or_nothing(coded):
     project, _units = coded
-    accepted = review.accept_all_unanimous(project)
+    accepted = adjudication.accept_all_unanimous(project)
     undo = [coding.Change(c.unit_id, c.coder, c.target, c.new, c.old) for c in accepted]
     broken = [*undo, coding.Change(10**6, "consensus", "attribution", None, "named_person")]
     with pytest.raises(CodingError, match="no unit"):
@@ -163,8 +170,8 @@ def test_a_batch_of_changes_is_all_or_nothing(coded):
 def test_accept_unanimous_for_chosen_coders_and_fields(coded):
     project, s = coded
     # Ann and Cat agree on s0's attribution; Cat coded nothing else with Ann.
-    assert len(review.accept_all_unanimous(project, coders=["ann", "cat"])) == 1
-    assert len(review.accept_all_unanimous(project, fields=["claim_type"])) == 2  # s0, s1
+    assert len(adjudication.accept_all_unanimous(project, coders=["ann", "cat"])) == 1
+    assert len(adjudication.accept_all_unanimous(project, fields=["claim_type"])) == 2  # s0, s1
     assert coding.coder_codes(project, "consensus") == {
         s[0].id: {"attribution": "named_person", "claim_type": "fact"},
         s[1].id: {"claim_type": "fact"},
@@ -173,20 +180,20 @@ def test_accept_unanimous_for_chosen_coders_and_fields(coded):
 
 def test_adjudication_progress_counts_units_with_comparable_codes(coded):
     project, s = coded
-    assert review.adjudication_progress(project) == (0, 3)  # s0, s1, s3; s2 has Ann alone
-    review.accept_all_unanimous(project)
+    assert adjudication.adjudication_progress(project) == (0, 3)  # s0, s1, s3; s2 has Ann alone
+    adjudication.accept_all_unanimous(project)
     # s0 settled in full (both fields unanimous); s1 (claim type) and s3 (attribution) partly.
-    assert review.adjudication_progress(project) == (1, 3)
-    review.adjudicate(project, s[1].id, "attribution", "anonymous_vague")
-    assert review.adjudication_progress(project) == (2, 3)
-    review.adjudicate(project, s[3].id, "claim_type", "fact")
-    progress = review.adjudication_progress(project)
+    assert adjudication.adjudication_progress(project) == (1, 3)
+    adjudication.adjudicate(project, s[1].id, "attribution", "anonymous_vague")
+    assert adjudication.adjudication_progress(project) == (2, 3)
+    adjudication.adjudicate(project, s[3].id, "claim_type", "fact")
+    progress = adjudication.adjudication_progress(project)
     assert (progress.adjudicated, progress.needing) == (3, 3)
 
 
 def test_confusion_matrix_of_two_coders(coded):
     project, _ = coded
-    matrix = review.confusion_matrix(project, "attribution", "ann", "bob")
+    matrix = confusion.confusion_matrix(project, "attribution", "ann", "bob")
     labels = matrix.labels
     assert labels[:3] == ["named_person", "named_organisation", "anonymous_specific"]
     assert labels[-1] == "not_applicable"
@@ -201,4 +208,4 @@ def test_an_ordinary_coder_named_consensus_is_not_taken_for_the_consensus(coded)
     project, s = coded
     coding.code_unit(project, "consensus", s[0].id, "attribution", "named_person")
     with pytest.raises(AnnotatorError, match="an ordinary coder is named 'consensus'"):
-        review.adjudicate(project, s[1].id, "attribution", "anonymous_vague")
+        adjudication.adjudicate(project, s[1].id, "attribution", "anonymous_vague")

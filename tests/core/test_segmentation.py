@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.core.documents import Block, UnitSpan
-from annotator.core.importers import read_file
-from annotator.core.segmentation import blocks_from_plain_text, segment, split_sentences
+from annotator.core.ingest.documents import Block, UnitSpan
+from annotator.core.ingest.readers import read_file
+from annotator.core.ingest.segmentation import blocks_from_plain_text, segment, split_sentences
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GOLD = json.loads((DATA / "segmentation-gold.json").read_text(encoding="utf-8"))

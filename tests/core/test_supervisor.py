@@ -9,31 +9,31 @@ import io
 import pytest
 
 from annotator import cli
-from annotator.core import supervisor
 from annotator.core.errors import ProjectError
-from annotator.core.models import ProjectSetting
-from annotator.core.project import Project
+from annotator.core.store.models import ProjectSetting
+from annotator.core.store.project import Project
+from annotator.core.supervision import passphrase
 
 PASSPHRASE = "harbour lights 42"
 
 
 def stored(project: Project) -> str:
-    return project.setting(supervisor.SETTING_KEY)
+    return project.setting(passphrase.SETTING_KEY)
 
 
 def test_set_and_check(empty_project):
-    assert not supervisor.has_supervisor_passphrase(empty_project)
-    assert not supervisor.check_supervisor_passphrase(empty_project, PASSPHRASE)
-    supervisor.set_supervisor_passphrase(empty_project, PASSPHRASE)
-    assert supervisor.has_supervisor_passphrase(empty_project)
-    assert supervisor.check_supervisor_passphrase(empty_project, PASSPHRASE)
-    assert not supervisor.check_supervisor_passphrase(empty_project, PASSPHRASE + " ")
-    assert not supervisor.check_supervisor_passphrase(empty_project, "")
+    assert not passphrase.has_supervisor_passphrase(empty_project)
+    assert not passphrase.check_supervisor_passphrase(empty_project, PASSPHRASE)
+    passphrase.set_supervisor_passphrase(empty_project, PASSPHRASE)
+    assert passphrase.has_supervisor_passphrase(empty_project)
+    assert passphrase.check_supervisor_passphrase(empty_project, PASSPHRASE)
+    assert not passphrase.check_supervisor_passphrase(empty_project, PASSPHRASE + " ")
+    assert not passphrase.check_supervisor_passphrase(empty_project, "")
 
 
 @pytest.mark.sqlite_only  # reads the file bytes
 def test_stored_as_a_salted_scrypt_hash_and_never_in_clear(empty_project):
-    supervisor.set_supervisor_passphrase(empty_project, PASSPHRASE)
+    passphrase.set_supervisor_passphrase(empty_project, PASSPHRASE)
     first = stored(empty_project)
     name, n, r, p, salt, digest = first.split("$")
     assert (name, n, r, p) == ("scrypt", "16384", "8", "1")
@@ -41,16 +41,16 @@ def test_stored_as_a_salted_scrypt_hash_and_never_in_clear(empty_project):
         PASSPHRASE.encode(), salt=base64.b64decode(salt), n=16384, r=8, p=1, dklen=32
     )
     assert base64.b64decode(digest) == expected
-    supervisor.set_supervisor_passphrase(empty_project, PASSPHRASE)
+    passphrase.set_supervisor_passphrase(empty_project, PASSPHRASE)
     assert stored(empty_project) != first  # a fresh random salt each time
     empty_project.close()
     assert PASSPHRASE.encode() not in empty_project.path.read_bytes()
 
 
 def test_too_short_is_refused(empty_project):
-    with pytest.raises(supervisor.PassphraseError, match="at least 4 characters"):
-        supervisor.set_supervisor_passphrase(empty_project, "abc")
-    assert not supervisor.has_supervisor_passphrase(empty_project)
+    with pytest.raises(passphrase.PassphraseError, match="at least 4 characters"):
+        passphrase.set_supervisor_passphrase(empty_project, "abc")
+    assert not passphrase.has_supervisor_passphrase(empty_project)
 
 
 @pytest.mark.parametrize(
@@ -64,15 +64,15 @@ def test_too_short_is_refused(empty_project):
 )
 def test_a_tampered_setting_is_a_clear_error(empty_project, value):
     with empty_project.writing() as session:
-        session.merge(ProjectSetting(key=supervisor.SETTING_KEY, value=value))
+        session.merge(ProjectSetting(key=passphrase.SETTING_KEY, value=value))
     with pytest.raises(ProjectError, match="supervisor passphrase setting is damaged"):
-        supervisor.check_supervisor_passphrase(empty_project, PASSPHRASE)
+        passphrase.check_supervisor_passphrase(empty_project, PASSPHRASE)
 
 
 def test_clear(empty_project):
-    supervisor.set_supervisor_passphrase(empty_project, PASSPHRASE)
-    supervisor.clear_supervisor_passphrase(empty_project)
-    assert not supervisor.has_supervisor_passphrase(empty_project)
+    passphrase.set_supervisor_passphrase(empty_project, PASSPHRASE)
+    passphrase.clear_supervisor_passphrase(empty_project)
+    assert not passphrase.has_supervisor_passphrase(empty_project)
 
 
 def run(monkeypatch, capsys, stdin: str, *args: str) -> tuple[int, str, str]:

@@ -11,13 +11,15 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 from annotator import cli
-from annotator.core import coding, team, transfer
 from annotator.core.codebook import bundled_codebook
+from annotator.core.coding import service as coding
+from annotator.core.coding.lookups import list_units
 from annotator.core.errors import ProjectError
-from annotator.core.importing import import_paths
-from annotator.core.project import Project
-from annotator.core.review import CONSENSUS
-from annotator.core.units import list_units
+from annotator.core.ingest.into_project import import_paths
+from annotator.core.store import transfer
+from annotator.core.store.project import Project
+from annotator.core.store.roles import CONSENSUS, Role
+from annotator.core.team import roles
 from tests.conftest import SAMPLE_TEXTS
 
 pytestmark = pytest.mark.postgres
@@ -122,9 +124,9 @@ def team_project(new_database):
     project.close()
     suffix = make_url(new_database).database[-12:]
     names = {who: f"{who}_{suffix}" for who in ("alice", "bob", "sue")}
-    team.add_member(new_database, names["alice"], "pw-a")
-    team.add_member(new_database, names["bob"], "pw-b")
-    team.add_member(new_database, names["sue"], "pw-s", team.SUPERVISOR)
+    roles.add_member(new_database, names["alice"], "pw-a")
+    roles.add_member(new_database, names["bob"], "pw-b")
+    roles.add_member(new_database, names["sue"], "pw-s", Role.SUPERVISOR)
     yield new_database, names
     with psycopg.connect(
         make_url(new_database)
@@ -184,7 +186,7 @@ def test_the_supervisor_sees_everything_and_writes_only_consensus(team_project):
 
 def test_adding_a_member_to_something_that_is_not_a_project_is_refused(new_database):
     with pytest.raises(ProjectError, match="not an annotator project"):
-        team.add_member(new_database, "carol_x", "pw")
+        roles.add_member(new_database, "carol_x", "pw")
 
 
 def test_team_command_reads_the_password_from_a_file(team_project, tmp_path):

@@ -8,11 +8,11 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from annotator.core import team
 from annotator.core.codebook import bundled_codebook
-from annotator.core.importing import import_paths
-from annotator.core.project import Project
-from annotator.core.units import list_units
+from annotator.core.coding.lookups import list_units
+from annotator.core.ingest.into_project import import_paths
+from annotator.core.store.project import Project
+from annotator.core.team import roles
 from tests.conftest import SAMPLE_TEXTS
 from tests.core.test_concurrency import start_worker
 
@@ -26,8 +26,8 @@ ROUNDS = 3
 # one project handle, and prints one line per committed change.
 WORKER = """
 import sys, threading, time, pathlib
-from annotator.core import coding
-from annotator.core.project import Project
+from annotator.core.coding import service as coding
+from annotator.core.store.project import Project
 url, coder, rounds, barrier = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 units = [int(u) for u in sys.argv[5].split(",")]
 pathlib.Path(barrier, coder).touch()
@@ -60,7 +60,7 @@ def test_coders_at_once_lose_and_duplicate_nothing(new_database, tmp_path):
     suffix = make_url(new_database).database[-12:]
     names = [f"coder{n}_{suffix}" for n in range(CODERS)]
     for name in names:
-        team.add_member(new_database, name, "pw")
+        roles.add_member(new_database, name, "pw")
     barrier = tmp_path / "barrier"
     barrier.mkdir()
     script = tmp_path / "worker.py"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from annotator.core import coding, review
-from annotator.core.team_progress import coder_progress, coding_stamp
-from annotator.core.units import list_units
+from annotator.core.coding import service as coding
+from annotator.core.coding.lookups import list_units
+from annotator.core.coding.progress import coder_progress, coding_stamp
+from annotator.core.supervision import adjudication
 
 FULL = {"attribution": "named_person", "claim_type": "fact", "confidence": "high"}
 
@@ -35,7 +36,7 @@ def test_stamp_moves_when_a_coder_codes_but_not_when_the_consensus_does(sample_p
     coding.apply_codes(sample_project, "ben", unit.id, {"attribution": "unattributed"})
     stamp = coding_stamp(sample_project)
     assert stamp > 0
-    review.adjudicate(sample_project, unit.id, "attribution", "named_person", None, "sue")
+    adjudication.adjudicate(sample_project, unit.id, "attribution", "named_person", None, "sue")
     assert coding_stamp(sample_project) == stamp
     assert "consensus" not in coder_progress(sample_project)
     coding.apply_codes(sample_project, "ben", unit.id, {"attribution": "named_person"})

@@ -7,7 +7,7 @@ import codecs
 import pytest
 
 from annotator.core.errors import InputError
-from annotator.core.textdecode import decode_bytes
+from annotator.core.ingest.decode import decode_bytes
 
 SAMPLE = "Café — naïve “quoted” text, it’s fine.\nSecond line."
 

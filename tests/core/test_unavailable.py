@@ -14,12 +14,13 @@ from contextlib import closing
 
 import pytest
 
-from annotator.core import coding, db
 from annotator.core.codebook import bundled_codebook
+from annotator.core.coding import service as coding
+from annotator.core.coding.lookups import list_units
 from annotator.core.errors import ProjectUnavailable
-from annotator.core.importing import import_stdin
-from annotator.core.project import Project
-from annotator.core.units import list_units
+from annotator.core.ingest.into_project import import_stdin
+from annotator.core.store import db
+from annotator.core.store.project import Project
 
 
 def first_unit(project: Project) -> int:

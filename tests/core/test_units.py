@@ -8,9 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.core import coding
+from annotator.core.coding import service as coding
+from annotator.core.coding.lookups import find_unit, list_articles, list_units
 from annotator.core.errors import AnnotatorError, CodingError
-from annotator.core.units import find_unit, list_articles, list_units, merge_with_next, split_unit
+from annotator.core.ingest.corrections import merge_with_next, split_unit
 
 
 def assert_offsets_hold(project):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from annotator.core import coding, workspace_queries
-from annotator.core.units import list_articles, list_units
-from annotator.core.workspace_queries import article_summaries, article_units, last_article_of
+from annotator.core.coding import article_views
+from annotator.core.coding import service as coding
+from annotator.core.coding.article_views import article_summaries, article_units, last_article_of
+from annotator.core.coding.lookups import list_articles, list_units
 
 
 def test_article_summaries_carry_this_coders_progress_only(sample_project):
@@ -47,7 +48,7 @@ def test_last_article_of_a_coder_comes_from_the_history(sample_project):
 
 
 def test_never_imports_qt():
-    tree = ast.parse(Path(workspace_queries.__file__).read_text(encoding="utf-8"))
+    tree = ast.parse(Path(article_views.__file__).read_text(encoding="utf-8"))
     imported = {
         alias.name
         for node in ast.walk(tree)

@@ -19,9 +19,9 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QStandardPaths
 
 from annotator.core.codebook import bundled_codebook
-from annotator.core.importing import import_paths
-from annotator.core.location import Location
-from annotator.core.project import Project
+from annotator.core.ingest.into_project import import_paths
+from annotator.core.store.location import Location
+from annotator.core.store.project import Project
 
 QStandardPaths.setTestModeEnabled(True)
 QCoreApplication.setOrganizationName("annotator-tests")
@@ -82,14 +82,14 @@ def open_window(qtbot, project_path: Location, clean_settings):
 
 def stored_codes(path: Location, coder: str) -> dict[int, dict[str, str]]:
     """What the project file holds for a coder, read through a fresh Project."""
-    from annotator.core import coding
+    from annotator.core.coding import service as coding
 
     with Project.open(path) as project:
         return coding.coder_codes(project, coder)
 
 
 def stored_notes(path: Location, coder: str) -> dict[int, str]:
-    from annotator.core import coding
+    from annotator.core.coding import service as coding
 
     with Project.open(path) as project:
         return coding.coder_notes(project, coder)

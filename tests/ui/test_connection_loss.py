@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from annotator.core import coding
+from annotator.core.coding import service as coding
 from annotator.core.errors import ProjectError, ProjectUnavailable
-from annotator.core.project import Project
+from annotator.core.store.project import Project
 from annotator.ui.units_model import WaitingRole
 from tests.ui.conftest import stored_codes
 from tests.ui.test_keyboard_coding import current_unit, press
@@ -201,7 +201,7 @@ def test_a_server_project_cut_off_mid_session_saves_everything_once_back(
     from sqlalchemy.engine import make_url
 
     from annotator.core.codebook import bundled_codebook
-    from annotator.core.importing import import_paths
+    from annotator.core.ingest.into_project import import_paths
     from annotator.ui.main_window import MainWindow
     from tests.ui.conftest import SAMPLE_TEXTS
 

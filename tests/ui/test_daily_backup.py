@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from annotator.core import backup
+from annotator.core.store import backup
 from annotator.ui.backup_timer import CHECK_INTERVAL_MS
 
 pytestmark = pytest.mark.sqlite_only  # backups are copies of the project file

@@ -8,8 +8,8 @@ import pyreadstat
 import pytest
 from PySide6.QtCore import Qt
 
-from annotator.core.location import Location
-from annotator.core.project import Project
+from annotator.core.store.location import Location
+from annotator.core.store.project import Project
 from annotator.ui.export_dialog import PreviewModel
 from tests.ui.test_review_data import build_review_project, sentence_ids
 from tests.ui.test_screenshot import assert_not_blank

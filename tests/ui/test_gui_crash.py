@@ -31,7 +31,7 @@ WINDOW_BURST = textwrap.dedent(
 
     QStandardPaths.setTestModeEnabled(True)  # never the user's settings
     app = QApplication([])
-    from annotator.core.project import Project
+    from annotator.core.store.project import Project
     from annotator.ui.main_window import MainWindow
 
     path, seed = sys.argv[1], int(sys.argv[2])

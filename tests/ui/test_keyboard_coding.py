@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from annotator.core import coding
+from annotator.core.coding import service as coding
 from annotator.core.errors import ProjectError
-from annotator.core.project import Project
+from annotator.core.store.project import Project
 from tests.ui.conftest import stored_codes, stored_notes
 
 
@@ -262,7 +262,7 @@ def test_a_coder_never_sees_another_coders_codes(qtbot, open_window, project_pat
 
 
 def coding_units(project):
-    from annotator.core.units import list_units
+    from annotator.core.coding.lookups import list_units
 
     return [u for u in list_units(project) if project.codebook.needs_coding(u.kind)]
 

@@ -10,12 +10,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
-from annotator.core import coding
 from annotator.core.codebook import bundled_codebook
-from annotator.core.importing import import_paths
-from annotator.core.location import Location, display_location
-from annotator.core.project import Project
-from annotator.core.workspace_queries import article_summaries, article_units
+from annotator.core.coding import service as coding
+from annotator.core.coding.article_views import article_summaries, article_units
+from annotator.core.ingest.into_project import import_paths
+from annotator.core.store.location import Location, display_location
+from annotator.core.store.project import Project
 from annotator.ui.merge_dialog import MergeReportModel
 from tests.ui.test_review_data import SAMPLE_TEXTS, build_review_project, sentence_ids
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from annotator.core import coding
-from annotator.core.project import Project
-from annotator.core.workspace_queries import article_summaries, article_units
+from annotator.core.coding import service as coding
+from annotator.core.coding.article_views import article_summaries, article_units
+from annotator.core.store.project import Project
 from annotator.ui.article_list import ArticleFilterProxy, ArticleListModel, FinishedRole
 from annotator.ui.start_screen import RecentProjectsModel
 from annotator.ui.units_model import CompleteRole, UnitsModel

@@ -7,9 +7,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from annotator.core import coding, review
-from annotator.core.location import Location
-from annotator.core.project import Project
+from annotator.core.coding import service as coding
+from annotator.core.store.location import Location
+from annotator.core.store.project import Project
+from annotator.core.store.roles import CONSENSUS
+from annotator.core.supervision import adjudication
 from tests.ui.test_review_data import build_review_project, enter_review, wait_idle
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -17,7 +19,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 @pytest.fixture
 def path(project_location) -> Location:
-    return project_location("review.annotator")
+    return project_location("adjudication.annotator")
 
 
 @pytest.fixture
@@ -38,17 +40,17 @@ def window(qtbot, open_window, path, coded):
 
 def consensus_codes(path: Location) -> dict[int, dict[str, str]]:
     with Project.open(path) as project:
-        return coding.coder_codes(project, review.CONSENSUS)
+        return coding.coder_codes(project, CONSENSUS)
 
 
 def consensus_notes(path: Location) -> dict[int, str]:
     with Project.open(path) as project:
-        return coding.coder_notes(project, review.CONSENSUS)
+        return coding.coder_notes(project, CONSENSUS)
 
 
-def progress(path: Location) -> review.AdjudicationProgress:
+def progress(path: Location) -> adjudication.AdjudicationProgress:
     with Project.open(path) as project:
-        return review.adjudication_progress(project)
+        return adjudication.adjudication_progress(project)
 
 
 def shown_progress(window) -> tuple[int, int]:

@@ -8,12 +8,12 @@ import os
 import pytest
 from PySide6.QtCore import Qt
 
-from annotator.core import coding
+from annotator.core.agreement.confusion import confusion_matrix
 from annotator.core.agreement.from_project import project_agreement
-from annotator.core.location import Location
-from annotator.core.project import Project
-from annotator.core.review import confusion_matrix
-from annotator.core.supervisor import set_supervisor_passphrase
+from annotator.core.coding import service as coding
+from annotator.core.store.location import Location
+from annotator.core.store.project import Project
+from annotator.core.supervision.passphrase import set_supervisor_passphrase
 from annotator.ui.review.charts import ConfusionModel
 from annotator.ui.review.coder_choice import CoderChoiceModel
 from annotator.ui.review.dashboard import AgreementTableModel

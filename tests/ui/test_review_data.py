@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.core import coding
 from annotator.core.codebook import bundled_codebook
-from annotator.core.importing import import_paths
-from annotator.core.location import Location
-from annotator.core.project import Project
-from annotator.core.workspace_queries import article_summaries, article_units
+from annotator.core.coding import service as coding
+from annotator.core.coding.article_views import article_summaries, article_units
+from annotator.core.ingest.into_project import import_paths
+from annotator.core.store.location import Location
+from annotator.core.store.project import Project
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SAMPLE_TEXTS = sorted(DATA.glob("*.txt"))

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from annotator.core.location import Location
-from annotator.core.project import Project
-from annotator.core.review import list_disagreements
+from annotator.core.store.location import Location
+from annotator.core.store.project import Project
+from annotator.core.supervision.adjudication import list_disagreements
 from annotator.ui.review.disagreements import DisagreementFilter, DisagreementModel
 from tests.ui.test_review_data import (
     build_review_project,

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core import coding
-from annotator.core.location import Location
-from annotator.core.project import Project
+from annotator.core.coding import service as coding
+from annotator.core.store.location import Location
+from annotator.core.store.project import Project
 from annotator.ui.review.review_window import LIVE_INTERVAL_MS
 from tests.ui.test_review_data import build_review_project, enter_review, sentence_ids, wait_idle
 

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from sqlalchemy.engine import make_url
 
 from annotator.core.codebook import bundled_codebook
-from annotator.core.importing import import_paths
-from annotator.core.project import Project
+from annotator.core.ingest.into_project import import_paths
+from annotator.core.store.project import Project
 from annotator.ui.app import StartFlow
 from annotator.ui.start_screen import PathRole, RecentProjectsModel
 from tests.ui.conftest import SAMPLE_TEXTS

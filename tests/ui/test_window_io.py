@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from annotator.core.project import Project
-from annotator.core.units import list_articles
+from annotator.core.coding.lookups import list_articles
+from annotator.core.store.project import Project
 
 HTML_SAMPLE = Path(__file__).resolve().parent.parent / "data" / "harbor-deal.html"
 

@@ -20,12 +20,11 @@ from annotator.core.agreement.bootstrap import DEFAULT_BOOTSTRAP_SAMPLES, DEFAUL
 from annotator.core.agreement.coefficients import Level
 from annotator.core.agreement.reliability_data import ReliabilityData
 from annotator.core.agreement.report import FieldAgreement, agreement_report, by_unit_groups
+from annotator.core.coding.lookups import unit_key
 from annotator.core.errors import AnnotatorError
-from annotator.core.models import Article, Code, Coder, Unit
-from annotator.core.project import Project
-from annotator.core.units import unit_key
-
-CONSENSUS_ROLE = "consensus"
+from annotator.core.store.models import Article, Code, Coder, Unit
+from annotator.core.store.project import Project
+from annotator.core.store.roles import Role
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ def project_reliability(
     for article_key, idx, coder, role, field_key, code in _rows(project, query):
         if chosen is not None and coder not in chosen:
             continue
-        if chosen is None and role == CONSENSUS_ROLE and not include_consensus:
+        if chosen is None and role == Role.CONSENSUS and not include_consensus:
             continue
         per_field[field_key].setdefault(unit_key(article_key, idx), {})[coder] = code
     result = {}

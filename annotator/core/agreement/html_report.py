@@ -25,10 +25,10 @@ from pathlib import Path
 import annotator
 from annotator.core.agreement.charts import AlphaBar, alpha_chart_svg, confusion_svg
 from annotator.core.agreement.coefficients import Coefficient
+from annotator.core.agreement.confusion import ConfusionMatrix, confusion_matrix
 from annotator.core.agreement.report import ALPHA_THRESHOLDS, FieldAgreement
 from annotator.core.agreement.tables import ByArticle, threshold_verdict, write_text_atomically
-from annotator.core.project import Project
-from annotator.core.review import ConfusionMatrix, confusion_matrix
+from annotator.core.store.project import Project
 
 DEFAULT_TITLE = "Inter-coder agreement"
 SOURCE_TYPES = {"project": "annotator project", "csv": "CSV reliability data"}

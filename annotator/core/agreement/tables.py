@@ -41,8 +41,8 @@ from typing import NamedTuple
 
 from annotator.core.agreement.coefficients import Coefficient
 from annotator.core.agreement.report import ALPHA_THRESHOLDS, FieldAgreement, PairwiseKappa
+from annotator.core.csv_dialect import csv_writer, neutralise
 from annotator.core.errors import AnnotatorError
-from annotator.core.export.csv_writer import csv_writer, neutralise
 
 ByArticle = Mapping[str, Mapping[str, FieldAgreement]]
 """field key -> article key -> the field's agreement within that article."""

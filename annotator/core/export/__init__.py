@@ -25,13 +25,14 @@ from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
+from annotator.core.csv_dialect import neutralise, unneutralise
 from annotator.core.errors import AnnotatorError
-from annotator.core.export.csv_writer import Progress, neutralise, unneutralise, write_csv
+from annotator.core.export.csv_writer import Progress, write_csv
 from annotator.core.export.names import variable_names
 from annotator.core.export.rows import Column, Layout, same
 from annotator.core.export.scope import LAYOUTS, VALUE_MODES, ExportOptions
 from annotator.core.export.stats_files import write_stats_file
-from annotator.core.project import Project
+from annotator.core.store.project import Project
 
 FORMATS = ("csv", "sav", "dta")
 PREVIEW_CHUNK = 50  # units read for a preview: enough for a few rows, fast on any project

@@ -1,50 +1,15 @@
-"""CSV as RFC 4180 describes it, safe to open in a spreadsheet.
-
-Fields are separated by commas and quoted only when needed (QUOTE_MINIMAL: a
-comma, a double quote, CR or LF inside), quotes doubled, records ended by CRLF,
-text in UTF-8 (optionally with a byte-order mark, which Excel needs to read
-accents). Newlines and quotes inside text are kept as they are.
-
-Formula injection (OWASP, "CSV Injection"): a text cell that begins with =, +,
--, @, a tab or a carriage return is written with a single quote (') in front, so
-a spreadsheet shows it as text instead of running it. Only text cells are
-touched: numbers (unit indexes, counts, the numeric values of --values) are
-written as numbers, so a negative value stays -2. `unneutralise` undoes the
-prefix when codes are imported back.
-"""
+"""Writing a whole export layout as CSV, in the dialect of `annotator.core.csv_dialect`."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from typing import TextIO
 
+from annotator.core.csv_dialect import csv_writer, neutralise
 from annotator.core.export.rows import Layout
-
-FORMULA_TRIGGERS = frozenset("=+-@\t\r")
-NEUTRALISING_PREFIX = "'"
 
 Progress = Callable[[int, int, str], bool | None]
 """progress(units done, units in total, "") -> False to cancel; the same shape as imports'."""
-
-
-def neutralise(text: str) -> str:
-    """`text` with the OWASP single-quote prefix when a spreadsheet would run it as a formula."""
-    if text and text[0] in FORMULA_TRIGGERS:
-        return NEUTRALISING_PREFIX + text
-    return text
-
-
-def unneutralise(text: str) -> str:
-    """Undo `neutralise`: drop a leading quote that is followed by a formula trigger."""
-    if len(text) > 1 and text[0] == NEUTRALISING_PREFIX and text[1] in FORMULA_TRIGGERS:
-        return text[1:]
-    return text
-
-
-def csv_writer(stream: TextIO):
-    """The one CSV dialect annotator writes (and reads back in `code_import`)."""
-    return csv.writer(stream, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
 
 
 def write_csv(layout: Layout, stream: TextIO, progress: Progress | None = None) -> tuple[int, bool]:

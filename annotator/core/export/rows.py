@@ -35,7 +35,6 @@ from sqlmodel import Session
 
 from annotator.core.codebook import Codebook, CodebookField
 from annotator.core.export.scope import (
-    CONSENSUS_ROLE,
     CoderCodes,
     CoderInfo,
     ExportOptions,
@@ -47,7 +46,8 @@ from annotator.core.export.scope import (
     latest,
     resolve_scope,
 )
-from annotator.core.project import Project
+from annotator.core.store.project import Project
+from annotator.core.store.roles import CONSENSUS, Role
 
 TEXT, INTEGER, CODE, COUNT = "text", "integer", "code", "count"
 ARTICLE_COLUMNS = (
@@ -290,7 +290,7 @@ class _ArticleCounts:
         self.head = layout._head(first)[:4]
         text = layout.text
         self.whos = [(text(c.name), text(c.role)) for c in layout.scope.coders]
-        self.whos.append((CONSENSUS_ROLE, CONSENSUS_ROLE))
+        self.whos.append((CONSENSUS, Role.CONSENSUS))
         self.index = [
             {c.code: i for i, c in enumerate(f.categories, start=start)}
             for f, start in zip(layout.fields, _starts(layout.fields), strict=True)

@@ -23,13 +23,13 @@ from sqlalchemy import String, case, exists, func, or_, select, type_coerce
 from sqlmodel import Session
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.models import Article, Code, CodebookVersion, Coder, Note, Unit
-from annotator.core.project import Project
+from annotator.core.store.models import Article, Code, CodebookVersion, Coder, Note, Unit
+from annotator.core.store.project import Project
+from annotator.core.store.roles import Role
 
 CHUNK_UNITS = 1000  # units per chunk; each chunk costs one codes query and one notes query
 LAYOUTS = ("long", "wide", "consensus", "articles")
 VALUE_MODES = ("codes", "values", "labels")
-CONSENSUS_ROLE = "consensus"
 
 
 @dataclass(frozen=True)
@@ -135,8 +135,8 @@ def resolve_scope(session: Session, options: ExportOptions) -> Scope:
     elif options.layout == "long":
         coders = everyone
     else:
-        coders = [c for c in everyone if c.role != CONSENSUS_ROLE]
-    consensus = next((c for c in everyone if c.role == CONSENSUS_ROLE), None)
+        coders = [c for c in everyone if c.role != Role.CONSENSUS]
+    consensus = next((c for c in everyone if c.role == Role.CONSENSUS), None)
     versions = {
         i: (n, v)
         for i, n, v in session.execute(

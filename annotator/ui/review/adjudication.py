@@ -1,7 +1,7 @@
 """Adjudication: the supervisor's decisions, written through the core with undo, and the
 panel that asks for them.
 
-Every decision is one call to `review.adjudicate` (the consensus coder's code, with
+Every decision is one call to `adjudication.adjudicate` (the consensus coder's code, with
 history naming the supervisor), after which one `changed` signal carries what was
 committed; views update from it. Undo writes back exactly what the decision replaced,
 through the coding service with the origin "undo", so an undo is as durable as the
@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core import coding, review
 from annotator.core.codebook import Codebook
-from annotator.core.coding import Change
-from annotator.core.models import NOTE_TARGET
-from annotator.core.project import Project
-from annotator.core.review import CONSENSUS, Disagreement
+from annotator.core.coding import service as coding
+from annotator.core.coding.service import Change
+from annotator.core.store.models import NOTE_TARGET
+from annotator.core.store.project import Project
+from annotator.core.store.roles import CONSENSUS
+from annotator.core.supervision import adjudication
+from annotator.core.supervision.adjudication import Disagreement
 from annotator.ui.coding_panel import category_tooltip
 from annotator.ui.operations import commit_and_announce
 
@@ -64,7 +66,9 @@ class ReviewOperations(QObject):
     ) -> list[Change] | None:
         """Commit a decision; the changes (maybe none) on success, None on failure."""
         return self._run(
-            lambda: review.adjudicate(self.project, unit_id, field, code, note, self.supervisor)
+            lambda: adjudication.adjudicate(
+                self.project, unit_id, field, code, note, self.supervisor
+            )
         )
 
     def restore(self, unit_id: int, codes: dict[str, str | None], note: str | bool | None):

@@ -22,9 +22,9 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from annotator.core.agreement.charts import THRESHOLD_NAMES, AlphaBar, alpha_axis
+from annotator.core.agreement.confusion import ConfusionMatrix
 from annotator.core.agreement.report import ALPHA_THRESHOLDS
 from annotator.core.agreement.tables import threshold_verdict
-from annotator.core.review import ConfusionMatrix
 from annotator.ui import theme
 
 _Index = QModelIndex | QPersistentModelIndex

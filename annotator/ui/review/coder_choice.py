@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from annotator.core.team_progress import CoderProgress
+from annotator.core.coding.progress import CoderProgress
 
 _Index = QModelIndex | QPersistentModelIndex
 

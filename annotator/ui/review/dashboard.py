@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.agreement.charts import AlphaBar
+from annotator.core.agreement.confusion import ConfusionMatrix
 from annotator.core.agreement.report import FieldAgreement
 from annotator.core.agreement.tables import AgreementRow, agreement_rows
 from annotator.core.codebook import Codebook
-from annotator.core.review import ConfusionMatrix
 from annotator.ui.review.charts import AlphaChart, ConfusionModel, HeatMapDelegate, verdict_color
 
 _Index = QModelIndex | QPersistentModelIndex

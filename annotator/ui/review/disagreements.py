@@ -19,9 +19,10 @@ from PySide6.QtCore import (
 )
 
 from annotator.core.codebook import Codebook
-from annotator.core.coding import Change
-from annotator.core.models import NOTE_TARGET
-from annotator.core.review import CONSENSUS, Disagreement
+from annotator.core.coding.service import Change
+from annotator.core.store.models import NOTE_TARGET
+from annotator.core.store.roles import CONSENSUS
+from annotator.core.supervision.adjudication import Disagreement
 from annotator.ui import theme
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
 
-from annotator.core.project import Project
-from annotator.core.supervisor import check_supervisor_passphrase, has_supervisor_passphrase
+from annotator.core.store.project import Project
+from annotator.core.supervision.passphrase import (
+    check_supervisor_passphrase,
+    has_supervisor_passphrase,
+)
 from annotator.ui import theme
 
 CONFIRMATION = (

@@ -32,15 +32,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core import coding, review
+from annotator.core.agreement import confusion
 from annotator.core.agreement.from_project import project_agreement
 from annotator.core.agreement.html_report import pairwise_confusion, write_agreement_html
 from annotator.core.agreement.report import FieldAgreement
 from annotator.core.agreement.tables import write_agreement_csv
+from annotator.core.coding import service as coding
+from annotator.core.coding.progress import coder_progress, coding_stamp
 from annotator.core.errors import AnnotatorError
-from annotator.core.location import working_folder
-from annotator.core.project import Project
-from annotator.core.team_progress import coder_progress, coding_stamp
+from annotator.core.store.location import working_folder
+from annotator.core.store.project import Project
+from annotator.core.store.roles import CONSENSUS
+from annotator.core.supervision import adjudication
 from annotator.ui import theme
 from annotator.ui.operations import undo_redo_actions
 from annotator.ui.review.adjudication import ReviewOperations
@@ -244,8 +247,8 @@ class ReviewWindow(QMainWindow):
             self.progress.setValue(0)
             return
         coders = self.chosen_coders()
-        found = review.list_disagreements(self.project, coders=coders)
-        notes = coding.coder_notes(self.project, review.CONSENSUS)
+        found = adjudication.list_disagreements(self.project, coders=coders)
+        notes = coding.coder_notes(self.project, CONSENSUS)
         self.disagreements.set_data(found, chosen, notes)
         self.update_progress()
         self.compute_agreement()
@@ -253,7 +256,7 @@ class ReviewWindow(QMainWindow):
     def update_progress(self) -> None:
         if len(self.coders.chosen()) < 2:
             return
-        done, needing = review.adjudication_progress(self.project, self.chosen_coders())
+        done, needing = adjudication.adjudication_progress(self.project, self.chosen_coders())
         self.progress.setRange(0, max(needing, 1))
         self.progress.setValue(done)
         self.progress.setFormat(f"{done} of {needing} units")
@@ -263,8 +266,8 @@ class ReviewWindow(QMainWindow):
         """Whether work is running or waiting to run (tests wait for this to end)."""
         return self.runner.busy or self._refresh_timer.isActive() or self._agreement_wanted
 
-    def _confusion(self, field: str, coder_a: str, coder_b: str) -> review.ConfusionMatrix:
-        return review.confusion_matrix(self.project, field, coder_a, coder_b)
+    def _confusion(self, field: str, coder_a: str, coder_b: str) -> confusion.ConfusionMatrix:
+        return confusion.confusion_matrix(self.project, field, coder_a, coder_b)
 
     # -- long work ---------------------------------------------------------------------
 
@@ -377,7 +380,7 @@ class ReviewWindow(QMainWindow):
             return False
         coders = self.chosen_coders()
         return self.runner.start(
-            lambda project, _progress: review.accept_all_unanimous(project, coders),
+            lambda project, _progress: adjudication.accept_all_unanimous(project, coders),
             "Accepting unanimous units…",
             self._accepted,
             cancellable=False,

@@ -9,8 +9,8 @@ Run: .venv/bin/python tests/data/projects/make_fixtures.py
 
 from pathlib import Path
 
-from annotator.core import db
 from annotator.core.codebook import bundled_codebook
+from annotator.core.store import db
 
 HERE = Path(__file__).resolve().parent
 TEXT = "Talks resume\n\nOfficials said talks resume. Nobody knows more."

@@ -1,0 +1,254 @@
+"""`annotator agreement`: inter-coder agreement of a project or a CSV file, per field.
+
+A thin layer: statistics live in `annotator.core.agreement` (its `tables` and
+`html_report` write the --csv and --html files); this module parses arguments and
+prints results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from annotator.cli.output import Command, print_json
+from annotator.core.agreement import (
+    ALPHA_THRESHOLDS,
+    DEFAULT_BOOTSTRAP_SAMPLES,
+    DEFAULT_BOOTSTRAP_SEED,
+    LEVELS,
+    Coefficient,
+    FieldAgreement,
+    agreement_report,
+    read_reliability_csv,
+)
+from annotator.core.agreement.from_project import project_agreement
+from annotator.core.agreement.html_report import pairwise_confusion, write_agreement_html
+from annotator.core.agreement.tables import write_agreement_csv
+from annotator.core.errors import AnnotatorError
+from annotator.core.store import db
+from annotator.core.store.location import is_server_url, project_location
+from annotator.core.store.project import Project
+
+
+def register(command: Command) -> None:
+    """Add `agreement` to the main parser (called by annotator.cli)."""
+    sub = command(
+        "agreement", _agreement, "inter-coder agreement of a project or a CSV file, per field"
+    )
+    sub.add_argument(
+        "source",
+        type=project_location,
+        help="a project, or a CSV file: long (unit, coder, value[, field]) "
+        "or wide (unit and one column per coder)",
+    )
+    sub.add_argument("--field", help="only this field")
+    sub.add_argument("--coders", help="only these coders, comma-separated (at least two)")
+    sub.add_argument("--by", choices=["article"], help="also per article (projects only)")
+    sub.add_argument(
+        "--level",
+        choices=LEVELS,
+        help="level of measurement (default: the codebook's; nominal for a CSV file)",
+    )
+    sub.add_argument("--json", action="store_true", help="print every coefficient as JSON")
+    sub.add_argument(
+        "--csv",
+        type=Path,
+        metavar="FILE",
+        help="also write the agreement table as CSV (one row per field, coefficient, pair "
+        "and article; exact values)",
+    )
+    sub.add_argument(
+        "--html",
+        type=Path,
+        metavar="FILE",
+        help="also write a self-contained HTML report with charts (confusion matrices for "
+        "a project)",
+    )
+    sub.add_argument(
+        "--bootstrap",
+        type=int,
+        default=DEFAULT_BOOTSTRAP_SAMPLES,
+        metavar="N",
+        help=f"bootstrap samples for alpha's 95%% interval (default {DEFAULT_BOOTSTRAP_SAMPLES}; "
+        "0: none)",
+    )
+    sub.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_BOOTSTRAP_SEED,
+        help="random seed of the bootstrap (same seed, same interval)",
+    )
+
+
+def _agreement(args: argparse.Namespace) -> None:
+    """Print the agreement (text or JSON) and write any --csv/--html files.
+
+    The files come in addition to the printed report, which stays on stdout as
+    without them; the lines saying what was written go to stderr so that
+    `--json` output remains valid JSON.
+    """
+    coders = _coder_list(args.coders)
+    options = {"bootstrap_samples": args.bootstrap, "seed": args.seed}
+    if args.bootstrap < 0:
+        raise AnnotatorError("--bootstrap cannot be negative")
+    for option, path in (("--csv", args.csv), ("--html", args.html)):
+        if path is not None and not path.parent.is_dir():
+            raise AnnotatorError(f"{option} {path}: folder {path.parent} does not exist")
+    confusion, labels = {}, {}
+    if is_server_url(args.source) or _is_sqlite(args.source):
+        with Project.open(args.source) as project:
+            result = project_agreement(
+                project,
+                [args.field] if args.field else None,
+                coders,
+                by_article=args.by == "article",
+                level=args.level,
+                **options,
+            )
+            if args.html is not None:
+                confusion = pairwise_confusion(project, result.fields)
+                labels = {f.key: f.label for f in project.codebook.fields}
+        fields, by_article, kind = result.fields, result.by_article, "project"
+    else:
+        if args.by:
+            raise AnnotatorError(f"--by {args.by} needs a project; a CSV file has no articles")
+        data = read_reliability_csv(args.source, args.level or "nominal")
+        if args.field is not None:
+            if args.field not in data:
+                known = ", ".join(data)
+                raise AnnotatorError(f"{args.source}: no field {args.field!r} (fields: {known})")
+            data = {args.field: data[args.field]}
+        fields = {key: agreement_report(d, coders, **options) for key, d in data.items()}
+        by_article, kind = {}, "csv"
+    _write_files(args, fields, by_article, kind, confusion, labels)
+    if args.json:
+        print_json(
+            {
+                "source": str(args.source),
+                "source_type": kind,
+                "alpha_thresholds": {
+                    "reliable": ALPHA_THRESHOLDS[0],
+                    "tentative": ALPHA_THRESHOLDS[1],
+                },
+                "fields": {key: report.to_dict() for key, report in fields.items()},
+                "by_article": {
+                    key: {name: report.to_dict() for name, report in articles.items()}
+                    for key, articles in by_article.items()
+                },
+            }
+        )
+        return
+    blocks = []
+    for key, report in fields.items():
+        lines = _field_lines(report)
+        for name, part in by_article.get(key, {}).items():
+            lines.append(f"  article {name}: {_article_line(part)}")
+        blocks.append("\n".join(lines))
+    print("\n\n".join(blocks) if blocks else "no fields to report")
+
+
+def _write_files(args, fields, by_article, kind, confusion, labels) -> None:
+    if args.csv is not None:
+        rows = write_agreement_csv(args.csv, fields, by_article)
+        print(f"wrote {rows} row(s) to {args.csv}", file=sys.stderr)
+    if args.html is not None:
+        write_agreement_html(
+            args.html,
+            fields,
+            source=str(args.source),
+            source_type=kind,
+            by_article=by_article,
+            confusion=confusion,
+            field_labels=labels,
+        )
+        print(f"wrote the report to {args.html}", file=sys.stderr)
+
+
+def _field_lines(report: FieldAgreement) -> list[str]:
+    """A compact table of one field's statistics."""
+    alpha = _value(report.krippendorff_alpha)
+    if report.krippendorff_alpha.value is not None:
+        if report.alpha_ci_low is not None and report.alpha_ci_high is not None:
+            alpha += f"  95% CI [{report.alpha_ci_low:.3f}, {report.alpha_ci_high:.3f}]"
+        alpha += f"  {verdict(report.krippendorff_alpha.value)}"
+    rows = [
+        ("percent agreement", _value(report.percent_agreement)),
+        ("Fleiss' kappa", _value(report.fleiss_kappa)),
+        (f"Krippendorff's alpha ({report.alpha_level})", alpha),
+    ]
+    if report.alpha_level != "nominal":
+        rows.append(("Krippendorff's alpha (nominal)", _value(report.nominal_alpha)))
+    rows.append(("Gwet's AC1", _value(report.gwet_ac1)))
+    lines = [
+        f"{report.field}: {report.n_units} units, {report.n_coders} coders, "
+        f"{report.n_pairable_values} pairable values",
+        *(f"  {label:<32}{text}" for label, text in rows),
+    ]
+    weighted = report.alpha_level != "nominal"
+    heading = "Cohen's kappa" + (" (weighted: quadratic)" if weighted else "")
+    lines.append(f"  {heading}")
+    for pair in report.cohen_kappa:
+        line = f"    {pair.coder_a} × {pair.coder_b}: {_value(pair.kappa)}"
+        if weighted and pair.weighted_kappa is not None:
+            line += f"; weighted {_value(pair.weighted_kappa)}"
+        lines.append(line + f"  ({pair.kappa.n_units} units)")
+    if not report.cohen_kappa:
+        lines.append("    no pairs (fewer than two coders)")
+    if report.outside_scale_codes:
+        codes = ", ".join(report.outside_scale_codes)
+        aside = report.n_outside_scale_set_aside
+        lines.append(
+            f"  outside the scale: {codes}: {report.outside_scale_handling}"
+            + (f" ({aside} value(s) set aside)" if aside else "")
+        )
+    return lines
+
+
+def _article_line(report: FieldAgreement) -> str:
+    alpha = report.krippendorff_alpha
+    text = f"{report.n_units} units, alpha {_value(alpha)}"
+    if alpha.value is not None:
+        if report.alpha_ci_low is not None and report.alpha_ci_high is not None:
+            text += f" [{report.alpha_ci_low:.3f}, {report.alpha_ci_high:.3f}]"
+        text += f" {verdict(alpha.value)}"
+    return text + f", AC1 {_value(report.gwet_ac1)}, agreement {_value(report.percent_agreement)}"
+
+
+def verdict(alpha: float) -> str:
+    """Where alpha stands against Krippendorff's thresholds (.800 and .667)."""
+    reliable, tentative = ALPHA_THRESHOLDS
+    if alpha >= reliable:
+        return f"≥ {_decimal(reliable)} reliable"
+    if alpha >= tentative:
+        return f"{_decimal(tentative)}–{_decimal(reliable)} tentative"
+    return f"< {_decimal(tentative)} unreliable"
+
+
+def _value(coefficient: Coefficient) -> str:
+    if coefficient.value is None:
+        return f"undefined ({coefficient.reason})"
+    text = f"{coefficient.value:.3f}"
+    return f"{text} ({coefficient.note})" if coefficient.note else text
+
+
+def _decimal(number: float) -> str:
+    return f"{number:.3f}".removeprefix("0")
+
+
+def _coder_list(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if len(names) < 2:
+        raise AnnotatorError("--coders needs at least two names, comma-separated")
+    return names
+
+
+def _is_sqlite(path: Path) -> bool:
+    """Projects are told from CSV files by the SQLite header, not by the file name."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(db.SQLITE_MAGIC)) == db.SQLITE_MAGIC
+    except OSError:
+        return False  # the CSV reader reports the missing or unreadable file

@@ -1,0 +1,175 @@
+"""Everyday commands on a project: `new`, `import`, `articles`, `units`, `code`, `info`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from annotator.cli.output import EXIT_USER_ERROR, Command, print_json
+from annotator.cli.progress import ProgressBar
+from annotator.core.codebook import resolve_codebook
+from annotator.core.coding import lookups
+from annotator.core.coding import service as coding
+from annotator.core.errors import AnnotatorError
+from annotator.core.ingest.into_project import import_paths, import_stdin
+from annotator.core.store.location import project_location
+from annotator.core.store.project import Project
+
+
+def register(command: Command) -> None:
+    """Add the project commands to the main parser (called by annotator.cli)."""
+    sub = command("new", _new, "create an empty project")
+    sub.add_argument("project", type=project_location)
+    sub.add_argument(
+        "--codebook",
+        help="codebook file, or a bundled one: source-reliability (default), admiralty",
+    )
+    sub.add_argument("--name", help="project name (default: the file name)")
+
+    sub = command(
+        "import", _import, "import articles (.txt .md .html .docx .csv, folders, - for stdin)"
+    )
+    sub.add_argument("project", type=project_location)
+    sub.add_argument("files", nargs="+")
+    sub.add_argument(
+        "--format", default="txt", help="format of standard input (txt, md, html, csv)"
+    )
+    sub.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    sub = command("articles", _articles, "list the articles")
+    sub.add_argument("project", type=project_location)
+    sub.add_argument("--coder", help="show this coder's progress")
+    sub.add_argument("--json", action="store_true")
+
+    sub = command("units", _units, "list the units (sentences, titles, headings)")
+    sub.add_argument("project", type=project_location)
+    sub.add_argument("--article", help="only this article (its key)")
+    sub.add_argument("--coder", help="show this coder's codes")
+    sub.add_argument("--json", action="store_true")
+
+    sub = command("code", _code, "code a unit: FIELD=CODE, or FIELD= to clear")
+    sub.add_argument("project", type=project_location)
+    sub.add_argument("--coder", required=True)
+    sub.add_argument("unit", help="unit key, e.g. harbor-deal#4")
+    sub.add_argument("assignments", nargs="+", metavar="FIELD=CODE")
+    sub.add_argument("--note", help="also set the coder's note on the unit")
+
+    sub = command("info", _info, "show what a project holds")
+    sub.add_argument("project", type=project_location)
+    sub.add_argument("--json", action="store_true")
+
+
+def _new(args: argparse.Namespace) -> None:
+    with Project.create(args.project, resolve_codebook(args.codebook), args.name) as project:
+        book = project.codebook
+        print(f"created {project.label} (codebook {book.name} {book.version})")
+
+
+def _import(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        if args.files == ["-"]:
+            report = import_stdin(project, sys.stdin.buffer.read(), args.format)
+        else:
+            with ProgressBar("importing", "file") as progress:
+                report = import_paths(project, args.files, progress)
+    if args.json:
+        print_json(
+            {
+                "imported": report.imported,
+                "units": report.units,
+                "duplicates": report.duplicates,
+                "failures": report.failures,
+            }
+        )
+    else:
+        for line in report.lines():
+            print(line, file=sys.stderr)
+        print(
+            f"imported {len(report.imported)} article(s), {report.units} unit(s); "
+            f"{len(report.duplicates)} duplicate(s) skipped, {len(report.failures)} failure(s)"
+        )
+    return EXIT_USER_ERROR if report.failures else 0
+
+
+def _articles(args: argparse.Namespace) -> None:
+    with Project.open(args.project) as project:
+        articles = lookups.list_articles(project)
+        done = coding.progress(project, args.coder) if args.coder else {}
+        unit_counts = coding.progress(project, "")
+    rows = []
+    for article in articles:
+        row = {
+            "key": article.key,
+            "title": article.title,
+            "outlet": article.outlet,
+            "published": article.published,
+            "units_to_code": unit_counts[article.id].total,
+            "sha256": article.sha256,
+        }
+        if args.coder:
+            row["complete"] = done[article.id].complete
+        rows.append(row)
+    if args.json:
+        print_json(rows)
+        return
+    for row in rows:
+        state = (
+            f"  {row['complete']}/{row['units_to_code']}"
+            if args.coder
+            else f"  {row['units_to_code']} to code"
+        )
+        print(f"{row['key']:<30} {row['title'][:60]}{state}")
+
+
+def _units(args: argparse.Namespace) -> None:
+    with Project.open(args.project) as project:
+        rows = lookups.list_units(project, args.article)
+        codes = coding.coder_codes(project, args.coder) if args.coder else {}
+    if args.json:
+        print_json(
+            [
+                {**row.as_dict(), **({"codes": codes.get(row.id, {})} if args.coder else {})}
+                for row in rows
+            ]
+        )
+        return
+    for row in rows:
+        coded = " ".join(f"{k}={v}" for k, v in sorted(codes.get(row.id, {}).items()))
+        print(f"{row.key:<24} {row.kind:<8} {row.text[:70]}" + (f"  [{coded}]" if coded else ""))
+
+
+def _code(args: argparse.Namespace) -> None:
+    assignments = dict(_parse_assignment(item) for item in args.assignments)
+    with Project.open(args.project) as project:
+        unit = lookups.find_unit(project, args.unit)
+        changes = coding.apply_codes(
+            project, args.coder, unit.id, assignments, origin="command line"
+        )
+        if args.note is not None:
+            note = coding.set_note(project, args.coder, unit.id, args.note, origin="command line")
+            changes += [note] if note else []
+    if not changes:
+        print(f"{unit.key}: unchanged")
+    for change in changes:
+        print(f"{unit.key}: {change.target} {change.old or '-'} -> {change.new or '-'} (saved)")
+
+
+def _info(args: argparse.Namespace) -> None:
+    with Project.open(args.project) as project:
+        summary = project.summary()
+    if args.json:
+        print_json(summary)
+        return
+    for key, value in summary.items():
+        if isinstance(value, dict):
+            value = " ".join(str(v) for v in value.values())
+        elif isinstance(value, list):
+            value = ", ".join(value) or "-"
+        print(f"{key:<11} {value}")
+
+
+def _parse_assignment(text: str) -> tuple[str, str | None]:
+    field, sep, code = text.partition("=")
+    if not sep or not field:
+        raise AnnotatorError(f"{text!r}: expected FIELD=CODE (FIELD= clears the field)")
+    return field.strip(), code.strip() or None

@@ -1,0 +1,39 @@
+"""The commands that open a window (`gui`, `demo`, and no command: the start screen).
+
+The only part of the command line that imports annotator.ui, and only when such a
+command runs, so every other command starts without Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from annotator.cli.output import Command
+from annotator.core.store.location import project_location
+
+
+def register(command: Command) -> None:
+    """Add `gui` and `demo` to the main parser (called by annotator.cli)."""
+    sub = command("gui", _gui, "open a project in the coding window")
+    sub.add_argument("project", type=project_location)
+    sub.add_argument("--coder", help="your coder name (remembered per project)")
+
+    command("demo", _demo, "open a throw-away copy of the demo project in the coding window")
+
+
+def start_screen(_args: argparse.Namespace) -> int:
+    from annotator.ui.app import run_start_screen
+
+    return run_start_screen()
+
+
+def _gui(args: argparse.Namespace) -> int:
+    from annotator.ui.app import run_project
+
+    return run_project(args.project, args.coder)
+
+
+def _demo(_args: argparse.Namespace) -> int:
+    from annotator.ui.app import run_demo
+
+    return run_demo()

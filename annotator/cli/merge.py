@@ -1,0 +1,99 @@
+"""`annotator merge`: bringing other coders' project files into a project.
+
+A thin layer over `annotator.core.supervision.merge`; this module parses arguments and
+prints the reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from annotator.cli.output import EXIT_USER_ERROR, print_json
+from annotator.core.errors import AnnotatorError
+from annotator.core.store.location import project_location
+from annotator.core.store.project import Project
+from annotator.core.supervision.merge import MergeReport, merge_project
+
+SHOWN_LINES = 20  # conflicts or skipped codes listed in full before "... and N more"
+
+
+def register(command: Callable[[str, Callable, str], argparse.ArgumentParser]) -> None:
+    """Add `merge` to the main parser (called by annotator.cli)."""
+    sub = command("merge", _merge, "bring other coders' project files into a project")
+    sub.add_argument(
+        "target", type=project_location, help="the project to merge into (it is changed)"
+    )
+    sub.add_argument(
+        "sources",
+        nargs="+",
+        type=project_location,
+        help="project files or server URLs to merge (not changed)",
+    )
+    sub.add_argument("--json", action="store_true", help="print the merge reports as JSON")
+
+
+def _merge(args: argparse.Namespace) -> int:
+    """Merge each source in turn; a refused source is reported and the others still merge."""
+    results: list[dict] = []
+    refused = False
+    with Project.open(args.target) as target:
+        for source in args.sources:
+            try:
+                report = merge_project(target, source)
+            except AnnotatorError as error:
+                refused = True
+                print(f"annotator: {error}", file=sys.stderr)
+                results.append({"source": str(source), "refused": str(error)})
+                continue
+            results.append(report.to_dict())
+            if not args.json:
+                print("\n".join(_merge_lines(report, args.target)))
+    if args.json:
+        print_json(results)
+    return EXIT_USER_ERROR if refused else 0
+
+
+def _merge_lines(report: MergeReport, target: Path) -> list[str]:
+    if not report.changed and not report.conflicts and not report.skipped:
+        return [f"{report.source}: nothing new for {target}"]
+    added = ", ".join(report.articles_added)
+    lines = [
+        f"merged {report.source} into {target}",
+        f"  articles added  {len(report.articles_added)}" + (f" ({added})" if added else ""),
+        f"  units           {report.units_matched} matched, {report.units_added} added",
+        f"  coders added    {', '.join(report.coders_added) or '-'}",
+        f"  codes           {report.codes_added} added, {report.codes_updated} updated, "
+        f"{report.codes_removed} removed, {report.codes_unchanged} unchanged",
+        f"  notes           {report.notes_added} added, {report.notes_updated} updated, "
+        f"{report.notes_removed} removed, {report.notes_unchanged} unchanged",
+        f"  history         {report.history_added} row(s) added",
+    ]
+    if report.codebook_note:
+        lines.append(f"  codebook        {report.codebook_note}")
+    if report.conflicts:
+        lines.append(
+            f"  conflicts       {len(report.conflicts)} (same coder, different codes; "
+            "the newer one wins):"
+        )
+        lines += _capped(
+            f"    {c.unit} {c.coder} {c.field}: here {c.target_value or '-'} "
+            f"({c.target_at:%Y-%m-%d %H:%M:%S}), there {c.source_value or '-'} "
+            f"({c.source_at:%Y-%m-%d %H:%M:%S}); kept {'theirs' if c.kept == 'source' else 'ours'}"
+            for c in report.conflicts
+        )
+    if report.skipped:
+        lines.append(f"  skipped         {len(report.skipped)} code(s) or note(s):")
+        lines += _capped(
+            f"    {s.unit} {s.coder} {s.field}={s.value}: {s.reason}" for s in report.skipped
+        )
+    return lines
+
+
+def _capped(lines) -> list[str]:
+    lines = list(lines)
+    if len(lines) <= SHOWN_LINES:
+        return lines
+    return [*lines[:SHOWN_LINES], f"    ... and {len(lines) - SHOWN_LINES} more (see --json)"]

@@ -1,0 +1,90 @@
+"""Reading what each coder coded, grouped by unit and field: the input of review and
+agreement tables alike.
+
+Units are the ones the codebook asks to be coded (`coded_kinds`); a coder's empty
+field is simply absent from a group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from sqlmodel import Session, select
+
+from annotator.core.coding.lookups import article_by_key
+from annotator.core.errors import AnnotatorError
+from annotator.core.store.models import Article, Code, Coder, Unit
+from annotator.core.store.project import Project
+from annotator.core.store.roles import Role
+
+
+class CodedUnit(NamedTuple):
+    """Where a coded unit is: enough to key it, order it and find its text."""
+
+    id: int
+    article_id: int
+    article_key: str
+    sha256: str
+    position: int
+    idx: int
+    start: int
+    end: int
+
+
+def field_keys(project: Project, field: str | None) -> list[str]:
+    """One field's key (checked against the codebook), or every field's."""
+    if field is not None:
+        return [project.codebook.field(field).key]  # a CodebookError names unknown fields
+    return [f.key for f in project.codebook.fields]
+
+
+def coder_names(session: Session, coders: Sequence[str] | None) -> list[str]:
+    """The chosen coders, checked; by default every coder who is not the consensus."""
+    known = dict(session.exec(select(Coder.name, Coder.role)).all())
+    if coders is None:
+        return sorted(name for name, role in known.items() if role != Role.CONSENSUS)
+    for name in coders:
+        if name not in known:
+            listed = ", ".join(sorted(known)) or "none yet"
+            raise AnnotatorError(f"no coder {name!r} in this project (coders: {listed})")
+    return list(dict.fromkeys(coders))
+
+
+def coded_groups(
+    session: Session,
+    project: Project,
+    coders: list[str],
+    fields: list[str],
+    article_key: str | None,
+) -> dict[tuple[CodedUnit, str], dict[str, str]]:
+    """(unit, field) -> {coder: code} for the units the codebook asks to be coded."""
+    query = (
+        select(
+            Unit.id,
+            Unit.article_id,
+            Article.key,
+            Article.sha256,
+            Article.position,
+            Unit.idx,
+            Unit.start,
+            Unit.end,
+            Coder.name,
+            Code.field,
+            Code.code,
+        )
+        .join(Unit, Unit.id == Code.unit_id)
+        .join(Article, Article.id == Unit.article_id)
+        .join(Coder, Coder.id == Code.coder_id)
+        .where(
+            Unit.kind.in_(project.codebook.coded_kinds),
+            Code.field.in_(fields),
+            Coder.name.in_(coders),
+        )
+    )
+    if article_key is not None:
+        query = query.where(Unit.article_id == article_by_key(session, article_key).id)
+    groups: dict[tuple[CodedUnit, str], dict[str, str]] = {}
+    for *unit, coder, field_key, code in session.exec(query):
+        groups.setdefault((CodedUnit(*unit), field_key), {})[coder] = code
+    return groups

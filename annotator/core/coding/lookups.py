@@ -1,0 +1,109 @@
+"""Finding articles and units by their readable keys.
+
+A unit's readable key is `article-key#index` (index from 1, in reading order);
+its stable identity across projects is (article sha256, start, end).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.store.models import Article, Unit
+from annotator.core.store.project import Project
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """A unit with what a listing needs; plain data, safe to pass to any layer."""
+
+    id: int
+    key: str
+    article_id: int
+    article_key: str
+    idx: int
+    kind: str
+    start: int
+    end: int
+    text: str
+    article_sha256: str
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "article": self.article_key,
+            "index": self.idx,
+            "kind": self.kind,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "identity": f"{self.article_sha256}:{self.start}-{self.end}",
+        }
+
+
+def unit_key(article_key: str, idx: int) -> str:
+    return f"{article_key}#{idx}"
+
+
+def list_articles(project: Project) -> list[Article]:
+    """All articles in coding order."""
+    with project.reading() as session:
+        return list(session.exec(select(Article).order_by(Article.position, Article.id)).all())
+
+
+def article_by_key(session: Session, key: str) -> Article:
+    article = session.exec(select(Article).where(Article.key == key)).first()
+    if article is None:
+        raise AnnotatorError(f"no article {key!r} in this project")
+    return article
+
+
+def list_units(project: Project, article_key: str | None = None) -> list[UnitRow]:
+    """Units in reading order, of one article or all."""
+    with project.reading() as session:
+        query = select(Unit, Article.key, Article.sha256).join(
+            Article, Article.id == Unit.article_id
+        )
+        if article_key is not None:
+            query = query.where(Article.id == article_by_key(session, article_key).id)
+        query = query.order_by(Article.position, Article.id, Unit.idx)
+        return [_row(unit, key, sha) for unit, key, sha in session.exec(query)]
+
+
+def find_unit(project: Project, key: str) -> UnitRow:
+    """A unit from its readable key (`harbor-deal#4`)."""
+    article_key, sep, index = key.rpartition("#")
+    if not sep or not index.isdigit():
+        raise AnnotatorError(f"{key!r} is not a unit key (expected ARTICLE#N, e.g. harbor-deal#4)")
+    with project.reading() as session:
+        row = session.exec(
+            select(Unit, Article.key, Article.sha256)
+            .join(Article, Article.id == Unit.article_id)
+            .where(Article.key == article_key, Unit.idx == int(index))
+        ).first()
+    if row is None:
+        raise AnnotatorError(f"no unit {key!r} in this project")
+    return _row(*row)
+
+
+def _row(unit: Unit, article_key: str, sha: str) -> UnitRow:
+    return UnitRow(
+        unit.id,
+        unit_key(article_key, unit.idx),
+        unit.article_id,
+        article_key,
+        unit.idx,
+        unit.kind,
+        unit.start,
+        unit.end,
+        unit.text,
+        sha,
+    )
+
+
+def count_units(project: Project) -> int:
+    with project.reading() as session:
+        return session.exec(select(func.count()).select_from(Unit)).one()

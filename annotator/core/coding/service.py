@@ -1,0 +1,377 @@
+"""The coding service: the one path by which codes and notes change.
+
+The GUI, the command line and code imports all call `apply_codes` / `set_note`.
+Each call validates against the codebook, writes the new state and a history
+row in one transaction, and returns only after the commit, so a caller that
+shows "saved" can trust it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from annotator.core.codebook import Codebook
+from annotator.core.errors import CodingError
+from annotator.core.store import db
+from annotator.core.store.models import (
+    NOTE_TARGET,
+    Article,
+    Code,
+    Coder,
+    History,
+    Note,
+    Unit,
+    utcnow,
+)
+from annotator.core.store.project import Project
+
+
+@dataclass(frozen=True)
+class Change:
+    """One committed change: `old`/`new` are codes (or note text); None means unset."""
+
+    unit_id: int
+    coder: str
+    target: str
+    old: str | None
+    new: str | None
+
+
+def apply_codes(
+    project: Project,
+    coder: str,
+    unit_id: int,
+    codes: Mapping[str, str | None],
+    *,
+    origin: str = "manual",
+) -> list[Change]:
+    """Set (or, with None, clear) several fields of one unit in one transaction.
+
+    Setting a field to the code it already has changes nothing and writes no history.
+    """
+    coder = _checked_coder(coder)
+    _validate_codes(project.codebook, codes)
+    try:
+        with project.writing() as session:
+            unit, sha = _unit_and_sha(session, unit_id)
+            coder_id = project.coder_id(session, coder)
+            now = utcnow()
+            changes = [
+                change
+                for field, code in codes.items()
+                if (
+                    change := _write_code(
+                        session, project, unit, sha, coder, coder_id, field, code, now, origin
+                    )
+                )
+            ]
+    except BaseException:
+        project.forget_cached_ids()
+        raise
+    return changes
+
+
+def apply_changes(
+    project: Project, coder: str, changes: Sequence[Change], *, origin: str
+) -> list[Change]:
+    """Replay prepared code changes of one coder in one transaction, each only where the
+    field still holds the change's `old` value: a bulk undo or redo then never overwrites
+    a code someone set since. Returns the changes made (maybe fewer than asked)."""
+    coder = _checked_coder(coder)
+    for change in changes:
+        _validate_codes(project.codebook, {change.target: change.new})
+    made: list[Change] = []
+    try:
+        with project.writing() as session:
+            coder_id = project.coder_id(session, coder)
+            now = utcnow()
+            for change in changes:
+                row = _locked(
+                    session, Code, unit_id=change.unit_id, coder_id=coder_id, field=change.target
+                )
+                if (row.code if row else None) != change.old:
+                    continue
+                unit, sha = _unit_and_sha(session, change.unit_id)
+                done = _write_code(
+                    session,
+                    project,
+                    unit,
+                    sha,
+                    coder,
+                    coder_id,
+                    change.target,
+                    change.new,
+                    now,
+                    origin,
+                )
+                made += [done] if done else []
+    except BaseException:
+        project.forget_cached_ids()
+        raise
+    return made
+
+
+def code_unit(
+    project: Project, coder: str, unit_id: int, field: str, code: str | None, **options
+) -> Change | None:
+    """Set one field of one unit; returns the change, or None when nothing changed."""
+    changes = apply_codes(project, coder, unit_id, {field: code}, **options)
+    return changes[0] if changes else None
+
+
+def set_note(
+    project: Project, coder: str, unit_id: int, text: str, *, origin: str = "manual"
+) -> Change | None:
+    """Replace a coder's note on a unit; an empty text removes it."""
+    coder = _checked_coder(coder)
+    text = text.strip()
+    try:
+        with project.writing() as session:
+            unit, sha = _unit_and_sha(session, unit_id)
+            coder_id = project.coder_id(session, coder)
+            new = text or None
+            note = _locked(session, Note, unit_id=unit_id, coder_id=coder_id)
+            if note is None and new is not None:
+                values = {
+                    "unit_id": unit_id,
+                    "coder_id": coder_id,
+                    "text": new,
+                    "noted_at": utcnow(),
+                }
+                if db.insert_unless_present(
+                    session, Note.__table__, values, ["unit_id", "coder_id"]
+                ):
+                    session.add(history_row(sha, unit, coder, NOTE_TARGET, None, new, None, origin))
+                    return Change(unit_id, coder, NOTE_TARGET, None, new)
+                note = _locked(session, Note, unit_id=unit_id, coder_id=coder_id)
+            old = note.text if note else None
+            if old == new:
+                return None
+            if new is None:
+                session.delete(note)
+            else:
+                note.text, note.noted_at = new, utcnow()
+                session.add(note)
+            session.add(history_row(sha, unit, coder, NOTE_TARGET, old, new, None, origin))
+    except BaseException:
+        project.forget_cached_ids()
+        raise
+    return Change(unit_id, coder, NOTE_TARGET, old, new)
+
+
+def coder_codes(
+    project: Project, coder: str, article_id: int | None = None
+) -> dict[int, dict[str, str]]:
+    """unit id -> {field: code} for one coder (only their own codes: coding is blind)."""
+    with project.reading() as session:
+        query = (
+            select(Code.unit_id, Code.field, Code.code)
+            .join(Coder, Coder.id == Code.coder_id)
+            .where(Coder.name == coder)
+        )
+        if article_id is not None:
+            query = query.join(Unit, Unit.id == Code.unit_id).where(Unit.article_id == article_id)
+        result: dict[int, dict[str, str]] = {}
+        for unit_id, field, code in session.exec(query):
+            result.setdefault(unit_id, {})[field] = code
+        return result
+
+
+def coder_notes(project: Project, coder: str, article_id: int | None = None) -> dict[int, str]:
+    """unit id -> note text, for one coder."""
+    with project.reading() as session:
+        query = (
+            select(Note.unit_id, Note.text)
+            .join(Coder, Coder.id == Note.coder_id)
+            .where(Coder.name == coder)
+        )
+        if article_id is not None:
+            query = query.join(Unit, Unit.id == Note.unit_id).where(Unit.article_id == article_id)
+        return dict(session.exec(query).all())
+
+
+def is_complete(codebook: Codebook, codes: Mapping[str, str]) -> bool:
+    """A unit is complete when every required field has a code."""
+    return all(key in codes for key in codebook.required_keys)
+
+
+@dataclass(frozen=True)
+class ArticleProgress:
+    article_id: int
+    complete: int
+    total: int
+
+
+def completed_units(codebook: Codebook, coder: str | None = None):
+    """A subquery of (coder_id, article_id, unit_id) for every unit a coder has complete:
+    every required field coded, on a unit the codebook asks to be coded. The one place
+    that says what "complete" means in SQL (`is_complete` says it in Python)."""
+    required = codebook.required_keys
+    query = (
+        select(Code.coder_id, Unit.article_id, Code.unit_id)
+        .join(Unit, Unit.id == Code.unit_id)
+        .where(Code.field.in_(required), Unit.kind.in_(codebook.coded_kinds))
+        .group_by(Code.coder_id, Unit.article_id, Code.unit_id)
+        .having(func.count() == len(required))
+    )
+    if coder is not None:
+        query = query.join(Coder, Coder.id == Code.coder_id).where(Coder.name == coder)
+    return query.subquery()
+
+
+def progress(project: Project, coder: str) -> dict[int, ArticleProgress]:
+    """Per article: how many of the units that need coding this coder has completed."""
+    codebook = project.codebook
+    with project.reading() as session:
+        totals = dict(
+            session.exec(
+                select(Unit.article_id, func.count())
+                .where(Unit.kind.in_(codebook.coded_kinds))
+                .group_by(Unit.article_id)
+            ).all()
+        )
+        complete = completed_units(codebook, coder)
+        done = dict(
+            session.exec(
+                select(complete.c.article_id, func.count()).group_by(complete.c.article_id)
+            ).all()
+        )
+        ids = session.exec(select(Article.id)).all()
+    return {i: ArticleProgress(i, done.get(i, 0), totals.get(i, 0)) for i in ids}
+
+
+def unit_history(project: Project, unit_id: int) -> list[History]:
+    """Every recorded change to a unit, oldest first."""
+    with project.reading() as session:
+        unit, sha = _unit_and_sha(session, unit_id)
+        return list(
+            session.exec(
+                select(History)
+                .where(
+                    History.article_sha256 == sha,
+                    History.start == unit.start,
+                    History.end == unit.end,
+                )
+                .order_by(History.id)
+            ).all()
+        )
+
+
+# -- internals -------------------------------------------------------------------------
+
+
+def _checked_coder(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise CodingError("a coder name is needed")
+    if len(name) > 100:
+        raise CodingError("coder name is longer than 100 characters")
+    return name
+
+
+def _validate_codes(codebook: Codebook, codes: Mapping[str, str | None]) -> None:
+    if not codes:
+        raise CodingError("no field to code")
+    for field_key, code in codes.items():
+        field = codebook.field(field_key)
+        if code is not None and field.category(code) is None:
+            known = ", ".join(c.code for c in field.categories)
+            raise CodingError(f"field {field_key!r} has no code {code!r} (codes: {known})")
+
+
+def _unit_and_sha(session: Session, unit_id: int) -> tuple[Unit, str]:
+    """The unit and its article's sha256 (not the whole article: it may be long)."""
+    row = session.exec(
+        select(Unit, Article.sha256)
+        .join(Article, Article.id == Unit.article_id)
+        .where(Unit.id == unit_id)
+    ).first()
+    if row is None:
+        raise CodingError(f"no unit with id {unit_id}")
+    return row
+
+
+def _write_code(
+    session: Session,
+    project: Project,
+    unit: Unit,
+    sha: str,
+    coder: str,
+    coder_id: int,
+    field: str,
+    code: str | None,
+    now: datetime,
+    origin: str,
+) -> Change | None:
+    """Write one field's code with its history row; see `_locked` for concurrency."""
+    version = project.codebook_version_id
+    row = _locked(session, Code, unit_id=unit.id, coder_id=coder_id, field=field)
+    if row is None and code is not None:
+        values = {
+            "unit_id": unit.id,
+            "coder_id": coder_id,
+            "field": field,
+            "code": code,
+            "codebook_version_id": version,
+            "coded_at": now,
+        }
+        keys = ["unit_id", "coder_id", "field"]
+        if db.insert_unless_present(session, Code.__table__, values, keys) is not None:
+            session.add(history_row(sha, unit, coder, field, None, code, version, origin, now))
+            return Change(unit.id, coder, field, None, code)
+        # Another session saved this field first and has committed: take its row.
+        row = _locked(session, Code, unit_id=unit.id, coder_id=coder_id, field=field)
+    old = row.code if row else None
+    if old == code:
+        return None
+    if code is None:
+        session.delete(row)
+    else:
+        row.code, row.coded_at, row.codebook_version_id = code, now, version
+        session.add(row)
+    session.add(history_row(sha, unit, coder, field, old, code, version, origin, now))
+    return Change(unit.id, coder, field, old, code)
+
+
+def _locked(session: Session, model, **keys):
+    """The row with these unique keys, locked until commit (FOR UPDATE; a no-op on SQLite).
+
+    Two sessions changing the same code therefore take turns: the second reads the
+    first one's committed value as its `old`, so history stays a true chain and the
+    unique constraint is never violated.
+    """
+    conditions = [getattr(model, key) == value for key, value in keys.items()]
+    return session.exec(
+        select(model).where(*conditions).with_for_update().execution_options(populate_existing=True)
+    ).first()
+
+
+def history_row(
+    sha: str,
+    unit: Unit,
+    coder: str,
+    target: str,
+    old: str | None,
+    new: str | None,
+    version: int | None,
+    origin: str,
+    at: datetime | None = None,
+) -> History:
+    """The audit-trail row for one change; `unit` is anything with `start` and `end`."""
+    return History(
+        article_sha256=sha,
+        start=unit.start,
+        end=unit.end,
+        coder=coder,
+        target=target,
+        old=old,
+        new=new,
+        codebook_version_id=version,
+        origin=origin,
+        at=at or utcnow(),
+    )

@@ -1,0 +1,95 @@
+"""Correcting segmentation after import: split a unit, merge it with the next.
+
+Allowed only while nobody has coded or annotated the units concerned, so no code
+ever refers to text it was not given for. Offsets stay exact: both halves of a cut
+lose the whitespace around it, and `text[start:end] == unit.text` always holds.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import exists
+from sqlmodel import Session, select
+
+from annotator.core.errors import CodingError
+from annotator.core.store.models import Article, Code, Note, Unit
+from annotator.core.store.project import Project
+
+
+def split_unit(project: Project, unit_id: int, offset: int) -> tuple[int, int]:
+    """Cut a unit in two at an article offset; allowed only while nobody has coded it."""
+    with project.writing() as session:
+        unit, article = _uncoded_unit(session, unit_id)
+        left_end, right_start = _trimmed_cut(article.text, unit, offset)
+        right = Unit(
+            article_id=unit.article_id,
+            idx=unit.idx + 1,
+            kind=unit.kind,
+            start=right_start,
+            end=unit.end,
+            text=article.text[right_start : unit.end],
+        )
+        _shift_indexes(session, unit.article_id, after=unit.idx, by=1)
+        unit.end, unit.text = left_end, article.text[unit.start : left_end]
+        session.add(unit)
+        session.add(right)
+        session.flush()
+        return unit.id, right.id
+
+
+def merge_with_next(project: Project, unit_id: int) -> int:
+    """Join a unit with the one after it in the same article; neither may be coded."""
+    with project.writing() as session:
+        unit, article = _uncoded_unit(session, unit_id)
+        following = session.exec(
+            select(Unit).where(Unit.article_id == unit.article_id, Unit.idx == unit.idx + 1)
+        ).first()
+        if following is None:
+            raise CodingError(f"unit {unit_id} is the last of its article; nothing to merge with")
+        _uncoded_unit(session, following.id)
+        unit.end = following.end
+        unit.text = article.text[unit.start : unit.end]
+        if "sentence" in (unit.kind, following.kind):
+            unit.kind = "sentence"
+        session.delete(following)
+        session.flush()
+        _shift_indexes(session, unit.article_id, after=unit.idx + 1, by=-1)
+        session.add(unit)
+        return unit.id
+
+
+def _uncoded_unit(session: Session, unit_id: int) -> tuple[Unit, Article]:
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise CodingError(f"no unit with id {unit_id}")
+    coded = session.exec(
+        select(exists().where(Code.unit_id == unit_id) | exists().where(Note.unit_id == unit_id))
+    ).one()
+    if coded:
+        raise CodingError(
+            f"unit {unit_id} has codes or notes; segmentation can change only before coding"
+        )
+    return unit, session.get(Article, unit.article_id)
+
+
+def _trimmed_cut(text: str, unit: Unit, offset: int) -> tuple[int, int]:
+    """Both halves lose the whitespace around the cut, so the offset invariant holds."""
+    left_end = offset
+    while left_end > unit.start and text[left_end - 1].isspace():
+        left_end -= 1
+    right_start = offset
+    while right_start < unit.end and text[right_start].isspace():
+        right_start += 1
+    if not unit.start < left_end <= right_start < unit.end:
+        raise CodingError(f"offset {offset} does not cut unit {unit.id} into two non-empty parts")
+    return left_end, right_start
+
+
+def _shift_indexes(session: Session, article_id: int, after: int, by: int) -> None:
+    # Shift in an order that never collides, one row at a time (portable, no deferred constraints).
+    order = Unit.idx.desc() if by > 0 else Unit.idx
+    for unit in session.exec(
+        select(Unit).where(Unit.article_id == article_id, Unit.idx > after).order_by(order)
+    ):
+        unit.idx += by
+        session.add(unit)
+    session.flush()

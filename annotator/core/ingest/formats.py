@@ -1,0 +1,278 @@
+"""Markdown, HTML and Word documents read into (kind, text) pieces of plain text.
+
+A piece is a title, a heading or a paragraph; importers join the pieces into the stored
+text (`documents.join_blocks`). Kept apart from `importers` so that each format's rules
+can be read on their own.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import itertools
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from annotator.core.errors import InputError
+from annotator.core.ingest.documents import Block
+from annotator.core.ingest.segmentation import blocks_from_plain_text
+
+Piece = tuple[str, str]  # (kind, text): kind is "title", "heading" or "paragraph"
+
+# --- Markdown ---------------------------------------------------------------------------
+
+_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_MD_SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
+_MD_RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
+_MD_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_MD_QUOTE = re.compile(r"^ {0,3}(?:>\s?)+")
+_MD_BULLET = re.compile(r"^(\s*)[*+-]\s+")
+_MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
+_MD_INLINE = (
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), ""),  # images: nothing to code
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # [text](url)
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # [text][ref]
+    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),  # <https://...>
+    (re.compile(r"</?[A-Za-z][^>\n]*>"), ""),  # inline HTML tags
+    (re.compile(r"`([^`]*)`"), r"\1"),
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"\*(?=\S)(.+?)(?<=\S)\*"), r"\1"),
+    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),  # not snake_case
+    (re.compile(r"~~(.+?)~~"), r"\1"),
+)
+
+
+def markdown_pieces(source: str) -> list[Piece]:
+    """Markdown as plain-text pieces: markup stripped, "#" lines made title and headings.
+
+    Between headings the text is read by the plain-text rules (blank lines, standalone
+    lines, short headings), so a .md file that is really plain text reads like a .txt.
+    The first block is the title if it is a "# " heading or a first line followed by a
+    blank line; "## " and deeper headings are never the title.
+    """
+    lines, levels = _markdown_lines(source)
+    text = "\n".join(lines)
+    line_starts = [0, *itertools.accumulate(len(line) + 1 for line in lines)]
+    level_at = {line_starts[index]: level for index, level in levels.items()}
+    pieces: list[Piece] = []
+    for block in blocks_from_plain_text(text):
+        kind = _markdown_kind(block, level_at, first=not pieces)
+        pieces.append((kind, text[block.start : block.end]))
+    return pieces
+
+
+def _markdown_kind(block: Block, level_at: dict[int, int], *, first: bool) -> str:
+    level = level_at.get(block.start)
+    if level is None:
+        return block.kind
+    return "title" if first and level == 1 else "heading"
+
+
+def _markdown_lines(source: str) -> tuple[list[str], dict[int, int]]:
+    """Plain lines of a Markdown text, and the heading level of each heading line by index."""
+    lines: list[str] = []
+    levels: dict[int, int] = {}
+    for raw in source.split("\n"):
+        if _MD_FENCE.match(raw) or _MD_REFERENCE.match(raw):
+            continue
+        line = _MD_QUOTE.sub("", raw)
+        setext = _MD_SETEXT.match(line)
+        if setext and lines and lines[-1].strip() and len(lines) - 1 not in levels:
+            heading = lines.pop()
+            levels[len(lines) + 1] = 1 if setext[1][0] == "=" else 2
+            lines.extend(["", heading.strip(), ""])
+            continue
+        if _MD_RULE.match(line):
+            lines.append("")
+            continue
+        heading = _MD_HEADING.match(line)
+        if heading:
+            levels[len(lines) + 1] = len(heading[1])
+            lines.extend(["", _markdown_inline(heading[2]), ""])
+            continue
+        lines.append(_markdown_inline(_MD_BULLET.sub(r"\1- ", line)).rstrip())
+    return lines, levels
+
+
+def _markdown_inline(line: str) -> str:
+    """Strip inline markup; escaped characters are hidden first so that they survive."""
+    line = _MD_ESCAPE.sub(lambda match: chr(0xE000 + ord(match[1])), line)
+    for pattern, replacement in _MD_INLINE:
+        line = pattern.sub(replacement, line)
+    line = re.sub("[\ue000-\ue07f]", lambda match: chr(ord(match[0]) - 0xE000), line)
+    return html.unescape(line)
+
+
+# --- HTML -------------------------------------------------------------------------------
+# Read by hand with lxml (which trafilatura is built on) rather than with trafilatura:
+# tried on short pages, trafilatura dropped h2 headings and list items as boilerplate and
+# dated a page from its copyright line. A coder must see every sentence of the article,
+# and the same page must always give the same units, so the rules here are plain: the
+# <article> (or <main>, or <body>) minus navigation, asides, footers, forms, scripts and
+# picture captions.
+
+_HTML_DROP = (
+    "//script|//style|//noscript|//template|//nav|//aside|//footer|//form|//iframe|//svg"
+    "|//button|//select|//figcaption|//header[not(.//h1)]|//*[@hidden]|//*[@aria-hidden='true']"
+    "|//*[@role='navigation' or @role='complementary' or @role='contentinfo' or @role='banner']"
+    "|//comment()|//processing-instruction()"
+)
+_HTML_BLOCKS = frozenset(
+    {"address", "article", "blockquote", "dd", "details", "div", "dl", "dt", "fieldset"}
+    | {"figure", "li", "main", "ol", "p", "pre", "section", "summary", "table"}
+    | {"tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
+)
+_HTML_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_SPACES = re.compile(r"[^\S\n]+")
+
+
+@dataclass
+class HtmlArticle:
+    """The body of a web page as pieces, and what its <head> says about it."""
+
+    pieces: list[Piece]
+    page_title: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)  # author, published, outlet, url
+
+
+def html_article(source: str, name: str) -> HtmlArticle:
+    """The article in an HTML page: first <h1> as title, other headings, then paragraphs."""
+    try:
+        root = lxml_html.document_fromstring(_XML_DECLARATION.sub("", source))
+    except (etree.ParserError, ValueError) as error:
+        raise InputError(name, f"cannot read HTML ({error})") from None
+    page_title = _html_page_title(root)
+    for element in root.xpath(_HTML_DROP):
+        element.drop_tree()
+    return HtmlArticle(_html_pieces(_html_body(root)), page_title, _html_meta(root))
+
+
+def _html_body(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """The <article> with the most text, else <main>, else the whole body."""
+    articles = root.xpath("//article")
+    if articles:
+        return max(articles, key=lambda element: len(element.text_content()))
+    for path in ("//main", "//*[@role='main']", "//body"):
+        found = root.xpath(path)
+        if found:
+            return found[0]
+    return root
+
+
+def _html_pieces(body: lxml_html.HtmlElement) -> list[Piece]:
+    """Walk the body like a browser lays it out: block elements break paragraphs,
+    <br><br> too, and runs of whitespace in the source are one space."""
+    pieces: list[Piece] = []
+    buffer: list[str] = []
+    heading: str | None = None
+
+    def flush(kind: str = "paragraph") -> None:
+        joined = "".join(buffer)
+        for part in re.split(r"\n\s*\n", joined) if kind == "paragraph" else [joined]:
+            pieces.append((kind, " ".join(part.split())))
+        buffer.clear()
+
+    for event, element in etree.iterwalk(body, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        is_break = tag in _HTML_BLOCKS or tag in _HTML_HEADINGS
+        if event == "start":
+            if is_break and heading is None:
+                flush()
+                heading = tag if tag in _HTML_HEADINGS else None
+            buffer.append("\n" if tag == "br" else _SPACES.sub(" ", element.text or ""))
+            continue
+        if tag == heading:
+            title_taken = any(kind == "title" for kind, _ in pieces)
+            flush("title" if tag == "h1" and not title_taken else "heading")
+            heading = None
+        elif is_break and heading is None:
+            flush()
+        if element is not body:  # the body's tail lies outside it
+            buffer.append(_SPACES.sub(" ", element.tail or ""))
+    flush()
+    return [piece for piece in pieces if piece[1]]
+
+
+def _html_page_title(root: lxml_html.HtmlElement) -> str | None:
+    for path in ("//meta[@property='og:title']/@content", "//title/text()"):
+        found = [" ".join(value.split()) for value in root.xpath(path) if value.strip()]
+        if found:
+            return found[0]
+    return None
+
+
+_HTML_META = {
+    "author": ("//meta[@name='author']/@content", "//*[@rel='author']/text()"),
+    "published": (
+        "//meta[@property='article:published_time']/@content",
+        "//meta[@itemprop='datePublished']/@content",
+        "//time/@datetime",
+    ),
+    "outlet": ("//meta[@property='og:site_name']/@content",),
+    "url": ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content"),
+}
+
+
+def _html_meta(root: lxml_html.HtmlElement) -> dict[str, str]:
+    """Author, publication date, outlet and address, where the page's markup states them."""
+    meta: dict[str, str] = {}
+    for key, paths in _HTML_META.items():
+        for path in paths:
+            values = [" ".join(str(value).split()) for value in root.xpath(path)]
+            if any(values):
+                meta[key] = next(value for value in values if value)
+                break
+    return meta
+
+
+# --- Word documents ---------------------------------------------------------------------
+
+
+def docx_pieces(data: bytes, name: str) -> list[Piece]:
+    """Paragraphs of a .docx: style "Title" is the title, "Heading N" a heading.
+
+    Without a Title paragraph, a first paragraph in "Heading 1" is the title. Tables,
+    headers, footers, footnotes and comments are not read.
+    """
+    import zlib
+
+    import docx  # imported here: python-docx is slow to import and only needed for .docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,  # zipfile: an unsupported compression method
+        KeyError,
+        ValueError,
+        etree.LxmlError,
+    ):
+        raise InputError(name, "not a Word (.docx) document, or a damaged one") from None
+    pieces: list[Piece] = []
+    for paragraph in document.paragraphs:
+        text = " ".join(paragraph.text.split())
+        if text:
+            style = paragraph.style.name if paragraph.style is not None else ""
+            pieces.append((_docx_kind(style, pieces), text))
+    return pieces
+
+
+def _docx_kind(style: str, earlier: list[Piece]) -> str:
+    has_title = any(kind == "title" for kind, _ in earlier)
+    if style == "Title" and not has_title:
+        return "title"
+    if style == "Heading 1" and not earlier:
+        return "title"
+    if style == "Title" or style.startswith("Heading"):
+        return "heading"
+    return "paragraph"

@@ -1,0 +1,194 @@
+"""Bringing articles into a project: read, segment, store, all or nothing per article.
+
+Reading and segmenting happen before the write transaction opens, so a bad file
+never leaves a half-written article behind and a slow parse never holds the
+write lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from annotator.core.errors import AnnotatorError, InputError
+from annotator.core.ingest.documents import ParsedArticle
+from annotator.core.ingest.readers import SUPPORTED_SUFFIXES, read_bytes, read_file
+from annotator.core.ingest.segmentation import segment
+from annotator.core.store.models import Article, Unit
+from annotator.core.store.project import Project
+
+BATCH_SIZE = 200  # articles per transaction when a file holds many (CSV batches)
+
+
+@dataclass
+class ImportReport:
+    """What an import did, one line per problem, for the CLI and the GUI alike."""
+
+    imported: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    units: int = 0
+    cancelled: bool = False
+
+    def lines(self) -> list[str]:
+        return [*self.duplicates, *self.failures]
+
+
+Progress = Callable[[int, int, str], bool | None]
+"""progress(done, total, current source) -> False to cancel."""
+
+
+def article_sha256(text: str) -> str:
+    """The stable identity of an article: two coders importing it get the same id."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and the supported files inside folders (sorted, recursive)."""
+    result: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            result.extend(
+                sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES)
+            )
+        else:
+            result.append(path)
+    return result
+
+
+def import_paths(
+    project: Project, paths: Iterable[str | Path], progress: Progress | None = None
+) -> ImportReport:
+    """Import files and folders; failures are listed per file and the rest goes in."""
+    files = expand_paths(paths)
+    report = ImportReport()
+    for done, path in enumerate(files):
+        if progress is not None and progress(done, len(files), str(path)) is False:
+            report.cancelled = True
+            break
+        try:
+            result = read_file(path)
+        except AnnotatorError as error:
+            report.failures.append(str(error))
+            continue
+        report.failures.extend(result.problems)
+        store_articles(project, result.articles, report)
+    if progress is not None and not report.cancelled:
+        progress(len(files), len(files), "")
+    return report
+
+
+def import_stdin(project: Project, data: bytes, fmt: str = "txt") -> ImportReport:
+    """Import one article (or a CSV batch) read from standard input."""
+    report = ImportReport()
+    try:
+        result = read_bytes(data, "<stdin>", fmt)
+    except AnnotatorError as error:
+        report.failures.append(str(error))
+        return report
+    report.failures.extend(result.problems)
+    store_articles(project, result.articles, report)
+    return report
+
+
+def store_articles(project: Project, articles: list[ParsedArticle], report: ImportReport) -> None:
+    """Segment and store parsed articles, a batch per transaction; duplicates are skipped."""
+    prepared = list(_prepare(articles, report))
+    for batch_start in range(0, len(prepared), BATCH_SIZE):
+        batch = prepared[batch_start : batch_start + BATCH_SIZE]
+        with project.writing() as session:
+            added = [
+                _store_one(session, parsed, digest, spans, report)
+                for parsed, digest, spans in batch
+            ]
+        report.imported.extend(key for key in added if key)
+
+
+def _prepare(articles: list[ParsedArticle], report: ImportReport) -> Iterator[tuple]:
+    seen: set[str] = set()
+    for parsed in articles:
+        digest = article_sha256(parsed.text)
+        if digest in seen:
+            report.duplicates.append(
+                f"{parsed.source}: same text as an article earlier in this import; skipped"
+            )
+            continue
+        seen.add(digest)
+        spans = segment(parsed.text, parsed.blocks)
+        if not spans:
+            report.failures.append(str(InputError(parsed.source, "no text to code")))
+            continue
+        yield parsed, digest, spans
+
+
+def _store_one(
+    session: Session, parsed: ParsedArticle, digest: str, spans, report: ImportReport
+) -> str | None:
+    existing = session.exec(select(Article.key).where(Article.sha256 == digest)).first()
+    if existing is not None:
+        report.duplicates.append(f"{parsed.source}: already in the project as {existing}; skipped")
+        return None
+    position = (session.exec(select(func.max(Article.position))).one() or 0) + 1
+    article = Article(
+        key=_unique_key(session, parsed.key_hint or parsed.title),
+        sha256=digest,
+        title=parsed.title,
+        outlet=parsed.outlet,
+        author=parsed.author,
+        url=parsed.url,
+        published=parsed.published,
+        source=parsed.source,
+        metadata_json=json.dumps(parsed.metadata, ensure_ascii=False, sort_keys=True),
+        text=parsed.text,
+        position=position,
+    )
+    session.add(article)
+    session.flush()
+    session.add_all(
+        Unit(
+            article_id=article.id,
+            idx=idx,
+            kind=span.kind,
+            start=span.start,
+            end=span.end,
+            text=parsed.text[span.start : span.end],
+        )
+        for idx, span in enumerate(spans, start=1)
+    )
+    report.units += len(spans)
+    return article.key
+
+
+def slugify(text: str) -> str:
+    """A short, readable, file-safe key: 'Harbor Deal (2026)' -> 'harbor-deal-2026'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:60].rstrip("-") or "article"
+
+
+def _unique_key(session: Session, hint: str) -> str:
+    return free_article_key(session, slugify(hint))
+
+
+def free_article_key(session: Session, base: str) -> str:
+    """`base`, or the first `base-N` that no article in the project has taken yet."""
+    taken = set(
+        session.exec(
+            select(Article.key).where((Article.key == base) | Article.key.startswith(base + "-"))
+        ).all()
+    )
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"

@@ -1,0 +1,307 @@
+"""Read article files (.txt, .md, .html, .docx, .csv batches) into ParsedArticles.
+
+Plain text is stored exactly as decoded, so offsets match the file; every other format
+is stored as its title, headings and paragraphs joined by blank lines. In every format a
+byline, the one-line paragraph right after the title that reads "By NAME" optionally
+followed by a separator and a date ("By Staff Reporter · 4 November 2026"), is not
+coded: it names the writer, not a source. It is left out of the units and read into
+`author` and `published`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+from annotator.core.errors import InputError
+from annotator.core.ingest.decode import decode_bytes
+from annotator.core.ingest.documents import Block, ParsedArticle, ReadResult, join_blocks
+from annotator.core.ingest.formats import Piece, docx_pieces, html_article, markdown_pieces
+from annotator.core.ingest.segmentation import blocks_from_plain_text
+
+MAX_FILE_BYTES = 20_000_000
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".csv")
+CSV_REQUIRED = ("id", "text")
+CSV_FIELDS = ("title", "outlet", "author", "url", "published")
+
+_BYLINE = re.compile(r"by\s+(?P<author>[^·|•,;–—]+?)\s*(?:[·|•,;–—]\s*(?P<rest>.*))?", re.I)
+_NAME_JOINERS = frozenset({"and", "&", "de", "da", "di", "van", "von", "der", "la", "le"})
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+)
+_MONTHS = {
+    key: number
+    for number, name in enumerate(_MONTH_NAMES.split(), start=1)
+    for key in (name, name[:3], str(number), f"{number:02d}")
+} | {"sept": 9}
+_WEEKDAY = r"(?:[A-Za-z]+,? )?"
+_WRITTEN_DATES = (
+    re.compile(
+        _WEEKDAY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\.? (?P<month>[A-Za-z]+)\.?,? (?P<year>\d{4})"
+    ),
+    re.compile(
+        _WEEKDAY + r"(?P<month>[A-Za-z]+)\.? (?P<day>\d{1,2})(?:st|nd|rd|th)?,? (?P<year>\d{4})"
+    ),
+    re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})"),
+)
+
+
+def read_file(path: Path) -> ReadResult:
+    """Read one article file, or a CSV batch of articles; the format follows the suffix."""
+    source = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        shown = suffix or "no suffix"
+        raise InputError(
+            source, f"unsupported file type ({shown}); use one of {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    try:
+        size = path.stat().st_size
+        _check_size(size, source)
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(source, f"cannot read file ({error.strerror or error})") from None
+    return _read(data, source, path.stem, suffix.lstrip("."))
+
+
+def read_bytes(data: bytes, name: str, fmt: str = "txt") -> ReadResult:
+    """Read an article from bytes not in a file, such as standard input; `name` is used
+    in messages and, without its suffix, as the key hint."""
+    fmt = fmt.lower().lstrip(".")
+    if f".{fmt}" not in SUPPORTED_SUFFIXES:
+        raise InputError(
+            name, f"unsupported format ({fmt}); use one of {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    _check_size(len(data), name)
+    key_hint = Path(name).stem.strip("<>") or "article"
+    return _read(data, name, key_hint, fmt)
+
+
+def _check_size(size: int, source: str) -> None:
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            source, f"file too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})"
+        )
+
+
+def _read(data: bytes, source: str, key_hint: str, fmt: str) -> ReadResult:
+    if fmt == "csv":
+        return _read_csv(data, source)
+    if fmt == "docx":
+        article = _from_pieces(docx_pieces(data, source), source, key_hint)
+    elif fmt in ("html", "htm"):
+        article = _read_html(decode_bytes(data, source), source, key_hint)
+    elif fmt in ("md", "markdown"):
+        article = _from_pieces(markdown_pieces(decode_bytes(data, source)), source, key_hint)
+    else:
+        article = _read_plain(decode_bytes(data, source), source, key_hint)
+    return ReadResult(articles=[article], problems=[])
+
+
+def _read_plain(text: str, source: str, key_hint: str) -> ParsedArticle:
+    """Plain text is stored as it is; a byline block is dropped from the blocks only."""
+    blocks = blocks_from_plain_text(text)
+    byline = _find_byline([(block.kind, text[block.start : block.end]) for block in blocks])
+    if byline:
+        del blocks[byline[0]]
+    return _article(text, blocks, source, key_hint, byline and byline[1])
+
+
+def _read_html(text: str, source: str, key_hint: str) -> ParsedArticle:
+    page = html_article(text, source)
+    article = _from_pieces(page.pieces, source, key_hint, fallback_title=page.page_title)
+    article.author = article.author or page.meta.get("author")
+    article.published = article.published or iso_date(page.meta.get("published", ""))
+    article.outlet = page.meta.get("outlet")
+    article.url = page.meta.get("url")
+    return article
+
+
+def _from_pieces(
+    pieces: list[Piece], source: str, key_hint: str, fallback_title: str | None = None
+) -> ParsedArticle:
+    """An article built from pieces: byline taken out, the rest joined by blank lines."""
+    pieces = [(kind, piece.strip()) for kind, piece in pieces if piece.strip()]
+    byline = _find_byline(pieces)
+    if byline:
+        del pieces[byline[0]]
+    text, blocks = join_blocks(pieces)
+    return _article(text, blocks, source, key_hint, byline and byline[1], fallback_title)
+
+
+def _find_byline(pieces: list[Piece]) -> tuple[int, tuple[str, str | None]] | None:
+    """The index of the byline (first piece after the title) and what it says, if any.
+
+    Any kind but the title is looked at: a short byline reads like a heading.
+    """
+    kinds = [kind for kind, _ in pieces]
+    index = kinds.index("title") + 1 if "title" in kinds else 0
+    byline = parse_byline(pieces[index][1]) if index < len(pieces) else None
+    return (index, byline) if byline else None
+
+
+def _article(
+    text: str,
+    blocks: list[Block],
+    source: str,
+    key_hint: str,
+    byline: tuple[str, str | None] | None,
+    fallback_title: str | None = None,
+) -> ParsedArticle:
+    """The article, titled by its title block, else the page title, else its file name."""
+    if not blocks:
+        raise InputError(source, "no article text found")
+    title_block = next((block for block in blocks if block.kind == "title"), None)
+    if title_block:
+        title = " ".join(text[title_block.start : title_block.end].split())
+    else:
+        title = fallback_title or readable_title(key_hint)
+    article = ParsedArticle(text=text, blocks=blocks, title=title, key_hint=key_hint, source=source)
+    if byline:
+        article.author, article.published = byline
+    return article
+
+
+def readable_title(stem: str) -> str:
+    """A title made from a file name: "harbor-deal_2026" becomes "Harbor deal 2026"."""
+    words = re.sub(r"[-_.\s]+", " ", stem).strip()
+    return words[:1].upper() + words[1:] if words else "Untitled"
+
+
+def parse_byline(line: str) -> tuple[str, str | None] | None:
+    """(author, ISO date or None) if `line` is a byline, else None.
+
+    A byline is short, starts with "By", and names someone in capitalised words
+    ("By Jane Roe and John Doe"); "By the end of the year, ..." is not one.
+    """
+    match = _BYLINE.fullmatch(line.strip())
+    if not match or len(line) > 120:
+        return None
+    author = match["author"].strip()
+    words = author.split()
+    if len(words) > 6 or not all(word[0].isupper() or word in _NAME_JOINERS for word in words):
+        return None
+    return author, iso_date(match["rest"] or "")
+
+
+def iso_date(value: str) -> str | None:
+    """An ISO date ("2026-11-04") from an ISO date or time, or an English written date
+    ("4 November 2026", "Nov. 4, 2026", "Tuesday, 4 Nov 2026") or "04.11.2026".
+
+    Month names are matched here rather than with strptime, whose %B follows the
+    process locale (which Qt sets from the user's).
+    """
+    value = " ".join(value.split())
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        pass
+    for pattern in _WRITTEN_DATES:
+        match = pattern.fullmatch(value)
+        if match:
+            month = _MONTHS.get(match["month"].lower(), 0)
+            try:
+                return date(int(match["year"]), month, int(match["day"])).isoformat()
+            except ValueError:
+                return None
+    return None
+
+
+# --- CSV batches ------------------------------------------------------------------------
+
+
+def _read_csv(data: bytes, source: str) -> ReadResult:
+    """One article per row; rows are numbered as a spreadsheet shows them (header = row 1).
+
+    A row with an empty id or text, or an id seen before in the file, is skipped with
+    a problem line; a missing id or text column makes the whole file unusable.
+    """
+    rows = _csv_rows(decode_bytes(data, source), source)
+    columns = next(rows, None) or []
+    missing = [name for name in CSV_REQUIRED if name not in columns]
+    if missing:
+        found = ", ".join(name for name in columns if name) or "none"
+        raise InputError(source, f"no {' or '.join(missing)} column (columns: {found})")
+    result = ReadResult(articles=[], problems=[])
+    first_row_of: dict[str, int] = {}
+    for number, cells in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        record = dict(zip(columns, cells, strict=False))
+        label = f"{source} row {number}"
+        problem = _csv_problem(record, first_row_of)
+        if problem:
+            result.problems.append(f"{label}: {problem}")
+            continue
+        first_row_of[record["id"].strip()] = number
+        result.articles.append(_csv_article(record, label))
+    if not first_row_of and not result.problems:
+        raise InputError(source, "no rows after the header")
+    return result
+
+
+def _csv_rows(text: str, source: str) -> Iterator[list[str]]:
+    """The header (lower-cased, stripped) and then the cells of each row.
+
+    The delimiter is a comma unless the header has none and has semicolons or tabs
+    instead, as spreadsheets in many European locales write.
+    """
+    header_line = text.split("\n", 1)[0]
+    delimiter = ","
+    if "," not in header_line:
+        delimiter = (
+            max(";\t", key=header_line.count) if any(d in header_line for d in ";\t") else ","
+        )
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = next(reader, [])
+        columns = [name.strip().lower() for name in header]
+        duplicated = sorted({name for name in columns if name and columns.count(name) > 1})
+        if duplicated:
+            raise InputError(source, f"column {duplicated[0]} appears more than once")
+        yield columns
+        yield from reader
+    except csv.Error as error:
+        raise InputError(source, f"cannot read CSV at line {reader.line_num} ({error})") from None
+
+
+def _csv_problem(record: dict[str, str], first_row_of: dict[str, int]) -> str | None:
+    article_id = record.get("id", "").strip()
+    if not article_id:
+        return "empty id"
+    if not record.get("text", "").strip():
+        return "empty text"
+    if article_id in first_row_of:
+        return f"duplicate id {article_id} (first in row {first_row_of[article_id]})"
+    return None
+
+
+def _csv_article(record: dict[str, str], label: str) -> ParsedArticle:
+    """A CSV row as an article: the title column, if any, heads the text."""
+    article_id = record["id"].strip()
+    body = record["text"].replace("\r\n", "\n").replace("\r", "\n")
+    title = " ".join(record.get("title", "").split())
+    body_blocks = blocks_from_plain_text(body, first_line_title=not title)
+    pieces = [(block.kind, body[block.start : block.end]) for block in body_blocks]
+    if title:
+        pieces.insert(0, ("title", title))
+    article = _from_pieces(pieces, label, article_id)
+    for name in ("outlet", "author", "url"):
+        value = record.get(name, "").strip()
+        if value:
+            setattr(article, name, value)
+    published = record.get("published", "").strip()
+    article.published = iso_date(published) or article.published
+    extra = {
+        key: value.strip()
+        for key, value in record.items()
+        if key not in (*CSV_REQUIRED, *CSV_FIELDS)
+    }
+    article.metadata = {key: value for key, value in extra.items() if key and value}
+    if published and not iso_date(published):
+        article.metadata["published"] = published  # kept as written when not a date
+    return article

@@ -1,0 +1,337 @@
+"""Keeping a project file safe: rotating automatic backups, backup by hand, restore.
+
+Every backup is made with SQLite's online backup API, so it is a consistent snapshot
+even while another window is writing. It is written under a temporary name, switched
+out of WAL mode (one self-contained file), checked with `PRAGMA quick_check`, fsynced
+and only then renamed into place: a crash or a full disk never leaves a half backup
+that looks like a good one, and a damaged project never pushes good backups out.
+
+Policy (automatic backups, in `<project file name>.backups/` beside the project):
+- on opening, unless the newest automatic backup is less than ten minutes old
+  (so a command line loop or two windows do not churn out copies);
+- `maybe_backup_daily`, which the GUI calls on a timer, when the newest one is a day old;
+- kept: the newest ten, plus the newest of each of the last seven days (at most 17).
+Backups made by hand (`annotator backup`) and the copy that `restore` keeps of the file
+it replaces go to the same folder but are never deleted automatically.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from annotator.core.errors import ProjectError
+from annotator.core.store import db
+
+log = logging.getLogger(__name__)
+
+OPEN_INTERVAL = timedelta(minutes=10)
+DAILY_INTERVAL = timedelta(days=1)
+KEEP_NEWEST = 10
+KEEP_DAYS = 7
+AUTOMATIC = ("open", "daily")
+MANUAL = "manual"
+BEFORE_RESTORE = "before-restore"
+STALE_PART = timedelta(hours=1)
+_STAMP = "%Y%m%dT%H%M%S%fZ"
+_NAME = re.compile(r"^(?P<stem>.+)\.(?P<stamp>\d{8}T\d{12}Z)\.(?P<label>[a-z-]+)\.[^.]+$")
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+class ProjectDamaged(ProjectError):
+    """The project file fails SQLite's integrity check; a backup should be restored."""
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One backup in a project's backup folder."""
+
+    path: Path
+    taken_at: datetime
+    label: str
+
+    @property
+    def automatic(self) -> bool:
+        return self.label in AUTOMATIC
+
+
+# -- where backups live ------------------------------------------------------------------
+
+
+def backup_folder(project_path: str | Path) -> Path:
+    """`study.annotator` -> `study.annotator.backups/`, beside the project."""
+    path = Path(project_path)
+    return path.with_name(f"{path.name}.backups")
+
+
+def list_backups(project_path: str | Path) -> list[Backup]:
+    """The project's backups, newest first (files that do not follow the naming are ignored)."""
+    folder = backup_folder(project_path)
+    if not folder.is_dir():
+        return []
+    found = []
+    for entry in folder.iterdir():
+        match = _NAME.match(entry.name)
+        if match and entry.is_file() and not entry.name.endswith(_SIDE_FILES):
+            taken = datetime.strptime(match["stamp"], _STAMP).replace(tzinfo=UTC)
+            found.append(Backup(entry, taken, match["label"]))
+    return sorted(found, key=lambda b: b.taken_at, reverse=True)
+
+
+def latest_backup(project_path: str | Path, *, automatic: bool = False) -> Backup | None:
+    """The newest backup (only automatic ones if asked), for a status line or a restore hint."""
+    return next((b for b in list_backups(project_path) if b.automatic or not automatic), None)
+
+
+# -- making backups ------------------------------------------------------------------------
+
+
+def backup_project(
+    project_path: str | Path,
+    target: str | Path | None = None,
+    *,
+    label: str = MANUAL,
+    now: datetime | None = None,
+) -> Path:
+    """Back up a project to `target`, or into its backup folder; refuses to overwrite a file."""
+    source = Path(project_path)
+    db.check_project_file(source)
+    if target is None:
+        folder = backup_folder(source)
+        _make_folder(folder)
+        target = folder / _backup_name(source, label, now or datetime.now(UTC))
+    return write_backup(source, Path(target))
+
+
+def write_backup(source: Path, target: Path) -> Path:
+    """Copy `source` into the new file `target`, checked and durable, or raise ProjectError.
+
+    Raises ProjectDamaged when the copy (and so the source) fails the integrity check.
+    """
+    if target.exists():
+        raise ProjectError(f"{target}: already exists; choose another name")
+    if not target.parent.is_dir():
+        raise ProjectError(f"{target}: folder {target.parent} does not exist")
+    part = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        _copy_and_check(source, part)
+        _fsync(part)
+        os.replace(part, target)
+        _fsync(target.parent)
+    except sqlite3.DatabaseError as error:
+        part.unlink(missing_ok=True)
+        if isinstance(error, sqlite3.OperationalError):
+            raise ProjectError(
+                f"could not back up {source}: {db.describe_failure(error)}"
+            ) from None
+        raise ProjectDamaged(f"{source}: damaged project ({str(error).splitlines()[0]})") from None
+    except OSError as error:
+        part.unlink(missing_ok=True)
+        raise ProjectError(f"could not back up {source}: {db.describe_failure(error)}") from None
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def backup_on_open(project_path: str | Path, now: datetime | None = None) -> Path | None:
+    """Called by `Project.open`: a backup unless a recent one exists; refuses a damaged file.
+
+    Failing to write a backup (read-only folder, full disk) is logged and never stops the
+    user from working; a project that fails the integrity check raises ProjectDamaged.
+    """
+    return _automatic_backup(Path(project_path), "open", OPEN_INTERVAL, now)
+
+
+def maybe_backup_daily(project_path: str | Path, now: datetime | None = None) -> Path | None:
+    """For the GUI's timer: a backup when the newest automatic one is a day old."""
+    return _automatic_backup(Path(project_path), "daily", DAILY_INTERVAL, now)
+
+
+def _automatic_backup(
+    path: Path, label: str, interval: timedelta, now: datetime | None
+) -> Path | None:
+    now = now or datetime.now(UTC)
+    newest = latest_backup(path, automatic=True)
+    if newest is not None and now - newest.taken_at < interval:
+        return None
+    try:
+        folder = backup_folder(path)
+        _make_folder(folder)
+        made = write_backup(path, folder / _backup_name(path, label, now))
+        prune_backups(path, now)
+    except ProjectDamaged as error:
+        raise _damaged(path, str(error)) from None
+    except ProjectError as error:
+        log.warning("%s", error)
+        return None
+    return made
+
+
+def prune_backups(project_path: str | Path, now: datetime | None = None) -> list[Path]:
+    """Delete automatic backups beyond the policy and stale temporary files; returns deleted."""
+    now = now or datetime.now(UTC)
+    automatic = [b for b in list_backups(project_path) if b.automatic]
+    keep = {b.path for b in automatic[:KEEP_NEWEST]}
+    first_day = (now - timedelta(days=KEEP_DAYS - 1)).date()
+    days_seen: set = set()
+    for backup in automatic:  # newest first, so the first of each day is its newest
+        day = backup.taken_at.date()
+        if day >= first_day and day not in days_seen:
+            days_seen.add(day)
+            keep.add(backup.path)
+    deleted = [b.path for b in automatic if b.path not in keep]
+    deleted += _stale_parts(backup_folder(project_path), now)
+    for path in deleted:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            log.warning("could not delete old backup %s: %s", path, error.strerror)
+    return deleted
+
+
+def _stale_parts(folder: Path, now: datetime) -> list[Path]:
+    """Temporary files left by a backup that crashed (another process may be mid-backup)."""
+    stale = now.timestamp() - STALE_PART.total_seconds()
+    found = []
+    for part in folder.glob(".*.part"):
+        try:
+            if part.stat().st_mtime < stale:
+                found.append(part)
+        except OSError:
+            continue  # renamed into place by its process meanwhile
+    return found
+
+
+# -- restore -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    project: Path
+    backup: Path
+    replaced_kept_as: Path | None
+
+
+def restore_backup(backup: str | Path, project_path: str | Path) -> RestoreResult:
+    """Put a backup in the project's place, keeping the replaced file in the backup folder.
+
+    The backup is checked (a project, not damaged, not from a newer version) before anything
+    is touched; a project that is open in any window is refused, since replacing it would
+    leave that window writing into a file nobody sees.
+    """
+    backup, project_path = Path(backup), Path(project_path)
+    db.check_project_file(backup)
+    if project_path.exists() and project_path.resolve() == backup.resolve():
+        raise ProjectError(f"{backup}: is the project itself; choose a backup to restore")
+    if not project_path.parent.is_dir():
+        raise ProjectError(f"{project_path}: folder {project_path.parent} does not exist")
+    part = project_path.with_name(f".{project_path.name}.{os.getpid()}.restoring")
+    part.unlink(missing_ok=True)
+    write_backup(backup, part)
+    try:
+        kept = None
+        if project_path.exists():
+            check_not_in_use(project_path)
+            kept = _keep_replaced(project_path)
+            for suffix in ("-wal", "-shm"):  # they belong to the replaced file
+                Path(f"{project_path}{suffix}").unlink(missing_ok=True)
+        os.replace(part, project_path)
+        _fsync(project_path.parent)
+    finally:
+        part.unlink(missing_ok=True)
+    return RestoreResult(project_path, backup, kept)
+
+
+def check_not_in_use(path: Path) -> None:
+    """Refuse when another connection (a window, a command) has the project open."""
+    try:
+        with closing(sqlite3.connect(path, timeout=0, isolation_level=None)) as connection:
+            connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+            connection.execute("BEGIN EXCLUSIVE")
+            connection.execute("ROLLBACK")
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise ProjectError(f"{path}: is open in annotator; close it everywhere first") from None
+        raise ProjectError(f"{path}: {db.describe_failure(error)}") from None
+    except sqlite3.DatabaseError:
+        pass  # a damaged file is not in use by anyone who could lose work in it
+
+
+def _keep_replaced(project_path: Path) -> Path:
+    """A copy of the file about to be replaced; its raw bytes when it is too damaged to copy."""
+    try:
+        return backup_project(project_path, label=BEFORE_RESTORE)
+    except ProjectError:
+        folder = backup_folder(project_path)
+        _make_folder(folder)
+        target = folder / _backup_name(project_path, BEFORE_RESTORE, datetime.now(UTC))
+        try:
+            shutil.copyfile(project_path, target)
+            wal = Path(f"{project_path}-wal")
+            if wal.exists():
+                shutil.copyfile(wal, f"{target}-wal")
+        except OSError as error:
+            raise ProjectError(
+                f"could not keep a copy of {project_path}: {db.describe_failure(error)}"
+            ) from None
+        return target
+
+
+# -- checks and messages -------------------------------------------------------------------
+
+
+def _damaged(path: Path, message: str) -> ProjectDamaged:
+    """The damage message with what to do about it: the newest backup, when there is one."""
+    newest = latest_backup(path)
+    hint = (
+        f"to go back to the newest backup: annotator restore {newest.path} {path}"
+        if newest
+        else "restore it from a backup"
+    )
+    return ProjectDamaged(f"{message}; {hint}")
+
+
+def _copy_and_check(source: Path, part: Path) -> None:
+    with closing(sqlite3.connect(source, timeout=db.BUSY_TIMEOUT_MS / 1000)) as reader:
+        reader.execute("PRAGMA query_only = ON")
+        with closing(sqlite3.connect(part, isolation_level=None)) as writer:
+            reader.backup(writer)
+            writer.execute("PRAGMA journal_mode = DELETE")
+            problems = [row[0] for row in writer.execute("PRAGMA quick_check(5)")]
+    if problems != ["ok"]:
+        raise sqlite3.DatabaseError("; ".join(problems))
+
+
+def _backup_name(project_path: Path, label: str, when: datetime) -> str:
+    stamp = when.astimezone(UTC).strftime(_STAMP)
+    return f"{project_path.stem}.{stamp}.{label}{project_path.suffix or '.annotator'}"
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as error:
+        raise ProjectError(
+            f"could not make backup folder {folder}: {db.describe_failure(error)}"
+        ) from None
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file, or a folder's entry for a renamed file, to the disk."""
+    flags = os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0)
+    try:
+        handle = os.open(path, flags)
+    except OSError:
+        return  # some platforms cannot open folders; the rename is still atomic
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)

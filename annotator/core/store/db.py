@@ -1,0 +1,343 @@
+"""Opening and creating project databases: engines, pragmas, migrations, backups.
+
+A project is one SQLite file or one PostgreSQL database. On SQLite, reads run in
+ordinary (deferred) transactions; writes take the write lock up front (BEGIN
+IMMEDIATE) so that two processes on one file wait for each other through the busy
+timeout instead of failing on a lock upgrade.
+
+On PostgreSQL, transactions are READ COMMITTED and writers lock the rows they
+change (SELECT ... FOR UPDATE, INSERT ... ON CONFLICT DO NOTHING; see
+`insert_unless_present`). We chose that over SERIALIZABLE because a coding action
+touches a handful of rows whose keys are known in advance: row locks make a second
+writer wait rather than fail, so no retry loop is needed anywhere, and the same
+statements are correct on SQLite, where BEGIN IMMEDIATE already serialises writers.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, Table, create_engine, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError
+from sqlmodel import Session
+
+from annotator.core.errors import ProjectError, ProjectUnavailable
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 15_000
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def make_engine(path: Path, *, immediate: bool) -> Engine:
+    """An engine whose connections are durable (WAL, synchronous=FULL) and enforce foreign keys."""
+    engine = create_engine(sqlite_url(path), connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin (SQLAlchemy's
+        # documented recipe for pysqlite), so that BEGIN IMMEDIATE is possible.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        connection.exec_driver_sql(begin)
+
+    return engine
+
+
+def make_server_engine(url: str) -> Engine:
+    """An engine on a PostgreSQL project: READ COMMITTED, UTC, reconnecting after an outage.
+
+    `pool_pre_ping` lets a window that outlived a server restart carry on with a
+    fresh connection instead of failing on the dead one. The session time zone is
+    UTC because timestamps are stored without a zone, in UTC (see models.utcnow).
+    """
+    return create_engine(
+        url,
+        isolation_level="READ COMMITTED",
+        pool_pre_ping=True,
+        connect_args={
+            "options": "-c timezone=UTC",
+            "connect_timeout": 5,
+            # A server that vanished without closing the connection (a cable pulled, a
+            # laptop closed) would otherwise leave a save waiting for many minutes:
+            # these make it fail within about ten seconds, so the window can keep it.
+            "keepalives": 1,
+            "keepalives_idle": 5,
+            "keepalives_interval": 2,
+            "keepalives_count": 2,
+            "tcp_user_timeout": 10_000,
+        },
+    )
+
+
+def insert_unless_present(session: Session, table: Table, values: dict, keys: list[str]):
+    """Insert a row unless one with the same `keys` exists; its id, or None if it existed.
+
+    On PostgreSQL a concurrent insert of the same keys makes this wait for the other
+    transaction and then insert nothing, so a caller that then SELECTs ... FOR UPDATE
+    sees the winner's row: a unique constraint is never violated and nothing is
+    written twice. SQLite serialises writers already; the statement is the same.
+    """
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=keys)
+        .returning(table.c.id)
+    )
+    return session.execute(statement).scalar()
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if engine is not None:
+        config.attributes["engine"] = engine
+    return config
+
+
+def head_revision() -> str:
+    """The schema revision this version of annotator writes."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    command.upgrade(alembic_config(engine), revision)
+
+
+def check_is_project_file(path: Path) -> None:
+    """Refuse anything that is not an annotator project before SQLite touches it."""
+    if not path.exists():
+        raise ProjectError(f"{path}: no such project")
+    if path.is_dir():
+        raise ProjectError(f"{path}: is a folder, not a project file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_MAGIC))
+    except OSError as error:
+        raise ProjectError(f"{path}: cannot read ({error.strerror})") from None
+    if header != SQLITE_MAGIC:
+        raise ProjectError(f"{path}: not an annotator project (not an SQLite database)")
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise ProjectError(
+            f"{path}: read-only (coding needs write access to the file and its folder); "
+            "copy it somewhere writable or check its permissions"
+        )
+
+
+def check_project_file(path: Path) -> str:
+    """Refuse a file that is not a usable project without changing it; returns its schema.
+
+    Uses an engine without our pragmas: switching a file to WAL is a write, and a file
+    we are about to refuse must stay byte for byte as it was.
+    """
+    check_is_project_file(path)
+    engine = create_engine(sqlite_url(path))
+    try:
+        return check_schema(engine, path)
+    finally:
+        engine.dispose()
+
+
+def check_server_project(url: str, label: str) -> str:
+    """Refuse a database that is not an annotator project or is too new; returns its schema."""
+    engine = make_server_engine(url)
+    try:
+        table_names(engine, label)  # an unreachable server is not a "damaged" project
+        return check_schema(engine, label)
+    finally:
+        engine.dispose()
+
+
+def table_names(engine: Engine, label: str) -> set[str]:
+    """The database's tables; a server that cannot be reached becomes one clear line."""
+    try:
+        return set(inspect(engine).get_table_names())
+    except DatabaseError as error:
+        raise ProjectError(f"{label}: cannot connect ({describe_failure(error)})") from None
+
+
+def check_schema(engine: Engine, path: Path | str) -> str | None:
+    """The project's schema revision; refuse files that are not projects or are too new."""
+    try:
+        tables = set(inspect(engine).get_table_names())
+        revision = current_revision(engine) if "alembic_version" in tables else None
+    except DatabaseError as error:
+        raise ProjectError(
+            f"{path}: damaged or not a project ({describe_failure(error)})"
+        ) from None
+    if "project_setting" not in tables or revision is None:
+        raise ProjectError(f"{path}: not an annotator project (no project tables)")
+    if revision not in known_revisions():
+        raise ProjectError(
+            f"{path}: made by a newer version of annotator (schema {revision}); "
+            "update annotator to open it"
+        )
+    return revision
+
+
+def backup_file(path: Path, label: str) -> Path:
+    """Copy a live project with SQLite's online backup, beside the original."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    target = path.with_name(f"{path.name}.{label}-{stamp}.bak")
+    source = sqlite3.connect(path)
+    try:
+        destination = sqlite3.connect(target)
+        try:
+            source.backup(destination)
+        finally:
+            destination.close()
+    finally:
+        source.close()
+    return target
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for reading; a damaged or unreadable file becomes one clear line."""
+    try:
+        with Session(engine) as session:
+            yield session
+    except DatabaseError as error:
+        raise project_failure(error, "could not read the project") from None
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session whose work is committed on leaving, or rolled back whole on error."""
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except DatabaseError as error:
+        session.rollback()
+        raise project_failure(error, "could not save") from None
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+_FAILURES = (
+    ("row-level security", "not allowed: team members write only their own codes"),
+    ("permission denied for", "not allowed for this team member"),
+    ("database or disk is full", "the disk is full; free some space and try again"),
+    ("No space left on device", "the disk is full; free some space and try again"),
+    ("readonly database", "the project file is read-only; check its permissions"),
+    ("Permission denied", "no permission to write there; check the folder's permissions"),
+    ("Read-only file system", "the disk is read-only"),
+    ("database is locked", "another window kept the project busy; try again"),
+    ("disk image is malformed", "the project file is damaged; restore a backup"),
+    ("Could not decode to UTF-8", "the project file is damaged; restore a backup"),
+    ("Connection refused", "the database server is not reachable; is it running?"),
+    ("server closed the connection", "the connection to the database server was lost"),
+    ("terminating connection", "the connection to the database server was lost"),
+    ("consuming input failed", "the connection to the database server was lost"),
+    ("connection is closed", "the connection to the database server was lost"),
+    ("connection timeout expired", "the database server did not answer in time"),
+    ("not currently accepting connections", "the database server is not accepting connections now"),
+    ("the database system is", "the database server is not accepting connections now"),
+    ("could not translate host name", "the database server's name cannot be resolved"),
+    ("Network is unreachable", "the network is unreachable"),
+    ("No route to host", "the database server is not reachable"),
+    ("password authentication failed", "the server refused the password"),
+)
+
+# Failures after which the same action may succeed later: nothing reached the database,
+# and the cause (network, server, another process's lock) is outside the project.
+_UNAVAILABLE = {
+    "another window kept the project busy; try again",
+    "the database server is not reachable; is it running?",
+    "the connection to the database server was lost",
+    "the database server did not answer in time",
+    "the database server is not accepting connections now",
+    "the database server's name cannot be resolved",
+    "the network is unreachable",
+    "the database server is not reachable",
+}
+
+
+def project_failure(error: BaseException, what: str) -> ProjectError:
+    """The one-line error for a failed read or save: `ProjectUnavailable` when the project
+    was only out of reach for now (worth trying again), else a plain `ProjectError`."""
+    reason = describe_failure(error)
+    unavailable = bool(getattr(error, "connection_invalidated", False)) or reason in _UNAVAILABLE
+    kind = ProjectUnavailable if unavailable else ProjectError
+    return kind(f"{what}: {reason}")
+
+
+def probe(location: Path | str, timeout_s: float = 5.0) -> str | None:
+    """Whether the project's database answers now: None if it does, else the reason.
+
+    It uses a connection of its own and gives up after `timeout_s`, so that a worker
+    thread can ask while the window stays responsive (the window's own engine may be
+    in use, and SQLite connections belong to their thread). On a file it also checks
+    that the write lock can be had, since a held lock is what made saves fail.
+    """
+    import psycopg  # only a server project needs it; imported here to keep startup light
+
+    from annotator.core.store.location import is_server_url, server_url
+
+    try:
+        if is_server_url(location):
+            url = make_url(server_url(str(location))).set(drivername="postgresql")
+            libpq = url.render_as_string(hide_password=False)
+            with psycopg.connect(libpq, connect_timeout=max(1, round(timeout_s))) as connection:
+                connection.execute("SELECT 1")
+        else:
+            uri = Path(location).resolve().as_uri() + "?mode=rw"  # never creates a file
+            with closing(sqlite3.connect(uri, uri=True, timeout=timeout_s)) as connection:
+                connection.isolation_level = None
+                connection.execute("BEGIN IMMEDIATE")
+                connection.execute("ROLLBACK")
+    except (psycopg.Error, sqlite3.Error, OSError) as error:
+        return describe_failure(error)
+    return None
+
+
+def describe_failure(error: BaseException | str) -> str:
+    """A user-facing reason for a database or file-system failure, on one line.
+
+    Every save and read failure goes through it, so they all read the same way
+    ("could not save: the disk is full; ...").
+    """
+    text = str(getattr(error, "orig", None) or error)
+    if isinstance(error, OSError) and error.strerror:
+        text = error.strerror
+    for needle, reason in _FAILURES:
+        if needle.lower() in text.lower():
+            return reason
+    return text.splitlines()[0] if text else type(error).__name__

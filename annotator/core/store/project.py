@@ -1,0 +1,252 @@
+"""A project: one database holding articles, units, codes and their history.
+
+`Project` is the handle every other part of the core works through; it knows
+the codebook the project is coded with and hands out read and write sessions.
+The database is an SQLite file or, for a team, a PostgreSQL database named by a
+URL (see core/location.py); nothing above this module needs to know which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlalchemy.exc import DatabaseError
+from sqlmodel import Session, select
+
+from annotator import __version__
+from annotator.core.codebook import Codebook, parse_codebook
+from annotator.core.errors import ProjectError
+from annotator.core.store import backup, db
+from annotator.core.store.location import (
+    Location,
+    display_location,
+    is_server_url,
+    location_stem,
+    server_url,
+)
+from annotator.core.store.models import (
+    Article,
+    Code,
+    CodebookVersion,
+    Coder,
+    ProjectSetting,
+    Unit,
+    utcnow,
+)
+
+
+class Project:
+    """An open project (file or server). Create with `Project.create` or `Project.open`.
+
+    `path` is the location as given: a Path for a file, the URL text for a server.
+    """
+
+    def __init__(self, location: Location) -> None:
+        self.path = location
+        self.on_server = is_server_url(location)
+        if self.on_server:
+            # One engine: PostgreSQL needs no separate write lock mode.
+            self.read_engine = self.write_engine = db.make_server_engine(str(location))
+        else:
+            self.read_engine = db.make_engine(location, immediate=False)
+            self.write_engine = db.make_engine(location, immediate=True)
+        self._coder_ids: dict[str, int] = {}
+        self.migration_backup: Path | None = None
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Location, codebook: Codebook, name: str | None = None) -> Project:
+        """A new, empty project coded with `codebook`; refuses to overwrite a file.
+
+        A server project goes into an existing, empty database (`createdb` makes one;
+        creating databases needs rights a team member should not have).
+        """
+        if is_server_url(path):
+            return cls._create_on_server(server_url(str(path)), codebook, name)
+        path = Path(path)
+        if path.exists():
+            raise ProjectError(f"{path}: already exists; choose another name")
+        if not path.parent.is_dir():
+            raise ProjectError(f"{path}: folder {path.parent} does not exist")
+        project = cls(path)
+        try:
+            project._fill_new(codebook, name)
+        except BaseException:
+            project.close()
+            path.unlink(missing_ok=True)
+            raise
+        return project
+
+    @classmethod
+    def _create_on_server(cls, url: str, codebook: Codebook, name: str | None) -> Project:
+        project = cls(url)
+        try:
+            if db.table_names(project.read_engine, display_location(url)):
+                raise ProjectError(
+                    f"{display_location(url)}: the database is not empty; "
+                    "a new project needs an empty database (createdb NAME)"
+                )
+            project._fill_new(codebook, name)  # one transaction per step; DDL is atomic
+        except BaseException:
+            project.close()
+            raise
+        return project
+
+    def _fill_new(self, codebook: Codebook, name: str | None) -> None:
+        db.upgrade(self.write_engine)
+        with self.writing() as session:
+            now = datetime.now(UTC).isoformat(timespec="seconds")
+            for key, value in (
+                ("name", name or location_stem(self.path)),
+                ("created_at", now),
+                ("created_with", f"annotator {__version__}"),
+            ):
+                session.add(ProjectSetting(key=key, value=value))
+            session.add(_codebook_row(codebook))
+
+    @classmethod
+    def open(cls, path: Location, *, backups: bool = True) -> Project:
+        """Open an existing project, migrating an older one after backing it up.
+
+        `backups=False` is for second handles on a project that is already open
+        (worker threads) and for private copies: they need no rotating backup.
+        Server projects are never backed up here (that is the server's pg_dump);
+        their migrations need no copy either, since PostgreSQL rolls back DDL whole.
+        """
+        if is_server_url(path):
+            path = server_url(str(path))
+            revision = db.check_server_project(path, display_location(path))
+        else:
+            path = Path(path)
+            revision = db.check_project_file(path)
+        project = cls(path)
+        try:
+            if revision != db.head_revision():
+                if not project.on_server:
+                    project.migration_backup = db.backup_file(path, f"before-migration-{revision}")
+                db.upgrade(project.write_engine)
+            if backups and not project.on_server:  # first: its integrity check names the backup
+                backup.backup_on_open(project.path)
+            project.codebook  # noqa: B018  (fail now, not later, on a broken codebook)
+        except DatabaseError as error:
+            project.close()
+            raise ProjectError(
+                f"{display_location(path)}: damaged project ({db.describe_failure(error)})"
+            ) from None
+        except BaseException:
+            project.close()
+            raise
+        return project
+
+    @property
+    def label(self) -> str:
+        """The location as shown in messages (a URL without its password)."""
+        return display_location(self.path)
+
+    def close(self) -> None:
+        self.read_engine.dispose()
+        self.write_engine.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    # -- sessions ------------------------------------------------------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with db.read_session(self.read_engine) as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """One write transaction, committed on leaving (durably) or rolled back whole."""
+        with db.write_session(self.write_engine) as session:
+            yield session
+
+    # -- facts -----------------------------------------------------------------------
+
+    @cached_property
+    def codebook_row(self) -> CodebookVersion:
+        """The codebook version new codes are made with: the most recently added one."""
+        with self.reading() as session:
+            row = session.exec(
+                select(CodebookVersion).order_by(CodebookVersion.id.desc()).limit(1)
+            ).first()
+        if row is None:
+            raise ProjectError(f"{self.label}: project has no codebook")
+        return row
+
+    @cached_property
+    def codebook(self) -> Codebook:
+        return parse_codebook_text(self.codebook_row.definition, self.label)
+
+    @property
+    def codebook_version_id(self) -> int:
+        return self.codebook_row.id
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        with self.reading() as session:
+            row = session.get(ProjectSetting, key)
+        return row.value if row else default
+
+    @property
+    def name(self) -> str:
+        return self.setting("name", location_stem(self.path)) or location_stem(self.path)
+
+    def coder_id(self, session: Session, name: str, *, create: bool = True) -> int | None:
+        """The id of a coder by name, created on first use (inside the caller's transaction)."""
+        if name in self._coder_ids:
+            return self._coder_ids[name]
+        coder_id = session.exec(select(Coder.id).where(Coder.name == name)).first()
+        if coder_id is None:
+            if not create:
+                return None
+            # Two first saves by the same new coder at once must not both add the coder.
+            values = {"name": name, "role": "coder", "created_at": utcnow()}
+            db.insert_unless_present(session, Coder.__table__, values, ["name"])
+            coder_id = session.exec(select(Coder.id).where(Coder.name == name)).one()
+        self._coder_ids[name] = coder_id
+        return coder_id
+
+    def forget_cached_ids(self) -> None:
+        """Drop cached coder ids after a rolled-back transaction may have invented one."""
+        self._coder_ids.clear()
+
+    def summary(self) -> dict:
+        """Counts for `annotator info`."""
+        with self.reading() as session:
+            count = lambda model: session.exec(select(func.count()).select_from(model)).one()  # noqa: E731
+            coders = session.exec(select(Coder.name).order_by(Coder.name)).all()
+            return {
+                "path": self.label,
+                "name": self.name,
+                "schema": db.current_revision(self.read_engine),
+                "codebook": {"name": self.codebook.name, "version": self.codebook.version},
+                "fields": [f.key for f in self.codebook.fields],
+                "articles": count(Article),
+                "units": count(Unit),
+                "coders": list(coders),
+                "codes": count(Code),
+                "created_at": self.setting("created_at"),
+            }
+
+
+def _codebook_row(codebook: Codebook) -> CodebookVersion:
+    return CodebookVersion(
+        name=codebook.name, version=codebook.version, definition=codebook.to_json()
+    )
+
+
+def parse_codebook_text(text: str, source: str) -> Codebook:
+    import json
+
+    return parse_codebook(json.loads(text), source)

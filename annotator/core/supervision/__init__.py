@@ -1,0 +1,7 @@
+"""The supervisor's work: bringing coders' work together and settling a consensus.
+
+`merge` and `merge_source` (other coders' project files into one), `adjudication`
+(disagreements, consensus codes, accept all unanimous), `passphrase` (the supervisor
+passphrase of a file project). May import everything below it in the core; not `team`,
+not Qt, not the command line.
+"""

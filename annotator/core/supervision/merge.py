@@ -1,0 +1,431 @@
+"""Bringing other coders' project files into one project, losing nothing.
+
+Units are matched by their stable identity (article sha256, start, end), never by
+database ids or keys, so articles that two coders imported separately line up.
+The rules, in the order they are applied:
+
+- Codebooks: the same name is required. Different versions are accepted only if
+  every field of the target exists in the source version with the same level,
+  each of its category codes exists there with the same outside-scale flag, and
+  every code the source actually uses exists in the target's codebook; otherwise
+  the merge is refused before anything is written. Merged codes point at the
+  target's row of the same codebook version, or at the target's current version.
+- Articles missing from the target are added with all their units (a key already
+  taken gets a numbered suffix). In an article the target already has, a coded
+  unit whose span the target lacks (the article was segmented differently) is a
+  conflict: its codes and notes are skipped and listed, never guessed onto
+  another unit.
+- One coder's code appears once: for each (unit, coder, field) the one coded
+  later wins; on a tie the target keeps its own. A source history entry that
+  cleared a code later than the target's code removes it. Every case where the
+  same coder has different codes in the two files is listed. Notes alike.
+- The source's history comes along with its origin, deduplicated on
+  (identity, coder, target, old, new, at); where the merge replaced or removed a
+  target value it adds a history row of origin "merge" so the trail stays whole.
+
+Each source is merged in one write transaction (all or nothing). A source is read
+from a private snapshot, so merging never modifies (or migrates) the source file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from annotator.core.coding.service import history_row
+from annotator.core.ingest.into_project import free_article_key
+from annotator.core.store.location import (
+    Location,
+    display_location,
+    is_server_url,
+    project_location,
+    server_url,
+)
+from annotator.core.store.models import (
+    NOTE_TARGET,
+    Article,
+    Code,
+    Coder,
+    History,
+    Note,
+    Unit,
+    utcnow,
+)
+from annotator.core.store.project import Project
+from annotator.core.supervision.merge_source import (
+    MergeRefused,
+    SourceData,
+    check_codebooks,
+    read_source,
+)
+
+__all__ = [
+    "MERGE_ORIGIN",
+    "Conflict",
+    "MergeRefused",
+    "MergeReport",
+    "Skipped",
+    "merge_project",
+    "merge_projects",
+]
+
+MERGE_ORIGIN = "merge"
+Identity = tuple[str, int, int]  # article sha256, start, end
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """The same coder has different codes (or notes) for one unit in the two files."""
+
+    unit: str
+    coder: str
+    field: str  # a field key, or "#note"
+    target_value: str | None
+    source_value: str | None
+    target_at: datetime
+    source_at: datetime
+    kept: str  # "source" (newer) or "target" (newer or same time)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A source code or note that was not merged, and why."""
+
+    unit: str
+    coder: str
+    field: str
+    value: str
+    reason: str
+
+
+@dataclass
+class MergeReport:
+    """What merging one source did; `to_dict` is what the CLI prints with --json."""
+
+    source: str
+    articles_added: list[str] = field(default_factory=list)
+    units_added: int = 0
+    units_matched: int = 0
+    coders_added: list[str] = field(default_factory=list)
+    codes_added: int = 0
+    codes_updated: int = 0
+    codes_removed: int = 0
+    codes_unchanged: int = 0
+    notes_added: int = 0
+    notes_updated: int = 0
+    notes_removed: int = 0
+    notes_unchanged: int = 0
+    history_added: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    codebook_note: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        """Whether the target was written to at all."""
+        counts = (
+            "units_added",
+            "coders_added",
+            "history_added",
+            "codes_added",
+            "codes_updated",
+            "codes_removed",
+            "notes_added",
+            "notes_updated",
+            "notes_removed",
+        )
+        return any(getattr(self, name) for name in counts)
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        for item in data["conflicts"]:
+            item["target_at"] = item["target_at"].isoformat()
+            item["source_at"] = item["source_at"].isoformat()
+        return data
+
+
+def merge_projects(target: Project, sources: list[str | Path]) -> list[MergeReport]:
+    """Merge several sources in turn, one transaction each; stops at the first refusal."""
+    return [merge_project(target, source) for source in sources]
+
+
+def merge_project(target: Project, source: str | Path) -> MergeReport:
+    """Merge one source project (a file or a server URL) into `target` (see the module
+    docstring for the rules)."""
+    source = project_location(str(source))
+    if _same_project(target, source):
+        raise MergeRefused(f"{display_location(source)}: is the target project itself")
+    data = read_source(source)
+    version_map, codebook_note = check_codebooks(target, data, display_location(source))
+    report = MergeReport(display_location(source), codebook_note=codebook_note)
+    try:
+        with target.writing() as session:
+            _Merger(session, data, version_map, report).run()
+    finally:
+        target.forget_cached_ids()  # the merge may have added coders
+    return report
+
+
+def _same_project(target: Project, source: Location) -> bool:
+    if is_server_url(source):
+        return target.on_server and server_url(str(source)) == server_url(str(target.path))
+    return not target.on_server and source.exists() and source.resolve() == target.path.resolve()
+
+
+# -- writing the target ------------------------------------------------------------------
+
+
+class _Merger:
+    """One merge, inside the target's write transaction."""
+
+    def __init__(
+        self,
+        session: Session,
+        data: SourceData,
+        version_map: dict[int, int],
+        report: MergeReport,
+    ) -> None:
+        self.session, self.data = session, data
+        self.version_map, self.report = version_map, report
+        self.now = utcnow()
+        self.units: dict[Identity, Unit] = {}  # target units of the source's articles
+        self.articles: dict[int, Article] = {}  # target article id -> article
+        self.coder_ids: dict[str, int] = {}
+        self.coder_names: dict[int, str] = {}
+        self.history_keys: set[tuple] = set()
+        self.clears: dict[tuple[int, int, str], datetime] = {}
+
+    def run(self) -> None:
+        self._articles()
+        self._coders()
+        columns = [getattr(History, name) for name in _HISTORY_KEY]
+        self.history_keys = {_history_key(*row) for row in self.session.exec(select(*columns))}
+        self.clears = self._clears()
+        self._history()  # first, so the merge's own rows come after the coders' in the trail
+        self._merge_values(CODES, self.data.codes)
+        self._merge_values(NOTES, self.data.notes)
+
+    # articles and units
+
+    def _articles(self) -> None:
+        session = self.session
+        existing = {a.sha256: a for a in session.exec(select(Article))}
+        position = session.exec(select(func.max(Article.position))).one() or 0
+        by_article: dict[int, list[Unit]] = {}
+        for unit, article in self.data.units.values():
+            by_article.setdefault(article.id, []).append(unit)
+        for source_article in self.data.articles:
+            article = existing.get(source_article.sha256)
+            source_units = by_article.get(source_article.id, [])
+            if article is None:
+                position += 1
+                article = self._add_article(source_article, position, source_units)
+            else:
+                spans = {(u.start, u.end) for u in source_units}
+                for unit in session.exec(select(Unit).where(Unit.article_id == article.id)):
+                    self.units[(article.sha256, unit.start, unit.end)] = unit
+                    self.report.units_matched += (unit.start, unit.end) in spans
+            self.articles[article.id] = article
+
+    def _add_article(self, source: Article, position: int, units: list[Unit]) -> Article:
+        data = source.model_dump(exclude={"id", "key", "position"})
+        article = Article(**data, key=free_article_key(self.session, source.key), position=position)
+        self.session.add(article)
+        self.session.flush()
+        for source_unit in sorted(units, key=lambda u: u.idx):
+            unit = Unit(
+                **source_unit.model_dump(exclude={"id", "article_id"}), article_id=article.id
+            )
+            self.session.add(unit)
+            self.units[(article.sha256, unit.start, unit.end)] = unit
+        self.session.flush()
+        self.report.articles_added.append(article.key)
+        self.report.units_added += len(units)
+        return article
+
+    def _coders(self) -> None:
+        known = {c.name: c.id for c in self.session.exec(select(Coder))}
+        for source_coder in self.data.coders.values():
+            if source_coder.name not in known:
+                coder = Coder(name=source_coder.name, role=source_coder.role)
+                self.session.add(coder)
+                self.session.flush()
+                known[coder.name] = coder.id
+                self.report.coders_added.append(coder.name)
+        self.coder_ids = known
+        self.coder_names = {i: name for name, i in known.items()}
+
+    # codes and notes
+
+    def _merge_values(self, kind: _Kind, source_rows: list) -> None:
+        """Merge one coder's codes or notes: add, keep, or let the newer one win."""
+        rows = self._target_rows(kind)
+        seen: set[tuple[int, int, str]] = set()
+        for source in source_rows:
+            coder = self.data.coders[source.coder_id].name
+            target, value, at = kind.target(source), kind.value(source), kind.at(source)
+            unit = self._target_unit(source.unit_id, coder, target, value)
+            if unit is None:
+                continue
+            key = (unit.id, self.coder_ids[coder], target)
+            seen.add(key)
+            row = rows.get(key)
+            if row is None:
+                self.session.add(self._copy(source, unit_id=unit.id, coder_id=key[1]))
+                self._count(kind, "added")
+            elif kind.value(row) == value:
+                self._count(kind, "unchanged")
+            elif self._resolve(unit, coder, target, kind.value(row), value, kind.at(row), at):
+                newer = self._copy(source, unit_id=unit.id, coder_id=key[1])
+                for name, item in newer.model_dump(exclude={"id"}).items():
+                    setattr(row, name, item)
+                self.session.add(row)
+                self._count(kind, "updated")
+        for key, row in rows.items():
+            if key not in seen and self._cleared_later(key, kind.value(row), kind.at(row)):
+                self.session.delete(row)
+                self._count(kind, "removed")
+
+    def _copy(self, source: Code | Note, **ids: int) -> Code | Note:
+        data = source.model_dump(exclude={"id", "unit_id", "coder_id"}) | ids
+        if isinstance(source, Code):
+            data["codebook_version_id"] = self.version_map[source.codebook_version_id]
+        return type(source)(**data)
+
+    def _count(self, kind: _Kind, what: str) -> None:
+        name = f"{kind.name}_{what}"
+        setattr(self.report, name, getattr(self.report, name) + 1)
+
+    def _target_rows(self, kind: _Kind) -> dict[tuple[int, int, str], Code | Note]:
+        """The target's codes or notes on the units the source shares, by (unit, coder, target)."""
+        model = kind.model
+        unit_ids = [u.id for u in self.units.values()]
+        rows = {}
+        for start in range(0, len(unit_ids), 500):
+            query = select(model).where(model.unit_id.in_(unit_ids[start : start + 500]))
+            rows.update(
+                ((r.unit_id, r.coder_id, kind.target(r)), r) for r in self.session.exec(query)
+            )
+        return rows
+
+    def _target_unit(self, source_unit_id: int, coder: str, target: str, value: str) -> Unit | None:
+        source_unit, article = self.data.units[source_unit_id]
+        unit = self.units.get((article.sha256, source_unit.start, source_unit.end))
+        if unit is None:
+            self.report.skipped.append(
+                Skipped(
+                    f"{article.key}#{source_unit.idx}",
+                    coder,
+                    target,
+                    value,
+                    f"characters {source_unit.start}-{source_unit.end} are not a unit of the "
+                    "target's copy of this article (segmented differently)",
+                )
+            )
+        return unit
+
+    def _resolve(
+        self,
+        unit: Unit,
+        coder: str,
+        target: str,
+        old: str,
+        new: str,
+        old_at: datetime,
+        new_at: datetime,
+    ) -> bool:
+        """Record a same-coder conflict; True when the source's value is newer and wins."""
+        source_wins = _naive(new_at) > _naive(old_at)
+        kept = "source" if source_wins else "target"
+        self.report.conflicts.append(
+            Conflict(self._unit_key(unit), coder, target, old, new, old_at, new_at, kept)
+        )
+        if source_wins:
+            self._merge_history(unit, coder, target, old, new)
+        return source_wins
+
+    def _cleared_later(self, key: tuple[int, int, str], old: str, old_at: datetime) -> bool:
+        """Whether the source's coder cleared this value after the target's was made."""
+        unit_id, coder_id, target = key
+        cleared = self.clears.get(key)
+        if cleared is None or _naive(cleared) <= _naive(old_at):
+            return False
+        unit = self.session.get(Unit, unit_id)
+        coder = self.coder_names[coder_id]
+        self.report.conflicts.append(
+            Conflict(self._unit_key(unit), coder, target, old, None, old_at, cleared, "source")
+        )
+        self._merge_history(unit, coder, target, old, None)
+        return True
+
+    def _clears(self) -> dict[tuple[int, int, str], datetime]:
+        """(target unit id, coder id, target) -> when the source last cleared it."""
+        latest: dict[tuple, History] = {}
+        for row in self.data.history:
+            latest[(row.article_sha256, row.start, row.end, row.coder, row.target)] = row
+        clears = {}
+        for (sha, start, end, coder, target), row in latest.items():
+            unit = self.units.get((sha, start, end))
+            if row.new is None and unit is not None and coder in self.coder_ids:
+                clears[(unit.id, self.coder_ids[coder], target)] = row.at
+        return clears
+
+    def _unit_key(self, unit: Unit) -> str:
+        return f"{self.articles[unit.article_id].key}#{unit.idx}"
+
+    # history
+
+    def _merge_history(
+        self, unit: Unit, coder: str, target: str, old: str | None, new: str | None
+    ) -> None:
+        sha = self.articles[unit.article_id].sha256
+        version = None if target == NOTE_TARGET else self.version_map[max(self.data.codebooks)]
+        self.session.add(
+            history_row(sha, unit, coder, target, old, new, version, MERGE_ORIGIN, self.now)
+        )
+        self.report.history_added += 1
+
+    def _history(self) -> None:
+        for row in self.data.history:
+            key = _history_key(*(getattr(row, name) for name in _HISTORY_KEY))
+            if key in self.history_keys:
+                continue
+            self.history_keys.add(key)
+            version = row.codebook_version_id
+            copy = History(**row.model_dump(exclude={"id", "codebook_version_id"}))
+            copy.codebook_version_id = None if version is None else self.version_map[version]
+            self.session.add(copy)
+            self.report.history_added += 1
+
+
+_HISTORY_KEY = ("article_sha256", "start", "end", "coder", "target", "old", "new", "at")
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """Codes and notes merge by the same rules; this says how to read each."""
+
+    name: str
+    model: type
+    target: Callable[[Code | Note], str]
+    value: Callable[[Code | Note], str]
+    at: Callable[[Code | Note], datetime]
+
+
+CODES = _Kind("codes", Code, lambda r: r.field, lambda r: r.code, lambda r: r.coded_at)
+NOTES = _Kind("notes", Note, lambda r: NOTE_TARGET, lambda r: r.text, lambda r: r.noted_at)
+
+
+def _history_key(*row) -> tuple:
+    """(sha256, start, end, coder, target, old, new, at) with the time comparable."""
+    return (*row[:-1], _naive(row[-1]))
+
+
+def _naive(moment: datetime) -> datetime:
+    """SQLite returns stored UTC times without a zone; compare everything that way."""
+    return moment.replace(tzinfo=None)

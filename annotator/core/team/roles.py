@@ -1,0 +1,134 @@
+"""Team members as PostgreSQL roles, and blinding enforced by row-level security.
+
+Each coder connects as their own LOGIN role whose name is their coder name, so
+the database itself, not the application, decides what a connection may see:
+a coder reads and writes only their own codes, notes and history; a supervisor
+reads everything and writes only the consensus coder's rows. The project tables
+stay owned by whoever set the project up (owners bypass row-level security), and
+these functions must be run as that owner.
+"""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg import sql
+from sqlalchemy.engine import make_url
+
+from annotator.core.errors import ProjectError
+from annotator.core.store.location import display_location, server_url
+from annotator.core.store.roles import CONSENSUS, Role
+
+_IS_SUPERVISOR = (
+    "EXISTS (SELECT 1 FROM coder WHERE coder.name = current_user AND coder.role = 'supervisor')"
+)
+_OWN_CODER_IDS = "(SELECT id FROM coder WHERE name = current_user AND role = 'coder')"
+_OWN_CODER_NAMES = "(SELECT name FROM coder WHERE name = current_user AND role = 'coder')"
+_CONSENSUS_IDS = "(SELECT id FROM coder WHERE role = 'consensus')"
+_CONSENSUS_NAMES = "(SELECT name FROM coder WHERE role = 'consensus')"
+
+# (table, the column naming the coder, own-rows set, consensus set)
+_BLINDED = (
+    ("code", "coder_id", _OWN_CODER_IDS, _CONSENSUS_IDS),
+    ("note", "coder_id", _OWN_CODER_IDS, _CONSENSUS_IDS),
+    ("history", "coder", _OWN_CODER_NAMES, _CONSENSUS_NAMES),
+)
+
+
+def add_member(url: str, name: str, password: str, role: str = Role.CODER) -> None:
+    """Create (or update) the LOGIN role `name`, its grants and its coder row.
+
+    Idempotent: running it again changes the password and re-applies the policies,
+    which is also how a project upgraded to a newer annotator gets them refreshed.
+    """
+    if role not in (Role.CODER, Role.SUPERVISOR):
+        raise ValueError(role)
+    if not name or name != name.strip() or len(name) > 63:
+        raise ProjectError(f"{name!r}: a team member's name must be 1 to 63 characters")
+    if name in (CONSENSUS, "public") or name.startswith("pg_"):
+        raise ProjectError(f"{name!r}: reserved name; choose another")
+    url = server_url(url)
+    try:
+        with psycopg.connect(_libpq_url(url)) as connection:
+            _check_project(connection, url)
+            _ensure_role(connection, name, password)
+            _grant(connection, name, make_url(url).database)
+            enable_blinding(connection)
+            _ensure_coder_row(connection, name, role)
+            if role == Role.SUPERVISOR:
+                _ensure_coder_row(connection, CONSENSUS, Role.CONSENSUS)
+    except psycopg.Error as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ProjectError(f"{display_location(url)}: {first}") from None
+
+
+def enable_blinding(connection: psycopg.Connection) -> None:
+    """Row-level security on code, note and history (idempotent: policies are replaced)."""
+    for table, column, own, consensus in _BLINDED:
+        name = sql.Identifier(table)
+        connection.execute(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(name))
+        policies = (
+            ("annotator_own_rows", "ALL", f"{column} IN {own}"),
+            ("annotator_supervisor_reads", "SELECT", _IS_SUPERVISOR),
+            ("annotator_consensus", "ALL", f"{_IS_SUPERVISOR} AND {column} IN {consensus}"),
+        )
+        for policy, command, condition in policies:
+            connection.execute(
+                sql.SQL("DROP POLICY IF EXISTS {} ON {}").format(sql.Identifier(policy), name)
+            )
+            check = "" if command == "SELECT" else f" WITH CHECK ({condition})"
+            connection.execute(
+                sql.SQL("CREATE POLICY {} ON {} FOR " + command + " USING (").format(
+                    sql.Identifier(policy), name
+                )
+                + sql.SQL(condition + ")" + check)
+            )
+
+
+def _libpq_url(url: str) -> str:
+    """The URL as libpq reads it (no SQLAlchemy driver suffix)."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _check_project(connection: psycopg.Connection, url: str) -> None:
+    found = connection.execute("SELECT to_regclass('public.coder') IS NOT NULL").fetchone()
+    if not found or not found[0]:
+        raise ProjectError(
+            f"{display_location(url)}: not an annotator project; "
+            "push a project there first (annotator push FILE URL)"
+        )
+
+
+def _ensure_role(connection: psycopg.Connection, name: str, password: str) -> None:
+    exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name]).fetchone()
+    verb = "ALTER" if exists else "CREATE"
+    connection.execute(
+        sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(
+            sql.Identifier(name), sql.Literal(password)
+        )
+    )
+
+
+def _grant(connection: psycopg.Connection, name: str, database: str) -> None:
+    """Read everything; write codes, notes and (append-only) history; nothing else."""
+    role = sql.Identifier(name)
+    for statement in (
+        "GRANT CONNECT ON DATABASE {db} TO {role}",
+        "GRANT USAGE ON SCHEMA public TO {role}",
+        "GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
+        "GRANT INSERT, UPDATE, DELETE ON code, note TO {role}",
+        "GRANT INSERT ON history TO {role}",
+        "GRANT USAGE ON SEQUENCE code_id_seq, note_id_seq, history_id_seq TO {role}",
+    ):
+        connection.execute(sql.SQL(statement).format(db=sql.Identifier(database), role=role))
+
+
+def _ensure_coder_row(connection: psycopg.Connection, name: str, role: str) -> None:
+    """The coder row that ties the role to its codes; a name already used otherwise is refused."""
+    row = connection.execute("SELECT role FROM coder WHERE name = %s", [name]).fetchone()
+    if row is None:
+        connection.execute(
+            "INSERT INTO coder (name, role, created_at) VALUES (%s, %s, now() AT TIME ZONE 'UTC')",
+            [name, role],
+        )
+    elif row[0] != role:
+        raise ProjectError(f"{name!r} is already in the project as a {row[0]}, not a {role}")
