@@ -12,6 +12,7 @@ are about SQLite files themselves and always get files.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -21,6 +22,10 @@ import pytest
 
 from annotator.core.codebook import bundled_codebook
 from annotator.core.store.project import Project
+
+# Unexpected errors are logged (annotator.core.log_file): never into the user's own log
+# folder, here or in the processes the tests start.
+os.environ["ANNOTATOR_LOG_DIR"] = tempfile.mkdtemp(prefix="annotator-test-logs-")
 
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLE_TEXTS = sorted(DATA.glob("*.txt"))

@@ -19,8 +19,11 @@ from annotator import __version__
 from annotator.cli import agreement, codebook, coding, export, gui, maintenance, merge, team
 from annotator.cli.output import EXIT_USER_ERROR, Handler
 from annotator.core.errors import AnnotatorError
+from annotator.core.log_file import log_unexpected
 
 __all__ = ["EXIT_USER_ERROR", "build_parser", "main"]
+
+EXIT_SOFTWARE = 70  # sysexits.h EX_SOFTWARE: an internal error, not the user's
 
 COMMAND_MODULES = (coding, codebook, gui, export, merge, agreement, maintenance, team)
 
@@ -39,6 +42,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as error:  # a failure nobody foresaw: one line here, details in the log
+        log = log_unexpected(f"annotator {' '.join(sys.argv[1:2])}".strip(), error)
+        first = (str(error).splitlines() or [""])[0]
+        print(
+            f"annotator: unexpected error ({type(error).__name__}: {first}); details in {log}",
+            file=sys.stderr,
+        )
+        return EXIT_SOFTWARE
 
 
 def build_parser() -> argparse.ArgumentParser:

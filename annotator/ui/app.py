@@ -19,6 +19,7 @@ from annotator.core.codebook import resolve_codebook
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.location import location_stem, project_location, server_user
 from annotator.core.store.project import Project
+from annotator.ui.about import start_gui_log_file
 from annotator.ui.platform_check import check_platform
 from annotator.ui.settings import AppSettings
 
@@ -33,6 +34,7 @@ def application() -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(True)
+    start_gui_log_file()
     return app
 
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.core.ingest.into_project import ImportReport, import_paths
+from annotator.core.store.location import Location
 from annotator.core.store.project import Project
 from annotator.ui.tasks import Progress, TaskOutcome, TaskRunner, TaskWorker
 
@@ -22,10 +23,10 @@ class ImportController(QObject):
     imported = Signal(object)  # ImportReport, after the import finished (or was cancelled)
     failed = Signal(str)
 
-    def __init__(self, project_path: Path, parent: QWidget) -> None:
+    def __init__(self, location: Location, parent: QWidget) -> None:
         super().__init__(parent)
         self._parent = parent
-        self.runner = TaskRunner(project_path, parent)
+        self.runner = TaskRunner(location, parent)
         self.report_box: QMessageBox | None = None
 
     @property

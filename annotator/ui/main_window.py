@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.store.project import Project
 from annotator.ui import theme
+from annotator.ui.about import show_about
 from annotator.ui.article_list import ArticleDelegate, ArticleFilterProxy, ArticleIdRole
 from annotator.ui.backup_timer import DailyBackup
 from annotator.ui.coding_panel import CodingPanel
@@ -198,6 +199,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         help_menu.addAction(
             self._action("Keyboard shortcuts\t?", self.show_cheat_sheet, "F1", "cheat_sheet")
         )
+        help_menu.addAction(self._action("About annotator", lambda: show_about(self)))
 
     def _code_keys(self) -> dict:
         return {
@@ -379,7 +381,3 @@ class MainWindow(SupervisorWork, QMainWindow):
             QMessageBox.StandardButton.Cancel,
         )
         return answer == QMessageBox.StandardButton.Discard
-
-    @property
-    def project_path(self) -> Path:
-        return self.project.path

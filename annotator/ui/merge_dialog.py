@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.location import (
+    Location,
     display_location,
     is_server_url,
     project_location,
@@ -172,12 +173,12 @@ class MergeDialog(QDialog):
 
     merged = Signal(object)  # list[MergeReport]
 
-    def __init__(self, project_path: Path, parent=None) -> None:
+    def __init__(self, location: Location, parent=None) -> None:
         super().__init__(parent)
-        self.project_path = project_path
+        self.location = location
         self.setWindowTitle("Merge coders' projects")
         self.resize(900, 560)
-        self.runner = TaskRunner(project_path, self)
+        self.runner = TaskRunner(location, self)
         self.sources = QStringListModel(self)
         self.source_list = QListView()
         self.source_list.setModel(self.sources)
@@ -225,7 +226,7 @@ class MergeDialog(QDialog):
         self.run: MergeRun | None = None
 
     def choose_sources(self) -> None:
-        folder = working_folder(self.project_path)
+        folder = working_folder(self.location)
         paths, _ = QFileDialog.getOpenFileNames(
             self, "Project files to merge", str(folder), PROJECT_FILTER
         )

@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from annotator.core.coding import service as coding
 from annotator.core.coding.service import Change
 from annotator.core.errors import AnnotatorError, ProjectUnavailable
+from annotator.core.log_file import log_unexpected
 from annotator.core.store.project import Project
 from annotator.ui import theme
 from annotator.ui.pending import PendingQueue, PendingWrite, Prober
@@ -44,6 +45,7 @@ def commit_and_announce(
         channel.failed.emit(str(error))
         return None
     except Exception as error:  # a database error the core did not translate
+        log_unexpected("saving", error)
         channel.failed.emit(f"{type(error).__name__}: {str(error).splitlines()[0]}")
         return None
     channel.saved.emit()

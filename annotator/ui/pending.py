@@ -96,10 +96,6 @@ class PendingQueue(QObject):
                 codes.update(write.codes)
         return codes
 
-    def note_for(self, unit_id: int) -> str | None:
-        notes = [w.note for w in self.writes if w.unit_id == unit_id and w.note is not None]
-        return notes[-1] if notes else None
-
     def retry_now(self) -> None:
         if self.writes:
             self._tick.stop()

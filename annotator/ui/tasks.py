@@ -11,12 +11,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.log_file import log_unexpected
+from annotator.core.store.location import Location
 from annotator.core.store.project import Project
 
 Progress = Callable[[int, int, str], bool]
@@ -43,9 +44,9 @@ class TaskWorker(QObject):
     progress = Signal(int, int, str)
     finished = Signal(object)  # TaskOutcome
 
-    def __init__(self, project_path: Path, job: Job) -> None:
+    def __init__(self, location: Location, job: Job) -> None:
         super().__init__()
-        self.project_path = project_path
+        self.location = location
         self.job = job
         self._cancelled = threading.Event()
 
@@ -60,13 +61,14 @@ class TaskWorker(QObject):
     def run(self) -> None:
         try:
             # A second handle on a project the window already opened: no extra backup.
-            with Project.open(self.project_path, backups=False) as project:
+            with Project.open(self.location, backups=False) as project:
                 result = self.job(project, self._report)
         except TaskCancelled:
             outcome = TaskOutcome(cancelled=True)
         except AnnotatorError as error:
             outcome = TaskOutcome(error=str(error))
         except Exception as error:  # shown to the user; the thread must always finish
+            log_unexpected("background task", error)
             outcome = TaskOutcome(error=f"{type(error).__name__}: {error}")
         else:
             outcome = TaskOutcome(result, cancelled=self._cancelled.is_set())
@@ -76,9 +78,9 @@ class TaskWorker(QObject):
 class TaskRunner(QObject):
     """Runs one job at a time for a window and shows its progress; calls back when it ends."""
 
-    def __init__(self, project_path: Path, parent: QWidget) -> None:
+    def __init__(self, location: Location, parent: QWidget) -> None:
         super().__init__(parent)
-        self.project_path = project_path
+        self.location = location
         self._parent = parent
         self.thread: QThread | None = None
         self.worker: TaskWorker | None = None
@@ -105,7 +107,7 @@ class TaskRunner(QObject):
         if self.busy:
             return False
         self._on_done = on_done
-        self.worker = TaskWorker(self.project_path, job)
+        self.worker = TaskWorker(self.location, job)
         self.thread = QThread(self)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)

@@ -14,7 +14,6 @@ the supervisor is on and any note they are typing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QTime, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -417,7 +416,3 @@ class ReviewWindow(QMainWindow):
         self.runner.wait()
         self.settings.set_review_geometry(self.saveGeometry())
         super().closeEvent(event)
-
-    @property
-    def project_path(self) -> Path:
-        return self.project.path
