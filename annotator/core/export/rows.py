@@ -117,6 +117,7 @@ class Layout:
         self.scope: Scope = resolve_scope(session, options)
         self.fields = list(self.codebook.fields)
         self._converters = [_converter(f, options.values, text) for f in self.fields]
+        self._known_codes = [frozenset(c.code for c in f.categories) for f in self.fields]
         self._blank = (None,) * len(self.fields)
         self._names = {c.id: text(c.name) for c in self.scope.coders}
         self._versions = {i: (text(n), text(v)) for i, (n, v) in self.scope.versions.items()}
@@ -202,7 +203,13 @@ class Layout:
         if codes is None:
             return self._blank
         if self.options.values == "codes":
-            return codes.codes  # identifiers ([a-z][a-z0-9_]*): nothing to convert or neutralise
+            # The codebook's codes are identifiers ([a-z][a-z0-9_]*) that need no
+            # neutralising; anything else in a code cell (a row written around the app,
+            # by psql in a team project or by editing a file) goes through `text`.
+            return tuple(
+                code if code is None or code in known else self.text(code)
+                for known, code in zip(self._known_codes, codes.codes, strict=True)
+            )
         return tuple(
             None if code is None else convert(code)
             for convert, code in zip(self._converters, codes.codes, strict=True)
