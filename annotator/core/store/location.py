@@ -6,6 +6,7 @@ that tells them apart; the command line uses `project_location` as its argparse 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
@@ -35,21 +36,35 @@ def project_location(text: str) -> Location:
 
 def server_url(text: str) -> str:
     """A PostgreSQL URL with the psycopg (3) driver named, whatever the user wrote."""
+    shown = _redacted(text)  # messages never show a password
     try:
         url = make_url(text)
     except ArgumentError:
-        raise ProjectError(f"{text}: not a database URL") from None
+        raise ProjectError(f"{shown}: not a database URL") from None
+    except ValueError:  # a port that is not a number
+        raise ProjectError(f"{shown}: the port must be a number") from None
     if url.get_backend_name() != "postgresql":
-        raise ProjectError(f"{text}: only PostgreSQL servers are supported")
+        raise ProjectError(f"{shown}: only PostgreSQL servers are supported")
     if not url.database:
-        raise ProjectError(f"{text}: the URL names no database (…/DATABASE at the end)")
+        raise ProjectError(f"{shown}: the URL names no database (…/DATABASE at the end)")
     return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+_PASSWORD = re.compile(r"(://[^/@:]*:)[^/@]*@")
+
+
+def _redacted(text: str) -> str:
+    """The URL text with any password replaced by ***, even when it does not parse."""
+    return _PASSWORD.sub(r"\1***@", text)
 
 
 def display_location(location: Location) -> str:
     """The location as shown to people: a URL without its password."""
     if is_server_url(location):
-        return make_url(str(location)).render_as_string(hide_password=True)
+        try:
+            return make_url(str(location)).render_as_string(hide_password=True)
+        except (ArgumentError, ValueError):
+            return _redacted(str(location))
     return str(location)
 
 

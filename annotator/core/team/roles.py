@@ -50,8 +50,10 @@ def add_member(url: str, name: str, password: str, role: str = Role.CODER) -> No
     try:
         with psycopg.connect(_libpq_url(url)) as connection:
             _check_project(connection, url)
+            database = make_url(url).database
+            _harden(connection, database)
             _ensure_role(connection, name, password)
-            _grant(connection, name, make_url(url).database)
+            _grant(connection, name, database)
             enable_blinding(connection)
             _ensure_coder_row(connection, name, role)
             if role == Role.SUPERVISOR:
@@ -98,14 +100,83 @@ def _check_project(connection: psycopg.Connection, url: str) -> None:
         )
 
 
-def _ensure_role(connection: psycopg.Connection, name: str, password: str) -> None:
-    exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name]).fetchone()
-    verb = "ALTER" if exists else "CREATE"
-    connection.execute(
-        sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(
-            sql.Identifier(name), sql.Literal(password)
+def _harden(connection: psycopg.Connection, database: str) -> None:
+    """Leave members no place to plant objects that run with someone else's rights.
+
+    CVE-2018-1058: a role that may CREATE in `public` (every role on PostgreSQL 14 and
+    older, and clusters upgraded from them) can define `public.=` for varchar or a
+    function shadowing a built-in, which the owner's and supervisor's next statements
+    then run with their privileges. So nobody but the owner creates in `public`, nobody
+    makes temporary objects in this database, every connection to it searches
+    pg_catalog first, and objects a member already made there are refused, not used.
+    """
+    db = sql.Identifier(database)
+    connection.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+    connection.execute(sql.SQL("REVOKE TEMPORARY ON DATABASE {} FROM PUBLIC").format(db))
+    connection.execute(sql.SQL("ALTER DATABASE {} SET search_path = pg_catalog, public").format(db))
+    connection.execute("SET search_path = pg_catalog, public")
+    planted = connection.execute(_MEMBERS_OBJECTS).fetchall()
+    if planted:
+        listed = ", ".join(f"{kind} {name} (made by {owner})" for kind, name, owner in planted)
+        raise ProjectError(
+            f"the schema public holds objects made by team members: {listed}; "
+            "the owner must drop them before anyone works on this project"
         )
+
+
+_MEMBERS_OBJECTS = """
+SELECT objects.kind, objects.name, r.rolname::text
+FROM (
+    SELECT 'function' AS kind, p.proname::text AS name, p.proowner AS owner_id
+      FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'public'::regnamespace
+    UNION ALL
+    SELECT 'operator', o.oprname::text, o.oprowner
+      FROM pg_catalog.pg_operator o WHERE o.oprnamespace = 'public'::regnamespace
+    UNION ALL
+    SELECT 'table or view', c.relname::text, c.relowner
+      FROM pg_catalog.pg_class c WHERE c.relnamespace = 'public'::regnamespace
+    UNION ALL
+    SELECT 'type', t.typname::text, t.typowner
+      FROM pg_catalog.pg_type t WHERE t.typnamespace = 'public'::regnamespace
+) AS objects
+JOIN pg_catalog.pg_roles r ON r.oid = objects.owner_id
+WHERE r.rolname IN (SELECT c.name FROM public.coder c) AND r.rolname <> current_user
+ORDER BY 1, 2
+"""
+
+MEMBER_MARK = "annotator team member"
+
+# (is a member?) for an existing role: marked by add_member, or (made by an older
+# annotator) an ordinary login role already coding in this project; never the owner.
+_EXISTING_ROLE = f"""
+SELECT pg_catalog.shobj_description(r.oid, 'pg_authid') = '{MEMBER_MARK}'
+    OR (r.rolname <> current_user AND NOT (r.rolsuper OR r.rolcreaterole OR r.rolcreatedb)
+        AND r.rolname IN (SELECT name FROM public.coder WHERE role IN ('coder', 'supervisor')))
+FROM pg_catalog.pg_roles r WHERE r.rolname = %s
+"""
+
+
+def _ensure_role(connection: psycopg.Connection, name: str, password: str) -> None:
+    """Create the member's role, or update a member's; any other existing role is refused.
+
+    The password is sent as a SCRAM verifier computed here (as psql's \\password does),
+    so it never reaches the server's log, not even with log_statement=ddl.
+    """
+    found = connection.execute(_EXISTING_ROLE, [name]).fetchone()
+    if found is not None and not found[0]:
+        raise ProjectError(
+            f"{name!r}: a role of that name already exists on this server and is not an "
+            "annotator team member (it may be the owner's or someone else's); choose another name"
+        )
+    verifier = connection.pgconn.encrypt_password(
+        password.encode(), name.encode(), b"scram-sha-256"
+    ).decode("ascii")
+    verb = "ALTER" if found else "CREATE"
+    role = sql.Identifier(name)
+    connection.execute(
+        sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(role, sql.Literal(verifier))
     )
+    connection.execute(sql.SQL("COMMENT ON ROLE {} IS {}").format(role, sql.Literal(MEMBER_MARK)))
 
 
 def _grant(connection: psycopg.Connection, name: str, database: str) -> None:
