@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from annotator.cli.output import Command, print_json
+from annotator.cli.passphrase import require_supervisor
 from annotator.core.agreement import (
     ALPHA_THRESHOLDS,
     DEFAULT_BOOTSTRAP_SAMPLES,
@@ -98,6 +99,7 @@ def _agreement(args: argparse.Namespace) -> None:
     confusion, labels = {}, {}
     if is_server_url(args.source) or _is_sqlite(args.source):
         with Project.open(args.source) as project:
+            require_supervisor(project, "agreement")
             result = project_agreement(
                 project,
                 [args.field] if args.field else None,

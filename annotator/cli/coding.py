@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from annotator.cli.output import EXIT_USER_ERROR, Command, print_json
+from annotator.cli.passphrase import require_supervisor
 from annotator.cli.progress import ProgressBar
 from annotator.core.codebook import resolve_codebook
 from annotator.core.coding import lookups
@@ -123,6 +124,8 @@ def _articles(args: argparse.Namespace) -> None:
 
 def _units(args: argparse.Namespace) -> None:
     with Project.open(args.project) as project:
+        if args.coder:
+            require_supervisor(project, "units --coder")
         rows = lookups.list_units(project, args.article)
         codes = coding.coder_codes(project, args.coder) if args.coder else {}
     if args.json:

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from annotator.cli.passphrase import require_supervisor
 from annotator.cli.progress import ProgressBar
 from annotator.core.coding.codes_from_csv import import_codes
 from annotator.core.errors import AnnotatorError
@@ -78,6 +79,7 @@ def _export(args: argparse.Namespace) -> None:
             file=sys.stderr,
         )
     with Project.open(args.project) as project:
+        require_supervisor(project, "export")
         if to_stdout:
             export_csv_stream(project, sys.stdout.buffer, options, bom=args.bom)
             sys.stdout.flush()

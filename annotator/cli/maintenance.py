@@ -6,11 +6,10 @@ A thin layer over `annotator.core.backup` and `annotator.core.supervisor`.
 from __future__ import annotations
 
 import argparse
-import getpass
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from annotator.cli.passphrase import PassphraseReader
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import backup, db
 from annotator.core.store.location import display_location, is_server_url, project_location
@@ -102,7 +101,7 @@ def _no_subcommand(_args: argparse.Namespace) -> None:
 
 
 def _set_passphrase(args: argparse.Namespace) -> None:
-    reader = _PassphraseReader()
+    reader = PassphraseReader()
     with Project.open(args.project) as project:
         _require_current(project, reader)
         new = reader.read("New supervisor passphrase: ", confirm=True)
@@ -111,7 +110,7 @@ def _set_passphrase(args: argparse.Namespace) -> None:
 
 
 def _check_passphrase(args: argparse.Namespace) -> int:
-    reader = _PassphraseReader()
+    reader = PassphraseReader()
     with Project.open(args.project) as project:
         if not passphrase.has_supervisor_passphrase(project):
             raise AnnotatorError(f"{args.project}: no supervisor passphrase is set")
@@ -121,33 +120,15 @@ def _check_passphrase(args: argparse.Namespace) -> int:
 
 
 def _clear_passphrase(args: argparse.Namespace) -> None:
-    reader = _PassphraseReader()
+    reader = PassphraseReader()
     with Project.open(args.project) as project:
         _require_current(project, reader)
         passphrase.clear_supervisor_passphrase(project)
     print(f"{args.project}: supervisor passphrase removed")
 
 
-def _require_current(project: Project, reader: _PassphraseReader) -> None:
+def _require_current(project: Project, reader: PassphraseReader) -> None:
     if passphrase.has_supervisor_passphrase(project) and not (
         passphrase.check_supervisor_passphrase(project, reader.read("Current passphrase: "))
     ):
         raise AnnotatorError("wrong supervisor passphrase; nothing changed")
-
-
-class _PassphraseReader:
-    """Passphrases from the terminal without echo, or one per line from a pipe (scripts)."""
-
-    def __init__(self) -> None:
-        self.interactive = sys.stdin.isatty()
-
-    def read(self, prompt: str, *, confirm: bool = False) -> str:
-        if not self.interactive:
-            line = sys.stdin.readline()
-            if not line:
-                raise AnnotatorError("expected a passphrase on standard input")
-            return line.rstrip("\r\n")
-        first = getpass.getpass(prompt)
-        if confirm and getpass.getpass("Again: ") != first:
-            raise AnnotatorError("the two passphrases differ; nothing changed")
-        return first

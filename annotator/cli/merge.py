@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotator.cli.output import EXIT_USER_ERROR, print_json
+from annotator.cli.passphrase import require_supervisor
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.location import project_location
 from annotator.core.store.project import Project
@@ -40,6 +41,7 @@ def _merge(args: argparse.Namespace) -> int:
     results: list[dict] = []
     refused = False
     with Project.open(args.target) as target:
+        require_supervisor(target, "merge")
         for source in args.sources:
             try:
                 report = merge_project(target, source)

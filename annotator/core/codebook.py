@@ -26,6 +26,9 @@ BUNDLED_CODEBOOKS = {
 }
 
 
+MAX_CODEBOOK_BYTES = 5_000_000  # the bundled ones are a few kB
+
+
 class Level(StrEnum):
     """Level of measurement: decides which agreement metric and export type a field gets."""
 
@@ -173,11 +176,17 @@ def load_codebook(path: str | Path) -> Codebook:
     """Read and validate a codebook file."""
     path = Path(path)
     try:
+        if path.exists() and not path.is_file():  # a folder, a FIFO, a device: never block
+            raise CodebookError(f"{path}: not a regular file")
+        if path.stat().st_size > MAX_CODEBOOK_BYTES:
+            raise CodebookError(f"{path}: too large for a codebook (over 5 MB)")
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise CodebookError(f"{path}: no such file") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CodebookError(f"{path}: not valid JSON ({_short(error)})") from None
+    except RecursionError:
+        raise CodebookError(f"{path}: not a codebook (JSON nested too deeply)") from None
     except OSError as error:
         raise CodebookError(f"{path}: cannot read ({error.strerror})") from None
     return parse_codebook(data, str(path))

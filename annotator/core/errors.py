@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control characters shown as escapes (\\n, \\x1b),
+    so a file name or a cell that holds them can neither break a message in two nor
+    send terminal escape sequences."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
 
 class AnnotatorError(Exception):
-    """A problem the user can act on; its message is shown as it is, on one line."""
+    """A problem the user can act on; its message is shown on one line (see `one_line`)."""
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
 
 
 class InputError(AnnotatorError):

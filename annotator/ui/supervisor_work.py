@@ -7,6 +7,7 @@ date. It uses the window's project, coder, settings, operations and controller.
 
 from __future__ import annotations
 
+from annotator.core.supervision.passphrase import has_supervisor_passphrase
 from annotator.ui.export_dialog import ExportDialog
 from annotator.ui.merge_dialog import MergeDialog
 from annotator.ui.review.gate import SupervisorGate
@@ -19,6 +20,8 @@ class SupervisorWork:
     review_window: ReviewWindow | None = None
     dialog = None  # the supervisor gate, merge or export dialog while one is open
 
+    supervisor_unlocked = False  # the passphrase was given once in this window
+
     def open_review(self) -> None:
         """View > Supervisor review: asks first, then shows every coder's codes in a window of
         its own, so this (the coder's) window never does."""
@@ -28,8 +31,23 @@ class SupervisorWork:
             self.review_window.activateWindow()
             return
         self.dialog = SupervisorGate(self.project, self)
+        self.dialog.accepted.connect(self._unlocked)
         self.dialog.accepted.connect(self._show_review)
         self.dialog.open()
+
+    def _as_supervisor(self, action: str, then) -> None:
+        """Merge and export show every coder's codes: where the project has a supervisor
+        passphrase they ask for it first (once per window), as the review does."""
+        if self.supervisor_unlocked or not has_supervisor_passphrase(self.project):
+            then()
+            return
+        self.dialog = SupervisorGate(self.project, self, action)
+        self.dialog.accepted.connect(self._unlocked)
+        self.dialog.accepted.connect(then)
+        self.dialog.open()
+
+    def _unlocked(self) -> None:
+        self.supervisor_unlocked = True
 
     def _show_review(self) -> None:
         self.review_window = ReviewWindow(self.project, self.coder, self.settings, self)
@@ -37,6 +55,9 @@ class SupervisorWork:
         self.review_window.show()
 
     def merge_projects(self) -> None:
+        self._as_supervisor("Merge coders' projects", self._open_merge)
+
+    def _open_merge(self) -> None:
         self.dialog = MergeDialog(self.project.path, self)
         self.dialog.merged.connect(self._merged)
         self.dialog.open()
@@ -56,5 +77,8 @@ class SupervisorWork:
             self.review_window.reload()
 
     def export_data(self) -> None:
+        self._as_supervisor("Export", self._open_export)
+
+    def _open_export(self) -> None:
         self.dialog = ExportDialog(self.project, self)
         self.dialog.open()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -172,6 +173,23 @@ def test_load_codebook_reports_bad_files_in_one_line(tmp_path):
         load_codebook(broken)
     with pytest.raises(CodebookError, match="no such file"):
         load_codebook(tmp_path / "missing.json")
+
+
+def test_hostile_codebook_files_are_one_line_too(tmp_path):
+    """Issue 14: deep nesting, a FIFO (which would block a plain read), a huge file."""
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(CodebookError, match="nested too deeply"):
+        load_codebook(deep)
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    with pytest.raises(CodebookError, match="not a regular file"):
+        load_codebook(fifo)
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as stream:
+        stream.truncate(6_000_000)
+    with pytest.raises(CodebookError, match="too large"):
+        load_codebook(huge)
 
 
 def test_resolve_accepts_code_label_or_value():

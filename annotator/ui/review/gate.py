@@ -20,16 +20,17 @@ CONFIRMATION = (
     "This is the supervisor's view: you will see every coder's codes, side by side.\n\n"
     "Coders who still have to code independently should not open it."
 )
+REVIEW = "Open supervisor review"
 
 
 class SupervisorGate(QDialog):
     """Accepts only after the right passphrase (or, without one, an explicit confirmation)."""
 
-    def __init__(self, project: Project, parent=None) -> None:
+    def __init__(self, project: Project, parent=None, action: str = REVIEW) -> None:
         super().__init__(parent)
         self.project = project
         self.needs_passphrase = has_supervisor_passphrase(project)
-        self.setWindowTitle("Supervisor review")
+        self.setWindowTitle("Supervisor review" if action == REVIEW else action)
         layout = QVBoxLayout(self)
         message = QLabel(wordWrap=True)
         layout.addWidget(message)
@@ -46,7 +47,7 @@ class SupervisorGate(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Open supervisor review")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(action)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
