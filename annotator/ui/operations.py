@@ -66,16 +66,31 @@ def undo_redo_actions(
     undo.setShortcut(QKeySequence("Ctrl+Z"))
     redo = QAction(theme.icon("redo"), "Redo", parent)
     redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-    for action, can_change, text_changed, word, step in (
-        (undo, stack.canUndoChanged, stack.undoTextChanged, "Undo", stack.undo),
-        (redo, stack.canRedoChanged, stack.redoTextChanged, "Redo", stack.redo),
+    for action, can_change, text_changed, word, backwards in (
+        (undo, stack.canUndoChanged, stack.undoTextChanged, "Undo", True),
+        (redo, stack.canRedoChanged, stack.redoTextChanged, "Redo", False),
     ):
         can_change.connect(action.setEnabled)
         text_changed.connect(lambda text, a=action, w=word: a.setText(f"{w} {text}".strip()))
-        action.triggered.connect(lambda _checked=False, s=step: s() if allowed() else None)
+        action.triggered.connect(
+            lambda _checked=False, b=backwards: _step(stack, b) if allowed() else None
+        )
     undo.setEnabled(stack.canUndo())
     redo.setEnabled(stack.canRedo())
     return undo, redo
+
+
+def _step(stack: QUndoStack, backwards: bool) -> None:
+    """Undo or redo, unless the command refuses because the project changed under it
+    (then the stack stays where it is and the command has said why)."""
+    command = stack.command(stack.index() - 1 if backwards else stack.index())
+    refused = getattr(command, "refused", None)
+    if refused is not None and refused(backwards):
+        return
+    if backwards:
+        stack.undo()
+    else:
+        stack.redo()
 
 
 class Outcome(Enum):
@@ -119,6 +134,36 @@ class CodingOperations(QObject):
         return self._commit(
             lambda: coding.apply_codes(self.project, self.coder, unit_id, codes, origin=origin)
         )
+
+    def replay(
+        self,
+        unit_id: int,
+        before: Mapping[str, str | None],
+        after: Mapping[str, str | None],
+        origin: str,
+    ) -> list[Change] | None:
+        """Turn fields that hold `before` into `after`, all or nothing (undo and redo): a
+        field someone changed since refuses the whole step and says why."""
+        changes = [Change(unit_id, self.coder, f, before[f], after[f]) for f in after]
+        return self._commit(
+            lambda: coding.apply_changes(
+                self.project, self.coder, changes, origin=origin, all_or_nothing=True
+            )
+        )
+
+    def stale_fields(self, unit_id: int, expected: Mapping[str, str | None]) -> str | None:
+        """Why an undo or redo cannot run now (a field no longer holds what it expects), or
+        None; a project out of reach is left for the write itself to report."""
+        try:
+            current = coding.unit_codes(self.project, self.coder, unit_id)
+        except AnnotatorError:
+            return None
+        for field, code in expected.items():
+            if current.get(field) != code:
+                now = current.get(field)
+                said = "cleared" if now is None else f"set to {now!r}"
+                return f"{field} was {said} since (in another window or program)"
+        return None
 
     def code(
         self, article_id: int, unit_id: int, codes: Mapping[str, str | None], text: str
@@ -212,23 +257,38 @@ class CodeCommand(QUndoCommand):
         self.old: dict[str, str | None] = {}
         self.succeeded = False
 
+    def refused(self, backwards: bool) -> bool:
+        """True (and said) when the unit no longer holds what this step would replace."""
+        if not self.succeeded:
+            return False
+        expected = self.new if backwards else self.old
+        reason = self.operations.stale_fields(self.unit_id, expected)
+        if reason is None:
+            return False
+        word = "undo" if backwards else "redo"
+        self.operations.failed.emit(f"Cannot {word} {self.text()}: {reason}; nothing changed")
+        return True
+
     def redo(self) -> None:
-        origin = "redo" if self.succeeded else "manual"
-        changes = self.operations.write_codes(self.unit_id, self.new, origin=origin)
+        if self.succeeded:
+            if self.operations.replay(self.unit_id, self.old, self.new, origin="redo") is None:
+                self.setObsolete(True)
+                return
+            self.operations.revisited.emit(self.article_id, self.unit_id)
+            return
+        changes = self.operations.write_codes(self.unit_id, self.new, origin="manual")
         if changes is None:
             self.setObsolete(True)
             return
-        if self.succeeded:
-            self.operations.revisited.emit(self.article_id, self.unit_id)
-        else:  # first run: remember exactly what was replaced
-            self.old = {change.target: change.old for change in changes}
-            self.new = {change.target: change.new for change in changes}
-            self.succeeded = True
-            if not changes:
-                self.setObsolete(True)
+        # first run: remember exactly what was replaced
+        self.old = {change.target: change.old for change in changes}
+        self.new = {change.target: change.new for change in changes}
+        self.succeeded = True
+        if not changes:
+            self.setObsolete(True)
 
     def undo(self) -> None:
-        if self.operations.write_codes(self.unit_id, self.old, origin="undo") is None:
+        if self.operations.replay(self.unit_id, self.new, self.old, origin="undo") is None:
             self.setObsolete(True)
             return
         self.operations.revisited.emit(self.article_id, self.unit_id)

@@ -77,11 +77,20 @@ def apply_codes(
 
 
 def apply_changes(
-    project: Project, coder: str, changes: Sequence[Change], *, origin: str
+    project: Project,
+    coder: str,
+    changes: Sequence[Change],
+    *,
+    origin: str,
+    all_or_nothing: bool = False,
 ) -> list[Change]:
     """Replay prepared code changes of one coder in one transaction, each only where the
     field still holds the change's `old` value: a bulk undo or redo then never overwrites
-    a code someone set since. Returns the changes made (maybe fewer than asked)."""
+    a code someone set since. Returns the changes made (maybe fewer than asked).
+
+    With `all_or_nothing`, one field that no longer holds its `old` value refuses the
+    whole batch (a `StaleChange`, nothing written): an undo of one action is then either
+    exactly the reverse of that action or nothing."""
     coder = _checked_coder(coder)
     for change in changes:
         _validate_codes(project.codebook, {change.target: change.new})
@@ -94,7 +103,9 @@ def apply_changes(
                 row = _locked(
                     session, Code, unit_id=change.unit_id, coder_id=coder_id, field=change.target
                 )
-                if (row.code if row else None) != change.old:
+                if (current := row.code if row else None) != change.old:
+                    if all_or_nothing:
+                        raise StaleChange(change, current)
                     continue
                 unit, sha = _unit_and_sha(session, change.unit_id)
                 done = _write_code(
@@ -114,6 +125,28 @@ def apply_changes(
         project.forget_cached_ids()
         raise
     return made
+
+
+class StaleChange(CodingError):
+    """A change prepared against a value that someone has changed since."""
+
+    def __init__(self, change: Change, current: str | None) -> None:
+        self.change, self.current = change, current
+        now = "cleared" if current is None else f"set to {current!r}"
+        super().__init__(
+            f"{change.target} was {now} since (in another window or program); nothing changed"
+        )
+
+
+def unit_codes(project: Project, coder: str, unit_id: int) -> dict[str, str]:
+    """field -> code of one coder on one unit, as committed now."""
+    with project.reading() as session:
+        query = (
+            select(Code.field, Code.code)
+            .join(Coder, Coder.id == Code.coder_id)
+            .where(Coder.name == coder, Code.unit_id == unit_id)
+        )
+        return dict(session.exec(query).all())
 
 
 def code_unit(
