@@ -70,3 +70,13 @@ def test_user_errors_are_one_line_and_exit_2(project_path, tmp_path, capsys, ext
     assert cli.main(args) == 2
     error = capsys.readouterr().err
     assert message in error and error.count("\n") == 1
+
+
+@pytest.mark.parametrize("ending", ["xlsx", "json", "parquet"])
+def test_a_file_named_for_another_format_is_refused(project_path, tmp_path, capsys, ending):
+    """Issue 17: `-o out.xlsx` used to write CSV text into a file Excel cannot open."""
+    target = tmp_path / f"out.{ending}"
+    assert cli.main(["export", project_path, "-o", str(target)]) == cli.EXIT_USER_ERROR
+    err = capsys.readouterr().err
+    assert f"not .{ending}" in err and ".csv" in err and err.count("\n") == 1
+    assert not target.exists() and not list(tmp_path.iterdir())

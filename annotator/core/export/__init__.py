@@ -67,9 +67,20 @@ class ExportResult:
     renamed: dict[str, str] = field(default_factory=dict)
 
 
+CSV_SUFFIXES = ("", "csv", "txt")
+
+
 def format_for_path(path: str | Path, fmt: str | None = None) -> str:
-    """The file format: given explicitly, else from the ending (.sav, .dta), else CSV."""
+    """The file format: given explicitly, else from the ending (.sav, .dta), else CSV.
+
+    A file named for another format (out.xlsx, out.json, ...) is refused rather than
+    filled with CSV text that the program it is named for cannot open."""
     suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in (*CSV_SUFFIXES, "sav", "dta"):
+        raise AnnotatorError(
+            f"{path}: annotator writes .csv (Excel opens it; --bom for accents), .sav "
+            f"(SPSS) and .dta (Stata), not .{suffix}"
+        )
     implied = suffix if suffix in ("sav", "dta") else None
     if fmt is None:
         return implied or "csv"
