@@ -51,7 +51,9 @@ def add_member(url: str, name: str, password: str, role: str = Role.CODER) -> No
         with psycopg.connect(_libpq_url(url)) as connection:
             _check_project(connection, url)
             _ensure_role(connection, name, password)
-            _grant(connection, name, make_url(url).database)
+            database = make_url(url).database
+            assert database is not None  # server_url refuses a URL that names no database
+            _grant(connection, name, database)
             enable_blinding(connection)
             _ensure_coder_row(connection, name, role)
             if role == Role.SUPERVISOR:
