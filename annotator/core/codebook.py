@@ -56,6 +56,14 @@ class Category(BaseModel):
         default=False, description="Sits outside the ordinal scale, like 'cannot be judged'"
     )
 
+    @property
+    def number(self) -> float:
+        """`value` as statistics and exports use it. It is always set once the category
+        belongs to a field (`CodebookField` fills a missing one from the position); only
+        a category on its own may lack it."""
+        assert self.value is not None, f"category {self.code!r} belongs to no field"
+        return self.value
+
 
 class CodebookField(BaseModel):
     """A question asked of every unit, answered by choosing one category."""

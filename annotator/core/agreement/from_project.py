@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict, cast
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from annotator.core.agreement.bootstrap import DEFAULT_BOOTSTRAP_SAMPLES, DEFAULT_BOOTSTRAP_SEED
 from annotator.core.agreement.coefficients import Level
@@ -22,7 +23,7 @@ from annotator.core.agreement.reliability_data import ReliabilityData
 from annotator.core.agreement.report import FieldAgreement, agreement_report, by_unit_groups
 from annotator.core.coding.lookups import unit_key
 from annotator.core.errors import AnnotatorError
-from annotator.core.store.models import Article, Code, Coder, Unit
+from annotator.core.store.models import Article, Code, Coder, Unit, wide_select
 from annotator.core.store.project import Project
 from annotator.core.store.roles import Role
 
@@ -65,12 +66,12 @@ def project_reliability(
     book_fields = [codebook.field(key) for key in keys]  # a CodebookError names unknown ones
     chosen = _checked_coders(project, coders)
     query = (
-        select(Article.key, Unit.idx, Coder.name, Coder.role, Code.field, Code.code)
-        .join(Unit, Unit.id == Code.unit_id)
-        .join(Article, Article.id == Unit.article_id)
-        .join(Coder, Coder.id == Code.coder_id)
-        .where(Unit.kind.in_(codebook.coded_kinds), Code.field.in_(keys))
-        .order_by(Article.position, Article.id, Unit.idx, Coder.name)
+        wide_select(Article.key, Unit.idx, Coder.name, Coder.role, Code.field, Code.code)
+        .join(Unit, col(Unit.id) == Code.unit_id)
+        .join(Article, col(Article.id) == Unit.article_id)
+        .join(Coder, col(Coder.id) == Code.coder_id)
+        .where(col(Unit.kind).in_(codebook.coded_kinds), col(Code.field).in_(keys))
+        .order_by(col(Article.position), col(Article.id), col(Unit.idx), col(Coder.name))
     )
     per_field: dict[str, dict[str, dict[str, str]]] = {key: {} for key in keys}
     for article_key, idx, coder, role, field_key, code in _rows(project, query):
@@ -88,8 +89,9 @@ def project_reliability(
             list(units),
             list(names),
             [[units[unit].get(name) for unit in units] for name in names],
-            level=level or str(book_field.level),
-            categories={c.code: c.value for c in book_field.scale},
+            # the codebook's levels are the statistics' levels, by the same names
+            level=level or cast(Level, str(book_field.level)),
+            categories={c.code: c.number for c in book_field.scale},
             outside_scale=frozenset(c.code for c in book_field.categories if c.outside_scale),
         )
     return result
@@ -100,9 +102,9 @@ def article_groups(project: Project) -> dict[str, list[str]]:
     with project.reading() as session:
         rows = session.exec(
             select(Article.key, Unit.idx)
-            .join(Unit, Unit.article_id == Article.id)
-            .where(Unit.kind.in_(project.codebook.coded_kinds))
-            .order_by(Article.position, Article.id, Unit.idx)
+            .join(Unit, col(Unit.article_id) == Article.id)
+            .where(col(Unit.kind).in_(project.codebook.coded_kinds))
+            .order_by(col(Article.position), col(Article.id), col(Unit.idx))
         ).all()
     groups: dict[str, list[str]] = {}
     for article_key, idx in rows:
@@ -128,7 +130,7 @@ def project_agreement(
     data = project_reliability(
         project, fields, coders, include_consensus=include_consensus, level=level
     )
-    options = {"bootstrap_samples": bootstrap_samples, "seed": seed}
+    options: _Bootstrap = {"bootstrap_samples": bootstrap_samples, "seed": seed}
     overall = {key: agreement_report(d, **options) for key, d in data.items()}
     articles: dict[str, dict[str, FieldAgreement]] = {}
     if by_article:
@@ -138,6 +140,13 @@ def project_agreement(
             used = {name: units for name, units in groups.items() if coded.intersection(units)}
             articles[key] = by_unit_groups(field_data, used, **options)
     return ProjectAgreement(overall, articles)
+
+
+class _Bootstrap(TypedDict):
+    """The bootstrap settings every report of one call shares."""
+
+    bootstrap_samples: int
+    seed: int
 
 
 def _checked_coders(project: Project, coders: Sequence[str] | None) -> list[str] | None:

@@ -116,7 +116,9 @@ class ReliabilityData:
             units.setdefault(key[0])
             coders.setdefault(key[1])
         matrix = [[by_pair.get((u, c)) for u in units] for c in coders]
-        return cls(field, list(units), list(coders), matrix, level, categories, outside_scale)
+        return cls(
+            field, list(units), list(coders), matrix, level, categories, frozenset(outside_scale)
+        )
 
     @property
     def n_units(self) -> int:
@@ -153,7 +155,8 @@ class ReliabilityData:
         matrix = np.empty((len(self.coders), len(self.unit_ids)), dtype=object)
         if matrix.size:
             matrix[...] = self.values
-        missing = np.equal(matrix, None) | (matrix == "")
+        # numpy's stubs take no None operand; on an object array it is compared cell by cell
+        missing = np.equal(matrix, None) | (matrix == "")  # type: ignore[call-overload]
         observed, inverse = np.unique(matrix[~missing].astype(str), return_inverse=True)
         scale, scale_values = self._scale([str(code) for code in observed])
         outside = sorted(self.outside_scale)

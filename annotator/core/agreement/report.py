@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Literal
 
 import numpy as np
 
@@ -285,7 +286,8 @@ def _pairwise(
         reason = "the codes are not numbers and no category values were given"
     else:
         reason = "the scale has fewer than two distinct category values"
-        weights = {kind: agreement_weights(positions, kind) for kind in ("quadratic", "linear")}
+        kinds: tuple[Literal["quadratic", "linear"], ...] = ("quadratic", "linear")
+        weights = {kind: agreement_weights(positions, kind) for kind in kinds}
     pairs = []
     for a, b in combinations(range(len(names)), 2):
         kappa = cohen_kappa(codes[a], codes[b], ratings.n_categories)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from annotator.core.coding import service as coding
-from annotator.core.store.models import Article, History, Unit
+from annotator.core.store.models import Article, History, Unit, wide_select
 from annotator.core.store.project import Project
 
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
@@ -52,9 +52,9 @@ def article_summaries(project: Project, coder: str) -> list[ArticleSummary]:
     """Every article in coding order with this coder's progress, without loading texts."""
     with project.reading() as session:
         rows = session.exec(
-            select(
+            wide_select(
                 Article.id, Article.key, Article.title, Article.outlet, Article.published
-            ).order_by(Article.position, Article.id)
+            ).order_by(col(Article.position), col(Article.id))
         ).all()
     done = coding.progress(project, coder)
     summaries = []
@@ -79,9 +79,9 @@ def article_units(project: Project, article_id: int) -> list[ReaderUnit]:
     with project.reading() as session:
         text = session.exec(select(Article.text).where(Article.id == article_id)).one()
         rows = session.exec(
-            select(Unit.id, Unit.idx, Unit.kind, Unit.start, Unit.end, Unit.text)
-            .where(Unit.article_id == article_id)
-            .order_by(Unit.idx)
+            wide_select(Unit.id, Unit.idx, Unit.kind, Unit.start, Unit.end, Unit.text)
+            .where(col(Unit.article_id) == article_id)
+            .order_by(col(Unit.idx))
         ).all()
     units = []
     previous_end: int | None = None
@@ -103,8 +103,8 @@ def last_article_of(project: Project, coder: str) -> int | None:
     with project.reading() as session:
         return session.exec(
             select(Article.id)
-            .join(History, History.article_sha256 == Article.sha256)
+            .join(History, col(History.article_sha256) == Article.sha256)
             .where(History.coder == coder)
-            .order_by(History.id.desc())
+            .order_by(col(History.id).desc())
             .limit(1)
         ).first()

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotator.core.coding.lookups import article_by_key
 from annotator.core.errors import AnnotatorError
-from annotator.core.store.models import Article, Code, Coder, Unit
+from annotator.core.store.models import Article, Code, Coder, Unit, wide_select
 from annotator.core.store.project import Project
 from annotator.core.store.roles import Role
 
@@ -60,7 +60,7 @@ def coded_groups(
 ) -> dict[tuple[CodedUnit, str], dict[str, str]]:
     """(unit, field) -> {coder: code} for the units the codebook asks to be coded."""
     query = (
-        select(
+        wide_select(
             Unit.id,
             Unit.article_id,
             Article.key,
@@ -73,13 +73,13 @@ def coded_groups(
             Code.field,
             Code.code,
         )
-        .join(Unit, Unit.id == Code.unit_id)
-        .join(Article, Article.id == Unit.article_id)
-        .join(Coder, Coder.id == Code.coder_id)
+        .join(Unit, col(Unit.id) == Code.unit_id)
+        .join(Article, col(Article.id) == Unit.article_id)
+        .join(Coder, col(Coder.id) == Code.coder_id)
         .where(
-            Unit.kind.in_(project.codebook.coded_kinds),
-            Code.field.in_(fields),
-            Coder.name.in_(coders),
+            col(Unit.kind).in_(project.codebook.coded_kinds),
+            col(Code.field).in_(fields),
+            col(Coder.name).in_(coders),
         )
     )
     if article_key is not None:

@@ -28,11 +28,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
+from sqlmodel import col
 
 from annotator.core.csv_dialect import unneutralise
 from annotator.core.errors import InputError
-from annotator.core.store.models import Article, Code, History, Unit, utcnow
+from annotator.core.store.models import Article, Code, History, Unit, utcnow, wide_select
 from annotator.core.store.project import Project
 
 ORIGIN = "import"
@@ -124,8 +125,8 @@ def read_coded_rows(project: Project, path: Path, coder: str | None = None) -> l
         result.append(row)
     if problems:
         more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-        number, reason = problems[0]
-        raise InputError(f"{path}, row {number}", reason + more)
+        number, problem = problems[0]
+        raise InputError(f"{path}, row {number}", problem + more)
     return result
 
 
@@ -141,9 +142,9 @@ def write_codes(project: Project, rows: list[CodedRow]) -> CodeImportReport:
             coder_ids = {name: project.coder_id(session, name) for name in names}
             existing = {
                 (unit_id, coder_id, field_key): (code_id, code)
-                for code_id, unit_id, coder_id, field_key, code in session.execute(
-                    select(Code.id, Code.unit_id, Code.coder_id, Code.field, Code.code).where(
-                        Code.coder_id.in_(list(coder_ids.values()))
+                for code_id, unit_id, coder_id, field_key, code in session.exec(
+                    wide_select(Code.id, Code.unit_id, Code.coder_id, Code.field, Code.code).where(
+                        col(Code.coder_id).in_(list(coder_ids.values()))
                     )
                 )
             }
@@ -267,12 +268,12 @@ def _columns(project: Project, path: Path, header: list[str], coder: str | None)
 def _unit_map(project: Project) -> dict[str, UnitIdentity]:
     """Every unit by its readable key, read once (a query per row would dominate big imports)."""
     with project.reading() as session:
-        query = select(Article.key, Unit.idx, Unit.id, Article.sha256, Unit.start, Unit.end).join(
-            Article, Article.id == Unit.article_id
-        )
+        query = wide_select(
+            Article.key, Unit.idx, Unit.id, Article.sha256, Unit.start, Unit.end
+        ).join(Article, col(Article.id) == Unit.article_id)
         return {
             f"{key}#{idx}": UnitIdentity(unit_id, sha, start, end)
-            for key, idx, unit_id, sha, start, end in session.execute(query)
+            for key, idx, unit_id, sha, start, end in session.exec(query)
         }
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.store.models import Article, Unit
+from annotator.core.store.models import Article, Unit, saved_id
 from annotator.core.store.project import Project
 
 
@@ -51,7 +51,9 @@ def unit_key(article_key: str, idx: int) -> str:
 def list_articles(project: Project) -> list[Article]:
     """All articles in coding order."""
     with project.reading() as session:
-        return list(session.exec(select(Article).order_by(Article.position, Article.id)).all())
+        return list(
+            session.exec(select(Article).order_by(col(Article.position), col(Article.id))).all()
+        )
 
 
 def article_by_key(session: Session, key: str) -> Article:
@@ -65,11 +67,11 @@ def list_units(project: Project, article_key: str | None = None) -> list[UnitRow
     """Units in reading order, of one article or all."""
     with project.reading() as session:
         query = select(Unit, Article.key, Article.sha256).join(
-            Article, Article.id == Unit.article_id
+            Article, col(Article.id) == Unit.article_id
         )
         if article_key is not None:
             query = query.where(Article.id == article_by_key(session, article_key).id)
-        query = query.order_by(Article.position, Article.id, Unit.idx)
+        query = query.order_by(col(Article.position), col(Article.id), col(Unit.idx))
         return [_row(unit, key, sha) for unit, key, sha in session.exec(query)]
 
 
@@ -81,7 +83,7 @@ def find_unit(project: Project, key: str) -> UnitRow:
     with project.reading() as session:
         row = session.exec(
             select(Unit, Article.key, Article.sha256)
-            .join(Article, Article.id == Unit.article_id)
+            .join(Article, col(Article.id) == Unit.article_id)
             .where(Article.key == article_key, Unit.idx == int(index))
         ).first()
     if row is None:
@@ -91,7 +93,7 @@ def find_unit(project: Project, key: str) -> UnitRow:
 
 def _row(unit: Unit, article_key: str, sha: str) -> UnitRow:
     return UnitRow(
-        unit.id,
+        saved_id(unit.id),
         unit_key(article_key, unit.idx),
         unit.article_id,
         article_key,

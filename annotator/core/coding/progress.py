@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from annotator.core.coding.service import completed_units
 from annotator.core.store.models import Coder, History, Unit
@@ -37,7 +37,7 @@ def coding_stamp(project: Project) -> int:
     with project.reading() as session:
         consensus = select(Coder.name).where(Coder.role == Role.CONSENSUS)
         newest = session.exec(
-            select(func.max(History.id)).where(History.coder.not_in(consensus))
+            select(func.max(History.id)).where(col(History.coder).not_in(consensus))
         ).one()
     return newest or 0
 
@@ -47,7 +47,7 @@ def coder_progress(project: Project) -> dict[str, CoderProgress]:
     codebook = project.codebook
     with project.reading() as session:
         total = session.exec(
-            select(func.count()).select_from(Unit).where(Unit.kind.in_(codebook.coded_kinds))
+            select(func.count()).select_from(Unit).where(col(Unit.kind).in_(codebook.coded_kinds))
         ).one()
         complete_units = completed_units(codebook)
         complete = dict(

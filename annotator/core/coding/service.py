@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotator.core.codebook import Codebook
 from annotator.core.errors import CodingError
@@ -26,6 +27,8 @@ from annotator.core.store.models import (
     History,
     Note,
     Unit,
+    saved_id,
+    table_of,
     utcnow,
 )
 from annotator.core.store.project import Project
@@ -177,7 +180,7 @@ def set_note(
                     "noted_at": utcnow(),
                 }
                 if db.insert_unless_present(
-                    session, Note.__table__, values, ["unit_id", "coder_id"]
+                    session, table_of(Note), values, ["unit_id", "coder_id"]
                 ):
                     session.add(history_row(sha, unit, coder, NOTE_TARGET, None, new, None, origin))
                     return Change(unit_id, coder, NOTE_TARGET, None, new)
@@ -204,11 +207,13 @@ def coder_codes(
     with project.reading() as session:
         query = (
             select(Code.unit_id, Code.field, Code.code)
-            .join(Coder, Coder.id == Code.coder_id)
+            .join(Coder, col(Coder.id) == Code.coder_id)
             .where(Coder.name == coder)
         )
         if article_id is not None:
-            query = query.join(Unit, Unit.id == Code.unit_id).where(Unit.article_id == article_id)
+            query = query.join(Unit, col(Unit.id) == Code.unit_id).where(
+                Unit.article_id == article_id
+            )
         result: dict[int, dict[str, str]] = {}
         for unit_id, field, code in session.exec(query):
             result.setdefault(unit_id, {})[field] = code
@@ -220,11 +225,13 @@ def coder_notes(project: Project, coder: str, article_id: int | None = None) -> 
     with project.reading() as session:
         query = (
             select(Note.unit_id, Note.text)
-            .join(Coder, Coder.id == Note.coder_id)
+            .join(Coder, col(Coder.id) == Note.coder_id)
             .where(Coder.name == coder)
         )
         if article_id is not None:
-            query = query.join(Unit, Unit.id == Note.unit_id).where(Unit.article_id == article_id)
+            query = query.join(Unit, col(Unit.id) == Note.unit_id).where(
+                Unit.article_id == article_id
+            )
         return dict(session.exec(query).all())
 
 
@@ -247,13 +254,13 @@ def completed_units(codebook: Codebook, coder: str | None = None):
     required = codebook.required_keys
     query = (
         select(Code.coder_id, Unit.article_id, Code.unit_id)
-        .join(Unit, Unit.id == Code.unit_id)
-        .where(Code.field.in_(required), Unit.kind.in_(codebook.coded_kinds))
-        .group_by(Code.coder_id, Unit.article_id, Code.unit_id)
+        .join(Unit, col(Unit.id) == Code.unit_id)
+        .where(col(Code.field).in_(required), col(Unit.kind).in_(codebook.coded_kinds))
+        .group_by(col(Code.coder_id), col(Unit.article_id), col(Code.unit_id))
         .having(func.count() == len(required))
     )
     if coder is not None:
-        query = query.join(Coder, Coder.id == Code.coder_id).where(Coder.name == coder)
+        query = query.join(Coder, col(Coder.id) == Code.coder_id).where(Coder.name == coder)
     return query.subquery()
 
 
@@ -264,8 +271,8 @@ def progress(project: Project, coder: str) -> dict[int, ArticleProgress]:
         totals = dict(
             session.exec(
                 select(Unit.article_id, func.count())
-                .where(Unit.kind.in_(codebook.coded_kinds))
-                .group_by(Unit.article_id)
+                .where(col(Unit.kind).in_(codebook.coded_kinds))
+                .group_by(col(Unit.article_id))
             ).all()
         )
         complete = completed_units(codebook, coder)
@@ -275,7 +282,7 @@ def progress(project: Project, coder: str) -> dict[int, ArticleProgress]:
             ).all()
         )
         ids = session.exec(select(Article.id)).all()
-    return {i: ArticleProgress(i, done.get(i, 0), totals.get(i, 0)) for i in ids}
+    return {i: ArticleProgress(i, done.get(i, 0), totals.get(i, 0)) for i in map(saved_id, ids)}
 
 
 def unit_history(project: Project, unit_id: int) -> list[History]:
@@ -290,7 +297,7 @@ def unit_history(project: Project, unit_id: int) -> list[History]:
                     History.start == unit.start,
                     History.end == unit.end,
                 )
-                .order_by(History.id)
+                .order_by(col(History.id))
             ).all()
         )
 
@@ -321,7 +328,7 @@ def _unit_and_sha(session: Session, unit_id: int) -> tuple[Unit, str]:
     """The unit and its article's sha256 (not the whole article: it may be long)."""
     row = session.exec(
         select(Unit, Article.sha256)
-        .join(Article, Article.id == Unit.article_id)
+        .join(Article, col(Article.id) == Unit.article_id)
         .where(Unit.id == unit_id)
     ).first()
     if row is None:
@@ -343,10 +350,11 @@ def _write_code(
 ) -> Change | None:
     """Write one field's code with its history row; see `_locked` for concurrency."""
     version = project.codebook_version_id
-    row = _locked(session, Code, unit_id=unit.id, coder_id=coder_id, field=field)
+    unit_id = saved_id(unit.id)
+    row = _locked(session, Code, unit_id=unit_id, coder_id=coder_id, field=field)
     if row is None and code is not None:
         values = {
-            "unit_id": unit.id,
+            "unit_id": unit_id,
             "coder_id": coder_id,
             "field": field,
             "code": code,
@@ -354,11 +362,11 @@ def _write_code(
             "coded_at": now,
         }
         keys = ["unit_id", "coder_id", "field"]
-        if db.insert_unless_present(session, Code.__table__, values, keys) is not None:
+        if db.insert_unless_present(session, table_of(Code), values, keys) is not None:
             session.add(history_row(sha, unit, coder, field, None, code, version, origin, now))
-            return Change(unit.id, coder, field, None, code)
+            return Change(unit_id, coder, field, None, code)
         # Another session saved this field first and has committed: take its row.
-        row = _locked(session, Code, unit_id=unit.id, coder_id=coder_id, field=field)
+        row = _locked(session, Code, unit_id=unit_id, coder_id=coder_id, field=field)
     old = row.code if row else None
     if old == code:
         return None
@@ -368,7 +376,7 @@ def _write_code(
         row.code, row.coded_at, row.codebook_version_id = code, now, version
         session.add(row)
     session.add(history_row(sha, unit, coder, field, old, code, version, origin, now))
-    return Change(unit.id, coder, field, old, code)
+    return Change(unit_id, coder, field, old, code)
 
 
 def _locked(session: Session, model, **keys):
@@ -384,9 +392,18 @@ def _locked(session: Session, model, **keys):
     ).first()
 
 
+class Span(Protocol):
+    """Where a unit is in its article: what a history row keeps of it."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
 def history_row(
     sha: str,
-    unit: Unit,
+    unit: Span,
     coder: str,
     target: str,
     old: str | None,

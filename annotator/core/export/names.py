@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set as AbstractSet
 
 MAX_LENGTH = 32
 STATA_RESERVED = {
@@ -46,7 +47,7 @@ SPSS_RESERVED = {"all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not", 
 RESERVED = STATA_RESERVED | SPSS_RESERVED
 
 
-def variable_names(columns: list[str], labelled: set[str] = frozenset()) -> dict[str, str]:
+def variable_names(columns: list[str], labelled: AbstractSet[str] = frozenset()) -> dict[str, str]:
     """column name -> legal, unique variable name, in column order (see the module docstring).
 
     `labelled` names the columns that will carry value labels.

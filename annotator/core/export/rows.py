@@ -298,7 +298,8 @@ class _ArticleCounts:
         text = layout.text
         self.whos = [(text(c.name), text(c.role)) for c in layout.scope.coders]
         self.whos.append((CONSENSUS, Role.CONSENSUS))
-        self.index = [
+        # by code; a field left empty (None) is simply not found
+        self.index: list[dict[str | None, int]] = [
             {c.code: i for i, c in enumerate(f.categories, start=start)}
             for f, start in zip(layout.fields, _starts(layout.fields), strict=True)
         ]
@@ -316,7 +317,8 @@ class _ArticleCounts:
             if codes is None:
                 continue
             self.coded[i] += 1
-            self.last[i] = latest([codes, self.last[i]] if self.last[i] else [codes])
+            last = self.last[i]
+            self.last[i] = latest([codes, last] if last else [codes])
             for positions, code in zip(self.index, codes.codes, strict=True):
                 position = positions.get(code)
                 if position is not None:
@@ -352,9 +354,14 @@ def consensus_of(unit: UnitRecord, scope: Scope) -> tuple[str, str, CoderCodes |
     if chief is not None and chief.id in unit.codes:
         return "consensus", chief.name, unit.codes[chief.id], unit.notes.get(chief.id)
     coders = scope.coders
-    coded = [unit.codes.get(c.id) for c in coders]
-    if len(coders) >= 2 and all(coded) and all(c.codes == coded[0].codes for c in coded[1:]):
+    coded = [codes for c in coders if (codes := unit.codes.get(c.id)) is not None]
+    if (
+        len(coders) >= 2
+        and len(coded) == len(coders)
+        and all(c.codes == coded[0].codes for c in coded[1:])
+    ):
         newest = latest(coded)
+        assert newest is not None  # two coders or more have codes here
         agreed = CoderCodes(coded[0].codes, newest.coded_at, max(c.version_id for c in coded))
         return "agreement", ";".join(c.name for c in coders), agreed, None
     return "none", "", None, None
@@ -377,8 +384,8 @@ def _converter(field: CodebookField, mode: str, text: Callable[[str], str]):
     if mode == "labels":
         table = {c.code: text(c.label) for c in field.categories}
         return lambda code: table.get(code) or text(code)
-    table = {c.code: number(c.value) for c in field.categories}
-    return table.get
+    values = {c.code: number(c.value) for c in field.categories}
+    return values.get
 
 
 def number(value: float | None) -> int | float | None:

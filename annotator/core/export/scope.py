@@ -17,13 +17,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
+import sqlmodel
 from sqlalchemy import String, case, exists, func, or_, select, type_coerce
-from sqlmodel import Session
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, col
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.store.models import Article, Code, CodebookVersion, Coder, Note, Unit
+from annotator.core.store.models import (
+    Article,
+    Code,
+    CodebookVersion,
+    Coder,
+    Note,
+    Unit,
+    saved_id,
+)
 from annotator.core.store.project import Project
 from annotator.core.store.roles import Role
 
@@ -120,9 +130,9 @@ class Scope:
 def resolve_scope(session: Session, options: ExportOptions) -> Scope:
     """Coders and articles named in `options`, checked; unknown names are user errors."""
     everyone = [
-        CoderInfo(i, n, r)
-        for i, n, r in session.execute(
-            select(Coder.id, Coder.name, Coder.role).order_by(Coder.name)
+        CoderInfo(saved_id(i), n, r)
+        for i, n, r in session.exec(
+            sqlmodel.select(Coder.id, Coder.name, Coder.role).order_by(col(Coder.name))
         )
     ]
     by_name = {c.name: c for c in everyone}
@@ -138,9 +148,9 @@ def resolve_scope(session: Session, options: ExportOptions) -> Scope:
         coders = [c for c in everyone if c.role != Role.CONSENSUS]
     consensus = next((c for c in everyone if c.role == Role.CONSENSUS), None)
     versions = {
-        i: (n, v)
-        for i, n, v in session.execute(
-            select(CodebookVersion.id, CodebookVersion.name, CodebookVersion.version)
+        saved_id(i): (n, v)
+        for i, n, v in session.exec(
+            sqlmodel.select(CodebookVersion.id, CodebookVersion.name, CodebookVersion.version)
         )
     }
     return Scope(coders, consensus, versions, _article_ids(session, options.articles))
@@ -150,24 +160,26 @@ def _article_ids(session: Session, keys: tuple[str, ...] | None) -> list[int] | 
     if keys is None:
         return None
     found = dict(
-        session.execute(select(Article.key, Article.id).where(Article.key.in_(keys))).all()
+        session.exec(
+            sqlmodel.select(Article.key, Article.id).where(col(Article.key).in_(keys))
+        ).all()
     )
     missing = [key for key in keys if key not in found]
     if missing:
         raise AnnotatorError(f"no article {missing[0]!r} in this project")
-    return [found[key] for key in keys]
+    return [saved_id(found[key]) for key in keys]
 
 
 def _units_in_scope(project: Project, scope: Scope):
     """The WHERE clause shared by counting and streaming units."""
     ids = scope.read_ids
     touched = or_(
-        exists().where(Code.unit_id == Unit.id, Code.coder_id.in_(ids)),
-        exists().where(Note.unit_id == Unit.id, Note.coder_id.in_(ids)),
+        exists().where(col(Code.unit_id) == Unit.id, col(Code.coder_id).in_(ids)),
+        exists().where(col(Note.unit_id) == Unit.id, col(Note.coder_id).in_(ids)),
     )
-    condition = or_(Unit.kind.in_(project.codebook.coded_kinds), touched)
+    condition = or_(col(Unit.kind).in_(project.codebook.coded_kinds), touched)
     if scope.article_ids is not None:
-        condition = condition & Unit.article_id.in_(scope.article_ids)
+        condition = condition & col(Unit.article_id).in_(scope.article_ids)
     return condition
 
 
@@ -187,19 +199,21 @@ def iter_unit_chunks(
     """
     query = (
         select(
-            Unit.id,
-            Unit.article_id,
-            Article.key,
-            Article.title,
-            Article.outlet,
-            Article.published,
-            Unit.idx,
-            Unit.kind,
-            Unit.text,
+            # A stored unit always has its id. Typed `int | None` as SQLModel types it (see
+            # models.saved_id), every one of maybe millions of rows would need a check.
+            cast(Mapped[int], col(Unit.id)),
+            col(Unit.article_id),
+            col(Article.key),
+            col(Article.title),
+            col(Article.outlet),
+            col(Article.published),
+            col(Unit.idx),
+            col(Unit.kind),
+            col(Unit.text),
         )
-        .join(Article, Article.id == Unit.article_id)
+        .join(Article, col(Article.id) == Unit.article_id)
         .where(_units_in_scope(project, scope))
-        .order_by(Article.position, Article.id, Unit.idx)
+        .order_by(col(Article.position), col(Article.id), col(Unit.idx))
         .execution_options(yield_per=chunk_size)
     )
     fields = [f.key for f in project.codebook.fields]
@@ -227,17 +241,17 @@ def _fill_codes(
     """
     by_id = {record.id: record for record in records}
     ids = list(by_id)
-    pivot = [func.max(case((Code.field == key, Code.code))) for key in fields]
+    pivot = [func.max(case((col(Code.field) == key, Code.code))) for key in fields]
     codes = (
         select(
-            Code.unit_id,
-            Code.coder_id,
+            col(Code.unit_id),
+            col(Code.coder_id),
             *pivot,
             func.max(type_coerce(Code.coded_at, String)),
             func.max(Code.codebook_version_id),
         )
-        .where(Code.unit_id.in_(ids))
-        .group_by(Code.unit_id, Code.coder_id)
+        .where(col(Code.unit_id).in_(ids))
+        .group_by(col(Code.unit_id), col(Code.coder_id))
     )
     width = len(fields)
     for row in connection.execute(codes).all():
@@ -246,7 +260,9 @@ def _fill_codes(
             by_id[unit_id].codes[coder_id] = CoderCodes(
                 tuple(row[2 : 2 + width]), *row[2 + width :]
             )
-    notes = select(Note.unit_id, Note.coder_id, Note.text).where(Note.unit_id.in_(ids))
+    notes = select(col(Note.unit_id), col(Note.coder_id), col(Note.text)).where(
+        col(Note.unit_id).in_(ids)
+    )
     for unit_id, coder_id, text in connection.execute(notes).all():
         if coder_id in coder_ids:
             by_id[unit_id].notes[coder_id] = text

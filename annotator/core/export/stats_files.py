@@ -68,16 +68,20 @@ def write_stats_file(
     )
     labels = {names[c.name]: c.label for c in columns}
     value_labels = {
-        names[c.name]: _value_labels(c.field, fmt) for c in columns if c.name in labelled
+        names[c.name]: _value_labels(c.field, fmt)
+        for c in columns
+        if c.field is not None and c.name in labelled
     }
     if fmt == "sav":
         pyreadstat.write_sav(
             frame,
             path,
             file_label=layout.project.name[:64],
-            column_labels=labels,
+            # pyreadstat types these dict[str, str | None] and dict[str, list[float | ...]]:
+            # ours hold only the narrower values, which mypy refuses only as dict is invariant.
+            column_labels=labels,  # type: ignore[arg-type]
             variable_value_labels=value_labels,
-            missing_ranges=_spss_missing(columns, names),
+            missing_ranges=_spss_missing(columns, names),  # type: ignore[arg-type]
             variable_measure={names[c.name]: _measure(c) for c in columns},
         )
     else:
@@ -116,12 +120,12 @@ def _series(column: Column, values: list) -> pd.Series | np.ndarray:
 
 
 def _value_labels(field: CodebookField, fmt: str) -> dict[float | int, str]:
-    values = [c.value for c in field.categories]
+    values = [c.number for c in field.categories]
     if fmt == "dta":
         if not all(float(v).is_integer() for v in values):
             return {}
-        return {int(c.value): c.label for c in field.categories}
-    return {float(c.value): _cut_bytes(c.label, SPSS_VALUE_LABEL_BYTES) for c in field.categories}
+        return {int(c.number): c.label for c in field.categories}
+    return {float(c.number): _cut_bytes(c.label, SPSS_VALUE_LABEL_BYTES) for c in field.categories}
 
 
 def _spss_missing(columns: list[Column], names: dict[str, str]) -> dict[str, list[float]]:
@@ -130,7 +134,7 @@ def _spss_missing(columns: list[Column], names: dict[str, str]) -> dict[str, lis
         field = column.field
         if field is None or field.level == Level.NOMINAL:
             continue
-        outside = [float(c.value) for c in field.categories if c.outside_scale]
+        outside = [float(c.number) for c in field.categories if c.outside_scale]
         if outside:
             missing[names[column.name]] = outside[:SPSS_MAX_DISCRETE_MISSING]
     return missing

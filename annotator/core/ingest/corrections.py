@@ -8,10 +8,10 @@ lose the whitespace around it, and `text[start:end] == unit.text` always holds.
 from __future__ import annotations
 
 from sqlalchemy import exists
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotator.core.errors import CodingError
-from annotator.core.store.models import Article, Code, Note, Unit
+from annotator.core.store.models import Article, Code, Note, Unit, saved_id
 from annotator.core.store.project import Project
 
 
@@ -33,7 +33,7 @@ def split_unit(project: Project, unit_id: int, offset: int) -> tuple[int, int]:
         session.add(unit)
         session.add(right)
         session.flush()
-        return unit.id, right.id
+        return saved_id(unit.id), saved_id(right.id)
 
 
 def merge_with_next(project: Project, unit_id: int) -> int:
@@ -45,7 +45,7 @@ def merge_with_next(project: Project, unit_id: int) -> int:
         ).first()
         if following is None:
             raise CodingError(f"unit {unit_id} is the last of its article; nothing to merge with")
-        _uncoded_unit(session, following.id)
+        _uncoded_unit(session, saved_id(following.id))
         unit.end = following.end
         unit.text = article.text[unit.start : unit.end]
         if "sentence" in (unit.kind, following.kind):
@@ -54,7 +54,7 @@ def merge_with_next(project: Project, unit_id: int) -> int:
         session.flush()
         _shift_indexes(session, unit.article_id, after=unit.idx + 1, by=-1)
         session.add(unit)
-        return unit.id
+        return saved_id(unit.id)
 
 
 def _uncoded_unit(session: Session, unit_id: int) -> tuple[Unit, Article]:
@@ -62,13 +62,16 @@ def _uncoded_unit(session: Session, unit_id: int) -> tuple[Unit, Article]:
     if unit is None:
         raise CodingError(f"no unit with id {unit_id}")
     coded = session.exec(
-        select(exists().where(Code.unit_id == unit_id) | exists().where(Note.unit_id == unit_id))
+        select(
+            exists().where(col(Code.unit_id) == unit_id)
+            | exists().where(col(Note.unit_id) == unit_id)
+        )
     ).one()
     if coded:
         raise CodingError(
             f"unit {unit_id} has codes or notes; segmentation can change only before coding"
         )
-    return unit, session.get(Article, unit.article_id)
+    return unit, session.get_one(Article, unit.article_id)  # a unit always has its article
 
 
 def _trimmed_cut(text: str, unit: Unit, offset: int) -> tuple[int, int]:
@@ -86,7 +89,7 @@ def _trimmed_cut(text: str, unit: Unit, offset: int) -> tuple[int, int]:
 
 def _shift_indexes(session: Session, article_id: int, after: int, by: int) -> None:
     # Shift in an order that never collides, one row at a time (portable, no deferred constraints).
-    order = Unit.idx.desc() if by > 0 else Unit.idx
+    order = col(Unit.idx).desc() if by > 0 else col(Unit.idx)
     for unit in session.exec(
         select(Unit).where(Unit.article_id == article_id, Unit.idx > after).order_by(order)
     ):

@@ -83,9 +83,9 @@ def _markdown_lines(source: str) -> tuple[list[str], dict[int, int]]:
         line = _MD_QUOTE.sub("", raw)
         setext = _MD_SETEXT.match(line)
         if setext and lines and lines[-1].strip() and len(lines) - 1 not in levels:
-            heading = lines.pop()
+            underlined = lines.pop()
             levels[len(lines) + 1] = 1 if setext[1][0] == "=" else 2
-            lines.extend(["", heading.strip(), ""])
+            lines.extend(["", underlined.strip(), ""])
             continue
         if _MD_RULE.match(line):
             lines.append("")

@@ -22,7 +22,7 @@ from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.ingest.documents import ParsedArticle
 from annotator.core.ingest.readers import SUPPORTED_SUFFIXES, read_bytes, read_file
 from annotator.core.ingest.segmentation import segment
-from annotator.core.store.models import Article, Unit
+from annotator.core.store.models import Article, Unit, saved_id
 from annotator.core.store.project import Project
 
 BATCH_SIZE = 200  # articles per transaction when a file holds many (CSV batches)
@@ -153,9 +153,10 @@ def _store_one(
     )
     session.add(article)
     session.flush()
+    article_id = saved_id(article.id)
     session.add_all(
         Unit(
-            article_id=article.id,
+            article_id=article_id,
             idx=idx,
             kind=span.kind,
             start=span.start,

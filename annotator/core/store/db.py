@@ -39,11 +39,11 @@ BUSY_TIMEOUT_MS = 15_000
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def sqlite_url(path: Path) -> str:
+def sqlite_url(path: Path | str) -> str:
     return f"sqlite:///{path}"
 
 
-def make_engine(path: Path, *, immediate: bool) -> Engine:
+def make_engine(path: Path | str, *, immediate: bool) -> Engine:
     """An engine whose connections are durable (WAL, synchronous=FULL) and enforce foreign keys."""
     engine = create_engine(sqlite_url(path), connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
@@ -119,8 +119,8 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return config
 
 
-def head_revision() -> str:
-    """The schema revision this version of annotator writes."""
+def head_revision() -> str | None:
+    """The schema revision this version of annotator writes (None only without migrations)."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
@@ -189,7 +189,7 @@ def table_names(engine: Engine, label: str) -> set[str]:
         raise ProjectError(f"{label}: cannot connect ({describe_failure(error)})") from None
 
 
-def check_schema(engine: Engine, path: Path | str) -> str | None:
+def check_schema(engine: Engine, path: Path | str) -> str:
     """The project's schema revision; refuse files that are not projects or are too new."""
     try:
         tables = set(inspect(engine).get_table_names())

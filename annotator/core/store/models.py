@@ -7,9 +7,11 @@ works without a schema change. Nothing here is SQLite-only.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+from sqlmodel.sql.expression import Select
 
 NOTE_TARGET = "#note"  # history target for notes; can never clash with a field key
 
@@ -17,6 +19,33 @@ NOTE_TARGET = "#note"  # history target for notes; can never clash with a field 
 def utcnow() -> datetime:
     """Timestamps are stored in UTC so that merged projects sort correctly."""
     return datetime.now(UTC)
+
+
+def saved_id(id_: int | None) -> int:
+    """The id of a row that is in the database (read from it, or added and flushed).
+
+    SQLModel types every primary key `int | None` because a new row has none until it is
+    flushed. This is the project's one allowance for that: code that holds the id of a
+    stored row passes it through here instead of silencing the type checker, and the id
+    of a row that was never flushed fails on the spot rather than becoming a NULL
+    reference.
+    """
+    assert id_ is not None, "a row was used before it was flushed"
+    return id_
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model, for statements the ORM does not offer (upserts)."""
+    return model.__table__  # type: ignore[attr-defined]  # set by SQLModel, not declared
+
+
+def wide_select(*columns: Any) -> Select[*tuple[Any, ...]]:
+    """`sqlmodel.select` of more than four columns, for `session.exec`.
+
+    It is what `select` itself builds for them, but sqlmodel types `select` for up to
+    four columns only; past that the rows' values are typed Any.
+    """
+    return Select(*columns)
 
 
 class ProjectSetting(SQLModel, table=True):

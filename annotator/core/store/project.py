@@ -13,10 +13,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import Literal, overload
 
 from sqlalchemy import func
 from sqlalchemy.exc import DatabaseError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotator import __version__
 from annotator.core.codebook import Codebook, parse_codebook
@@ -36,6 +37,8 @@ from annotator.core.store.models import (
     Coder,
     ProjectSetting,
     Unit,
+    saved_id,
+    table_of,
     utcnow,
 )
 
@@ -129,7 +132,9 @@ class Project:
         try:
             if revision != db.head_revision():
                 if not project.on_server:
-                    project.migration_backup = db.backup_file(path, f"before-migration-{revision}")
+                    project.migration_backup = db.backup_file(
+                        Path(path), f"before-migration-{revision}"
+                    )
                 db.upgrade(project.write_engine)
             if backups and not project.on_server:  # first: its integrity check names the backup
                 backup.backup_on_open(project.path)
@@ -179,7 +184,7 @@ class Project:
         """The codebook version new codes are made with: the most recently added one."""
         with self.reading() as session:
             row = session.exec(
-                select(CodebookVersion).order_by(CodebookVersion.id.desc()).limit(1)
+                select(CodebookVersion).order_by(col(CodebookVersion.id).desc()).limit(1)
             ).first()
         if row is None:
             raise ProjectError(f"{self.label}: project has no codebook")
@@ -191,7 +196,7 @@ class Project:
 
     @property
     def codebook_version_id(self) -> int:
-        return self.codebook_row.id
+        return saved_id(self.codebook_row.id)
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         with self.reading() as session:
@@ -202,6 +207,10 @@ class Project:
     def name(self) -> str:
         return self.setting("name", location_stem(self.path)) or location_stem(self.path)
 
+    @overload
+    def coder_id(self, session: Session, name: str, *, create: Literal[True] = ...) -> int: ...
+    @overload
+    def coder_id(self, session: Session, name: str, *, create: bool) -> int | None: ...
     def coder_id(self, session: Session, name: str, *, create: bool = True) -> int | None:
         """The id of a coder by name, created on first use (inside the caller's transaction)."""
         if name in self._coder_ids:
@@ -212,9 +221,9 @@ class Project:
                 return None
             # Two first saves by the same new coder at once must not both add the coder.
             values = {"name": name, "role": "coder", "created_at": utcnow()}
-            db.insert_unless_present(session, Coder.__table__, values, ["name"])
+            db.insert_unless_present(session, table_of(Coder), values, ["name"])
             coder_id = session.exec(select(Coder.id).where(Coder.name == name)).one()
-        self._coder_ids[name] = coder_id
+        self._coder_ids[name] = saved_id(coder_id)
         return coder_id
 
     def forget_cached_ids(self) -> None:

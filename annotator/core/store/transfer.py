@@ -8,9 +8,10 @@ renumbered in the source order and every foreign key is remapped to match.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, Table, insert, select
 from sqlmodel import SQLModel
 
 from annotator.core.errors import ProjectError
@@ -73,7 +74,9 @@ def copy_rows(source: Engine, target: Engine) -> dict[str, int]:
     return counts
 
 
-def _copy_table(reader: Connection, writer: Connection, table, new_ids) -> int:
+def _copy_table(
+    reader: Connection, writer: Connection, table: Table, new_ids: dict[str, dict[int, int]]
+) -> int:
     rows = [
         dict(row._mapping) for row in reader.execute(select(table).order_by(*table.primary_key))
     ]
@@ -89,6 +92,6 @@ def _copy_table(reader: Connection, writer: Connection, table, new_ids) -> int:
         return len(rows)
     old = [row.pop("id") for row in rows]
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    new = writer.execute(statement, rows).scalars().all()
+    new: Sequence[int] = writer.execute(statement, rows).scalars().all()
     new_ids[table.name] = dict(zip(old, new, strict=True))
     return len(rows)

@@ -17,14 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotator.core.coding import service as coding
 from annotator.core.coding.coded_groups import coded_groups, coder_names, field_keys
 from annotator.core.coding.lookups import unit_key
 from annotator.core.coding.service import Change
 from annotator.core.errors import AnnotatorError
-from annotator.core.store.models import Code, Coder, Unit, utcnow
+from annotator.core.store.models import Code, Coder, Unit, saved_id, utcnow
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS, Role
 
@@ -200,7 +200,7 @@ def ensure_consensus_coder(project: Project) -> int:
             raise AnnotatorError(
                 f"an ordinary coder is named {CONSENSUS!r}; their codes cannot be the consensus"
             )
-        return coder.id
+        return saved_id(coder.id)
 
 
 # -- internals -------------------------------------------------------------------------
@@ -210,5 +210,7 @@ def _texts(session: Session, article_ids: set[int]) -> dict[tuple[int, int], str
     """(article id, unit index) -> text, for showing units with their neighbours."""
     if not article_ids:
         return {}
-    query = select(Unit.article_id, Unit.idx, Unit.text).where(Unit.article_id.in_(article_ids))
+    query = select(Unit.article_id, Unit.idx, Unit.text).where(
+        col(Unit.article_id).in_(article_ids)
+    )
     return {(article_id, idx): text for article_id, idx, text in session.exec(query)}

@@ -33,9 +33,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotator.core.coding.service import history_row
 from annotator.core.ingest.into_project import free_article_key
@@ -54,6 +55,7 @@ from annotator.core.store.models import (
     History,
     Note,
     Unit,
+    saved_id,
     utcnow,
 )
 from annotator.core.store.project import Project
@@ -174,7 +176,11 @@ def merge_project(target: Project, source: str | Path) -> MergeReport:
 def _same_project(target: Project, source: Location) -> bool:
     if is_server_url(source):
         return target.on_server and server_url(str(source)) == server_url(str(target.path))
-    return not target.on_server and source.exists() and source.resolve() == target.path.resolve()
+    return (
+        not target.on_server
+        and Path(source).exists()
+        and Path(source).resolve() == Path(target.path).resolve()
+    )
 
 
 # -- writing the target ------------------------------------------------------------------
@@ -217,11 +223,11 @@ class _Merger:
         existing = {a.sha256: a for a in session.exec(select(Article))}
         position = session.exec(select(func.max(Article.position))).one() or 0
         by_article: dict[int, list[Unit]] = {}
-        for unit, article in self.data.units.values():
-            by_article.setdefault(article.id, []).append(unit)
+        for unit, unit_article in self.data.units.values():
+            by_article.setdefault(saved_id(unit_article.id), []).append(unit)
         for source_article in self.data.articles:
             article = existing.get(source_article.sha256)
-            source_units = by_article.get(source_article.id, [])
+            source_units = by_article.get(saved_id(source_article.id), [])
             if article is None:
                 position += 1
                 article = self._add_article(source_article, position, source_units)
@@ -230,16 +236,17 @@ class _Merger:
                 for unit in session.exec(select(Unit).where(Unit.article_id == article.id)):
                     self.units[(article.sha256, unit.start, unit.end)] = unit
                     self.report.units_matched += (unit.start, unit.end) in spans
-            self.articles[article.id] = article
+            self.articles[saved_id(article.id)] = article
 
     def _add_article(self, source: Article, position: int, units: list[Unit]) -> Article:
         data = source.model_dump(exclude={"id", "key", "position"})
         article = Article(**data, key=free_article_key(self.session, source.key), position=position)
         self.session.add(article)
         self.session.flush()
+        article_id = saved_id(article.id)
         for source_unit in sorted(units, key=lambda u: u.idx):
             unit = Unit(
-                **source_unit.model_dump(exclude={"id", "article_id"}), article_id=article.id
+                **source_unit.model_dump(exclude={"id", "article_id"}), article_id=article_id
             )
             self.session.add(unit)
             self.units[(article.sha256, unit.start, unit.end)] = unit
@@ -249,20 +256,20 @@ class _Merger:
         return article
 
     def _coders(self) -> None:
-        known = {c.name: c.id for c in self.session.exec(select(Coder))}
+        known = {c.name: saved_id(c.id) for c in self.session.exec(select(Coder))}
         for source_coder in self.data.coders.values():
             if source_coder.name not in known:
                 coder = Coder(name=source_coder.name, role=source_coder.role)
                 self.session.add(coder)
                 self.session.flush()
-                known[coder.name] = coder.id
+                known[coder.name] = saved_id(coder.id)
                 self.report.coders_added.append(coder.name)
         self.coder_ids = known
         self.coder_names = {i: name for name, i in known.items()}
 
     # codes and notes
 
-    def _merge_values(self, kind: _Kind, source_rows: list) -> None:
+    def _merge_values(self, kind: _Kind[_Row], source_rows: list[_Row]) -> None:
         """Merge one coder's codes or notes: add, keep, or let the newer one win."""
         rows = self._target_rows(kind)
         seen: set[tuple[int, int, str]] = set()
@@ -272,16 +279,17 @@ class _Merger:
             unit = self._target_unit(source.unit_id, coder, target, value)
             if unit is None:
                 continue
-            key = (unit.id, self.coder_ids[coder], target)
+            unit_id = saved_id(unit.id)  # flushed when its article was added
+            key = (unit_id, self.coder_ids[coder], target)
             seen.add(key)
             row = rows.get(key)
             if row is None:
-                self.session.add(self._copy(source, unit_id=unit.id, coder_id=key[1]))
+                self.session.add(self._copy(source, unit_id=unit_id, coder_id=key[1]))
                 self._count(kind, "added")
             elif kind.value(row) == value:
                 self._count(kind, "unchanged")
             elif self._resolve(unit, coder, target, kind.value(row), value, kind.at(row), at):
-                newer = self._copy(source, unit_id=unit.id, coder_id=key[1])
+                newer = self._copy(source, unit_id=unit_id, coder_id=key[1])
                 for name, item in newer.model_dump(exclude={"id"}).items():
                     setattr(row, name, item)
                 self.session.add(row)
@@ -301,13 +309,13 @@ class _Merger:
         name = f"{kind.name}_{what}"
         setattr(self.report, name, getattr(self.report, name) + 1)
 
-    def _target_rows(self, kind: _Kind) -> dict[tuple[int, int, str], Code | Note]:
+    def _target_rows(self, kind: _Kind[_Row]) -> dict[tuple[int, int, str], _Row]:
         """The target's codes or notes on the units the source shares, by (unit, coder, target)."""
         model = kind.model
         unit_ids = [u.id for u in self.units.values()]
-        rows = {}
+        rows: dict[tuple[int, int, str], _Row] = {}
         for start in range(0, len(unit_ids), 500):
-            query = select(model).where(model.unit_id.in_(unit_ids[start : start + 500]))
+            query = select(model).where(col(model.unit_id).in_(unit_ids[start : start + 500]))
             rows.update(
                 ((r.unit_id, r.coder_id, kind.target(r)), r) for r in self.session.exec(query)
             )
@@ -355,7 +363,7 @@ class _Merger:
         cleared = self.clears.get(key)
         if cleared is None or _naive(cleared) <= _naive(old_at):
             return False
-        unit = self.session.get(Unit, unit_id)
+        unit = self.session.get_one(Unit, unit_id)  # a key of the target's own rows
         coder = self.coder_names[coder_id]
         self.report.conflicts.append(
             Conflict(self._unit_key(unit), coder, target, old, None, old_at, cleared, "source")
@@ -368,11 +376,11 @@ class _Merger:
         latest: dict[tuple, History] = {}
         for row in self.data.history:
             latest[(row.article_sha256, row.start, row.end, row.coder, row.target)] = row
-        clears = {}
+        clears: dict[tuple[int, int, str], datetime] = {}
         for (sha, start, end, coder, target), row in latest.items():
             unit = self.units.get((sha, start, end))
             if row.new is None and unit is not None and coder in self.coder_ids:
-                clears[(unit.id, self.coder_ids[coder], target)] = row.at
+                clears[(saved_id(unit.id), self.coder_ids[coder], target)] = row.at
         return clears
 
     def _unit_key(self, unit: Unit) -> str:
@@ -406,15 +414,18 @@ class _Merger:
 _HISTORY_KEY = ("article_sha256", "start", "end", "coder", "target", "old", "new", "at")
 
 
+_Row = TypeVar("_Row", Code, Note)
+
+
 @dataclass(frozen=True)
-class _Kind:
+class _Kind(Generic[_Row]):
     """Codes and notes merge by the same rules; this says how to read each."""
 
     name: str
-    model: type
-    target: Callable[[Code | Note], str]
-    value: Callable[[Code | Note], str]
-    at: Callable[[Code | Note], datetime]
+    model: type[_Row]
+    target: Callable[[_Row], str]
+    value: Callable[[_Row], str]
+    at: Callable[[_Row], datetime]
 
 
 CODES = _Kind("codes", Code, lambda r: r.field, lambda r: r.code, lambda r: r.coded_at)

@@ -14,13 +14,22 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from annotator.core.codebook import Codebook
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import db
 from annotator.core.store.location import Location, is_server_url
-from annotator.core.store.models import Article, Code, CodebookVersion, Coder, History, Note, Unit
+from annotator.core.store.models import (
+    Article,
+    Code,
+    CodebookVersion,
+    Coder,
+    History,
+    Note,
+    Unit,
+    saved_id,
+)
 from annotator.core.store.project import Project, parse_codebook_text
 
 
@@ -78,19 +87,22 @@ class SourceData:
             if project.on_server:  # every SELECT below sees the same moment
                 session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             versions = session.exec(select(CodebookVersion)).all()
-            articles = list(session.exec(select(Article).order_by(Article.position, Article.id)))
-            by_id = {a.id: a for a in articles}
-            units = {u.id: (u, by_id[u.article_id]) for u in session.exec(select(Unit))}
+            articles = list(
+                session.exec(select(Article).order_by(col(Article.position), col(Article.id)))
+            )
+            by_id = {saved_id(a.id): a for a in articles}
+            units = {saved_id(u.id): (u, by_id[u.article_id]) for u in session.exec(select(Unit))}
             return cls(
                 codebooks={
-                    v.id: parse_codebook_text(v.definition, str(project.path)) for v in versions
+                    saved_id(v.id): parse_codebook_text(v.definition, str(project.path))
+                    for v in versions
                 },
                 articles=articles,
                 units=units,
-                coders={c.id: c for c in session.exec(select(Coder))},
-                codes=list(session.exec(select(Code).order_by(Code.id))),
-                notes=list(session.exec(select(Note).order_by(Note.id))),
-                history=list(session.exec(select(History).order_by(History.id))),
+                coders={saved_id(c.id): c for c in session.exec(select(Coder))},
+                codes=list(session.exec(select(Code).order_by(col(Code.id)))),
+                notes=list(session.exec(select(Note).order_by(col(Note.id)))),
+                history=list(session.exec(select(History).order_by(col(History.id)))),
             )
 
 

@@ -51,6 +51,7 @@ def add_member(url: str, name: str, password: str, role: str = Role.CODER) -> No
         with psycopg.connect(_libpq_url(url)) as connection:
             _check_project(connection, url)
             database = make_url(url).database
+            assert database is not None  # server_url refuses a URL that names no database
             _harden(connection, database)
             _ensure_role(connection, name, password)
             _grant(connection, name, database)
