@@ -14,6 +14,7 @@ from annotator.core.coding import service as coding
 from annotator.core.errors import AnnotatorError
 from annotator.core.ingest.into_project import import_paths, import_stdin
 from annotator.core.store.location import project_location
+from annotator.core.store.models import Origin
 from annotator.core.store.project import Project
 
 
@@ -146,10 +147,12 @@ def _code(args: argparse.Namespace) -> None:
     with Project.open(args.project) as project:
         unit = lookups.find_unit(project, args.unit)
         changes = coding.apply_codes(
-            project, args.coder, unit.id, assignments, origin="command line"
+            project, args.coder, unit.id, assignments, origin=Origin.COMMAND_LINE
         )
         if args.note is not None:
-            note = coding.set_note(project, args.coder, unit.id, args.note, origin="command line")
+            note = coding.set_note(
+                project, args.coder, unit.id, args.note, origin=Origin.COMMAND_LINE
+            )
             changes += [note] if note else []
     if not changes:
         print(f"{unit.key}: unchanged")

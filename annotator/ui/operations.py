@@ -20,6 +20,7 @@ from annotator.core.coding import service as coding
 from annotator.core.coding.service import Change
 from annotator.core.errors import AnnotatorError, ProjectUnavailable
 from annotator.core.log_file import log_unexpected
+from annotator.core.store.models import Origin
 from annotator.core.store.project import Project
 from annotator.ui import theme
 from annotator.ui.pending import PendingQueue, PendingWrite, Prober
@@ -128,7 +129,7 @@ class CodingOperations(QObject):
         self._unavailable = reason
 
     def write_codes(
-        self, unit_id: int, codes: Mapping[str, str | None], origin: str = "manual"
+        self, unit_id: int, codes: Mapping[str, str | None], origin: str = Origin.MANUAL
     ) -> list[Change] | None:
         """Commit codes for one unit; the changes (maybe none) on success, None on failure."""
         return self._commit(
@@ -271,12 +272,12 @@ class CodeCommand(QUndoCommand):
 
     def redo(self) -> None:
         if self.succeeded:
-            if self.operations.replay(self.unit_id, self.old, self.new, origin="redo") is None:
+            if self.operations.replay(self.unit_id, self.old, self.new, origin=Origin.REDO) is None:
                 self.setObsolete(True)
                 return
             self.operations.revisited.emit(self.article_id, self.unit_id)
             return
-        changes = self.operations.write_codes(self.unit_id, self.new, origin="manual")
+        changes = self.operations.write_codes(self.unit_id, self.new, origin=Origin.MANUAL)
         if changes is None:
             self.setObsolete(True)
             return
@@ -288,7 +289,7 @@ class CodeCommand(QUndoCommand):
             self.setObsolete(True)
 
     def undo(self) -> None:
-        if self.operations.replay(self.unit_id, self.new, self.old, origin="undo") is None:
+        if self.operations.replay(self.unit_id, self.new, self.old, origin=Origin.UNDO) is None:
             self.setObsolete(True)
             return
         self.operations.revisited.emit(self.article_id, self.unit_id)

@@ -15,10 +15,9 @@ from annotator.core.coding.lookups import find_unit, list_articles, list_units
 from annotator.core.ingest.corrections import split_unit
 from annotator.core.ingest.into_project import import_paths
 from annotator.core.store.location import Location
-from annotator.core.store.models import Article, Code, Coder, History, Note, Unit
+from annotator.core.store.models import Article, Code, Coder, History, Note, Origin, Unit
 from annotator.core.store.project import Project
 from annotator.core.supervision.merge import (
-    MERGE_ORIGIN,
     MergeRefused,
     merge_project,
     merge_projects,
@@ -175,7 +174,7 @@ def test_same_coder_in_two_files_newer_code_wins_and_is_reported(target, tmp_pat
     ]
     assert (None, "named_person", "manual") in trail
     assert (None, "anonymous_vague", "manual") in trail  # the laptop's own history came along
-    assert trail[-1] == ("named_person", "anonymous_vague", MERGE_ORIGIN)
+    assert trail[-1] == ("named_person", "anonymous_vague", Origin.MERGE)
 
 
 def test_a_code_the_coder_cleared_later_is_removed(target, tmp_path):

@@ -28,15 +28,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, update
 from sqlmodel import col
 
+from annotator.core.coding import service as coding
+from annotator.core.coding.service import BatchCode
 from annotator.core.csv_dialect import unneutralise
 from annotator.core.errors import InputError
-from annotator.core.store.models import Article, Code, History, Unit, utcnow, wide_select
+from annotator.core.store.models import Article, Origin, Unit, wide_select
 from annotator.core.store.project import Project
 
-ORIGIN = "import"
 UNIT_COLUMN, CODER_COLUMN = "unit_key", "coder"
 IGNORED_COLUMNS = frozenset(
     {
@@ -54,7 +54,6 @@ IGNORED_COLUMNS = frozenset(
     }
 )
 DELIMITERS = (",", ";", "\t")
-WRITE_BATCH = 10_000  # rows per executemany
 
 
 @dataclass(frozen=True)
@@ -131,76 +130,25 @@ def read_coded_rows(project: Project, path: Path, coder: str | None = None) -> l
 
 
 def write_codes(project: Project, rows: list[CodedRow]) -> CodeImportReport:
-    """Write validated rows as `apply_codes(..., origin="import")` would, in one transaction."""
+    """Write validated rows through the coding service's batch writer, in one transaction."""
     report = CodeImportReport(rows=len(rows))
-    names = sorted({row.coder for row in rows})
-    report.coders = names
-    now = utcnow()
-    version = project.codebook_version_id
-    try:
-        with project.writing() as session:
-            coder_ids = {name: project.coder_id(session, name) for name in names}
-            existing = {
-                (unit_id, coder_id, field_key): (code_id, code)
-                for code_id, unit_id, coder_id, field_key, code in session.exec(
-                    wide_select(Code.id, Code.unit_id, Code.coder_id, Code.field, Code.code).where(
-                        col(Code.coder_id).in_(list(coder_ids.values()))
-                    )
-                )
-            }
-            inserts, updates, history = [], [], []
-            for row in rows:
-                coder_id = coder_ids[row.coder]
-                for field_key, code in row.codes.items():
-                    code_id, old = existing.get((row.unit.id, coder_id, field_key), (None, None))
-                    if old == code:
-                        report.unchanged += 1
-                        continue
-                    if code_id is None:
-                        inserts.append(
-                            {
-                                "unit_id": row.unit.id,
-                                "coder_id": coder_id,
-                                "field": field_key,
-                                "code": code,
-                                "codebook_version_id": version,
-                                "coded_at": now,
-                            }
-                        )
-                        report.added += 1
-                    else:
-                        updates.append(
-                            {
-                                "id": code_id,
-                                "code": code,
-                                "coded_at": now,
-                                "codebook_version_id": version,
-                            }
-                        )
-                        report.changed += 1
-                    history.append(
-                        {
-                            "article_sha256": row.unit.article_sha256,
-                            "start": row.unit.start,
-                            "end": row.unit.end,
-                            "coder": row.coder,
-                            "target": field_key,
-                            "old": old,
-                            "new": code,
-                            "codebook_version_id": version,
-                            "origin": ORIGIN,
-                            "at": now,
-                        }
-                    )
-            for batch in _batches(inserts):
-                session.execute(insert(Code), batch)
-            for batch in _batches(updates):
-                session.execute(update(Code), batch)
-            for batch in _batches(history):
-                session.execute(insert(History), batch)
-    except BaseException:
-        project.forget_cached_ids()
-        raise
+    report.coders = sorted({row.coder for row in rows})
+    batch = [
+        BatchCode(
+            row.unit.id,
+            row.unit.article_sha256,
+            row.unit.start,
+            row.unit.end,
+            row.coder,
+            field_key,
+            code,
+        )
+        for row in rows
+        for field_key, code in row.codes.items()
+    ]
+    with coding.writing(project, origin=Origin.IMPORT) as writer:
+        counts = writer.write_batch(batch)
+    report.added, report.changed, report.unchanged = counts.added, counts.changed, counts.unchanged
     return report
 
 
@@ -314,8 +262,3 @@ def _check_row(
             )
         codes[key_] = category.code
     return CodedRow(unit, name, codes) if codes else None
-
-
-def _batches(items: list[dict]) -> Iterator[list[dict]]:
-    for start in range(0, len(items), WRITE_BATCH):
-        yield items[start : start + WRITE_BATCH]

@@ -1,19 +1,23 @@
 """The coding service: the one path by which codes and notes change.
 
-The GUI, the command line and code imports all call `apply_codes` / `set_note`.
-Each call validates against the codebook, writes the new state and a history
-row in one transaction, and returns only after the commit, so a caller that
-shows "saved" can trust it.
+Every writer of codes, notes and their history goes through a `CodeWriter`: the window
+and the command line through `apply_codes`, `apply_changes` and `set_note` (one
+transaction each), the supervisor's adjudication, "accept all unanimous", code imports
+and merges through `writing(project, origin=...)`, which holds one write transaction
+for a whole decision or batch. The writer validates against the codebook, writes the
+new state and a history row for each change, and returns the changes; nothing is
+returned before the commit, so a caller that shows "saved" can trust it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import func
+from sqlalchemy import func, insert, update
 from sqlmodel import Session, col, select
 
 from annotator.core.codebook import Codebook
@@ -26,10 +30,12 @@ from annotator.core.store.models import (
     Coder,
     History,
     Note,
+    Origin,
     Unit,
     saved_id,
     table_of,
     utcnow,
+    wide_select,
 )
 from annotator.core.store.project import Project
 
@@ -45,38 +51,237 @@ class Change:
     new: str | None
 
 
+@dataclass(frozen=True)
+class BatchCode:
+    """One code of a batch (a code import): where it goes, whose it is, what it is."""
+
+    unit_id: int
+    article_sha256: str
+    start: int
+    end: int
+    coder: str
+    field: str
+    code: str
+
+
+@dataclass
+class BatchCounts:
+    """What a batch did; `changes` lists every code it added or changed."""
+
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    changes: list[Change] = field(default_factory=list)
+
+
+@contextmanager
+def writing(project: Project, *, origin: str) -> Iterator[CodeWriter]:
+    """One write transaction with a `CodeWriter`: everything written in the block commits
+    together or not at all."""
+    try:
+        with project.writing() as session:
+            yield CodeWriter(session, project, origin=origin)
+    except BaseException:
+        project.forget_cached_ids()  # ids of coders made in a rolled-back transaction
+        raise
+
+
+class CodeWriter:
+    """Writes codes, notes and their history inside a write transaction the caller holds.
+
+    The one place where Code, Note and History rows are made or changed, so validation,
+    history and the changes reported back are the same for every writer. All of its
+    writes share one time stamp and one history origin.
+    """
+
+    def __init__(self, session: Session, project: Project, *, origin: str) -> None:
+        self.session = session
+        self.project = project
+        self.origin = origin
+        self.now = utcnow()
+
+    def set_codes(self, coder: str, unit_id: int, codes: Mapping[str, str | None]) -> list[Change]:
+        """Set (or, with None, clear) fields of one unit; unchanged fields write nothing."""
+        coder = _checked_coder(coder)
+        _validate_codes(self.project.codebook, codes)
+        unit, sha = _unit_and_sha(self.session, unit_id)
+        coder_id = self.project.coder_id(self.session, coder)
+        changes = [
+            self._write_code(unit, sha, coder, coder_id, field, code)
+            for field, code in codes.items()
+        ]
+        return [change for change in changes if change is not None]
+
+    def replay(
+        self, coder: str, changes: Sequence[Change], *, all_or_nothing: bool = False
+    ) -> list[Change]:
+        """Make each change where its field still holds the change's `old` value; with
+        `all_or_nothing` one field that does not refuses the whole transaction."""
+        coder = _checked_coder(coder)
+        for change in changes:
+            _validate_codes(self.project.codebook, {change.target: change.new})
+        coder_id = self.project.coder_id(self.session, coder)
+        made: list[Change] = []
+        for change in changes:
+            row = _locked(
+                self.session, Code, unit_id=change.unit_id, coder_id=coder_id, field=change.target
+            )
+            if (current := row.code if row else None) != change.old:
+                if all_or_nothing:
+                    raise StaleChange(change, current)
+                continue
+            unit, sha = _unit_and_sha(self.session, change.unit_id)
+            done = self._write_code(unit, sha, coder, coder_id, change.target, change.new)
+            made += [done] if done else []
+        return made
+
+    def set_note(self, coder: str, unit_id: int, text: str) -> Change | None:
+        """Replace a coder's note on a unit; an empty text removes it."""
+        coder = _checked_coder(coder)
+        session = self.session
+        unit, sha = _unit_and_sha(session, unit_id)
+        coder_id = self.project.coder_id(session, coder)
+        new = text.strip() or None
+        note = _locked(session, Note, unit_id=unit_id, coder_id=coder_id)
+        if note is None and new is not None:
+            values = {"unit_id": unit_id, "coder_id": coder_id, "text": new, "noted_at": self.now}
+            if db.insert_unless_present(session, table_of(Note), values, ["unit_id", "coder_id"]):
+                self.history(sha, unit, coder, NOTE_TARGET, None, new, None)
+                return Change(unit_id, coder, NOTE_TARGET, None, new)
+            note = _locked(session, Note, unit_id=unit_id, coder_id=coder_id)
+        old = note.text if note else None
+        if old == new:
+            return None
+        if new is None:
+            session.delete(note)
+        elif note is not None:
+            note.text, note.noted_at = new, self.now
+            session.add(note)
+        self.history(sha, unit, coder, NOTE_TARGET, old, new, None)
+        return Change(unit_id, coder, NOTE_TARGET, old, new)
+
+    def write_batch(self, batch: Sequence[BatchCode]) -> BatchCounts:
+        """Many codes at once, validated, with history, in bulk statements (code imports:
+        one SELECT of the coders' existing codes, then executemany in chunks)."""
+        counts = BatchCounts()
+        names = sorted({entry.coder for entry in batch})
+        coder_ids = {
+            name: self.project.coder_id(self.session, _checked_coder(name)) for name in names
+        }
+        for entry in batch:
+            _validate_codes(self.project.codebook, {entry.field: entry.code})
+        existing: dict[tuple[int, int, str], tuple[int | None, str | None]] = {
+            (unit_id, coder_id, field_key): (code_id, code)
+            for code_id, unit_id, coder_id, field_key, code in self.session.exec(
+                wide_select(Code.id, Code.unit_id, Code.coder_id, Code.field, Code.code).where(
+                    col(Code.coder_id).in_(list(coder_ids.values()))
+                )
+            )
+        }
+        version = self.project.codebook_version_id
+        inserts, updates, history = [], [], []
+        for entry in batch:
+            coder_id = coder_ids[entry.coder]
+            code_id, old = existing.get((entry.unit_id, coder_id, entry.field), (None, None))
+            if old == entry.code:
+                counts.unchanged += 1
+                continue
+            row = {"code": entry.code, "coded_at": self.now, "codebook_version_id": version}
+            if code_id is None:
+                inserts.append(
+                    row | {"unit_id": entry.unit_id, "coder_id": coder_id, "field": entry.field}
+                )
+                counts.added += 1
+            else:
+                updates.append(row | {"id": code_id})
+                counts.changed += 1
+            counts.changes.append(Change(entry.unit_id, entry.coder, entry.field, old, entry.code))
+            history.append(
+                {
+                    "article_sha256": entry.article_sha256,
+                    "start": entry.start,
+                    "end": entry.end,
+                    "coder": entry.coder,
+                    "target": entry.field,
+                    "old": old,
+                    "new": entry.code,
+                    "codebook_version_id": version,
+                    "origin": self.origin,
+                    "at": self.now,
+                }
+            )
+        for statement, rows in ((insert(Code), inserts), (update(Code), updates)):
+            for chunk in _chunks(rows):
+                self.session.execute(statement, chunk)
+        for chunk in _chunks(history):
+            self.session.execute(insert(History), chunk)
+        return counts
+
+    def history(
+        self,
+        sha: str,
+        unit: Span,
+        coder: str,
+        target: str,
+        old: str | None,
+        new: str | None,
+        version: int | None,
+    ) -> None:
+        """The history row of a change this writer made (or, in a merge, adopted)."""
+        self.session.add(
+            history_row(sha, unit, coder, target, old, new, version, self.origin, self.now)
+        )
+
+    def _write_code(
+        self, unit: Unit, sha: str, coder: str, coder_id: int, field: str, code: str | None
+    ) -> Change | None:
+        """Write one field's code with its history row; see `_locked` for concurrency."""
+        session, now = self.session, self.now
+        version = self.project.codebook_version_id
+        unit_id = saved_id(unit.id)
+        row = _locked(session, Code, unit_id=unit_id, coder_id=coder_id, field=field)
+        if row is None and code is not None:
+            values = {
+                "unit_id": unit_id,
+                "coder_id": coder_id,
+                "field": field,
+                "code": code,
+                "codebook_version_id": version,
+                "coded_at": now,
+            }
+            keys = ["unit_id", "coder_id", "field"]
+            if db.insert_unless_present(session, table_of(Code), values, keys) is not None:
+                self.history(sha, unit, coder, field, None, code, version)
+                return Change(unit_id, coder, field, None, code)
+            # Another session saved this field first and has committed: take its row.
+            row = _locked(session, Code, unit_id=unit_id, coder_id=coder_id, field=field)
+        old = row.code if row else None
+        if old == code:
+            return None
+        if code is None:
+            session.delete(row)
+        elif row is not None:
+            row.code, row.coded_at, row.codebook_version_id = code, now, version
+            session.add(row)
+        self.history(sha, unit, coder, field, old, code, version)
+        return Change(unit_id, coder, field, old, code)
+
+
 def apply_codes(
     project: Project,
     coder: str,
     unit_id: int,
     codes: Mapping[str, str | None],
     *,
-    origin: str = "manual",
+    origin: str = Origin.MANUAL,
 ) -> list[Change]:
     """Set (or, with None, clear) several fields of one unit in one transaction.
 
     Setting a field to the code it already has changes nothing and writes no history.
     """
-    coder = _checked_coder(coder)
-    _validate_codes(project.codebook, codes)
-    try:
-        with project.writing() as session:
-            unit, sha = _unit_and_sha(session, unit_id)
-            coder_id = project.coder_id(session, coder)
-            now = utcnow()
-            changes = [
-                change
-                for field, code in codes.items()
-                if (
-                    change := _write_code(
-                        session, project, unit, sha, coder, coder_id, field, code, now, origin
-                    )
-                )
-            ]
-    except BaseException:
-        project.forget_cached_ids()
-        raise
-    return changes
+    _validate_codes(project.codebook, codes)  # before any transaction opens
+    with writing(project, origin=origin) as writer:
+        return writer.set_codes(coder, unit_id, codes)
 
 
 def apply_changes(
@@ -94,40 +299,10 @@ def apply_changes(
     With `all_or_nothing`, one field that no longer holds its `old` value refuses the
     whole batch (a `StaleChange`, nothing written): an undo of one action is then either
     exactly the reverse of that action or nothing."""
-    coder = _checked_coder(coder)
     for change in changes:
         _validate_codes(project.codebook, {change.target: change.new})
-    made: list[Change] = []
-    try:
-        with project.writing() as session:
-            coder_id = project.coder_id(session, coder)
-            now = utcnow()
-            for change in changes:
-                row = _locked(
-                    session, Code, unit_id=change.unit_id, coder_id=coder_id, field=change.target
-                )
-                if (current := row.code if row else None) != change.old:
-                    if all_or_nothing:
-                        raise StaleChange(change, current)
-                    continue
-                unit, sha = _unit_and_sha(session, change.unit_id)
-                done = _write_code(
-                    session,
-                    project,
-                    unit,
-                    sha,
-                    coder,
-                    coder_id,
-                    change.target,
-                    change.new,
-                    now,
-                    origin,
-                )
-                made += [done] if done else []
-    except BaseException:
-        project.forget_cached_ids()
-        raise
-    return made
+    with writing(project, origin=origin) as writer:
+        return writer.replay(coder, changes, all_or_nothing=all_or_nothing)
 
 
 class StaleChange(CodingError):
@@ -146,7 +321,7 @@ def unit_codes(project: Project, coder: str, unit_id: int) -> dict[str, str]:
     with project.reading() as session:
         query = (
             select(Code.field, Code.code)
-            .join(Coder, Coder.id == Code.coder_id)
+            .join(Coder, col(Coder.id) == Code.coder_id)
             .where(Coder.name == coder, Code.unit_id == unit_id)
         )
         return dict(session.exec(query).all())
@@ -161,43 +336,11 @@ def code_unit(
 
 
 def set_note(
-    project: Project, coder: str, unit_id: int, text: str, *, origin: str = "manual"
+    project: Project, coder: str, unit_id: int, text: str, *, origin: str = Origin.MANUAL
 ) -> Change | None:
     """Replace a coder's note on a unit; an empty text removes it."""
-    coder = _checked_coder(coder)
-    text = text.strip()
-    try:
-        with project.writing() as session:
-            unit, sha = _unit_and_sha(session, unit_id)
-            coder_id = project.coder_id(session, coder)
-            new = text or None
-            note = _locked(session, Note, unit_id=unit_id, coder_id=coder_id)
-            if note is None and new is not None:
-                values = {
-                    "unit_id": unit_id,
-                    "coder_id": coder_id,
-                    "text": new,
-                    "noted_at": utcnow(),
-                }
-                if db.insert_unless_present(
-                    session, table_of(Note), values, ["unit_id", "coder_id"]
-                ):
-                    session.add(history_row(sha, unit, coder, NOTE_TARGET, None, new, None, origin))
-                    return Change(unit_id, coder, NOTE_TARGET, None, new)
-                note = _locked(session, Note, unit_id=unit_id, coder_id=coder_id)
-            old = note.text if note else None
-            if old == new:
-                return None
-            if new is None:
-                session.delete(note)
-            else:
-                note.text, note.noted_at = new, utcnow()
-                session.add(note)
-            session.add(history_row(sha, unit, coder, NOTE_TARGET, old, new, None, origin))
-    except BaseException:
-        project.forget_cached_ids()
-        raise
-    return Change(unit_id, coder, NOTE_TARGET, old, new)
+    with writing(project, origin=origin) as writer:
+        return writer.set_note(coder, unit_id, text)
 
 
 def coder_codes(
@@ -336,47 +479,12 @@ def _unit_and_sha(session: Session, unit_id: int) -> tuple[Unit, str]:
     return row
 
 
-def _write_code(
-    session: Session,
-    project: Project,
-    unit: Unit,
-    sha: str,
-    coder: str,
-    coder_id: int,
-    field: str,
-    code: str | None,
-    now: datetime,
-    origin: str,
-) -> Change | None:
-    """Write one field's code with its history row; see `_locked` for concurrency."""
-    version = project.codebook_version_id
-    unit_id = saved_id(unit.id)
-    row = _locked(session, Code, unit_id=unit_id, coder_id=coder_id, field=field)
-    if row is None and code is not None:
-        values = {
-            "unit_id": unit_id,
-            "coder_id": coder_id,
-            "field": field,
-            "code": code,
-            "codebook_version_id": version,
-            "coded_at": now,
-        }
-        keys = ["unit_id", "coder_id", "field"]
-        if db.insert_unless_present(session, table_of(Code), values, keys) is not None:
-            session.add(history_row(sha, unit, coder, field, None, code, version, origin, now))
-            return Change(unit_id, coder, field, None, code)
-        # Another session saved this field first and has committed: take its row.
-        row = _locked(session, Code, unit_id=unit_id, coder_id=coder_id, field=field)
-    old = row.code if row else None
-    if old == code:
-        return None
-    if code is None:
-        session.delete(row)
-    else:
-        row.code, row.coded_at, row.codebook_version_id = code, now, version
-        session.add(row)
-    session.add(history_row(sha, unit, coder, field, old, code, version, origin, now))
-    return Change(unit_id, coder, field, old, code)
+WRITE_CHUNK = 10_000  # rows per executemany in a batch
+
+
+def _chunks(rows: list[dict]) -> Iterator[list[dict]]:
+    for start in range(0, len(rows), WRITE_CHUNK):
+        yield rows[start : start + WRITE_CHUNK]
 
 
 def _locked(session: Session, model, **keys):

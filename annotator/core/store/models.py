@@ -7,6 +7,7 @@ works without a schema change. Nothing here is SQLite-only.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Column, Index, Table, Text, UniqueConstraint
@@ -14,6 +15,23 @@ from sqlmodel import Field, SQLModel
 from sqlmodel.sql.expression import Select
 
 NOTE_TARGET = "#note"  # history target for notes; can never clash with a field key
+
+
+class Origin(StrEnum):
+    """Where a change came from, as `history.origin` records it (defined once here).
+
+    An adjudication by a named supervisor is stored as "adjudication by NAME"
+    (`Origin.ADJUDICATION` followed by the name), cut to the column's 40 characters.
+    """
+
+    MANUAL = "manual"  # a key press or click in the coding window
+    UNDO = "undo"
+    REDO = "redo"
+    COMMAND_LINE = "command line"
+    IMPORT = "import"  # annotator import-codes
+    ADJUDICATION = "adjudication"
+    UNANIMOUS = "unanimous"  # accept all unanimous units
+    MERGE = "merge"
 
 
 def utcnow() -> datetime:
@@ -161,5 +179,5 @@ class History(SQLModel, table=True):
     old: str | None = Field(default=None, sa_column=Column(Text))
     new: str | None = Field(default=None, sa_column=Column(Text))
     codebook_version_id: int | None = Field(default=None, foreign_key="codebook_version.id")
-    origin: str = Field(default="manual", max_length=40)
+    origin: str = Field(default=Origin.MANUAL, max_length=40)
     at: datetime = Field(default_factory=utcnow, index=True)

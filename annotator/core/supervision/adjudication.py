@@ -22,14 +22,11 @@ from sqlmodel import Session, col, select
 from annotator.core.coding import service as coding
 from annotator.core.coding.coded_groups import coded_groups, coder_names, field_keys
 from annotator.core.coding.lookups import unit_key
-from annotator.core.coding.service import Change
+from annotator.core.coding.service import BatchCode, Change
 from annotator.core.errors import AnnotatorError
-from annotator.core.store.models import Code, Coder, Unit, saved_id, utcnow
+from annotator.core.store.models import Coder, Origin, Unit, saved_id
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS, Role
-
-ADJUDICATION_ORIGIN = "adjudication"
-UNANIMOUS_ORIGIN = "unanimous"
 
 
 @dataclass(frozen=True)
@@ -100,19 +97,39 @@ def adjudicate(
 ) -> list[coding.Change]:
     """Store the consensus code of one field (None clears it) and, if given, a note.
 
-    Goes through the coding service, so the code is validated and has history; the
-    origin names the supervisor when one is given ("adjudication by Ann"). The code
-    and the note are two saves: a failed note leaves the code saved.
+    One transaction through the coding service's writer (the consensus coder made on
+    first use, the code, the note), so the decision is validated, has history and is
+    saved whole or not at all; the origin names the supervisor when one is given
+    ("adjudication by Ann").
     """
-    ensure_consensus_coder(project)
-    origin = ADJUDICATION_ORIGIN
+    origin: str = Origin.ADJUDICATION
     if supervisor and supervisor.strip():
-        origin = f"{ADJUDICATION_ORIGIN} by {supervisor.strip()}"[:40]
-    changes = coding.apply_codes(project, CONSENSUS, unit_id, {field: code}, origin=origin)
-    if note is not None:
-        noted = coding.set_note(project, CONSENSUS, unit_id, note, origin=origin)
-        changes += [noted] if noted else []
+        origin = f"{Origin.ADJUDICATION} by {supervisor.strip()}"[:40]
+    with coding.writing(project, origin=origin) as writer:
+        _consensus_coder(writer.session)
+        changes = writer.set_codes(CONSENSUS, unit_id, {field: code})
+        if note is not None:
+            noted = writer.set_note(CONSENSUS, unit_id, note)
+            changes += [noted] if noted else []
     return changes
+
+
+def restore_decision(
+    project: Project,
+    unit_id: int,
+    changes: Sequence[Change],
+    note: str | bool | None = False,
+) -> list[Change]:
+    """Undo or redo a decision in one transaction: the code `changes` apply only where the
+    consensus still holds their `old` value (all or nothing), and `note` (unless False)
+    becomes the consensus note."""
+    with coding.writing(project, origin=Origin.UNDO) as writer:
+        _consensus_coder(writer.session)
+        made = writer.replay(CONSENSUS, changes, all_or_nothing=True)
+        if note is not False:
+            noted = writer.set_note(CONSENSUS, unit_id, note if isinstance(note, str) else "")
+            made += [noted] if noted else []
+    return made
 
 
 def accept_all_unanimous(
@@ -124,15 +141,13 @@ def accept_all_unanimous(
     Fields the consensus coder has already settled are left alone, so running it
     again, or after some adjudication, changes nothing that a supervisor decided.
     """
-    consensus_id = ensure_consensus_coder(project)
     codebook = project.codebook
     keys = list(fields) if fields else field_keys(project, None)
-    now = utcnow()
-    version = project.codebook_version_id
-    accepted: list[Change] = []
-    with project.writing() as session:
-        names = coder_names(session, coders)
-        groups = coded_groups(session, project, [*names, CONSENSUS], keys, None)
+    with coding.writing(project, origin=Origin.UNANIMOUS) as writer:
+        _consensus_coder(writer.session)
+        names = coder_names(writer.session, coders)
+        groups = coded_groups(writer.session, project, [*names, CONSENSUS], keys, None)
+        batch: list[BatchCode] = []
         for (unit, field_key), codes in groups.items():
             chosen = {codes[n] for n in names if n in codes}
             agreed = sum(n in codes for n in names) >= 2 and len(chosen) == 1
@@ -141,31 +156,10 @@ def accept_all_unanimous(
             code = chosen.pop()
             if codebook.field(field_key).category(code) is None:
                 continue  # made with an older codebook version; needs a person to decide
-            session.add(
-                Code(
-                    unit_id=unit.id,
-                    coder_id=consensus_id,
-                    field=field_key,
-                    code=code,
-                    codebook_version_id=version,
-                    coded_at=now,
-                )
+            batch.append(
+                BatchCode(unit.id, unit.sha256, unit.start, unit.end, CONSENSUS, field_key, code)
             )
-            session.add(
-                coding.history_row(
-                    unit.sha256,
-                    unit,
-                    CONSENSUS,
-                    field_key,
-                    None,
-                    code,
-                    version,
-                    UNANIMOUS_ORIGIN,
-                    now,
-                )
-            )
-            accepted.append(Change(unit.id, CONSENSUS, field_key, None, code))
-    return accepted
+        return writer.write_batch(batch).changes
 
 
 def adjudication_progress(
@@ -185,25 +179,27 @@ def adjudication_progress(
 
 
 def ensure_consensus_coder(project: Project) -> int:
-    """The consensus coder's id, created with the role "consensus" on first use.
-
-    `coding.apply_codes` would create an unknown coder as an ordinary one, so the
-    consensus coder is made here first, in its own write transaction.
-    """
+    """The consensus coder's id, created with the role "consensus" on first use."""
     with project.writing() as session:
-        coder = session.exec(select(Coder).where(Coder.name == CONSENSUS)).first()
-        if coder is None:
-            coder = Coder(name=CONSENSUS, role=Role.CONSENSUS)
-            session.add(coder)
-            session.flush()
-        elif coder.role != Role.CONSENSUS:
-            raise AnnotatorError(
-                f"an ordinary coder is named {CONSENSUS!r}; their codes cannot be the consensus"
-            )
-        return saved_id(coder.id)
+        return _consensus_coder(session)
 
 
 # -- internals -------------------------------------------------------------------------
+
+
+def _consensus_coder(session: Session) -> int:
+    """Inside the caller's transaction: the consensus coder, made first when missing
+    (the coding service would make an unknown coder an ordinary one)."""
+    coder = session.exec(select(Coder).where(Coder.name == CONSENSUS)).first()
+    if coder is None:
+        coder = Coder(name=CONSENSUS, role=Role.CONSENSUS)
+        session.add(coder)
+        session.flush()
+    elif coder.role != Role.CONSENSUS:
+        raise AnnotatorError(
+            f"an ordinary coder is named {CONSENSUS!r}; their codes cannot be the consensus"
+        )
+    return saved_id(coder.id)
 
 
 def _texts(session: Session, article_ids: set[int]) -> dict[tuple[int, int], str]:

@@ -36,9 +36,9 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
-from annotator.core.coding.service import history_row
+from annotator.core.coding import service as coding
 from annotator.core.ingest.into_project import free_article_key
 from annotator.core.store.location import (
     Location,
@@ -54,9 +54,9 @@ from annotator.core.store.models import (
     Coder,
     History,
     Note,
+    Origin,
     Unit,
     saved_id,
-    utcnow,
 )
 from annotator.core.store.project import Project
 from annotator.core.supervision.merge_source import (
@@ -67,7 +67,6 @@ from annotator.core.supervision.merge_source import (
 )
 
 __all__ = [
-    "MERGE_ORIGIN",
     "Conflict",
     "MergeRefused",
     "MergeReport",
@@ -76,7 +75,6 @@ __all__ = [
     "merge_projects",
 ]
 
-MERGE_ORIGIN = "merge"
 Identity = tuple[str, int, int]  # article sha256, start, end
 
 
@@ -166,8 +164,8 @@ def merge_project(target: Project, source: str | Path) -> MergeReport:
     version_map, codebook_note = check_codebooks(target, data, display_location(source))
     report = MergeReport(display_location(source), codebook_note=codebook_note)
     try:
-        with target.writing() as session:
-            _Merger(session, data, version_map, report).run()
+        with coding.writing(target, origin=Origin.MERGE) as writer:
+            _Merger(writer, data, version_map, report).run()
     finally:
         target.forget_cached_ids()  # the merge may have added coders
     return report
@@ -187,18 +185,23 @@ def _same_project(target: Project, source: Location) -> bool:
 
 
 class _Merger:
-    """One merge, inside the target's write transaction."""
+    """One merge, inside the target's write transaction (the coding service's writer).
+
+    Codes and notes are copied with their own times and codebook versions, since "the one
+    coded later wins" must keep comparing the coders' times; every history row the merge
+    adds (where it replaced or removed a target value) is written by the writer.
+    """
 
     def __init__(
         self,
-        session: Session,
+        writer: coding.CodeWriter,
         data: SourceData,
         version_map: dict[int, int],
         report: MergeReport,
     ) -> None:
-        self.session, self.data = session, data
+        self.writer, self.session, self.data = writer, writer.session, data
         self.version_map, self.report = version_map, report
-        self.now = utcnow()
+        self.now = writer.now
         self.units: dict[Identity, Unit] = {}  # target units of the source's articles
         self.articles: dict[int, Article] = {}  # target article id -> article
         self.coder_ids: dict[str, int] = {}
@@ -393,9 +396,7 @@ class _Merger:
     ) -> None:
         sha = self.articles[unit.article_id].sha256
         version = None if target == NOTE_TARGET else self.version_map[max(self.data.codebooks)]
-        self.session.add(
-            history_row(sha, unit, coder, target, old, new, version, MERGE_ORIGIN, self.now)
-        )
+        self.writer.history(sha, unit, coder, target, old, new, version)
         self.report.history_added += 1
 
     def _history(self) -> None:

@@ -71,17 +71,14 @@ class ReviewOperations(QObject):
             )
         )
 
-    def restore(self, unit_id: int, codes: dict[str, str | None], note: str | bool | None):
-        """Write back what a decision replaced (`note` False: the note was not touched)."""
-
-        def write() -> list[Change]:
-            changes = coding.apply_codes(self.project, CONSENSUS, unit_id, codes, origin="undo")
-            if note is not False:
-                noted = coding.set_note(self.project, CONSENSUS, unit_id, note or "", origin="undo")
-                changes += [noted] if noted else []
-            return changes
-
-        return self._run(write)
+    def restore(self, unit_id: int, made: list[Change], note: str | bool | None):
+        """Undo a decision in one transaction: its code changes reversed where the consensus
+        still holds what it set (else nothing, and `failed` says why), and the note it
+        replaced put back (`note` False: the decision left the note alone)."""
+        inverse = [Change(c.unit_id, c.coder, c.target, c.new, c.old) for c in made]
+        return self._run(
+            lambda: adjudication.restore_decision(self.project, unit_id, inverse, note)
+        )
 
     def replay(self, changes: list[Change], origin: str) -> list[Change] | None:
         """Redo (or, given inverted changes, undo) a bulk acceptance in one transaction,
@@ -144,7 +141,7 @@ class AdjudicateCommand(QUndoCommand):
         self.field = field
         self.code = code
         self.note = note
-        self.old_codes: dict[str, str | None] = {}
+        self.made: list[Change] = []  # the code changes the decision made
         self.old_note: str | bool | None = False  # False: the decision left the note alone
         self.succeeded = False
 
@@ -161,12 +158,12 @@ class AdjudicateCommand(QUndoCommand):
             if change.target == NOTE_TARGET:
                 self.old_note = change.old
             else:
-                self.old_codes[change.target] = change.old
+                self.made.append(change)
         if not changes:
             self.setObsolete(True)
 
     def undo(self) -> None:
-        if self.operations.restore(self.unit_id, self.old_codes, self.old_note) is None:
+        if self.operations.restore(self.unit_id, self.made, self.old_note) is None:
             self.setObsolete(True)
             return
         self.operations.revisited.emit(self.unit_id, self.field)
