@@ -179,16 +179,31 @@ def test_accept_unanimous_for_chosen_coders_and_fields(coded):
 
 
 def test_adjudication_progress_counts_units_with_comparable_codes(coded):
+    """Units settled of units with comparable codes, and decisions made of decisions
+    needed (the two disagreements: s1 attribution, s3 claim type)."""
     project, s = coded
-    assert adjudication.adjudication_progress(project) == (0, 3)  # s0, s1, s3; s2 has Ann alone
+    assert adjudication.adjudication_progress(project) == (0, 3, 0, 2)  # s2: Ann alone
     adjudication.accept_all_unanimous(project)
     # s0 settled in full (both fields unanimous); s1 (claim type) and s3 (attribution) partly.
-    assert adjudication.adjudication_progress(project) == (1, 3)
+    assert adjudication.adjudication_progress(project) == (1, 3, 0, 2)
     adjudication.adjudicate(project, s[1].id, "attribution", "anonymous_vague")
-    assert adjudication.adjudication_progress(project) == (2, 3)
+    assert adjudication.adjudication_progress(project) == (2, 3, 1, 2)
     adjudication.adjudicate(project, s[3].id, "claim_type", "fact")
-    progress = adjudication.adjudication_progress(project)
-    assert (progress.adjudicated, progress.needing) == (3, 3)
+    assert adjudication.adjudication_progress(project) == (3, 3, 2, 2)
+
+
+def test_severity_orders_disagreements_by_distance(coded):
+    project, _ = coded
+    attribution = project.codebook.field("attribution")
+    assert adjudication.severity(attribution, ["named_person", "unattributed"]) > (
+        adjudication.severity(attribution, ["anonymous_generic", "anonymous_vague"])
+    )
+    assert adjudication.severity(attribution, ["named_person", "named_person"]) == 1
+    claim = project.codebook.field("claim_type")
+    assert claim.level == "nominal"
+    assert adjudication.severity(claim, ["fact", "evaluation", "prediction"]) == 3
+    rows = adjudication.list_disagreements(project)
+    assert all(row.severity > 0 for row in rows)
 
 
 def test_confusion_matrix_of_two_coders(coded):

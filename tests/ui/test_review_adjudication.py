@@ -57,6 +57,17 @@ def shown_progress(window) -> tuple[int, int]:
     return window.progress.value(), window.progress.maximum()
 
 
+def decisions(path: Location) -> tuple[int, int]:
+    """Decisions made and needed, as the progress bar must show them (issue 17), with the
+    units fully settled in its text."""
+    made = progress(path)
+    return made.decided, made.to_decide
+
+
+def shown_text(window) -> str:
+    return window.progress.format()
+
+
 def unanimous(coded: dict) -> dict[tuple[int, str], str]:
     """(unit, field) -> code where two or more coders coded and all agree, from `coded`."""
     return {
@@ -118,7 +129,7 @@ def test_clicking_a_coders_button_takes_the_code(qtbot, window, path):
 
 
 def test_accept_all_unanimous_then_progress_follows_adjudication(qtbot, window, path, coded):
-    assert shown_progress(window) == (0, progress(path).needing)
+    assert shown_progress(window) == (0, progress(path).to_decide)
     window.ask_accept_all_unanimous()
     box = window.confirm_box
     qtbot.waitUntil(box.isVisible)
@@ -132,7 +143,7 @@ def test_accept_all_unanimous_then_progress_follows_adjudication(qtbot, window, 
         agreed
     )
     done_before = progress(path).adjudicated
-    assert shown_progress(window) == tuple(progress(path))
+    assert shown_progress(window) == decisions(path)
     # settle every disagreement of the first unit in the list: the unit is then adjudicated
     tab = window.disagreements
     unit_id = tab.current().unit_id
@@ -141,7 +152,7 @@ def test_accept_all_unanimous_then_progress_follows_adjudication(qtbot, window, 
         assert (tab.current().unit_id, tab.current().field) == (unit_id, field)
         qtbot.keyClick(tab.table, "1")
     assert progress(path).adjudicated == done_before + 1
-    assert shown_progress(window) == tuple(progress(path))
+    assert shown_progress(window) == decisions(path)
     assert all(
         (unit, f) in agreed or coded[(unit, f)]["alice"] == code
         for unit, codes in consensus_codes(path).items()
@@ -169,7 +180,7 @@ def test_accepting_all_unanimous_is_one_undo_step(qtbot, window, path, coded):
     accepted = consensus_codes(path)
     assert sum(map(len, accepted.values())) == len(unanimous(coded)) > 0
     assert window.undo_action.text() == f"Undo Accept {len(unanimous(coded))} unanimous code(s)"
-    assert shown_progress(window) == tuple(progress(path))
+    assert shown_progress(window) == decisions(path)
 
     tab = window.disagreements
     item = tab.current()
@@ -178,9 +189,48 @@ def test_accepting_all_unanimous_is_one_undo_step(qtbot, window, path, coded):
     assert consensus_codes(path) == accepted
     qtbot.keyClick(tab.table, "z", CTRL)  # takes back the whole bulk step
     assert consensus_codes(path) == {}
-    assert shown_progress(window) == (0, progress(path).needing)
+    assert shown_progress(window) == (0, progress(path).to_decide)
     qtbot.keyClick(tab.table, "z", CTRL | Qt.KeyboardModifier.ShiftModifier)
     assert consensus_codes(path) == accepted
     with Project.open(path) as project:
         origins = [h.origin for h in coding.unit_history(project, item.unit_id)]
     assert "redo" in origins and "undo" in origins
+
+
+def test_progress_counts_decisions_and_settled_units(qtbot, window, path):
+    tab = window.disagreements
+    qtbot.keyClick(tab.table, "1")
+    made = progress(path)
+    assert made.decided == 1 and made.to_decide == tab.model.rowCount()
+    assert shown_progress(window) == (1, made.to_decide)
+    assert f"1 of {made.to_decide} decisions" in shown_text(window)
+    assert f"{made.adjudicated} of {made.needing} units settled" in shown_text(window)
+
+
+def test_esc_leaves_the_note_box_so_the_next_key_decides(qtbot, window, path):
+    tab = window.disagreements
+    item = tab.current()
+    tab.panel.note.setFocus()
+    qtbot.keyClicks(tab.panel.note, "checked")
+    qtbot.keyClick(tab.panel.note, Qt.Key.Key_Escape)
+    assert tab.table.hasFocus()
+    qtbot.keyClick(tab.table, "2")
+    assert tab.panel.note.text() in ("checked", "")  # "2" was not typed into the note
+    assert consensus_codes(path)[item.unit_id] == {item.field: item.codes["bob"]}
+    assert consensus_notes(path) == {item.unit_id: "checked"}
+
+
+def test_every_column_sorts_and_worst_first_is_one_click(qtbot, window):
+    tab = window.disagreements
+    reading = tab.visible()
+    qtbot.mouseClick(tab.worst_first, Qt.MouseButton.LeftButton)
+    worst = tab.visible()
+    assert [d.severity for d in worst] == sorted((d.severity for d in reading), reverse=True)
+    assert worst[0].severity > worst[-1].severity
+    for column in range(tab.model.columnCount()):
+        tab.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+        assert sorted(tab.visible(), key=lambda d: (d.unit_id, d.field)) == sorted(
+            reading, key=lambda d: (d.unit_id, d.field)
+        )
+    qtbot.mouseClick(tab.reading_order, Qt.MouseButton.LeftButton)
+    assert tab.visible() == reading

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from sqlmodel import Session, col, select
 
+from annotator.core.codebook import CodebookField, Level
 from annotator.core.coding import service as coding
 from annotator.core.coding.coded_groups import coded_groups, coder_names, field_keys
 from annotator.core.coding.lookups import unit_key
@@ -42,13 +43,17 @@ class Disagreement:
     next_text: str | None
     codes: dict[str, str | None]  # every chosen coder, in name order; None = not coded
     consensus: str | None  # the adjudicated code, if there is one yet
+    severity: float = 0.0  # how far apart the codes are (see `severity`)
 
 
 class AdjudicationProgress(NamedTuple):
-    """Units settled by the consensus coder, of the units with comparable codes."""
+    """Units settled by the consensus coder, of the units with comparable codes, and the
+    decisions made (a consensus code on a field where coders differ) of those needed."""
 
     adjudicated: int
     needing: int
+    decided: int = 0
+    to_decide: int = 0
 
 
 def list_disagreements(
@@ -82,6 +87,9 @@ def list_disagreements(
             next_text=texts.get((unit.article_id, unit.idx + 1)),
             codes={name: codes.get(name) for name in names},
             consensus=codes.get(CONSENSUS),
+            severity=severity(
+                project.codebook.field(field_key), [codes[n] for n in names if n in codes]
+            ),
         )
         for unit, field_key, codes in found
     ]
@@ -172,10 +180,39 @@ def adjudication_progress(
         names = coder_names(session, coders)
         groups = coded_groups(session, project, [*names, CONSENSUS], fields, None)
     settled: dict[int, bool] = {}
+    decided = to_decide = 0
     for (unit, _field), codes in groups.items():
         if sum(name in codes for name in names) >= 2:
             settled[unit.id] = settled.get(unit.id, True) and CONSENSUS in codes
-    return AdjudicationProgress(sum(settled.values()), len(settled))
+            if len({codes[n] for n in names if n in codes}) > 1:
+                to_decide += 1
+                decided += CONSENSUS in codes
+    return AdjudicationProgress(sum(settled.values()), len(settled), decided, to_decide)
+
+
+def severity(field: CodebookField, codes: Sequence[str]) -> float:
+    """How bad a disagreement is, for sorting the worst first.
+
+    Nominal fields: the number of distinct codes (2 for a plain disagreement). Ordinal
+    fields: the distance between the lowest and highest code in scale positions; interval
+    and ratio fields: the difference of the category numbers. A code outside the scale
+    (e.g. "not applicable") against one on it counts as the whole scale's width.
+    """
+    distinct = set(codes)
+    if field.level == Level.NOMINAL or len(distinct) < 2:
+        return float(len(distinct))
+    scale = field.scale
+    if field.level == Level.ORDINAL:
+        places = {c.code: float(i) for i, c in enumerate(scale)}
+        width = float(max(len(scale) - 1, 1))
+    else:
+        places = {c.code: c.number for c in scale}
+        numbers = list(places.values()) or [0.0]
+        width = max(numbers) - min(numbers) or 1.0
+    on_scale = [places[code] for code in distinct if code in places]
+    if len(on_scale) < len(distinct):
+        return width
+    return max(on_scale) - min(on_scale)
 
 
 def ensure_consensus_coder(project: Project) -> int:

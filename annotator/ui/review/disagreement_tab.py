@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSplitter,
     QTableView,
     QTextBrowser,
@@ -37,6 +38,8 @@ from annotator.ui.review.adjudication import (
     ReviewOperations,
 )
 from annotator.ui.review.disagreements import (
+    SENTENCE,
+    SEVERITY,
     DisagreementFilter,
     DisagreementModel,
     DisagreementRole,
@@ -90,6 +93,14 @@ class DisagreementsTab(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicatorClearable(True)
+        self.proxy.sort(-1)  # reading order until a column is chosen
+        self.worst_first = QPushButton("Worst first")
+        self.worst_first.setToolTip("Sort by severity, the codes furthest apart at the top")
+        self.worst_first.clicked.connect(self.sort_worst_first)
+        self.reading_order = QPushButton("Reading order")
+        self.reading_order.clicked.connect(self.sort_reading_order)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.context = QTextBrowser()
@@ -104,6 +115,9 @@ class DisagreementsTab(QWidget):
         self.panel.decided.connect(self._decide)
         operations.changed.connect(self._changes_committed)
         operations.revisited.connect(self.select)
+        leave_note = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.panel.note)
+        leave_note.setContext(Qt.ShortcutContext.WidgetShortcut)
+        leave_note.activated.connect(self.table.setFocus)  # the next key decides, not types
         for number in range(1, MAX_NUMBERED_CODERS + 1):
             shortcut = QShortcut(QKeySequence(str(number)), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -119,6 +133,8 @@ class DisagreementsTab(QWidget):
             filters.addWidget(QLabel(text))
             filters.addWidget(widget)
         filters.addWidget(self.unsettled_only)
+        filters.addWidget(self.worst_first)
+        filters.addWidget(self.reading_order)
         filters.addStretch(1)
         filters.addWidget(self.count)
         detail = QWidget()
@@ -174,12 +190,12 @@ class DisagreementsTab(QWidget):
         long lists); the sentence takes what is left."""
         header = self.table.horizontalHeader()
         em = self.fontMetrics().horizontalAdvance("M")
-        widths = [9 * em, 4 * em, 8 * em, 0] + [12 * em] * (len(self.model.coders) + 1)
+        widths = [9 * em, 4 * em, 8 * em, 5 * em, 0] + [12 * em] * (len(self.model.coders) + 1)
         for column, width in enumerate(widths):
             if width:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
                 header.resizeSection(column, width)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(SENTENCE, QHeaderView.ResizeMode.Stretch)
 
     @staticmethod
     def _refill(combo: QComboBox, everything: str, items: dict) -> None:
@@ -222,6 +238,21 @@ class DisagreementsTab(QWidget):
                 self.table.setCurrentIndex(self.proxy.index(0, 0))
             else:
                 self._show(None)
+
+    def sort_worst_first(self) -> None:
+        self.table.sortByColumn(SEVERITY, Qt.SortOrder.DescendingOrder)
+        self._keep_current_in_view()
+
+    def sort_reading_order(self) -> None:
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.proxy.sort(-1)
+        self._keep_current_in_view()
+
+    def _keep_current_in_view(self) -> None:
+        if self.table.currentIndex().isValid():
+            self.table.scrollTo(self.table.currentIndex())
+        elif self.proxy.rowCount():
+            self.table.setCurrentIndex(self.proxy.index(0, 0))
 
     def visible(self) -> list[Disagreement]:
         """What the list shows now, top to bottom."""

@@ -27,11 +27,15 @@ from annotator.ui import theme
 
 _Index = QModelIndex | QPersistentModelIndex
 DisagreementRole = Qt.ItemDataRole.UserRole + 1
-FIXED_COLUMNS = ("Article", "Unit", "Field", "Sentence")
+SortRole = Qt.ItemDataRole.UserRole + 2
+FIXED_COLUMNS = ("Article", "Unit", "Field", "Severity", "Sentence")
+SEVERITY = FIXED_COLUMNS.index("Severity")
+SENTENCE = FIXED_COLUMNS.index("Sentence")
 
 
 class DisagreementModel(QAbstractTableModel):
-    """Disagreements in reading order: where, what was said, each coder's code, the consensus."""
+    """Disagreements in reading order: where, how far apart, what was said, each coder's
+    code, the consensus. Every column sorts (through `DisagreementFilter`)."""
 
     def __init__(self, codebook: Codebook, parent=None) -> None:
         super().__init__(parent)
@@ -41,6 +45,7 @@ class DisagreementModel(QAbstractTableModel):
         self.coders: list[str] = []
         self._labels = {(f.key, c.code): c.label for f in codebook.fields for c in f.categories}
         self._field_labels = {f.key: f.label for f in codebook.fields}
+        self._field_order = {f.key: i for i, f in enumerate(codebook.fields)}
 
     def set_disagreements(self, rows: list[Disagreement], coders: list[str]) -> None:
         self.beginResetModel()
@@ -88,8 +93,14 @@ class DisagreementModel(QAbstractTableModel):
             return item
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(item, column)
+        if role == SortRole:
+            return self._sort_key(item, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return item.text if column == 3 else self._display(item, column)
+            if column == SEVERITY:
+                return SEVERITY_TIP
+            return item.text if column == SENTENCE else self._display(item, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (1, SEVERITY):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and column == self.columnCount() - 1:
             return theme.success_color() if item.consensus is not None else theme.muted_text()
         return None
@@ -101,7 +112,9 @@ class DisagreementModel(QAbstractTableModel):
             return item.unit_key.rsplit("#", 1)[-1]
         if column == 2:
             return self._field_labels.get(item.field, item.field)
-        if column == 3:
+        if column == SEVERITY:
+            return f"{item.severity:g}"
+        if column == SENTENCE:
             return item.text
         coder_column = column - len(FIXED_COLUMNS)
         if coder_column < len(self.coders):
@@ -110,6 +123,15 @@ class DisagreementModel(QAbstractTableModel):
             return self.label(item.field, item.consensus)
         return None
 
+    def _sort_key(self, item: Disagreement, column: int):
+        if column == 1:
+            return int(item.unit_key.rsplit("#", 1)[-1])
+        if column == 2:
+            return self._field_order.get(item.field, len(self._field_order))
+        if column == SEVERITY:
+            return item.severity
+        return (self._display(item, column) or "").casefold()
+
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
@@ -117,11 +139,20 @@ class DisagreementModel(QAbstractTableModel):
         return names[section] if 0 <= section < len(names) else None
 
 
+SEVERITY_TIP = (
+    "How far apart the codes are: for an ordinal field the distance between the lowest and "
+    "highest code on the scale, for interval and ratio fields the difference of their "
+    "numbers, for a nominal field the number of different codes."
+)
+
+
 class DisagreementFilter(QSortFilterProxyModel):
-    """Narrows the list by field, article, a pair of coders who differ, and what is unsettled."""
+    """Narrows the list by field, article, a pair of coders who differ, and what is unsettled;
+    sorts by any column, ties in reading order (unsorted: reading order)."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self.setSortRole(SortRole)
         self.field: str | None = None
         self.article: str | None = None
         self.pair: tuple[str, str] | None = None
@@ -138,6 +169,12 @@ class DisagreementFilter(QSortFilterProxyModel):
         self.field, self.article, self.pair = field, article, pair
         self.unsettled_only = unsettled_only
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def lessThan(self, left: _Index, right: _Index) -> bool:
+        a, b = left.data(SortRole), right.data(SortRole)
+        if a != b:
+            return a < b
+        return left.row() < right.row()
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         item: Disagreement = (

@@ -255,10 +255,13 @@ class ReviewWindow(QMainWindow):
     def update_progress(self) -> None:
         if len(self.coders.chosen()) < 2:
             return
-        done, needing = adjudication.adjudication_progress(self.project, self.chosen_coders())
-        self.progress.setRange(0, max(needing, 1))
-        self.progress.setValue(done)
-        self.progress.setFormat(f"{done} of {needing} units")
+        progress = adjudication.adjudication_progress(self.project, self.chosen_coders())
+        self.progress.setRange(0, max(progress.to_decide, 1))
+        self.progress.setValue(progress.decided)
+        self.progress.setFormat(
+            f"{progress.decided} of {progress.to_decide} decisions; "
+            f"{progress.adjudicated} of {progress.needing} units settled"
+        )
 
     @property
     def busy(self) -> bool:
