@@ -1,7 +1,7 @@
 """The command line: a thin layer over annotator.core.
 
 User errors print one line on stderr and exit 2; nothing here knows SQL. Each command
-lives in the module of its subject (`coding`, `codebook`, `export`, `merge`,
+lives in the module of its subject (`coding`, `units`, `codebook`, `export`, `merge`,
 `agreement`, `maintenance`, `team`) and is added by that module's `register`; the GUI
 is imported only by the commands that open it (`gui`).
 
@@ -16,13 +16,23 @@ import sys
 from collections.abc import Sequence
 
 from annotator import __version__
-from annotator.cli import agreement, codebook, coding, export, gui, maintenance, merge, team
+from annotator.cli import (
+    agreement,
+    codebook,
+    coding,
+    export,
+    gui,
+    maintenance,
+    merge,
+    team,
+    units,
+)
 from annotator.cli.output import EXIT_USER_ERROR, Handler
 from annotator.core.errors import AnnotatorError
 
 __all__ = ["EXIT_USER_ERROR", "build_parser", "main"]
 
-COMMAND_MODULES = (coding, codebook, gui, export, merge, agreement, maintenance, team)
+COMMAND_MODULES = (coding, units, codebook, gui, export, merge, agreement, maintenance, team)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,8 +1,10 @@
-"""Correcting segmentation after import: split a unit, merge it with the next.
+"""Correcting segmentation after import: split a unit, merge it with the next, change
+its kind (a sentence that is really a heading, a caption taken for a sentence).
 
 Allowed only while nobody has coded or annotated the units concerned, so no code
 ever refers to text it was not given for. Offsets stay exact: both halves of a cut
 lose the whitespace around it, and `text[start:end] == unit.text` always holds.
+The command line (`annotator unit ...`) and the window both come here.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import exists
 from sqlmodel import Session, select
 
+from annotator.core.codebook import UNIT_KINDS
 from annotator.core.errors import CodingError
 from annotator.core.store.models import Article, Code, Note, Unit
 from annotator.core.store.project import Project
@@ -57,22 +60,54 @@ def merge_with_next(project: Project, unit_id: int) -> int:
         return unit.id
 
 
+def set_kind(project: Project, unit_id: int, kind: str) -> bool:
+    """Make a unit a title, heading, sentence or furniture; False if it already was one."""
+    if kind not in UNIT_KINDS:
+        raise CodingError(f"unknown unit kind {kind!r} (kinds: {', '.join(UNIT_KINDS)})")
+    with project.writing() as session:
+        unit, _article = _uncoded_unit(session, unit_id)
+        if unit.kind == kind:
+            return False
+        unit.kind = kind
+        session.add(unit)
+        return True
+
+
+def split_offset(
+    unit_start: int, unit_text: str, *, at: int | None = None, before: str | None = None
+) -> int:
+    """The article offset of a cut given as a position in the unit's text (`at`) or as
+    the text the second part starts with (`before`, its first occurrence after the
+    unit's first character)."""
+    if before is not None:
+        found = unit_text.find(before, 1) if before.strip() else -1
+        if found < 0:
+            raise CodingError(f"{before!r} is not in the unit after its first character")
+        return unit_start + found
+    if at is None:
+        raise CodingError("say where to cut: a position in the unit or the text to cut before")
+    return unit_start + at
+
+
 def _uncoded_unit(session: Session, unit_id: int) -> tuple[Unit, Article]:
     unit = session.get(Unit, unit_id)
     if unit is None:
         raise CodingError(f"no unit with id {unit_id}")
+    article = session.get(Article, unit.article_id)
     coded = session.exec(
         select(exists().where(Code.unit_id == unit_id) | exists().where(Note.unit_id == unit_id))
     ).one()
     if coded:
         raise CodingError(
-            f"unit {unit_id} has codes or notes; segmentation can change only before coding"
+            f"{article.key}#{unit.idx} has codes or notes; segmentation can change only "
+            "before coding (clear them first)"
         )
-    return unit, session.get(Article, unit.article_id)
+    return unit, article
 
 
 def _trimmed_cut(text: str, unit: Unit, offset: int) -> tuple[int, int]:
     """Both halves lose the whitespace around the cut, so the offset invariant holds."""
+    asked, offset = offset, min(max(offset, unit.start), unit.end)  # outside: refused below
     left_end = offset
     while left_end > unit.start and text[left_end - 1].isspace():
         left_end -= 1
@@ -80,7 +115,10 @@ def _trimmed_cut(text: str, unit: Unit, offset: int) -> tuple[int, int]:
     while right_start < unit.end and text[right_start].isspace():
         right_start += 1
     if not unit.start < left_end <= right_start < unit.end:
-        raise CodingError(f"offset {offset} does not cut unit {unit.id} into two non-empty parts")
+        raise CodingError(
+            f"offset {asked} does not cut the unit into two non-empty parts "
+            f"(it runs from {unit.start} to {unit.end}; cut after its first character)"
+        )
     return left_end, right_start
 
 

@@ -82,3 +82,16 @@ def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+LINE_BREAK_MARK = "⏎"
+
+
+def one_line(text: str, width: int | None = None) -> str:
+    """A unit's text on one line, for listings: each line break shown as ⏎ (runs of
+    spaces around it kept as one), cut to `width` characters with "…" when longer."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    shown = f" {LINE_BREAK_MARK} ".join(line for line in lines if line)
+    if width is not None and len(shown) > width:
+        shown = shown[: max(width - 1, 0)].rstrip() + "…"
+    return shown
