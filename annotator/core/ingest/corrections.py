@@ -18,10 +18,15 @@ from annotator.core.store.models import Article, Code, Note, Unit
 from annotator.core.store.project import Project
 
 
-def split_unit(project: Project, unit_id: int, offset: int) -> tuple[int, int]:
-    """Cut a unit in two at an article offset; allowed only while nobody has coded it."""
+def split_unit(
+    project: Project, unit_id: int, offset: int, *, within_unit: bool = False
+) -> tuple[int, int]:
+    """Cut a unit in two at an article offset (or, `within_unit`, before that character
+    of the unit's text); allowed only while nobody has coded it."""
     with project.writing() as session:
         unit, article = _uncoded_unit(session, unit_id)
+        if within_unit:
+            offset += unit.start
         left_end, right_start = _trimmed_cut(article.text, unit, offset)
         right = Unit(
             article_id=unit.article_id,
