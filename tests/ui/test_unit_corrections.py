@@ -130,3 +130,16 @@ def test_split_dialog_reports_the_cursor_as_an_index_into_the_text(qtbot):
     dialog.place_cursor(text.index("at dawn"))
     assert dialog.editor.textCursor().position() == text.index("at dawn") + 1  # 🚢: two in Qt
     assert dialog.position() == text.index("at dawn")
+
+
+def test_review_lists_show_a_units_text_on_one_line(qapp):
+    from annotator.core.supervision.adjudication import Disagreement
+    from annotator.ui.review.disagreements import DisagreementModel
+
+    model = DisagreementModel(bundled_codebook())
+    item = Disagreement(
+        1, "pdf#2", "pdf", "claim_type", "cost 210 mil-\nlion euros.", None, None, {}, None
+    )
+    model.set_disagreements([item], ["alice", "bob"])
+    assert model.index(0, 3).data() == "cost 210 mil- ⏎ lion euros."
+    assert model.index(0, 3).data(Qt.ItemDataRole.ToolTipRole) == item.text
