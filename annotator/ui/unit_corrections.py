@@ -184,6 +184,8 @@ class UnitCorrections(QObject):
     def _correct(self, unit_id: int, write: Callable[[], object]) -> bool:
         """Run one correction; on success read the article again and show the unit."""
         article_id = self.controller.article_id
+        if article_id is None:
+            return False
         try:
             write()
         except AnnotatorError as error:
