@@ -84,7 +84,7 @@ def _merge(args: argparse.Namespace) -> None:
 def _kind(args: argparse.Namespace) -> None:
     with Project.open(args.project) as project:
         unit = lookups.find_unit(project, args.unit)
-        if not _refused_as(unit.key, corrections.set_kind, project, unit.id, args.kind):
+        if _refused_as(unit.key, corrections.set_kind, project, unit.id, args.kind) is None:
             print(f"{unit.key}: already a {args.kind}")
             return
         _show(project, unit.article_key, unit.idx, 1)

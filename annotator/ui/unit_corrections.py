@@ -2,16 +2,18 @@
 
 Each action is one call into the core (`ingest.corrections`, one transaction), which
 refuses units someone has coded; afterwards the article is read again, so the reader,
-the panel and the article list's progress show what the project now holds. The
-actions sit in the reader's context menu and in the Edit menu with their keys.
+the panel and the article list's progress show what the project now holds. Each is a
+command on the window's undo stack (Ctrl+Z puts the units back, through the core).
+The actions sit in the reader's context menu and in the Edit menu with their keys.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,9 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.coding import lookups
 from annotator.core.errors import AnnotatorError
 from annotator.core.ingest import corrections
 from annotator.ui.controller import WorkspaceController
+
+Reverse = Callable[[int], object]  # undoes a correction, given the unit's id at that time
+Correction = Callable[[int], Reverse | None]  # makes one, given the unit's id
 
 KINDS = (("sentence", "Sentence"), ("heading", "Heading"), ("furniture", "Page furniture"))
 SPLIT_KEY = "Ctrl+Shift+S"
@@ -148,24 +154,39 @@ class UnitCorrections(QObject):
         position = self.ask_split(unit.text, self.window)
         if position is None:
             return False
-        return self._correct(
-            unit.id,
-            lambda: corrections.split_unit(
-                self.controller.project, unit.id, position, within_unit=True
-            ),
-        )
+        project = self.controller.project
+
+        def split(unit_id: int) -> Reverse:
+            corrections.split_unit(project, unit_id, position, within_unit=True)
+            return lambda first: corrections.merge_with_next(project, first)
+
+        return self._push("Split unit", unit.idx, split)
 
     def merge_current(self) -> bool:
         unit = self._current()
-        return unit is not None and self._correct(
-            unit.id, lambda: corrections.merge_with_next(self.controller.project, unit.id)
-        )
+        if unit is None:
+            return False
+        project = self.controller.project
+
+        def merge(unit_id: int) -> Reverse:
+            merged = corrections.merge_with_next(project, unit_id)
+            return lambda first: corrections.unmerge(project, replace(merged, unit_id=first))
+
+        return self._push("Merge units", unit.idx, merge)
 
     def set_kind(self, kind: str) -> bool:
         unit = self._current()
-        return unit is not None and self._correct(
-            unit.id, lambda: corrections.set_kind(self.controller.project, unit.id, kind)
-        )
+        if unit is None:
+            return False
+        project = self.controller.project
+
+        def change(unit_id: int) -> Reverse | None:
+            previous = corrections.set_kind(project, unit_id, kind)
+            if previous is None:
+                return None  # it already was one: nothing to undo
+            return lambda same: corrections.set_kind(project, same, previous)
+
+        return self._push(f"Make it: {kind}", unit.idx, change)
 
     def cycle_kind(self) -> bool:
         unit = self._current()
@@ -181,20 +202,76 @@ class UnitCorrections(QObject):
         row = self.controller.current_row()
         return None if row is None else self.controller.units.unit(row)
 
-    def _correct(self, unit_id: int, write: Callable[[], object]) -> bool:
-        """Run one correction; on success read the article again and show the unit."""
+    def _push(self, text: str, idx: int, action: Correction) -> bool:
+        """Run a correction as an undoable command on the window's undo stack."""
         article_id = self.controller.article_id
         if article_id is None:
             return False
+        command = CorrectionCommand(self, text, article_id, idx, action)
+        self.controller.operations.undo_stack.push(command)
+        return command.succeeded
+
+    def run(self, article_id: int, idx: int, write: Callable[[int], object]) -> object | None:
+        """One correction through the core on the unit at position `idx` of the article;
+        on success the article is read again and the unit shown, on refusal `refused`
+        says why. None when refused."""
         try:
-            write()
+            unit_id = self._unit_at(article_id, idx)
+            result = write(unit_id)
         except AnnotatorError as error:
             self.refused.emit(f"Not changed: {error}")
-            return False
+            return None
         self.controller.open_article(article_id, unit_id)
         self.controller.load_articles()
         self.corrected.emit(unit_id)
-        return True
+        return result if result is not None else True
+
+    def _unit_at(self, article_id: int, idx: int) -> int:
+        row = self.controller.articles.row_of(article_id)
+        if row is None:
+            raise AnnotatorError("the article is no longer in the list")
+        key = self.controller.articles.summary(row).key
+        return lookups.find_unit(self.controller.project, f"{key}#{idx}").id
+
+
+class CorrectionCommand(QUndoCommand):
+    """A correction on the undo stack: `action` makes it and returns how to undo it.
+
+    Commands name their unit by its position in the article, not by its id: a merge
+    deletes the second unit and undoing it makes a new one, so ids do not survive undo
+    and redo, while positions do (the stack undoes in order, so each command finds the
+    article as it left it). A correction the core refuses, also on undo or redo because
+    someone coded the unit since, leaves the stack with the reason shown.
+    """
+
+    def __init__(
+        self,
+        corrections_: UnitCorrections,
+        text: str,
+        article_id: int,
+        idx: int,
+        action: Correction,
+    ) -> None:
+        super().__init__(text)
+        self.corrections = corrections_
+        self.article_id = article_id
+        self.idx = idx
+        self.action = action
+        self.reverse: Reverse | None = None
+        self.succeeded = False
+
+    def redo(self) -> None:
+        reverse = self.corrections.run(self.article_id, self.idx, self.action)
+        self.succeeded = reverse is not None
+        if not callable(reverse):  # refused, or nothing changed
+            self.setObsolete(True)
+            return
+        self.reverse = reverse
+
+    def undo(self) -> None:
+        reverse = self.reverse
+        if reverse is None or self.corrections.run(self.article_id, self.idx, reverse) is None:
+            self.setObsolete(True)
 
 
 def _ask_split(text: str, parent: QWidget) -> int | None:

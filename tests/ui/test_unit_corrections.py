@@ -143,3 +143,34 @@ def test_review_lists_show_a_units_text_on_one_line(qapp):
     model.set_disagreements([item], ["alice", "bob"])
     assert model.index(0, 3).data() == "cost 210 mil- ⏎ lion euros."
     assert model.index(0, 3).data(Qt.ItemDataRole.ToolTipRole) == item.text
+
+
+def test_corrections_are_undone_and_redone_through_the_core(qtbot, open_window, ferry_path):
+    window = open_window(path=ferry_path)
+    original = stored_units(ferry_path)
+    select(window, "Share")
+    qtbot.keyClick(window.reader, Qt.Key.Key_T, CTRL_SHIFT)  # furniture -> sentence
+    window.reader.show_row(1)
+    qtbot.keyClick(window.reader, Qt.Key.Key_J, CTRL_SHIFT)  # HELSBY ... + Share
+    assert len(stored_units(ferry_path)) == len(original) - 1
+    stack = window.operations.undo_stack
+    assert [stack.text(i) for i in range(stack.count())] == ["Make it: sentence", "Merge units"]
+    qtbot.keyClick(window.reader, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored_units(ferry_path)[2] == ("sentence", "Share")  # both halves as they were
+    stack.undo()
+    assert stored_units(ferry_path) == original == shown_units(window)
+    stack.redo()
+    stack.redo()
+    assert stored_units(ferry_path)[1][1].endswith("Westline Ferries said. Share")
+    assert shown_units(window) == stored_units(ferry_path)
+
+
+def test_undoing_a_merge_of_differing_kinds_restores_both_kinds(empty_project):
+    from annotator.core.ingest.corrections import merge_with_next, unmerge
+
+    assert not import_paths(empty_project, [FERRY]).failures
+    before = [(u.kind, u.start, u.end) for u in list_units(empty_project)]
+    merged = merge_with_next(empty_project, list_units(empty_project)[1].id)  # sentence + Share
+    assert list_units(empty_project)[1].kind == "sentence"
+    unmerge(empty_project, merged)
+    assert [(u.kind, u.start, u.end) for u in list_units(empty_project)] == before

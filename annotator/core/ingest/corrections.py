@@ -9,6 +9,8 @@ The command line (`annotator unit ...`) and the window both come here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import exists
 from sqlmodel import Session, select
 
@@ -16,6 +18,15 @@ from annotator.core.codebook import UNIT_KINDS
 from annotator.core.errors import CodingError
 from annotator.core.store.models import Article, Code, Note, Unit
 from annotator.core.store.project import Project
+
+
+@dataclass(frozen=True)
+class Merged:
+    """What a merge joined, so that `unmerge` can put it back exactly (undo)."""
+
+    unit_id: int  # the first unit, which now spans both
+    first: tuple[int, int, str]  # start, end and kind of the first unit before the merge
+    second: tuple[int, int, str]  # the same of the second
 
 
 def split_unit(
@@ -28,23 +39,10 @@ def split_unit(
         if within_unit:
             offset += unit.start
         left_end, right_start = _trimmed_cut(article.text, unit, offset)
-        right = Unit(
-            article_id=unit.article_id,
-            idx=unit.idx + 1,
-            kind=unit.kind,
-            start=right_start,
-            end=unit.end,
-            text=article.text[right_start : unit.end],
-        )
-        _shift_indexes(session, unit.article_id, after=unit.idx, by=1)
-        unit.end, unit.text = left_end, article.text[unit.start : left_end]
-        session.add(unit)
-        session.add(right)
-        session.flush()
-        return unit.id, right.id
+        return _cut(session, unit, article, (left_end, unit.kind), (right_start, unit.kind))
 
 
-def merge_with_next(project: Project, unit_id: int) -> int:
+def merge_with_next(project: Project, unit_id: int) -> Merged:
     """Join a unit with the one after it in the same article; neither may be coded."""
     with project.writing() as session:
         unit, article = _uncoded_unit(session, unit_id)
@@ -52,8 +50,15 @@ def merge_with_next(project: Project, unit_id: int) -> int:
             select(Unit).where(Unit.article_id == unit.article_id, Unit.idx == unit.idx + 1)
         ).first()
         if following is None:
-            raise CodingError(f"unit {unit_id} is the last of its article; nothing to merge with")
+            raise CodingError(
+                f"{article.key}#{unit.idx} is the last of its article; nothing to merge with"
+            )
         _uncoded_unit(session, following.id)
+        merged = Merged(
+            unit.id,
+            (unit.start, unit.end, unit.kind),
+            (following.start, following.end, following.kind),
+        )
         unit.end = following.end
         unit.text = article.text[unit.start : unit.end]
         if "sentence" in (unit.kind, following.kind):
@@ -62,20 +67,61 @@ def merge_with_next(project: Project, unit_id: int) -> int:
         session.flush()
         _shift_indexes(session, unit.article_id, after=unit.idx + 1, by=-1)
         session.add(unit)
-        return unit.id
+        return merged
 
 
-def set_kind(project: Project, unit_id: int, kind: str) -> bool:
-    """Make a unit a title, heading, sentence or furniture; False if it already was one."""
+def unmerge(project: Project, merged: Merged) -> tuple[int, int]:
+    """Undo a merge: the unit becomes the two it was made of, offsets and kinds as before;
+    refused if the unit has changed or been coded since."""
+    with project.writing() as session:
+        unit, article = _uncoded_unit(session, merged.unit_id)
+        (first_start, first_end, first_kind), (second_start, second_end, second_kind) = (
+            merged.first,
+            merged.second,
+        )
+        if (unit.start, unit.end) != (first_start, second_end):
+            raise CodingError(f"{article.key}#{unit.idx} has changed since it was merged")
+        return _cut(session, unit, article, (first_end, first_kind), (second_start, second_kind))
+
+
+def _cut(
+    session: Session,
+    unit: Unit,
+    article: Article,
+    left: tuple[int, str],
+    right: tuple[int, str],
+) -> tuple[int, int]:
+    """Make `unit` end at left's offset (with left's kind) and a new unit after it start
+    at right's offset (with right's kind), running to where `unit` ended."""
+    (left_end, left_kind), (right_start, right_kind) = left, right
+    second = Unit(
+        article_id=unit.article_id,
+        idx=unit.idx + 1,
+        kind=right_kind,
+        start=right_start,
+        end=unit.end,
+        text=article.text[right_start : unit.end],
+    )
+    _shift_indexes(session, unit.article_id, after=unit.idx, by=1)
+    unit.end, unit.kind, unit.text = left_end, left_kind, article.text[unit.start : left_end]
+    session.add(unit)
+    session.add(second)
+    session.flush()
+    return unit.id, second.id
+
+
+def set_kind(project: Project, unit_id: int, kind: str) -> str | None:
+    """Make a unit a title, heading, sentence or furniture; the kind it had, or None if
+    it already was one."""
     if kind not in UNIT_KINDS:
         raise CodingError(f"unknown unit kind {kind!r} (kinds: {', '.join(UNIT_KINDS)})")
     with project.writing() as session:
         unit, _article = _uncoded_unit(session, unit_id)
         if unit.kind == kind:
-            return False
-        unit.kind = kind
+            return None
+        previous, unit.kind = unit.kind, kind
         session.add(unit)
-        return True
+        return previous
 
 
 def split_offset(
