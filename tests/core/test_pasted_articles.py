@@ -179,6 +179,31 @@ def test_crlf_non_breaking_spaces_and_trailing_blank_lines_read_like_plain_lines
         ]
 
 
+def test_a_line_stopping_short_of_the_width_is_no_wrap() -> None:
+    """A paragraph ending in a colon is open, but the next word would have fitted on it:
+    the line was broken on purpose, so this short pasted article is one paragraph a line."""
+    text = (
+        "Storm hits coast\n"
+        "Winds of up to 120 km/h hit the coast on Sunday night, cutting power to 20,000 "
+        "homes, the utility said.\n"
+        "A spokesman said crews would work through the night:\n"
+        '"We expect most homes to be back by Monday," he said.\n'
+        "Roads closed\n"
+        "Police closed the coast road after trees fell across it near Kells. Drivers were "
+        "told to avoid the area.\n"
+    )
+    assert layout_of(text) is Layout.PARAGRAPH_PER_LINE
+    assert [kind for kind, _ in kinds_and_texts(text, blocks_from_plain_text(text))] == [
+        "title",
+        "sentence",
+        "sentence",
+        "sentence",
+        "heading",
+        "sentence",
+        "sentence",
+    ]
+
+
 def test_a_text_too_short_to_tell_reads_as_it_always_did() -> None:
     text = "Port deal agreed\nThe port said so."
     assert layout_of(text) is Layout.HARD_WRAPPED

@@ -9,12 +9,14 @@ Plain text comes in two layouts, told apart per document (`detect_layout`):
 
 The layout is read from the document's own lines: those followed directly by another
 line of text (the lines a wrap could join), unless short, a heading line or furniture,
-are looked at, and in hard-wrapped text
-most of them end mid-sentence, while in paragraph-per-line text nearly all end a
-sentence. Lines longer than any usual wrap width (120 characters at the 90th
-percentile) make paragraph-per-line the likelier reading, so fewer open endings are
-then enough to call the text hard-wrapped. A text with no such lines reads the same
-either way and is read as hard-wrapped, the rules it always had.
+are looked at. In hard-wrapped text most of them were broken by the wrap: they end
+mid-sentence, and the next line's first word would not have fitted on them (the line
+and that word reach 80% of the width, the 90th percentile of line lengths). In
+paragraph-per-line text nearly all end a sentence, or stop short of the width. Lines
+wider than any usual wrap width (that percentile over 120 characters) make
+paragraph-per-line the likelier reading, so more wrapped lines are then needed to
+call the text hard-wrapped. A text with no such lines reads the same either way and is
+read as hard-wrapped, the rules it always had.
 
 In both layouts:
 
@@ -50,6 +52,7 @@ a run of three or more, where the lines between the first and the last are a lis
 
 from __future__ import annotations
 
+import itertools
 import re
 from enum import StrEnum
 
@@ -75,6 +78,7 @@ _JOINABLE_MIN_CHARS = 30  # shorter lines say nothing about wrapping, nor do hea
 _WRAP_WIDTH_MAX = 120
 _OPEN_SHARE_WRAPPED = 0.25  # share of open line ends from which text counts as wrapped
 _OPEN_SHARE_WRAPPED_WIDE = 0.5  # the same, when lines are wider than any wrap width
+_FILLED = 0.8  # a wrapped line with the next word would reach this share of the width
 
 Line = tuple[int, int]
 
@@ -120,22 +124,30 @@ def paragraph_lines(text: str) -> list[list[Line]]:
 
 def detect_layout(text: str, groups: list[list[Line]]) -> Layout:
     """Tell hard-wrapped text from paragraph-per-line text by its own lines (module doc)."""
+    lengths = sorted(end - start for lines in groups for start, end in lines)
+    if not lengths:
+        return Layout.HARD_WRAPPED
+    width = lengths[(len(lengths) - 1) * 9 // 10]  # the wrap width, if there is one
     joinable = [
-        text[start:end]
+        (text[start:end], text[next_start:next_end].split(maxsplit=1)[0])
         for lines in groups
-        for start, end in lines[:-1]
+        for (start, end), (next_start, next_end) in itertools.pairwise(lines)
         if end - start >= _JOINABLE_MIN_CHARS
     ]
     joinable = [
-        line for line in joinable if not is_heading_line(line) and not is_furniture_line(line)
+        (line, next_word)
+        for line, next_word in joinable
+        if not is_heading_line(line) and not is_furniture_line(line)
     ]
     if not joinable:
         return Layout.HARD_WRAPPED
-    open_ends = sum(not _ends_sentence(_without_fragment(line)) for line in joinable)
-    lengths = sorted(end - start for lines in groups for start, end in lines)
-    wide = lengths[(len(lengths) - 1) * 9 // 10] > _WRAP_WIDTH_MAX
-    threshold = _OPEN_SHARE_WRAPPED_WIDE if wide else _OPEN_SHARE_WRAPPED
-    if open_ends >= threshold * len(joinable):
+    wrapped = sum(
+        not _ends_sentence(_without_fragment(line))
+        and len(line) + 1 + len(next_word) >= _FILLED * width  # the next word did not fit
+        for line, next_word in joinable
+    )
+    threshold = _OPEN_SHARE_WRAPPED_WIDE if width > _WRAP_WIDTH_MAX else _OPEN_SHARE_WRAPPED
+    if wrapped >= threshold * len(joinable):
         return Layout.HARD_WRAPPED
     return Layout.PARAGRAPH_PER_LINE
 
