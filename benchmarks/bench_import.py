@@ -2,7 +2,12 @@
 
 Prints sentences per second for both and their ratio. annotator does more than
 pysbd (decoding, CSV parsing, headings, offsets, hashing, durable SQLite writes),
-so the ratio says what that extra work costs. Run: .venv/bin/python benchmarks/bench_import.py
+so the ratio says what that extra work costs. It also prints what telling the two
+plain-text layouts apart (`plain_text.detect_layout`) costs on the same bodies, as a
+share of the import time; the aim is no more than 5%. It is timed on the bodies as
+written (blank lines between paragraphs) and once more with the blank lines taken out
+(one paragraph per line, as pasted from a web page), where it has most lines to weigh.
+Run: .venv/bin/python benchmarks/bench_import.py
 """
 
 from __future__ import annotations
@@ -21,6 +26,11 @@ import pysbd  # noqa: E402
 
 from annotator.core.codebook import bundled_codebook  # noqa: E402
 from annotator.core.ingest.into_project import import_paths  # noqa: E402
+from annotator.core.ingest.plain_text import (  # noqa: E402
+    blocks_from_plain_text,
+    detect_layout,
+    paragraph_lines,
+)
 from annotator.core.store.project import Project  # noqa: E402
 
 ARTICLES = 1_000
@@ -67,12 +77,31 @@ def annotator_import(batch: Path, folder: Path) -> tuple[int, float]:
     return report.units - ARTICLES, elapsed  # minus one title unit per article
 
 
+def layout_detection(bodies: list[str]) -> float:
+    """Seconds spent deciding the layout of every body (the lines are read once for it)."""
+    started = time.perf_counter()
+    for body in bodies:
+        detect_layout(body, paragraph_lines(body))
+    return time.perf_counter() - started
+
+
+def plain_text_reading(bodies: list[str]) -> float:
+    """Seconds spent reading every body into blocks: layout, headings, furniture."""
+    started = time.perf_counter()
+    for body in bodies:
+        blocks_from_plain_text(body, first_line_title=False)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         bodies = write_batch(folder / "batch.csv", sample_paragraphs())
         base_count, base_time = bare_pysbd(bodies)
         ours_count, ours_time = annotator_import(folder / "batch.csv", folder)
+        layout_time = layout_detection(bodies)
+        pasted_time = layout_detection([body.replace("\n\n", "\n") for body in bodies])
+        blocks_time = plain_text_reading(bodies)
     print(f"articles:                 {ARTICLES}")
     print(
         f"bare pysbd:               {base_count} sentences in {base_time:.2f} s = "
@@ -83,6 +112,18 @@ def main() -> None:
         f"{ours_count / ours_time:,.0f} sentences/s"
     )
     print(f"ratio (annotator / bare pysbd time): {ours_time / base_time:.2f}")
+    print(
+        f"layout detection:         {layout_time:.3f} s = "
+        f"{100 * layout_time / ours_time:.1f}% of the import time (aim: at most 5%)"
+    )
+    print(
+        f"  one paragraph per line: {pasted_time:.3f} s = "
+        f"{100 * pasted_time / ours_time:.1f}% of the import time"
+    )
+    print(
+        f"all plain-text reading (layout, headings, furniture, into blocks): {blocks_time:.3f} s = "
+        f"{100 * blocks_time / ours_time:.1f}% of the import time"
+    )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 
 from annotator.cli.output import EXIT_USER_ERROR, Command, print_json
@@ -12,6 +13,7 @@ from annotator.core.codebook import resolve_codebook
 from annotator.core.coding import lookups
 from annotator.core.coding import service as coding
 from annotator.core.errors import AnnotatorError
+from annotator.core.ingest.documents import one_line
 from annotator.core.ingest.into_project import import_paths, import_stdin
 from annotator.core.store.location import project_location
 from annotator.core.store.models import Origin
@@ -124,6 +126,7 @@ def _articles(args: argparse.Namespace) -> None:
 
 
 def _units(args: argparse.Namespace) -> None:
+    """One line per unit (line breaks shown as ⏎; on a terminal, cut to its width)."""
     with Project.open(args.project) as project:
         if args.coder:
             require_supervisor(project, "units --coder")
@@ -137,9 +140,13 @@ def _units(args: argparse.Namespace) -> None:
             ]
         )
         return
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
     for row in rows:
         coded = " ".join(f"{k}={v}" for k, v in sorted(codes.get(row.id, {}).items()))
-        print(f"{row.key:<24} {row.kind:<8} {row.text[:70]}" + (f"  [{coded}]" if coded else ""))
+        suffix = f"  [{coded}]" if coded else ""
+        prefix = f"{row.key:<24} {row.kind:<9} "
+        room = max(width - len(prefix) - len(suffix), 10) if width else None
+        print(prefix + one_line(row.text, room) + suffix)
 
 
 def _code(args: argparse.Namespace) -> None:

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from annotator.core.errors import CodebookError
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
-UNIT_KINDS = ("title", "heading", "sentence")
+UNIT_KINDS = ("title", "heading", "sentence", "furniture")
+NEVER_CODED_KINDS = ("furniture",)  # page furniture: kept in the units, never to be coded
 RESOURCES = Path(__file__).resolve().parent.parent.parent / "resources"
 BUNDLED_CODEBOOKS = {
     "source-reliability": "source-reliability.json",
@@ -133,6 +134,9 @@ class Codebook(BaseModel):
         unknown = sorted(set(self.coded_kinds) - set(UNIT_KINDS))
         if unknown:
             raise ValueError(f"coded_kinds: unknown unit kind {unknown[0]!r}")
+        never = sorted(set(self.coded_kinds) & set(NEVER_CODED_KINDS))
+        if never:
+            raise ValueError(f"coded_kinds: {never[0]!r} is page furniture and is never coded")
         return self
 
     def field(self, key: str) -> CodebookField:

@@ -43,6 +43,7 @@ from annotator.ui.review.review_window import ReviewWindow
 from annotator.ui.settings import AppSettings
 from annotator.ui.status import WorkspaceStatus
 from annotator.ui.supervisor_work import SupervisorWork
+from annotator.ui.unit_corrections import UnitCorrections
 
 IMPORT_FILTER = "Articles (*.txt *.md *.markdown *.html *.htm *.docx *.csv);;All files (*)"
 
@@ -63,6 +64,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.controller = WorkspaceController(
             project, self.operations, self.reader, self.panel, self.settings, self
         )
+        self.unit_corrections = UnitCorrections(self.controller, self)
         self.importer = ImportController(project.path, self)
         self.daily_backup = DailyBackup(project, self)
         self.cheat_sheet: CheatSheet | None = None
@@ -161,6 +163,8 @@ class MainWindow(SupervisorWork, QMainWindow):
         edit_menu.addAction(self._action("Find in article…", self.open_find, "Ctrl+F", "find"))
         edit_menu.addAction(self._action("Write a note", self.focus_note, "Ctrl+Shift+M"))
         edit_menu.addSeparator()
+        edit_menu.addActions(self.unit_corrections.actions())
+        edit_menu.addSeparator()
         self.auto_advance_action = QAction("Auto-advance when a unit is complete", self)
         self.auto_advance_action.setCheckable(True)
         self.auto_advance_action.setChecked(self.settings.auto_advance())
@@ -246,6 +250,9 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.find_bar.previous_requested.connect(lambda: self._find_step(-1))
         self.find_bar.closed.connect(self._find_closed)
         self.importer.imported.connect(self._articles_imported)
+        self.unit_corrections.refused.connect(
+            lambda text: self.statusBar().showMessage(text, 15000)
+        )
 
     # -- reactions ---------------------------------------------------------------------
 

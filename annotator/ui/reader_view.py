@@ -3,10 +3,11 @@
 One unit per row (sentences of a paragraph do not flow into one block; a list
 view lays out rows, not inline runs), with extra space above the first unit of
 each paragraph so paragraphs stay visible. Titles and headings are set larger
-and bold. A coded unit gets a coloured mark in the left margin, keyed to its
-category in the codebook's first field; the codes' shortcuts show in the right
-margin. Row heights are measured lazily and cached per viewport width, so a
-3,000-sentence article opens without laying out text it never shows.
+and bold; page furniture ("Advertisement", a caption) small, italic and greyed.
+A coded unit gets a coloured mark in the left margin, keyed to its category in
+the codebook's first field; the codes' shortcuts show in the right margin. Row
+heights are measured lazily and cached per viewport width, so a 3,000-sentence
+article opens without laying out text it never shows.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.codebook import Codebook
+from annotator.core.ingest.furniture import FURNITURE
 from annotator.ui import theme
 from annotator.ui.units_model import (
     CodesRole,
@@ -76,6 +78,8 @@ class UnitDelegate(QStyledItemDelegate):
         return self._tag_width
 
     def _font(self, base: QFont, kind: str) -> QFont:
+        if kind == FURNITURE:
+            return self._small_font(base, italic=True)
         scale = _HEADING_SCALE.get(kind)
         if scale is None:
             return base
@@ -85,9 +89,10 @@ class UnitDelegate(QStyledItemDelegate):
         return font
 
     @staticmethod
-    def _small_font(base: QFont) -> QFont:
+    def _small_font(base: QFont, *, italic: bool = False) -> QFont:
         font = QFont(base)
         font.setPointSizeF(base.pointSizeF() * 0.85)
+        font.setItalic(italic)
         return font
 
     def _block_gap(self, index: _Index, metrics: QFontMetrics) -> int:
@@ -134,7 +139,10 @@ class UnitDelegate(QStyledItemDelegate):
         font = self._font(self._view.font(), kind)
         painter.setFont(font)
         needs_coding = bool(index.data(NeedsCodingRole))
-        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        if kind == FURNITURE:  # page furniture: kept visible, greyed, never to code
+            painter.setPen(theme.muted_text(palette))
+        else:
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
         text_rect = QRect(
             rect.left() + self.TEXT_LEFT,
             rect.top() + self.PAD_Y,

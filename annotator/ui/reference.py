@@ -36,6 +36,9 @@ NAVIGATION_KEYS: list[tuple[str, str]] = [
     ("Ctrl+Shift+Z / Ctrl+Y", "redo"),
     ("Ctrl+F", "find text in the article (Enter: next match)"),
     ("Ctrl+Shift+M", "write a note on this unit"),
+    ("Ctrl+Shift+S", "split this unit in two (before anyone codes it; also on right-click)"),
+    ("Ctrl+Shift+J", "merge this unit with the next"),
+    ("Ctrl+Shift+T", "change this unit's kind: sentence, heading, page furniture"),
     ("Esc", "leave a text box (or the find bar) and return to the article"),
     ("? / F1", "this cheat sheet"),
 ]

@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.core.ingest.documents import Block, UnitSpan
+from annotator.core.ingest.plain_text import blocks_from_plain_text
 from annotator.core.ingest.readers import read_file
-from annotator.core.ingest.segmentation import blocks_from_plain_text, segment, split_sentences
+from annotator.core.ingest.segmentation import segment, split_sentences
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GOLD = json.loads((DATA / "segmentation-gold.json").read_text(encoding="utf-8"))

@@ -15,16 +15,16 @@ PARAGRAPH_BREAK = "\n\n"
 class Block:
     """A piece of the article's structure, before sentence splitting."""
 
-    kind: str  # "title" | "heading" | "paragraph"
+    kind: str  # "title" | "heading" | "paragraph" | "furniture"
     start: int  # text[start:end] has no leading or trailing whitespace
     end: int
 
 
 @dataclass(frozen=True)
 class UnitSpan:
-    """One codable unit: a title, a heading or a sentence."""
+    """One unit: a title, a heading, a sentence, or page furniture (nobody codes it)."""
 
-    kind: str  # "title" | "heading" | "sentence"
+    kind: str  # "title" | "heading" | "sentence" | "furniture"
     start: int
     end: int
 
@@ -73,3 +73,25 @@ def join_blocks(pieces: list[tuple[str, str]]) -> tuple[str, list[Block]]:
         blocks.append(Block(kind, offset, offset + len(piece)))
         offset += len(piece)
     return PARAGRAPH_BREAK.join(parts), blocks
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Narrow (start, end) so that text[start:end] has no leading or trailing whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+LINE_BREAK_MARK = "⏎"
+
+
+def one_line(text: str, width: int | None = None) -> str:
+    """A unit's text on one line, for listings: each line break shown as ⏎ (runs of
+    spaces around it kept as one), cut to `width` characters with "…" when longer."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    shown = f" {LINE_BREAK_MARK} ".join(line for line in lines if line)
+    if width is not None and len(shown) > width:
+        shown = shown[: max(width - 1, 0)].rstrip() + "…"
+    return shown

@@ -19,7 +19,7 @@ from lxml import html as lxml_html
 
 from annotator.core.errors import InputError
 from annotator.core.ingest.documents import Block
-from annotator.core.ingest.segmentation import blocks_from_plain_text
+from annotator.core.ingest.plain_text import blocks_from_plain_text
 
 Piece = tuple[str, str]  # (kind, text): kind is "title", "heading" or "paragraph"
 

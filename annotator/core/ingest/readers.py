@@ -21,7 +21,8 @@ from annotator.core.errors import InputError
 from annotator.core.ingest.decode import decode_bytes
 from annotator.core.ingest.documents import Block, ParsedArticle, ReadResult, join_blocks
 from annotator.core.ingest.formats import Piece, docx_pieces, html_article, markdown_pieces
-from annotator.core.ingest.segmentation import blocks_from_plain_text
+from annotator.core.ingest.furniture import FURNITURE
+from annotator.core.ingest.plain_text import blocks_from_plain_text
 
 MAX_FILE_BYTES = 20_000_000
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".csv")
@@ -136,10 +137,13 @@ def _from_pieces(
 def _find_byline(pieces: list[Piece]) -> tuple[int, tuple[str, str | None]] | None:
     """The index of the byline (first piece after the title) and what it says, if any.
 
-    Any kind but the title is looked at: a short byline reads like a heading.
+    Any kind but the title is looked at (a short byline reads like a heading), past any
+    page furniture between the title and the byline.
     """
     kinds = [kind for kind, _ in pieces]
     index = kinds.index("title") + 1 if "title" in kinds else 0
+    while index < len(pieces) and kinds[index] == FURNITURE:  # "Advertisement", "Share"
+        index += 1
     byline = parse_byline(pieces[index][1]) if index < len(pieces) else None
     return (index, byline) if byline else None
 

@@ -1,20 +1,5 @@
-"""Cut an article into codable units: titles and headings whole, paragraphs into sentences.
-
-Plain text is read into blocks by these rules (`blocks_from_plain_text`):
-
-- Blank lines separate paragraphs. A line with no letter or digit ("***", "---") counts
-  as blank: it is a separator, with nothing to code.
-- The first line is the title when a blank line follows it (and more text comes after).
-- A later paragraph of one short line is a heading: at most 10 words and 80 characters,
-  not a list item, and not ending in . ! ? … : ; , (also not when a closing quote or
-  bracket follows such a mark). "Talks gather pace" is a heading; "Officials agree." is not.
-- Inside a paragraph, a line break stays a soft wrap (the lines are one block) unless the
-  lines stand alone: every line of the paragraph is short and unpunctuated (a list without
-  markers), the next line starts a list item ("- ", "• ", "1. ", "2) ", "(a) "), this
-  line is a list item and the next is not an indented or lower-case continuation, or this
-  line ends a sentence (. ! ? …, optionally with a closing quote) and the next line does
-  not start in lower case. A line ending in an abbreviation pysbd knows ("Mr.", "Co.") or
-  an initial ("E.") is left to pysbd, because "said Mr.\\nSmith" is a wrap.
+"""Cut an article into codable units: titles, headings and furniture whole, paragraphs
+into sentences. Plain text is read into blocks by `plain_text`.
 
 Sentences come from pysbd, but pysbd's own offsets are not trusted (its char_span
 mis-places repeated sentences); each sentence it returns is found again in the text by a
@@ -30,21 +15,14 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 import re
 from collections.abc import Iterator
 
 import pysbd
 from pysbd.lang.english import English
 
-from annotator.core.ingest.documents import Block, UnitSpan
+from annotator.core.ingest.documents import Block, UnitSpan, strip_span
 
-_HEADING_MAX_CHARS = 80
-_HEADING_MAX_WORDS = 10
-_CLOSERS = "\"'”’»)]"
-_SENTENCE_ENDS = (".", "!", "?", "…")
-_NOT_HEADING_ENDS = (*_SENTENCE_ENDS, ":", ";", ",")
-_LIST_ITEM = re.compile(r"(?:[-*•‣⁃–—·▪]|\(?\d{1,3}[.)]|\(?[a-zA-Z]\))\s")
 _ABBREVIATIONS = frozenset(English.Abbreviation.ABBREVIATIONS)
 _WHITESPACE = re.compile(r"\s")
 # "Tuesday. The": a word of three or more letters, a sentence mark, space, a capital.
@@ -59,32 +37,14 @@ _MAX_CHUNK_CHARS = 2000
 _BATCH_CHARS = 1000  # pysbd is cheapest per sentence on about ten sentences at a time
 
 
-def blocks_from_plain_text(text: str, *, first_line_title: bool = True) -> list[Block]:
-    """Read the title, headings and paragraphs of plain text by the rules in the module doc.
-
-    `first_line_title=False` is for bodies whose title is known from elsewhere (a CSV
-    title column), so their first line is read like any other.
-    """
-    groups = _paragraph_lines(text)
-    blocks: list[Block] = []
-    for index, lines in enumerate(groups):
-        if index == 0 and first_line_title and len(lines) == 1 and len(groups) > 1:
-            blocks.append(Block("title", *lines[0]))
-        elif len(lines) == 1 and _is_heading_line(text[slice(*lines[0])]):
-            blocks.append(Block("heading", *lines[0]))
-        else:
-            blocks.extend(_paragraph_blocks(text, lines))
-    return blocks
-
-
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The sentences of text[start:end] as stripped (start, end) offsets into `text`."""
-    start, end = _strip_span(text, start, end)
+    start, end = strip_span(text, start, end)
     return _sentences(text, [(start, end)] if start < end else [])
 
 
 def segment(text: str, blocks: list[Block]) -> list[UnitSpan]:
-    """Units in reading order: titles and headings stay whole, paragraphs become sentences.
+    """Units in reading order: paragraphs become sentences, other blocks stay whole.
 
     Runs of paragraphs go to pysbd together, a batch at a time, because one call per
     short paragraph costs more than the splitting itself.
@@ -93,77 +53,13 @@ def segment(text: str, blocks: list[Block]) -> list[UnitSpan]:
     paragraphs: list[tuple[int, int]] = []
     for block in blocks:
         if block.kind == "paragraph":
-            paragraphs.append(_strip_span(text, block.start, block.end))
+            paragraphs.append(strip_span(text, block.start, block.end))
             continue
         units.extend(UnitSpan("sentence", *span) for span in _sentences(text, paragraphs))
         paragraphs = []
         units.append(UnitSpan(block.kind, block.start, block.end))
     units.extend(UnitSpan("sentence", *span) for span in _sentences(text, paragraphs))
     return units
-
-
-# --- plain text into blocks -------------------------------------------------------------
-
-
-def _paragraph_lines(text: str) -> list[list[tuple[int, int]]]:
-    """Stripped (start, end) of each line with text, grouped into paragraphs by blank lines."""
-    groups: list[list[tuple[int, int]]] = []
-    current: list[tuple[int, int]] = []
-    offset = 0
-    for line in text.split("\n"):
-        start, end = _strip_span(text, offset, offset + len(line))
-        offset += len(line) + 1
-        if any(char.isalnum() for char in text[start:end]):
-            current.append((start, end))
-        elif current:
-            groups.append(current)
-            current = []
-    if current:
-        groups.append(current)
-    return groups
-
-
-def _paragraph_blocks(text: str, lines: list[tuple[int, int]]) -> list[Block]:
-    """One paragraph's lines as blocks: soft-wrapped lines join, standalone lines do not."""
-    if len(lines) > 1 and all(_is_heading_line(text[slice(*line)]) for line in lines):
-        return [Block("paragraph", *line) for line in lines]
-    blocks: list[Block] = []
-    block_start = lines[0][0]
-    for (start, end), (next_start, next_end) in itertools.pairwise(lines):
-        indented = text[next_start - 1] != "\n"
-        if _line_ends_block(text[start:end], text[next_start:next_end], indented):
-            blocks.append(Block("paragraph", block_start, end))
-            block_start = next_start
-    blocks.append(Block("paragraph", block_start, lines[-1][1]))
-    return blocks
-
-
-def _line_ends_block(line: str, next_line: str, next_indented: bool) -> bool:
-    if _LIST_ITEM.match(next_line):
-        return True
-    if next_line[:1].islower():
-        return False
-    if _LIST_ITEM.match(line):
-        return not next_indented
-    return _ends_sentence(line)
-
-
-def _ends_sentence(line: str) -> bool:
-    """Whether a line ends with a sentence mark that is not an abbreviation or an initial."""
-    core = line.rstrip(_CLOSERS)
-    if not core.endswith(_SENTENCE_ENDS):
-        return False
-    last_word = core.rsplit(maxsplit=1)[-1].rstrip(".").lower()
-    return len(last_word) > 1 and last_word not in _ABBREVIATIONS
-
-
-def _is_heading_line(line: str) -> bool:
-    return (
-        len(line) <= _HEADING_MAX_CHARS
-        and len(line.split()) <= _HEADING_MAX_WORDS
-        and not line.rstrip(_CLOSERS).endswith(_NOT_HEADING_ENDS)
-        and not _LIST_ITEM.match(line)
-    )
 
 
 # --- paragraphs into sentences ----------------------------------------------------------
@@ -220,9 +116,9 @@ def _plain_cuts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         checked = cut
         if match[1].lower() in _ABBREVIATIONS or any(depths.values()):
             continue
-        yield _strip_span(text, piece_start, cut)
+        yield strip_span(text, piece_start, cut)
         piece_start = resume
-    yield _strip_span(text, piece_start, end)
+    yield strip_span(text, piece_start, end)
 
 
 def _track_pairs(text: str, start: int, end: int, depths: dict[str, int]) -> bool:
@@ -308,15 +204,6 @@ def _to_text(
         range_start, range_end = ranges[index]
         low = range_start + max(start - flat_start, 0)
         high = min(range_start + end - flat_start, range_end)
-        low, high = _strip_span(text, low, high)
+        low, high = strip_span(text, low, high)
         if low < high:
             yield low, high
-
-
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Narrow (start, end) so that text[start:end] has no leading or trailing whitespace."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end

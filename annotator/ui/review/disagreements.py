@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 
 from annotator.core.codebook import Codebook
 from annotator.core.coding.service import Change
+from annotator.core.ingest.documents import one_line
 from annotator.core.store.models import NOTE_TARGET
 from annotator.core.store.roles import CONSENSUS
 from annotator.core.supervision.adjudication import Disagreement
@@ -114,8 +115,8 @@ class DisagreementModel(QAbstractTableModel):
             return self._field_labels.get(item.field, item.field)
         if column == SEVERITY:
             return f"{item.severity:g}"
-        if column == SENTENCE:
-            return item.text
+        if column == SENTENCE:  # one line per row: a line break inside the unit shows as ⏎
+            return one_line(item.text)
         coder_column = column - len(FIXED_COLUMNS)
         if coder_column < len(self.coders):
             return self.label(item.field, item.codes.get(self.coders[coder_column]))
