@@ -115,9 +115,15 @@ def test_a_full_disk_during_the_migration_backup_is_one_line_and_changes_nothing
 def test_the_migration_backup_is_listed_for_restore(old_project, capsys):
     with Project.open(old_project) as project:
         made = project.migration_backup
-    assert cli.main(["backup", "--list", str(old_project)]) == 0
-    listing = capsys.readouterr().out
-    assert "before-migration-0001" in listing and str(made) in listing
+    for command in (
+        ["restore", "--list", str(old_project)],
+        ["backup", "--list", str(old_project)],
+    ):
+        assert cli.main(command) == 0
+        listing = capsys.readouterr().out
+        assert "before-migration-0001" in listing and str(made) in listing
+    assert cli.main(["restore", str(made)]) == cli.EXIT_USER_ERROR  # no project named
+    assert "restore needs a backup and a project" in capsys.readouterr().err
     assert made.read_bytes()[18:20] == b"\x01\x01"  # one self-contained file, not WAL
 
 
