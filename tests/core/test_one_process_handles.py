@@ -18,10 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from annotator import cli
 from annotator.core.coding import service as coding
 from annotator.core.coding.lookups import list_units
-from annotator.core.store import engines
+from annotator.core.errors import ProjectError
+from annotator.core.store import backup, db, engines
 from annotator.core.store.project import Project
+from annotator.core.supervision import merge_source
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,7 +49,39 @@ def codes_seen_by_another_process(path: Path, coder: str) -> dict[str, dict[str,
     return {row["key"]: row["codes"] for row in json.loads(done.stdout) if row["codes"]}
 
 
-def test_a_second_handle_keeps_the_first_ones_log_alive(sample_project):
+def second_handle(path: Path) -> None:
+    Project.open(path, backups=False).close()  # a worker thread's handle, come and gone
+
+
+def agreement_command(path: Path) -> None:
+    assert cli.main(["agreement", str(path), "--json"]) == 0  # tells a project from a CSV
+
+
+def merge_source_read(path: Path) -> None:
+    assert merge_source.read_source(path).codes  # the snapshot a merge reads
+
+
+def backup_by_hand(path: Path) -> None:
+    backup.backup_project(path)
+
+
+def restore_refused(path: Path) -> None:
+    saved = backup.backup_project(path, path.with_name("saved.annotator"))
+    with pytest.raises(ProjectError, match="is open in annotator"):
+        backup.restore_backup(saved, path)
+
+
+def probe(path: Path) -> None:
+    assert db.probe(path) is None
+
+
+@pytest.mark.parametrize(
+    "touch",
+    [second_handle, agreement_command, merge_source_read, backup_by_hand, restore_refused, probe],
+)
+def test_touching_an_open_file_in_the_same_process_keeps_its_log_alive(
+    sample_project, touch, capsys
+):
     path = sample_project.path
     sample_project.close()
     wal = Path(f"{path}-wal")
@@ -54,9 +89,10 @@ def test_a_second_handle_keeps_the_first_ones_log_alive(sample_project):
     try:
         units = list_units(first)
         coding.code_unit(first, "ann", units[1].id, "attribution", "named_person")
+        coding.code_unit(first, "bob", units[1].id, "attribution", "named_person")
         assert wal.exists()
 
-        Project.open(path, backups=False).close()  # a worker thread's handle, come and gone
+        touch(path)
         done = annotator("units", str(path))  # another program opens and closes the file
         assert done.returncode == 0, done.stderr
 

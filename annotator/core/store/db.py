@@ -33,6 +33,7 @@ from sqlmodel import Session
 
 from annotator.core.errors import ProjectError, ProjectUnavailable
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -164,7 +165,13 @@ def is_sqlite_database(path: Path) -> bool:
     An empty file is not one (SQLite would make it one on the first write). Raises
     ProjectError when the file cannot be opened at all. Never creates a file.
     """
-    uri = Path(path).resolve().as_uri() + "?mode=rw"  # read-only if the file is
+    path = Path(path)
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        # SQLite could not open a WAL file here without leaving or needing -wal/-shm files.
+        # A plain read is safe: this process never holds such a file (Project.open refuses
+        # read-only projects), so there are no locks of its own for the close to drop.
+        return _has_sqlite_header(path)
+    uri = path.resolve().as_uri() + "?mode=rw"
     try:
         with closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)) as probe:
             return probe.execute("PRAGMA page_count").fetchone()[0] > 0
@@ -174,6 +181,14 @@ def is_sqlite_database(path: Path) -> bool:
         if error.sqlite_errorcode == sqlite3.SQLITE_CORRUPT:
             return True  # the header says SQLite; check_schema calls it damaged
         raise ProjectError(f"{path}: cannot read ({describe_failure(error)})") from None
+
+
+def _has_sqlite_header(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    except OSError as error:
+        raise ProjectError(f"{path}: cannot read ({error.strerror})") from None
 
 
 def quick_check(path: Path) -> list[str]:
