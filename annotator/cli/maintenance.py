@@ -90,7 +90,7 @@ def _restore(args: argparse.Namespace) -> None:
             )
         location = project_location(str(args.backup))
         _refuse_server(location)
-        _list_backups(location)
+        _list_backups(Path(location))
         return
     if args.backup is None or args.project is None:
         raise AnnotatorError(

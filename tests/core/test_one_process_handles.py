@@ -131,3 +131,15 @@ def test_closing_a_handle_twice_does_not_close_another_ones_engine(sample_projec
     assert engines.is_open(sample_project.path)
     sample_project.close()
     assert not engines.is_open(sample_project.path)
+
+
+def test_a_handle_opened_by_a_relative_name_closes_after_the_folder_changed(
+    sample_project, monkeypatch, tmp_path
+):
+    path = Path(sample_project.path)
+    sample_project.close()
+    monkeypatch.chdir(path.parent)
+    project = Project.open(Path(path.name), backups=False)
+    monkeypatch.chdir(tmp_path.parent)
+    project.close()
+    assert not engines.is_open(path)

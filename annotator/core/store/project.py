@@ -53,8 +53,10 @@ class Project:
             # One engine: PostgreSQL needs no separate write lock mode.
             self.read_engine = self.write_engine = db.make_server_engine(str(location))
         else:
-            # Shared with every other handle on this file in this process (see engines.py).
-            self.read_engine, self.write_engine = engines.acquire(location)
+            # Shared with every other handle on this file in this process (see engines.py);
+            # the key is taken now, while a relative path still means what it meant.
+            self._file = engines.file_key(location)
+            self.read_engine, self.write_engine = engines.acquire(self._file)
         self._closed = False
         self._coder_ids: dict[str, int] = {}
         self.migration_backup: Path | None = None
@@ -168,7 +170,7 @@ class Project:
         if self.on_server:
             self.write_engine.dispose()
         else:
-            engines.release(self.path, self.write_engine)
+            engines.release(self._file, self.write_engine)
 
     def __enter__(self) -> Project:
         return self
