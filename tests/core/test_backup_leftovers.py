@@ -168,6 +168,7 @@ def test_leftovers_of_ended_processes_are_removed_on_open(closed_project):
         make_leftover(folder / f"{part}.{alive}.part"),
         make_leftover(closed_project.with_name(f".{name}.{os.getpid()}.restoring")),
         make_leftover(closed_project.with_name(f".other.annotator.{gone}.restoring")),  # not ours
+        make_leftover(closed_project.with_name(f".{name}.csv.{gone}.part")),  # an export's
     ]
     with Project.open(closed_project, backups=False):
         pass

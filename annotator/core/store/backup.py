@@ -48,12 +48,13 @@ BEFORE_MIGRATION = "before-migration"
 STALE_PART = timedelta(hours=1)
 _STAMP = "%Y%m%dT%H%M%S%fZ"
 _NAME = re.compile(r"^(?P<stem>.+)\.(?P<stamp>\d{8}T\d{12}Z)\.(?P<label>[a-z0-9-]+)\.[^.]+$")
-# `.study.annotator.<stamp>.open.annotator.<pid>.part` (and its -journal), in the backup
-# folder; `.study.annotator.<pid>.restoring` and `..study.annotator.<pid>.restoring.<pid>.part`
-# beside the project.
-_LEFTOVER = re.compile(
-    r"^\.+(?P<base>.+)\.(?P<pid>\d+)\.(?:part|restoring)(?:-journal|-wal|-shm)?$"
-)
+# Temporary files, named with their process's id: in the backup folder
+# `.study.<stamp>.open.annotator.<pid>.part` (and its -journal while SQLite writes it);
+# beside the project `.study.annotator.<pid>.restoring` and, while a restore writes it,
+# `..study.annotator.<pid>.restoring.<pid>.part`.
+_BACKUP_PART = r"^\..+\.(\d+)\.part(?:-journal)?$"
+_RESTORING = r"^\.{name}\.(\d+)\.restoring$"
+_RESTORING_PART = r"^\.\.{name}\.\d+\.restoring\.(\d+)\.part(?:-journal)?$"
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
@@ -237,14 +238,16 @@ def stale_leftovers(project_path: str | Path, now: datetime) -> list[Path]:
     """
     project = Path(project_path)
     old = now.timestamp() - STALE_PART.total_seconds()
+    name = re.escape(project.name)
     found = []
-    for folder, beside in ((backup_folder(project), False), (project.parent, True)):
-        for entry in _leftovers_in(folder):
-            match = _LEFTOVER.match(entry.name)
-            if match is None or (beside and not f"{match['base']}.".startswith(f"{project.name}.")):
-                continue  # beside the project: only this project's (not another's there)
+    for folder, pattern in (
+        (backup_folder(project), _BACKUP_PART),
+        (project.parent, _RESTORING.format(name=name)),
+        (project.parent, _RESTORING_PART.format(name=name)),
+    ):
+        for entry, pid in _leftovers_in(folder, re.compile(pattern)):
             try:
-                stale = entry.stat().st_mtime < old or not _running(int(match["pid"]))
+                stale = entry.stat().st_mtime < old or not _running(pid)
             except OSError:
                 continue  # renamed into place or removed by its process meanwhile
             if stale:
@@ -252,11 +255,13 @@ def stale_leftovers(project_path: str | Path, now: datetime) -> list[Path]:
     return found
 
 
-def _leftovers_in(folder: Path) -> list[Path]:
+def _leftovers_in(folder: Path, pattern: re.Pattern) -> list[tuple[Path, int]]:
+    """Files in `folder` whose names match `pattern`, with the process id the name carries."""
     try:
-        return [e for e in folder.iterdir() if e.name.startswith(".") and _LEFTOVER.match(e.name)]
+        entries = list(folder.iterdir())
     except OSError:
         return []  # no such folder (no backups yet), or not readable
+    return [(e, int(m[1])) for e in entries if (m := pattern.match(e.name))]
 
 
 def _running(pid: int) -> bool:
