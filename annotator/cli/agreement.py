@@ -248,9 +248,14 @@ def _coder_list(text: str | None) -> list[str] | None:
 
 
 def _is_sqlite(path: Path) -> bool:
-    """Projects are told from CSV files by the SQLite header, not by the file name."""
+    """Projects are told from CSV files by what SQLite makes of them, not by the file name.
+
+    Asked of SQLite rather than by reading the header: a project file is never opened
+    with plain file I/O (see core/store/engines.py for why).
+    """
+    if not path.is_file():
+        return False  # the CSV reader reports the missing file
     try:
-        with path.open("rb") as handle:
-            return handle.read(len(db.SQLITE_MAGIC)) == db.SQLITE_MAGIC
-    except OSError:
-        return False  # the CSV reader reports the missing or unreadable file
+        return db.is_sqlite_database(path)
+    except AnnotatorError:
+        return False  # the CSV reader reports the unreadable file

@@ -31,10 +31,12 @@ def register(command: Callable) -> None:
     sub = command(
         "restore",
         _restore,
-        "put a backup in a project's place (the replaced file is kept in PROJECT.backups/)",
+        "put a backup in a project's place (the replaced file is kept in PROJECT.backups/); "
+        "restore --list PROJECT lists the backups to choose from",
     )
-    sub.add_argument("backup", type=Path)
-    sub.add_argument("project", type=project_location)
+    sub.add_argument("backup", type=Path, nargs="?")
+    sub.add_argument("project", type=project_location, nargs="?")
+    sub.add_argument("--list", action="store_true", help="list PROJECT's backups instead")
 
     sub = command(
         "supervisor",
@@ -63,19 +65,36 @@ def register(command: Callable) -> None:
 def _backup(args: argparse.Namespace) -> None:
     _refuse_server(args.project)
     if args.list:
-        db.check_project_file(args.project)
-        found = backup.list_backups(args.project)
-        if not found:
-            print(f"{args.project}: no backups in {backup.backup_folder(args.project)}")
-        for item in found:
-            taken = item.taken_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-            print(f"{taken}  {item.label:<15} {item.path}")
+        _list_backups(args.project)
         return
     made = backup.backup_project(args.project, args.output)
     print(f"backed up {args.project} to {made}")
 
 
+def _list_backups(project: Path) -> None:
+    db.check_project_file(project)
+    found = backup.list_backups(project)
+    if not found:
+        print(f"{project}: no backups in {backup.backup_folder(project)}")
+    for item in found:
+        taken = item.taken_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{taken}  {item.label:<15} {item.path}")
+
+
 def _restore(args: argparse.Namespace) -> None:
+    if args.list:  # `restore --list PROJECT`: the one name given lands in `backup`
+        if args.backup is None or args.project is not None:
+            raise AnnotatorError(
+                "restore --list takes one project: annotator restore --list PROJECT"
+            )
+        location = project_location(str(args.backup))
+        _refuse_server(location)
+        _list_backups(Path(location))
+        return
+    if args.backup is None or args.project is None:
+        raise AnnotatorError(
+            "restore needs a backup and a project: annotator restore BACKUP PROJECT"
+        )
     _refuse_server(args.project)
     result = backup.restore_backup(args.backup, args.project)
     print(f"restored {result.project} from {result.backup}")

@@ -17,6 +17,7 @@ from annotator.core.coding import service as coding
 from annotator.core.coding.lookups import find_unit
 from annotator.core.errors import ProjectError
 from annotator.core.store import db
+from annotator.core.store.backup import list_backups
 from annotator.core.store.project import Project
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "projects"
@@ -102,7 +103,8 @@ def test_opening_an_old_project_backs_it_up_and_migrates_it(tmp_path):
     with Project.open(target) as project:
         assert db.current_revision(project.read_engine) == db.head_revision()
         backup = project.migration_backup
-        assert backup is not None and backup.name.startswith("old.annotator.before-migration-0001")
+        [listed] = [b for b in list_backups(target) if b.path == backup]  # restore can find it
+        assert listed.label == "before-migration-0001" and not listed.automatic
         unit = find_unit(project, "talks#2")
         assert unit.text == "Officials said talks resume."
         assert coding.coder_codes(project, "alice") == {unit.id: {"attribution": "anonymous_vague"}}

@@ -11,8 +11,13 @@ Policy (automatic backups, in `<project file name>.backups/` beside the project)
   (so a command line loop or two windows do not churn out copies);
 - `maybe_backup_daily`, which the GUI calls on a timer, when the newest one is a day old;
 - kept: the newest ten, plus the newest of each of the last seven days (at most 17).
-Backups made by hand (`annotator backup`) and the copy that `restore` keeps of the file
-it replaces go to the same folder but are never deleted automatically.
+Backups made by hand (`annotator backup`), the copy taken before a schema upgrade and
+the copy that `restore` keeps of the file it replaces go to the same folder but are never
+deleted automatically.
+
+Temporary files of a backup or restore that was killed (`.part`, `.restoring`) are
+removed on the next open, once their process is gone (their names carry its id) or
+they are an hour old.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from annotator.core.errors import ProjectError
-from annotator.core.store import db
+from annotator.core.store import db, engines
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +44,17 @@ KEEP_DAYS = 7
 AUTOMATIC = ("open", "daily")
 MANUAL = "manual"
 BEFORE_RESTORE = "before-restore"
+BEFORE_MIGRATION = "before-migration"
 STALE_PART = timedelta(hours=1)
 _STAMP = "%Y%m%dT%H%M%S%fZ"
-_NAME = re.compile(r"^(?P<stem>.+)\.(?P<stamp>\d{8}T\d{12}Z)\.(?P<label>[a-z-]+)\.[^.]+$")
+_NAME = re.compile(r"^(?P<stem>.+)\.(?P<stamp>\d{8}T\d{12}Z)\.(?P<label>[a-z0-9-]+)\.[^.]+$")
+# Temporary files, named with their process's id: in the backup folder
+# `.study.<stamp>.open.annotator.<pid>.part` (and its -journal while SQLite writes it);
+# beside the project `.study.annotator.<pid>.restoring` and, while a restore writes it,
+# `..study.annotator.<pid>.restoring.<pid>.part`.
+_BACKUP_PART = r"^\..+\.(\d+)\.part(?:-journal)?$"
+_RESTORING = r"^\.{name}\.(\d+)\.restoring$"
+_RESTORING_PART = r"^\.\.{name}\.\d+\.restoring\.(\d+)\.part(?:-journal)?$"
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
@@ -150,6 +163,23 @@ def backup_on_open(project_path: str | Path, now: datetime | None = None) -> Pat
     return _automatic_backup(Path(project_path), "open", OPEN_INTERVAL, now)
 
 
+def backup_before_migration(project_path: str | Path, revision: str) -> Path:
+    """The checked copy taken before upgrading the schema of `revision`; no copy, no upgrade.
+
+    It goes through `write_backup` like every backup (temporary file, quick check, fsync,
+    rename), so a kill or a full disk never leaves an empty file under a backup's name.
+    """
+    path = Path(project_path)
+    try:
+        return backup_project(path, label=f"{BEFORE_MIGRATION}-{revision}")
+    except ProjectDamaged as error:
+        raise _damaged(path, str(error)) from None
+    except ProjectError as error:
+        raise ProjectError(
+            f"{error} (needed before upgrading its schema {revision}; the project is unchanged)"
+        ) from None
+
+
 def maybe_backup_daily(project_path: str | Path, now: datetime | None = None) -> Path | None:
     """For the GUI's timer: a backup when the newest automatic one is a day old."""
     return _automatic_backup(Path(project_path), "daily", DAILY_INTERVAL, now)
@@ -188,26 +218,71 @@ def prune_backups(project_path: str | Path, now: datetime | None = None) -> list
             days_seen.add(day)
             keep.add(backup.path)
     deleted = [b.path for b in automatic if b.path not in keep]
-    deleted += _stale_parts(backup_folder(project_path), now)
-    for path in deleted:
-        try:
-            path.unlink(missing_ok=True)
-        except OSError as error:
-            log.warning("could not delete old backup %s: %s", path, error.strerror)
+    deleted += stale_leftovers(project_path, now)
+    _delete(deleted, "old backup")
     return deleted
 
 
-def _stale_parts(folder: Path, now: datetime) -> list[Path]:
-    """Temporary files left by a backup that crashed (another process may be mid-backup)."""
-    stale = now.timestamp() - STALE_PART.total_seconds()
-    found = []
-    for part in folder.glob(".*.part"):
-        try:
-            if part.stat().st_mtime < stale:
-                found.append(part)
-        except OSError:
-            continue  # renamed into place by its process meanwhile
+def remove_leftovers(project_path: str | Path, now: datetime | None = None) -> list[Path]:
+    """Called by `Project.open`: delete what killed backups and restores left; returns it."""
+    found = stale_leftovers(project_path, now or datetime.now(UTC))
+    _delete(found, "temporary file")
     return found
+
+
+def stale_leftovers(project_path: str | Path, now: datetime) -> list[Path]:
+    """Temporary files of backups and restores of this project whose process is gone.
+
+    One whose process may still be running (this one, or a live process of that id) is
+    left alone until it is an hour old: a backup in progress is never pulled away.
+    """
+    project = Path(project_path)
+    old = now.timestamp() - STALE_PART.total_seconds()
+    name = re.escape(project.name)
+    found = []
+    for folder, pattern in (
+        (backup_folder(project), _BACKUP_PART),
+        (project.parent, _RESTORING.format(name=name)),
+        (project.parent, _RESTORING_PART.format(name=name)),
+    ):
+        for entry, pid in _leftovers_in(folder, re.compile(pattern)):
+            try:
+                stale = entry.stat().st_mtime < old or not _running(pid)
+            except OSError:
+                continue  # renamed into place or removed by its process meanwhile
+            if stale:
+                found.append(entry)
+    return found
+
+
+def _leftovers_in(folder: Path, pattern: re.Pattern) -> list[tuple[Path, int]]:
+    """Files in `folder` whose names match `pattern`, with the process id the name carries."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []  # no such folder (no backups yet), or not readable
+    return [(e, int(m[1])) for e in entries if (m := pattern.match(e.name))]
+
+
+def _running(pid: int) -> bool:
+    """Whether a process of that id may still be writing (always so where we cannot tell)."""
+    if pid == os.getpid() or os.name != "posix":
+        return True  # this process (another thread may be mid-backup); else age decides
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, but belongs to another user
+    return True
+
+
+def _delete(paths: list[Path], what: str) -> None:
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            log.warning("could not delete %s %s: %s", what, path, error.strerror)
 
 
 # -- restore -----------------------------------------------------------------------------
@@ -252,6 +327,8 @@ def restore_backup(backup: str | Path, project_path: str | Path) -> RestoreResul
 
 def check_not_in_use(path: Path) -> None:
     """Refuse when another connection (a window, a command) has the project open."""
+    if engines.is_open(path):
+        raise ProjectError(f"{path}: is open in annotator; close it everywhere first")
     try:
         with closing(sqlite3.connect(path, timeout=0, isolation_level=None)) as connection:
             connection.execute("PRAGMA locking_mode = EXCLUSIVE")
@@ -274,6 +351,8 @@ def _keep_replaced(project_path: Path) -> Path:
         _make_folder(folder)
         target = folder / _backup_name(project_path, BEFORE_RESTORE, datetime.now(UTC))
         try:
+            # Plain file I/O is safe only here: no connection of this process (checked by
+            # check_not_in_use) or of another one holds the file.
             shutil.copyfile(project_path, target)
             wal = Path(f"{project_path}-wal")
             if wal.exists():
@@ -299,14 +378,26 @@ def _damaged(path: Path, message: str) -> ProjectDamaged:
     return ProjectDamaged(f"{message}; {hint}")
 
 
+def check_intact(project_path: str | Path) -> None:
+    """Refuse a project that fails SQLite's quick check (with what to do about it).
+
+    `Project.open` calls it whenever the open made no checked backup, so a damaged file
+    is refused on every open, not only every ten minutes when the open-backup runs.
+    """
+    path = Path(project_path)
+    problems = db.quick_check(path)
+    if problems:
+        raise _damaged(path, f"{path}: damaged project ({problems[0]})")
+
+
 def _copy_and_check(source: Path, part: Path) -> None:
     with closing(sqlite3.connect(source, timeout=db.BUSY_TIMEOUT_MS / 1000)) as reader:
         reader.execute("PRAGMA query_only = ON")
         with closing(sqlite3.connect(part, isolation_level=None)) as writer:
             reader.backup(writer)
             writer.execute("PRAGMA journal_mode = DELETE")
-            problems = [row[0] for row in writer.execute("PRAGMA quick_check(5)")]
-    if problems != ["ok"]:
+            problems = db.quick_check_problems(writer)
+    if problems:
         raise sqlite3.DatabaseError("; ".join(problems))
 
 

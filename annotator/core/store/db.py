@@ -19,7 +19,6 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -138,23 +137,85 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def check_is_project_file(path: Path) -> None:
-    """Refuse anything that is not an annotator project before SQLite touches it."""
+    """Refuse anything that is not a writable SQLite database, without changing it.
+
+    The header is read by SQLite, never with plain file I/O: this process may already
+    hold the file through SQLite (a window and its worker threads), and closing any
+    other descriptor of the file would drop those connections' locks (see engines.py).
+    """
     if not path.exists():
         raise ProjectError(f"{path}: no such project")
     if path.is_dir():
         raise ProjectError(f"{path}: is a folder, not a project file")
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_MAGIC))
-    except OSError as error:
-        raise ProjectError(f"{path}: cannot read ({error.strerror})") from None
-    if header != SQLITE_MAGIC:
-        raise ProjectError(f"{path}: not an annotator project (not an SQLite database)")
+    if not os.access(path, os.R_OK):
+        raise ProjectError(f"{path}: cannot read (Permission denied)")
+    # Before SQLite opens it: a read-only connection to a WAL file leaves -wal/-shm behind.
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         raise ProjectError(
             f"{path}: read-only (coding needs write access to the file and its folder); "
             "copy it somewhere writable or check its permissions"
         )
+    if not is_sqlite_database(path):
+        raise ProjectError(f"{path}: not an annotator project (not an SQLite database)")
+
+
+def is_sqlite_database(path: Path) -> bool:
+    """Whether SQLite takes `path` for a database (a damaged one included), asked of SQLite.
+
+    An empty file is not one (SQLite would make it one on the first write). Raises
+    ProjectError when the file cannot be opened at all. Never creates a file.
+    """
+    path = Path(path)
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        # SQLite could not open a WAL file here without leaving or needing -wal/-shm files.
+        # A plain read is safe: this process never holds such a file (Project.open refuses
+        # read-only projects), so there are no locks of its own for the close to drop.
+        return _has_sqlite_header(path)
+    uri = path.resolve().as_uri() + "?mode=rw"
+    try:
+        with closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)) as probe:
+            return probe.execute("PRAGMA page_count").fetchone()[0] > 0
+    except sqlite3.DatabaseError as error:
+        if error.sqlite_errorcode == sqlite3.SQLITE_NOTADB:
+            return False
+        if error.sqlite_errorcode == sqlite3.SQLITE_CORRUPT:
+            return True  # the header says SQLite; check_schema calls it damaged
+        raise ProjectError(f"{path}: cannot read ({describe_failure(error)})") from None
+
+
+def _has_sqlite_header(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    except OSError as error:
+        raise ProjectError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def quick_check(path: Path) -> list[str]:
+    """SQLite's quick check of the file: [] when it passes, else the first few problems.
+
+    It reads every page (but does not match indexes against their tables, which
+    integrity_check would), so it takes about as long as reading the file once.
+    """
+    uri = Path(path).resolve().as_uri() + "?mode=rw"
+    try:
+        with closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)) as checker:
+            checker.execute("PRAGMA query_only = ON")
+            return quick_check_problems(checker)
+    except sqlite3.OperationalError as error:
+        raise ProjectError(f"{path}: cannot read ({describe_failure(error)})") from None
+    except sqlite3.DatabaseError as error:
+        return [str(error).splitlines()[0]]
+
+
+def quick_check_problems(connection: sqlite3.Connection) -> list[str]:
+    """The quick check's findings on an open connection, one line each ([] when it passes)."""
+    problems = []
+    for (text,) in connection.execute("PRAGMA quick_check(5)"):
+        # "*** in database main ***\nPage 3: ..." -> "Page 3: ..."
+        line = " ".join(part for part in text.splitlines() if not part.startswith("***"))
+        problems.append(line.strip() or text.strip())
+    return [] if problems == ["ok"] else problems
 
 
 def check_project_file(path: Path) -> str:
@@ -206,22 +267,6 @@ def check_schema(engine: Engine, path: Path | str) -> str:
             "update annotator to open it"
         )
     return revision
-
-
-def backup_file(path: Path, label: str) -> Path:
-    """Copy a live project with SQLite's online backup, beside the original."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    target = path.with_name(f"{path.name}.{label}-{stamp}.bak")
-    source = sqlite3.connect(path)
-    try:
-        destination = sqlite3.connect(target)
-        try:
-            source.backup(destination)
-        finally:
-            destination.close()
-    finally:
-        source.close()
-    return target
 
 
 @contextmanager

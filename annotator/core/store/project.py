@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from annotator import __version__
 from annotator.core.codebook import Codebook, parse_codebook
 from annotator.core.errors import ProjectError
-from annotator.core.store import backup, db
+from annotator.core.store import backup, db, engines
 from annotator.core.store.location import (
     Location,
     display_location,
@@ -56,8 +56,11 @@ class Project:
             # One engine: PostgreSQL needs no separate write lock mode.
             self.read_engine = self.write_engine = db.make_server_engine(str(location))
         else:
-            self.read_engine = db.make_engine(location, immediate=False)
-            self.write_engine = db.make_engine(location, immediate=True)
+            # Shared with every other handle on this file in this process (see engines.py);
+            # the key is taken now, while a relative path still means what it meant.
+            self._file = engines.file_key(location)
+            self.read_engine, self.write_engine = engines.acquire(self._file)
+        self._closed = False
         self._coder_ids: dict[str, int] = {}
         self.migration_backup: Path | None = None
 
@@ -119,25 +122,33 @@ class Project:
 
         `backups=False` is for second handles on a project that is already open
         (worker threads) and for private copies: they need no rotating backup.
+        The first handle in a process refuses a damaged file: the open-backup checks
+        its copy, and an open that makes none runs SQLite's quick check on the file.
         Server projects are never backed up here (that is the server's pg_dump);
         their migrations need no copy either, since PostgreSQL rolls back DDL whole.
         """
         if is_server_url(path):
             path = server_url(str(path))
             revision = db.check_server_project(path, display_location(path))
+            first = False
         else:
             path = Path(path)
             revision = db.check_project_file(path)
+            first = not engines.is_open(path)
+            if first:
+                backup.remove_leftovers(path)
         project = cls(path)
         try:
+            checked = False
             if revision != db.head_revision():
                 if not project.on_server:
-                    project.migration_backup = db.backup_file(
-                        Path(path), f"before-migration-{revision}"
-                    )
+                    project.migration_backup = backup.backup_before_migration(path, revision)
+                    checked = True
                 db.upgrade(project.write_engine)
             if backups and not project.on_server:  # first: its integrity check names the backup
-                backup.backup_on_open(project.path)
+                checked = backup.backup_on_open(project.path) is not None or checked
+            if first and not checked:
+                backup.check_intact(path)
             project.codebook  # noqa: B018  (fail now, not later, on a broken codebook)
         except DatabaseError as error:
             project.close()
@@ -155,8 +166,14 @@ class Project:
         return display_location(self.path)
 
     def close(self) -> None:
-        self.read_engine.dispose()
-        self.write_engine.dispose()
+        """Done with this handle; a file's engines stay while other handles use them."""
+        if self._closed:
+            return
+        self._closed = True
+        if self.on_server:
+            self.write_engine.dispose()
+        else:
+            engines.release(self._file, self.write_engine)
 
     def __enter__(self) -> Project:
         return self
