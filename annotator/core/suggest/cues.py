@@ -33,7 +33,8 @@ class Cue:
     """One attribution: the cue, its source (None for "it is understood"), and how found.
 
     `shape` is one of source_verb, inverted, according_to, passive, passive_quoted,
-    impersonal. `antecedent` is the earlier mention a pronoun or title stands for.
+    impersonal. `antecedent` is the earlier mention a pronoun or title stands for:
+    a person named earlier (`antecedent_kind` "person") or an earlier source ("source").
     """
 
     cue: Span
@@ -42,6 +43,7 @@ class Cue:
     lemma: str
     hint: str | None
     antecedent: Span | None = None
+    antecedent_kind: str | None = None
     quotes: tuple[Span, ...] = ()
 
 
@@ -71,10 +73,13 @@ def find_cues(
         found = _sentence_cues(text, start, end, tokens, lex)
         resolved = []
         for cue in found.cues:
-            antecedent = mentions.resolve(cue.source, before=cue.cue.start) if cue.source else None
-            resolved.append(_with(cue, antecedent=antecedent))
-            if cue.source is not None:
-                mentions.add_source(cue.source, antecedent)
+            source = cue.source
+            if source is not None:
+                antecedent = mentions.resolve(source, before=cue.cue.start)
+                if antecedent is not None:
+                    cue = _with(cue, antecedent=antecedent.span, antecedent_kind=antecedent.kind)
+                mentions.add_source(source, antecedent)
+            resolved.append(cue)
         found.cues = resolved
         mentions.add_sentence(text, tokens)
         results.append(found)
@@ -101,14 +106,15 @@ def _sentence_cues(
     for index in range(len(tokens)):
         if index in used or index in inside:
             continue
-        phrase = _phrase_at(tokens, index, lex)
+        starts_phrase = tokens[index].lower in lex.phrase_starts
+        phrase = _phrase_at(tokens, index, lex) if starts_phrase else None
         if phrase is not None:
             cue = _phrase_cue(text, tokens, index, phrase, lex)
             used.update(range(index, index + len(phrase.words)))
             if cue is not None:
                 result.cues.append(cue)
             continue
-        hint = _hint_at(tokens, index, lex)
+        hint = _hint_at(tokens, index, lex) if starts_phrase else None
         if hint is not None:
             words, claim = hint
             used.update(range(index, index + len(words)))
@@ -154,7 +160,7 @@ def _phrase_cue(text: str, tokens: list[Token], index: int, phrase, lex: Lexicon
             return None
     elif phrase.shape == "passive_quoted":
         source = source_before(tokens, index, lex)
-    return Cue(cue_span, _span(text, tokens, source), phrase.shape, phrase.lemma, phrase.hint)
+    return Cue(cue_span, _maybe_span(text, tokens, source), phrase.shape, phrase.lemma, phrase.hint)
 
 
 def _is_verb_use(tokens: list[Token], index: int, lex: Lexicon) -> bool:
@@ -179,14 +185,20 @@ def _verb_cue(
         return Cue(cue_span, _span(text, tokens, passive), "passive", verb.lemma, verb.hint)
     if index > 0 and tokens[index - 1].lower in _BE:
         return None  # "the deal was announced": an event, not a source speaking
-    if _after_inversion_mark(tokens, index, lex):
+    before = source_before(tokens, index, lex)
+    if (
+        verb.inverts
+        and _after_inversion_mark(tokens, index, lex)
+        and not _opens_clause(tokens, before, lex)
+    ):
         after = source_after(tokens, cue_last + 1, lex, inverted=True)
         if after is not None:
             return Cue(cue_span, _span(text, tokens, after), "inverted", verb.lemma, verb.hint)
-    before = source_before(tokens, index, lex)
     if before is None:
         return None
-    if verb.needs_document and not _head_in(tokens, before, lex, "documents"):
+    if verb.needs_document and not (
+        _head_in(tokens, before, lex, "finders") or _head_in(tokens, before, lex, "documents")
+    ):
         return None
     if verb.needs_subject and not _names_someone(tokens, before, lex):
         return None
@@ -221,6 +233,15 @@ def _after_inversion_mark(tokens: list[Token], index: int, lex: Lexicon) -> bool
     return before in _INVERSION_MARKS or before in lex.quote_close or before == '"'
 
 
+def _opens_clause(tokens: list[Token], phrase: TokenRange | None, lex: Lexicon) -> bool:
+    """Whether a subject found before a comma starts its clause ("Ilse Brandt, the chair,
+    said"): then the verb is not inverted, even though a comma stands before it."""
+    if phrase is None:
+        return False
+    first = phrase[0]
+    return first == 0 or tokens[first - 1].text in lex.quote_close + lex.quote_open + '":;'
+
+
 def _head_in(tokens: list[Token], phrase: TokenRange, lex: Lexicon, word_class: str) -> bool:
     return any(lex.is_class(tokens[i].text, word_class) for i in range(phrase[0], phrase[1] + 1))
 
@@ -228,11 +249,12 @@ def _head_in(tokens: list[Token], phrase: TokenRange, lex: Lexicon, word_class: 
 def _names_someone(tokens: list[Token], phrase: TokenRange, lex: Lexicon) -> bool:
     """A subject a cognition verb ("think", "plan") can be an attribution of."""
     head = tokens[phrase[1]]
-    if head.lower in ("he", "she", "they"):
+    if head.lower in ("he", "she", "they", "i", "we") or (head.is_capitalised and phrase[1] > 0):
         return True
-    if head.is_capitalised and phrase[1] > 0:
-        return True
-    return any(lex.is_class(head.text, name) for name in ("roles", "vague", "organisations"))
+    if head.lower.endswith("s") and head.lower not in lex.auxiliaries:
+        return True  # a group: "fans fear", "planners call"
+    classes = ("roles", "vague", "organisations", "lone_quantifiers")
+    return any(lex.is_class(head.text, name) for name in classes)
 
 
 def _near_quotes(result: SentenceCues, cue: Cue) -> tuple[Span, ...]:
@@ -242,11 +264,13 @@ def _near_quotes(result: SentenceCues, cue: Cue) -> tuple[Span, ...]:
     return tuple(quote for quote in result.quotes if quote.end > previous_end)
 
 
-def _span(text: str, tokens: list[Token], token_range: TokenRange | None) -> Span | None:
-    if token_range is None:
-        return None
+def _span(text: str, tokens: list[Token], token_range: TokenRange) -> Span:
     start, end = tokens[token_range[0]].start, tokens[token_range[1]].end
     return Span(start, end, text[start:end])
+
+
+def _maybe_span(text: str, tokens: list[Token], token_range: TokenRange | None) -> Span | None:
+    return None if token_range is None else _span(text, tokens, token_range)
 
 
 def _carry_quotes(results: list[SentenceCues]) -> None:
@@ -260,5 +284,5 @@ def _carry_quotes(results: list[SentenceCues]) -> None:
         after = results[position + 1] if position + 1 < len(results) else None
         if after is not None and sentence.opens_quote and after.cues and after.closes_quote:
             sentence.carried = after.cues[0]
-        elif before is not None and (before.cues or before.carried) and before.quotes:
+        elif before is not None and (before.cues or before.carried):
             sentence.carried = before.cues[0] if before.cues else before.carried

@@ -16,6 +16,7 @@ class Verb:
     hint: str | None
     needs_subject: bool = False
     needs_document: bool = False
+    inverts: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Lexicon:
     quote_open: str
     quote_close: str
     classes: dict[str, frozenset[str]]
+    phrase_starts: frozenset[str] = frozenset()  # first words of phrases and hint phrases
 
     def is_class(self, word: str, name: str) -> bool:
         return word.lower() in self.classes[name]
@@ -61,6 +63,7 @@ def lexicon_from_data(data: dict) -> Lexicon:
             entry.get("hint"),
             bool(entry.get("needs_subject")),
             bool(entry.get("needs_document")),
+            bool(entry.get("inverts")),
         )
         for form in entry["forms"]:
             verbs[form.lower()] = verb
@@ -92,4 +95,6 @@ def lexicon_from_data(data: dict) -> Lexicon:
         quote_open=data["quote_open"],
         quote_close=data["quote_close"],
         classes=classes,
+        phrase_starts=frozenset(p.words[0] for p in phrases)
+        | frozenset(p["text"].lower().split()[0] for p in data["hint_only_phrases"]),
     )

@@ -63,6 +63,7 @@ class AttributionRules(_Strict):
     field: str
     source_rules: Annotated[list[SourceRule], Field(min_length=1)]
     several_cues: str = "most_transparent"
+    final_attribution_governs: bool = False
     carried_quote_factor: Confidence = 0.9
     no_cue: list[NoCueRule] = Field(default_factory=list)
 

@@ -13,6 +13,7 @@ from annotator.core.suggest.lexicon import Lexicon
 from annotator.core.suggest.tokens import Token
 
 _RELATIVE = frozenset({"who", "whose", "which"})
+_ASIDES = frozenset({"speaking", "citing", "asked", "however", "meanwhile", "though", "too"})
 _JOINERS = frozenset({"'s", "’s", "-", "&"})
 TokenRange = tuple[int, int]  # first and last token index, inclusive
 
@@ -45,7 +46,10 @@ def _phrase_ending_at(
     tokens: list[Token], last: int, lex: Lexicon, floor: int
 ) -> TokenRange | None:
     index = last
-    while index >= floor and _joins(tokens[index]) and tokens[index].lower not in lex.subject_stops:
+    while index >= floor and (
+        (_joins(tokens[index]) and tokens[index].lower not in lex.subject_stops)
+        or _joins_names(tokens, index, floor)
+    ):
         index -= 1
     if index >= floor and tokens[index].lower in _RELATIVE and index - 1 >= floor:
         # "Officials who asked not to be named said": the source stands before "who".
@@ -53,11 +57,21 @@ def _phrase_ending_at(
         if earlier is not None:
             return earlier
     first = index + 1
-    while first <= last and tokens[first].lower in lex.determiners and first == last:
-        first += 1
+    while first < last and tokens[first].text.isdigit() and tokens[first + 1].is_capitalised:
+        first += 1  # "22:47 Our political editor": a time stamp, not part of the source
+    lone = tokens[first].lower if first == last else None
+    if lone in lex.determiners and lone not in lex.classes["lone_quantifiers"]:
+        first += 1  # a bare "the" is no source; "Few believe", "One wrote" are
     if first > last or not any(t.is_word for t in tokens[first : last + 1]):
         return None
     return (first, last)
+
+
+def _joins_names(tokens: list[Token], index: int, floor: int) -> bool:
+    """ "and" inside a pair of names: "Gilles Duranton and Matthew Turner found"."""
+    if tokens[index].lower != "and" or index - 1 < floor or index + 1 >= len(tokens):
+        return False
+    return tokens[index - 1].is_capitalised and tokens[index + 1].is_capitalised
 
 
 def _before_parenthetical(
@@ -71,12 +85,11 @@ def _before_parenthetical(
     before = _phrase_ending_at(tokens, opening - 1, lex, floor) if opening > floor else None
     if before is None:
         return None
-    if inner_first in _RELATIVE or inner_first in ("speaking", "citing", "asked"):
+    if inner_first in _RELATIVE or inner_first in _ASIDES:
         return before
-    if inner_first in lex.determiners or tokens[opening + 1].is_capitalised:
-        inner = _phrase_ending_at(tokens, comma - 1, lex, opening + 1)
-        if inner is not None and inner[0] == opening + 1:
-            return (before[0], comma - 1)  # an apposition belongs to the source
+    inner = _phrase_ending_at(tokens, comma - 1, lex, opening + 1)
+    if inner is not None and inner[0] == opening + 1:
+        return (before[0], comma - 1)  # an apposition ("the chair", "67") belongs to it
     return None
 
 
@@ -94,7 +107,7 @@ def source_after(
     stops = _RELATIVE if open_ended else lex.object_stops
     while index < len(tokens) and _joins(tokens[index]):
         word = tokens[index].lower
-        if word in stops and not (index == first and word in lex.determiners):
+        if word in stops and not (index == first and word in lex.determiners and word != "that"):
             break
         index += 1
     last = index - 1

@@ -14,12 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from annotator.core.codebook import Codebook
+from annotator.core.suggest.antecedents import PERSON
 from annotator.core.suggest.cues import Cue, SentenceCues, Span, find_cues
 from annotator.core.suggest.lexicon import Lexicon, default_lexicon
 from annotator.core.suggest.rules import RuleSet, rules_for
 from annotator.core.suggest.source_features import source_features
 
 ENGINE_VERSION = "1.0"
+_CLOSING = re.compile(r"^(\s+\w+){0,3}\s*[.!?\"”’]*\s*$")  # " on Tuesday."
 _REASON_GAP = 60  # a source and cue further apart than this are quoted separately
 
 
@@ -93,14 +95,17 @@ class Suggester:
         attribution = self.rules.attribution
         chosen, carried = None, False
         if sentence.cues:
-            judged = [(self._judge(cue), cue) for cue in sentence.cues]
-            if attribution.several_cues == "most_transparent":
+            judged = [(self._judge(cue, sentence), cue) for cue in sentence.cues]
+            governing = _final_attribution(text, sentence) if len(judged) > 1 else None
+            if attribution.final_attribution_governs and governing is not None:
+                judged = [item for item in judged if item[1] is governing]
+            elif attribution.several_cues == "most_transparent":
                 judged.sort(key=lambda item: self._rank.get(item[0][0], (True, 99.0)))
             (code, confidence), chosen = judged[0]
             reason = _reason(text, chosen)
         elif sentence.carried is not None:
             chosen, carried = sentence.carried, True
-            code, confidence = self._judge(chosen)
+            code, confidence = self._judge(chosen, None)
             confidence *= attribution.carried_quote_factor
             reason = f"a quotation continued from {_reason(text, chosen)}"
         else:
@@ -125,15 +130,16 @@ class Suggester:
             tuple(span for span, _ in sentence.hints),
         )
 
-    def _judge(self, cue: Cue) -> tuple[str, float]:
+    def _judge(self, cue: Cue, sentence: SentenceCues | None) -> tuple[str, float]:
         """The attribution code and confidence of one cue, by the first matching rule."""
-        source = cue.source.text if cue.source else None
-        if cue.shape == "impersonal":
-            source = None
+        source = cue.source if cue.shape != "impersonal" else None
+        initial = sentence is not None and source is not None and source.start == sentence.start
         features = source_features(
-            source, self.lexicon, refers_to_person=cue.antecedent is not None
+            source.text if source else None, self.lexicon, sentence_initial=initial
         )
-        if "pronoun_group" in features and cue.antecedent is not None:
+        if cue.antecedent_kind == PERSON:
+            features.add("refers_to_person")
+        elif cue.antecedent is not None:
             features = source_features(cue.antecedent.text, self.lexicon) | {"pronoun"}
         for rule in self.rules.attribution.source_rules:
             if set(rule.when) <= features and not set(rule.unless) & features:
@@ -159,6 +165,21 @@ class Suggester:
                 code = hints.codes[hint]
                 return FieldSuggestion(hints.field, code, hints.confidence, f"'{span.text}'")
         return None
+
+
+def _final_attribution(text: str, sentence: SentenceCues) -> Cue | None:
+    """A cue that closes its sentence after a comma or quotation ("..., two sources said.")
+    governs the cues in the words before it: they are its content."""
+    last = sentence.cues[-1]
+    if last.source is None or last.shape not in ("source_verb", "inverted"):
+        return None
+    first = min(last.source.start, last.cue.start)
+    end = max(last.source.end, last.cue.end)
+    before = text[sentence.start : first].rstrip()
+    after = text[end : sentence.end]
+    if not before.endswith((",", '"', "”", "’")) or not _CLOSING.match(after):
+        return None
+    return last
 
 
 def _reason(text: str, cue: Cue) -> str:

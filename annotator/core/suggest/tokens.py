@@ -35,10 +35,7 @@ class Token:
     text: str
     start: int
     end: int
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    lower: str  # text.lower(), computed once: the cue finder compares it many times
 
     @property
     def is_word(self) -> bool:
@@ -52,8 +49,9 @@ class Token:
 def tokenize(text: str, start: int, end: int) -> list[Token]:
     """The tokens of text[start:end], with offsets into `text`."""
     return [
-        Token(match.group(), match.start(), match.end())
+        Token(word, match.start(), match.end(), word.lower())
         for match in _TOKEN.finditer(text, start, end)
+        for word in (match.group(),)
     ]
 
 
