@@ -117,3 +117,12 @@ def test_rules_that_do_not_fit_are_one_clear_line():
 
 def test_codebooks_without_the_key_are_stored_as_before():
     assert "suggestion_rules" not in json.loads(bundled_codebook().to_json())
+
+
+def test_rules_without_a_fallback_suggest_nothing_where_nothing_matches():
+    rules = json.loads(json.dumps(load_data_file("rules-source-attribution")))
+    rules["attribution"]["no_cue"] = [r for r in rules["attribution"]["no_cue"] if r["pattern"]]
+    codebook = _codebook_with(rules)
+    plain, question = suggest("The sky is blue. Is it?", codebook)
+    assert plain.codes == {}
+    assert question.codes["attribution"].code == "not_applicable"

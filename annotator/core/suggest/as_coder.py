@@ -19,9 +19,10 @@ from annotator.core.coding import service as coding
 from annotator.core.coding.lookups import UnitRow
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import db
-from annotator.core.store.models import Article, Coder, utcnow
+from annotator.core.store.models import Coder, utcnow
 from annotator.core.store.project import Project
 from annotator.core.store.roles import SUGGESTER, Role
+from annotator.core.suggest.for_article import article_unit_suggestions
 from annotator.core.suggest.suggester import Suggester, UnitSuggestion
 
 __all__ = ["SUGGESTER", "SuggestionRun", "UnitRecord", "article_suggestions", "run_suggester"]
@@ -71,17 +72,15 @@ def article_suggestions(
     project: Project, suggester: Suggester, article_key: str | None = None
 ) -> Iterator[UnitRecord]:
     """The suggestion for every unit to code, article by article in coding order."""
-    units = lookups.list_units(project, article_key)
     by_article: dict[int, list[UnitRow]] = {}
-    for unit in units:
+    for unit in lookups.list_units(project, article_key):
         by_article.setdefault(unit.article_id, []).append(unit)
     kinds = project.codebook.coded_kinds
     for article_id, rows in by_article.items():
-        text = _article_text(project, article_id)
-        suggestions = suggester.suggest_article(text, [(u.start, u.end) for u in rows])
-        for unit, suggestion in zip(rows, suggestions, strict=True):
+        suggestions = article_unit_suggestions(project, suggester, article_id)
+        for unit in rows:
             if unit.kind in kinds:
-                yield UnitRecord(unit, suggestion)
+                yield UnitRecord(unit, suggestions[unit.id])
 
 
 def run_suggester(
@@ -139,8 +138,3 @@ def _name_taken(role: str) -> AnnotatorError:
         f"a coder named {SUGGESTER!r} already codes in this project as a {role}; "
         "the suggester needs that name for itself"
     )
-
-
-def _article_text(project: Project, article_id: int) -> str:
-    with project.reading() as session:
-        return session.exec(select(Article.text).where(Article.id == article_id)).one()

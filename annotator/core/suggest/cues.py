@@ -126,7 +126,7 @@ def _sentence_cues(
             cue = _verb_cue(text, tokens, index, verb, lex, result.cues)
             if cue is not None:
                 used.add(index)
-                result.cues.append(_with(cue, quotes=_near_quotes(result, cue)))
+                result.cues.append(_with(cue, quotes=_near_quotes(result)))
     return result
 
 
@@ -257,9 +257,9 @@ def _names_someone(tokens: list[Token], phrase: TokenRange, lex: Lexicon) -> boo
     return any(lex.is_class(head.text, name) for name in classes)
 
 
-def _near_quotes(result: SentenceCues, cue: Cue) -> tuple[Span, ...]:
-    """The quotations a cue introduces: those before it back to the previous cue and
-    those after it up to the next, so both halves of a split quote belong to it."""
+def _near_quotes(result: SentenceCues) -> tuple[Span, ...]:
+    """The quotations a cue introduces: those after the previous cue of the sentence, so
+    both halves of a split quote ('"We are ready," she said, "but ..."') belong to it."""
     previous_end = result.cues[-1].cue.end if result.cues else result.start
     return tuple(quote for quote in result.quotes if quote.end > previous_end)
 

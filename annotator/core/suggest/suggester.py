@@ -110,12 +110,15 @@ class Suggester:
             reason = f"a quotation continued from {_reason(text, chosen)}"
         else:
             code, confidence, reason = self._without_cue(text[sentence.start : sentence.end])
-        codes = {attribution.field: FieldSuggestion(attribution.field, code, confidence, reason)}
+        codes: dict[str, FieldSuggestion] = {}
+        if code:  # a rule set whose no-cue rules match nothing here suggests nothing
+            codes[attribution.field] = FieldSuggestion(attribution.field, code, confidence, reason)
         hint = self._hint(text, chosen if not carried else None, sentence)
         if hint is not None:
             codes[hint.field] = hint
-        if self.rules.confidence:
-            band = next(c for floor, c in self.rules.confidence.bands if confidence >= floor)
+        bands = self.rules.confidence.bands if self.rules.confidence and code else []
+        band = next((c for floor, c in bands if confidence >= floor), None)
+        if self.rules.confidence and band is not None:
             key = self.rules.confidence.field
             codes[key] = FieldSuggestion(
                 key, band, confidence, f"the suggester's confidence {confidence:.2f}"
