@@ -36,6 +36,7 @@ NAVIGATION_KEYS: list[tuple[str, str]] = [
     ("Ctrl+Shift+Z / Ctrl+Y", "redo"),
     ("Ctrl+F", "find text in the article (Enter: next match)"),
     ("Ctrl+Shift+M", "write a note on this unit"),
+    ("A (or =)", "accept the machine's suggestion for this unit, when one is shown"),
     ("Esc", "leave a text box (or the find bar) and return to the article"),
     ("? / F1", "this cheat sheet"),
 ]

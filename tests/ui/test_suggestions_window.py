@@ -92,3 +92,25 @@ def test_the_project_wide_switch_hides_everything(qtbot, open_window, project_pa
     assert not window.accept_action.isEnabled()
     qtbot.keyClick(window, "a")
     assert unit.id not in stored_codes(project_path, "alice")
+
+
+def test_review_window_lists_the_suggester_as_a_machine_and_switches_project_wide(
+    qtbot, open_window, project_location
+):
+    from annotator.core.suggest.as_coder import run_suggester
+    from annotator.core.suggest.switch import suggestions_for_coders
+    from tests.ui.test_review_data import build_review_project, enter_review
+
+    path = project_location("review.annotator")
+    build_review_project(path)
+    with Project.open(path) as project:
+        run_suggester(project)
+    review = enter_review(qtbot, open_window("alice", path))
+    labels = [review.coders.index(row).data() for row in range(review.coders.rowCount())]
+    assert any(label.startswith("suggester (machine)") for label in labels)
+    assert not any("(machine)" in label for label in labels if not label.startswith("suggester"))
+    assert "suggester" in review.fields["attribution"].coders
+    assert review.suggestions_action.isChecked()
+    review.suggestions_action.trigger()
+    with Project.open(path) as project:
+        assert not suggestions_for_coders(project)
