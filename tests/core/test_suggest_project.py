@@ -20,6 +20,7 @@ from annotator.core.store.roles import SUGGESTER
 from annotator.core.suggest.as_coder import run_suggester
 from annotator.core.suggest.switch import set_suggestions_for_coders, suggestions_for_coders
 from tests.conftest import SAMPLE_TEXTS
+from tests.core.test_team import as_role, team_project  # noqa: F401 (a fixture)
 
 
 def test_suggestions_are_stored_as_the_machine_coders_codes(sample_project):
@@ -132,3 +133,21 @@ def test_cli_suggest_json_and_switch(project_location, capsys):
     with Project.open(location) as project:
         assert not suggestions_for_coders(project)
         assert coding.coder_codes(project, SUGGESTER)
+
+
+@pytest.mark.postgres
+def test_on_a_team_server_the_owner_runs_the_suggester_and_members_are_told(team_project):  # noqa: F811
+    """Members may write only their own codes (row-level security): the project's owner
+    runs `annotator suggest`; a supervisor who tries gets one line, and nothing changes."""
+    url, names = team_project
+    with Project.open(as_role(url, names["sue"])) as project:
+        with pytest.raises(AnnotatorError, match="not allowed"):
+            run_suggester(project)
+        assert coding.coder_codes(project, SUGGESTER) == {}
+    with Project.open(url) as project:
+        assert run_suggester(project).changes
+    with Project.open(as_role(url, names["sue"])) as project:  # the supervisor sees them
+        assert coding.coder_codes(project, SUGGESTER)
+        assert machine_coders(project) == {SUGGESTER}
+    with Project.open(as_role(url, names["alice"])) as project:  # a coder does not
+        assert coding.coder_codes(project, SUGGESTER) == {}
