@@ -2,7 +2,7 @@
 
 User errors print one line on stderr and exit 2; nothing here knows SQL. Each command
 lives in the module of its subject (`coding`, `units`, `codebook`, `export`, `merge`,
-`agreement`, `maintenance`, `team`) and is added by that module's `register`; the GUI
+`agreement`, `maintenance`, `team`, `suggest`) and is added by that module's `register`; the GUI
 is imported only by the commands that open it (`gui`).
 
 May import annotator.core; must not import annotator.ui except in `gui`, when a
@@ -24,6 +24,7 @@ from annotator.cli import (
     gui,
     maintenance,
     merge,
+    suggest,
     team,
     units,
 )
@@ -35,7 +36,18 @@ __all__ = ["EXIT_USER_ERROR", "build_parser", "main"]
 
 EXIT_SOFTWARE = 70  # sysexits.h EX_SOFTWARE: an internal error, not the user's
 
-COMMAND_MODULES = (coding, units, codebook, gui, export, merge, agreement, maintenance, team)
+COMMAND_MODULES = (
+    coding,
+    units,
+    codebook,
+    gui,
+    export,
+    merge,
+    agreement,
+    maintenance,
+    team,
+    suggest,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,7 +11,7 @@ import json
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -125,6 +125,11 @@ class Codebook(BaseModel):
         description="Unit kinds that must be coded; titles and headings are optional by default",
     )
     fields: Annotated[list[CodebookField], Field(min_length=1)]
+    suggestion_rules: str | dict[str, Any] | None = Field(
+        default=None,
+        description="Machine suggestions: a bundled rule set's name, 'none' for no "
+        "suggestions, or a rule set of its own; default: the bundled set that fits",
+    )
 
     @model_validator(mode="after")
     def _check_across_fields(self) -> Codebook:
@@ -164,8 +169,12 @@ class Codebook(BaseModel):
         }
 
     def to_json(self) -> str:
-        """Canonical JSON, as stored in a project."""
-        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=2)
+        """Canonical JSON, as stored in a project (an unset `suggestion_rules` left out, so
+        codebooks that say nothing of suggestions are stored as they always were)."""
+        data = self.model_dump(mode="json")
+        if data.get("suggestion_rules") is None:
+            data.pop("suggestion_rules", None)
+        return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def _refuse_repeats(items: list[str], what: str) -> None:

@@ -84,6 +84,11 @@ class CodingPanel(QWidget):
         state_row.addWidget(self.state_icon)
         state_row.addWidget(self.state_label, 1)
         layout.addLayout(state_row)
+        self.suggestion_label = QLabel(wordWrap=True)
+        self.suggestion_label.setObjectName("suggestion")
+        self.suggestion_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.suggestion_label.hide()
+        layout.addWidget(self.suggestion_label)
         for field in codebook.fields:
             layout.addWidget(self._field_group(field))
         layout.addWidget(QLabel("Note"))
@@ -188,6 +193,11 @@ class CodingPanel(QWidget):
             self._set_state(
                 "incomplete", "Incomplete: needs " + ", ".join(missing), theme.error_color()
             )
+
+    def show_suggestion(self, text: str | None) -> None:
+        """The machine's suggestion for this unit ("Suggested: …, because …"), or none."""
+        self.suggestion_label.setText(text or "")
+        self.suggestion_label.setVisible(bool(text))
 
     @staticmethod
     def _mark_waiting(button: QPushButton, waiting: bool) -> None:

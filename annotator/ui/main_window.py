@@ -42,6 +42,7 @@ from annotator.ui.reference import CheatSheet, CodebookDock
 from annotator.ui.review.review_window import ReviewWindow
 from annotator.ui.settings import AppSettings
 from annotator.ui.status import WorkspaceStatus
+from annotator.ui.suggestions import OFF_FOR_PROJECT, WindowSuggestions
 from annotator.ui.supervisor_work import SupervisorWork
 from annotator.ui.unit_corrections import UnitCorrections
 
@@ -65,6 +66,9 @@ class MainWindow(SupervisorWork, QMainWindow):
             project, self.operations, self.reader, self.panel, self.settings, self
         )
         self.unit_corrections = UnitCorrections(self.controller, self)
+        self.suggestions = WindowSuggestions(
+            project, self.controller, self.operations, self.panel, self.settings, self
+        )
         self.importer = ImportController(project.path, self)
         self.daily_backup = DailyBackup(project, self)
         self.cheat_sheet: CheatSheet | None = None
@@ -199,11 +203,30 @@ class MainWindow(SupervisorWork, QMainWindow):
         toggle.setShortcut(QKeySequence("Ctrl+B"))
         view_menu.addAction(toggle)
         view_menu.addAction(self._action("Supervisor review…", self.open_review, "Ctrl+R"))
+        view_menu.addSeparator()
+        self._build_suggestion_actions(view_menu, edit_menu)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(
             self._action("Keyboard shortcuts\t?", self.show_cheat_sheet, "F1", "cheat_sheet")
         )
         help_menu.addAction(self._action("About annotator", lambda: show_about(self)))
+
+    def _build_suggestion_actions(self, view_menu, edit_menu) -> None:
+        """Show suggestions, highlight every unit's cues, accept: off where the project says."""
+        s = self.suggestions
+        self.show_suggestions_action = QAction("Show suggestions", self, checkable=True)
+        self.show_suggestions_action.setChecked(s.active)
+        self.show_suggestions_action.toggled.connect(s.set_shown)
+        self.every_unit_action = QAction("Highlight cues in every unit", self, checkable=True)
+        self.every_unit_action.setChecked(self.settings.cues_in_every_unit())
+        self.every_unit_action.toggled.connect(s.set_every_unit)
+        self.accept_action = self._action(f"Accept the suggestion\t{s.key}", s.accept)
+        for action in (self.show_suggestions_action, self.every_unit_action, self.accept_action):
+            action.setEnabled(s.allowed)
+            if not s.allowed and s.suggester is not None:
+                action.setToolTip(OFF_FOR_PROJECT)
+        view_menu.addActions([self.show_suggestions_action, self.every_unit_action])
+        edit_menu.addAction(self.accept_action)
 
     def _code_keys(self) -> dict:
         return {
@@ -225,6 +248,7 @@ class MainWindow(SupervisorWork, QMainWindow):
             Qt.Key.Key_PageUp: partial(c.open_adjacent_article, -1),
             Qt.Key.Key_Delete: c.clear_unit,
             Qt.Key.Key_Backspace: c.clear_unit,
+            self.suggestions.key: self.suggestions.accept,
             "?": self.show_cheat_sheet,
             Qt.Key.Key_F1: self.show_cheat_sheet,
         }
@@ -237,6 +261,9 @@ class MainWindow(SupervisorWork, QMainWindow):
         c.article_opened.connect(self._select_article_in_list)
         c.progress_changed.connect(self._update_progress)
         c.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.suggestions.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        if self.suggestions.problem:
+            self.statusBar().showMessage(self.suggestions.problem, 8000)
         self.status.follow(self.operations)
         self.operations.failed.connect(lambda _reason: QTimer.singleShot(0, c.refresh_current))
         self.operations.notice.connect(lambda text: self.statusBar().showMessage(text, 5000))

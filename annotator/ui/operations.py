@@ -167,10 +167,17 @@ class CodingOperations(QObject):
         return None
 
     def code(
-        self, article_id: int, unit_id: int, codes: Mapping[str, str | None], text: str
+        self,
+        article_id: int,
+        unit_id: int,
+        codes: Mapping[str, str | None],
+        text: str,
+        origin: str = Origin.MANUAL,
     ) -> bool:
-        """An undoable coding action; False when it was not saved (it may be waiting)."""
-        return self.submit(PendingWrite(article_id, unit_id, text, codes=dict(codes)))
+        """An undoable coding action; False when it was not saved (it may be waiting).
+        `origin` names it in the history ("suggestion" for an accepted suggestion)."""
+        write = PendingWrite(article_id, unit_id, text, codes=dict(codes), origin=origin)
+        return self.submit(write)
 
     def set_note(self, unit_id: int, text: str, article_id: int | None = None) -> bool:
         """Save a note (not undoable: the note box has its own text undo)."""
@@ -220,7 +227,9 @@ class CodingOperations(QObject):
 
     def _attempt(self, write: PendingWrite) -> Outcome:
         if write.codes is not None:
-            command = CodeCommand(self, write.article_id, write.unit_id, write.codes, write.text)
+            command = CodeCommand(
+                self, write.article_id, write.unit_id, write.codes, write.text, write.origin
+            )
             self.undo_stack.push(command)
             saved = command.succeeded
         else:
@@ -249,11 +258,13 @@ class CodeCommand(QUndoCommand):
         unit_id: int,
         codes: Mapping[str, str | None],
         text: str,
+        origin: str = Origin.MANUAL,
     ) -> None:
         super().__init__(text)
         self.operations = operations
         self.article_id = article_id
         self.unit_id = unit_id
+        self.origin = origin
         self.new = dict(codes)
         self.old: dict[str, str | None] = {}
         self.succeeded = False
@@ -277,7 +288,7 @@ class CodeCommand(QUndoCommand):
                 return
             self.operations.revisited.emit(self.article_id, self.unit_id)
             return
-        changes = self.operations.write_codes(self.unit_id, self.new, origin=Origin.MANUAL)
+        changes = self.operations.write_codes(self.unit_id, self.new, origin=self.origin)
         if changes is None:
             self.setObsolete(True)
             return

@@ -35,6 +35,7 @@ class PendingWrite:
     text: str  # what the undo menu calls it
     codes: Mapping[str, str | None] | None = None
     note: str | None = None
+    origin: str = "manual"  # the history's origin of the first write ("suggestion": accepted)
 
 
 class PendingQueue(QObject):

@@ -12,8 +12,18 @@ article opens without laying out text it never shows.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QPen,
+    QTextCharFormat,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
@@ -54,6 +64,9 @@ class UnitDelegate(QStyledItemDelegate):
         self._heights: dict[int, int] = {}
         self._width = -1
         self.matches: set[int] = set()
+        # row -> (start, end, kind) character ranges of the unit's text to highlight:
+        # an attribution cue ("cue") and its source ("source"); see ui/suggestions.py.
+        self.highlights: dict[int, list[tuple[int, int, str]]] = {}
         first = codebook.fields[0]
         self._mark_field = first.key
         self._mark_colors = theme.category_colors(first, view.palette())
@@ -149,7 +162,11 @@ class UnitDelegate(QStyledItemDelegate):
             self._text_width(),
             rect.height() - 2 * self.PAD_Y,
         )
-        painter.drawText(text_rect, _WRAP, index.data())
+        ranges = self.highlights.get(index.row())
+        if ranges:
+            self._draw_highlighted(painter, text_rect, font, index.data(), ranges, palette)
+        else:
+            painter.drawText(text_rect, _WRAP, index.data())
 
         codes: dict[str, str] = index.data(CodesRole) or {}
         if codes:
@@ -162,6 +179,41 @@ class UnitDelegate(QStyledItemDelegate):
             painter.setPen(theme.muted_text(palette))
             painter.drawText(QRect(rect.left() + 9, rect.top() + self.PAD_Y, 12, 16), 0, "✎")
         painter.restore()
+
+    def _draw_highlighted(
+        self,
+        painter: QPainter,
+        rect: QRect,
+        font: QFont,
+        text: str,
+        ranges: list[tuple[int, int, str]],
+        palette: QPalette,
+    ) -> None:
+        """The text with its cue and source ranges marked, wrapped like `drawText` does."""
+        layout = QTextLayout(text, font, painter.device())
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)
+        layout.setTextOption(option)
+        layout.setFormats([self._highlight_format(s, e, kind, palette) for s, e, kind in ranges])
+        layout.beginLayout()
+        y = 0.0
+        while (line := layout.createLine()).isValid():
+            line.setLineWidth(rect.width())
+            line.setPosition(QPointF(0, y))
+            y += line.height()
+        layout.endLayout()
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        layout.draw(painter, QPointF(rect.topLeft()))
+
+    @staticmethod
+    def _highlight_format(start: int, end: int, kind: str, palette: QPalette):
+        fmt = QTextCharFormat()
+        fmt.setBackground(theme.cue_color(kind, palette))
+        if kind == "cue":
+            fmt.setFontUnderline(True)
+        highlight = QTextLayout.FormatRange()
+        highlight.start, highlight.length, highlight.format = start, end - start, fmt
+        return highlight
 
     def _paint_mark(
         self,

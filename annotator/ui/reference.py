@@ -39,6 +39,7 @@ NAVIGATION_KEYS: list[tuple[str, str]] = [
     ("Ctrl+Shift+S", "split this unit in two (before anyone codes it; also on right-click)"),
     ("Ctrl+Shift+J", "merge this unit with the next"),
     ("Ctrl+Shift+T", "change this unit's kind: sentence, heading, page furniture"),
+    ("A (or =)", "accept the machine's suggestion for this unit, when one is shown"),
     ("Esc", "leave a text box (or the find bar) and return to the article"),
     ("? / F1", "this cheat sheet"),
 ]

@@ -53,6 +53,20 @@ class AppSettings:
     def set_auto_advance(self, on: bool) -> None:
         self._settings.setValue("coding/auto_advance", on)
 
+    def suggestions_shown(self) -> bool:
+        """Whether this user sees machine suggestions (off for blind coding)."""
+        return self._bool("coding/suggestions", True)
+
+    def set_suggestions_shown(self, on: bool) -> None:
+        self._settings.setValue("coding/suggestions", on)
+
+    def cues_in_every_unit(self) -> bool:
+        """Whether the reader highlights cues and sources in every unit, not only the current."""
+        return self._bool("view/cues_in_every_unit", False)
+
+    def set_cues_in_every_unit(self, on: bool) -> None:
+        self._settings.setValue("view/cues_in_every_unit", on)
+
     # -- projects ------------------------------------------------------------------
 
     def recent_projects(self) -> list[str]:

@@ -97,3 +97,14 @@ def waiting_color(palette: QPalette | None = None) -> QColor:
 def muted_text(palette: QPalette | None = None) -> QColor:
     palette = palette or QGuiApplication.palette()
     return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
+
+
+def cue_color(kind: str, palette: QPalette | None = None) -> QColor:
+    """Background of a highlighted attribution cue ("cue") or its source ("source")."""
+    dark = is_dark(palette)
+    if kind == "cue":
+        color = QColor("#c77d00") if dark else QColor("#ffd54f")
+    else:
+        color = QColor("#2e6da4") if dark else QColor("#9ecbf0")
+    color.setAlpha(150)
+    return color

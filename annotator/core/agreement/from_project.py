@@ -6,13 +6,14 @@ codebook, so the numbers always match what the coders chose from: the level of
 measurement, the scale's categories in order with their numbers, and the codes that
 lie outside the scale. Units are the ones the codebook asks to be coded
 (`coded_kinds`); the consensus coder is left out unless asked for, because
-agreement measures independent coders, not the adjudicated version.
+agreement measures independent coders, not the adjudicated version. A machine coder
+(the suggester) is an independent coder and stays in, marked as a machine.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypedDict, cast
 
 from sqlmodel import col, select
@@ -131,14 +132,16 @@ def project_agreement(
         project, fields, coders, include_consensus=include_consensus, level=level
     )
     options: _Bootstrap = {"bootstrap_samples": bootstrap_samples, "seed": seed}
-    overall = {key: agreement_report(d, **options) for key, d in data.items()}
+    machines = machine_coders(project)
+    overall = {key: _marked(agreement_report(d, **options), machines) for key, d in data.items()}
     articles: dict[str, dict[str, FieldAgreement]] = {}
     if by_article:
         groups = article_groups(project)
         for key, field_data in data.items():
             coded = set(field_data.unit_ids)
             used = {name: units for name, units in groups.items() if coded.intersection(units)}
-            articles[key] = by_unit_groups(field_data, used, **options)
+            parts = by_unit_groups(field_data, used, **options)
+            articles[key] = {name: _marked(part, machines) for name, part in parts.items()}
     return ProjectAgreement(overall, articles)
 
 
@@ -147,6 +150,19 @@ class _Bootstrap(TypedDict):
 
     bootstrap_samples: int
     seed: int
+
+
+def machine_coders(project: Project) -> frozenset[str]:
+    """The coders that are machines (`annotator suggest`'s suggester): measured like any
+    coder, so that machine-versus-human agreement stands next to human-versus-human,
+    and marked as machines wherever coders are listed."""
+    with project.reading() as session:
+        return frozenset(session.exec(select(Coder.name).where(Coder.role == Role.MACHINE)).all())
+
+
+def _marked(report: FieldAgreement, machines: frozenset[str]) -> FieldAgreement:
+    mine = tuple(name for name in report.coders if name in machines)
+    return replace(report, machine_coders=mine) if mine else report
 
 
 def _checked_coders(project: Project, coders: Sequence[str] | None) -> list[str] | None:

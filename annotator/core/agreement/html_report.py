@@ -167,7 +167,7 @@ def _field_section(
     parts = [
         f'<section class="field" id="field-{number}"><h2>{heading}</h2>',
         f'<p class="small">Level of measurement: {escape(report.alpha_level)} · '
-        f"{report.n_units} units · {report.n_coders} coders ({escape(', '.join(report.coders))})"
+        f"{report.n_units} units · {report.n_coders} coders ({escape(_coder_list(report))})"
         f" · {report.n_pairable_values} pairable values</p>",
         _coefficient_table(report),
         _cohen_table(report),
@@ -180,6 +180,10 @@ def _field_section(
         parts.append(_article_table(articles))
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def _coder_list(report: FieldAgreement) -> str:
+    return ", ".join(report.label(name) for name in report.coders)
 
 
 def _coefficient_table(report: FieldAgreement) -> str:
@@ -220,7 +224,8 @@ def _cohen_table(report: FieldAgreement) -> str:
     head += "<th>Units</th><th>Notes</th>"
     rows = []
     for pair in report.cohen_kappa:
-        cells = f"<td>{escape(pair.coder_a)}</td><td>{escape(pair.coder_b)}</td>"
+        cells = f"<td>{escape(report.label(pair.coder_a))}</td>"
+        cells += f"<td>{escape(report.label(pair.coder_b))}</td>"
         cells += _value_cell(pair.kappa)
         shown = [pair.kappa]
         if weighted:

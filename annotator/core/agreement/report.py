@@ -99,6 +99,11 @@ class FieldAgreement:
     bootstrap_samples: int
     bootstrap_seed: int
     bootstrap_method: str = BOOTSTRAP_METHOD
+    machine_coders: tuple[str, ...] = ()  # coders that are machines (the suggester)
+
+    def label(self, coder: str) -> str:
+        """A coder's name as reports show it: a machine is marked as one."""
+        return f"{coder} (machine)" if coder in self.machine_coders else coder
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready dict with self-explaining keys (undefined values are null)."""
@@ -115,6 +120,7 @@ class FieldAgreement:
         return {
             "field": self.field,
             "coders": list(self.coders),
+            "machine_coders": list(self.machine_coders),
             "n_units": self.n_units,
             "n_coders": self.n_coders,
             "n_pairable_values": self.n_pairable_values,

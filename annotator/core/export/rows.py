@@ -186,7 +186,7 @@ class Layout:
         columns = [Column(n, label) for n, label in ARTICLE_COLUMNS]
         columns += [
             Column("coder", "Coder, or consensus"),
-            Column("role", "coder or consensus"),
+            Column("role", "coder, consensus or machine (the suggester)"),
             Column("units", "Units in the export", COUNT),
             Column("coded_units", "Units with at least one code", COUNT),
         ]

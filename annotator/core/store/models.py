@@ -32,6 +32,7 @@ class Origin(StrEnum):
     ADJUDICATION = "adjudication"
     UNANIMOUS = "unanimous"  # accept all unanimous units
     MERGE = "merge"
+    SUGGESTION = "suggestion"  # a machine suggestion accepted by a coder (one key)
 
 
 def utcnow() -> datetime:

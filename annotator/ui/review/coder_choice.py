@@ -25,6 +25,11 @@ class CoderChoiceModel(QAbstractListModel):
         self._names: list[str] = []
         self._checked: list[bool] = []
         self._progress: dict[str, CoderProgress] = {}
+        self._machines: frozenset[str] = frozenset()
+
+    def set_machines(self, names) -> None:
+        """The coders that are machines (the suggester): listed with "(machine)"."""
+        self._machines = frozenset(names)
 
     def set_coders(self, names: list[str], checked: bool = True) -> None:
         """Replace the list; coders already listed keep their check, new ones get `checked`."""
@@ -68,6 +73,8 @@ class CoderChoiceModel(QAbstractListModel):
         name = self._names[index.row()]
         progress = self._progress.get(name)
         if role == Qt.ItemDataRole.DisplayRole:
+            if name in self._machines:
+                name = f"{name} (machine)"
             if progress is None:
                 return name
             return f"{name}  ·  {progress.complete} of {progress.total} ({progress.percent}%)"

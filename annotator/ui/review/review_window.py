@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.agreement import confusion
-from annotator.core.agreement.from_project import project_agreement
+from annotator.core.agreement.from_project import machine_coders, project_agreement
 from annotator.core.agreement.html_report import pairwise_confusion, write_agreement_html
 from annotator.core.agreement.report import FieldAgreement
 from annotator.core.agreement.tables import write_agreement_csv
@@ -42,6 +42,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.store.location import working_folder
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS
+from annotator.core.suggest.switch import set_suggestions_for_coders, suggestions_for_coders
 from annotator.core.supervision import adjudication
 from annotator.ui import theme
 from annotator.ui.operations import undo_redo_actions
@@ -187,6 +188,14 @@ class ReviewWindow(QMainWindow):
             )
         )
         view_menu.addAction(self._action("Reload from the project", self.reload, "F5"))
+        view_menu.addSeparator()
+        self.suggestions_action = QAction("Machine suggestions for coders", self, checkable=True)
+        self.suggestions_action.setToolTip(
+            "Project-wide: turn off for blind coding (every coder's window then shows none)"
+        )
+        self.suggestions_action.setChecked(suggestions_for_coders(self.project))
+        self.suggestions_action.toggled.connect(self.set_suggestions_for_coders)
+        view_menu.addAction(self.suggestions_action)
 
     # -- reading -----------------------------------------------------------------------
 
@@ -203,6 +212,7 @@ class ReviewWindow(QMainWindow):
             self._out_of_reach(str(error))
             return
         self.coders.set_progress(progress)
+        self.coders.set_machines(machine_coders(self.project))
         self.coders.set_coders(sorted(progress))
         self._refresh_timer.stop()
         self.refresh()
@@ -403,6 +413,18 @@ class ReviewWindow(QMainWindow):
         self._after_job()
 
     # -- feedback and closing ------------------------------------------------------------
+
+    def set_suggestions_for_coders(self, on: bool) -> None:
+        """The project-wide switch; coders' windows follow it when they next open."""
+        try:
+            set_suggestions_for_coders(self.project, on)
+        except AnnotatorError as error:
+            self._failed(str(error))
+            self.suggestions_action.blockSignals(True)
+            self.suggestions_action.setChecked(not on)
+            self.suggestions_action.blockSignals(False)
+            return
+        self._saved()
 
     def _failed(self, reason: str) -> None:
         """Said plainly in the status bar; the list keeps showing what the project holds."""

@@ -1,0 +1,52 @@
+"""`annotator suggest`: the machine's suggestions, stored as the codes of `suggester`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from annotator.cli.output import Command, print_json
+from annotator.core.store.location import project_location
+from annotator.core.store.project import Project
+from annotator.core.suggest.as_coder import SUGGESTER, run_suggester
+from annotator.core.suggest.switch import set_suggestions_for_coders, suggestions_for_coders
+
+
+def register(command: Command) -> None:
+    """Add `suggest` to the main parser (called by annotator.cli)."""
+    sub = command(
+        "suggest",
+        _suggest,
+        f"suggest attribution codes from cues and store them as the coder {SUGGESTER!r}",
+    )
+    sub.add_argument("project", type=project_location)
+    sub.add_argument("--article", help="only this article (its key)")
+    sub.add_argument(
+        "--json", action="store_true", help="print one record per unit: codes, cue, source"
+    )
+    sub.add_argument("--dry-run", action="store_true", help="show what would change; store nothing")
+    sub.add_argument(
+        "--for-coders",
+        choices=["on", "off"],
+        help="show suggestions to coders in the window, project-wide (off for a blind study); "
+        "with this option nothing is suggested",
+    )
+
+
+def _suggest(args: argparse.Namespace) -> None:
+    with Project.open(args.project) as project:
+        if args.for_coders is not None:
+            set_suggestions_for_coders(project, args.for_coders == "on")
+            state = "on" if suggestions_for_coders(project) else "off"
+            print(f"{project.label}: suggestions for coders {state} (saved)")
+            return
+        run = run_suggester(project, args.article, dry_run=args.dry_run)
+    if args.json:
+        print_json([record.to_dict() for record in run.records])
+    verb = "would change" if run.dry_run else "changed"
+    saved = "" if run.dry_run else " (saved)"
+    print(
+        f"{len(run.records)} unit(s) suggested by {run.version}; {verb} "
+        f"{len(run.changes)} code(s) of coder {SUGGESTER!r}{saved}",
+        file=sys.stderr if args.json else sys.stdout,
+    )

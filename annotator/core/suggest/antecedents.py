@@ -1,0 +1,172 @@
+"""Who a pronoun or a title stands for: the people and sources named so far in the article.
+
+"She declined to give details" and "the chair said" refer back to a person the
+article has named ("port authority chair Ilse Brandt"). The article is read in order;
+each name is remembered with the role words around it, so "the chair" finds the last
+person introduced as a chair, "she" or "he" the last person named, and a surname
+alone ("Brandt said") its full name. "They", "it" and "the insider" stand for the
+last source quoted (of the same kind, for "the insider": a vague one).
+Hand-written: a coreference model would need a download and a GPU to be worth it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from annotator.core.suggest.lexicon import Lexicon
+from annotator.core.suggest.tokens import Span, Token, tokenize
+
+_CONTEXT_WORDS = 4  # role words before a name: "opposition lawmaker Tomas Reyer"
+PERSON = "person"
+SOURCE = "source"
+
+
+@dataclass(frozen=True)
+class Person:
+    start: int
+    end: int
+    text: str
+    surname: str
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Antecedent:
+    """What a source phrase stands for: a person named earlier, or an earlier source."""
+
+    span: Span
+    kind: str  # PERSON or SOURCE
+
+
+class Mentions:
+    """The people named so far in one article, and the sources quoted so far."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        self.lex = lex
+        self.people: list[Person] = []
+        self.sources: list[tuple[Span, Antecedent | None]] = []
+
+    def add_sentence(self, text: str, tokens: list[Token]) -> None:
+        """Remember the names of a sentence (after its own cues are resolved)."""
+        for first, last in name_ranges(tokens, self.lex):
+            context = tokens[max(0, first - _CONTEXT_WORDS) : last + 1]
+            context += _apposition(tokens, last)
+            roles = frozenset(t.lower for t in context if self.lex.is_class(t.text, "roles"))
+            while not _is_name_word(tokens[first], self.lex):
+                first += 1  # "Transport Minister Elena Kasprova": the name is "Elena Kasprova"
+            start, end = tokens[first].start, tokens[last].end
+            self.people.append(Person(start, end, text[start:end], tokens[last].lower, roles))
+
+    def add_source(self, source: Span, antecedent: Antecedent | None) -> None:
+        self.sources.append((source, antecedent))
+
+    def resolve(self, source: Span, before: int) -> Antecedent | None:
+        """The earlier mention `source` stands for, or None when it names itself."""
+        words = [w for w in tokenize(source.text, 0, len(source.text)) if w.is_word]
+        if not words:
+            return None
+        lower = [w.lower for w in words]
+        classes = self.lex.classes
+        people = [p for p in self.people if p.end <= before]
+        person: Person | None = None
+        if len(words) == 1 and lower[0] in classes["pronouns_person"]:
+            person = people[-1] if people else None
+        elif len(words) == 1 and lower[0] in classes["pronouns_group"]:
+            return self._last_source(lambda span: True)
+        elif len(words) == 1 and lower[0] in classes["pronouns_organisation"]:
+            return self._last_source(self._is_organisation, people=False)
+        elif len(words) == 1 and words[0].is_capitalised:
+            person = next((p for p in reversed(people) if p.surname == lower[0]), None)
+        elif lower[0] == "the" and not any(w.is_capitalised for w in words[1:]):
+            head = lower[-1]
+            if head in classes["vague"]:
+                return self._last_source(lambda span: self._has_class(span, "vague"))
+            if head in classes["roles"]:
+                person = next((p for p in reversed(people) if head in p.roles), None)
+        if person is None:
+            return None
+        return Antecedent(Span(person.start, person.end, person.text), PERSON)
+
+    def _last_source(self, accept, *, people: bool = True) -> Antecedent | None:
+        for span, antecedent in reversed(self.sources):
+            if antecedent is not None and (people or antecedent.kind != PERSON):
+                return antecedent
+            if antecedent is None and accept(span):
+                return Antecedent(span, SOURCE)
+        return None
+
+    def _is_organisation(self, span: Span) -> bool:
+        return any(
+            self._has_class(span, name)
+            for name in ("organisations", "organisation_name_words", "documents")
+        )
+
+    def _has_class(self, span: Span, name: str) -> bool:
+        return any(self.lex.is_class(t.text, name) for t in tokenize(span.text, 0, len(span.text)))
+
+
+def name_ranges(tokens: list[Token], lex: Lexicon) -> list[tuple[int, int]]:
+    """Token ranges of person names: a run of capitalised words with two or more name
+    words ("Transport Minister Elena Kasprova") and no organisation word ("The National
+    Rail Workers' Union" is an organisation)."""
+    names = []
+    index = 0
+    while index < len(tokens):
+        if not _is_name_word(tokens[index], lex):
+            index += 1
+            continue
+        first = index
+        while first > 0 and _capitalised_word(tokens[first - 1]):
+            first -= 1
+        last = index
+        while last + 1 < len(tokens) and (
+            _capitalised_word(tokens[last + 1])
+            or (
+                tokens[last + 1].lower in lex.classes["name_particles"]
+                and last + 2 < len(tokens)
+                and _is_name_word(tokens[last + 2], lex)
+            )
+        ):
+            last += 1
+        run = tokens[first : last + 1]
+        name_words = [w for w in run if _is_name_word(w, lex)]
+        organisation = any(lex.is_class(w.text, "organisation_name_words") for w in run)
+        if len(name_words) >= 2 and not organisation and _is_name_word(tokens[last], lex):
+            names.append((first, last))
+        index = last + 1
+    return names
+
+
+def _capitalised_word(token: Token) -> bool:
+    return (token.is_word and token.is_capitalised) or token.text in ("'s", "’s")
+
+
+def _is_name_word(token: Token, lex: Lexicon) -> bool:
+    if token.text.endswith(".") and token.text[0].isupper():
+        return True  # an initial or "Dr."
+    if not (token.is_word and token.is_capitalised) or token.text.isupper():
+        return False
+    lower = token.lower
+    classes = lex.classes
+    return not (
+        lower in classes["not_names"]
+        or lower in classes["roles"]
+        or lower in classes["vague"]
+        or lower in classes["organisations"]
+        or lower in classes["documents"]
+        or lower in classes["honorifics"]
+        or lower in lex.verbs
+        or lower in lex.determiners
+    )
+
+
+def _apposition(tokens: list[Token], last: int) -> list[Token]:
+    """The words of ", the port authority chair," right after a name."""
+    if last + 1 >= len(tokens) or tokens[last + 1].text != ",":
+        return []
+    words = []
+    for token in tokens[last + 2 : last + 8]:
+        if not token.is_word:
+            break
+        words.append(token)
+    return words

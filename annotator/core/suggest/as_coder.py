@@ -1,0 +1,140 @@
+"""The suggester as a coder of its own: its suggestions stored as the codes of `suggester`.
+
+Stored through the coding service like anyone's codes (one transaction, a history row
+per change, the origin naming the suggester's version), they take part in agreement
+statistics, reviews and exports as machine-versus-human agreement. Running again
+replaces the machine's earlier codes: changed codes are updated, codes it no longer
+suggests are cleared, both with history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from annotator.core.coding import lookups
+from annotator.core.coding import service as coding
+from annotator.core.coding.lookups import UnitRow
+from annotator.core.errors import AnnotatorError
+from annotator.core.store import db
+from annotator.core.store.models import Coder, table_of, utcnow
+from annotator.core.store.project import Project
+from annotator.core.store.roles import SUGGESTER, Role
+from annotator.core.suggest.for_article import article_unit_suggestions
+from annotator.core.suggest.suggester import Suggester, UnitSuggestion
+
+__all__ = ["SUGGESTER", "SuggestionRun", "UnitRecord", "article_suggestions", "run_suggester"]
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    """One unit with its suggestion, as `annotator suggest --json` prints it."""
+
+    unit: UnitRow
+    suggestion: UnitSuggestion
+
+    def to_dict(self) -> dict[str, object]:
+        s = self.suggestion
+        cue = s.cue
+        return {
+            "key": self.unit.key,
+            "text": self.unit.text,
+            "codes": {key: value.to_dict() for key, value in s.codes.items()},
+            "confidence": s.confidence,
+            "cue": cue.cue.to_dict() if cue else None,
+            "source": cue.source.to_dict() if cue and cue.source else None,
+            "refers_to": cue.antecedent.to_dict() if cue and cue.antecedent else None,
+            "carried_quote": s.carried,
+            "cues": [
+                {
+                    "cue": c.cue.to_dict(),
+                    "source": c.source.to_dict() if c.source else None,
+                    "shape": c.shape,
+                }
+                for c in s.cues
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class SuggestionRun:
+    """What a run suggested, and the changes it made (or would make, when dry)."""
+
+    version: str
+    records: list[UnitRecord]
+    changes: list[coding.Change]
+    dry_run: bool
+
+
+def article_suggestions(
+    project: Project, suggester: Suggester, article_key: str | None = None
+) -> Iterator[UnitRecord]:
+    """The suggestion for every unit to code, article by article in coding order."""
+    by_article: dict[int, list[UnitRow]] = {}
+    for unit in lookups.list_units(project, article_key):
+        by_article.setdefault(unit.article_id, []).append(unit)
+    kinds = project.codebook.coded_kinds
+    for article_id, rows in by_article.items():
+        suggestions = article_unit_suggestions(project, suggester, article_id)
+        for unit in rows:
+            if unit.kind in kinds:
+                yield UnitRecord(unit, suggestions[unit.id])
+
+
+def run_suggester(
+    project: Project, article_key: str | None = None, *, dry_run: bool = False
+) -> SuggestionRun:
+    """Suggest codes for every unit to code (of one article, or all) and store them as
+    the codes of the `suggester` coder, replacing its earlier ones."""
+    suggester = Suggester.for_codebook(project.codebook)
+    if suggester is None:
+        raise AnnotatorError(
+            f"codebook {project.codebook.name!r} has no suggestion rules "
+            "(it is not about sources, or it turns suggestions off): nothing to suggest"
+        )
+    machine_role = _role_of_suggester(project)
+    if machine_role is not None and machine_role != Role.MACHINE:
+        raise _name_taken(machine_role)
+    records = list(article_suggestions(project, suggester, article_key))
+    earlier = coding.coder_codes(project, SUGGESTER)
+    fields = [f.key for f in project.codebook.fields]
+    changes = []
+    for record in records:
+        now = earlier.get(record.unit.id, {})
+        wanted = record.suggestion.codes_to_apply()
+        for field in fields:
+            old, new = now.get(field), wanted.get(field)
+            if old != new:
+                changes.append(coding.Change(record.unit.id, SUGGESTER, field, old, new))
+    if dry_run or not changes:
+        return SuggestionRun(suggester.version, records, changes, dry_run)
+    ensure_machine_coder(project)
+    made = coding.apply_changes(project, SUGGESTER, changes, origin=suggester.version)
+    return SuggestionRun(suggester.version, records, made, dry_run)
+
+
+def ensure_machine_coder(project: Project) -> None:
+    """The `suggester` coder, created with the machine's role; a human of that name is
+    refused, so a person's codes are never overwritten by the machine."""
+    with project.writing() as session:
+        role = session.exec(select(Coder.role).where(Coder.name == SUGGESTER)).first()
+        if role is None:
+            values = {"name": SUGGESTER, "role": Role.MACHINE, "created_at": utcnow()}
+            db.insert_unless_present(session, table_of(Coder), values, ["name"])
+            role = session.exec(select(Coder.role).where(Coder.name == SUGGESTER)).one()
+    if role != Role.MACHINE:
+        raise _name_taken(role)
+
+
+def _role_of_suggester(project: Project) -> str | None:
+    with project.reading() as session:
+        return session.exec(select(Coder.role).where(Coder.name == SUGGESTER)).first()
+
+
+def _name_taken(role: str) -> AnnotatorError:
+    return AnnotatorError(
+        f"a coder named {SUGGESTER!r} already codes in this project as a {role}; "
+        "the suggester needs that name for itself"
+    )

@@ -1,0 +1,288 @@
+"""The attribution cues of each sentence: the reporting verb or phrase, and who the source is.
+
+For each sentence the finder reports every cue ("said", "according to", "it is
+understood") with its source span ("a senior official in the transport ministry"), the
+shape it was found in, and character offsets into the article. An article is read in
+order so that a pronoun or a title ("she said", "the minister said") can point back to
+the person named earlier (see `antecedents`), and a quotation that runs on from (or
+into) a sentence with a cue is marked as belonging to that cue's source.
+
+Cues inside a quotation are the quoted speaker's own words ("'We expect a deal,' she
+said": the cue is "said", not "expect") and are not reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from annotator.core.suggest.antecedents import Mentions
+from annotator.core.suggest.lexicon import Lexicon, Verb, default_lexicon
+from annotator.core.suggest.source_phrases import TokenRange, source_after, source_before
+from annotator.core.suggest.tokens import Span, Token, quote_spans, tokenize
+
+__all__ = ["Cue", "SentenceCues", "Span", "find_cues"]
+
+_BE = frozenset({"is", "are", "was", "were", "been", "being", "be"})
+_INVERSION_MARKS = frozenset({",", "—", "–", ":"})
+_NOT_AFTER = frozenset({"as", "than", "all"})
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One attribution: the cue, its source (None for "it is understood"), and how found.
+
+    `shape` is one of source_verb, inverted, according_to, passive, passive_quoted,
+    impersonal. `antecedent` is the earlier mention a pronoun or title stands for:
+    a person named earlier (`antecedent_kind` "person") or an earlier source ("source").
+    """
+
+    cue: Span
+    source: Span | None
+    shape: str
+    lemma: str
+    hint: str | None
+    antecedent: Span | None = None
+    antecedent_kind: str | None = None
+    quotes: tuple[Span, ...] = ()
+
+
+@dataclass
+class SentenceCues:
+    """The cues of one sentence; `carried` is the cue a quotation here belongs to."""
+
+    start: int
+    end: int
+    cues: list[Cue] = field(default_factory=list)
+    hints: list[tuple[Span, str]] = field(default_factory=list)
+    carried: Cue | None = None
+    quotes: tuple[Span, ...] = ()
+    opens_quote: bool = False
+    closes_quote: bool = False
+
+
+def find_cues(
+    text: str, sentences: Sequence[tuple[int, int]], lexicon: Lexicon | None = None
+) -> list[SentenceCues]:
+    """The cues of each sentence (start, end) of one article, in the order given."""
+    lex = lexicon or default_lexicon()
+    mentions = Mentions(lex)
+    results: list[SentenceCues] = []
+    for start, end in sentences:
+        tokens = tokenize(text, start, end)
+        found = _sentence_cues(text, start, end, tokens, lex)
+        resolved = []
+        for cue in found.cues:
+            source = cue.source
+            if source is not None:
+                antecedent = mentions.resolve(source, before=cue.cue.start)
+                if antecedent is not None:
+                    cue = _with(cue, antecedent=antecedent.span, antecedent_kind=antecedent.kind)
+                mentions.add_source(source, antecedent)
+            resolved.append(cue)
+        found.cues = resolved
+        mentions.add_sentence(text, tokens)
+        results.append(found)
+    _carry_quotes(results)
+    return results
+
+
+def _with(cue: Cue, **changes) -> Cue:
+    values = {**cue.__dict__, **changes}
+    return Cue(**values)
+
+
+def _sentence_cues(
+    text: str, start: int, end: int, tokens: list[Token], lex: Lexicon
+) -> SentenceCues:
+    quotes = quote_spans(tokens, lex.quote_open, lex.quote_close)
+    inside = {i for first, last in quotes for i in range(first, last + 1)}
+    result = SentenceCues(start, end, quotes=tuple(_span(text, tokens, q) for q in quotes))
+    if quotes:
+        first, last = quotes[0][0], quotes[-1][1]
+        result.opens_quote = last == len(tokens) - 1 and tokens[last].text in lex.quote_open + '"'
+        result.closes_quote = first == 0 and tokens[0].text in lex.quote_close
+    used: set[int] = set()
+    for index in range(len(tokens)):
+        if index in used or index in inside:
+            continue
+        starts_phrase = tokens[index].lower in lex.phrase_starts
+        phrase = _phrase_at(tokens, index, lex) if starts_phrase else None
+        if phrase is not None:
+            cue = _phrase_cue(text, tokens, index, phrase, lex)
+            used.update(range(index, index + len(phrase.words)))
+            if cue is not None:
+                result.cues.append(cue)
+            continue
+        hint = _hint_at(tokens, index, lex) if starts_phrase else None
+        if hint is not None:
+            words, claim = hint
+            used.update(range(index, index + len(words)))
+            span = _span(text, tokens, (index, index + len(words) - 1))
+            result.hints.append((span, claim))
+            continue
+        verb = lex.verbs.get(tokens[index].lower)
+        if verb is not None and _is_verb_use(tokens, index, lex):
+            cue = _verb_cue(text, tokens, index, verb, lex, result.cues)
+            if cue is not None:
+                used.add(index)
+                result.cues.append(_with(cue, quotes=_near_quotes(result)))
+    return result
+
+
+def _phrase_at(tokens: list[Token], index: int, lex: Lexicon):
+    for phrase in lex.phrases:
+        if _words_at(tokens, index, phrase.words):
+            return phrase
+    return None
+
+
+def _hint_at(tokens: list[Token], index: int, lex: Lexicon):
+    for words, claim in lex.hint_phrases:
+        if _words_at(tokens, index, words):
+            return words, claim
+    return None
+
+
+def _words_at(tokens: list[Token], index: int, words: tuple[str, ...]) -> bool:
+    if index + len(words) > len(tokens):
+        return False
+    return all(tokens[index + k].lower == word for k, word in enumerate(words))
+
+
+def _phrase_cue(text: str, tokens: list[Token], index: int, phrase, lex: Lexicon) -> Cue | None:
+    last = index + len(phrase.words) - 1
+    cue_span = _span(text, tokens, (index, last))
+    source: TokenRange | None = None
+    if phrase.shape == "according_to":
+        source = source_after(tokens, last + 1, lex, inverted=False, open_ended=True)
+        if source is None:
+            return None
+    elif phrase.shape == "passive_quoted":
+        source = source_before(tokens, index, lex)
+    return Cue(cue_span, _maybe_span(text, tokens, source), phrase.shape, phrase.lemma, phrase.hint)
+
+
+def _is_verb_use(tokens: list[Token], index: int, lex: Lexicon) -> bool:
+    """False for the noun or adjective use of a verb form ("the claims", "as expected")."""
+    token = tokens[index]
+    if token.is_capitalised and index > 0:
+        return False  # "Said Ahmed": a name, not a verb
+    if index > 0:
+        before = tokens[index - 1].lower
+        if before in lex.noun_uses_after or before in _NOT_AFTER:
+            return False
+    return True
+
+
+def _verb_cue(
+    text: str, tokens: list[Token], index: int, verb: Verb, lex: Lexicon, earlier: list[Cue]
+) -> Cue | None:
+    cue_last = _extended(tokens, index, lex)
+    cue_span = _span(text, tokens, (index, cue_last))
+    passive = _passive_source(tokens, index, lex)
+    if passive is not None:
+        return Cue(cue_span, _span(text, tokens, passive), "passive", verb.lemma, verb.hint)
+    if index > 0 and tokens[index - 1].lower in _BE:
+        return None  # "the deal was announced": an event, not a source speaking
+    before = source_before(tokens, index, lex)
+    if (
+        verb.inverts
+        and _after_inversion_mark(tokens, index, lex)
+        and not _opens_clause(tokens, before, lex)
+    ):
+        after = source_after(tokens, cue_last + 1, lex, inverted=True)
+        if after is not None:
+            return Cue(cue_span, _span(text, tokens, after), "inverted", verb.lemma, verb.hint)
+    if before is None:
+        return None
+    if verb.needs_document and not (
+        _head_in(tokens, before, lex, "finders") or _head_in(tokens, before, lex, "documents")
+    ):
+        return None
+    if verb.needs_subject and not _names_someone(tokens, before, lex):
+        return None
+    return Cue(cue_span, _span(text, tokens, before), "source_verb", verb.lemma, verb.hint)
+
+
+def _extended(tokens: list[Token], index: int, lex: Lexicon) -> int:
+    """The cue's last token: "said in a statement" is one cue."""
+    for words in lex.extensions:
+        if _words_at(tokens, index + 1, words):
+            return index + len(words)
+    return index
+
+
+def _passive_source(tokens: list[Token], index: int, lex: Lexicon) -> TokenRange | None:
+    """ "it was announced by the ministry": the source after "by"."""
+    before = index - 1
+    while before >= 0 and tokens[before].lower in ("also", "not", "later", "first"):
+        before -= 1
+    if before < 0 or tokens[before].lower not in _BE:
+        return None
+    if index + 1 >= len(tokens) or tokens[index + 1].lower != "by":
+        return None
+    return source_after(tokens, index + 2, lex, inverted=False)
+
+
+def _after_inversion_mark(tokens: list[Token], index: int, lex: Lexicon) -> bool:
+    """Whether the verb follows a comma or a closing quotation: "..., said X"."""
+    if index == 0:
+        return False
+    before = tokens[index - 1].text
+    return before in _INVERSION_MARKS or before in lex.quote_close or before == '"'
+
+
+def _opens_clause(tokens: list[Token], phrase: TokenRange | None, lex: Lexicon) -> bool:
+    """Whether a subject found before a comma starts its clause ("Ilse Brandt, the chair,
+    said"): then the verb is not inverted, even though a comma stands before it."""
+    if phrase is None:
+        return False
+    first = phrase[0]
+    return first == 0 or tokens[first - 1].text in lex.quote_close + lex.quote_open + '":;'
+
+
+def _head_in(tokens: list[Token], phrase: TokenRange, lex: Lexicon, word_class: str) -> bool:
+    return any(lex.is_class(tokens[i].text, word_class) for i in range(phrase[0], phrase[1] + 1))
+
+
+def _names_someone(tokens: list[Token], phrase: TokenRange, lex: Lexicon) -> bool:
+    """A subject a cognition verb ("think", "plan") can be an attribution of."""
+    head = tokens[phrase[1]]
+    if head.lower in ("he", "she", "they", "i", "we") or (head.is_capitalised and phrase[1] > 0):
+        return True
+    if head.lower.endswith("s") and head.lower not in lex.auxiliaries:
+        return True  # a group: "fans fear", "planners call"
+    classes = ("roles", "vague", "organisations", "lone_quantifiers")
+    return any(lex.is_class(head.text, name) for name in classes)
+
+
+def _near_quotes(result: SentenceCues) -> tuple[Span, ...]:
+    """The quotations a cue introduces: those after the previous cue of the sentence, so
+    both halves of a split quote ('"We are ready," she said, "but ..."') belong to it."""
+    previous_end = result.cues[-1].cue.end if result.cues else result.start
+    return tuple(quote for quote in result.quotes if quote.end > previous_end)
+
+
+def _span(text: str, tokens: list[Token], token_range: TokenRange) -> Span:
+    start, end = tokens[token_range[0]].start, tokens[token_range[1]].end
+    return Span(start, end, text[start:end])
+
+
+def _maybe_span(text: str, tokens: list[Token], token_range: TokenRange | None) -> Span | None:
+    return None if token_range is None else _span(text, tokens, token_range)
+
+
+def _carry_quotes(results: list[SentenceCues]) -> None:
+    """A quotation with no cue of its own belongs to the cue of the quotation it continues."""
+    for position, sentence in enumerate(results):
+        if sentence.cues or not sentence.quotes:
+            continue
+        if sentence.quotes[0].start != sentence.start and not sentence.closes_quote:
+            continue  # a quoted word inside the writer's own sentence
+        before = results[position - 1] if position > 0 else None
+        after = results[position + 1] if position + 1 < len(results) else None
+        if after is not None and sentence.opens_quote and after.cues and after.closes_quote:
+            sentence.carried = after.cues[0]
+        elif before is not None and (before.cues or before.carried):
+            sentence.carried = before.cues[0] if before.cues else before.carried

@@ -1,0 +1,27 @@
+"""Suggestions for the units of one article, read from the project: for the window and
+for `as_coder`. Fast enough to run on the GUI thread (thousands of sentences a second,
+see benchmarks/bench_suggest.py); it reads the article's text and units, nothing else."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from annotator.core.store.models import Article, Unit, saved_id
+from annotator.core.store.project import Project
+from annotator.core.suggest.suggester import Suggester, UnitSuggestion
+
+
+def article_unit_suggestions(
+    project: Project, suggester: Suggester, article_id: int
+) -> dict[int, UnitSuggestion]:
+    """Unit id -> its suggestion, for every unit of the article (titles included: they
+    may name the people a later pronoun stands for)."""
+    with project.reading() as session:
+        text = session.exec(select(Article.text).where(Article.id == article_id)).one()
+        units = session.exec(
+            select(Unit.id, Unit.start, Unit.end)
+            .where(Unit.article_id == article_id)
+            .order_by(col(Unit.idx))
+        ).all()
+    suggestions = suggester.suggest_article(text, [(start, end) for _, start, end in units])
+    return {saved_id(unit_id): s for (unit_id, _, _), s in zip(units, suggestions, strict=True)}

@@ -1,0 +1,163 @@
+"""What a source span says about the source: the features the rule sets map to codes.
+
+"A senior official in the transport ministry" has a role ("official") and an
+affiliation ("in the transport ministry"); "Senior diplomatic sources" is vague
+("sources") but modified; "Tomas Reyer" is a person's name. The phrase is read as a
+head noun with words before it (modifiers) and after it (a post-modifier starting with
+"in", "at", "familiar with", ...), and an apposition after a comma ("The developer,
+Quayside Homes"). Feature names are the vocabulary of the rule files.
+"""
+
+from __future__ import annotations
+
+from annotator.core.suggest.antecedents import name_ranges
+from annotator.core.suggest.lexicon import Lexicon
+from annotator.core.suggest.tokens import Token, tokenize
+
+_INDEFINITE = frozenset(
+    {"a", "an", "some", "several", "many", "two", "three", "four", "five", "one", "other"}
+    | {"another", "few", "most", "no"}
+)
+_POSSESSIVE_DETERMINERS = frozenset({"his", "her", "their", "its", "our", "my", "your"})
+
+
+def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = False) -> set[str]:
+    """The features of one source phrase (None: a cue with no source, "it is understood").
+
+    `sentence_initial`: the phrase starts its sentence, so its first capital says nothing.
+    """
+    if text is None:
+        return {"impersonal"}
+    tokens = [t for t in tokenize(text, 0, len(text)) if t.is_word]
+    if not tokens:
+        return {"impersonal"}
+    classes = lex.classes
+    if len(tokens) == 1:
+        single = _single_word(tokens[0], lex)
+        if single:
+            return single
+    main, apposition = _split_apposition(text, tokens)
+    pre, post = _split_post_modifier(main, lex)
+    head = pre[-1]
+    head_word = _bare(head.lower)
+    features: set[str] = set()
+    capital = head.is_capitalised and not (sentence_initial and len(pre) == 1)
+    features |= _entity(main, pre, post, apposition, head_word, lex)
+    if capital and (
+        lex.is_class(head_word, "organisation_name_words")
+        or (head.text.isupper() and len(head.text) > 1)
+    ):
+        features.add("organisation_name")
+    for word_class in ("documents", "organisations", "roles", "vague"):
+        if head_word in classes[word_class]:
+            features.add(word_class.removesuffix("s") if word_class != "vague" else "vague")
+    determiner = pre[0].lower if pre[0].lower in lex.determiners else None
+    plural = head_word.endswith("s") and not capital
+    if determiner in _INDEFINITE or (determiner is None and plural):
+        features.add("indefinite")
+    if determiner == "the" or determiner in _POSSESSIVE_DETERMINERS or _possessed(pre):
+        features.add("definite")
+    if not plural:
+        features.add("singular")
+    first_counts = 1 if sentence_initial else 0
+    modifiers = [t for t in pre[:-1] if t.lower not in lex.determiners]
+    if modifiers:
+        features.add("modified")
+    if determiner in _POSSESSIVE_DETERMINERS or _affiliated(
+        modifiers, post, lex, skip_capital=pre[:first_counts]
+    ):
+        features.add("affiliation")
+    if plural and not features & {"organisation", "role", "vague", "document"}:
+        features.add("group")
+    if len(pre) == 1 and capital and not features & {"organisation", "role", "vague", "document"}:
+        features.add("capitalised_single")
+    return features
+
+
+def _single_word(token: Token, lex: Lexicon) -> set[str]:
+    word = token.lower
+    classes = lex.classes
+    if word in classes["pronouns_person"]:
+        return {"pronoun", "pronoun_person"}
+    if word in classes["pronouns_group"]:
+        return {"pronoun", "pronoun_group"}
+    if word in classes["pronouns_organisation"]:
+        return {"pronoun", "pronoun_organisation"}
+    if word in classes["pronouns_writer"]:
+        return {"pronoun", "writer"}
+    if word in classes["lone_quantifiers"] and word not in classes["vague"]:
+        return {"member"}
+    return set()
+
+
+def _entity(main, pre, post, apposition, head_word: str, lex: Lexicon) -> set[str]:
+    """A person's or organisation's name in the phrase, its apposition or its "by" phrase."""
+    found: set[str] = set()
+    if name_ranges(pre, lex):
+        found.add("person_name")
+    if apposition:
+        if any(lex.is_class(t.text, "organisation_name_words") for t in apposition):
+            found.add("organisation_name")
+        elif name_ranges(apposition, lex):
+            found.add("person_name")
+        elif apposition[0].is_capitalised and head_word in lex.classes["organisations"]:
+            found.add("organisation_name")  # "The developer, Quayside Homes"
+    if post and post[0].lower == "by" and name_ranges(post, lex):
+        found.add("person_name")  # "a study by the economists Gilles Duranton and ..."
+    if len(pre) >= 2 and pre[-1].is_capitalised and lex.is_class(pre[-2].text, "organisations"):
+        found.add("organisation_name")  # "grid operator NorthNet"
+    return found
+
+
+def _bare(word: str) -> str:
+    return word.removesuffix("'s").removesuffix("’s").rstrip("'’")
+
+
+def _possessed(pre: list[Token]) -> bool:
+    return any(t.lower.endswith(("'s", "’s", "s'")) for t in pre[:-1])
+
+
+def _split_apposition(text: str, tokens: list[Token]) -> tuple[list[Token], list[Token]]:
+    """ "A Kolvian government spokesperson, Mr. Anton Weir": the phrase and its apposition."""
+    comma = text.find(",")
+    if comma < 0:
+        return tokens, []
+    main = [t for t in tokens if t.end <= comma]
+    rest = [t for t in tokens if t.start > comma]
+    if not main:
+        return tokens, []
+    return main, rest
+
+
+def _split_post_modifier(tokens: list[Token], lex: Lexicon) -> tuple[list[Token], list[Token]]:
+    starts = lex.classes["post_modifier_starts"]
+    for index, token in enumerate(tokens):
+        if index > 0 and token.lower in starts:
+            return tokens[:index], tokens[index:]
+    return tokens, []
+
+
+def _affiliated(modifiers: list[Token], post: list[Token], lex: Lexicon, skip_capital) -> bool:
+    """An affiliation: an institutional modifier ("a ministry spokesman", "a Nordbank
+    analyst", "a finance minister"), or a post-modifier naming one ("an aide to the
+    premier", "a source close to the couple", "a doctor there")."""
+    classes = lex.classes
+    for token in modifiers:
+        word = _bare(token.lower)
+        if word in classes["broad_affiliations"]:
+            continue
+        if word in classes["organisations"] or word in classes["portfolios"]:
+            return True
+        if token.is_capitalised and token not in skip_capital and word not in classes["not_names"]:
+            return True
+    if not post or post[0].lower not in classes["affiliation_links"]:
+        return False
+    if post[0].lower in ("close", "there", "here", "representing"):
+        return True
+    broad = classes["broad_affiliations"]
+    return any(
+        (t.is_capitalised and t.lower not in classes["not_names"])
+        or (_bare(t.lower) in classes["organisations"] and t.lower not in broad)
+        or t.lower in classes["roles"]
+        for t in post[1:]
+    )

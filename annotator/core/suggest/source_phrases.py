@@ -1,0 +1,126 @@
+"""The noun phrase that names a cue's source, found by scanning words from the cue.
+
+Rules rather than a parser: a source in news is a short noun phrase right before the
+reporting verb ("the minister said"), right after it ("said the minister"), or after
+"according to" / "by". Its edges are where the phrase stops being a noun phrase: a
+punctuation mark, a clause word ("that", "and", "because"), a finite verb, an adjunct
+("on Tuesday"). A relative clause or an apposition set off by commas is stepped over.
+"""
+
+from __future__ import annotations
+
+from annotator.core.suggest.lexicon import Lexicon
+from annotator.core.suggest.tokens import Token
+
+_RELATIVE = frozenset({"who", "whose", "which"})
+_ASIDES = frozenset({"speaking", "citing", "asked", "however", "meanwhile", "though", "too"})
+_JOINERS = frozenset({"'s", "’s", "-", "&"})
+TokenRange = tuple[int, int]  # first and last token index, inclusive
+
+
+def _joins(token: Token) -> bool:
+    return (
+        token.is_word or token.text in _JOINERS or (len(token.text) > 1 and token.text[0].isalpha())
+    )
+
+
+def source_before(
+    tokens: list[Token], verb: int, lex: Lexicon, floor: int = 0
+) -> TokenRange | None:
+    """The subject noun phrase before tokens[verb], skipping auxiliaries and adverbs."""
+    index = verb - 1
+    while index >= floor and _is_auxiliary(tokens[index], lex):
+        index -= 1
+    if index < floor:
+        return None
+    if tokens[index].text == ",":
+        return _before_parenthetical(tokens, index, lex, floor)
+    return _phrase_ending_at(tokens, index, lex, floor)
+
+
+def _is_auxiliary(token: Token, lex: Lexicon) -> bool:
+    return token.is_word and (token.lower in lex.auxiliaries or token.lower.endswith("n't"))
+
+
+def _phrase_ending_at(
+    tokens: list[Token], last: int, lex: Lexicon, floor: int
+) -> TokenRange | None:
+    index = last
+    while index >= floor and (
+        (_joins(tokens[index]) and tokens[index].lower not in lex.subject_stops)
+        or _joins_names(tokens, index, floor)
+    ):
+        index -= 1
+    if index >= floor and tokens[index].lower in _RELATIVE and index - 1 >= floor:
+        # "Officials who asked not to be named said": the source stands before "who".
+        earlier = _phrase_ending_at(tokens, index - 1, lex, floor)
+        if earlier is not None:
+            return earlier
+    first = index + 1
+    while first < last and tokens[first].text.isdigit() and tokens[first + 1].is_capitalised:
+        first += 1  # "22:47 Our political editor": a time stamp, not part of the source
+    lone = tokens[first].lower if first == last else None
+    if lone in lex.determiners and lone not in lex.classes["lone_quantifiers"]:
+        first += 1  # a bare "the" is no source; "Few believe", "One wrote" are
+    if first > last or not any(t.is_word for t in tokens[first : last + 1]):
+        return None
+    return (first, last)
+
+
+def _joins_names(tokens: list[Token], index: int, floor: int) -> bool:
+    """ "and" inside a pair of names: "Gilles Duranton and Matthew Turner found"."""
+    if tokens[index].lower != "and" or index - 1 < floor or index + 1 >= len(tokens):
+        return False
+    return tokens[index - 1].is_capitalised and tokens[index + 1].is_capitalised
+
+
+def _before_parenthetical(
+    tokens: list[Token], comma: int, lex: Lexicon, floor: int
+) -> TokenRange | None:
+    """ "X, who spoke on condition of anonymity, said" and "X, the chair, said"."""
+    opening = next((i for i in range(comma - 1, floor - 1, -1) if tokens[i].text == ","), None)
+    if opening is None or opening + 1 >= comma:
+        return None
+    inner_first = tokens[opening + 1].lower
+    before = _phrase_ending_at(tokens, opening - 1, lex, floor) if opening > floor else None
+    if before is None:
+        return None
+    if inner_first in _RELATIVE or inner_first in _ASIDES:
+        return before
+    inner = _phrase_ending_at(tokens, comma - 1, lex, opening + 1)
+    if inner is not None and inner[0] == opening + 1:
+        return (before[0], comma - 1)  # an apposition ("the chair", "67") belongs to it
+    return None
+
+
+def source_after(
+    tokens: list[Token], first: int, lex: Lexicon, *, inverted: bool, open_ended: bool = False
+) -> TokenRange | None:
+    """The noun phrase from tokens[first] on: the source after "said", "by", "according to".
+
+    For an inverted cue ("..., said X") the phrase must end the clause: if a finite
+    verb follows it, the words after the cue were the reported content, not a source.
+    `open_ended` (after "according to") lets the phrase run to the next punctuation
+    mark or relative clause: "figures published by the authority".
+    """
+    index = first
+    stops = _RELATIVE if open_ended else lex.object_stops
+    while index < len(tokens) and _joins(tokens[index]):
+        word = tokens[index].lower
+        if word in stops and not (index == first and word in lex.determiners and word != "that"):
+            break
+        index += 1
+    last = index - 1
+    if last < first:
+        return None
+    if inverted and index < len(tokens):
+        ender = tokens[index]
+        if (
+            ender.is_word
+            and ender.lower in lex.subject_stops
+            and ender.lower not in ("on", "after")
+        ):
+            return None  # "..., said the deal was off": content, not a source
+    while last > first and tokens[last].lower in lex.determiners:
+        last -= 1
+    return (first, last)

@@ -1,0 +1,82 @@
+"""The gold standard and its evaluation: the file is well formed, the scoring is right,
+and the suggester keeps the issue's targets on the set its rules were developed on."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from annotator.core.codebook import bundled_codebook
+from annotator.core.suggest.cues import Cue
+from annotator.core.suggest.evaluation import (
+    GoldArticle,
+    GoldSentence,
+    evaluate,
+    read_gold,
+    suggest_gold,
+)
+from annotator.core.suggest.suggester import FieldSuggestion, Suggester, UnitSuggestion
+from annotator.core.suggest.tokens import Span
+from tests.conftest import DATA
+
+GOLD_FILES = ["attribution-gold.json", "attribution-gold-heldout.json"]
+STYLES = {"wire", "broadsheet", "tabloid", "liveblog", "press_release", "opinion", "local"}
+
+
+@pytest.mark.parametrize("name", GOLD_FILES)
+def test_gold_spans_are_the_article_text(name):
+    data = json.loads((DATA / name).read_text(encoding="utf-8"))
+    codes = {c.code for c in bundled_codebook().field("attribution").categories}
+    for article in data["articles"]:
+        assert article["style"] in STYLES
+        text = article["text"]
+        for sentence in article["sentences"]:
+            assert text[sentence["start"] : sentence["end"]] == sentence["text"]
+            assert sentence["attribution"] in codes
+            for cue in sentence["cues"]:
+                assert sentence["start"] <= cue["start"] < cue["end"] <= sentence["end"]
+                assert text[cue["start"] : cue["end"]] == cue["text"]
+
+
+def test_gold_is_big_and_varied_enough():
+    articles = read_gold(json.loads((DATA / "attribution-gold.json").read_text(encoding="utf-8")))
+    assert sum(len(a.sentences) for a in articles) >= 150
+    assert {a.style for a in articles} == STYLES
+
+
+def _suggestion(start: int, end: int, code: str, cues: list[tuple[int, int]]) -> UnitSuggestion:
+    found = tuple(Cue(Span(s, e, "x"), None, "impersonal", "say", None) for s, e in cues)
+    codes = {"attribution": FieldSuggestion("attribution", code, 0.5, "")}
+    return UnitSuggestion(start, end, codes, found[0] if found else None, found)
+
+
+def test_cue_scores_count_overlaps():
+    gold = GoldArticle(
+        "a",
+        "wire",
+        "x" * 40,
+        (
+            GoldSentence("a#1", 0, 20, "", "named_person", ((5, 9),)),
+            GoldSentence("a#2", 20, 40, "", "unattributed", ((25, 29), (30, 34))),
+        ),
+    )
+    suggestions = [
+        _suggestion(0, 20, "named_person", [(6, 8), (12, 14)]),  # one hit, one false cue
+        _suggestion(20, 40, "anonymous_vague", [(25, 29)]),  # one hit, one missed
+    ]
+    result = evaluate(bundled_codebook(), [gold], suggestions)
+    assert result.exact_agreement == 0.5
+    assert result.cue_precision == pytest.approx(2 / 3)
+    assert result.cue_recall == pytest.approx(2 / 3)
+    assert result.cue_exact_f1 == pytest.approx(1 / 3)  # only (25, 29) is exact: P = R = 1/3
+    assert [m[0].key for m in result.mistakes] == ["a#2"]
+
+
+def test_targets_on_the_development_gold():
+    codebook = bundled_codebook()
+    articles = read_gold(json.loads((DATA / "attribution-gold.json").read_text(encoding="utf-8")))
+    result = evaluate(codebook, articles, suggest_gold(Suggester.for_codebook(codebook), articles))
+    assert result.exact_agreement >= 0.80
+    assert result.cue_f1 >= 0.90
+    assert result.alpha is not None and result.alpha > 0.8

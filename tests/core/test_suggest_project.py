@@ -1,0 +1,153 @@
+"""The suggester as a coder of its own: stored through the coding service, replaced on a
+re-run with history, listed in agreement as a machine; `annotator suggest` on top."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from annotator.cli import main
+from annotator.core.agreement.from_project import machine_coders, project_agreement
+from annotator.core.agreement.html_report import agreement_html
+from annotator.core.codebook import bundled_codebook
+from annotator.core.coding import service as coding
+from annotator.core.coding.lookups import find_unit
+from annotator.core.errors import AnnotatorError
+from annotator.core.ingest.into_project import import_paths
+from annotator.core.store.project import Project
+from annotator.core.store.roles import SUGGESTER
+from annotator.core.suggest.as_coder import run_suggester
+from annotator.core.suggest.switch import set_suggestions_for_coders, suggestions_for_coders
+from tests.conftest import SAMPLE_TEXTS
+from tests.core.test_team import as_role, team_project  # noqa: F401 (a fixture)
+
+
+def test_suggestions_are_stored_as_the_machine_coders_codes(sample_project):
+    run = run_suggester(sample_project)
+    sources = find_unit(sample_project, "harbor-deal#9")  # "Sources said ..."
+    codes = coding.coder_codes(sample_project, SUGGESTER)
+    assert codes[sources.id]["attribution"] == "anonymous_vague"
+    assert len(run.changes) == sum(len(c) for c in codes.values())
+    history = coding.unit_history(sample_project, sources.id)
+    assert {h.origin for h in history} == {run.version}
+    assert run.version.startswith("suggester ")
+    assert machine_coders(sample_project) == {SUGGESTER}
+
+
+def test_a_rerun_replaces_earlier_codes_with_history(sample_project):
+    run_suggester(sample_project)
+    unit = find_unit(sample_project, "harbor-deal#9")
+    # An earlier version's different code, and a code the suggester does not give.
+    coding.apply_codes(
+        sample_project, SUGGESTER, unit.id, {"attribution": "unattributed", "claim_type": "fact"}
+    )
+    again = run_suggester(sample_project)
+    assert {(c.target, c.old, c.new) for c in again.changes} == {
+        ("attribution", "unattributed", "anonymous_vague"),
+        ("claim_type", "fact", None),
+    }
+    assert coding.coder_codes(sample_project, SUGGESTER)[unit.id]["attribution"] == (
+        "anonymous_vague"
+    )
+    assert [h.new for h in coding.unit_history(sample_project, unit.id)][-2:] in (
+        ["anonymous_vague", None],
+        [None, "anonymous_vague"],
+    )
+    assert run_suggester(sample_project).changes == []
+
+
+def test_dry_run_stores_nothing(sample_project):
+    run = run_suggester(sample_project, dry_run=True)
+    assert run.changes and run.dry_run
+    assert coding.coder_codes(sample_project, SUGGESTER) == {}
+    assert machine_coders(sample_project) == frozenset()
+
+
+def test_one_article_only(sample_project):
+    run = run_suggester(sample_project, "vaccine-plant")
+    assert {r.unit.article_key for r in run.records} == {"vaccine-plant"}
+
+
+def test_a_human_named_suggester_is_never_overwritten(sample_project):
+    unit = find_unit(sample_project, "harbor-deal#2")
+    coding.apply_codes(sample_project, SUGGESTER, unit.id, {"attribution": "named_person"})
+    with pytest.raises(AnnotatorError, match="already codes in this project as a coder"):
+        run_suggester(sample_project)
+    assert coding.coder_codes(sample_project, SUGGESTER) == {
+        unit.id: {"attribution": "named_person"}
+    }
+
+
+def test_a_codebook_not_about_sources_gets_a_clear_line(project_location):
+    with Project.create(project_location("a.annotator"), bundled_codebook("admiralty")) as project:
+        import_paths(project, SAMPLE_TEXTS[:1])
+        with pytest.raises(AnnotatorError, match="has no suggestion rules"):
+            run_suggester(project)
+
+
+def test_agreement_lists_the_suggester_as_a_machine(sample_project):
+    run_suggester(sample_project)
+    for key in ("harbor-deal#2", "harbor-deal#9"):
+        unit = find_unit(sample_project, key)
+        coding.apply_codes(sample_project, "ana", unit.id, {"attribution": "anonymous_vague"})
+    result = project_agreement(sample_project, ["attribution"], bootstrap_samples=0)
+    report = result.fields["attribution"]
+    assert report.coders == ("ana", SUGGESTER)
+    assert report.machine_coders == (SUGGESTER,)
+    assert report.to_dict()["machine_coders"] == [SUGGESTER]
+    assert report.cohen_kappa[0].kappa.n_units == 2
+    html = agreement_html(result.fields, source="p", source_type="project")
+    assert "<td>suggester (machine)</td>" in html
+
+
+def test_project_wide_switch(sample_project):
+    assert suggestions_for_coders(sample_project)
+    set_suggestions_for_coders(sample_project, False)
+    assert not suggestions_for_coders(sample_project)
+    set_suggestions_for_coders(sample_project, True)
+    assert suggestions_for_coders(sample_project)
+
+
+def test_cli_suggest_json_and_switch(project_location, capsys):
+    location = str(project_location("cli.annotator"))
+    assert main(["new", location]) == 0
+    assert main(["import", location, *map(str, SAMPLE_TEXTS)]) == 0
+    capsys.readouterr()
+    assert main(["suggest", location, "--article", "harbor-deal", "--json", "--dry-run"]) == 0
+    out = capsys.readouterr()
+    records = json.loads(out.out)
+    assert "would change" in out.err
+    reyer = next(r for r in records if "Tomas Reyer" in r["text"])
+    assert reyer["codes"]["attribution"]["code"] == "named_person"
+    assert reyer["cue"]["text"] == "said"
+    assert reyer["source"]["text"] == "opposition lawmaker Tomas Reyer"
+    article = next(p for p in SAMPLE_TEXTS if p.stem == "harbor-deal").read_text(encoding="utf-8")
+    start, end = reyer["source"]["start"], reyer["source"]["end"]
+    assert article[start:end] == "opposition lawmaker Tomas Reyer"
+    assert 0 < reyer["confidence"] <= 1
+    assert main(["suggest", location]) == 0
+    assert "(saved)" in capsys.readouterr().out
+    assert main(["suggest", location, "--for-coders", "off"]) == 0
+    assert "suggestions for coders off (saved)" in capsys.readouterr().out
+    with Project.open(location) as project:
+        assert not suggestions_for_coders(project)
+        assert coding.coder_codes(project, SUGGESTER)
+
+
+@pytest.mark.postgres
+def test_on_a_team_server_the_owner_runs_the_suggester_and_members_are_told(team_project):  # noqa: F811
+    """Members may write only their own codes (row-level security): the project's owner
+    runs `annotator suggest`; a supervisor who tries gets one line, and nothing changes."""
+    url, names = team_project
+    with Project.open(as_role(url, names["sue"])) as project:
+        with pytest.raises(AnnotatorError, match="not allowed"):
+            run_suggester(project)
+        assert coding.coder_codes(project, SUGGESTER) == {}
+    with Project.open(url) as project:
+        assert run_suggester(project).changes
+    with Project.open(as_role(url, names["sue"])) as project:  # the supervisor sees them
+        assert coding.coder_codes(project, SUGGESTER)
+        assert machine_coders(project) == {SUGGESTER}
+    with Project.open(as_role(url, names["alice"])) as project:  # a coder does not
+        assert coding.coder_codes(project, SUGGESTER) == {}
