@@ -22,6 +22,9 @@ MISSING = -1
 # A chance agreement this close to 1 (or an expected disagreement this close to 0)
 # means there was no variation to measure agreement against.
 _EPSILON = 1e-12
+# Category values at least this large are rescaled before squaring (see
+# `scaled_for_arithmetic`): their squared differences could overflow.
+_LARGE_VALUE = 1e100
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,12 @@ class Coefficient:
     n_coders: int
     n_pairable_values: int
     note: str | None = None
+
+    def __post_init__(self) -> None:
+        # Never NaN or infinity: JSON cannot hold them and "nan < .667" reads as a verdict.
+        if self.value is not None and not np.isfinite(self.value):
+            object.__setattr__(self, "value", None)
+            object.__setattr__(self, "reason", NOT_FINITE)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -65,8 +74,24 @@ def _undefined(
     return Coefficient(None, reason, int(n_units), int(n_coders), int(n_pairable), note)
 
 
+NOT_FINITE = "not a finite number in floating point (the category values are too large)"
 NO_PAIRABLE_UNITS = "no unit has values from two or more coders, so there is nothing to compare"
 TOO_FEW_CODERS = "needs at least two coders"
+
+
+def scaled_for_arithmetic(values: np.ndarray) -> np.ndarray:
+    """Category values divided by a power of two when they are large enough to overflow.
+
+    Squared differences of values near 1e200 overflow to infinity and turn alpha into
+    NaN. Every metric here depends on the values only through ratios of differences,
+    and dividing by a power of two is exact in floating point, so the result is the
+    same to the last bit; values of ordinary size are returned untouched.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    largest = float(np.abs(x).max()) if x.size else 0.0
+    if largest >= _LARGE_VALUE:
+        return np.ldexp(x, -int(np.frexp(largest)[1]))
+    return x
 
 
 def value_counts(codes: np.ndarray, n_categories: int) -> np.ndarray:
@@ -112,7 +137,7 @@ def agreement_weights(
     Linear: ``1 - |x_i - x_j| / span``; quadratic: ``1 - (x_i - x_j)**2 / span**2``
     (Cohen 1968; Fleiss & Cohen 1973). Returns None if the scale has no span.
     """
-    x = np.asarray(positions, dtype=np.float64)
+    x = scaled_for_arithmetic(positions)
     if kind == "identity":
         return np.eye(len(x))
     span = float(x.max() - x.min()) if len(x) else 0.0
@@ -262,7 +287,7 @@ def squared_differences(
         return (between - (n_c[..., low] + n_c[..., high]) / 2.0) ** 2
     if values is None:
         raise ValueError(f"{level} differences need numeric category values")
-    x = np.asarray(values, dtype=np.float64)
+    x = scaled_for_arithmetic(values)
     difference = x[:, None] - x[None, :]
     if level == "interval":
         return difference**2
@@ -313,13 +338,30 @@ def krippendorff_alpha(
     each category's number for interval and ratio.
     """
     codes = np.asarray(codes)
-    n_coders = codes.shape[0]
     counts = value_counts(codes, n_categories)
+    return alpha_from_counts(counts, codes.shape[0], level, values, note)
+
+
+def alpha_from_counts(
+    counts: np.ndarray,
+    n_coders: int,
+    level: Level = "nominal",
+    values: np.ndarray | None = None,
+    note: str | None = None,
+    matrix: np.ndarray | None = None,
+) -> Coefficient:
+    """`krippendorff_alpha` from the units x categories count table (`value_counts`);
+    ``matrix`` is its coincidence matrix when the caller already has it."""
     n_units = int((counts.sum(axis=1) >= 2).sum())
     if n_coders < 2:
         return _undefined(TOO_FEW_CODERS, n_units, n_coders, 0, note)
     return alpha_from_coincidences(
-        coincidences(counts), level, values, n_units=n_units, n_coders=n_coders, note=note
+        coincidences(counts) if matrix is None else matrix,
+        level,
+        values,
+        n_units=n_units,
+        n_coders=n_coders,
+        note=note,
     )
 
 

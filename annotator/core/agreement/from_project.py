@@ -91,6 +91,7 @@ def project_reliability(
             level=level or str(book_field.level),
             categories={c.code: c.value for c in book_field.scale},
             outside_scale=frozenset(c.code for c in book_field.categories if c.outside_scale),
+            category_source="codebook",
         )
     return result
 
