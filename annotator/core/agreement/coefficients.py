@@ -121,9 +121,14 @@ def percent_agreement(counts: np.ndarray, n_coders: int) -> Coefficient:
 
 
 def _unit_agreement(counts: np.ndarray) -> np.ndarray:
-    """Share of agreeing ordered pairs in each unit (all units must have >= 2 values)."""
-    m = counts.sum(axis=1)
-    return (counts * (counts - 1)).sum(axis=1) / (m * (m - 1))
+    """Share of agreeing ordered pairs in each unit (all units must have >= 2 values).
+
+    Counts are whole numbers, so numerator and denominator are summed as integers:
+    exact, as the float sums were, and faster.
+    """
+    whole = counts.astype(np.int64)
+    m = whole.sum(axis=1)
+    return (whole * (whole - 1)).sum(axis=1) / (m * (m - 1))
 
 
 # --- Cohen's kappa -------------------------------------------------------------------------

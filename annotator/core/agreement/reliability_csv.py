@@ -72,8 +72,9 @@ EXPORT_COLUMNS = frozenset(
 """Columns of `annotator export` that hold no codes."""
 
 _DELIMITERS = (",", ";", "\t")
-# White space that str.strip() removes, other than line ends (found in C, so a file
-# without any is not stripped cell by cell).
+# White space that str.strip() removes, other than line ends: a file without any
+# (most files of codes) is not stripped cell by cell.
+_ASCII_SPACE = " \t\x0b\x0c\x1c\x1d\x1e\x1f"
 _SPACE = re.compile(r"[^\S\r\n]")
 # What str.splitlines() ends the first line at, without splitting the whole file.
 _FIRST_LINE = re.compile("[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]*")
@@ -166,7 +167,7 @@ class _Table:
         if '"' in text:
             _check_quoting(source, text, delimiter)
         columns, long_rows = _raw_columns(text, delimiter)
-        padded = _SPACE.search(text if delimiter != "\t" else text.replace("\t", "")) is not None
+        padded = _has_space(text, delimiter)
         coded = [_factorized(column, padded) for column in columns]
         blank = np.logical_and.reduce([codes == _empty_code(labels) for codes, labels in coded])
         rows = np.flatnonzero(~blank)
@@ -222,6 +223,13 @@ def _read_text(source: str) -> str:
     if "\x00" in text:
         raise InputError(source, "contains NUL bytes; not a CSV file")
     return text
+
+
+def _has_space(text: str, delimiter: str) -> bool:
+    """Whether any cell could start or end with white space (a delimiter tab aside)."""
+    if not text.isascii():  # rare: let the regular expression find Unicode spaces
+        return _SPACE.search(text.replace("\t", "") if delimiter == "\t" else text) is not None
+    return any(space in text for space in _ASCII_SPACE if space != delimiter)
 
 
 def _check_quoting(source: str, text: str, delimiter: str) -> None:
@@ -519,30 +527,27 @@ def _field_data(
     outside = declared.outside if declared else options.outside_scale
     markers = options.missing - outside
     rows = group.rows
-    units, coders, codes, texts = [], [], [], []
+    codes, texts = [], []
     counted: collections.Counter[str] = collections.Counter()
-    for number, source in enumerate(group.sources):
+    for source in group.sources:
         labels = table.labels[source.value_col]
         read = [_cell_value(label, declared, markers) for label in labels]
         column = table.codes[source.value_col][rows]
         codes.append(column + len(texts))
         texts.extend(read)
-        units.append(table.codes[group.unit_col][rows])
-        if source.coder is None:
-            coders.append(table.codes[group.coder_col][rows])
-        else:
-            coders.append(np.full(len(rows), number))
         for code, n in enumerate(np.bincount(column, minlength=len(labels))):
             if n and read[code] is None and labels[code] in markers:
                 counted[labels[code]] += int(n)
-    unit_index, unit_codes = pd.factorize(np.concatenate(units))
-    coder_index, coder_codes = pd.factorize(np.concatenate(coders))
-    matrix = np.full((len(coder_codes), len(unit_codes)), -1, dtype=np.int64)
-    matrix[coder_index, unit_index] = np.concatenate(codes)
-    if group.sources[0].coder is None:
+    if group.coder_col is None:  # a column per coder, a row per unit (checked unique)
+        matrix = np.vstack(codes)
+        unit_codes = table.codes[group.unit_col][rows]
+        coder_names = [str(source.coder) for source in group.sources]
+    else:  # a row per unit and coder: both in first-seen order
+        unit_index, unit_codes = pd.factorize(table.codes[group.unit_col][rows])
+        coder_index, coder_codes = pd.factorize(table.codes[group.coder_col][rows])
+        matrix = np.full((len(coder_codes), len(unit_codes)), -1, dtype=np.int64)
+        matrix[coder_index, unit_index] = codes[0]
         coder_names = [table.labels[group.coder_col][c] for c in coder_codes]
-    else:
-        coder_names = [str(group.sources[c].coder) for c in coder_codes]
     if group.export:
         present = np.array([text is not None for text in texts] + [False])
         coded = present[matrix].any(axis=1)
