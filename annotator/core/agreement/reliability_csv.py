@@ -285,6 +285,10 @@ def _factorized(column: np.ndarray, padded: bool) -> tuple[np.ndarray, list[str]
     the file has white space that may surround a cell)."""
     import pandas as pd
 
+    if len(column) > 1000 and len(set(column[:1000].tolist())) == 1000:
+        cells = column.tolist()  # looks like a column of unit names: all distinct?
+        if not padded and len(set(cells)) == len(cells):
+            return np.arange(len(cells)), cells
     codes, found = pd.factorize(column, use_na_sentinel=False)
     distinct = found.tolist()
     if not padded:
@@ -419,7 +423,11 @@ def _check_rows(table: _Table, unit_col: int, coder_col: int | None, field_col: 
     keys = pd.DataFrame(
         {col: table.codes[col] for col in (field_col, unit_col, coder_col) if col is not None}
     )
-    repeated = np.flatnonzero(keys.duplicated().to_numpy())
+    units = table.codes[unit_col]
+    if len(units) > 1 and bool((np.diff(units) > 0).all()):
+        repeated = np.empty(0, dtype=np.int64)  # every row a unit of its own
+    else:
+        repeated = np.flatnonzero(keys.duplicated().to_numpy())
     if len(repeated):
         row = int(repeated[0])
         same = (keys.to_numpy()[:row] == keys.to_numpy()[row]).all(axis=1)

@@ -24,6 +24,7 @@ from annotator.core.agreement.coefficients import (
     fleiss_kappa,
     gwet_ac1,
     percent_agreement,
+    row_sums,
     value_counts,
 )
 from annotator.core.agreement.reliability_data import CodedRatings, ReliabilityData
@@ -238,7 +239,7 @@ def _report(
     n_coders = codes.shape[0]
     coder_names = tuple(data.coders[i] for i in rows)
     counts = value_counts(codes, k)
-    m = counts.sum(axis=1)
+    m = row_sums(counts)
 
     level = data.level
     if level == "nominal":
@@ -253,6 +254,7 @@ def _report(
         handling = SCALE_POLICY.format(level=level)
     set_aside_note = f"{set_aside} outside-scale value(s) set aside" if set_aside else None
 
+    agreement = percent_agreement(counts, n_coders)
     nominal_matrix = coincidences(counts)
     nominal_alpha = alpha_from_counts(counts, n_coders, "nominal", matrix=nominal_matrix)
     if level == "nominal":
@@ -280,7 +282,7 @@ def _report(
         n_units=int((m >= 1).sum()),
         n_coders=n_coders,
         n_pairable_values=int(m[m >= 2].sum()),
-        percent_agreement=percent_agreement(counts, n_coders),
+        percent_agreement=agreement,
         cohen_kappa=_pairwise(coder_names, codes, scale_codes, ratings, level, set_aside_note),
         fleiss_kappa=fleiss_kappa(codes, k),
         krippendorff_alpha=alpha,
@@ -288,7 +290,7 @@ def _report(
         alpha_ci_low=interval.low,
         alpha_ci_high=interval.high,
         nominal_alpha=nominal_alpha,
-        gwet_ac1=gwet_ac1(counts, n_coders),
+        gwet_ac1=gwet_ac1(counts, n_coders, observed=agreement.value),
         outside_scale_codes=tuple(ratings.labels[ratings.n_scale :]),
         outside_scale_handling=handling,
         n_outside_scale_set_aside=set_aside,
