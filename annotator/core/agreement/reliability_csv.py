@@ -15,13 +15,9 @@ codebook...) are not codes, and the ``consensus`` coder (the adjudicated codes, 
 independent coder) is left out, as agreement on a project leaves it out; the report
 says so.
 
-Reading is vectorised: pandas' C parser reads the cells and every check and lookup
-works on integer codes of the distinct cells, so the Python work grows with the
-number of distinct codes, units and coders, not with the number of cells. Files
-with quote characters are first run through the csv module's strict parser, so a
-badly quoted file is refused exactly as before rather than read leniently; a row with
-more cells than the header falls back to the csv module (empty extra cells are
-allowed there).
+Reading is vectorised (`csv_cells`): every check and lookup here works on integer
+codes of the distinct cells, and every row is checked as the row-by-row reader did,
+with the same messages.
 
 Values: empty cells and the usual missing-value markers (`MISSING_MARKERS`, plus any
 given as ``missing``) are missing, unless a declared category is spelled that way.
@@ -33,17 +29,16 @@ every coefficient.
 from __future__ import annotations
 
 import collections
-import csv
-import io
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from annotator.core.agreement.coefficients import LEVELS, Level
-from annotator.core.agreement.reliability_data import CodedValues, ReliabilityData, _as_number
+from annotator.core.agreement.csv_cells import CsvCells
+from annotator.core.agreement.declared import Declared, codebook_categories, order_categories
+from annotator.core.agreement.reliability_data import CodedValues, ReliabilityData
 from annotator.core.codebook import Codebook
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.store.roles import CONSENSUS
@@ -70,25 +65,6 @@ EXPORT_COLUMNS = frozenset(
     }
 )
 """Columns of `annotator export` that hold no codes."""
-
-_DELIMITERS = (",", ";", "\t")
-# White space that str.strip() removes, other than line ends: a file without any
-# (most files of codes) is not stripped cell by cell.
-_ASCII_SPACE = " \t\x0b\x0c\x1c\x1d\x1e\x1f"
-_SPACE = re.compile(r"[^\S\r\n]")
-# What str.splitlines() ends the first line at, without splitting the whole file.
-_FIRST_LINE = re.compile("[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]*")
-
-
-@dataclass(frozen=True)
-class Declared:
-    """The categories declared for one field (by a codebook or an order)."""
-
-    categories: dict[str, float]
-    outside: frozenset[str]
-    source: str
-    resolve: Callable[[str], str | None]
-    """The category code a cell's text stands for, or None."""
 
 
 def read_reliability_csv(
@@ -119,7 +95,7 @@ def read_reliability_csv(
     if order is not None and codebook is not None:
         raise AnnotatorError("give the categories' order or a codebook, not both")
     source = str(path)
-    table = _Table.read(source)
+    table = CsvCells.read(source)
     groups = _layout(table, Path(source).stem, codebook)
     options = _Options(
         level, frozenset(outside_scale), frozenset(missing) | set(MISSING_MARKERS), order
@@ -133,178 +109,6 @@ def read_reliability_csv(
                 raise
             raise InputError(source, str(error)) from error
     return result
-
-
-# -- the cells -------------------------------------------------------------------------
-
-
-@dataclass
-class _Table:
-    """The file's cells as integer codes per column (data rows only, blank rows left out).
-
-    ``labels[col][code]`` is a cell's text with surrounding white space removed;
-    ``records[row]`` is the row's record number in the file (0 = first), from which
-    `line` recovers the line number that error messages name.
-    """
-
-    source: str
-    text: str
-    delimiter: str
-    header: list[str]
-    records: np.ndarray
-    codes: list[np.ndarray]
-    labels: list[list[str]]
-    long_rows: dict[int, int] = field(default_factory=dict)
-    """Record number -> cell count, for rows longer than the header (non-empty extras)."""
-
-    @classmethod
-    def read(cls, source: str) -> _Table:
-        text = _read_text(source)
-        first_line = _FIRST_LINE.match(text).group()  # type: ignore[union-attr]
-        delimiter = max(_DELIMITERS, key=first_line.count)
-        if first_line.count(delimiter) == 0:
-            delimiter = ","
-        if '"' in text:
-            _check_quoting(source, text, delimiter)
-        columns, long_rows = _raw_columns(text, delimiter)
-        padded = _has_space(text, delimiter)
-        coded = [_factorized(column, padded) for column in columns]
-        blank = np.logical_and.reduce([codes == _empty_code(labels) for codes, labels in coded])
-        rows = np.flatnonzero(~blank)
-        if len(rows) == 0:
-            raise InputError(source, "the file has no values, only empty cells")
-        header_record, data = rows[0], rows[1:]
-        return cls(
-            source,
-            text,
-            delimiter,
-            [str(column[header_record]) for column in columns],
-            data,
-            [codes[data] for codes, _ in coded],
-            [labels for _, labels in coded],
-            long_rows,
-        )
-
-    @property
-    def n_rows(self) -> int:
-        return len(self.records)
-
-    def cell(self, col: int, row: int) -> str:
-        return self.labels[col][self.codes[col][row]]
-
-    def empty(self, col: int) -> np.ndarray:
-        return self.codes[col] == _empty_code(self.labels[col])
-
-    def line(self, row: int) -> int:
-        """The line number of data row ``row`` as the csv module counts it."""
-        target = int(self.records[row])
-        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
-        for number, _ in enumerate(reader):
-            if number == target:
-                return reader.line_num
-        return reader.line_num
-
-    def fail(self, reason: str) -> InputError:
-        return InputError(self.source, reason)
-
-
-def _read_text(source: str) -> str:
-    try:
-        with open(source, encoding="utf-8-sig", newline="") as file:
-            text = file.read()
-    except FileNotFoundError:
-        raise InputError(source, "no such file") from None
-    except UnicodeDecodeError:
-        raise InputError(source, "not UTF-8 text; is it a CSV file?") from None
-    except OSError as error:
-        raise InputError(source, f"cannot be read ({error.strerror or error})") from None
-    if not text.strip():
-        raise InputError(source, "the file is empty")
-    if "\x00" in text:
-        raise InputError(source, "contains NUL bytes; not a CSV file")
-    return text
-
-
-def _has_space(text: str, delimiter: str) -> bool:
-    """Whether any cell could start or end with white space (a delimiter tab aside)."""
-    if not text.isascii():  # rare: let the regular expression find Unicode spaces
-        return _SPACE.search(text.replace("\t", "") if delimiter == "\t" else text) is not None
-    return any(space in text for space in _ASCII_SPACE if space != delimiter)
-
-
-def _check_quoting(source: str, text: str, delimiter: str) -> None:
-    """Run the strict csv parser over the file (in C: no Python work per row)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        collections.deque(reader, maxlen=0)
-    except csv.Error as error:
-        raise InputError(
-            source, f"not a valid CSV file (line {reader.line_num}: {error})"
-        ) from None
-
-
-def _raw_columns(text: str, delimiter: str) -> tuple[list[np.ndarray], dict[int, int]]:
-    """Every record's cells as one object array per column (short rows padded with "")."""
-    import pandas as pd  # here, not at import: the command line starts without it
-
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            header=None,
-            dtype=object,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except pd.errors.ParserError:  # a row longer than the first one
-        return _ragged_columns(text, delimiter)
-    return [frame[name].to_numpy(dtype=object) for name in frame.columns], {}
-
-
-def _ragged_columns(text: str, delimiter: str) -> tuple[list[np.ndarray], dict[int, int]]:
-    """The csv module's reading of a file whose rows differ in length: the header's
-    width is kept; longer rows are noted unless their extra cells are empty."""
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
-    header = next((r for r in rows if any(cell.strip() for cell in r)), [])
-    width = max(len(header), 1)
-    long_rows = {
-        i: len(r)
-        for i, r in enumerate(rows)
-        if len(r) > width and any(cell.strip() for cell in r[width:])
-    }
-    matrix = np.full((len(rows), width), "", dtype=object)
-    for i, r in enumerate(rows):
-        cells = r[:width]
-        matrix[i, : len(cells)] = cells
-    return [matrix[:, j] for j in range(width)], long_rows
-
-
-def _factorized(column: np.ndarray, padded: bool) -> tuple[np.ndarray, list[str]]:
-    """Integer codes of a column's cells and the stripped text of each code (``padded``:
-    the file has white space that may surround a cell)."""
-    import pandas as pd
-
-    if len(column) > 1000 and len(set(column[:1000].tolist())) == 1000:
-        cells = column.tolist()  # looks like a column of unit names: all distinct?
-        if not padded and len(set(cells)) == len(cells):
-            return np.arange(len(cells)), cells
-    codes, found = pd.factorize(column, use_na_sentinel=False)
-    distinct = found.tolist()
-    if not padded:
-        return codes, distinct
-    stripped = [text.strip() for text in distinct]
-    if stripped == distinct:  # strip() returns the same object: a fast comparison
-        return codes, distinct
-    merged, labels = pd.factorize(np.array(stripped, dtype=object))
-    return merged[codes], labels.tolist()
-
-
-def _empty_code(labels: list[str]) -> int:
-    try:
-        return labels.index("")
-    except ValueError:
-        return -2  # no empty cell: matches no code
 
 
 # -- layouts ---------------------------------------------------------------------------
@@ -332,7 +136,7 @@ class _Group:
     """An `annotator export`: like a project's, a field's coders are those who coded it."""
 
 
-def _layout(table: _Table, default_field: str, codebook: Codebook | None) -> list[_Group]:
+def _layout(table: CsvCells, default_field: str, codebook: Codebook | None) -> list[_Group]:
     """Work out the layout from the header, check every row, and group values by field."""
     header = table.header
     names = [name.strip().lower() for name in header]
@@ -405,7 +209,9 @@ def _export_wide_columns(header: list[str], columns: list[int]) -> list[tuple[st
     return pairs
 
 
-def _check_rows(table: _Table, unit_col: int, coder_col: int | None, field_col: int | None) -> None:
+def _check_rows(
+    table: CsvCells, unit_col: int, coder_col: int | None, field_col: int | None
+) -> None:
     """Refuse the first bad row, in file order, as the row-by-row reader did."""
     import pandas as pd
 
@@ -443,7 +249,12 @@ def _check_rows(table: _Table, unit_col: int, coder_col: int | None, field_col: 
 
 
 def _repeat_message(
-    table: _Table, row: int, first: int, unit_col: int, coder_col: int | None, field_col: int | None
+    table: CsvCells,
+    row: int,
+    first: int,
+    unit_col: int,
+    coder_col: int | None,
+    field_col: int | None,
 ) -> str:
     unit = table.cell(unit_col, row)
     if coder_col is None:
@@ -456,7 +267,7 @@ def _repeat_message(
 
 
 def _groups(
-    table: _Table,
+    table: CsvCells,
     sources: list[list[_Source]],
     fields: list[str] | None,
     unit_col: int,
@@ -498,7 +309,7 @@ def _groups(
 
 
 def _export_rows(
-    table: _Table, rows: np.ndarray, coder_col: int | None
+    table: CsvCells, rows: np.ndarray, coder_col: int | None
 ) -> tuple[np.ndarray, list[str]]:
     """An export's rows without the consensus coder's (a project's agreement leaves it out)."""
     if coder_col is None or CONSENSUS not in table.labels[coder_col]:
@@ -525,7 +336,7 @@ class _Options:
 
 
 def _field_data(
-    table: _Table, group: _Group, options: _Options, codebook: Codebook | None
+    table: CsvCells, group: _Group, options: _Options, codebook: Codebook | None
 ) -> ReliabilityData:
     """The field's codes per coder and unit (both in first-seen order), as integer codes
     into the distinct cell texts of its value columns, each read once."""
@@ -595,50 +406,7 @@ def _cell_value(text: str, declared: Declared | None, markers: frozenset[str]) -
 
 def _declared(name: str, options: _Options, codebook: Codebook | None) -> Declared | None:
     if codebook is not None:
-        book_field = codebook.field(name)  # a CodebookError names the codebook's fields
-
-        def resolve(text: str) -> str | None:
-            category = book_field.resolve(text)
-            return category.code if category is not None else None
-
-        return Declared(
-            {c.code: float(c.value) for c in book_field.scale if c.value is not None},
-            frozenset(c.code for c in book_field.categories if c.outside_scale),
-            "codebook",
-            resolve,
-        )
+        return codebook_categories(codebook.field(name))  # a CodebookError names fields
     if options.order is not None:
         return order_categories(options.order, options.outside_scale)
     return None
-
-
-def order_categories(order: Sequence[str], outside_scale: Iterable[str] = ()) -> Declared:
-    """Categories from their order: their numbers if every one is a number, else
-    positions 1, 2, ... (as a codebook gives categories without values)."""
-    codes = [code.strip() for code in order]
-    if not codes or any(not code for code in codes):
-        raise AnnotatorError("--order needs the categories in order, comma-separated")
-    if len(set(codes)) != len(codes):
-        twice = next(code for code in codes if codes.count(code) > 1)
-        raise AnnotatorError(f"--order names {twice!r} twice")
-    numbers = [_as_number(code) for code in codes]
-    if all(n is not None for n in numbers):
-        values = [float(n) for n in numbers if n is not None]
-    else:
-        values = [float(position) for position in range(1, len(codes) + 1)]
-    outside = frozenset(outside_scale)
-    exact = {code: code for code in [*codes, *outside]}
-    folded = {code.casefold(): code for code in exact}
-    by_number = {}
-    if all(n is not None for n in numbers):
-        by_number = {n: code for n, code in zip(numbers, codes, strict=True)}
-
-    def resolve(text: str) -> str | None:
-        if text in exact:
-            return exact[text]
-        number = _as_number(text)
-        if number is not None and number in by_number:
-            return by_number[number]
-        return folded.get(text.casefold())
-
-    return Declared(dict(zip(codes, values, strict=True)), outside, "order", resolve)

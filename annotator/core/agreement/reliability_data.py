@@ -238,7 +238,7 @@ class ReliabilityData:
             self._check_ratio(scale, values)
             return scale, values, {}
         codes = [c for c in observed if c not in self.outside_scale]
-        numbers = {code: _as_number(code) for code in codes}
+        numbers = {code: as_number(code) for code in codes}
         words = sorted(code for code in codes if numbers[code] is None)
         if words and self.level != "nominal":
             raise self._fail(_needs_numbers(self.level, words, len(words) < len(codes)))
@@ -298,7 +298,8 @@ def _needs_numbers(level: str, words: list[str], some_numbers: bool) -> str:
             f"{level} level needs numbers or declared categories: {how}, or mark "
             f"{words[0]!r} as missing with --missing"
         )
-    shown = ", ".join(words[:5]) + (", ..." if len(words) > 5 else "")
+    shown = ", ".join(w if w.isprintable() else repr(w) for w in words[:5])
+    shown += ", ..." if len(words) > 5 else ""  # repr: a code with a line break stays one line
     if level == "ordinal":
         return (
             f"the codes are text ({shown}), so their order is unknown (they would sort "
@@ -307,7 +308,7 @@ def _needs_numbers(level: str, words: list[str], some_numbers: bool) -> str:
     return f"the codes are text ({shown}), not numbers; the {level} level needs numbers: {how}"
 
 
-def _as_number(code: str) -> float | None:
+def as_number(code: str) -> float | None:
     try:
         number = float(code)
     except ValueError:
