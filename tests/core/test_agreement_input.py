@@ -189,8 +189,12 @@ def test_huge_values_give_a_number_not_nan(tmp_path, capsys):
     assert alpha_of(result) == pytest.approx(alpha_of(reference), rel=1e-12)
     pair = result["fields"]["codes"]["cohen_kappa"][0]["weighted_kappa_quadratic"]["value"]
     assert math.isfinite(pair)
-    code, out, _ = run(capsys, "agreement", str(tmp_path / "codes.csv"), "--level", "ratio")
-    assert code == 0 and "nan" not in out.lower()
+    table, page = tmp_path / "table.csv", tmp_path / "report.html"
+    argv = ["--level", "ratio", "--csv", str(table), "--html", str(page)]
+    code, out, _ = run(capsys, "agreement", str(tmp_path / "codes.csv"), *argv)
+    assert code == 0 and "nan" not in out.lower() and "undefined" not in out
+    for written in (table, page):
+        assert "nan" not in written.read_text(encoding="utf-8").lower()
 
 
 def test_a_coefficient_is_never_nan_or_infinite():
