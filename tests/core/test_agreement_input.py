@@ -48,7 +48,7 @@ def strict_json(text: str) -> dict:
     return json.loads(text, parse_constant=refuse)
 
 
-def agreement_json(capsys, path: Path, *argv: str) -> dict:
+def agreement_json(capsys, path: Path | str, *argv: str) -> dict:
     code, out, err = run(capsys, "agreement", str(path), "--bootstrap", "0", "--json", *argv)
     assert code == 0, err
     return strict_json(out)
@@ -312,7 +312,7 @@ def test_the_apps_long_and_wide_exports_give_the_projects_agreement(
     code, _, err = run(capsys, "export", path, "--layout", layout, "-o", str(exported))
     assert code == 0, err
     assert "unit_key" in exported.read_text(encoding="utf-8").splitlines()[0]
-    project = agreement_json(capsys, Path(path))["fields"]
+    project = agreement_json(capsys, path)["fields"]
     from_csv = agreement_json(capsys, exported, "--codebook", "source-reliability")["fields"]
     assert list(from_csv) == list(project)
     for key, field in project.items():
@@ -334,7 +334,7 @@ def test_exported_values_read_back_through_the_codebook(project_location, tmp_pa
     _coded_project(path, consensus=False)
     exported = tmp_path / "values.csv"
     run(capsys, "export", path, "--values", "-o", str(exported))
-    project = agreement_json(capsys, Path(path), "--field", "confidence")
+    project = agreement_json(capsys, path, "--field", "confidence")
     from_csv = agreement_json(
         capsys, exported, "--codebook", "source-reliability", "--field", "confidence"
     )
