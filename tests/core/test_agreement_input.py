@@ -263,9 +263,13 @@ def test_declared_categories_make_a_pairs_coefficients_independent_of_other_code
     assert (
         "  categories: 1, 2, 3, 4, 5 (the categories given with --order); every coefficient" in out
     )
-    csv_path = tmp_path / "table.csv"
-    run(capsys, "agreement", str(with_cleo), "--bootstrap", "0", "--csv", str(csv_path), *order)
+    csv_path, html_path = tmp_path / "table.csv", tmp_path / "report.html"
+    files = ("--csv", str(csv_path), "--html", str(html_path))
+    run(capsys, "agreement", str(with_cleo), "--bootstrap", "0", *files, *order)
     assert "order: 1, 2, 3, 4, 5" in csv_path.read_text(encoding="utf-8")
+    assert "Categories: 1, 2, 3, 4, 5 (the categories given with --order)" in html_path.read_text(
+        encoding="utf-8"
+    )
 
 
 def test_project_reports_name_the_codebook_categories(project_location, capsys):
