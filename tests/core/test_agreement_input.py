@@ -368,3 +368,11 @@ def test_trailing_empty_cells_beyond_the_header_are_allowed(tmp_path):
     data = read_reliability_csv(path)["codes"]
     assert data.values == [["1", "2"], ["1", "2"]]
     assert data.coders == ["a", "b"]
+
+
+def test_a_file_pandas_finds_no_columns_in_is_read_as_the_csv_module_reads_it(tmp_path):
+    """Found by fuzzing: b"\\n\\x01" made pandas raise EmptyDataError (a traceback)."""
+    path = tmp_path / "codes.csv"
+    path.write_bytes(b"\n\x01")
+    with pytest.raises(InputError, match="no 'unit' column"):
+        read_reliability_csv(path)

@@ -58,7 +58,7 @@ class CsvCells:
             delimiter = ","
         if '"' in text:
             _check_quoting(source, text, delimiter)
-        columns, long_rows = _raw_columns(text, delimiter)
+        columns, long_rows = _raw_columns(source, text, delimiter)
         padded = _has_space(text, delimiter)
         coded = [_factorized(column, padded) for column in columns]
         blank = np.logical_and.reduce([codes == _empty_code(labels) for codes, labels in coded])
@@ -135,7 +135,7 @@ def _check_quoting(source: str, text: str, delimiter: str) -> None:
         ) from None
 
 
-def _raw_columns(text: str, delimiter: str) -> tuple[list[np.ndarray], dict[int, int]]:
+def _raw_columns(source: str, text: str, delimiter: str) -> tuple[list[np.ndarray], dict[int, int]]:
     """Every record's cells as one object array per column (short rows padded with "")."""
     import pandas as pd  # here, not at import: the command line starts without it
 
@@ -149,15 +149,24 @@ def _raw_columns(text: str, delimiter: str) -> tuple[list[np.ndarray], dict[int,
             skip_blank_lines=False,
             engine="c",
         )
-    except pd.errors.ParserError:  # a row longer than the first one
-        return _ragged_columns(text, delimiter)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        # A row longer than the first one, or a start pandas finds no columns in.
+        return _ragged_columns(source, text, delimiter)
     return [frame[name].to_numpy(dtype=object) for name in frame.columns], {}
 
 
-def _ragged_columns(text: str, delimiter: str) -> tuple[list[np.ndarray], dict[int, int]]:
+def _ragged_columns(
+    source: str, text: str, delimiter: str
+) -> tuple[list[np.ndarray], dict[int, int]]:
     """The csv module's reading of a file whose rows differ in length: the header's
     width is kept; longer rows are noted unless their extra cells are empty."""
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        raise InputError(
+            source, f"not a valid CSV file (line {reader.line_num}: {error})"
+        ) from None
     header = next((r for r in rows if any(cell.strip() for cell in r)), [])
     width = max(len(header), 1)
     long_rows = {
