@@ -376,3 +376,22 @@ def test_a_file_pandas_finds_no_columns_in_is_read_as_the_csv_module_reads_it(tm
     path.write_bytes(b"\n\x01")
     with pytest.raises(InputError, match="no 'unit' column"):
         read_reliability_csv(path)
+
+
+def test_a_file_pandas_reads_in_several_chunks_gives_the_same_data(tmp_path):
+    """pandas parses a large file in chunks, each with its own categories of codes: a code
+    seen only near the end, and a field column, must come through the same."""
+    rng = np.random.default_rng(9)
+    n = 40_000
+    codes = rng.integers(1, 4, (2, n)).astype(str)
+    codes[1, -3:] = "7"
+    lines = ["field,unit,coder,value"]
+    for j in range(n):
+        lines += [f"tone,u{j},ann,{codes[0, j]}", f"tone,u{j},bob,{codes[1, j]}"]
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 1_000_000
+    data = read_reliability_csv(path)["tone"]
+    assert data.coders == ["ann", "bob"] and data.unit_ids[-1] == f"u{n - 1}"
+    assert data.values == codes.tolist()
+    assert data.derived_categories() == ["1", "2", "3", "7"]

@@ -16,12 +16,16 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from annotator.core.errors import InputError
 
 _DELIMITERS = (",", ";", "\t")
+# Columns with a different text in nearly every row (see `_raw_columns`).
+_MANY_DISTINCT = frozenset({"unit", "unit_key", "text", "title", "article_key", "unit_index"})
+Column = Any  # a column's cells: an object array, or a pandas Categorical
 # White space that str.strip() removes, other than line ends: a file without any
 # (most files of codes) is not stripped cell by cell.
 _ASCII_SPACE = " \t\x0b\x0c\x1c\x1d\x1e\x1f"
@@ -58,7 +62,7 @@ class CsvCells:
             delimiter = ","
         if '"' in text:
             _check_quoting(source, text, delimiter)
-        columns, long_rows = _raw_columns(source, text, delimiter)
+        columns, long_rows = _raw_columns(source, text, delimiter, first_line)
         padded = _has_space(text, delimiter)
         coded = [_factorized(column, padded) for column in columns]
         blank = np.logical_and.reduce([codes == _empty_code(labels) for codes, labels in coded])
@@ -135,16 +139,28 @@ def _check_quoting(source: str, text: str, delimiter: str) -> None:
         ) from None
 
 
-def _raw_columns(source: str, text: str, delimiter: str) -> tuple[list[np.ndarray], dict[int, int]]:
-    """Every record's cells as one object array per column (short rows padded with "")."""
+def _raw_columns(
+    source: str, text: str, delimiter: str, first_line: str
+) -> tuple[list[Column], dict[int, int]]:
+    """Every record's cells, one column each (short rows padded with "").
+
+    Columns of codes, coders and fields hold few distinct texts: pandas hands them
+    over as categoricals (codes and distinct texts straight from its parser, several
+    times faster); the unit column and the export's text columns, which hold a
+    different text in nearly every row, come as plain object arrays.
+    """
     import pandas as pd  # here, not at import: the command line starts without it
 
+    names = next(csv.reader([first_line], delimiter=delimiter), [])
+    many = {i for i, name in enumerate(names) if _many_distinct(name)}
     try:
         frame = pd.read_csv(
             io.StringIO(text),
             sep=delimiter,
             header=None,
-            dtype=object,
+            dtype={i: object if i in many else "category" for i in range(len(names))}
+            if names
+            else object,
             na_filter=False,
             skip_blank_lines=False,
             engine="c",
@@ -152,12 +168,22 @@ def _raw_columns(source: str, text: str, delimiter: str) -> tuple[list[np.ndarra
     except (pd.errors.ParserError, pd.errors.EmptyDataError):
         # A row longer than the first one, or a start pandas finds no columns in.
         return _ragged_columns(source, text, delimiter)
-    return [frame[name].to_numpy(dtype=object) for name in frame.columns], {}
+    columns: list[Column] = [
+        frame[name].array
+        if isinstance(frame[name].dtype, pd.CategoricalDtype)
+        else frame[name].to_numpy(dtype=object)
+        for name in frame.columns
+    ]
+    return columns, {}
 
 
-def _ragged_columns(
-    source: str, text: str, delimiter: str
-) -> tuple[list[np.ndarray], dict[int, int]]:
+def _many_distinct(name: str) -> bool:
+    """Whether a column so named holds a different text in (nearly) every row."""
+    name = name.strip().lower()
+    return name in _MANY_DISTINCT or name.startswith(("note__", "coded_at__"))
+
+
+def _ragged_columns(source: str, text: str, delimiter: str) -> tuple[list[Column], dict[int, int]]:
     """The csv module's reading of a file whose rows differ in length: the header's
     width is kept; longer rows are noted unless their extra cells are empty."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -181,19 +207,27 @@ def _ragged_columns(
     return [matrix[:, j] for j in range(width)], long_rows
 
 
-def _factorized(column: np.ndarray, padded: bool) -> tuple[np.ndarray, list[str]]:
+def _factorized(column: Column, padded: bool) -> tuple[np.ndarray, list[str]]:
     """Integer codes of a column's cells and the stripped text of each code (``padded``:
     the file has white space that may surround a cell)."""
     import pandas as pd
 
+    if isinstance(column, pd.Categorical):
+        codes, distinct = column.codes.astype(np.intp), column.categories.tolist()
+        return _stripped(codes, distinct) if padded else (codes, distinct)
     if len(column) > 1000 and len(set(column[:1000].tolist())) == 1000:
         cells = column.tolist()  # looks like a column of unit names: all distinct?
         if not padded and len(set(cells)) == len(cells):
             return np.arange(len(cells)), cells
     codes, found = pd.factorize(column, use_na_sentinel=False)
     distinct = found.tolist()
-    if not padded:
-        return codes, distinct
+    return _stripped(codes, distinct) if padded else (codes, distinct)
+
+
+def _stripped(codes: np.ndarray, distinct: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Codes and texts once white space around each text is removed (texts may merge)."""
+    import pandas as pd
+
     stripped = [text.strip() for text in distinct]
     if stripped == distinct:  # strip() returns the same object: a fast comparison
         return codes, distinct
