@@ -1,8 +1,9 @@
 """The cells of a CSV file as integer codes per column: how reliability data are read fast.
 
-pandas' C parser reads the cells; each column is then factorized (a hash of its
-distinct texts), so every later check and lookup works on integers and the Python
-work grows with the number of distinct texts, not with the number of cells. Files
+pandas' C parser reads the cells and gives each column as integer codes into its
+distinct texts (a categorical, or a hash of the texts for the unit column), so every
+later check and lookup works on integers and the Python work grows with the number
+of distinct texts, not with the number of cells. Files
 with quote characters are first run through the csv module's strict parser (in C),
 so a badly quoted file is refused exactly as the row-by-row reader refused it; a row
 with more cells than the first falls back to the csv module (empty extra cells are
@@ -123,6 +124,8 @@ def _read_text(source: str) -> str:
 
 def _has_space(text: str, delimiter: str) -> bool:
     """Whether any cell could start or end with white space (a delimiter tab aside)."""
+    if '"' in text:  # a quoted cell may end with a line break: strip every cell
+        return True
     if not text.isascii():  # rare: let the regular expression find Unicode spaces
         return _SPACE.search(text.replace("\t", "") if delimiter == "\t" else text) is not None
     return any(space in text for space in _ASCII_SPACE if space != delimiter)
