@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from annotator.core.agreement.reliability_data import as_number
-from annotator.core.codebook import CodebookField
 from annotator.core.errors import AnnotatorError
+
+if TYPE_CHECKING:  # pydantic, imported by whoever makes the codebook
+    from annotator.core.codebook import CodebookField
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ import collections
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -39,9 +40,11 @@ from annotator.core.agreement.coefficients import LEVELS, Level
 from annotator.core.agreement.csv_cells import CsvCells
 from annotator.core.agreement.declared import Declared, codebook_categories, order_categories
 from annotator.core.agreement.reliability_data import CodedValues, ReliabilityData
-from annotator.core.codebook import Codebook
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.store.roles import CONSENSUS
+
+if TYPE_CHECKING:  # pydantic, imported by whoever makes the codebook
+    from annotator.core.codebook import Codebook
 
 MISSING_MARKERS: tuple[str, ...] = ("NA", "N/A", "n/a", "#N/A", "NaN", "nan", "NULL", "null", ".")
 """Cells read as missing values besides empty ones: R and pandas (NA, NaN), SQL (NULL),
