@@ -1,31 +1,49 @@
-"""Time the agreement statistics on 100,000 units x 3 coders x 3 fields.
+"""Time agreement on 100,000 units x 3 coders: from a CSV file, and the statistics alone.
 
-Prints the time for every coefficient of the report (without a bootstrap, and with a
-200-sample bootstrap), next to the time the krippendorff package needs for alpha alone
-on the same data, measured in the same process, and the ratio.
+From CSV (issue 15's target: <= 2x): `annotator agreement FILE --level ordinal --json`
+run in-process (reading, every coefficient, the default 1,000-sample bootstrap, the
+JSON), and the core call it makes (`read_reliability_csv` + `agreement_report`),
+against a bare script on the same file: `pandas.read_csv` then `krippendorff.alpha`.
+Wide (a column per coder) and long (unit, coder, value) files. The runs alternate and
+the best of each is kept, so a machine busy with other work slows both alike; the
+ratio of process CPU times is printed beside the wall-clock one.
+
+The statistics alone: every coefficient of the report on 3 fields (without a
+bootstrap, and with a 200-sample one) against krippendorff.alpha alone on the same data.
 
 Run: .venv/bin/python benchmarks/bench_agreement.py
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import krippendorff
 import numpy as np
+import pandas as pd
 
 # Run as a script: make the repository's annotator package importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from annotator.core.agreement import ReliabilityData, agreement_report
+from annotator.cli import main as annotator_main
+from annotator.core.agreement import (
+    ReliabilityData,
+    agreement_report,
+    read_reliability_csv,
+)
 
 N_UNITS = 100_000
 CODERS = ["ana", "ben", "cleo"]
 MISSING_SHARE = 0.05
 SEED = 20240601
 REPEATS = 3
+CSV_REPEATS = 7
 
 # field -> (level, categories with their numbers, outside-scale codes)
 FIELDS: dict[str, tuple[str, dict[str, float], set[str]]] = {
@@ -60,7 +78,78 @@ def best_of(repeats: int, task: Callable[[], object]) -> float:
     return min(times)
 
 
+def write_csv_files(folder: Path) -> dict[str, Path]:
+    """A 1-5 ordinal field, coders mostly agreeing, ~5% empty cells: wide and long."""
+    rng = np.random.default_rng(SEED)
+    truth = rng.integers(1, 6, N_UNITS)
+    codes = np.clip(truth[None, :] + rng.choice([-1, 0, 0, 0, 1], (len(CODERS), N_UNITS)), 1, 5)
+    cells = codes.astype(str).astype(object)
+    cells[rng.random(cells.shape) < MISSING_SHARE] = ""
+    units = np.array([f"s{j}" for j in range(N_UNITS)], dtype=object)
+    wide = pd.DataFrame({"unit": units, **dict(zip(CODERS, cells, strict=True))})
+    long = wide.melt(id_vars="unit", var_name="coder", value_name="value")
+    long = long.sort_values("unit", kind="stable")
+    paths = {"wide": folder / "wide.csv", "long": folder / "long.csv"}
+    wide.to_csv(paths["wide"], index=False)
+    long.to_csv(paths["long"], index=False)
+    return paths
+
+
+def bare_script(path: Path, layout: str) -> float:
+    """What one would write by hand: read with pandas, alpha with krippendorff."""
+    frame = pd.read_csv(path)
+    if layout == "long":
+        frame = frame.pivot(index="unit", columns="coder", values="value")
+    matrix = frame[CODERS].to_numpy(dtype=float).T
+    return krippendorff.alpha(reliability_data=matrix, level_of_measurement="ordinal")
+
+
+def cli_in_process(path: Path) -> None:
+    with contextlib.redirect_stdout(io.StringIO()):
+        if annotator_main(["agreement", str(path), "--level", "ordinal", "--json"]) != 0:
+            raise SystemExit(f"annotator agreement {path} failed")
+
+
+def core_call(path: Path) -> list[object]:
+    return [agreement_report(d) for d in read_reliability_csv(path, "ordinal").values()]
+
+
+def bench_csv() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        paths = write_csv_files(Path(folder))
+        print(
+            f"From CSV: {N_UNITS:,} units x {len(CODERS)} coders, ordinal 1-5, "
+            f"~{MISSING_SHARE:.0%} empty; best of {CSV_REPEATS}, runs alternating"
+        )
+        for layout, path in paths.items():
+            data = next(iter(read_reliability_csv(path, "ordinal").values()))
+            alpha = agreement_report(data, bootstrap_samples=0).krippendorff_alpha.value
+            assert alpha is not None and abs(alpha - bare_script(path, layout)) < 1e-9
+            tasks: dict[str, Callable[[], object]] = {
+                "bare pandas.read_csv + krippendorff.alpha": partial(bare_script, path, layout),
+                "core: read_reliability_csv + agreement_report": partial(core_call, path),
+                "annotator agreement --json (in-process)": partial(cli_in_process, path),
+            }
+            best = dict.fromkeys(tasks, float("inf"))
+            cpu = dict.fromkeys(tasks, float("inf"))
+            for _ in range(CSV_REPEATS):
+                for name, task in tasks.items():
+                    start, start_cpu = time.perf_counter(), time.process_time()
+                    task()
+                    best[name] = min(best[name], time.perf_counter() - start)
+                    cpu[name] = min(cpu[name], time.process_time() - start_cpu)
+            bare = "bare pandas.read_csv + krippendorff.alpha"
+            print(f"  {layout} ({path.stat().st_size / 1e6:.1f} MB), alpha {alpha:.6f}")
+            for name, seconds in best.items():
+                print(
+                    f"    {name:47s} {seconds:7.3f} s   ratio {seconds / best[bare]:5.2f}x"
+                    f"   (CPU time ratio {cpu[name] / cpu[bare]:5.2f}x)"
+                )
+
+
 def main() -> None:
+    bench_csv()
+    print()
     rng = np.random.default_rng(SEED)
     units = [f"s{j}" for j in range(N_UNITS)]
     raw = {name: make_field(rng, *spec) for name, spec in FIELDS.items()}

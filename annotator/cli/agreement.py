@@ -18,6 +18,7 @@ from annotator.core.agreement import (
     DEFAULT_BOOTSTRAP_SAMPLES,
     DEFAULT_BOOTSTRAP_SEED,
     LEVELS,
+    MISSING_MARKERS,
     Coefficient,
     FieldAgreement,
     agreement_report,
@@ -26,6 +27,7 @@ from annotator.core.agreement import (
 from annotator.core.agreement.from_project import project_agreement
 from annotator.core.agreement.html_report import pairwise_confusion, write_agreement_html
 from annotator.core.agreement.tables import write_agreement_csv
+from annotator.core.codebook import resolve_codebook
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import db
 from annotator.core.store.location import is_server_url, project_location
@@ -40,8 +42,8 @@ def register(command: Command) -> None:
     sub.add_argument(
         "source",
         type=project_location,
-        help="a project, or a CSV file: long (unit, coder, value[, field]) "
-        "or wide (unit and one column per coder)",
+        help="a project, or a CSV file: long (unit, coder, value[, field]), wide (unit "
+        "and one column per coder) or an `annotator export` in the long or wide layout",
     )
     sub.add_argument("--field", help="only this field")
     sub.add_argument("--coders", help="only these coders, comma-separated (at least two)")
@@ -49,7 +51,27 @@ def register(command: Command) -> None:
     sub.add_argument(
         "--level",
         choices=LEVELS,
-        help="level of measurement (default: the codebook's; nominal for a CSV file)",
+        help="level of measurement (default: the codebook's; for a CSV file without "
+        "--codebook, nominal)",
+    )
+    sub.add_argument(
+        "--order",
+        metavar="A,B,C",
+        help="a CSV file's categories in scale order (needed for text codes above the "
+        "nominal level); they are every coefficient's category set",
+    )
+    sub.add_argument(
+        "--codebook",
+        metavar="FILE",
+        help="a codebook for a CSV file (a file or a bundled name): each field's level, "
+        "categories in order, values and outside-scale codes; cells may hold codes, "
+        "labels or values",
+    )
+    sub.add_argument(
+        "--missing",
+        metavar="A,B",
+        help="more cell texts that mean 'missing' in a CSV file, besides empty cells and "
+        + " ".join(MISSING_MARKERS),
     )
     sub.add_argument("--json", action="store_true", help="print every coefficient as JSON")
     sub.add_argument(
@@ -98,6 +120,11 @@ def _agreement(args: argparse.Namespace) -> None:
             raise AnnotatorError(f"{option} {path}: folder {path.parent} does not exist")
     confusion, labels = {}, {}
     if is_server_url(args.source) or _is_sqlite(args.source):
+        for option in ("order", "codebook", "missing"):
+            if getattr(args, option) is not None:
+                raise AnnotatorError(
+                    f"--{option} is for a CSV file; a project's codebook gives its categories"
+                )
         with Project.open(args.source) as project:
             require_supervisor(project, "agreement")
             result = project_agreement(
@@ -115,7 +142,13 @@ def _agreement(args: argparse.Namespace) -> None:
     else:
         if args.by:
             raise AnnotatorError(f"--by {args.by} needs a project; a CSV file has no articles")
-        data = read_reliability_csv(args.source, args.level or "nominal")
+        data = read_reliability_csv(
+            args.source,
+            args.level,
+            order=_comma_list(args.order, "--order"),
+            codebook=resolve_codebook(args.codebook) if args.codebook else None,
+            missing=_comma_list(args.missing, "--missing") or (),
+        )
         if args.field is not None:
             if args.field not in data:
                 known = ", ".join(data)
@@ -204,6 +237,8 @@ def _field_lines(report: FieldAgreement) -> list[str]:
             f"  outside the scale: {codes}: {report.outside_scale_handling}"
             + (f" ({aside} value(s) set aside)" if aside else "")
         )
+    lines.append(f"  categories: {report.category_set}")
+    lines.extend(f"  input: {note}" for note in report.input_notes)
     return lines
 
 
@@ -245,6 +280,15 @@ def _coder_list(text: str | None) -> list[str] | None:
     if len(names) < 2:
         raise AnnotatorError("--coders needs at least two names, comma-separated")
     return names
+
+
+def _comma_list(text: str | None, option: str) -> list[str] | None:
+    if text is None:
+        return None
+    items = [item.strip() for item in text.split(",")]
+    if not any(items):
+        raise AnnotatorError(f"{option} needs one or more texts, comma-separated")
+    return items
 
 
 def _is_sqlite(path: Path) -> bool:

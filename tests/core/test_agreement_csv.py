@@ -24,8 +24,8 @@ def test_long_format_with_fields_bom_and_mixed_case_headers(tmp_path: Path) -> N
         "s1,ben,2,stance,ok\r\n"
         "s2,ana,3,stance,\r\n"
         "s2,ben,,stance,forgot\r\n"
-        "s1,ana,yes,source,\r\n"
-        "s1,ben,no,source,\r\n",
+        "s1,ana,1,source,\r\n"
+        "s1,ben,0,source,\r\n",
     )
     fields = read_reliability_csv(path, level="ordinal")
     assert list(fields) == ["stance", "source"]
@@ -35,7 +35,7 @@ def test_long_format_with_fields_bom_and_mixed_case_headers(tmp_path: Path) -> N
     assert stance.values == [["2", "3"], ["2", None]]
     assert stance.level == "ordinal"
     assert stance.derived_categories() == ["2", "3"]
-    assert fields["source"].values == [["yes"], ["no"]]
+    assert fields["source"].values == [["1"], ["0"]]
 
 
 def test_long_format_without_field_column_names_the_field_after_the_file(tmp_path: Path) -> None:

@@ -195,12 +195,21 @@ def test_nominal_level_keeps_outside_scale_codes() -> None:
     assert report.krippendorff_alpha.value == pytest.approx(1.0)
 
 
-def test_interval_alpha_of_word_codes_without_numbers_is_undefined() -> None:
-    report = agreement_report(data({"a": "low high", "b": "low low"}, "interval"))
-    assert report.krippendorff_alpha.value is None
-    assert "not numbers" in report.krippendorff_alpha.reason
-    assert report.cohen_kappa[0].weighted_kappa.value is None
+def test_word_codes_without_numbers_or_order_are_refused_above_the_nominal_level() -> None:
+    """Issue 12: "low", "mid", "high" sorted alphabetically would reverse part of the
+    scale silently; an interval scale of words has no numbers. Both are refused."""
+    for level in ("ordinal", "interval", "ratio"):
+        with pytest.raises(AnnotatorError, match=r"the codes are text \(high, low\)"):
+            data({"a": "low high", "b": "low low"}, level)
+    with pytest.raises(AnnotatorError, match="code 'x' is not a number"):
+        data({"a": "1 x", "b": "1 2"}, "ordinal")
+    report = agreement_report(data({"a": "low high", "b": "low low"}, "nominal"))
     assert report.nominal_alpha.value is not None
+    ordered = {"low": 1.0, "mid": 2.0, "high": 3.0}
+    given = agreement_report(
+        data({"a": "low high", "b": "low mid"}, "interval", categories=ordered)
+    )
+    assert given.krippendorff_alpha.value is not None
 
 
 def test_derived_categories_are_numeric_when_every_code_is_a_number() -> None:

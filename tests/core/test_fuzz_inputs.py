@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import func, select
 
-from annotator.core.agreement.reliability_data import read_reliability_csv
+from annotator.core.agreement.reliability_csv import read_reliability_csv
 from annotator.core.codebook import BUNDLED_CODEBOOKS, bundled_codebook_path, parse_codebook
 from annotator.core.errors import AnnotatorError
 from annotator.core.ingest.into_project import import_paths

@@ -27,11 +27,8 @@ from annotator.core.agreement.coefficients import (
     percent_agreement,
     value_counts,
 )
-from annotator.core.agreement.reliability_data import (
-    CodedRatings,
-    ReliabilityData,
-    read_reliability_csv,
-)
+from annotator.core.agreement.reliability_csv import MISSING_MARKERS, read_reliability_csv
+from annotator.core.agreement.reliability_data import CodedRatings, ReliabilityData
 from annotator.core.agreement.report import (
     ALPHA_THRESHOLDS,
     FieldAgreement,
@@ -46,6 +43,7 @@ __all__ = [
     "DEFAULT_BOOTSTRAP_SAMPLES",
     "DEFAULT_BOOTSTRAP_SEED",
     "LEVELS",
+    "MISSING_MARKERS",
     "BootstrapInterval",
     "CodedRatings",
     "Coefficient",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from annotator.core.agreement.coefficients import Level, squared_differences
+from annotator.core.agreement.coefficients import Level, row_sums, squared_differences
 
 DEFAULT_BOOTSTRAP_SAMPLES = 1000
 DEFAULT_BOOTSTRAP_SEED = 20070101
@@ -52,11 +52,12 @@ def alpha_bootstrap_interval(
     picked, Multinomial(n_units, profile shares): the same distribution, at a cost
     that does not grow with the number of units.
     """
+    if n_samples <= 0:
+        return BootstrapInterval(None, None, 0, 0, seed, confidence)
     rng = np.random.default_rng(seed)
-    counts = np.asarray(counts, dtype=np.float64)
-    m = counts.sum(axis=1)
-    pairable = counts[m >= 2]
-    if n_samples <= 0 or len(pairable) == 0:
+    counts = np.asarray(counts)
+    pairable = counts[row_sums(counts) >= 2].astype(np.float64)
+    if len(pairable) == 0:
         return BootstrapInterval(None, None, max(n_samples, 0), 0, seed, confidence)
     profiles, frequency = _profiles(pairable)
     n_units = len(pairable)

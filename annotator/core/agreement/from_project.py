@@ -94,6 +94,7 @@ def project_reliability(
             level=level or cast(Level, str(book_field.level)),
             categories={c.code: c.number for c in book_field.scale},
             outside_scale=frozenset(c.code for c in book_field.categories if c.outside_scale),
+            category_source="codebook",
         )
     return result
 

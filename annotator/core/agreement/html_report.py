@@ -172,6 +172,8 @@ def _field_section(
         _coefficient_table(report),
         _cohen_table(report),
         _outside_scale_note(report, source_type),
+        f'<p class="note categories">Categories: {escape(report.category_set)}.</p>',
+        *(f'<p class="note input">Input: {escape(note)}.</p>' for note in report.input_notes),
     ]
     if matrices:
         parts.append("<h3>Confusion matrices</h3>")

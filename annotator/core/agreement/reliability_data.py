@@ -1,28 +1,37 @@
 """Reliability data for one field: who gave which code to which unit.
 
 `ReliabilityData` is the input of every agreement statistic. It keeps the codes as
-the strings the coders chose (missing = None) together with what the statistics
-need to know about them: the level of measurement, the ordered categories of the
-scale with their numbers, and the codes that lie outside the scale ("not
-applicable", "cannot be judged").
+the coders chose them (missing = None) together with what the statistics need to
+know about them: the level of measurement, the ordered categories of the scale with
+their numbers, where those categories come from, and the codes that lie outside the
+scale ("not applicable", "cannot be judged").
+
+Codes are never compared as text when they are numbers: "1", "1.0" and "01" are one
+category. A scale that needs an order or numbers (ordinal, interval, ratio) is never
+made up from text codes (sorting "low", "mid", "high" alphabetically would silently
+reverse part of it): without declared categories such codes are refused, naming one.
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import cast
 
 import numpy as np
 
 from annotator.core.agreement.coefficients import LEVELS, MISSING, Level
-from annotator.core.errors import AnnotatorError, InputError
+from annotator.core.errors import AnnotatorError
+
+CATEGORY_SOURCES = {
+    "data": "the codes found in the data, from every coder in it",
+    "codebook": "the field's categories in the codebook",
+    "order": "the categories given with --order",
+    "given": "the categories given with the data",
+}
+"""Where a field's categories come from, and how the report says so."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,15 +71,38 @@ class CodedRatings:
 
 
 @dataclass(frozen=True, eq=False)
+class CodedValues:
+    """Values as integer codes into their distinct texts: ``texts[codes[coder, unit]]``,
+    where -1 (and a text that is None or "") is missing.
+
+    How a reader that has already factorized its cells (the CSV reader) hands them to
+    `ReliabilityData` without making a Python object per value first.
+    """
+
+    codes: np.ndarray
+    texts: Sequence[str | None]
+
+    def as_lists(self) -> list[list[str | None]]:
+        texts = np.array([*(t or None for t in self.texts), None], dtype=object)
+        return texts[self.codes].tolist()
+
+
+@dataclass(frozen=True, eq=False)
 class ReliabilityData:
     """The codes that several coders gave to the units of one field.
 
     ``values[i][j]`` is the code coder ``coders[i]`` gave unit ``unit_ids[j]``, or
-    None (an empty string counts as None too). ``categories`` maps each code of the
-    scale, in scale order, to its number; when it is None the categories are the
-    codes found in the data minus ``outside_scale``: ordered numerically when they
-    all read as numbers (which then are their values), else alphabetically (and
-    without numbers, so interval and ratio statistics are undefined).
+    None (an empty string counts as None too); a 2-D numpy object array and
+    `CodedValues` are taken as well (and turned into lists). ``categories`` maps each
+    code of the scale, in scale order, to its number.
+    When it is None the categories are the codes found in the data minus
+    ``outside_scale``: codes that read as numbers are compared as numbers (``1.0``
+    and ``01`` are the category ``1``) and ordered by them; other codes are allowed
+    at the nominal level only, since their order and numbers are unknown.
+    ``category_source`` says where the categories come from (`CATEGORY_SOURCES`;
+    default "data" without categories, "given" with them). ``notes`` are remarks on
+    how the input was read (values read as missing, coders left out) that the
+    report repeats.
     """
 
     field: str
@@ -80,17 +112,41 @@ class ReliabilityData:
     level: Level = "nominal"
     categories: Mapping[str, float] | None = None
     outside_scale: frozenset[str] = frozenset()
+    category_source: str | None = None
+    notes: tuple[str, ...] = ()
     coded: CodedRatings = dataclasses.field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        set_(self, "unit_ids", [str(u) for u in self.unit_ids])
-        set_(self, "coders", [str(c) for c in self.coders])
+        set_(self, "unit_ids", list(map(str, self.unit_ids)))
+        set_(self, "coders", list(map(str, self.coders)))
         set_(self, "outside_scale", frozenset(str(c) for c in self.outside_scale))
+        set_(self, "notes", tuple(self.notes))
         if self.categories is not None:
             set_(self, "categories", {str(k): float(v) for k, v in self.categories.items()})
+        if self.category_source is None:
+            set_(self, "category_source", "data" if self.categories is None else "given")
         self._check_shape()
-        set_(self, "coded", self._encode())
+        shape = (len(self.coders), len(self.unit_ids))
+        if isinstance(self.values, CodedValues):
+            if self.values.codes.shape != shape:
+                raise self._fail("values must have one row per coder and one entry per unit")
+            codes = self.values.codes.ravel()
+            used = np.bincount(codes + 1, minlength=len(self.values.texts) + 1)[1:] > 0
+            distinct = [t if u else None for t, u in zip(self.values.texts, used, strict=True)]
+            set_(self, "values", self.values.as_lists())
+        else:
+            import pandas as pd  # here, not at import: the command line starts without it
+
+            matrix = _object_matrix(self.values, *shape)
+            if matrix is None:
+                raise self._fail("values must have one row per coder and one entry per unit")
+            if isinstance(self.values, np.ndarray):
+                set_(self, "values", matrix.tolist())
+            # A hash of the distinct codes: the Python work below is per distinct code.
+            codes, found = pd.factorize(matrix.ravel(), use_na_sentinel=True)
+            distinct = [str(code) for code in found]
+        set_(self, "coded", self._encode(codes, distinct, shape))
 
     @classmethod
     def from_records(
@@ -128,6 +184,11 @@ class ReliabilityData:
     def n_coders(self) -> int:
         return len(self.coders)
 
+    @property
+    def category_description(self) -> str:
+        """Where the categories come from, in words (see `CATEGORY_SOURCES`)."""
+        return CATEGORY_SOURCES.get(str(self.category_source), str(self.category_source))
+
     def _fail(self, reason: str) -> AnnotatorError:
         return AnnotatorError(f"field {self.field!r}: {reason}")
 
@@ -137,13 +198,9 @@ class ReliabilityData:
                 f"unknown level of measurement {self.level!r}; use one of {', '.join(LEVELS)}"
             )
         for name, items in (("unit", self.unit_ids), ("coder", self.coders)):
-            repeated = sorted(item for item, n in Counter(items).items() if n > 1)
-            if repeated:
+            if len(set(items)) < len(items):
+                repeated = sorted(item for item, n in Counter(items).items() if n > 1)
                 raise self._fail(f"{name} {repeated[0]!r} appears more than once")
-        if len(self.values) != len(self.coders) or any(
-            len(row) != len(self.unit_ids) for row in self.values
-        ):
-            raise self._fail("values must have one row per coder and one entry per unit")
         if self.categories is not None:
             clash = self.outside_scale & set(self.categories)
             if clash:
@@ -151,42 +208,109 @@ class ReliabilityData:
             if not all(math.isfinite(v) for v in self.categories.values()):
                 raise self._fail("category values must be finite numbers")
 
-    def _encode(self) -> CodedRatings:
-        matrix = np.empty((len(self.coders), len(self.unit_ids)), dtype=object)
-        if matrix.size:
-            matrix[...] = self.values
-        # numpy's stubs take no None operand; on an object array it is compared cell by cell
-        missing = np.equal(matrix, None) | (matrix == "")  # type: ignore[call-overload]
-        observed, inverse = np.unique(matrix[~missing].astype(str), return_inverse=True)
-        scale, scale_values = self._scale([str(code) for code in observed])
+    def _encode(
+        self, flat_codes: np.ndarray, distinct: list[str | None], shape: tuple[int, int]
+    ) -> CodedRatings:
+        """Category indices from ``distinct[flat_codes]`` (-1, None and "" = missing)."""
+        observed = sorted({code for code in distinct if code})
+        scale, scale_values, label_of = self._scale(observed)
         outside = sorted(self.outside_scale)
         labels = tuple(scale) + tuple(outside)
         index = {label: i for i, label in enumerate(labels)}
-        unknown = [code for code in observed if str(code) not in index]
+        lookup = np.full(len(distinct) + 1, MISSING, dtype=np.int64)  # last: missing
+        unknown = set()
+        for i, code in enumerate(distinct):
+            if not code:
+                continue
+            label = label_of.get(code, code)
+            if label in index:
+                lookup[i] = index[label]
+            else:
+                unknown.add(code)
         if unknown:
-            shown = ", ".join(repr(str(code)) for code in unknown[:5])
+            shown = ", ".join(repr(code) for code in sorted(unknown)[:5])
             raise self._fail(f"code(s) {shown} are neither categories nor outside-scale codes")
-        lookup = np.array([index[str(code)] for code in observed], dtype=np.int64)
-        codes = np.full(matrix.shape, MISSING, dtype=np.int64)
-        codes[~missing] = lookup[inverse.reshape(-1)] if len(lookup) else MISSING
+        codes = lookup[flat_codes].reshape(shape)  # -1 (missing) takes the last entry
         return CodedRatings(labels, len(scale), scale_values, codes)
 
-    def _scale(self, observed: list[str]) -> tuple[list[str], np.ndarray | None]:
+    def _scale(self, observed: list[str]) -> tuple[list[str], np.ndarray | None, dict[str, str]]:
+        """The scale's categories in order, their numbers, and each observed code's label."""
         if self.categories is not None:
-            return list(self.categories), np.array(list(self.categories.values()))
-        codes = [code for code in observed if code not in self.outside_scale]
-        numbers = [_as_number(code) for code in codes]
-        if all(n is not None for n in numbers):
-            pairs = sorted(zip(cast(list[float], numbers), codes, strict=True))
-            return [code for _, code in pairs], np.array([n for n, _ in pairs], dtype=np.float64)
-        return sorted(codes), None
+            scale, values = list(self.categories), np.array(list(self.categories.values()))
+            self._check_ratio(scale, values)
+            return scale, values, {}
+        codes = [c for c in observed if c not in self.outside_scale]
+        numbers = {code: as_number(code) for code in codes}
+        words = sorted(code for code in codes if numbers[code] is None)
+        if words and self.level != "nominal":
+            raise self._fail(_needs_numbers(self.level, words, len(words) < len(codes)))
+        label_of: dict[str, str] = {}
+        by_number: dict[float, str] = {}
+        for code, number in numbers.items():
+            if number is not None:
+                # "9.0" is a spelling of the outside-scale code "9" when there is one
+                label_of[code] = by_number[number] = _number_label(number)
+        ordered = sorted(by_number.items())
+        scale = [label for _, label in ordered if label not in self.outside_scale]
+        if words:
+            return scale + words, None, label_of
+        values = np.array([n for n, label in ordered if label not in self.outside_scale])
+        self._check_ratio(scale, values)
+        return scale, values.astype(np.float64), label_of
+
+    def _check_ratio(self, scale: list[str], values: np.ndarray) -> None:
+        if self.level == "ratio" and len(values) and float(values.min()) < 0:
+            code = scale[int(np.argmin(values))]
+            raise self._fail(
+                f"code {code!r} is negative, but the ratio level needs a true zero (values "
+                "of 0 or more); use the interval level for a scale with negative values"
+            )
 
     def derived_categories(self) -> list[str]:
         """The scale's categories in order (given, or derived from the data)."""
         return list(self.coded.labels[: self.coded.n_scale])
 
 
-def _as_number(code: str) -> float | None:
+def _object_matrix(values: object, n_coders: int, n_units: int) -> np.ndarray | None:
+    """The values as a (coders, units) object array; None for any other shape."""
+    if isinstance(values, np.ndarray):
+        matrix = values.astype(object, copy=False)
+        if matrix.shape == (n_coders, n_units):
+            return matrix
+    else:
+        rows = list(values)  # type: ignore[call-overload]
+        if len(rows) == n_coders and all(len(row) == n_units for row in rows):
+            matrix = np.empty((n_coders, n_units), dtype=object)
+            if matrix.size:
+                matrix[...] = rows
+            return matrix
+    return None
+
+
+def _needs_numbers(level: str, words: list[str], some_numbers: bool) -> str:
+    """Why text codes cannot make an ordinal, interval or ratio scale, and what to do."""
+    how = (
+        "give the categories in order with --order or a --codebook"
+        if level == "ordinal"
+        else "give the categories' values with a --codebook (or their order with --order)"
+    )
+    if some_numbers:
+        return (
+            f"code {words[0]!r} is not a number, unlike the field's other codes; the "
+            f"{level} level needs numbers or declared categories: {how}, or mark "
+            f"{words[0]!r} as missing with --missing"
+        )
+    shown = ", ".join(w if w.isprintable() else repr(w) for w in words[:5])
+    shown += ", ..." if len(words) > 5 else ""  # repr: a code with a line break stays one line
+    if level == "ordinal":
+        return (
+            f"the codes are text ({shown}), so their order is unknown (they would sort "
+            f"alphabetically); the ordinal level needs it: {how}"
+        )
+    return f"the codes are text ({shown}), not numbers; the {level} level needs numbers: {how}"
+
+
+def as_number(code: str) -> float | None:
     try:
         number = float(code)
     except ValueError:
@@ -194,157 +318,8 @@ def _as_number(code: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-# --- CSV -----------------------------------------------------------------------------------
-
-_DELIMITERS = (",", ";", "\t")
-
-
-def read_reliability_csv(
-    path: str | Path, level: Level = "nominal", *, outside_scale: Iterable[str] = ()
-) -> dict[str, ReliabilityData]:
-    """Read reliability data from a CSV file, one `ReliabilityData` per field.
-
-    Long format: columns ``unit``, ``coder``, ``value`` and optionally ``field`` (other
-    columns are ignored). Wide format: a ``unit`` column (optionally ``field``) and one
-    column per coder. Headers are case-insensitive; empty cells are missing values.
-    Without a ``field`` column the one field is named after the file. The delimiter is
-    whichever of comma, semicolon or tab the header line has most of.
-    Raises InputError (file name and reason, one line) for unusable input.
-    """
-    if level not in LEVELS:
-        raise AnnotatorError(
-            f"unknown level of measurement {level!r}; use one of {', '.join(LEVELS)}"
-        )
-    source = str(path)
-    rows = _read_rows(source)
-    header = rows[0][1]
-    names = [name.strip().lower() for name in header]
-    for i, name in enumerate(names):
-        if not name:
-            raise InputError(source, f"column {i + 1} of the header has no name")
-        if names.count(name) > 1:
-            raise InputError(source, f"column {header[i].strip()!r} appears twice in the header")
-    if "unit" not in names:
-        shown = ", ".join(repr(h.strip()) for h in header[:6])
-        raise InputError(source, f"no 'unit' column in the header (found {shown})")
-    if len(rows) == 1:
-        raise InputError(source, "the file has a header but no data rows")
-    default_field = Path(source).stem
-    if {"coder", "value"} <= set(names):
-        records = _long_records(source, rows, names, default_field)
-    else:
-        records = _wide_records(source, rows, header, names, default_field)
-    result: dict[str, ReliabilityData] = {}
-    for field_name, field_records in records.items():
-        try:
-            result[field_name] = ReliabilityData.from_records(
-                field_name, field_records, level=level, outside_scale=outside_scale
-            )
-        except AnnotatorError as error:
-            raise InputError(source, str(error)) from error
-    return result
-
-
-def _read_rows(source: str) -> list[tuple[int, list[str]]]:
-    """Non-blank rows with their line numbers; the first is the header."""
-    try:
-        with open(source, encoding="utf-8-sig", newline="") as file:
-            text = file.read()
-    except FileNotFoundError:
-        raise InputError(source, "no such file") from None
-    except UnicodeDecodeError:
-        raise InputError(source, "not UTF-8 text; is it a CSV file?") from None
-    except OSError as error:
-        raise InputError(source, f"cannot be read ({error.strerror or error})") from None
-    if not text.strip():
-        raise InputError(source, "the file is empty")
-    if "\x00" in text:
-        raise InputError(source, "contains NUL bytes; not a CSV file")
-    first_line = text.splitlines()[0]
-    delimiter = max(_DELIMITERS, key=first_line.count)
-    if first_line.count(delimiter) == 0:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                rows.append((reader.line_num, cells))
-    except csv.Error as error:
-        raise InputError(
-            source, f"not a valid CSV file (line {reader.line_num}: {error})"
-        ) from None
-    if not rows:
-        raise InputError(source, "the file has no values, only empty cells")
-    return rows
-
-
-def _cells(source: str, line: int, cells: list[str], width: int) -> list[str]:
-    if len(cells) > width:
-        extra = cells[width:]
-        if any(cell.strip() for cell in extra):
-            raise InputError(source, f"row {line} has {len(cells)} cells but the header {width}")
-        cells = cells[:width]
-    return [cell.strip() for cell in cells] + [""] * (width - len(cells))
-
-
-def _long_records(
-    source: str, rows: list[tuple[int, list[str]]], names: list[str], default_field: str
-) -> dict[str, list[tuple[str, str, str | None]]]:
-    unit_col, coder_col, value_col = names.index("unit"), names.index("coder"), names.index("value")
-    field_col = names.index("field") if "field" in names else None
-    seen: dict[tuple[str, str, str], int] = {}
-    records: dict[str, list[tuple[str, str, str | None]]] = {}
-    for line, raw in rows[1:]:
-        cells = _cells(source, line, raw, len(names))
-        unit, coder, value = cells[unit_col], cells[coder_col], cells[value_col]
-        field_name = default_field if field_col is None else cells[field_col]
-        for what, text in (("unit", unit), ("coder", coder), ("field", field_name)):
-            if not text:
-                raise InputError(source, f"row {line} has an empty {what}")
-        key = (field_name, unit, coder)
-        if key in seen:
-            where = "" if field_col is None else f" in field {field_name!r}"
-            raise InputError(
-                source,
-                f"row {line}: unit {unit!r} already has a value from coder {coder!r}{where}"
-                f" (row {seen[key]})",
-            )
-        seen[key] = line
-        records.setdefault(field_name, []).append((unit, coder, value or None))
-    return records
-
-
-def _wide_records(
-    source: str,
-    rows: list[tuple[int, list[str]]],
-    header: list[str],
-    names: list[str],
-    default_field: str,
-) -> dict[str, list[tuple[str, str, str | None]]]:
-    unit_col = names.index("unit")
-    field_col = names.index("field") if "field" in names else None
-    coder_cols = [i for i in range(len(names)) if i not in (unit_col, field_col)]
-    if not coder_cols:
-        raise InputError(
-            source, "no coder columns: expected unit, coder, value or one column per coder"
-        )
-    coders = [header[i].strip() for i in coder_cols]
-    seen: dict[tuple[str, str], int] = {}
-    records: dict[str, list[tuple[str, str, str | None]]] = {}
-    for line, raw in rows[1:]:
-        cells = _cells(source, line, raw, len(names))
-        unit = cells[unit_col]
-        field_name = default_field if field_col is None else cells[field_col]
-        for what, text in (("unit", unit), ("field", field_name)):
-            if not text:
-                raise InputError(source, f"row {line} has an empty {what}")
-        key = (field_name, unit)
-        if key in seen:
-            raise InputError(source, f"row {line}: unit {unit!r} appears twice (row {seen[key]})")
-        seen[key] = line
-        target = records.setdefault(field_name, [])
-        target.extend(
-            (unit, coder, cells[col] or None) for coder, col in zip(coders, coder_cols, strict=True)
-        )
-    return records
+def _number_label(number: float) -> str:
+    """One spelling per number: 1, 1.0 and 01 are all "1"; 2.5 stays "2.5"."""
+    if number.is_integer() and abs(number) < 1e16:
+        return str(int(number))
+    return repr(number)

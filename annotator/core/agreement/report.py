@@ -19,11 +19,13 @@ from annotator.core.agreement.bootstrap import (
 from annotator.core.agreement.coefficients import (
     Coefficient,
     agreement_weights,
+    alpha_from_counts,
     cohen_kappa,
+    coincidences,
     fleiss_kappa,
     gwet_ac1,
-    krippendorff_alpha,
     percent_agreement,
+    row_sums,
     value_counts,
 )
 from annotator.core.agreement.reliability_data import CodedRatings, ReliabilityData
@@ -99,7 +101,32 @@ class FieldAgreement:
     bootstrap_samples: int
     bootstrap_seed: int
     bootstrap_method: str = BOOTSTRAP_METHOD
+    categories: tuple[str, ...] = ()
+    category_values: tuple[float, ...] | None = None
+    category_source: str = "data"
+    category_description: str = ""
+    input_notes: tuple[str, ...] = ()
     machine_coders: tuple[str, ...] = ()  # coders that are machines (the suggester)
+
+    @property
+    def category_set(self) -> str:
+        """Which categories every coefficient of this field uses, in one sentence.
+
+        Every coefficient (each coder pair's kappa included) uses the same set, so a
+        pair's weighted kappa spans categories that only another coder may have used,
+        and Gwet's AC1 counts them all in its chance term; declared categories
+        (a codebook, --order) make that set the same whatever the data hold.
+        """
+        scale = ", ".join(self.categories)
+        outside = (
+            f"; outside the scale: {', '.join(self.outside_scale_codes)}"
+            if self.outside_scale_codes
+            else ""
+        )
+        return (
+            f"{scale}{outside} ({self.category_description}); every coefficient uses "
+            "this set, each pair of coders included"
+        )
 
     def label(self, coder: str) -> str:
         """A coder's name as reports show it: a machine is marked as one."""
@@ -135,6 +162,14 @@ class FieldAgreement:
                 "handling": self.outside_scale_handling,
                 "values_set_aside": self.n_outside_scale_set_aside,
             },
+            "categories": {
+                "scale": list(self.categories),
+                "values": None if self.category_values is None else list(self.category_values),
+                "outside_scale": list(self.outside_scale_codes),
+                "source": self.category_source,
+                "description": self.category_set,
+            },
+            "input_notes": list(self.input_notes),
         }
 
 
@@ -211,7 +246,7 @@ def _report(
     n_coders = codes.shape[0]
     coder_names = tuple(data.coders[i] for i in rows)
     counts = value_counts(codes, k)
-    m = counts.sum(axis=1)
+    m = row_sums(counts)
 
     level = data.level
     if level == "nominal":
@@ -220,18 +255,26 @@ def _report(
     else:
         scale_codes, set_aside = ratings.scale_only()
         n_scale = ratings.n_scale
-        scale_counts = value_counts(scale_codes, k)[:, :n_scale]
+        # Without outside-scale values the scale's counts are the first columns of
+        # `counts` (the others are 0): the same numbers, not counted again.
+        scale_counts = (value_counts(scale_codes, k) if set_aside else counts)[:, :n_scale]
         handling = SCALE_POLICY.format(level=level)
     set_aside_note = f"{set_aside} outside-scale value(s) set aside" if set_aside else None
 
-    nominal_alpha = krippendorff_alpha(codes, k, "nominal")
+    agreement = percent_agreement(counts, n_coders)
+    nominal_matrix = coincidences(counts)
+    nominal_alpha = alpha_from_counts(counts, n_coders, "nominal", matrix=nominal_matrix)
     if level == "nominal":
         alpha = nominal_alpha
-    elif level != "ordinal" and ratings.scale_values is None:
-        alpha = _no_numbers(level, scale_counts, n_coders, set_aside_note)
-    else:
-        alpha = krippendorff_alpha(
-            scale_codes, n_scale, level, ratings.scale_values, set_aside_note
+    else:  # ReliabilityData refuses a non-nominal scale without numbers or an order
+        same = n_scale == k  # no outside-scale category: the same coincidence matrix
+        alpha = alpha_from_counts(
+            scale_counts,
+            n_coders,
+            level,
+            ratings.scale_values,
+            set_aside_note,
+            matrix=nominal_matrix if same else None,
         )
     interval = alpha_bootstrap_interval(
         scale_counts,
@@ -246,7 +289,7 @@ def _report(
         n_units=int((m >= 1).sum()),
         n_coders=n_coders,
         n_pairable_values=int(m[m >= 2].sum()),
-        percent_agreement=percent_agreement(counts, n_coders),
+        percent_agreement=agreement,
         cohen_kappa=_pairwise(coder_names, codes, scale_codes, ratings, level, set_aside_note),
         fleiss_kappa=fleiss_kappa(codes, k),
         krippendorff_alpha=alpha,
@@ -254,26 +297,19 @@ def _report(
         alpha_ci_low=interval.low,
         alpha_ci_high=interval.high,
         nominal_alpha=nominal_alpha,
-        gwet_ac1=gwet_ac1(counts, n_coders),
+        gwet_ac1=gwet_ac1(counts, n_coders, observed=agreement.value),
         outside_scale_codes=tuple(ratings.labels[ratings.n_scale :]),
         outside_scale_handling=handling,
         n_outside_scale_set_aside=set_aside,
         bootstrap_samples=bootstrap_samples,
         bootstrap_seed=seed,
-    )
-
-
-def _no_numbers(
-    level: str, scale_counts: np.ndarray, n_coders: int, note: str | None
-) -> Coefficient:
-    m = scale_counts.sum(axis=1)
-    return Coefficient(
-        None,
-        f"the codes are not numbers and no category values were given; {level} alpha needs them",
-        int((m >= 2).sum()),
-        n_coders,
-        int(m[m >= 2].sum()),
-        note,
+        categories=tuple(ratings.labels[: ratings.n_scale]),
+        category_values=None
+        if ratings.scale_values is None
+        else tuple(float(v) for v in ratings.scale_values),
+        category_source=str(data.category_source),
+        category_description=data.category_description,
+        input_notes=data.notes,
     )
 
 
@@ -287,11 +323,9 @@ def _pairwise(
 ) -> tuple[PairwiseKappa, ...]:
     n_scale = ratings.n_scale
     positions = np.arange(n_scale) if level == "ordinal" else ratings.scale_values
+    reason = "the scale has fewer than two distinct category values"
     weights: dict[str, np.ndarray | None] = {"quadratic": None, "linear": None}
-    if positions is None:
-        reason = "the codes are not numbers and no category values were given"
-    else:
-        reason = "the scale has fewer than two distinct category values"
+    if positions is not None:  # always, above the nominal level (see ReliabilityData)
         kinds: tuple[Literal["quadratic", "linear"], ...] = ("quadratic", "linear")
         weights = {kind: agreement_weights(positions, kind) for kind in kinds}
     pairs = []

@@ -23,6 +23,11 @@ Decisions, so that the file reads the same way every time:
   filled only for ``krippendorff_alpha`` (the bootstrap 95% interval, when one was
   drawn), and ``threshold_verdict`` only for a defined ``krippendorff_alpha``:
   ``reliable`` (≥ .800), ``tentative`` (≥ .667) or ``unreliable`` (Krippendorff 2004).
+- ``category_set`` names the categories the coefficient uses and where they come
+  from (``codebook``, ``order`` or ``data``: every code any coder used, so a pair of
+  coders can have categories that only a third coder used): the scale alone for
+  alpha above the nominal level and the weighted kappas, the scale and the
+  outside-scale codes for the rest, e.g. ``codebook: 1, 2, 3 + outside: n_a``.
 - Numbers are written with ``repr``, the shortest text that reads back as the same
   float, so ``float(cell)`` returns exactly the value computed.
 - The dialect is annotator's one CSV dialect (`annotator.core.export.csv_writer`:
@@ -77,6 +82,7 @@ class AgreementRow(NamedTuple):
     undefined_reason: str | None
     threshold_verdict: str | None
     note: str | None
+    category_set: str
 
 
 COLUMNS: tuple[str, ...] = AgreementRow._fields
@@ -146,6 +152,14 @@ def write_text_atomically(path: Path, text: str) -> None:
 
 
 def _field_rows(report: FieldAgreement, article: str | None) -> Iterator[AgreementRow]:
+    scale = f"{report.category_source}: {', '.join(report.categories)}"
+    everything = scale + (
+        f" + outside: {', '.join(report.outside_scale_codes)}" if report.outside_scale_codes else ""
+    )
+    on_the_scale = {"cohen_kappa_weighted_quadratic", "cohen_kappa_weighted_linear"}
+    if report.alpha_level != "nominal":
+        on_the_scale.add("krippendorff_alpha")
+
     def row(
         name: str,
         coefficient: Coefficient,
@@ -169,6 +183,7 @@ def _field_rows(report: FieldAgreement, article: str | None) -> Iterator[Agreeme
             undefined_reason=coefficient.reason,
             threshold_verdict=verdict,
             note=coefficient.note,
+            category_set=scale if name in on_the_scale else everything,
         )
 
     alpha = report.krippendorff_alpha
