@@ -24,7 +24,7 @@ from annotator.core.ingest.into_project import import_paths  # noqa: E402
 from annotator.core.store.project import Project  # noqa: E402
 
 ARTICLES = 1_000
-SAMPLES = ROOT / "resources" / "samples"
+SAMPLES = ROOT / "annotator" / "resources" / "samples"
 
 
 def sample_paragraphs() -> list[str]:

@@ -111,7 +111,13 @@ def assert_one_line_error(capsys, argv, message) -> None:
 
 
 def test_codebook_validate_and_schema(capsys):
-    book = Path(__file__).resolve().parents[2] / "resources" / "codebooks" / "admiralty.json"
+    book = (
+        Path(__file__).resolve().parents[2]
+        / "annotator"
+        / "resources"
+        / "codebooks"
+        / "admiralty.json"
+    )
     assert main(["codebook", "validate", str(book)]) == 0
     assert "valid codebook 'Admiralty (NATO) grading'" in capsys.readouterr().out
     assert main(["codebook", "schema"]) == 0
