@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
+from annotator.cli.output import Command
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import backup, db
 from annotator.core.store.location import display_location, is_server_url, project_location
@@ -20,29 +20,20 @@ from annotator.core.supervision import passphrase
 EXIT_WRONG_PASSPHRASE = 1
 
 
-def register(command: Callable) -> None:
+def register(command: Command) -> None:
     """Adds this module's subcommands to the main parser."""
-    sub = command("backup", _backup, "back up a project (SQLite's online backup, safe while open)")
+    sub = command("backup", _backup)
     sub.add_argument("project", type=project_location)
     sub.add_argument(
         "-o", "--output", type=Path, help="write the backup here (default: PROJECT.backups/)"
     )
     sub.add_argument("--list", action="store_true", help="list the project's backups instead")
 
-    sub = command(
-        "restore",
-        _restore,
-        "put a backup in a project's place (the replaced file is kept in PROJECT.backups/)",
-    )
+    sub = command("restore", _restore)
     sub.add_argument("backup", type=Path)
     sub.add_argument("project", type=project_location)
 
-    sub = command(
-        "supervisor",
-        _no_subcommand,
-        "the supervisor passphrase (guards against accidents, not against someone who can "
-        "read the file)",
-    )
+    sub = command("supervisor", _no_subcommand)
     actions = sub.add_subparsers(title="supervisor commands", metavar="COMMAND", required=True)
     for name, handler, help_text in (
         (
