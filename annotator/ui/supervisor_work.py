@@ -3,14 +3,18 @@
 A mixin of `MainWindow`, kept apart because none of it is coding: each opens a dialog or
 window of its own on the same project and, after a merge, brings the coding view up to
 date. It uses the window's project, coder, settings, operations and controller.
+
+Each window and dialog is imported when first opened: they bring the agreement
+statistics (numpy, krippendorff), merging and the exports, none of which the coding
+window needs to appear.
 """
 
 from __future__ import annotations
 
-from annotator.ui.export_dialog import ExportDialog
-from annotator.ui.merge_dialog import MergeDialog
-from annotator.ui.review.gate import SupervisorGate
-from annotator.ui.review.review_window import ReviewWindow
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from annotator.ui.review.review_window import ReviewWindow
 
 
 class SupervisorWork:
@@ -27,16 +31,22 @@ class SupervisorWork:
             self.review_window.raise_()
             self.review_window.activateWindow()
             return
+        from annotator.ui.review.gate import SupervisorGate
+
         self.dialog = SupervisorGate(self.project, self)
         self.dialog.accepted.connect(self._show_review)
         self.dialog.open()
 
     def _show_review(self) -> None:
+        from annotator.ui.review.review_window import ReviewWindow
+
         self.review_window = ReviewWindow(self.project, self.coder, self.settings, self)
         self.review_window.destroyed.connect(lambda: setattr(self, "review_window", None))
         self.review_window.show()
 
     def merge_projects(self) -> None:
+        from annotator.ui.merge_dialog import MergeDialog
+
         self.dialog = MergeDialog(self.project.path, self)
         self.dialog.merged.connect(self._merged)
         self.dialog.open()
@@ -56,5 +66,7 @@ class SupervisorWork:
             self.review_window.reload()
 
     def export_data(self) -> None:
+        from annotator.ui.export_dialog import ExportDialog
+
         self.dialog = ExportDialog(self.project, self)
         self.dialog.open()
