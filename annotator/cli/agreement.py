@@ -36,9 +36,7 @@ from annotator.core.store.project import Project
 
 def register(command: Command) -> None:
     """Add `agreement` to the main parser (called by annotator.cli)."""
-    sub = command(
-        "agreement", _agreement, "inter-coder agreement of a project or a CSV file, per field"
-    )
+    sub = command("agreement", _agreement)
     sub.add_argument(
         "source",
         type=project_location,

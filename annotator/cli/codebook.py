@@ -12,7 +12,7 @@ from annotator.core.errors import AnnotatorError
 
 def register(command: Command) -> None:
     """Add `codebook` and its subcommands to the main parser (called by annotator.cli)."""
-    codebook = command("codebook", _no_subcommand, "check codebooks, print the format's schema")
+    codebook = command("codebook", _no_subcommand)
     codebook_commands = codebook.add_subparsers(
         title="codebook commands", metavar="COMMAND", required=True
     )

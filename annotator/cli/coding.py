@@ -1,4 +1,8 @@
-"""Everyday commands on a project: `new`, `import`, `articles`, `units`, `code`, `info`."""
+"""Everyday commands on a project: `new`, `import`, `articles`, `units`, `code`, `info`.
+
+The readers and the segmenter (pysbd, HTML and .docx parsers) are imported by `import`
+alone, so that `code` and the listings start without them.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,6 @@ from annotator.core.coding import lookups
 from annotator.core.coding import service as coding
 from annotator.core.errors import AnnotatorError
 from annotator.core.ingest.documents import one_line
-from annotator.core.ingest.into_project import import_paths, import_stdin
 from annotator.core.store.location import project_location
 from annotator.core.store.models import Origin
 from annotator.core.store.project import Project
@@ -22,7 +25,7 @@ from annotator.core.store.project import Project
 
 def register(command: Command) -> None:
     """Add the project commands to the main parser (called by annotator.cli)."""
-    sub = command("new", _new, "create an empty project")
+    sub = command("new", _new)
     sub.add_argument("project", type=project_location)
     sub.add_argument(
         "--codebook",
@@ -30,9 +33,7 @@ def register(command: Command) -> None:
     )
     sub.add_argument("--name", help="project name (default: the file name)")
 
-    sub = command(
-        "import", _import, "import articles (.txt .md .html .docx .csv, folders, - for stdin)"
-    )
+    sub = command("import", _import)
     sub.add_argument("project", type=project_location)
     sub.add_argument("files", nargs="+")
     sub.add_argument(
@@ -40,25 +41,25 @@ def register(command: Command) -> None:
     )
     sub.add_argument("--json", action="store_true", help="print the report as JSON")
 
-    sub = command("articles", _articles, "list the articles")
+    sub = command("articles", _articles)
     sub.add_argument("project", type=project_location)
     sub.add_argument("--coder", help="show this coder's progress")
     sub.add_argument("--json", action="store_true")
 
-    sub = command("units", _units, "list the units (sentences, titles, headings)")
+    sub = command("units", _units)
     sub.add_argument("project", type=project_location)
     sub.add_argument("--article", help="only this article (its key)")
     sub.add_argument("--coder", help="show this coder's codes")
     sub.add_argument("--json", action="store_true")
 
-    sub = command("code", _code, "code a unit: FIELD=CODE, or FIELD= to clear")
+    sub = command("code", _code)
     sub.add_argument("project", type=project_location)
     sub.add_argument("--coder", required=True)
     sub.add_argument("unit", help="unit key, e.g. harbor-deal#4")
     sub.add_argument("assignments", nargs="+", metavar="FIELD=CODE")
     sub.add_argument("--note", help="also set the coder's note on the unit")
 
-    sub = command("info", _info, "show what a project holds")
+    sub = command("info", _info)
     sub.add_argument("project", type=project_location)
     sub.add_argument("--json", action="store_true")
 
@@ -70,6 +71,8 @@ def _new(args: argparse.Namespace) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from annotator.core.ingest.into_project import import_paths, import_stdin
+
     with Project.open(args.project) as project:
         if args.files == ["-"]:
             report = import_stdin(project, sys.stdin.buffer.read(), args.format)

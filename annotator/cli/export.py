@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
+from annotator.cli.output import Command
 from annotator.cli.passphrase import require_supervisor
 from annotator.cli.progress import ProgressBar
 from annotator.core.coding.codes_from_csv import import_codes
@@ -24,13 +24,10 @@ from annotator.core.export import (
 from annotator.core.store.location import project_location
 from annotator.core.store.project import Project
 
-Handler = Callable[[argparse.Namespace], int | None]
-Command = Callable[[str, Handler, str], argparse.ArgumentParser]
-
 
 def register(command: Command) -> None:
     """Add the export commands to the main parser."""
-    sub = command("export", _export, "export codes for R, Stata, SPSS or pandas (CSV, .sav, .dta)")
+    sub = command("export", _export)
     sub.add_argument("project", type=project_location)
     sub.add_argument(
         "--layout",
@@ -50,12 +47,7 @@ def register(command: Command) -> None:
     sub.add_argument("--bom", action="store_true", help="start the CSV with a UTF-8 BOM (Excel)")
     sub.add_argument("-o", "--output", required=True, help="file to write; - for CSV on stdout")
 
-    sub = command(
-        "import-codes",
-        _import_codes,
-        "import codes from a CSV in the long layout (unit_key, coder, a column per field); "
-        "all or nothing",
-    )
+    sub = command("import-codes", _import_codes)
     sub.add_argument("project", type=project_location)
     sub.add_argument("file", type=Path)
     sub.add_argument("--coder", help="the coder of every row (for files without a coder column)")

@@ -9,16 +9,22 @@ from __future__ import annotations
 import argparse
 
 from annotator.cli.output import Command
-from annotator.core.store.location import project_location
 
 
 def register(command: Command) -> None:
     """Add `gui` and `demo` to the main parser (called by annotator.cli)."""
-    sub = command("gui", _gui, "open a project in the coding window")
-    sub.add_argument("project", type=project_location)
+    sub = command("gui", _gui)
+    sub.add_argument("project", type=_project_location)
     sub.add_argument("--coder", help="your coder name (remembered per project)")
 
-    command("demo", _demo, "open a throw-away copy of the demo project in the coding window")
+    command("demo", _demo)
+
+
+def _project_location(text: str):
+    """The store's reading of a project argument, imported only once there is one."""
+    from annotator.core.store.location import project_location
+
+    return project_location(text)
 
 
 def start_screen(_args: argparse.Namespace) -> int:

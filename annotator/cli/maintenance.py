@@ -6,9 +6,9 @@ A thin layer over `annotator.core.backup` and `annotator.core.supervisor`.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 
+from annotator.cli.output import Command
 from annotator.cli.passphrase import PassphraseReader
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import backup, db
@@ -19,31 +19,21 @@ from annotator.core.supervision import passphrase
 EXIT_WRONG_PASSPHRASE = 1
 
 
-def register(command: Callable) -> None:
+def register(command: Command) -> None:
     """Adds this module's subcommands to the main parser."""
-    sub = command("backup", _backup, "back up a project (SQLite's online backup, safe while open)")
+    sub = command("backup", _backup)
     sub.add_argument("project", type=project_location)
     sub.add_argument(
         "-o", "--output", type=Path, help="write the backup here (default: PROJECT.backups/)"
     )
     sub.add_argument("--list", action="store_true", help="list the project's backups instead")
 
-    sub = command(
-        "restore",
-        _restore,
-        "put a backup in a project's place (the replaced file is kept in PROJECT.backups/); "
-        "restore --list PROJECT lists the backups to choose from",
-    )
+    sub = command("restore", _restore)
     sub.add_argument("backup", type=Path, nargs="?")
     sub.add_argument("project", type=project_location, nargs="?")
     sub.add_argument("--list", action="store_true", help="list PROJECT's backups instead")
 
-    sub = command(
-        "supervisor",
-        _no_subcommand,
-        "the supervisor passphrase (guards against accidents, not against someone who can "
-        "read the file)",
-    )
+    sub = command("supervisor", _no_subcommand)
     actions = sub.add_subparsers(title="supervisor commands", metavar="COMMAND", required=True)
     for name, handler, help_text in (
         (

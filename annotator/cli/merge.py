@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
-from annotator.cli.output import EXIT_USER_ERROR, print_json
+from annotator.cli.output import EXIT_USER_ERROR, Command, print_json
 from annotator.cli.passphrase import require_supervisor
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.location import project_location
@@ -21,9 +20,9 @@ from annotator.core.supervision.merge import MergeReport, merge_project
 SHOWN_LINES = 20  # conflicts or skipped codes listed in full before "... and N more"
 
 
-def register(command: Callable[[str, Callable, str], argparse.ArgumentParser]) -> None:
+def register(command: Command) -> None:
     """Add `merge` to the main parser (called by annotator.cli)."""
-    sub = command("merge", _merge, "bring other coders' project files into a project")
+    sub = command("merge", _merge)
     sub.add_argument(
         "target", type=project_location, help="the project to merge into (it is changed)"
     )

@@ -9,8 +9,9 @@ from collections.abc import Callable
 
 EXIT_USER_ERROR = 2
 Handler = Callable[[argparse.Namespace], int | None]
-Command = Callable[[str, Handler, str], argparse.ArgumentParser]
-"""command(name, handler, help) -> the new subcommand's parser, as `build_parser` passes it."""
+Command = Callable[[str, Handler], argparse.ArgumentParser]
+"""command(name, handler) -> that command's parser, to add its arguments to; passed to each
+module's `register` by annotator.cli (where every command's one-line help is)."""
 
 
 def print_json(data: object) -> None:

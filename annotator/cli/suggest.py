@@ -14,11 +14,7 @@ from annotator.core.suggest.switch import set_suggestions_for_coders, suggestion
 
 def register(command: Command) -> None:
     """Add `suggest` to the main parser (called by annotator.cli)."""
-    sub = command(
-        "suggest",
-        _suggest,
-        f"suggest attribution codes from cues and store them as the coder {SUGGESTER!r}",
-    )
+    sub = command("suggest", _suggest)
     sub.add_argument("project", type=project_location)
     sub.add_argument("--article", help="only this article (its key)")
     sub.add_argument(

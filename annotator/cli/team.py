@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
+from annotator.cli.output import Command
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import transfer
 from annotator.core.store.location import display_location
@@ -15,17 +15,17 @@ from annotator.core.store.roles import Role
 from annotator.core.team import roles
 
 
-def register(command: Callable) -> None:
+def register(command: Command) -> None:
     """Adds this module's subcommands to the main parser."""
-    sub = command("push", _push, "copy a project file into an empty PostgreSQL database")
+    sub = command("push", _push)
     sub.add_argument("file", type=Path)
     sub.add_argument("url", help="postgresql+psycopg://USER@HOST:PORT/DATABASE (owner)")
 
-    sub = command("pull", _pull, "copy a PostgreSQL project into a new project file")
+    sub = command("pull", _pull)
     sub.add_argument("url", help="postgresql+psycopg://USER@HOST:PORT/DATABASE (owner)")
     sub.add_argument("file", type=Path)
 
-    sub = command("team", _no_subcommand, "team members of a PostgreSQL project")
+    sub = command("team", _no_subcommand)
     actions = sub.add_subparsers(title="team commands", metavar="COMMAND", required=True)
     for name, role, help_text in (
         ("add-coder", Role.CODER, "a coder who sees and writes only their own codes"),

@@ -21,7 +21,7 @@ from annotator.core.store.project import Project
 
 def register(command: Command) -> None:
     """Add `unit split|merge|kind` to the main parser (called by annotator.cli)."""
-    parser = command("unit", _usage, "correct a unit before coding: split, merge, change kind")
+    parser = command("unit", _usage)
     actions = parser.add_subparsers(title="actions", metavar="ACTION")
 
     split = actions.add_parser(

@@ -1,8 +1,12 @@
 """Codebooks: the fields a coder fills in for each unit, and their categories.
 
 A codebook is a JSON file. Its format is defined once, here, as pydantic models:
-the published JSON Schema (`schemas/codebook.schema.json`) is generated from them
-and a test keeps the two in sync, so the parser and the schema cannot drift.
+the published JSON Schema (`annotator/resources/schemas/codebook.schema.json`) is
+generated from them and a test keeps the two in sync, so the parser and the schema
+cannot drift.
+
+The bundled codebooks are package data, read with importlib.resources, so they are
+found wherever the package is installed (a wheel, a pipx venv, an editable clone).
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from functools import cached_property
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,7 +26,8 @@ from annotator.core.errors import CodebookError
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
 UNIT_KINDS = ("title", "heading", "sentence", "furniture")
 NEVER_CODED_KINDS = ("furniture",)  # page furniture: kept in the units, never to be coded
-RESOURCES = Path(__file__).resolve().parent.parent.parent / "resources"
+RESOURCES: Traversable = files("annotator") / "resources"
+"""The data shipped inside the package: codebooks/, samples/, schemas/."""
 BUNDLED_CODEBOOKS = {
     "source-reliability": "source-reliability.json",
     "admiralty": "admiralty.json",
@@ -214,12 +221,14 @@ def load_codebook(path: str | Path) -> Codebook:
 
 
 def bundled_codebook(name: str = "source-reliability") -> Codebook:
-    """One of the codebooks shipped in resources/codebooks."""
-    return load_codebook(bundled_codebook_path(name))
+    """One of the codebooks shipped in annotator/resources/codebooks."""
+    resource = bundled_codebook_path(name)
+    return parse_codebook(json.loads(resource.read_text(encoding="utf-8")), resource.name)
 
 
-def bundled_codebook_path(name: str) -> Path:
-    """Path of a bundled codebook by its short name."""
+def bundled_codebook_path(name: str) -> Traversable:
+    """The package resource of a bundled codebook by its short name (read it with
+    `read_text`; it need not be a file on disk)."""
     try:
         return RESOURCES / "codebooks" / BUNDLED_CODEBOOKS[name]
     except KeyError:

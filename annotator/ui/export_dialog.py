@@ -126,7 +126,7 @@ class ExportDialog(QDialog):
             self.layout_choice.addItem(text, key)
         self.path = QLineEdit(str(default_export_path(project.path)))
         browse = QPushButton("Choose…")
-        self.format_note = QLabel()
+        self.format_note = QLabel(wordWrap=True)  # a long note wraps; it never widens the form
         self.value_buttons = QButtonGroup(self)
         values_row = QHBoxLayout()
         for key, text in VALUE_MODES.items():

@@ -7,14 +7,17 @@ The thread, its own Project and the cancellable progress dialog are the shared
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from annotator.core.ingest.into_project import ImportReport, import_paths
 from annotator.core.store.location import Location
 from annotator.core.store.project import Project
 from annotator.ui.tasks import Progress, TaskOutcome, TaskRunner, TaskWorker
+
+if TYPE_CHECKING:
+    from annotator.core.ingest.into_project import ImportReport
 
 
 class ImportController(QObject):
@@ -79,6 +82,9 @@ class ImportController(QObject):
 
 def _import_job(paths: list[str]):
     """The import as a task; the dialog's label names the file being read."""
+
+    # The readers and the segmenter load with the first import, not with the window.
+    from annotator.core.ingest.into_project import import_paths
 
     def job(project: Project, progress: Progress) -> ImportReport:
         def labelled(done: int, total: int, current: str) -> bool:

@@ -39,7 +39,6 @@ from annotator.ui.keyboard import KeyRouter
 from annotator.ui.operations import CodingOperations, undo_redo_actions
 from annotator.ui.reader_view import ReaderView
 from annotator.ui.reference import CheatSheet, CodebookDock
-from annotator.ui.review.review_window import ReviewWindow
 from annotator.ui.settings import AppSettings
 from annotator.ui.status import WorkspaceStatus
 from annotator.ui.suggestions import OFF_FOR_PROJECT, WindowSuggestions
@@ -72,7 +71,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.importer = ImportController(project.path, self)
         self.daily_backup = DailyBackup(project, self)
         self.cheat_sheet: CheatSheet | None = None
-        self.review_window: ReviewWindow | None = None
+        self.review_window = None  # opened on demand (SupervisorWork)
         self.dialog: QDialog | None = None  # the supervisor gate, merge or export dialog
         self._build_layout()
         self._build_menus()

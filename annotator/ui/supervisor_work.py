@@ -3,15 +3,20 @@
 A mixin of `MainWindow`, kept apart because none of it is coding: each opens a dialog or
 window of its own on the same project and, after a merge, brings the coding view up to
 date. It uses the window's project, coder, settings, operations and controller.
+
+Each window and dialog is imported when first opened: they bring the agreement
+statistics (numpy, krippendorff), merging and the exports, none of which the coding
+window needs to appear.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from annotator.core.supervision.passphrase import has_supervisor_passphrase
-from annotator.ui.export_dialog import ExportDialog
-from annotator.ui.merge_dialog import MergeDialog
-from annotator.ui.review.gate import SupervisorGate
-from annotator.ui.review.review_window import ReviewWindow
+
+if TYPE_CHECKING:
+    from annotator.ui.review.review_window import ReviewWindow
 
 
 class SupervisorWork:
@@ -30,6 +35,8 @@ class SupervisorWork:
             self.review_window.raise_()
             self.review_window.activateWindow()
             return
+        from annotator.ui.review.gate import SupervisorGate
+
         self.dialog = SupervisorGate(self.project, self)
         self.dialog.accepted.connect(self._unlocked)
         self.dialog.accepted.connect(self._show_review)
@@ -41,6 +48,8 @@ class SupervisorWork:
         if self.supervisor_unlocked or not has_supervisor_passphrase(self.project):
             then()
             return
+        from annotator.ui.review.gate import SupervisorGate
+
         self.dialog = SupervisorGate(self.project, self, action)
         self.dialog.accepted.connect(self._unlocked)
         self.dialog.accepted.connect(then)
@@ -50,6 +59,8 @@ class SupervisorWork:
         self.supervisor_unlocked = True
 
     def _show_review(self) -> None:
+        from annotator.ui.review.review_window import ReviewWindow
+
         self.review_window = ReviewWindow(self.project, self.coder, self.settings, self)
         self.review_window.destroyed.connect(lambda: setattr(self, "review_window", None))
         self.review_window.show()
@@ -58,6 +69,8 @@ class SupervisorWork:
         self._as_supervisor("Merge coders' projects", self._open_merge)
 
     def _open_merge(self) -> None:
+        from annotator.ui.merge_dialog import MergeDialog
+
         self.dialog = MergeDialog(self.project.path, self)
         self.dialog.merged.connect(self._merged)
         self.dialog.open()
@@ -80,5 +93,7 @@ class SupervisorWork:
         self._as_supervisor("Export", self._open_export)
 
     def _open_export(self) -> None:
+        from annotator.ui.export_dialog import ExportDialog
+
         self.dialog = ExportDialog(self.project, self)
         self.dialog.open()

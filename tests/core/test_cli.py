@@ -111,7 +111,13 @@ def assert_one_line_error(capsys, argv, message) -> None:
 
 
 def test_codebook_validate_and_schema(capsys):
-    book = Path(__file__).resolve().parents[2] / "resources" / "codebooks" / "admiralty.json"
+    book = (
+        Path(__file__).resolve().parents[2]
+        / "annotator"
+        / "resources"
+        / "codebooks"
+        / "admiralty.json"
+    )
     assert main(["codebook", "validate", str(book)]) == 0
     assert "valid codebook 'Admiralty (NATO) grading'" in capsys.readouterr().out
     assert main(["codebook", "schema"]) == 0
@@ -123,3 +129,16 @@ def test_new_with_the_admiralty_codebook(project_location, capsys):
     assert main(["new", location, "--codebook", "admiralty"]) == 0
     info = run_json(capsys, "info", location)
     assert info["fields"] == ["source_reliability", "information_credibility"]
+
+
+def test_a_long_import_says_how_far_it_got_when_stderr_is_not_a_terminal(tmp_path, capsys):
+    """Issue 17: piped or logged, a long import printed nothing until the end."""
+    from tests.conftest import SAMPLE_TEXTS
+
+    project = tmp_path / "p.annotator"
+    assert main(["new", str(project)]) == 0
+    assert main(["import", str(project), *map(str, SAMPLE_TEXTS)]) == 0
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("importing:")]
+    assert len(lines) >= len(SAMPLE_TEXTS) - 1
+    assert any(SAMPLE_TEXTS[-1].name in line for line in lines)

@@ -21,7 +21,13 @@ from annotator.core.codebook import (
 )
 from annotator.core.errors import CodebookError
 
-SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schemas" / "codebook.schema.json"
+SCHEMA_FILE = (
+    Path(__file__).resolve().parents[2]
+    / "annotator"
+    / "resources"
+    / "schemas"
+    / "codebook.schema.json"
+)
 
 
 def minimal(**changes) -> dict:
@@ -45,10 +51,10 @@ def minimal(**changes) -> dict:
 
 
 def test_published_schema_matches_the_code():
-    """schemas/codebook.schema.json is generated from the models; regenerate on change."""
+    """The published schema is generated from the models; regenerate it on change."""
     published = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     assert published == codebook_json_schema(), (
-        "run: annotator codebook schema > schemas/codebook.schema.json"
+        "run: annotator codebook schema > annotator/resources/schemas/codebook.schema.json"
     )
 
 

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 WORKER = textwrap.dedent(
     """
-    import random, sys, time
+    import os, random, sys, threading, time
     from annotator.core.coding import service as coding
     from annotator.core.store.project import Project
     from annotator.core.coding.lookups import list_units
@@ -34,9 +34,17 @@ WORKER = textwrap.dedent(
     units = [u.id for u in list_units(project)]
     mine = units[seed % 2 :: 2]  # each process also has units the other never touches
     fields = project.codebook.fields
-    end = time.monotonic() + seconds
+    if os.environ.get("START_BARRIER"):  # "ready", wait for a line; code until the next one
+        print("ready", flush=True)
+        sys.stdin.readline()
+        stop = threading.Event()
+        threading.Thread(target=lambda: (sys.stdin.readline(), stop.set()), daemon=True).start()
+        running = lambda: not stop.is_set()
+    else:
+        end = time.monotonic() + seconds
+        running = lambda: time.monotonic() < end
     attempts = 0
-    while time.monotonic() < end or attempts < 200:  # enough saves even on a loaded machine
+    while running() or attempts < 200:  # enough saves even on a loaded machine
         attempts += 1
         who = chance.choice([coder, "shared"])
         unit = chance.choice(units if who == "shared" else chance.choice([units, mine]))

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import func, select
 
 from annotator.core.coding.lookups import list_articles, list_units
+from annotator.core.errors import ProjectError
 from annotator.core.ingest import into_project
 from annotator.core.ingest.into_project import article_sha256, import_paths, import_stdin
 from annotator.core.store.models import Article, Unit
@@ -73,16 +74,19 @@ def test_bad_files_are_reported_and_the_rest_goes_in(tmp_path, empty_project):
 
 
 def test_a_failure_while_storing_leaves_no_half_written_article(monkeypatch, empty_project):
-    """If the unit rows cannot be written, the article row must not stay behind either."""
-    original = into_project.Unit
+    """If the unit rows cannot be written, the article row must not stay behind either.
 
-    def exploding_unit(**kwargs):
-        if kwargs["idx"] == 3:
-            raise RuntimeError("disk gone")
-        return original(**kwargs)
+    A repeated span breaks the units' unique constraint in the database itself, after
+    the article row went in, in the same transaction.
+    """
+    real_segment = into_project.segment
 
-    monkeypatch.setattr(into_project, "Unit", exploding_unit)
-    with pytest.raises(RuntimeError):
+    def repeating_segment(text, blocks):
+        spans = real_segment(text, blocks)
+        return [*spans, spans[-1]]
+
+    monkeypatch.setattr(into_project, "segment", repeating_segment)
+    with pytest.raises(ProjectError, match="could not save"):
         import_paths(empty_project, [DATA / "harbor-deal.txt"])
     assert counts(empty_project) == (0, 0)
 
@@ -106,3 +110,17 @@ def test_standard_input_and_folders(tmp_path, empty_project):
 def test_slugify():
     assert into_project.slugify("Café Policy: (2026) Review!") == "cafe-policy-2026-review"
     assert into_project.slugify("???") == "article"
+
+
+def test_a_batch_gives_distinct_keys_and_positions_to_articles_of_one_title(empty_project):
+    """Keys and positions handed out in one transaction, before any row of it is written."""
+    import_stdin(empty_project, b"id,title,text\nharbor deal,T,An older story.\n", "csv")
+    batch = b"id,title,text\nHarbor Deal,T,First text.\nharbor-deal,T,Second text.\n"
+    report = import_stdin(empty_project, batch, "csv")
+    assert report.imported == ["harbor-deal-2", "harbor-deal-3"]
+    assert [a.key for a in list_articles(empty_project)] == [
+        "harbor-deal",
+        "harbor-deal-2",
+        "harbor-deal-3",
+    ]
+    assert report.units == 4

@@ -38,6 +38,10 @@ WINDOW_BURST = textwrap.dedent(
     presses = int(sys.argv[3]) if len(sys.argv) > 3 else None  # None: until killed
     window = MainWindow(Project.open(path), "gui")
     window.show()
+    barrier = bool(os.environ.get("START_BARRIER"))  # "ready", "half": each waits for a line
+    if barrier:
+        print("ready", flush=True)
+        sys.stdin.readline()
 
     def report(changes):
         for c in changes:
@@ -61,6 +65,9 @@ WINDOW_BURST = textwrap.dedent(
             window.close()
             app.quit()
             return
+        if barrier and presses is not None and count == presses // 2:
+            print("half", flush=True)
+            sys.stdin.readline()
         QTest.keyClick(window, chance.choice(keys))
 
     timer = QTimer(interval=0)

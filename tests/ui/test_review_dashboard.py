@@ -123,11 +123,16 @@ def test_an_undefined_coefficient_says_why(qtbot, open_window, review_path):
     model = dashboard.table_model
     alpha = expected["claim_type"].krippendorff_alpha
     assert alpha.value is None
-    assert model.index(alpha_row(model), 1).data() == f"undefined ({alpha.reason})"
+    assert model.index(alpha_row(model), 1).data() == "undefined"  # narrow: reason in tooltip
+    tip = model.index(alpha_row(model), 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert alpha.reason in tip
     assert model.index(alpha_row(model), 6).data() == ""  # no verdict on no figure
     for row in range(model.rowCount()):
         if model.row(row).value is None:
-            assert model.index(row, 1).data().startswith("undefined (")
+            assert model.index(row, 1).data() == "undefined"
+            assert model.row(row).undefined_reason in model.index(row, 1).data(
+                Qt.ItemDataRole.ToolTipRole
+            )
     bar = next(bar for bar in dashboard.chart.bars if bar.field == "claim_type")
     assert (bar.alpha, bar.reason) == (None, alpha.reason)  # drawn as "undefined (reason)"
 
@@ -206,3 +211,37 @@ def test_export_agreement_tables_and_html_report(qtbot, open_window, review_path
     assert html.count('class="confusion"') == 3 * 3  # every field, every pair of 3 coders
     assert "alpha-chart" in html
     assert "Wrote the agreement report" in review.statusBar().currentMessage()
+
+
+def test_coefficients_explain_themselves_and_thin_ones_are_greyed(qtbot, open_window, review_path):
+    """Issue 17: every coefficient has a tooltip saying what it measures; a figure from
+    fewer than ten units is greyed with the reason instead of a verdict."""
+    from annotator.core.agreement.descriptions import MIN_UNITS
+    from annotator.ui.review.charts import verdict_color
+
+    window = open_window("alice", review_path)
+    review = enter_review(qtbot, window)
+    model = review.dashboard.table_model
+    for row in range(model.rowCount()):
+        tip = model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+        assert tip and "white-space:normal" in tip  # wrapped, not one long line
+    thin = [r for r in range(model.rowCount()) if model.row(r).value is not None]
+    thin = [r for r in thin if model.row(r).n_units < MIN_UNITS]
+    assert thin, "the review project should have a pairwise figure on few units"
+    for row in thin:
+        assert model.index(row, 6).data() == f"too few units ({model.row(row).n_units})"
+        assert model.index(row, 1).data(Qt.ItemDataRole.ForegroundRole) == verdict_color(None)
+
+
+def test_the_review_window_exports_codes_too(qtbot, open_window, review_path):
+    from PySide6.QtGui import QAction
+
+    from annotator.ui.export_dialog import ExportDialog
+
+    window = open_window("alice", review_path)
+    review = enter_review(qtbot, window)
+    action = next(a for a in review.findChildren(QAction) if a.text() == "Export codes…")
+    action.trigger()
+    assert isinstance(review.export_dialog, ExportDialog)
+    qtbot.waitUntil(review.export_dialog.isVisible)
+    review.export_dialog.reject()

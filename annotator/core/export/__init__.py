@@ -31,7 +31,6 @@ from annotator.core.export.csv_writer import Progress, write_csv
 from annotator.core.export.names import variable_names
 from annotator.core.export.rows import Column, Layout, same
 from annotator.core.export.scope import LAYOUTS, VALUE_MODES, ExportOptions
-from annotator.core.export.stats_files import write_stats_file
 from annotator.core.store.project import Project
 
 FORMATS = ("csv", "sav", "dta")
@@ -139,6 +138,9 @@ def export(
                     rows, cancelled = _write_csv_binary(layout, raw, bom, progress)
                 renamed: dict[str, str] = {}
             else:
+                # pandas and pyreadstat load only for the formats that need them.
+                from annotator.core.export.stats_files import write_stats_file
+
                 rows, cancelled, renamed = write_stats_file(layout, temp, fmt, progress)
         if cancelled:
             temp.unlink(missing_ok=True)

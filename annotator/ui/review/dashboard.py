@@ -9,6 +9,7 @@ exact value. An undefined coefficient reads "undefined (reason)", never 0.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.agreement.charts import AlphaBar
 from annotator.core.agreement.confusion import ConfusionMatrix
+from annotator.core.agreement.descriptions import describe, too_few_units
 from annotator.core.agreement.report import FieldAgreement
 from annotator.core.agreement.tables import AgreementRow, agreement_rows
 from annotator.core.codebook import Codebook
@@ -59,9 +61,22 @@ def coefficient_name(row: AgreementRow) -> str:
 
 
 def value_text(row: AgreementRow) -> str:
+    """Three decimals, or "undefined" (the reason is in the tooltip, so that the column
+    stays narrow and Units, Coders and Verdict stay in view)."""
     if row.value is None:
-        return f"undefined ({row.undefined_reason})"
+        return "undefined"
     return f"{row.value:.3f}"
+
+
+def coefficient_tooltip(row: AgreementRow) -> str:
+    """What the coefficient measures and when to use it, wrapped (rich text)."""
+    text = html.escape(describe(row.coefficient))
+    return f"<p style='white-space:normal'>{text}</p>" if text else ""
+
+
+def thin(row: AgreementRow) -> str | None:
+    """Why this figure should not be read as a finding (too few units), or None."""
+    return too_few_units(row.n_units) if row.value is not None else None
 
 
 class AgreementTableModel(QAbstractTableModel):
@@ -91,14 +106,21 @@ class AgreementTableModel(QAbstractTableModel):
         row, column = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column == VALUE_COLUMN:
-            exact = repr(row.value) if row.value is not None else row.undefined_reason
-            return "\n".join(part for part in (exact, row.note) if part)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 0:
+                return coefficient_tooltip(row)
+            if column == VALUE_COLUMN:
+                exact = repr(row.value) if row.value is not None else row.undefined_reason
+                return "\n".join(part for part in (exact, row.note, thin(row)) if part)
+            if column == VERDICT_COLUMN and thin(row):
+                return thin(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and 1 <= column <= 5:
             if column == VALUE_COLUMN and row.value is None:
                 return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
+            if thin(row):
+                return verdict_color(None)  # greyed: too few units to read
             if column == VERDICT_COLUMN and row.threshold_verdict:
                 return verdict_color(row.threshold_verdict)
             if column == VALUE_COLUMN and row.value is None:
@@ -125,6 +147,8 @@ class AgreementTableModel(QAbstractTableModel):
             return str(row.n_coders)
         if column == 5:
             return str(row.n_pairable)
+        if thin(row):
+            return f"too few units ({row.n_units})"
         return row.threshold_verdict or ""
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
@@ -159,7 +183,8 @@ class DashboardTab(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the name takes the rest
+        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("0.000") + 16)
 
         self.chart = AlphaChart()
         self.coder_a = QComboBox()

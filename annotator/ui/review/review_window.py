@@ -155,6 +155,14 @@ class ReviewWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.live_state)
         self.statusBar().addPermanentWidget(self.save_state)
 
+    def export_codes(self) -> None:
+        """File > Export codes: the coding window's export dialog (every layout, with preview),
+        opened from here, where every coder's codes may be seen."""
+        from annotator.ui.export_dialog import ExportDialog
+
+        self.export_dialog = ExportDialog(self.project, self)
+        self.export_dialog.open()
+
     def _action(self, text: str, slot: Callable, shortcut=None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -165,6 +173,7 @@ class ReviewWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        file_menu.addAction(self._action("Export codes…", self.export_codes, "Ctrl+E"))
         file_menu.addAction(
             self._action("Export agreement tables (CSV)…", self.export_agreement_tables)
         )
