@@ -207,6 +207,7 @@ class WorkspaceController(QObject):
         if row is None or self.article_id is None:
             return False
         unit = self.units.unit(row)
+        self.reader.keep_in_view()  # never code a unit the coder cannot see
         if self.units.codes(unit.id).get(field) == code:
             return True
         was_complete = self.units.is_complete(row)
@@ -228,6 +229,7 @@ class WorkspaceController(QObject):
         if row is None or self.article_id is None:
             return False
         unit = self.units.unit(row)
+        self.reader.keep_in_view()
         codes = self.units.codes(unit.id)
         if not codes:
             return True

@@ -256,7 +256,35 @@ class ReaderView(QListView):
         """Typed letters are codes or commands here, never a jump to matching text."""
 
     def show_row(self, row: int) -> None:
-        """Make `row` the current, selected unit and scroll it into view."""
+        """Make `row` the current, selected unit and scroll it into view, with context."""
         index = self.model().index(row, 0)
         self.setCurrentIndex(index)
-        self.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        self.keep_in_view(index)
+
+    # Lines of text kept visible above and below the current unit, as an editor keeps its
+    # cursor line away from the window's edge (at most a quarter of the view each side).
+    CONTEXT_LINES = 3
+
+    def context_margin(self) -> int:
+        lines = self.fontMetrics().lineSpacing() * self.CONTEXT_LINES
+        return max(0, min(lines, self.viewport().height() // 4))
+
+    def keep_in_view(self, index: QModelIndex | None = None) -> None:
+        """Scroll so the current unit (or `index`) is shown with context above and below it."""
+        index = index if index is not None else self.currentIndex()
+        if not index.isValid():
+            return
+        self.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)  # lays out if needed
+        rect = self.visualRect(index)
+        height = self.viewport().height()
+        margin = self.context_margin()
+        bar = self.verticalScrollBar()
+        if rect.height() + 2 * margin >= height or rect.top() < margin:
+            bar.setValue(bar.value() + rect.top() - margin)
+        elif rect.bottom() > height - margin:
+            bar.setValue(bar.value() + rect.bottom() - (height - margin))
+
+    def is_current_in_view(self) -> bool:
+        """Whether the current unit is fully on screen (a key may code it unseen otherwise)."""
+        rect = self.visualRect(self.currentIndex())
+        return rect.isValid() and self.viewport().rect().contains(rect)
