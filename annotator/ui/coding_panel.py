@@ -13,6 +13,7 @@ import html
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -63,6 +64,7 @@ class CodingPanel(QWidget):
 
     code_requested = Signal(str, str)  # field key, category code
     note_edited = Signal(int, str)  # unit id, text: emitted on leaving the box or when idle
+    next_article_requested = Signal()  # the "Next article" offer at the end of an article
 
     def __init__(self, codebook: Codebook, parent=None) -> None:
         super().__init__(parent)
@@ -84,6 +86,7 @@ class CodingPanel(QWidget):
         state_row.addWidget(self.state_icon)
         state_row.addWidget(self.state_label, 1)
         layout.addLayout(state_row)
+        layout.addWidget(self._article_end_box())
         for field in codebook.fields:
             layout.addWidget(self._field_group(field))
         layout.addWidget(QLabel("Note"))
@@ -96,6 +99,37 @@ class CodingPanel(QWidget):
         layout.addWidget(self.note)
         layout.addStretch(1)
         self.show_unit(None, "", {}, "", needs_coding=False)
+
+    def _article_end_box(self) -> QFrame:
+        """Where the end of an article is announced, with the offer to go on; it keeps its
+        space while hidden so the buttons below never move under the mouse."""
+        self.article_end = QFrame()
+        self.article_end.setFrameShape(QFrame.Shape.StyledPanel)
+        row = QHBoxLayout(self.article_end)
+        row.setContentsMargins(6, 2, 6, 2)
+        self.article_end_label = QLabel(wordWrap=True)
+        self.next_article_button = QPushButton(theme.icon("next_article"), "Next article")
+        self.next_article_button.setToolTip("Open the next article (Page Down)")
+        self.next_article_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.next_article_button.clicked.connect(self.next_article_requested)
+        row.addWidget(self.article_end_label, 1)
+        row.addWidget(self.next_article_button)
+        policy = self.article_end.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.article_end.setSizePolicy(policy)
+        self.article_end.setFixedHeight(3 * self.fontMetrics().lineSpacing() + 8)
+        self.article_end.hide()
+        return self.article_end
+
+    def show_article_end(self, text: str | None, *, offer_next: bool = True) -> None:
+        """Announce the end of the article (None hides the announcement)."""
+        self.article_end.setVisible(text is not None)
+        self.article_end_label.setText(text or "")
+        self.next_article_button.setVisible(offer_next)
+
+    @property
+    def article_end_text(self) -> str | None:
+        return self.article_end_label.text() if self.article_end.isVisible() else None
 
     def _field_group(self, field: CodebookField) -> QGroupBox:
         title = field.label + ("" if field.required else " (optional)")

@@ -177,9 +177,7 @@ class MainWindow(SupervisorWork, QMainWindow):
             )
         )
         go_menu.addAction(
-            self._action(
-                "Next article\tPgDown", partial(c.open_adjacent_article, 1), None, "next_article"
-            )
+            self._action("Next article\tPgDown", c.next_article, None, "next_article")
         )
         go_menu.addAction(
             self._action(
@@ -217,7 +215,7 @@ class MainWindow(SupervisorWork, QMainWindow):
             Qt.Key.Key_Return: c.next_incomplete,
             Qt.Key.Key_Enter: c.next_incomplete,
             "N": c.next_incomplete,
-            Qt.Key.Key_PageDown: partial(c.open_adjacent_article, 1),
+            Qt.Key.Key_PageDown: c.next_article,
             Qt.Key.Key_PageUp: partial(c.open_adjacent_article, -1),
             Qt.Key.Key_Delete: c.clear_unit,
             Qt.Key.Key_Backspace: c.clear_unit,

@@ -50,3 +50,45 @@ def test_a_code_key_on_a_unit_scrolled_away_brings_it_back_first(qtbot, open_win
     assert stored_codes(project_path, "alice")[unit.id] == {"attribution": "named_organisation"}
     assert current_unit(window).id == unit.id
     assert context_ok(window)
+
+
+def code_to_the_end(qtbot, window) -> None:
+    for _ in range(window.controller.units.rowCount()):
+        for key in "1f9":
+            press(qtbot, window, key)
+        if window.panel.article_end_text is not None:
+            return
+    raise AssertionError("auto-advance never reached the end of the article")
+
+
+def test_the_end_of_an_article_is_announced_and_later_keys_say_what_they_change(
+    qtbot, open_window, project_path
+):
+    window = open_window()
+    first_article = window.controller.article_id
+    code_to_the_end(qtbot, window)
+    last = current_unit(window)
+    units = window.controller.units
+    last_to_code = max(r for r in range(units.rowCount()) if units.needs_coding(r))
+    assert last.id == units.unit(last_to_code).id
+    assert window.panel.article_end_text == "Article complete: Page Down for the next one."
+    assert window.statusBar().currentMessage() == "Article complete: Page Down for the next one."
+    assert window.controller.articles.summary(0).finished
+    assert stored_codes(project_path, "alice")[last.id]["attribution"] == "named_person"
+
+    press(qtbot, window, "2")  # keeps coding the last unit, and says so
+    assert stored_codes(project_path, "alice")[last.id]["attribution"] == "named_organisation"
+    assert current_unit(window).id == last.id
+    assert window.statusBar().currentMessage().startswith("Changed the last unit (Attribution")
+
+    press(qtbot, window, Qt.Key.Key_PageDown)
+    assert window.controller.article_id != first_article
+    assert window.panel.article_end_text is None
+
+
+def test_the_panel_offers_the_next_article(qtbot, open_window):
+    window = open_window()
+    first_article = window.controller.article_id
+    code_to_the_end(qtbot, window)
+    qtbot.mouseClick(window.panel.next_article_button, Qt.MouseButton.LeftButton)
+    assert window.controller.article_id != first_article
