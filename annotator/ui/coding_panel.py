@@ -28,6 +28,7 @@ from annotator.core.codebook import Category, Codebook, CodebookField
 from annotator.ui import theme
 
 NOTE_IDLE_MS = 800
+UNIT_LINES = 4
 BUTTON_STYLE = """
 QPushButton { text-align: left; padding: 4px 8px; }
 QPushButton:checked {
@@ -77,12 +78,21 @@ class CodingPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
+        # Fixed heights (the unit's text elided to four lines, the state to two), so the
+        # buttons below never move under the mouse as texts change length.
+        line = self.fontMetrics().lineSpacing()
+        self._unit_text = ""
         self.unit_label = QLabel(wordWrap=True)
         self.unit_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.unit_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.unit_label.setFixedHeight(UNIT_LINES * line + 4)
         layout.addWidget(self.unit_label)
         state_row = QHBoxLayout()
         self.state_icon = QLabel()
+        self.state_icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.state_label = QLabel(wordWrap=True)
+        self.state_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.state_label.setFixedHeight(2 * line + 4)
         state_row.addWidget(self.state_icon)
         state_row.addWidget(self.state_label, 1)
         layout.addLayout(state_row)
@@ -189,12 +199,26 @@ class CodingPanel(QWidget):
             self.note.setPlainText(note)
             self.note.blockSignals(False)
             self._note_dirty = False
-        self.unit_label.setText(text if len(text) < 300 else text[:297] + "…")
+        self._unit_text = text
+        self._show_unit_text()
         self.show_codes(codes, needs_coding=needs_coding, waiting=waiting)
         enabled = unit_id is not None
         for button in self._buttons.values():
             button.setEnabled(enabled)
         self.note.setEnabled(enabled)
+
+    def _show_unit_text(self) -> None:
+        """The unit's text, elided to about the label's four lines at its current width."""
+        metrics = self.unit_label.fontMetrics()
+        width = max(self.unit_label.width(), 120)
+        budget = int(width * (UNIT_LINES - 0.6))  # wrapping wastes part of each line
+        self.unit_label.setText(
+            metrics.elidedText(self._unit_text, Qt.TextElideMode.ElideRight, budget)
+        )
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._show_unit_text()
 
     def show_codes(
         self, codes: dict[str, str], *, needs_coding: bool, waiting: set[str] | None = None

@@ -92,3 +92,24 @@ def test_the_panel_offers_the_next_article(qtbot, open_window):
     code_to_the_end(qtbot, window)
     qtbot.mouseClick(window.panel.next_article_button, Qt.MouseButton.LeftButton)
     assert window.controller.article_id != first_article
+
+
+def test_the_panel_buttons_stay_put_whatever_the_texts(qtbot, open_window):
+    window = open_window()
+    window.resize(1024, 700)
+    panel = window.panel
+    button = panel.button("confidence", "high")
+
+    def button_top() -> int:
+        panel.layout().activate()
+        return button.mapTo(panel, button.rect().topLeft()).y()
+
+    top = button_top()
+    states = set()
+    for key in ("1", "f", "9", Qt.Key.Key_Down, "6", "n", Qt.Key.Key_Down, "7"):
+        press(qtbot, window, key)
+        states.add(panel.state_text)
+        assert button_top() == top
+    press(qtbot, window, Qt.Key.Key_PageDown)
+    assert button_top() == top
+    assert len(states) > 1  # the state line did change meanwhile
