@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +34,7 @@ from annotator.ui.article_list import ArticleDelegate, ArticleFilterProxy, Artic
 from annotator.ui.backup_timer import DailyBackup
 from annotator.ui.coding_panel import CodingPanel
 from annotator.ui.controller import WorkspaceController
+from annotator.ui.empty_project import IMPORT_FILES_KEY, IMPORT_FOLDER_KEY, EmptyProjectPage
 from annotator.ui.find_bar import FindBar
 from annotator.ui.import_worker import ImportController
 from annotator.ui.keyboard import KeyRouter
@@ -74,6 +76,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         self._connect()
         self.keys = KeyRouter(self, self._code_keys(), self._command_keys(), self.escape)
         self.controller.start()
+        self._show_reader_or_empty_page()
         self._restore_layout()
         self.reader.setFocus()
 
@@ -102,7 +105,13 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.banner = QLabel(wordWrap=True)
         self.banner.hide()
         self.find_bar = FindBar()
-        for widget in (self.banner, self.reader, self.find_bar):
+        self.empty_page = EmptyProjectPage()
+        self.empty_page.import_files_requested.connect(self.import_files)
+        self.empty_page.import_folder_requested.connect(self.import_folder)
+        self.reader_stack = QStackedWidget()
+        self.reader_stack.addWidget(self.reader)
+        self.reader_stack.addWidget(self.empty_page)
+        for widget in (self.banner, self.reader_stack, self.find_bar):
             centre_layout.addWidget(widget)
         centre_layout.setStretch(1, 1)
 
@@ -135,9 +144,11 @@ class MainWindow(SupervisorWork, QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addAction(self._action("Import files…", self.import_files, None, "import_files"))
         file_menu.addAction(
-            self._action("Import folder…", self.import_folder, None, "import_folder")
+            self._action("Import files…", self.import_files, IMPORT_FILES_KEY, "import_files")
+        )
+        file_menu.addAction(
+            self._action("Import folder…", self.import_folder, IMPORT_FOLDER_KEY, "import_folder")
         )
         file_menu.addAction(self._action("Merge coders' projects…", self.merge_projects))
         file_menu.addAction(self._action("Export…", self.export_data, "Ctrl+E"))
@@ -260,8 +271,14 @@ class MainWindow(SupervisorWork, QMainWindow):
             self.article_list.setCurrentIndex(proxy_index)
             self.article_list.scrollTo(proxy_index)
 
+    def _show_reader_or_empty_page(self) -> None:
+        """An empty project says how to import articles instead of showing a blank pane."""
+        empty = self.controller.articles.rowCount() == 0
+        self.reader_stack.setCurrentWidget(self.empty_page if empty else self.reader)
+
     def _articles_imported(self, _report) -> None:
         self.controller.load_articles()
+        self._show_reader_or_empty_page()
         if self.controller.article_id is None and self.controller.articles.rowCount():
             self.controller.start()  # the project was empty: open its first article now
         elif self.controller.article_id is not None:

@@ -4,8 +4,12 @@ stays put under the mouse; driven by key presses, checked against the project.""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 
-from tests.ui.conftest import stored_codes
+from annotator.core.codebook import bundled_codebook
+from annotator.core.coding.article_views import article_summaries
+from annotator.core.store.project import Project
+from tests.ui.conftest import SAMPLE_TEXTS, stored_codes
 from tests.ui.test_keyboard_coding import current_unit, press
 
 
@@ -113,3 +117,24 @@ def test_the_panel_buttons_stay_put_whatever_the_texts(qtbot, open_window):
     press(qtbot, window, Qt.Key.Key_PageDown)
     assert button_top() == top
     assert len(states) > 1  # the state line did change meanwhile
+
+
+def test_an_empty_project_says_how_to_import_and_ctrl_i_imports(
+    qtbot, open_window, project_location, monkeypatch
+):
+    path = project_location("empty.annotator")
+    Project.create(path, bundled_codebook()).close()
+    window = open_window(path=path)
+    assert window.reader_stack.currentWidget() is window.empty_page
+    assert "Ctrl+I" in window.empty_page.text and "drop" in window.empty_page.text
+    monkeypatch.setattr(
+        QFileDialog,
+        "getOpenFileNames",
+        lambda *args, **kwargs: ([str(p) for p in SAMPLE_TEXTS], ""),
+    )
+    with qtbot.waitSignal(window.importer.imported, timeout=20_000):
+        press(qtbot, window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert window.reader_stack.currentWidget() is window.reader
+    with Project.open(path) as project:
+        assert len(article_summaries(project, "alice")) == len(SAMPLE_TEXTS)
+    assert current_unit(window).kind == "sentence"
