@@ -288,7 +288,9 @@ class MainWindow(SupervisorWork, QMainWindow):
         c = self.controller
         row = c.articles.row_of(c.article_id) if c.article_id is not None else None
         article = c.articles.summary(row) if row is not None else None
-        self.status.show_progress(article, *c.articles.totals())
+        self.status.show_progress(
+            article, *c.articles.totals(), c.articles.finished_count(), c.articles.rowCount()
+        )
 
     def _backed_up(self, path: Path | None) -> None:
         if path is not None:

@@ -142,3 +142,19 @@ def test_an_empty_project_says_how_to_import_and_ctrl_i_imports(
     with Project.open(path) as project:
         assert len(article_summaries(project, "alice")) == len(SAMPLE_TEXTS)
     assert current_unit(window).kind == "sentence"
+
+
+def test_the_status_bar_counts_units_and_articles_done(qtbot, open_window, project_path):
+    window = open_window()
+    articles = window.controller.articles
+    _, total = articles.totals()
+    assert window.status.overall.text() == f"0 of {total:,} units coded (0%)"
+    assert window.status.articles_done.text() == f"0 of {articles.rowCount()} articles done"
+    code_to_the_end(qtbot, window)
+    coded = len(stored_codes(project_path, "alice"))
+    assert window.status.overall.text() == (
+        f"{coded:,} of {total:,} units coded ({100 * coded // total}%)"
+    )
+    assert window.status.articles_done.text() == f"1 of {articles.rowCount()} articles done"
+    summary = articles.summary(0)
+    assert window.status.article.text() == f"This article: {coded} of {summary.total} units"
