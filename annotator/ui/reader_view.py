@@ -41,8 +41,8 @@ _HEADING_SCALE = {"title": 1.45, "heading": 1.15}
 class UnitDelegate(QStyledItemDelegate):
     """Draws one unit: margin mark, wrapped text, code shortcuts; caches row heights."""
 
-    MARK_WIDTH = 5
-    TEXT_LEFT = 22
+    MARK_WIDTH = 13  # wide enough for the code's key inside the mark
+    TEXT_LEFT = 36
     PAD_Y = 3
 
     def __init__(self, view: QListView, codebook: Codebook) -> None:
@@ -152,7 +152,7 @@ class UnitDelegate(QStyledItemDelegate):
         if index.data(NoteRole):
             painter.setFont(self._small_font(self._view.font()))
             painter.setPen(theme.muted_text(palette))
-            painter.drawText(QRect(rect.left() + 9, rect.top() + self.PAD_Y, 12, 16), 0, "✎")
+            painter.drawText(QRect(rect.left() + 21, rect.top() + self.PAD_Y, 12, 16), 0, "✎")
         painter.restore()
 
     def _paint_mark(
@@ -169,23 +169,41 @@ class UnitDelegate(QStyledItemDelegate):
         else:
             color = self._mark_colors.get(code, theme.muted_text(palette))
         mark = QRect(
-            rect.left() + 6,
+            rect.left() + 5,
             rect.top() + self.PAD_Y,
             self.MARK_WIDTH,
             rect.height() - 2 * self.PAD_Y,
         )
         if complete:
             painter.fillRect(mark, color)
+            key_color = theme.on_color(color)
         else:  # partly coded: an outline, so "started" and "done" differ at a glance
             painter.setPen(QPen(color, 1.5))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(mark.adjusted(0, 0, -1, -1))
+            key_color = palette.color(QPalette.ColorRole.Text)
+        if code is not None:  # the code's key as well as its colour: colour alone can mislead
+            painter.setFont(self._small_font(self._view.font()))
+            painter.setPen(key_color)
+            painter.drawText(
+                QRect(mark.left(), mark.top(), mark.width(), self._key_height()),
+                int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop),
+                self._tags.get((self._mark_field, code), "?"),
+            )
+
+    def _key_height(self) -> int:
+        return QFontMetrics(self._small_font(self._view.font())).height()
+
+    def mark_key(self, codes: dict[str, str]) -> str | None:
+        """The key drawn in a unit's margin mark (the first field's code's shortcut)."""
+        code = codes.get(self._mark_field)
+        return None if code is None else self._tags.get((self._mark_field, code), "?")
 
     def _paint_empty_mark(self, painter: QPainter, rect: QRect, palette: QPalette) -> None:
         color = QColor(theme.muted_text(palette))
         color.setAlpha(60)
         painter.fillRect(
-            QRect(rect.left() + 8, rect.top() + self.PAD_Y, 1, rect.height() - 2 * self.PAD_Y),
+            QRect(rect.left() + 11, rect.top() + self.PAD_Y, 1, rect.height() - 2 * self.PAD_Y),
             color,
         )
 
