@@ -339,6 +339,7 @@ class WorkspaceController(QObject):
     def find(self, text: str) -> None:
         self.find_rows = self.units.find_rows(text)
         self.reader.unit_delegate.matches = set(self.find_rows)
+        self.reader.unit_delegate.find_text = text
         self.find_position = None
         self.reader.viewport().update()
         if self.find_rows:
@@ -358,4 +359,5 @@ class WorkspaceController(QObject):
     def clear_find(self) -> None:
         self.find_rows, self.find_position = [], None
         self.reader.unit_delegate.matches = set()
+        self.reader.unit_delegate.find_text = ""
         self.reader.viewport().update()

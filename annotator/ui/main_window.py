@@ -9,9 +9,10 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QDialog,
     QFileDialog,
@@ -40,12 +41,17 @@ from annotator.ui.import_worker import ImportController
 from annotator.ui.keyboard import KeyRouter
 from annotator.ui.operations import CodingOperations, undo_redo_actions
 from annotator.ui.reader_view import ReaderView
-from annotator.ui.reference import CheatSheet, CodebookDock
+from annotator.ui.reference import CheatSheet, CodebookDock, menu_shortcut_rows
 from annotator.ui.review.review_window import ReviewWindow
 from annotator.ui.settings import AppSettings
 from annotator.ui.status import WorkspaceStatus
 from annotator.ui.supervisor_work import SupervisorWork
 
+# A visible frame round the list or the reader while it has the keyboard focus.
+FOCUS_FRAME = (
+    "QListView { border: 2px solid transparent; }"
+    " QListView:focus { border: 2px solid palette(highlight); }"
+)
 IMPORT_FILTER = "Articles (*.txt *.md *.markdown *.html *.htm *.docx *.csv);;All files (*)"
 
 
@@ -61,6 +67,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.setAcceptDrops(True)
         self.operations = CodingOperations(project, coder, self)
         self.reader = ReaderView(project.codebook)
+        self.reader.setStyleSheet(FOCUS_FRAME)
         self.panel = CodingPanel(project.codebook)
         self.controller = WorkspaceController(
             project, self.operations, self.reader, self.panel, self.settings, self
@@ -75,6 +82,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.status = WorkspaceStatus(self, coder, self.banner)
         self._connect()
         self.keys = KeyRouter(self, self._code_keys(), self._command_keys(), self.escape)
+        self.keys.lists.add(self.article_list)
         self.controller.start()
         self._show_reader_or_empty_page()
         self._restore_layout()
@@ -93,7 +101,9 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.article_list = QListView()
         self.article_list.setModel(self.article_proxy)
         self.article_list.setItemDelegate(ArticleDelegate(self.article_list))
-        self.article_list.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.article_list.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.article_list.setStyleSheet(FOCUS_FRAME)
+        self.article_filter.installEventFilter(self)
         self.article_list.setUniformItemSizes(True)
         for widget in (self.article_filter, self.unfinished_only, self.article_list):
             left_layout.addWidget(widget)
@@ -159,8 +169,9 @@ class MainWindow(SupervisorWork, QMainWindow):
         )
         file_menu.addSeparator()
         file_menu.addAction(
-            self._action("Close window", self.close, QKeySequence.StandardKey.Close, "quit")
+            self._action("Close window", self.close, QKeySequence.StandardKey.Close, "close")
         )
+        file_menu.addAction(self._action("Quit", self.quit, "Ctrl+Q", "quit"))
         edit_menu = bar.addMenu("&Edit")
         self.undo_action, self.redo_action = undo_redo_actions(
             self.operations.undo_stack, self, self.operations.may_undo
@@ -206,7 +217,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         view_menu.addAction(self._action("Supervisor review…", self.open_review, "Ctrl+R"))
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(
-            self._action("Keyboard shortcuts\t?", self.show_cheat_sheet, "F1", "cheat_sheet")
+            self._action("Keyboard shortcuts", self.show_cheat_sheet, "F1", "cheat_sheet")
         )
         help_menu.addAction(self._action("About annotator", lambda: show_about(self)))
 
@@ -239,6 +250,8 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.article_filter.textChanged.connect(self.article_proxy.set_text)
         self.unfinished_only.toggled.connect(self.article_proxy.set_unfinished_only)
         self.article_list.clicked.connect(self._article_clicked)
+        self.article_list.activated.connect(self._article_clicked)
+        self.article_filter.returnPressed.connect(self._open_filter_match)
         c.article_opened.connect(self._select_article_in_list)
         c.progress_changed.connect(self._update_progress)
         c.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
@@ -250,7 +263,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.daily_backup.failed.connect(
             lambda reason: self.statusBar().showMessage(f"Backup failed: {reason}", 15000)
         )
-        self.find_bar.search_changed.connect(c.find)
+        self.find_bar.search_changed.connect(self._find)
         self.find_bar.next_requested.connect(lambda: self._find_step(1))
         self.find_bar.previous_requested.connect(lambda: self._find_step(-1))
         self.find_bar.closed.connect(self._find_closed)
@@ -261,6 +274,28 @@ class MainWindow(SupervisorWork, QMainWindow):
     def _article_clicked(self, proxy_index) -> None:
         self.controller.open_article(proxy_index.data(ArticleIdRole))
         self.reader.setFocus()
+
+    def _open_filter_match(self) -> None:
+        """Enter in the filter: open the selected match (else the first) and read it."""
+        index = self.article_list.currentIndex()
+        if not index.isValid():
+            index = self.article_proxy.index(0, 0)
+        if index.isValid():
+            self._article_clicked(index)
+
+    def eventFilter(self, watched, event) -> bool:
+        """Down in the article filter moves into the list of matches."""
+        if (
+            watched is self.article_filter
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+            and self.article_proxy.rowCount()
+        ):
+            self.article_list.setFocus(Qt.FocusReason.TabFocusReason)
+            if not self.article_list.currentIndex().isValid():
+                self.article_list.setCurrentIndex(self.article_proxy.index(0, 0))
+            return True
+        return super().eventFilter(watched, event)
 
     def _select_article_in_list(self, article_id: int) -> None:
         row = self.controller.articles.row_of(article_id)
@@ -302,6 +337,10 @@ class MainWindow(SupervisorWork, QMainWindow):
                 f"The project is back: {saved} waiting action(s) saved.", 8000
             )
 
+    def _find(self, text: str) -> None:
+        self.controller.find(text)
+        self.find_bar.show_count(self.controller.find_position, len(self.controller.find_rows))
+
     def _find_step(self, step: int) -> None:
         self.controller.find_step(step)
         self.find_bar.show_count(self.controller.find_position, len(self.controller.find_rows))
@@ -319,6 +358,10 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.panel.flush_note()
         self.reader.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    def quit(self) -> None:
+        """Ctrl+Q: close every window (each saves its state; one with unsaved actions asks)."""
+        QApplication.closeAllWindows()
+
     def open_find(self) -> None:
         self.find_bar.open_bar()
 
@@ -327,7 +370,8 @@ class MainWindow(SupervisorWork, QMainWindow):
 
     def show_cheat_sheet(self) -> None:
         if self.cheat_sheet is None:
-            self.cheat_sheet = CheatSheet(self.project.codebook, self)
+            commands = menu_shortcut_rows(self.menuBar())
+            self.cheat_sheet = CheatSheet(self.project.codebook, commands, self)
         self.cheat_sheet.show()
         self.cheat_sheet.raise_()
 

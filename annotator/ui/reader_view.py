@@ -11,8 +11,20 @@ margin. Row heights are measured lazily and cached per viewport width, so a
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+import re
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QPen,
+    QTextCharFormat,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
@@ -52,6 +64,7 @@ class UnitDelegate(QStyledItemDelegate):
         self._heights: dict[int, int] = {}
         self._width = -1
         self.matches: set[int] = set()
+        self.find_text = ""  # the text the find bar looks for: highlighted in matching rows
         first = codebook.fields[0]
         self._mark_field = first.key
         self._mark_colors = theme.category_colors(first, view.palette())
@@ -126,10 +139,6 @@ class UnitDelegate(QStyledItemDelegate):
                 QRect(rect.left(), rect.top(), 3, rect.height()),
                 palette.color(QPalette.ColorRole.Highlight),
             )
-        elif index.row() in self.matches:
-            found = QColor("#f2c744")
-            found.setAlpha(80)
-            painter.fillRect(rect, found)
 
         font = self._font(self._view.font(), kind)
         painter.setFont(font)
@@ -141,7 +150,10 @@ class UnitDelegate(QStyledItemDelegate):
             self._text_width(),
             rect.height() - 2 * self.PAD_Y,
         )
-        painter.drawText(text_rect, _WRAP, index.data())
+        if index.row() in self.matches and self.find_text:
+            self._draw_with_matches(painter, text_rect, index.data(), font)
+        else:
+            painter.drawText(text_rect, _WRAP, index.data())
 
         codes: dict[str, str] = index.data(CodesRole) or {}
         if codes:
@@ -154,6 +166,37 @@ class UnitDelegate(QStyledItemDelegate):
             painter.setPen(theme.muted_text(palette))
             painter.drawText(QRect(rect.left() + 21, rect.top() + self.PAD_Y, 12, 16), 0, "✎")
         painter.restore()
+
+    def match_spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, length) of each occurrence of the find text, ignoring case."""
+        if not self.find_text:
+            return []
+        pattern = re.compile(re.escape(self.find_text), re.IGNORECASE)
+        return [(m.start(), m.end() - m.start()) for m in pattern.finditer(text)]
+
+    def _draw_with_matches(self, painter: QPainter, rect: QRect, text: str, font: QFont) -> None:
+        """The text wrapped as drawText wraps it, with each found word marked, not the row
+        (drawText cannot colour part of a text; a QTextLayout can)."""
+        layout = QTextLayout(text, font)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        y = 0.0
+        while (line := layout.createLine()).isValid():
+            line.setLineWidth(rect.width())
+            line.setPosition(QPointF(0, y))
+            y += line.height()
+        layout.endLayout()
+        marked = QTextCharFormat()
+        marked.setBackground(QColor("#f2c744"))
+        marked.setForeground(QColor("#000000"))
+        ranges = []
+        for start, length in self.match_spans(text):
+            found = QTextLayout.FormatRange()
+            found.start, found.length, found.format = start, length, marked
+            ranges.append(found)
+        layout.draw(painter, QPointF(rect.topLeft()), ranges)
 
     def _paint_mark(
         self,
