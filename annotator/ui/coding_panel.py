@@ -47,7 +47,24 @@ def category_tooltip(category: Category) -> str:
     if category.examples:
         items = "".join(f"<li>{html.escape(example)}</li>" for example in category.examples)
         parts.append(f"<p>Examples:</p><ul>{items}</ul>")
-    return "<qt>" + "".join(parts) + "</qt>"
+    length = len(category.definition) + sum(len(e) for e in category.examples)
+    return wrapped_tooltip("".join(parts), length)
+
+
+TOOLTIP_WIDTH = 380  # pixels: a comfortable measure for a definition
+TOOLTIP_WRAP_AFTER = 60  # characters: shorter texts stay on one line
+
+
+def wrapped_tooltip(body_html: str, length: int) -> str:
+    """Rich text that wraps at TOOLTIP_WIDTH once it is long (a plain tooltip never wraps,
+    and a rich one alone may still run half the screen wide)."""
+    if length <= TOOLTIP_WRAP_AFTER:
+        return f"<qt>{body_html}</qt>"
+    return f"<qt><table width={TOOLTIP_WIDTH}><tr><td>{body_html}</td></tr></table></qt>"
+
+
+def field_tooltip(field: CodebookField) -> str:
+    return wrapped_tooltip(html.escape(field.description), len(field.description))
 
 
 class NoteEdit(QPlainTextEdit):
@@ -144,7 +161,8 @@ class CodingPanel(QWidget):
     def _field_group(self, field: CodebookField) -> QGroupBox:
         title = field.label + ("" if field.required else " (optional)")
         group = QGroupBox(title)
-        group.setToolTip(field.description)
+        if field.description:
+            group.setToolTip(field_tooltip(field))
         grid = QGridLayout(group)
         grid.setContentsMargins(6, 4, 6, 4)
         grid.setSpacing(3)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGroupBox
 
 from annotator.core.codebook import bundled_codebook
-from annotator.ui.coding_panel import category_tooltip
+from annotator.ui.coding_panel import TOOLTIP_WIDTH, category_tooltip
 from annotator.ui.reference import (
     WINDOW_KEYS,
     cheat_sheet_html,
@@ -58,3 +59,15 @@ def test_panel_tooltips_carry_definition_and_examples(open_window):
     tooltip = window.panel.button(window.project.codebook.fields[0].key, category.code).toolTip()
     assert tooltip == category_tooltip(category)
     assert "Examples" in tooltip
+
+
+def test_field_tooltips_are_rich_text_that_wraps(open_window):
+    window = open_window()
+    groups = [g for g in window.panel.findChildren(QGroupBox) if g.toolTip()]
+    assert len(groups) == len([f for f in window.project.codebook.fields if f.description])
+    for group in groups:
+        tip = group.toolTip()
+        assert Qt.mightBeRichText(tip)
+        field = next(f for f in window.project.codebook.fields if group.title().startswith(f.label))
+        if len(field.description) > 60:
+            assert f"width={TOOLTIP_WIDTH}" in tip
