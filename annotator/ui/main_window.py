@@ -135,7 +135,10 @@ class MainWindow(SupervisorWork, QMainWindow):
         for widget in (left, centre, panel_scroll):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(True)  # drag a side pane shut on a small screen
+        self.splitter.setCollapsible(1, False)  # never the reader
         self.splitter.setSizes([300, 760, 340])
+        self.side_panes = {"list": left, "panel": panel_scroll}
         self.setCentralWidget(self.splitter)
 
         self.codebook_dock = CodebookDock(self.project.codebook, self)
@@ -210,6 +213,18 @@ class MainWindow(SupervisorWork, QMainWindow):
             )
         )
         view_menu = bar.addMenu("&View")
+        self.pane_actions = {}
+        for name, text, key in (
+            ("list", "Article list", "Ctrl+Shift+L"),
+            ("panel", "Coding panel", "Ctrl+Shift+P"),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(key))
+            action.setCheckable(True)
+            action.setChecked(True)
+            action.toggled.connect(lambda shown, pane=name: self.show_pane(pane, shown))
+            self.pane_actions[name] = action
+            view_menu.addAction(action)
         toggle = self.codebook_dock.toggleViewAction()
         toggle.setIcon(theme.icon("codebook"))
         toggle.setShortcut(QKeySequence("Ctrl+B"))
@@ -247,6 +262,7 @@ class MainWindow(SupervisorWork, QMainWindow):
 
     def _connect(self) -> None:
         c = self.controller
+        self.splitter.splitterMoved.connect(self._sync_pane_actions)
         self.article_filter.textChanged.connect(self.article_proxy.set_text)
         self.unfinished_only.toggled.connect(self.article_proxy.set_unfinished_only)
         self.article_list.clicked.connect(self._article_clicked)
@@ -358,6 +374,24 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.panel.flush_note()
         self.reader.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    def show_pane(self, name: str, shown: bool) -> None:
+        """View > Article list / Coding panel: hide a side pane to give the reader room."""
+        pane = self.side_panes[name]
+        pane.setVisible(shown)
+        if shown and self.splitter.sizes()[self.splitter.indexOf(pane)] == 0:
+            sizes = self.splitter.sizes()
+            sizes[self.splitter.indexOf(pane)] = 260
+            self.splitter.setSizes(sizes)
+
+    def _sync_pane_actions(self) -> None:
+        """A pane dragged shut reads as hidden in the View menu, and back."""
+        sizes = self.splitter.sizes()
+        for name, pane in self.side_panes.items():
+            action = self.pane_actions[name]
+            action.blockSignals(True)
+            action.setChecked(not pane.isHidden() and sizes[self.splitter.indexOf(pane)] > 0)
+            action.blockSignals(False)
+
     def quit(self) -> None:
         """Ctrl+Q: close every window (each saves its state; one with unsaved actions asks)."""
         QApplication.closeAllWindows()
@@ -412,6 +446,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         splitter = self.settings.splitter_state()
         if splitter is not None:
             self.splitter.restoreState(splitter)
+        self._sync_pane_actions()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.panel.flush_note()

@@ -300,6 +300,25 @@ class ReaderView(QListView):
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.setFont(font)
 
+    # A comfortable measure: on a wide screen lines stop at about this many characters and
+    # the text column is centred, instead of running 200 characters across.
+    MEASURE_CHARS = 75
+    SIDE_MARGIN = 12
+
+    def measure_width(self) -> int:
+        """The widest the viewport gets: a measure of text plus the marks and tags."""
+        text = QFontMetrics(self.font()).averageCharWidth() * self.MEASURE_CHARS
+        delegate = self.unit_delegate
+        return text + delegate.TEXT_LEFT + delegate._tags_width() + 16
+
+    def resizeEvent(self, event) -> None:
+        spare = self.width() - 2 * self.SIDE_MARGIN - self.measure_width()
+        side = self.SIDE_MARGIN + max(0, spare // 2)
+        margins = self.viewportMargins()
+        if margins.left() != side:
+            self.setViewportMargins(side, 8, side, 8)
+        super().resizeEvent(event)
+
     def setModel(self, model) -> None:
         super().setModel(model)
         model.modelReset.connect(self.unit_delegate.forget_sizes)

@@ -12,6 +12,8 @@ from annotator.core.store.project import Project
 from tests.ui.conftest import SAMPLE_TEXTS, stored_codes
 from tests.ui.test_keyboard_coding import current_unit, press
 
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
 
 def context_ok(window) -> bool:
     """The current unit is on screen with the reader's context margin above and below it
@@ -158,3 +160,36 @@ def test_the_status_bar_counts_units_and_articles_done(qtbot, open_window, proje
     assert window.status.articles_done.text() == f"1 of {articles.rowCount()} articles done"
     summary = articles.summary(0)
     assert window.status.article.text() == f"This article: {coded} of {summary.total} units"
+
+
+def test_wide_screens_keep_a_readable_measure(qtbot, open_window):
+    window = open_window()
+    window.resize(2560, 1440)
+    reader = window.reader
+    qtbot.waitUntil(lambda: reader.viewport().width() <= reader.measure_width())
+    chars = reader.unit_delegate._text_width() / reader.fontMetrics().averageCharWidth()
+    assert 60 <= chars <= 80
+    margins = reader.viewportMargins()
+    assert abs(margins.left() - margins.right()) <= 1 and margins.left() > 100  # centred
+
+
+def test_side_panes_collapse_from_the_view_menu_and_keys_still_code(
+    qtbot, open_window, project_path
+):
+    window = open_window()
+    window.resize(1024, 700)
+    narrow = window.reader.width()
+    press(qtbot, window, Qt.Key.Key_L, CTRL_SHIFT)
+    press(qtbot, window, Qt.Key.Key_P, CTRL_SHIFT)
+    assert not window.side_panes["list"].isVisible()
+    assert not window.side_panes["panel"].isVisible()
+    assert not window.pane_actions["list"].isChecked()
+    qtbot.waitUntil(lambda: window.reader.width() > narrow * 1.8)
+    unit = current_unit(window)
+    press(qtbot, window, "4")
+    assert stored_codes(project_path, "alice")[unit.id] == {"attribution": "anonymous_generic"}
+    press(qtbot, window, Qt.Key.Key_P, CTRL_SHIFT)
+    assert window.side_panes["panel"].isVisible()
+    assert window.panel.checked_codes() == {"attribution": "anonymous_generic"}
+    assert window.splitter.isCollapsible(0) and window.splitter.isCollapsible(2)
+    assert not window.splitter.isCollapsible(1)
