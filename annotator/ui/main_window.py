@@ -10,7 +10,14 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -43,7 +50,7 @@ from annotator.ui.operations import CodingOperations, undo_redo_actions
 from annotator.ui.reader_view import ReaderView
 from annotator.ui.reference import CheatSheet, CodebookDock, menu_shortcut_rows
 from annotator.ui.review.review_window import ReviewWindow
-from annotator.ui.settings import AppSettings
+from annotator.ui.settings import AppSettings, location_key
 from annotator.ui.status import WorkspaceStatus
 from annotator.ui.supervisor_work import SupervisorWork
 
@@ -79,6 +86,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.dialog: QDialog | None = None  # the supervisor gate, merge or export dialog
         self._build_layout()
         self._build_menus()
+        self._build_toolbar()
         self.status = WorkspaceStatus(self, coder, self.banner)
         self._connect()
         self.keys = KeyRouter(self, self._code_keys(), self._command_keys(), self.escape)
@@ -152,11 +160,23 @@ class MainWindow(SupervisorWork, QMainWindow):
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
+        if icon:
+            self.named_actions[icon] = action  # the toolbar picks its buttons from these
         return action
 
     def _build_menus(self) -> None:
+        self.named_actions: dict[str, QAction] = {}
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        file_menu.addAction(
+            self._action("New project…", self.new_project, QKeySequence.StandardKey.New, "new")
+        )
+        file_menu.addAction(
+            self._action("Open…", self.open_project, QKeySequence.StandardKey.Open, "open")
+        )
+        self.recent_menu = file_menu.addMenu("Open recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
         file_menu.addAction(
             self._action("Import files…", self.import_files, IMPORT_FILES_KEY, "import_files")
         )
@@ -229,12 +249,51 @@ class MainWindow(SupervisorWork, QMainWindow):
         toggle.setIcon(theme.icon("codebook"))
         toggle.setShortcut(QKeySequence("Ctrl+B"))
         view_menu.addAction(toggle)
+        self.codebook_toggle = toggle
         view_menu.addAction(self._action("Supervisor review…", self.open_review, "Ctrl+R"))
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(
             self._action("Keyboard shortcuts", self.show_cheat_sheet, "F1", "cheat_sheet")
         )
         help_menu.addAction(self._action("About annotator", lambda: show_about(self)))
+
+    def _build_toolbar(self) -> None:
+        """The commonest commands, with the icons their menu entries carry."""
+        toolbar = self.addToolBar("Toolbar")
+        toolbar.setObjectName("main_toolbar")  # saveState/restoreState know it by name
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        groups = [
+            ["import_files"],
+            ["previous_article", "next_article", "next_incomplete"],
+            ["undo", "redo", "find"],
+            ["cheat_sheet"],
+        ]
+        self.undo_action.setIcon(theme.icon("undo"))
+        self.redo_action.setIcon(theme.icon("redo"))
+        self.named_actions.update(undo=self.undo_action, redo=self.redo_action)
+        for group in groups:
+            if toolbar.actions():
+                toolbar.addSeparator()
+            toolbar.addActions([self.named_actions[name] for name in group])
+        toolbar.insertAction(self.named_actions["cheat_sheet"], self.codebook_toggle)
+        for action in toolbar.actions():
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            hint = action.text().partition("\t")[2] or keys
+            text = action.text().partition("\t")[0].replace("&", "")
+            action.setToolTip(f"{text} ({hint})" if hint else text)
+        self.toolbar = toolbar
+
+    def _fill_recent_menu(self) -> None:
+        from annotator.ui.start_screen import recent_project_titles
+
+        self.recent_menu.clear()
+        here = location_key(self.project.path)
+        for location, title in recent_project_titles(self.settings):
+            action = self.recent_menu.addAction(title)
+            action.setEnabled(location != here)
+            action.triggered.connect(partial(self.open_location, location))
+        if not self.recent_menu.actions():
+            self.recent_menu.addAction("No recent projects").setEnabled(False)
 
     def _code_keys(self) -> dict:
         return {
@@ -392,6 +451,28 @@ class MainWindow(SupervisorWork, QMainWindow):
             action.setChecked(not pane.isHidden() and sizes[self.splitter.indexOf(pane)] > 0)
             action.blockSignals(False)
 
+    def new_project(self) -> None:
+        """File > New project: the start screen's dialog, then a window on the new project."""
+        from annotator.ui.app import create_project
+        from annotator.ui.start_screen import ask_new_project
+
+        answer = ask_new_project(self)
+        if answer is not None and create_project(*answer, self):
+            self.open_location(answer[0])
+
+    def open_project(self) -> None:
+        from annotator.ui.start_screen import ask_project_file
+
+        path = ask_project_file(self)
+        if path:
+            self.open_location(path)
+
+    def open_location(self, location: str):
+        """Another project, in a window of its own (this one stays open)."""
+        from annotator.ui.app import open_from_menu
+
+        return open_from_menu(location, self.settings, self)
+
     def quit(self) -> None:
         """Ctrl+Q: close every window (each saves its state; one with unsaved actions asks)."""
         QApplication.closeAllWindows()
@@ -440,6 +521,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         geometry = self.settings.window_geometry()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1400, 900)
+        self.fit_to_screen()
         state = self.settings.window_state()
         if state is not None:
             self.restoreState(state)
@@ -447,6 +529,32 @@ class MainWindow(SupervisorWork, QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         self._sync_pane_actions()
+
+    def fit_to_screen(self) -> None:
+        """Never larger than the available screen, never off it: a geometry saved on another
+        screen or scale factor (2 on a laptop, 1 on the office monitor) is pulled back in."""
+        if self.isMaximized() or self.isFullScreen():
+            return
+        screen = QGuiApplication.screenAt(self.geometry().center()) or self.screen()
+        available = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()
+        width = min(self.width(), available.width() - extra_w)
+        height = min(self.height(), available.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        frame = self.frameGeometry()
+        x = min(max(frame.left(), available.left()), available.right() + 1 - frame.width())
+        y = min(max(frame.top(), available.top()), available.bottom() + 1 - frame.height())
+        if (x, y) != (frame.left(), frame.top()):
+            self.move(x, y)
+
+    def showEvent(self, event) -> None:
+        """Fit again once shown: only now are the window frame's margins known."""
+        super().showEvent(event)
+        if not getattr(self, "_fitted", False):
+            self._fitted = True
+            self.fit_to_screen()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.panel.flush_note()

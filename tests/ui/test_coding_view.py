@@ -193,3 +193,14 @@ def test_side_panes_collapse_from_the_view_menu_and_keys_still_code(
     assert window.panel.checked_codes() == {"attribution": "anonymous_generic"}
     assert window.splitter.isCollapsible(0) and window.splitter.isCollapsible(2)
     assert not window.splitter.isCollapsible(1)
+
+
+def test_the_window_opens_inside_the_available_screen(qtbot, open_window, clean_settings):
+    window = open_window()
+    window.resize(5000, 4000)
+    window.move(9000, 9000)  # as saved on a larger screen, or at another scale factor
+    window.close()
+    again = open_window(restored=True)
+    available = again.screen().availableGeometry()
+    assert available.contains(again.frameGeometry())
+    assert again.width() <= available.width() and again.height() <= available.height()

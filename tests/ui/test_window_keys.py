@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog
 
-from tests.ui.conftest import stored_codes
+from annotator.core.codebook import bundled_codebook
+from annotator.core.ingest.into_project import import_paths
+from annotator.core.store.project import Project
+from annotator.ui import app
+from tests.ui.conftest import SAMPLE_TEXTS, stored_codes
 from tests.ui.test_keyboard_coding import current_unit, press
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -84,3 +89,34 @@ def test_ctrl_f_marks_the_words_found_and_counts_the_matches(qtbot, open_window)
     qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_Return)
     assert window.find_bar.count.text() == f"2 of {len(rows)}"
     assert window.controller.current_row() == rows[1]
+
+
+def test_file_menu_opens_another_project_and_it_codes_into_that_file(
+    qtbot, open_window, project_location, monkeypatch, clean_settings
+):
+    other = project_location("other.annotator")
+    with Project.create(other, bundled_codebook()) as project:
+        import_paths(project, SAMPLE_TEXTS[:1])
+    window = open_window()
+    assert window.toolbar.actions() and window.toolbar.isVisibleTo(window)
+    file_menu = window.menuBar().actions()[0].menu()
+    texts = [a.text() for a in file_menu.actions()]
+    assert {"New project…", "Open…", "Open recent"} <= set(texts)
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
+    clean_settings.set_coder_for(other, "alice")
+    press(qtbot, window, Qt.Key.Key_O, CTRL)
+    opened = app._from_menus[-1]
+    qtbot.addWidget(opened)
+    try:
+        assert opened.project.path != window.project.path
+        opened.activateWindow()
+        qtbot.waitUntil(opened.isActiveWindow)
+        unit = opened.controller.units.unit(opened.controller.current_row())
+        qtbot.keyClick(opened, "5")
+        assert stored_codes(other, "alice") == {unit.id: {"attribution": "anonymous_vague"}}
+        window._fill_recent_menu()
+        titles = [a.text() for a in window.recent_menu.actions()]
+        assert any("other" in t for t in titles)
+    finally:
+        app.close_windows_from_menus()
