@@ -144,7 +144,7 @@ class CodingPanel(QWidget):
         policy = self.article_end.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
         self.article_end.setSizePolicy(policy)
-        self.article_end.setFixedHeight(3 * self.fontMetrics().lineSpacing() + 8)
+        self.article_end.setFixedHeight(2 * self.fontMetrics().lineSpacing() + 8)
         self.article_end.hide()
         return self.article_end
 
