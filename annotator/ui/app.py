@@ -77,6 +77,7 @@ def open_workspace(
     settings.add_recent_project(path)
     window = MainWindow(project, coder, settings)
     window.destroyed.connect(project.close)
+    follow_window_menus(window, settings)
     return window
 
 
@@ -119,7 +120,9 @@ def build_demo_window(folder: Path, settings: AppSettings):
     path = folder / "demo.annotator"
     build_demo_project(path).close()
     coder = settings.last_coder() or DEMO_CODER
-    return MainWindow(Project.open(path), coder, settings)
+    window = MainWindow(Project.open(path), coder, settings)
+    follow_window_menus(window, settings)
+    return window
 
 
 _from_menus: list[QWidget] = []  # windows opened from a window's File menu, kept alive
@@ -142,6 +145,16 @@ def open_from_menu(location: str, settings: AppSettings, parent: QWidget | None)
         _from_menus.append(window)
         window.show()
     return window
+
+
+def follow_window_menus(window, settings: AppSettings) -> None:
+    """Open what a coding window's File menu asks for (New project, Open, Open recent)."""
+    window.open_requested.connect(lambda location: open_from_menu(location, settings, window))
+    window.create_requested.connect(
+        lambda path, spec, name: (
+            create_project(path, spec, name, window) and open_from_menu(path, settings, window)
+        )
+    )
 
 
 def close_windows_from_menus() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -51,6 +51,7 @@ from annotator.ui.reader_view import ReaderView
 from annotator.ui.reference import CheatSheet, CodebookDock, menu_shortcut_rows
 from annotator.ui.review.review_window import ReviewWindow
 from annotator.ui.settings import AppSettings, location_key
+from annotator.ui.start_screen import ask_new_project, ask_project_file, recent_project_titles
 from annotator.ui.status import WorkspaceStatus
 from annotator.ui.supervisor_work import SupervisorWork
 
@@ -64,6 +65,11 @@ IMPORT_FILTER = "Articles (*.txt *.md *.markdown *.html *.htm *.docx *.csv);;All
 
 class MainWindow(SupervisorWork, QMainWindow):
     """One project, one coder."""
+
+    # File > Open, Open recent, New project: the app opens the project in a window of its
+    # own (annotator.ui.app.follow_window_menus), so this window never builds another.
+    open_requested = Signal(str)  # a project file or server URL
+    create_requested = Signal(str, str, str)  # path, codebook spec, name
 
     def __init__(self, project: Project, coder: str, settings: AppSettings | None = None) -> None:
         super().__init__()
@@ -284,14 +290,12 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.toolbar = toolbar
 
     def _fill_recent_menu(self) -> None:
-        from annotator.ui.start_screen import recent_project_titles
-
         self.recent_menu.clear()
         here = location_key(self.project.path)
         for location, title in recent_project_titles(self.settings):
             action = self.recent_menu.addAction(title)
             action.setEnabled(location != here)
-            action.triggered.connect(partial(self.open_location, location))
+            action.triggered.connect(partial(self.open_requested.emit, location))
         if not self.recent_menu.actions():
             self.recent_menu.addAction("No recent projects").setEnabled(False)
 
@@ -452,26 +456,15 @@ class MainWindow(SupervisorWork, QMainWindow):
             action.blockSignals(False)
 
     def new_project(self) -> None:
-        """File > New project: the start screen's dialog, then a window on the new project."""
-        from annotator.ui.app import create_project
-        from annotator.ui.start_screen import ask_new_project
-
+        """File > New project: the start screen's dialog; the app opens the new project."""
         answer = ask_new_project(self)
-        if answer is not None and create_project(*answer, self):
-            self.open_location(answer[0])
+        if answer is not None:
+            self.create_requested.emit(*answer)
 
     def open_project(self) -> None:
-        from annotator.ui.start_screen import ask_project_file
-
         path = ask_project_file(self)
         if path:
-            self.open_location(path)
-
-    def open_location(self, location: str):
-        """Another project, in a window of its own (this one stays open)."""
-        from annotator.ui.app import open_from_menu
-
-        return open_from_menu(location, self.settings, self)
+            self.open_requested.emit(path)
 
     def quit(self) -> None:
         """Ctrl+Q: close every window (each saves its state; one with unsaved actions asks)."""

@@ -98,6 +98,7 @@ def test_file_menu_opens_another_project_and_it_codes_into_that_file(
     with Project.create(other, bundled_codebook()) as project:
         import_paths(project, SAMPLE_TEXTS[:1])
     window = open_window()
+    app.follow_window_menus(window, clean_settings)  # as app.open_workspace does
     assert window.toolbar.actions() and window.toolbar.isVisibleTo(window)
     file_menu = window.menuBar().actions()[0].menu()
     texts = [a.text() for a in file_menu.actions()]
