@@ -77,6 +77,7 @@ def open_workspace(
     settings.add_recent_project(path)
     window = MainWindow(project, coder, settings)
     window.destroyed.connect(project.close)
+    follow_window_menus(window, settings)
     return window
 
 
@@ -93,7 +94,9 @@ def run_project(path: str | Path, coder: str | None = None) -> int:
     if window is None:
         return EXIT_USER_ERROR
     window.show()
-    return app.exec()
+    result = app.exec()
+    close_windows_from_menus()
+    return result
 
 
 def run_demo() -> int:
@@ -105,6 +108,7 @@ def run_demo() -> int:
         window = build_demo_window(Path(folder), AppSettings())
         window.show()
         result = app.exec()
+        close_windows_from_menus()
         window.project.close()
     return result
 
@@ -116,7 +120,48 @@ def build_demo_window(folder: Path, settings: AppSettings):
     path = folder / "demo.annotator"
     build_demo_project(path).close()
     coder = settings.last_coder() or DEMO_CODER
-    return MainWindow(Project.open(path), coder, settings)
+    window = MainWindow(Project.open(path), coder, settings)
+    follow_window_menus(window, settings)
+    return window
+
+
+_from_menus: list[QWidget] = []  # windows opened from a window's File menu, kept alive
+
+
+def create_project(path: str, codebook_spec: str, name: str, parent: QWidget | None) -> bool:
+    """Create a project file; False (after saying why) if it cannot be created."""
+    try:
+        Project.create(path, resolve_codebook(codebook_spec or None), name or None).close()
+    except AnnotatorError as error:
+        QMessageBox.critical(parent, "Cannot create project", str(error))
+        return False
+    return True
+
+
+def open_from_menu(location: str, settings: AppSettings, parent: QWidget | None):
+    """File > Open, Open recent or New project in a coding window: another window."""
+    window = open_workspace(project_location(location), None, settings, parent)
+    if window is not None:
+        _from_menus.append(window)
+        window.show()
+    return window
+
+
+def follow_window_menus(window, settings: AppSettings) -> None:
+    """Open what a coding window's File menu asks for (New project, Open, Open recent)."""
+    window.open_requested.connect(lambda location: open_from_menu(location, settings, window))
+    window.create_requested.connect(
+        lambda path, spec, name: (
+            create_project(path, spec, name, window) and open_from_menu(path, settings, window)
+        )
+    )
+
+
+def close_windows_from_menus() -> None:
+    while _from_menus:
+        window = _from_menus.pop()
+        window.close()
+        window.project.close()
 
 
 class StartFlow:
@@ -144,12 +189,8 @@ class StartFlow:
         self._show(open_workspace(project_location(path), None, self.settings, self.screen))
 
     def create(self, path: str, codebook_spec: str, name: str) -> None:
-        try:
-            Project.create(path, resolve_codebook(codebook_spec or None), name or None).close()
-        except AnnotatorError as error:
-            QMessageBox.critical(self.screen, "Cannot create project", str(error))
-            return
-        self.open_path(path)
+        if create_project(path, codebook_spec, name, self.screen):
+            self.open_path(path)
 
     def open_demo(self) -> None:
         self._demo_folder = tempfile.TemporaryDirectory(prefix="annotator-demo-")
@@ -172,4 +213,5 @@ def run_start_screen() -> int:
     flow.screen.show()
     result = app.exec()
     flow.close()
+    close_windows_from_menus()
     return result

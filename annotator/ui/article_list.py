@@ -90,6 +90,10 @@ class ArticleListModel(QAbstractListModel):
         """(complete, total) units over all articles, for the status bar."""
         return sum(r.complete for r in self._rows), sum(r.total for r in self._rows)
 
+    def finished_count(self) -> int:
+        """Articles whose every unit that needs coding is complete."""
+        return sum(1 for r in self._rows if r.finished)
+
 
 class ArticleFilterProxy(QSortFilterProxyModel):
     """Filters by text (title, outlet, date, key) and, optionally, to unfinished articles."""

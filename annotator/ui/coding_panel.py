@@ -13,6 +13,7 @@ import html
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,6 +28,7 @@ from annotator.core.codebook import Category, Codebook, CodebookField
 from annotator.ui import theme
 
 NOTE_IDLE_MS = 800
+UNIT_LINES = 4
 BUTTON_STYLE = """
 QPushButton { text-align: left; padding: 4px 8px; }
 QPushButton:checked {
@@ -45,7 +47,24 @@ def category_tooltip(category: Category) -> str:
     if category.examples:
         items = "".join(f"<li>{html.escape(example)}</li>" for example in category.examples)
         parts.append(f"<p>Examples:</p><ul>{items}</ul>")
-    return "<qt>" + "".join(parts) + "</qt>"
+    length = len(category.definition) + sum(len(e) for e in category.examples)
+    return wrapped_tooltip("".join(parts), length)
+
+
+TOOLTIP_WIDTH = 380  # pixels: a comfortable measure for a definition
+TOOLTIP_WRAP_AFTER = 60  # characters: shorter texts stay on one line
+
+
+def wrapped_tooltip(body_html: str, length: int) -> str:
+    """Rich text that wraps at TOOLTIP_WIDTH once it is long (a plain tooltip never wraps,
+    and a rich one alone may still run half the screen wide)."""
+    if length <= TOOLTIP_WRAP_AFTER:
+        return f"<qt>{body_html}</qt>"
+    return f"<qt><table width={TOOLTIP_WIDTH}><tr><td>{body_html}</td></tr></table></qt>"
+
+
+def field_tooltip(field: CodebookField) -> str:
+    return wrapped_tooltip(html.escape(field.description), len(field.description))
 
 
 class NoteEdit(QPlainTextEdit):
@@ -63,6 +82,7 @@ class CodingPanel(QWidget):
 
     code_requested = Signal(str, str)  # field key, category code
     note_edited = Signal(int, str)  # unit id, text: emitted on leaving the box or when idle
+    next_article_requested = Signal()  # the "Next article" offer at the end of an article
 
     def __init__(self, codebook: Codebook, parent=None) -> None:
         super().__init__(parent)
@@ -75,12 +95,21 @@ class CodingPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
+        # Fixed heights (the unit's text elided to four lines, the state to two), so the
+        # buttons below never move under the mouse as texts change length.
+        line = self.fontMetrics().lineSpacing()
+        self._unit_text = ""
         self.unit_label = QLabel(wordWrap=True)
         self.unit_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.unit_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.unit_label.setFixedHeight(UNIT_LINES * line + 4)
         layout.addWidget(self.unit_label)
         state_row = QHBoxLayout()
         self.state_icon = QLabel()
+        self.state_icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.state_label = QLabel(wordWrap=True)
+        self.state_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.state_label.setFixedHeight(2 * line + 4)
         state_row.addWidget(self.state_icon)
         state_row.addWidget(self.state_label, 1)
         layout.addLayout(state_row)
@@ -89,6 +118,7 @@ class CodingPanel(QWidget):
         self.suggestion_label.setTextFormat(Qt.TextFormat.PlainText)
         self.suggestion_label.hide()
         layout.addWidget(self.suggestion_label)
+        layout.addWidget(self._article_end_box())
         for field in codebook.fields:
             layout.addWidget(self._field_group(field))
         layout.addWidget(QLabel("Note"))
@@ -102,10 +132,42 @@ class CodingPanel(QWidget):
         layout.addStretch(1)
         self.show_unit(None, "", {}, "", needs_coding=False)
 
+    def _article_end_box(self) -> QFrame:
+        """Where the end of an article is announced, with the offer to go on; it keeps its
+        space while hidden so the buttons below never move under the mouse."""
+        self.article_end = QFrame()
+        self.article_end.setFrameShape(QFrame.Shape.StyledPanel)
+        row = QHBoxLayout(self.article_end)
+        row.setContentsMargins(6, 2, 6, 2)
+        self.article_end_label = QLabel(wordWrap=True)
+        self.next_article_button = QPushButton(theme.icon("next_article"), "Next article")
+        self.next_article_button.setToolTip("Open the next article (Page Down)")
+        self.next_article_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.next_article_button.clicked.connect(self.next_article_requested)
+        row.addWidget(self.article_end_label, 1)
+        row.addWidget(self.next_article_button)
+        policy = self.article_end.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.article_end.setSizePolicy(policy)
+        self.article_end.setFixedHeight(2 * self.fontMetrics().lineSpacing() + 8)
+        self.article_end.hide()
+        return self.article_end
+
+    def show_article_end(self, text: str | None, *, offer_next: bool = True) -> None:
+        """Announce the end of the article (None hides the announcement)."""
+        self.article_end.setVisible(text is not None)
+        self.article_end_label.setText(text or "")
+        self.next_article_button.setVisible(offer_next)
+
+    @property
+    def article_end_text(self) -> str | None:
+        return self.article_end_label.text() if self.article_end.isVisible() else None
+
     def _field_group(self, field: CodebookField) -> QGroupBox:
         title = field.label + ("" if field.required else " (optional)")
         group = QGroupBox(title)
-        group.setToolTip(field.description)
+        if field.description:
+            group.setToolTip(field_tooltip(field))
         grid = QGridLayout(group)
         grid.setContentsMargins(6, 4, 6, 4)
         grid.setSpacing(3)
@@ -160,12 +222,26 @@ class CodingPanel(QWidget):
             self.note.setPlainText(note)
             self.note.blockSignals(False)
             self._note_dirty = False
-        self.unit_label.setText(text if len(text) < 300 else text[:297] + "…")
+        self._unit_text = text
+        self._show_unit_text()
         self.show_codes(codes, needs_coding=needs_coding, waiting=waiting)
         enabled = unit_id is not None
         for button in self._buttons.values():
             button.setEnabled(enabled)
         self.note.setEnabled(enabled)
+
+    def _show_unit_text(self) -> None:
+        """The unit's text, elided to about the label's four lines at its current width."""
+        metrics = self.unit_label.fontMetrics()
+        width = max(self.unit_label.width(), 120)
+        budget = int(width * (UNIT_LINES - 0.6))  # wrapping wastes part of each line
+        self.unit_label.setText(
+            metrics.elidedText(self._unit_text, Qt.TextElideMode.ElideRight, budget)
+        )
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._show_unit_text()
 
     def show_codes(
         self, codes: dict[str, str], *, needs_coding: bool, waiting: set[str] | None = None

@@ -54,6 +54,7 @@ class WorkspaceController(QObject):
         self.reader.selectionModel().currentChanged.connect(self._current_changed)
         self.panel.code_requested.connect(self.code)
         self.panel.note_edited.connect(self.save_note)
+        self.panel.next_article_requested.connect(self.next_article)
         self.operations.changed.connect(self._changes_committed)
         self.operations.revisited.connect(self._revisit)
         self.operations.pending.changed.connect(self._show_waiting)
@@ -61,6 +62,7 @@ class WorkspaceController(QObject):
         self.unsaved_notes: dict[int, str] = {}  # notes whose save failed, kept to retry
         self.find_rows: list[int] = []
         self.find_position: int | None = None
+        self.ended_on: int | None = None  # the unit auto-advance stopped on at the article's end
 
     # -- articles ----------------------------------------------------------------------
 
@@ -108,6 +110,8 @@ class WorkspaceController(QObject):
             self.message.emit(f"The article could not be opened: {error}")
             return
         self.units.set_article(article_id, units, codes, notes)
+        self.ended_on = None
+        self.panel.show_article_end(None)
         self._show_waiting()
         self.find_rows, self.find_position = [], None
         self.reader.unit_delegate.matches = set()
@@ -127,6 +131,13 @@ class WorkspaceController(QObject):
             )
         self.article_opened.emit(article_id)
         self.progress_changed.emit()
+
+    def next_article(self) -> bool:
+        """Page Down (or the panel's offer at the end of an article)."""
+        if self.open_adjacent_article(1):
+            return True
+        self.message.emit("This is the last article.")
+        return False
 
     def open_adjacent_article(self, step: int, *, unfinished_only: bool = False) -> bool:
         row = self.articles.row_of(self.article_id) if self.article_id is not None else None
@@ -156,6 +167,8 @@ class WorkspaceController(QObject):
         row = self.current_row()
         target = self.units.next_row(-1 if row is None else row, step)
         if target is None:
+            if step > 0:
+                self.message.emit("End of the article: Page Down for the next one.")
             return False
         self.reader.show_row(target)
         return True
@@ -183,6 +196,9 @@ class WorkspaceController(QObject):
 
     def refresh_current(self) -> None:
         row = self.current_row()
+        if self.ended_on is not None and (row is None or self.units.unit(row).id != self.ended_on):
+            self.ended_on = None
+            self.panel.show_article_end(None)
         if row is None:
             self.panel.show_unit(None, "", {}, "", needs_coding=False)
             return
@@ -207,6 +223,7 @@ class WorkspaceController(QObject):
         if row is None or self.article_id is None:
             return False
         unit = self.units.unit(row)
+        self.reader.keep_in_view()  # never code a unit the coder cannot see
         if self.units.codes(unit.id).get(field) == code:
             return True
         was_complete = self.units.is_complete(row)
@@ -219,15 +236,41 @@ class WorkspaceController(QObject):
             and not was_complete
             and self.units.is_complete(row)
             and self.settings.auto_advance()
+            and not self.move(1)
         ):
-            self.move(1)
+            self._stopped_at_end(unit.id)
+        elif saved and was_complete and self.ended_on == unit.id:
+            # Keys after the end go on coding the last unit, as pressed, but never unawares.
+            self.message.emit(
+                f"Changed the last unit ({self.codebook.field(field).label}: {label}). "
+                + self._end_text()
+            )
         return saved
+
+    def _stopped_at_end(self, unit_id: int) -> None:
+        """Auto-advance found no unit after this one: say so, and offer the next article."""
+        self.ended_on = unit_id
+        text = self._end_text()
+        self.panel.show_article_end(text, offer_next=True)
+        self.message.emit(text)
+
+    def _end_text(self) -> str:
+        left = sum(
+            1
+            for row in range(self.units.rowCount())
+            if self.units.needs_coding(row) and not self.units.is_complete(row)
+        )
+        if not left:
+            return "Article complete: Page Down for the next one."
+        units = "1 unit" if left == 1 else f"{left} units"
+        return f"End of the article; {units} still incomplete (Enter goes there)."
 
     def clear_unit(self) -> bool:
         row = self.current_row()
         if row is None or self.article_id is None:
             return False
         unit = self.units.unit(row)
+        self.reader.keep_in_view()
         codes = self.units.codes(unit.id)
         if not codes:
             return True
@@ -296,6 +339,7 @@ class WorkspaceController(QObject):
     def find(self, text: str) -> None:
         self.find_rows = self.units.find_rows(text)
         self.reader.unit_delegate.matches = set(self.find_rows)
+        self.reader.unit_delegate.find_text = text
         self.find_position = None
         self.reader.viewport().update()
         if self.find_rows:
@@ -315,4 +359,5 @@ class WorkspaceController(QObject):
     def clear_find(self) -> None:
         self.find_rows, self.find_position = [], None
         self.reader.unit_delegate.matches = set()
+        self.reader.unit_delegate.find_text = ""
         self.reader.viewport().update()

@@ -22,6 +22,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+# Keys a list with the keyboard focus (the article list) uses to move and open its rows.
+LIST_KEYS = {
+    Qt.Key.Key_Up,
+    Qt.Key.Key_Down,
+    Qt.Key.Key_PageUp,
+    Qt.Key.Key_PageDown,
+    Qt.Key.Key_Home,
+    Qt.Key.Key_End,
+    Qt.Key.Key_Return,
+    Qt.Key.Key_Enter,
+}
+
 _NO_COMMAND_MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier
     | Qt.KeyboardModifier.AltModifier
@@ -56,6 +68,7 @@ class KeyRouter(QObject):
         self.command_keys = command_keys
         self.escape = escape
         self.enabled = True
+        self.lists: set[QWidget] = set()  # widgets that keep LIST_KEYS while focused
         QApplication.instance().installEventFilter(self)
 
     def detach(self) -> None:
@@ -72,6 +85,8 @@ class KeyRouter(QObject):
             self.escape()
             return True
         if typing:
+            return False
+        if self.window.focusWidget() in self.lists and event.key() in LIST_KEYS:
             return False
         return self.route(event)
 

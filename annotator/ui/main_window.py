@@ -9,9 +9,17 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QDialog,
     QFileDialog,
@@ -22,6 +30,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -33,23 +42,35 @@ from annotator.ui.article_list import ArticleDelegate, ArticleFilterProxy, Artic
 from annotator.ui.backup_timer import DailyBackup
 from annotator.ui.coding_panel import CodingPanel
 from annotator.ui.controller import WorkspaceController
+from annotator.ui.empty_project import IMPORT_FILES_KEY, IMPORT_FOLDER_KEY, EmptyProjectPage
 from annotator.ui.find_bar import FindBar
 from annotator.ui.import_worker import ImportController
 from annotator.ui.keyboard import KeyRouter
 from annotator.ui.operations import CodingOperations, undo_redo_actions
 from annotator.ui.reader_view import ReaderView
-from annotator.ui.reference import CheatSheet, CodebookDock
-from annotator.ui.settings import AppSettings
+from annotator.ui.reference import CheatSheet, CodebookDock, menu_shortcut_rows
+from annotator.ui.settings import AppSettings, location_key
+from annotator.ui.start_screen import ask_new_project, ask_project_file, recent_project_titles
 from annotator.ui.status import WorkspaceStatus
 from annotator.ui.suggestions import OFF_FOR_PROJECT, WindowSuggestions
 from annotator.ui.supervisor_work import SupervisorWork
 from annotator.ui.unit_corrections import UnitCorrections
 
+# A visible frame round the list or the reader while it has the keyboard focus.
+FOCUS_FRAME = (
+    "QListView { border: 2px solid transparent; }"
+    " QListView:focus { border: 2px solid palette(highlight); }"
+)
 IMPORT_FILTER = "Articles (*.txt *.md *.markdown *.html *.htm *.docx *.csv);;All files (*)"
 
 
 class MainWindow(SupervisorWork, QMainWindow):
     """One project, one coder."""
+
+    # File > Open, Open recent, New project: the app opens the project in a window of its
+    # own (annotator.ui.app.follow_window_menus), so this window never builds another.
+    open_requested = Signal(str)  # a project file or server URL
+    create_requested = Signal(str, str, str)  # path, codebook spec, name
 
     def __init__(self, project: Project, coder: str, settings: AppSettings | None = None) -> None:
         super().__init__()
@@ -60,6 +81,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.setAcceptDrops(True)
         self.operations = CodingOperations(project, coder, self)
         self.reader = ReaderView(project.codebook)
+        self.reader.setStyleSheet(FOCUS_FRAME)
         self.panel = CodingPanel(project.codebook)
         self.controller = WorkspaceController(
             project, self.operations, self.reader, self.panel, self.settings, self
@@ -75,10 +97,13 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.dialog: QDialog | None = None  # the supervisor gate, merge or export dialog
         self._build_layout()
         self._build_menus()
+        self._build_toolbar()
         self.status = WorkspaceStatus(self, coder, self.banner)
         self._connect()
         self.keys = KeyRouter(self, self._code_keys(), self._command_keys(), self.escape)
+        self.keys.lists.add(self.article_list)
         self.controller.start()
+        self._show_reader_or_empty_page()
         self._restore_layout()
         self.reader.setFocus()
 
@@ -95,7 +120,9 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.article_list = QListView()
         self.article_list.setModel(self.article_proxy)
         self.article_list.setItemDelegate(ArticleDelegate(self.article_list))
-        self.article_list.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.article_list.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.article_list.setStyleSheet(FOCUS_FRAME)
+        self.article_filter.installEventFilter(self)
         self.article_list.setUniformItemSizes(True)
         for widget in (self.article_filter, self.unfinished_only, self.article_list):
             left_layout.addWidget(widget)
@@ -107,7 +134,13 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.banner = QLabel(wordWrap=True)
         self.banner.hide()
         self.find_bar = FindBar()
-        for widget in (self.banner, self.reader, self.find_bar):
+        self.empty_page = EmptyProjectPage()
+        self.empty_page.import_files_requested.connect(self.import_files)
+        self.empty_page.import_folder_requested.connect(self.import_folder)
+        self.reader_stack = QStackedWidget()
+        self.reader_stack.addWidget(self.reader)
+        self.reader_stack.addWidget(self.empty_page)
+        for widget in (self.banner, self.reader_stack, self.find_bar):
             centre_layout.addWidget(widget)
         centre_layout.setStretch(1, 1)
 
@@ -121,7 +154,10 @@ class MainWindow(SupervisorWork, QMainWindow):
         for widget in (left, centre, panel_scroll):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(True)  # drag a side pane shut on a small screen
+        self.splitter.setCollapsible(1, False)  # never the reader
         self.splitter.setSizes([300, 760, 340])
+        self.side_panes = {"list": left, "panel": panel_scroll}
         self.setCentralWidget(self.splitter)
 
         self.codebook_dock = CodebookDock(self.project.codebook, self)
@@ -135,14 +171,28 @@ class MainWindow(SupervisorWork, QMainWindow):
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
+        if icon:
+            self.named_actions[icon] = action  # the toolbar picks its buttons from these
         return action
 
     def _build_menus(self) -> None:
+        self.named_actions: dict[str, QAction] = {}
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addAction(self._action("Import files…", self.import_files, None, "import_files"))
         file_menu.addAction(
-            self._action("Import folder…", self.import_folder, None, "import_folder")
+            self._action("New project…", self.new_project, QKeySequence.StandardKey.New, "new")
+        )
+        file_menu.addAction(
+            self._action("Open…", self.open_project, QKeySequence.StandardKey.Open, "open")
+        )
+        self.recent_menu = file_menu.addMenu("Open recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(
+            self._action("Import files…", self.import_files, IMPORT_FILES_KEY, "import_files")
+        )
+        file_menu.addAction(
+            self._action("Import folder…", self.import_folder, IMPORT_FOLDER_KEY, "import_folder")
         )
         file_menu.addAction(self._action("Merge coders' projects…", self.merge_projects))
         file_menu.addAction(self._action("Export…", self.export_data, "Ctrl+E"))
@@ -153,8 +203,9 @@ class MainWindow(SupervisorWork, QMainWindow):
         )
         file_menu.addSeparator()
         file_menu.addAction(
-            self._action("Close window", self.close, QKeySequence.StandardKey.Close, "quit")
+            self._action("Close window", self.close, QKeySequence.StandardKey.Close, "close")
         )
+        file_menu.addAction(self._action("Quit", self.quit, "Ctrl+Q", "quit"))
         edit_menu = bar.addMenu("&Edit")
         self.undo_action, self.redo_action = undo_redo_actions(
             self.operations.undo_stack, self, self.operations.may_undo
@@ -184,9 +235,7 @@ class MainWindow(SupervisorWork, QMainWindow):
             )
         )
         go_menu.addAction(
-            self._action(
-                "Next article\tPgDown", partial(c.open_adjacent_article, 1), None, "next_article"
-            )
+            self._action("Next article\tPgDown", c.next_article, None, "next_article")
         )
         go_menu.addAction(
             self._action(
@@ -197,16 +246,29 @@ class MainWindow(SupervisorWork, QMainWindow):
             )
         )
         view_menu = bar.addMenu("&View")
+        self.pane_actions = {}
+        for name, text, key in (
+            ("list", "Article list", "Ctrl+Shift+L"),
+            ("panel", "Coding panel", "Ctrl+Shift+P"),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(key))
+            action.setCheckable(True)
+            action.setChecked(True)
+            action.toggled.connect(lambda shown, pane=name: self.show_pane(pane, shown))
+            self.pane_actions[name] = action
+            view_menu.addAction(action)
         toggle = self.codebook_dock.toggleViewAction()
         toggle.setIcon(theme.icon("codebook"))
         toggle.setShortcut(QKeySequence("Ctrl+B"))
         view_menu.addAction(toggle)
+        self.codebook_toggle = toggle
         view_menu.addAction(self._action("Supervisor review…", self.open_review, "Ctrl+R"))
         view_menu.addSeparator()
         self._build_suggestion_actions(view_menu, edit_menu)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(
-            self._action("Keyboard shortcuts\t?", self.show_cheat_sheet, "F1", "cheat_sheet")
+            self._action("Keyboard shortcuts", self.show_cheat_sheet, "F1", "cheat_sheet")
         )
         help_menu.addAction(self._action("About annotator", lambda: show_about(self)))
 
@@ -227,6 +289,42 @@ class MainWindow(SupervisorWork, QMainWindow):
         view_menu.addActions([self.show_suggestions_action, self.every_unit_action])
         edit_menu.addAction(self.accept_action)
 
+    def _build_toolbar(self) -> None:
+        """The commonest commands, with the icons their menu entries carry."""
+        toolbar = self.addToolBar("Toolbar")
+        toolbar.setObjectName("main_toolbar")  # saveState/restoreState know it by name
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        groups = [
+            ["import_files"],
+            ["previous_article", "next_article", "next_incomplete"],
+            ["undo", "redo", "find"],
+            ["cheat_sheet"],
+        ]
+        self.undo_action.setIcon(theme.icon("undo"))
+        self.redo_action.setIcon(theme.icon("redo"))
+        self.named_actions.update(undo=self.undo_action, redo=self.redo_action)
+        for group in groups:
+            if toolbar.actions():
+                toolbar.addSeparator()
+            toolbar.addActions([self.named_actions[name] for name in group])
+        toolbar.insertAction(self.named_actions["cheat_sheet"], self.codebook_toggle)
+        for action in toolbar.actions():
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            hint = action.text().partition("\t")[2] or keys
+            text = action.text().partition("\t")[0].replace("&", "")
+            action.setToolTip(f"{text} ({hint})" if hint else text)
+        self.toolbar = toolbar
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        here = location_key(self.project.path)
+        for location, title in recent_project_titles(self.settings):
+            action = self.recent_menu.addAction(title)
+            action.setEnabled(location != here)
+            action.triggered.connect(partial(self.open_requested.emit, location))
+        if not self.recent_menu.actions():
+            self.recent_menu.addAction("No recent projects").setEnabled(False)
+
     def _code_keys(self) -> dict:
         return {
             key: partial(self.controller.code, field, code)
@@ -243,7 +341,7 @@ class MainWindow(SupervisorWork, QMainWindow):
             Qt.Key.Key_Return: c.next_incomplete,
             Qt.Key.Key_Enter: c.next_incomplete,
             "N": c.next_incomplete,
-            Qt.Key.Key_PageDown: partial(c.open_adjacent_article, 1),
+            Qt.Key.Key_PageDown: c.next_article,
             Qt.Key.Key_PageUp: partial(c.open_adjacent_article, -1),
             Qt.Key.Key_Delete: c.clear_unit,
             Qt.Key.Key_Backspace: c.clear_unit,
@@ -254,9 +352,12 @@ class MainWindow(SupervisorWork, QMainWindow):
 
     def _connect(self) -> None:
         c = self.controller
+        self.splitter.splitterMoved.connect(self._sync_pane_actions)
         self.article_filter.textChanged.connect(self.article_proxy.set_text)
         self.unfinished_only.toggled.connect(self.article_proxy.set_unfinished_only)
         self.article_list.clicked.connect(self._article_clicked)
+        self.article_list.activated.connect(self._article_clicked)
+        self.article_filter.returnPressed.connect(self._open_filter_match)
         c.article_opened.connect(self._select_article_in_list)
         c.progress_changed.connect(self._update_progress)
         c.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
@@ -271,7 +372,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.daily_backup.failed.connect(
             lambda reason: self.statusBar().showMessage(f"Backup failed: {reason}", 15000)
         )
-        self.find_bar.search_changed.connect(c.find)
+        self.find_bar.search_changed.connect(self._find)
         self.find_bar.next_requested.connect(lambda: self._find_step(1))
         self.find_bar.previous_requested.connect(lambda: self._find_step(-1))
         self.find_bar.closed.connect(self._find_closed)
@@ -286,6 +387,28 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.controller.open_article(proxy_index.data(ArticleIdRole))
         self.reader.setFocus()
 
+    def _open_filter_match(self) -> None:
+        """Enter in the filter: open the selected match (else the first) and read it."""
+        index = self.article_list.currentIndex()
+        if not index.isValid():
+            index = self.article_proxy.index(0, 0)
+        if index.isValid():
+            self._article_clicked(index)
+
+    def eventFilter(self, watched, event) -> bool:
+        """Down in the article filter moves into the list of matches."""
+        if (
+            watched is self.article_filter
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+            and self.article_proxy.rowCount()
+        ):
+            self.article_list.setFocus(Qt.FocusReason.TabFocusReason)
+            if not self.article_list.currentIndex().isValid():
+                self.article_list.setCurrentIndex(self.article_proxy.index(0, 0))
+            return True
+        return super().eventFilter(watched, event)
+
     def _select_article_in_list(self, article_id: int) -> None:
         row = self.controller.articles.row_of(article_id)
         if row is None:
@@ -295,8 +418,14 @@ class MainWindow(SupervisorWork, QMainWindow):
             self.article_list.setCurrentIndex(proxy_index)
             self.article_list.scrollTo(proxy_index)
 
+    def _show_reader_or_empty_page(self) -> None:
+        """An empty project says how to import articles instead of showing a blank pane."""
+        empty = self.controller.articles.rowCount() == 0
+        self.reader_stack.setCurrentWidget(self.empty_page if empty else self.reader)
+
     def _articles_imported(self, _report) -> None:
         self.controller.load_articles()
+        self._show_reader_or_empty_page()
         if self.controller.article_id is None and self.controller.articles.rowCount():
             self.controller.start()  # the project was empty: open its first article now
         elif self.controller.article_id is not None:
@@ -306,7 +435,9 @@ class MainWindow(SupervisorWork, QMainWindow):
         c = self.controller
         row = c.articles.row_of(c.article_id) if c.article_id is not None else None
         article = c.articles.summary(row) if row is not None else None
-        self.status.show_progress(article, *c.articles.totals())
+        self.status.show_progress(
+            article, *c.articles.totals(), c.articles.finished_count(), c.articles.rowCount()
+        )
 
     def _backed_up(self, path: Path | None) -> None:
         if path is not None:
@@ -317,6 +448,10 @@ class MainWindow(SupervisorWork, QMainWindow):
             self.statusBar().showMessage(
                 f"The project is back: {saved} waiting action(s) saved.", 8000
             )
+
+    def _find(self, text: str) -> None:
+        self.controller.find(text)
+        self.find_bar.show_count(self.controller.find_position, len(self.controller.find_rows))
 
     def _find_step(self, step: int) -> None:
         self.controller.find_step(step)
@@ -335,6 +470,39 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.panel.flush_note()
         self.reader.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    def show_pane(self, name: str, shown: bool) -> None:
+        """View > Article list / Coding panel: hide a side pane to give the reader room."""
+        pane = self.side_panes[name]
+        pane.setVisible(shown)
+        if shown and self.splitter.sizes()[self.splitter.indexOf(pane)] == 0:
+            sizes = self.splitter.sizes()
+            sizes[self.splitter.indexOf(pane)] = 260
+            self.splitter.setSizes(sizes)
+
+    def _sync_pane_actions(self) -> None:
+        """A pane dragged shut reads as hidden in the View menu, and back."""
+        sizes = self.splitter.sizes()
+        for name, pane in self.side_panes.items():
+            action = self.pane_actions[name]
+            action.blockSignals(True)
+            action.setChecked(not pane.isHidden() and sizes[self.splitter.indexOf(pane)] > 0)
+            action.blockSignals(False)
+
+    def new_project(self) -> None:
+        """File > New project: the start screen's dialog; the app opens the new project."""
+        answer = ask_new_project(self)
+        if answer is not None:
+            self.create_requested.emit(*answer)
+
+    def open_project(self) -> None:
+        path = ask_project_file(self)
+        if path:
+            self.open_requested.emit(path)
+
+    def quit(self) -> None:
+        """Ctrl+Q: close every window (each saves its state; one with unsaved actions asks)."""
+        QApplication.closeAllWindows()
+
     def open_find(self) -> None:
         self.find_bar.open_bar()
 
@@ -343,7 +511,8 @@ class MainWindow(SupervisorWork, QMainWindow):
 
     def show_cheat_sheet(self) -> None:
         if self.cheat_sheet is None:
-            self.cheat_sheet = CheatSheet(self.project.codebook, self)
+            commands = menu_shortcut_rows(self.menuBar())
+            self.cheat_sheet = CheatSheet(self.project.codebook, commands, self)
         self.cheat_sheet.show()
         self.cheat_sheet.raise_()
 
@@ -378,12 +547,40 @@ class MainWindow(SupervisorWork, QMainWindow):
         geometry = self.settings.window_geometry()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1400, 900)
+        self.fit_to_screen()
         state = self.settings.window_state()
         if state is not None:
             self.restoreState(state)
         splitter = self.settings.splitter_state()
         if splitter is not None:
             self.splitter.restoreState(splitter)
+        self._sync_pane_actions()
+
+    def fit_to_screen(self) -> None:
+        """Never larger than the available screen, never off it: a geometry saved on another
+        screen or scale factor (2 on a laptop, 1 on the office monitor) is pulled back in."""
+        if self.isMaximized() or self.isFullScreen():
+            return
+        screen = QGuiApplication.screenAt(self.geometry().center()) or self.screen()
+        available = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()
+        width = min(self.width(), available.width() - extra_w)
+        height = min(self.height(), available.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        frame = self.frameGeometry()
+        x = min(max(frame.left(), available.left()), available.right() + 1 - frame.width())
+        y = min(max(frame.top(), available.top()), available.bottom() + 1 - frame.height())
+        if (x, y) != (frame.left(), frame.top()):
+            self.move(x, y)
+
+    def showEvent(self, event) -> None:
+        """Fit again once shown: only now are the window frame's margins known."""
+        super().showEvent(event)
+        if not getattr(self, "_fitted", False):
+            self._fitted = True
+            self.fit_to_screen()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.panel.flush_note()

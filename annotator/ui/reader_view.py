@@ -12,6 +12,8 @@ article opens without laying out text it never shows.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
 from PySide6.QtGui import (
     QColor,
@@ -53,8 +55,8 @@ _HEADING_SCALE = {"title": 1.45, "heading": 1.15}
 class UnitDelegate(QStyledItemDelegate):
     """Draws one unit: margin mark, wrapped text, code shortcuts; caches row heights."""
 
-    MARK_WIDTH = 5
-    TEXT_LEFT = 22
+    MARK_WIDTH = 13  # wide enough for the code's key inside the mark
+    TEXT_LEFT = 36
     PAD_Y = 3
 
     def __init__(self, view: QListView, codebook: Codebook) -> None:
@@ -67,6 +69,7 @@ class UnitDelegate(QStyledItemDelegate):
         # row -> (start, end, kind) character ranges of the unit's text to highlight:
         # an attribution cue ("cue") and its source ("source"); see ui/suggestions.py.
         self.highlights: dict[int, list[tuple[int, int, str]]] = {}
+        self.find_text = ""  # the text the find bar looks for: highlighted in matching rows
         first = codebook.fields[0]
         self._mark_field = first.key
         self._mark_colors = theme.category_colors(first, view.palette())
@@ -144,10 +147,6 @@ class UnitDelegate(QStyledItemDelegate):
                 QRect(rect.left(), rect.top(), 3, rect.height()),
                 palette.color(QPalette.ColorRole.Highlight),
             )
-        elif index.row() in self.matches:
-            found = QColor("#f2c744")
-            found.setAlpha(80)
-            painter.fillRect(rect, found)
 
         font = self._font(self._view.font(), kind)
         painter.setFont(font)
@@ -162,9 +161,10 @@ class UnitDelegate(QStyledItemDelegate):
             self._text_width(),
             rect.height() - 2 * self.PAD_Y,
         )
-        ranges = self.highlights.get(index.row())
-        if ranges:
-            self._draw_highlighted(painter, text_rect, font, index.data(), ranges, palette)
+        ranges = self.highlights.get(index.row()) or []
+        finding = index.row() in self.matches and bool(self.find_text)
+        if ranges or finding:
+            self._draw_marked(painter, text_rect, font, index.data(), ranges, palette)
         else:
             painter.drawText(text_rect, _WRAP, index.data())
 
@@ -177,10 +177,17 @@ class UnitDelegate(QStyledItemDelegate):
         if index.data(NoteRole):
             painter.setFont(self._small_font(self._view.font()))
             painter.setPen(theme.muted_text(palette))
-            painter.drawText(QRect(rect.left() + 9, rect.top() + self.PAD_Y, 12, 16), 0, "✎")
+            painter.drawText(QRect(rect.left() + 21, rect.top() + self.PAD_Y, 12, 16), 0, "✎")
         painter.restore()
 
-    def _draw_highlighted(
+    def match_spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, length) of each occurrence of the find text, ignoring case."""
+        if not self.find_text:
+            return []
+        pattern = re.compile(re.escape(self.find_text), re.IGNORECASE)
+        return [(m.start(), m.end() - m.start()) for m in pattern.finditer(text)]
+
+    def _draw_marked(
         self,
         painter: QPainter,
         rect: QRect,
@@ -189,7 +196,9 @@ class UnitDelegate(QStyledItemDelegate):
         ranges: list[tuple[int, int, str]],
         palette: QPalette,
     ) -> None:
-        """The text with its cue and source ranges marked, wrapped like `drawText` does."""
+        """The text wrapped as drawText wraps it, with its attribution cue and source and
+        each word the find bar found marked (drawText cannot colour part of a text; a
+        QTextLayout can)."""
         layout = QTextLayout(text, font, painter.device())
         option = QTextOption()
         option.setWrapMode(QTextOption.WrapMode.WordWrap)
@@ -202,8 +211,15 @@ class UnitDelegate(QStyledItemDelegate):
             line.setPosition(QPointF(0, y))
             y += line.height()
         layout.endLayout()
-        painter.setPen(palette.color(QPalette.ColorRole.Text))
-        layout.draw(painter, QPointF(rect.topLeft()))
+        marked = QTextCharFormat()
+        marked.setBackground(QColor("#f2c744"))
+        marked.setForeground(QColor("#000000"))
+        found_ranges = []
+        for start, length in self.match_spans(text):
+            found = QTextLayout.FormatRange()
+            found.start, found.length, found.format = start, length, marked
+            found_ranges.append(found)
+        layout.draw(painter, QPointF(rect.topLeft()), found_ranges)
 
     @staticmethod
     def _highlight_format(start: int, end: int, kind: str, palette: QPalette):
@@ -229,23 +245,41 @@ class UnitDelegate(QStyledItemDelegate):
         else:
             color = self._mark_colors.get(code, theme.muted_text(palette))
         mark = QRect(
-            rect.left() + 6,
+            rect.left() + 5,
             rect.top() + self.PAD_Y,
             self.MARK_WIDTH,
             rect.height() - 2 * self.PAD_Y,
         )
         if complete:
             painter.fillRect(mark, color)
+            key_color = theme.on_color(color)
         else:  # partly coded: an outline, so "started" and "done" differ at a glance
             painter.setPen(QPen(color, 1.5))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(mark.adjusted(0, 0, -1, -1))
+            key_color = palette.color(QPalette.ColorRole.Text)
+        if code is not None:  # the code's key as well as its colour: colour alone can mislead
+            painter.setFont(self._small_font(self._view.font()))
+            painter.setPen(key_color)
+            painter.drawText(
+                QRect(mark.left(), mark.top(), mark.width(), self._key_height()),
+                int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop),
+                self._tags.get((self._mark_field, code), "?"),
+            )
+
+    def _key_height(self) -> int:
+        return QFontMetrics(self._small_font(self._view.font())).height()
+
+    def mark_key(self, codes: dict[str, str]) -> str | None:
+        """The key drawn in a unit's margin mark (the first field's code's shortcut)."""
+        code = codes.get(self._mark_field)
+        return None if code is None else self._tags.get((self._mark_field, code), "?")
 
     def _paint_empty_mark(self, painter: QPainter, rect: QRect, palette: QPalette) -> None:
         color = QColor(theme.muted_text(palette))
         color.setAlpha(60)
         painter.fillRect(
-            QRect(rect.left() + 8, rect.top() + self.PAD_Y, 1, rect.height() - 2 * self.PAD_Y),
+            QRect(rect.left() + 11, rect.top() + self.PAD_Y, 1, rect.height() - 2 * self.PAD_Y),
             color,
         )
 
@@ -299,6 +333,25 @@ class ReaderView(QListView):
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.setFont(font)
 
+    # A comfortable measure: on a wide screen lines stop at about this many characters and
+    # the text column is centred, instead of running 200 characters across.
+    MEASURE_CHARS = 75
+    SIDE_MARGIN = 12
+
+    def measure_width(self) -> int:
+        """The widest the viewport gets: a measure of text plus the marks and tags."""
+        text = QFontMetrics(self.font()).averageCharWidth() * self.MEASURE_CHARS
+        delegate = self.unit_delegate
+        return text + delegate.TEXT_LEFT + delegate._tags_width() + 16
+
+    def resizeEvent(self, event) -> None:
+        spare = self.width() - 2 * self.SIDE_MARGIN - self.measure_width()
+        side = self.SIDE_MARGIN + max(0, spare // 2)
+        margins = self.viewportMargins()
+        if margins.left() != side:
+            self.setViewportMargins(side, 8, side, 8)
+        super().resizeEvent(event)
+
     def setModel(self, model) -> None:
         super().setModel(model)
         model.modelReset.connect(self.unit_delegate.forget_sizes)
@@ -316,7 +369,35 @@ class ReaderView(QListView):
         """Typed letters are codes or commands here, never a jump to matching text."""
 
     def show_row(self, row: int) -> None:
-        """Make `row` the current, selected unit and scroll it into view."""
+        """Make `row` the current, selected unit and scroll it into view, with context."""
         index = self.model().index(row, 0)
         self.setCurrentIndex(index)
-        self.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        self.keep_in_view(index)
+
+    # Lines of text kept visible above and below the current unit, as an editor keeps its
+    # cursor line away from the window's edge (at most a quarter of the view each side).
+    CONTEXT_LINES = 3
+
+    def context_margin(self) -> int:
+        lines = self.fontMetrics().lineSpacing() * self.CONTEXT_LINES
+        return max(0, min(lines, self.viewport().height() // 4))
+
+    def keep_in_view(self, index: QModelIndex | None = None) -> None:
+        """Scroll so the current unit (or `index`) is shown with context above and below it."""
+        index = index if index is not None else self.currentIndex()
+        if not index.isValid():
+            return
+        self.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)  # lays out if needed
+        rect = self.visualRect(index)
+        height = self.viewport().height()
+        margin = self.context_margin()
+        bar = self.verticalScrollBar()
+        if rect.height() + 2 * margin >= height or rect.top() < margin:
+            bar.setValue(bar.value() + rect.top() - margin)
+        elif rect.bottom() > height - margin:
+            bar.setValue(bar.value() + rect.bottom() - (height - margin))
+
+    def is_current_in_view(self) -> bool:
+        """Whether the current unit is fully on screen (a key may code it unseen otherwise)."""
+        rect = self.visualRect(self.currentIndex())
+        return rect.isValid() and self.viewport().rect().contains(rect)

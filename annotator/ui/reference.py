@@ -9,11 +9,14 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDockWidget,
     QLineEdit,
+    QMenu,
+    QMenuBar,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -22,27 +25,41 @@ from PySide6.QtWidgets import (
 from annotator.core.codebook import Category, Codebook, CodebookField
 from annotator.ui import theme
 
-NAVIGATION_KEYS: list[tuple[str, str]] = [
-    ("Down / J", "next unit that needs coding"),
-    ("Up / K", "previous unit that needs coding"),
-    (
-        "Enter / Shift+N",
-        "next incomplete unit (plain N may be a code, so next-incomplete is Shift+N)",
-    ),
-    ("Page Down", "next article"),
-    ("Page Up", "previous article"),
-    ("Delete / Backspace", "clear this unit's codes"),
-    ("Ctrl+Z", "undo the last coding action (in the project too)"),
-    ("Ctrl+Shift+Z / Ctrl+Y", "redo"),
-    ("Ctrl+F", "find text in the article (Enter: next match)"),
-    ("Ctrl+Shift+M", "write a note on this unit"),
-    ("Ctrl+Shift+S", "split this unit in two (before anyone codes it; also on right-click)"),
-    ("Ctrl+Shift+J", "merge this unit with the next"),
-    ("Ctrl+Shift+T", "change this unit's kind: sentence, heading, page furniture"),
-    ("A (or =)", "accept the machine's suggestion for this unit, when one is shown"),
+# Keys the window handles itself, outside any menu; every other command's key is read
+# from the menus' actions (`menu_shortcut_rows`), so the cheat sheet cannot drift.
+WINDOW_KEYS: list[tuple[str, str]] = [
     ("Esc", "leave a text box (or the find bar) and return to the article"),
+    ("Tab", "move the keyboard focus (filter, article list, reader, note)"),
     ("? / F1", "this cheat sheet"),
 ]
+
+
+def menu_shortcut_rows(menu_bar: QMenuBar) -> list[tuple[str, str, str]]:
+    """(menu, keys, command) for every menu action with a key: its shortcuts, or the keys
+    named after a tab in its text for keys the window routes itself (Down, J)."""
+    rows = []
+    for menu_action in menu_bar.actions():
+        menu = menu_action.menu()
+        if menu is None:
+            continue
+        for action in _menu_actions(menu):
+            text, _, hint = action.text().partition("\t")
+            keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
+            keys += [hint] if hint else []
+            if keys:
+                title = menu_action.text().replace("&", "")
+                rows.append((title, " / ".join(keys), text.replace("&", "").rstrip("…")))
+    return rows
+
+
+def _menu_actions(menu: QMenu) -> list[QAction]:
+    actions = []
+    for action in menu.actions():
+        if action.menu() is not None:
+            actions.extend(_menu_actions(action.menu()))
+        elif not action.isSeparator():
+            actions.append(action)
+    return actions
 
 
 def codebook_shortcut_rows(codebook: Codebook) -> list[tuple[str, str, str]]:
@@ -52,8 +69,9 @@ def codebook_shortcut_rows(codebook: Codebook) -> list[tuple[str, str, str]]:
     ]
 
 
-def cheat_sheet_html(codebook: Codebook) -> str:
-    """Every shortcut of the codebook, field by field, then the navigation keys."""
+def cheat_sheet_html(codebook: Codebook, commands: list[tuple[str, str, str]]) -> str:
+    """Every shortcut of the codebook, field by field, then the commands' keys by menu
+    ((menu, keys, command) rows, as `menu_shortcut_rows` reads them) and the window's own."""
     rows = []
     for field in codebook.fields:
         rows.append(f"<tr><td colspan=2><h3>{html.escape(field.label)}</h3></td></tr>")
@@ -62,9 +80,16 @@ def cheat_sheet_html(codebook: Codebook) -> str:
             rows.append(
                 f"<tr><td><kbd><b>{key}</b></kbd></td><td>{html.escape(category.label)}</td></tr>"
             )
-    rows.append("<tr><td colspan=2><h3>Moving and editing</h3></td></tr>")
-    for key, action in NAVIGATION_KEYS:
-        rows.append(f"<tr><td><b>{html.escape(key)}</b></td><td>{html.escape(action)}</td></tr>")
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for menu, keys, command in commands:
+        groups.setdefault(menu, []).append((keys, command))
+    groups.setdefault("Window", []).extend(WINDOW_KEYS)
+    for menu, entries in groups.items():
+        rows.append(f"<tr><td colspan=2><h3>{html.escape(menu)}</h3></td></tr>")
+        for key, action in entries:
+            rows.append(
+                f"<tr><td><b>{html.escape(key)}</b></td><td>{html.escape(action)}</td></tr>"
+            )
     note = (
         "Code keys work from anywhere in the window except while typing in a text box; "
         "pressing the key of the code already set leaves it set."
@@ -78,13 +103,18 @@ def cheat_sheet_html(codebook: Codebook) -> str:
 class CheatSheet(QDialog):
     """A non-modal window listing every key; ? or F1 opens it."""
 
-    def __init__(self, codebook: Codebook, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        codebook: Codebook,
+        commands: list[tuple[str, str, str]],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.setWindowIcon(theme.icon("cheat_sheet"))
         layout = QVBoxLayout(self)
         self.browser = QTextBrowser()
-        self.browser.setHtml(cheat_sheet_html(codebook))
+        self.browser.setHtml(cheat_sheet_html(codebook, commands))
         layout.addWidget(self.browser)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)

@@ -139,3 +139,8 @@ def _location_key(location: str | Path) -> str:
 
 def _safe(name: str) -> str:
     return hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
+
+
+def location_key(location: str | Path) -> str:
+    """How the recent-projects list names a location (to compare one with it)."""
+    return _location_key(location)

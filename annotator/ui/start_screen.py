@@ -129,6 +129,29 @@ class NewProjectDialog(QDialog):
         return str(checked.property("codebook"))
 
 
+def ask_new_project(parent: QWidget | None) -> tuple[str, str, str] | None:
+    """(path, codebook spec, name) for a new project, or None if the coder cancelled."""
+    dialog = NewProjectDialog(parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return str(dialog.project_path()), dialog.codebook_spec(), dialog.name.text().strip()
+
+
+def ask_project_file(parent: QWidget | None) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, "Open a project", "", PROJECT_FILTER)
+    return path or None
+
+
+def recent_project_titles(settings: AppSettings) -> list[tuple[str, str]]:
+    """(location, one-line title) of each recent project, as the start screen names them."""
+    model = RecentProjectsModel(settings.recent_projects())
+    rows = []
+    for row in range(model.rowCount()):
+        index = model.index(row)
+        rows.append((index.data(PathRole), index.data().replace("\n", " — ")))
+    return rows
+
+
 class StartScreen(QWidget):
     """Asks what to open; the app reacts to its signals."""
 
@@ -171,14 +194,12 @@ class StartScreen(QWidget):
         self.open_requested.emit(index.data(PathRole))
 
     def new_project(self) -> None:
-        dialog = NewProjectDialog(self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.create_requested.emit(
-                str(dialog.project_path()), dialog.codebook_spec(), dialog.name.text().strip()
-            )
+        answer = ask_new_project(self)
+        if answer is not None:
+            self.create_requested.emit(*answer)
 
     def open_project(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a project", "", PROJECT_FILTER)
+        path = ask_project_file(self)
         if path:
             self.open_requested.emit(path)
 

@@ -29,18 +29,29 @@ class WorkspaceStatus:
         self.coder = QLabel(f"Coder: <b>{coder}</b>")
         self.article = QLabel()
         self.overall = QLabel()
+        self.articles_done = QLabel()
         self.save_state = QLabel("Nothing changed yet")
-        for label in (self.coder, self.article, self.overall, self.save_state):
+        for label in (self.coder, self.article, self.overall, self.articles_done, self.save_state):
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
 
-    def show_progress(self, article: ArticleSummary | None, done: int, total: int) -> None:
+    def show_progress(
+        self,
+        article: ArticleSummary | None,
+        done: int,
+        total: int,
+        articles_done: int = 0,
+        articles: int = 0,
+    ) -> None:
+        """Units coded here and overall (units, not articles, are what is counted), and
+        how many articles are done."""
         if article is None:
             self.article.setText("No article")
         else:
-            self.article.setText(f"Article: {article.complete} of {article.total}")
+            self.article.setText(f"This article: {article.complete:,} of {article.total:,} units")
         percent = f" ({100 * done // total}%)" if total else ""
-        self.overall.setText(f"All articles: {done} of {total}{percent}")
+        self.overall.setText(f"{done:,} of {total:,} units coded{percent}")
+        self.articles_done.setText(f"{articles_done:,} of {articles:,} articles done")
 
     def follow(self, operations: CodingOperations) -> None:
         """Keep the save state in step with what `operations` reports."""

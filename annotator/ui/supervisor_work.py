@@ -63,6 +63,9 @@ class SupervisorWork:
 
         self.review_window = ReviewWindow(self.project, self.coder, self.settings, self)
         self.review_window.destroyed.connect(lambda: setattr(self, "review_window", None))
+        self.review_window.export_requested.connect(
+            lambda: self._open_export(self.review_window)  # already past the gate
+        )
         self.review_window.show()
 
     def merge_projects(self) -> None:
@@ -92,8 +95,8 @@ class SupervisorWork:
     def export_data(self) -> None:
         self._as_supervisor("Export", self._open_export)
 
-    def _open_export(self) -> None:
+    def _open_export(self, parent=None) -> None:
         from annotator.ui.export_dialog import ExportDialog
 
-        self.dialog = ExportDialog(self.project, self)
+        self.dialog = ExportDialog(self.project, parent or self)
         self.dialog.open()

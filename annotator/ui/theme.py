@@ -50,28 +50,75 @@ def icon(name: str, color: QColor | None = None) -> QIcon:
     return qtawesome.icon(ICONS[name], color=color.name())
 
 
-def category_colors(field: CodebookField, palette: QPalette | None = None) -> dict[str, QColor]:
-    """A palette-suited colour per category of `field`, from its position in the field.
+# Viridis (matplotlib's default map, designed to stay ordered in lightness and readable
+# with every common colour-vision deficiency), sampled at ten stops; ordinal fields take
+# evenly spaced colours from it, interpolated between stops.
+VIRIDIS = [
+    "#440154", "#482878", "#3e4989", "#31688e", "#26828e",
+    "#1f9e89", "#35b779", "#6ece58", "#b5de2b", "#fde725",
+]  # fmt: skip
+# Okabe and Ito's eight colours, distinct for colour-blind readers, for nominal fields
+# (black last, replaced by grey where it would vanish on a dark background).
+OKABE_ITO = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442"]
+OUTSIDE_SCALE = "#9e9e9e"  # neutral grey: no hue, so it never reads as a point on the scale
 
-    On an ordinal field the scale runs from blue through green and yellow to red, so the
-    colour reads as "more" or "less"; categories outside the scale are grey. On a
-    nominal field the hues are spread evenly round the wheel so neighbours stay distinct.
+
+def _viridis(step: float) -> QColor:
+    """The colour at `step` (0..1) along the viridis stops."""
+    position = min(max(step, 0.0), 1.0) * (len(VIRIDIS) - 1)
+    low = int(position)
+    high = min(low + 1, len(VIRIDIS) - 1)
+    a, b, t = QColor(VIRIDIS[low]), QColor(VIRIDIS[high]), position - low
+    return QColor(
+        round(a.red() + (b.red() - a.red()) * t),
+        round(a.green() + (b.green() - a.green()) * t),
+        round(a.blue() + (b.blue() - a.blue()) * t),
+    )
+
+
+def category_colors(field: CodebookField, palette: QPalette | None = None) -> dict[str, QColor]:
+    """A colour-blind-safe colour per category of `field`, from its position in the field.
+
+    An ordinal field runs along viridis from dark blue to yellow, so the colour reads as
+    "more" or "less" and neighbours differ in lightness as well as hue; categories outside
+    the scale are grey. A nominal field takes the Okabe-Ito colours in turn.
     """
-    dark = is_dark(palette)
     scale = [c for c in field.categories if not c.outside_scale]
     ordinal = field.level != Level.NOMINAL
     colors: dict[str, QColor] = {}
     for position, category in enumerate(field.categories):
         if ordinal and category.outside_scale:
-            colors[category.code] = QColor.fromHsv(0, 0, 170 if dark else 140)
-            continue
-        if ordinal:
-            step = scale.index(category) / max(len(scale) - 1, 1)
-            hue = round(220 * (1 - step))
+            colors[category.code] = QColor(OUTSIDE_SCALE)
+        elif ordinal:
+            colors[category.code] = _viridis(scale.index(category) / max(len(scale) - 1, 1))
         else:
-            hue = round(360 * position / len(field.categories) + 200) % 360
-        colors[category.code] = QColor.fromHsv(hue, 150 if dark else 210, 235 if dark else 205)
+            colors[category.code] = QColor(OKABE_ITO[position % len(OKABE_ITO)])
     return colors
+
+
+def on_color(background: QColor) -> QColor:
+    """Black or white, whichever reads better on `background` (a mark's key letter)."""
+    white, black = QColor("#ffffff"), QColor("#000000")
+    return white if contrast(white, background) >= contrast(black, background) else black
+
+
+def luminance(color: QColor) -> float:
+    """WCAG 2 relative luminance."""
+
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(color.redF())
+        + 0.7152 * channel(color.greenF())
+        + 0.0722 * channel(color.blueF())
+    )
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio, 1 to 21 (AA asks 4.5 for body text)."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 def swatch(color: QColor, size: int = 12) -> QIcon:
@@ -94,9 +141,25 @@ def waiting_color(palette: QPalette | None = None) -> QColor:
     return QColor("#ffb74d") if is_dark(palette) else QColor("#b25e00")
 
 
+AA_CONTRAST = 4.5
+
+
 def muted_text(palette: QPalette | None = None) -> QColor:
+    """Secondary text (outlet, date, hints): lighter than body text, but at WCAG AA
+    contrast (4.5:1) on the base and window colours; a style's disabled grey is not."""
     palette = palette or QGuiApplication.palette()
-    return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
+    text = palette.color(QPalette.ColorRole.Text)
+    backgrounds = [palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Window)]
+    for share in (0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15, 0.1, 0.05, 0.0):
+        back = backgrounds[0]
+        muted = QColor(
+            round(text.red() + (back.red() - text.red()) * share),
+            round(text.green() + (back.green() - text.green()) * share),
+            round(text.blue() + (back.blue() - text.blue()) * share),
+        )
+        if all(contrast(muted, b) >= AA_CONTRAST for b in backgrounds):
+            return muted
+    return text
 
 
 def cue_color(kind: str, palette: QPalette | None = None) -> QColor:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGroupBox
 
 from annotator.core.codebook import bundled_codebook
-from annotator.ui.coding_panel import category_tooltip
+from annotator.ui.coding_panel import TOOLTIP_WIDTH, category_tooltip
 from annotator.ui.reference import (
-    NAVIGATION_KEYS,
+    WINDOW_KEYS,
     cheat_sheet_html,
     codebook_reference_html,
     codebook_shortcut_rows,
@@ -17,15 +18,15 @@ from annotator.ui.reference import (
 def test_cheat_sheet_lists_every_shortcut_of_each_bundled_codebook():
     for name in ("source-reliability", "admiralty"):
         book = bundled_codebook(name)
-        sheet = cheat_sheet_html(book)
+        sheet = cheat_sheet_html(book, [("Go", "Enter / Shift+N", "Next incomplete unit")])
         rows = codebook_shortcut_rows(book)
         assert len(rows) == len(book.shortcuts)
         for key, _field, label in rows:
             assert f"<b>{key}</b>" in sheet
             assert label.replace('"', "&quot;") in sheet
-        for key, _action in NAVIGATION_KEYS:
+        for key, _action in WINDOW_KEYS:
             assert key in sheet
-    assert "Shift+N" in cheat_sheet_html(bundled_codebook())
+        assert "Shift+N" in sheet
 
 
 def test_question_mark_opens_the_cheat_sheet(qtbot, open_window):
@@ -58,3 +59,15 @@ def test_panel_tooltips_carry_definition_and_examples(open_window):
     tooltip = window.panel.button(window.project.codebook.fields[0].key, category.code).toolTip()
     assert tooltip == category_tooltip(category)
     assert "Examples" in tooltip
+
+
+def test_field_tooltips_are_rich_text_that_wraps(open_window):
+    window = open_window()
+    groups = [g for g in window.panel.findChildren(QGroupBox) if g.toolTip()]
+    assert len(groups) == len([f for f in window.project.codebook.fields if f.description])
+    for group in groups:
+        tip = group.toolTip()
+        assert Qt.mightBeRichText(tip)
+        field = next(f for f in window.project.codebook.fields if group.title().startswith(f.label))
+        if len(field.description) > 60:
+            assert f"width={TOOLTIP_WIDTH}" in tip

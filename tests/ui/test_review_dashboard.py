@@ -242,6 +242,6 @@ def test_the_review_window_exports_codes_too(qtbot, open_window, review_path):
     review = enter_review(qtbot, window)
     action = next(a for a in review.findChildren(QAction) if a.text() == "Export codes…")
     action.trigger()
-    assert isinstance(review.export_dialog, ExportDialog)
-    qtbot.waitUntil(review.export_dialog.isVisible)
-    review.export_dialog.reject()
+    assert isinstance(window.dialog, ExportDialog) and window.dialog.parent() is review
+    qtbot.waitUntil(window.dialog.isVisible)
+    window.dialog.reject()

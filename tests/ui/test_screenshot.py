@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
@@ -53,6 +54,46 @@ def test_render_main_window_part_coded(qtbot, open_window, tmp_path):
     if os.environ.get("ANNOTATOR_SCREENSHOT"):
         DOCS.mkdir(exist_ok=True)
         assert image.save(str(DOCS / "screenshot.png"))
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1920, 1080), (2560, 1440)])
+def test_render_coding_window_at_common_sizes(qtbot, open_window, tmp_path, size):
+    """The coding window as it looks on a small laptop, a full-HD and a 1440p screen;
+    with ANNOTATOR_SCREENSHOT set, saved as docs/coding-WxH.png for the README."""
+    window = open_window()
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    for keys in CODING:
+        for key in keys:
+            qtbot.keyClick(window, key)
+    qtbot.keyClick(window, "2")
+    window.resize(*size)
+    qtbot.wait(50)
+    window.reader.keep_in_view()
+    image = window.grab().toImage()
+    assert (image.width(), image.height()) == size
+    assert_not_blank(image)
+    name = f"coding-{size[0]}x{size[1]}.png"
+    image.save(str(tmp_path / name))
+    if os.environ.get("ANNOTATOR_SCREENSHOT"):
+        DOCS.mkdir(exist_ok=True)
+        assert image.save(str(DOCS / name))
+
+
+def test_render_empty_project(qtbot, open_window, project_location, tmp_path):
+    from annotator.core.codebook import bundled_codebook
+    from annotator.core.store.project import Project
+
+    path = project_location("empty.annotator")
+    Project.create(path, bundled_codebook()).close()
+    window = open_window(path=path)
+    window.resize(1024, 700)
+    qtbot.wait(50)
+    image = window.grab().toImage()
+    assert_not_blank(image)
+    image.save(str(tmp_path / "empty.png"))
+    if os.environ.get("ANNOTATOR_SCREENSHOT"):
+        DOCS.mkdir(exist_ok=True)
+        assert image.save(str(DOCS / "coding-empty-project.png"))
 
 
 def test_render_start_screen_and_cheat_sheet(

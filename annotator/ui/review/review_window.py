@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTime, QTimer
+from PySide6.QtCore import Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -82,6 +82,8 @@ def agreement_by_field(
 
 class ReviewWindow(QMainWindow):
     """Every coder's codes for one project, for the supervisor named `supervisor`."""
+
+    export_requested = Signal()  # File > Export codes: the coding window opens its dialog
 
     def __init__(
         self,
@@ -156,12 +158,9 @@ class ReviewWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.save_state)
 
     def export_codes(self) -> None:
-        """File > Export codes: the coding window's export dialog (every layout, with preview),
-        opened from here, where every coder's codes may be seen."""
-        from annotator.ui.export_dialog import ExportDialog
-
-        self.export_dialog = ExportDialog(self.project, self)
-        self.export_dialog.open()
+        """File > Export codes: asks the coding window for its export dialog (every layout,
+        with preview) over this window, where every coder's codes may be seen."""
+        self.export_requested.emit()
 
     def _action(self, text: str, slot: Callable, shortcut=None) -> QAction:
         action = QAction(text, self)
