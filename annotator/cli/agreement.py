@@ -218,11 +218,15 @@ def _field_lines(report: FieldAgreement) -> list[str]:
         f"{report.n_pairable_values} pairable values",
         *(f"  {label:<32}{text}" for label, text in rows),
     ]
+    if report.machine_coders:
+        lines.insert(1, f"  machine coders: {', '.join(map(report.label, report.machine_coders))}")
     weighted = report.alpha_level != "nominal"
     heading = "Cohen's kappa" + (" (weighted: quadratic)" if weighted else "")
     lines.append(f"  {heading}")
     for pair in report.cohen_kappa:
-        line = f"    {pair.coder_a} × {pair.coder_b}: {_value(pair.kappa)}"
+        line = (
+            f"    {report.label(pair.coder_a)} × {report.label(pair.coder_b)}: {_value(pair.kappa)}"
+        )
         if weighted and pair.weighted_kappa is not None:
             line += f"; weighted {_value(pair.weighted_kappa)}"
         lines.append(line + f"  ({pair.kappa.n_units} units)")

@@ -151,3 +151,17 @@ def test_on_a_team_server_the_owner_runs_the_suggester_and_members_are_told(team
         assert machine_coders(project) == {SUGGESTER}
     with Project.open(as_role(url, names["alice"])) as project:  # a coder does not
         assert coding.coder_codes(project, SUGGESTER) == {}
+
+
+def test_the_agreement_command_marks_the_machine_coder(sample_project, capsys):
+    from annotator.cli import main
+
+    run_suggester(sample_project)
+    for key in ("harbor-deal#2", "harbor-deal#9"):
+        unit = find_unit(sample_project, key)
+        coding.apply_codes(sample_project, "ana", unit.id, {"attribution": "anonymous_vague"})
+    path = str(sample_project.path)
+    assert main(["agreement", path, "--field", "attribution", "--bootstrap", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "machine coders: suggester (machine)" in out
+    assert "ana × suggester (machine):" in out
