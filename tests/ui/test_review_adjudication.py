@@ -65,7 +65,7 @@ def decisions(path: Location) -> tuple[int, int]:
 
 
 def shown_text(window) -> str:
-    return window.progress.format()
+    return window.progress.format() + " | " + window.progress.toolTip()
 
 
 def unanimous(coded: dict) -> dict[tuple[int, str], str]:

@@ -184,7 +184,7 @@ def test_render_the_dashboard(qtbot, open_window, review_path, tmp_path):
     image.save(str(tmp_path / "dashboard.png"))
     if os.environ.get("ANNOTATOR_SCREENSHOT"):
         DOCS.mkdir(exist_ok=True)
-        assert image.save(str(DOCS / "review.png"))
+        assert image.save(str(DOCS / "review-dashboard.png"))
 
 
 def test_export_agreement_tables_and_html_report(qtbot, open_window, review_path, tmp_path):

@@ -190,7 +190,8 @@ class DisagreementsTab(QWidget):
         long lists); the sentence takes what is left."""
         header = self.table.horizontalHeader()
         em = self.fontMetrics().horizontalAdvance("M")
-        widths = [9 * em, 4 * em, 8 * em, 5 * em, 0] + [12 * em] * (len(self.model.coders) + 1)
+        severity = self.fontMetrics().horizontalAdvance("Severity") + 3 * em  # + sort arrow
+        widths = [9 * em, 4 * em, 8 * em, severity, 0] + [12 * em] * (len(self.model.coders) + 1)
         for column, width in enumerate(widths):
             if width:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)

@@ -276,9 +276,10 @@ class ReviewWindow(QMainWindow):
         progress = adjudication.adjudication_progress(self.project, self.chosen_coders())
         self.progress.setRange(0, max(progress.to_decide, 1))
         self.progress.setValue(progress.decided)
-        self.progress.setFormat(
-            f"{progress.decided} of {progress.to_decide} decisions; "
-            f"{progress.adjudicated} of {progress.needing} units settled"
+        self.progress.setFormat(f"{progress.decided} of {progress.to_decide} decisions")
+        self.progress.setToolTip(
+            f"{progress.decided} of {progress.to_decide} decisions made (fields where coders "
+            f"differ); {progress.adjudicated} of {progress.needing} units settled in full"
         )
 
     @property
