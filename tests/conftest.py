@@ -12,6 +12,8 @@ are about SQLite files themselves and always get files.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -27,6 +29,7 @@ from annotator.core.store.project import Project
 # folder, here or in the processes the tests start.
 os.environ["ANNOTATOR_LOG_DIR"] = tempfile.mkdtemp(prefix="annotator-test-logs-")
 
+ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLE_TEXTS = sorted(DATA.glob("*.txt"))
 SERVER_VARIABLE = "ANNOTATOR_TEST_DATABASE_URL"
@@ -36,6 +39,18 @@ PROJECT_FIXTURES = {
     "project_location",
     "module_project_location",
 }
+
+
+def run_annotator(*args: str) -> subprocess.CompletedProcess:
+    """The command line in a process of its own, as another program would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "annotator", *args],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def server_admin_url() -> str | None:

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,26 +23,13 @@ from annotator.core.errors import ProjectError
 from annotator.core.store import backup, db, engines
 from annotator.core.store.project import Project
 from annotator.core.supervision import merge_source
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import run_annotator
 
 pytestmark = pytest.mark.sqlite_only  # file locks and write-ahead logs
 
 
-def annotator(*args: str) -> subprocess.CompletedProcess:
-    """The command line in a process of its own, as another program would run it."""
-    return subprocess.run(
-        [sys.executable, "-m", "annotator", *args],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 def codes_seen_by_another_process(path: Path, coder: str) -> dict[str, dict[str, str]]:
-    done = annotator("units", str(path), "--coder", coder, "--json")
+    done = run_annotator("units", str(path), "--coder", coder, "--json")
     assert done.returncode == 0, done.stderr
     return {row["key"]: row["codes"] for row in json.loads(done.stdout) if row["codes"]}
 
@@ -93,7 +78,7 @@ def test_touching_an_open_file_in_the_same_process_keeps_its_log_alive(
         assert wal.exists()
 
         touch(path)
-        done = annotator("units", str(path))  # another program opens and closes the file
+        done = run_annotator("units", str(path))  # another program opens and closes the file
         assert done.returncode == 0, done.stderr
 
         assert wal.exists(), "another process deleted the log this process still writes into"

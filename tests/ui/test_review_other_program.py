@@ -13,32 +13,21 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
 from annotator.core.coding.lookups import list_units
+from tests.conftest import run_annotator
 from tests.ui.test_review_data import build_review_project, enter_review, wait_idle
-
-ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.sqlite_only  # file locks and write-ahead logs
 
 
 def annotator(*args: str) -> str:
     """The command line in a process of its own; its output."""
-    done = subprocess.run(
-        [sys.executable, "-m", "annotator", *args],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_annotator(*args)
     assert done.returncode == 0 and not done.stderr, done.stderr
     return done.stdout
 

@@ -6,14 +6,12 @@ window of the same coder or a script would be.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from PySide6.QtCore import Qt
 
 from annotator.core.coding import service as coding
 from annotator.core.coding.lookups import list_units
 from annotator.core.store.project import Project
+from tests.conftest import run_annotator
 from tests.ui.conftest import stored_codes
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -23,12 +21,7 @@ CTRL_SHIFT = CTRL | Qt.KeyboardModifier.ShiftModifier
 def code_elsewhere(path, coder: str, unit_id: int, assignment: str) -> None:
     with Project.open(path) as project:
         key = next(u.key for u in list_units(project) if u.id == unit_id)
-    done = subprocess.run(
-        [sys.executable, "-m", "annotator", "code", str(path), "--coder", coder, key, assignment],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_annotator("code", str(path), "--coder", coder, key, assignment)
     assert done.returncode == 0, done.stderr
 
 
