@@ -168,8 +168,8 @@ class CodeWriter:
         coder_ids = {
             name: self.project.coder_id(self.session, _checked_coder(name)) for name in names
         }
-        for entry in batch:
-            _validate_codes(self.project.codebook, {entry.field: entry.code})
+        for field_key, code in {(entry.field, entry.code) for entry in batch}:
+            _validate_codes(self.project.codebook, {field_key: code})  # each pair once
         existing: dict[tuple[int, int, str], tuple[int | None, str | None]] = {
             (unit_id, coder_id, field_key): (code_id, code)
             for code_id, unit_id, coder_id, field_key, code in self.session.exec(
