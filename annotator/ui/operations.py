@@ -94,6 +94,12 @@ def _step(stack: QUndoStack, backwards: bool) -> None:
         stack.redo()
 
 
+def _changes(
+    unit_id: int, coder: str, before: Mapping[str, str | None], after: Mapping[str, str | None]
+) -> list[Change]:
+    return [Change(unit_id, coder, field, before[field], after[field]) for field in after]
+
+
 class Outcome(Enum):
     SAVED = "saved"
     WAITING = "waiting"  # out of reach: kept in the pending queue
@@ -145,26 +151,24 @@ class CodingOperations(QObject):
     ) -> list[Change] | None:
         """Turn fields that hold `before` into `after`, all or nothing (undo and redo): a
         field someone changed since refuses the whole step and says why."""
-        changes = [Change(unit_id, self.coder, f, before[f], after[f]) for f in after]
+        changes = _changes(unit_id, self.coder, before, after)
         return self._commit(
             lambda: coding.apply_changes(
                 self.project, self.coder, changes, origin=origin, all_or_nothing=True
             )
         )
 
-    def stale_fields(self, unit_id: int, expected: Mapping[str, str | None]) -> str | None:
-        """Why an undo or redo cannot run now (a field no longer holds what it expects), or
-        None; a project out of reach is left for the write itself to report."""
+    def stale(
+        self, unit_id: int, before: Mapping[str, str | None], after: Mapping[str, str | None]
+    ) -> str | None:
+        """Why turning `before` into `after` cannot run now (a field no longer holds what it
+        expects), or None; a project out of reach is left for the write itself to report."""
+        changes = _changes(unit_id, self.coder, before, after)
         try:
-            current = coding.unit_codes(self.project, self.coder, unit_id)
+            refusal = coding.stale_change(self.project, self.coder, changes)
         except AnnotatorError:
             return None
-        for field, code in expected.items():
-            if current.get(field) != code:
-                now = current.get(field)
-                said = "cleared" if now is None else f"set to {now!r}"
-                return f"{field} was {said} since (in another window or program)"
-        return None
+        return None if refusal is None else str(refusal)
 
     def code(
         self,
@@ -273,12 +277,12 @@ class CodeCommand(QUndoCommand):
         """True (and said) when the unit no longer holds what this step would replace."""
         if not self.succeeded:
             return False
-        expected = self.new if backwards else self.old
-        reason = self.operations.stale_fields(self.unit_id, expected)
+        before, after = (self.new, self.old) if backwards else (self.old, self.new)
+        reason = self.operations.stale(self.unit_id, before, after)
         if reason is None:
             return False
         word = "undo" if backwards else "redo"
-        self.operations.failed.emit(f"Cannot {word} {self.text()}: {reason}; nothing changed")
+        self.operations.failed.emit(f"Cannot {word} {self.text()}: {reason}")
         return True
 
     def redo(self) -> None:

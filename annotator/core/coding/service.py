@@ -327,6 +327,19 @@ def unit_codes(project: Project, coder: str, unit_id: int) -> dict[str, str]:
         return dict(session.exec(query).all())
 
 
+def stale_change(project: Project, coder: str, changes: Sequence[Change]) -> StaleChange | None:
+    """The first change whose field no longer holds its `old` value, as the error that
+    `apply_changes(..., all_or_nothing=True)` would raise, or None (a read, no lock:
+    for asking before an undo, which still checks again as it writes)."""
+    current: dict[int, dict[str, str]] = {}
+    for change in changes:
+        if change.unit_id not in current:
+            current[change.unit_id] = unit_codes(project, coder, change.unit_id)
+        if (now := current[change.unit_id].get(change.target)) != change.old:
+            return StaleChange(change, now)
+    return None
+
+
 def code_unit(
     project: Project, coder: str, unit_id: int, field: str, code: str | None, **options
 ) -> Change | None:
