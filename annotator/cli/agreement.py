@@ -117,6 +117,7 @@ def _agreement(args: argparse.Namespace) -> None:
         if path is not None and not path.parent.is_dir():
             raise AnnotatorError(f"{option} {path}: folder {path.parent} does not exist")
     confusion, labels = {}, {}
+    skipped: list[dict[str, object]] = []
     if is_server_url(args.source) or _is_sqlite(args.source):
         for option in ("order", "codebook", "missing"):
             if getattr(args, option) is not None:
@@ -136,6 +137,9 @@ def _agreement(args: argparse.Namespace) -> None:
             if args.html is not None:
                 confusion = pairwise_confusion(project, result.fields)
                 labels = {f.key: f.label for f in project.codebook.fields}
+        if (message := result.skipped.message()) is not None:
+            print(f"annotator: {message}", file=sys.stderr)
+        skipped = result.skipped.to_dict()
         fields, by_article, kind = result.fields, result.by_article, "project"
     else:
         if args.by:
@@ -169,6 +173,7 @@ def _agreement(args: argparse.Namespace) -> None:
                     key: {name: report.to_dict() for name, report in articles.items()}
                     for key, articles in by_article.items()
                 },
+                "skipped_codes": skipped,
             }
         )
         return

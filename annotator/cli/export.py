@@ -11,6 +11,7 @@ from pathlib import Path
 from annotator.cli.output import Command
 from annotator.cli.passphrase import require_supervisor
 from annotator.cli.progress import ProgressBar
+from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.core.coding.codes_from_csv import import_codes
 from annotator.core.errors import AnnotatorError
 from annotator.core.export import (
@@ -73,11 +74,16 @@ def _export(args: argparse.Namespace) -> None:
     with Project.open(args.project) as project:
         require_supervisor(project, "export")
         if to_stdout:
-            export_csv_stream(project, sys.stdout.buffer, options, bom=args.bom)
+            skipped = SkippedCodes()
+            export_csv_stream(project, sys.stdout.buffer, options, bom=args.bom, skipped=skipped)
             sys.stdout.flush()
+            if (message := skipped.message()) is not None:
+                print(f"annotator: {message}", file=sys.stderr)
             return
         with ProgressBar("exporting", "unit", min_total=10_000) as progress:
             result = export(project, args.output, options, fmt, bom=args.bom, progress=progress)
+    if (message := result.skipped.message()) is not None:
+        print(f"annotator: {message}", file=sys.stderr)
     for column, name in result.renamed.items():
         print(f"annotator: column {column!r} is variable {name!r}", file=sys.stderr)
     print(f"wrote {result.rows} row(s) to {result.path} ({args.layout} layout, {fmt})")

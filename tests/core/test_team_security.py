@@ -100,3 +100,30 @@ def test_add_coder_refuses_an_existing_role_that_is_not_a_member(open_server_pro
     owner = make_url(url).username
     with pytest.raises(ProjectError, match="not an annotator team member"):
         roles.add_member(url, owner, "new password")
+
+
+def test_a_coder_cannot_insert_a_code_the_codebook_does_not_have(open_server_project):
+    """Her own rows are hers to write, but only with the codebook's codes: one made-up code
+    would otherwise break the supervisor's agreement for the whole field."""
+    url, names = open_server_project
+    roles.add_member(url, names["mallory"], "pw-m")
+    insert = (
+        "INSERT INTO code (unit_id, coder_id, field, code, codebook_version_id, coded_at)"
+        " SELECT (SELECT min(id) FROM unit WHERE kind = 'sentence'), c.id, 'attribution', %s,"
+        " (SELECT max(id) FROM codebook_version), now() FROM coder c WHERE c.name = current_user"
+    )
+    with psycopg.connect(libpq(url, names["mallory"])) as connection:
+        with pytest.raises(psycopg.errors.CheckViolation, match="not in the project's codebook"):
+            connection.execute(insert, ['=HYPERLINK("http://evil.example")'])
+        connection.rollback()
+        connection.execute(insert, ["named_person"])  # a code of the codebook goes in
+        connection.commit()
+        with pytest.raises(psycopg.errors.CheckViolation, match="not in the project's codebook"):
+            connection.execute("UPDATE code SET code = 'made_up'")
+        connection.rollback()
+        with pytest.raises(psycopg.errors.CheckViolation, match="not in the project's codebook"):
+            connection.execute("UPDATE code SET field = 'no_such_field'")
+        connection.rollback()
+        assert connection.execute("SELECT field, code FROM code").fetchall() == [
+            ("attribution", "named_person")
+        ]

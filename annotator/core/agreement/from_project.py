@@ -22,6 +22,7 @@ from annotator.core.agreement.bootstrap import DEFAULT_BOOTSTRAP_SAMPLES, DEFAUL
 from annotator.core.agreement.coefficients import Level
 from annotator.core.agreement.reliability_data import ReliabilityData
 from annotator.core.agreement.report import FieldAgreement, agreement_report, by_unit_groups
+from annotator.core.coding.codebook_check import CodebookCodes, SkippedCodes
 from annotator.core.coding.lookups import unit_key
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.models import Article, Code, Coder, Unit, wide_select
@@ -35,6 +36,7 @@ class ProjectAgreement:
 
     fields: dict[str, FieldAgreement]
     by_article: dict[str, dict[str, FieldAgreement]] = field(default_factory=dict)
+    skipped: SkippedCodes = field(default_factory=SkippedCodes)  # codes not in the codebook
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -43,6 +45,7 @@ class ProjectAgreement:
                 key: {article: report.to_dict() for article, report in articles.items()}
                 for key, articles in self.by_article.items()
             },
+            "skipped_codes": self.skipped.to_dict(),
         }
 
 
@@ -53,6 +56,7 @@ def project_reliability(
     *,
     include_consensus: bool = False,
     level: Level | None = None,
+    skipped: SkippedCodes | None = None,
 ) -> dict[str, ReliabilityData]:
     """`ReliabilityData` for each field (all of the codebook's, or the ones named).
 
@@ -60,7 +64,8 @@ def project_reliability(
     field, in reading order, named by their readable keys (`article#3`). Without
     `coders`, the chosen coders of a field are those who coded it (role "coder", plus
     the consensus coder with `include_consensus`); named coders are taken as given,
-    consensus or not. `level` overrides the codebook's level of measurement.
+    consensus or not. `level` overrides the codebook's level of measurement. Codes the
+    codebook does not have are left out, and counted in `skipped` when it is given.
     """
     codebook = project.codebook
     keys = list(fields) if fields else [f.key for f in codebook.fields]
@@ -75,10 +80,15 @@ def project_reliability(
         .order_by(col(Article.position), col(Article.id), col(Unit.idx), col(Coder.name))
     )
     per_field: dict[str, dict[str, dict[str, str]]] = {key: {} for key in keys}
+    allowed = CodebookCodes(codebook)
     for article_key, idx, coder, role, field_key, code in _rows(project, query):
         if chosen is not None and coder not in chosen:
             continue
         if chosen is None and role == Role.CONSENSUS and not include_consensus:
+            continue
+        if not allowed.allows(field_key, code):
+            if skipped is not None:
+                skipped.add(coder, field_key)
             continue
         per_field[field_key].setdefault(unit_key(article_key, idx), {})[coder] = code
     result = {}
@@ -129,8 +139,9 @@ def project_agreement(
 
     Per article only articles with at least one coded unit in the field are listed.
     """
+    skipped = SkippedCodes()
     data = project_reliability(
-        project, fields, coders, include_consensus=include_consensus, level=level
+        project, fields, coders, include_consensus=include_consensus, level=level, skipped=skipped
     )
     options: _Bootstrap = {"bootstrap_samples": bootstrap_samples, "seed": seed}
     machines = machine_coders(project)
@@ -143,7 +154,7 @@ def project_agreement(
             used = {name: units for name, units in groups.items() if coded.intersection(units)}
             parts = by_unit_groups(field_data, used, **options)
             articles[key] = {name: _marked(part, machines) for name, part in parts.items()}
-    return ProjectAgreement(overall, articles)
+    return ProjectAgreement(overall, articles, skipped)
 
 
 class _Bootstrap(TypedDict):

@@ -2,7 +2,8 @@
 agreement tables alike.
 
 Units are the ones the codebook asks to be coded (`coded_kinds`); a coder's empty
-field is simply absent from a group.
+field is simply absent from a group, and so is a code the codebook does not have
+(see codebook_check: written around the app, it is skipped and counted).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import NamedTuple
 
 from sqlmodel import Session, col, select
 
+from annotator.core.coding.codebook_check import CodebookCodes, SkippedCodes
 from annotator.core.coding.lookups import article_by_key
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.models import Article, Code, Coder, Unit, wide_select
@@ -57,8 +59,10 @@ def coded_groups(
     coders: list[str],
     fields: list[str],
     article_key: str | None,
+    skipped: SkippedCodes | None = None,
 ) -> dict[tuple[CodedUnit, str], dict[str, str]]:
-    """(unit, field) -> {coder: code} for the units the codebook asks to be coded."""
+    """(unit, field) -> {coder: code} for the units the codebook asks to be coded; codes
+    the codebook does not have are left out (and counted in `skipped` when given)."""
     query = (
         wide_select(
             Unit.id,
@@ -85,6 +89,11 @@ def coded_groups(
     if article_key is not None:
         query = query.where(Unit.article_id == article_by_key(session, article_key).id)
     groups: dict[tuple[CodedUnit, str], dict[str, str]] = {}
+    allowed = CodebookCodes(project.codebook)
     for *unit, coder, field_key, code in session.exec(query):
+        if not allowed.allows(field_key, code):
+            if skipped is not None:
+                skipped.add(coder, field_key)
+            continue
         groups.setdefault((CodedUnit(*unit), field_key), {})[coder] = code
     return groups

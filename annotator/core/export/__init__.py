@@ -25,6 +25,7 @@ from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
+from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.core.csv_dialect import neutralise, unneutralise
 from annotator.core.errors import AnnotatorError
 from annotator.core.export.csv_writer import Progress, write_csv
@@ -64,6 +65,7 @@ class ExportResult:
     rows: int
     cancelled: bool = False
     renamed: dict[str, str] = field(default_factory=dict)
+    skipped: SkippedCodes = field(default_factory=SkippedCodes)  # codes not in the codebook
 
 
 CSV_SUFFIXES = ("", "csv", "txt")
@@ -144,7 +146,7 @@ def export(
                 rows, cancelled, renamed = write_stats_file(layout, temp, fmt, progress)
         if cancelled:
             temp.unlink(missing_ok=True)
-            return ExportResult(None, fmt, rows, True)
+            return ExportResult(None, fmt, rows, True, skipped=layout.skipped)
         os.replace(temp, path)
     except OSError as error:
         temp.unlink(missing_ok=True)
@@ -152,16 +154,24 @@ def export(
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    return ExportResult(path, fmt, rows, False, renamed)
+    return ExportResult(path, fmt, rows, False, renamed, layout.skipped)
 
 
 def export_csv_stream(
-    project: Project, stream: BinaryIO, options: ExportOptions, *, bom: bool = False
+    project: Project,
+    stream: BinaryIO,
+    options: ExportOptions,
+    *,
+    bom: bool = False,
+    skipped: SkippedCodes | None = None,
 ) -> int:
-    """CSV of a layout to an open binary stream such as stdout; returns the number of rows."""
+    """CSV of a layout to an open binary stream such as stdout; returns the number of rows
+    (and counts into `skipped`, when given, the codes left out as not in the codebook)."""
     with project.reading() as session:
         layout = Layout(project, session, options, neutralise)
         rows, _ = _write_csv_binary(layout, stream, bom, None)
+    if skipped is not None:
+        skipped.counts.update(layout.skipped.counts)
     return rows
 
 

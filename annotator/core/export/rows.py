@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from annotator.core.codebook import Codebook, CodebookField
+from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.core.export.scope import (
     CoderCodes,
     CoderInfo,
@@ -117,7 +118,7 @@ class Layout:
         self.scope: Scope = resolve_scope(session, options)
         self.fields = list(self.codebook.fields)
         self._converters = [_converter(f, options.values, text) for f in self.fields]
-        self._known_codes = [frozenset(c.code for c in f.categories) for f in self.fields]
+        self.skipped = SkippedCodes()  # codes not in the codebook, left out of the rows
         self._blank = (None,) * len(self.fields)
         self._names = {c.id: text(c.name) for c in self.scope.coders}
         self._versions = {i: (text(n), text(v)) for i, (n, v) in self.scope.versions.items()}
@@ -129,7 +130,9 @@ class Layout:
     def chunks(self, chunk_size: int | None = None) -> Iterator[RowChunk]:
         """Rows in final order, a chunk of units at a time."""
         extra = {} if chunk_size is None else {"chunk_size": chunk_size}
-        units = iter_unit_chunks(self.project, self.session, self.scope, **extra)
+        units = iter_unit_chunks(
+            self.project, self.session, self.scope, skipped=self.skipped, **extra
+        )
         if self.options.layout == "articles":
             yield from self._articles_chunks(units)
             return
@@ -203,13 +206,10 @@ class Layout:
         if codes is None:
             return self._blank
         if self.options.values == "codes":
-            # The codebook's codes are identifiers ([a-z][a-z0-9_]*) that need no
-            # neutralising; anything else in a code cell (a row written around the app,
-            # by psql in a team project or by editing a file) goes through `text`.
-            return tuple(
-                code if code is None or code in known else self.text(code)
-                for known, code in zip(self._known_codes, codes.codes, strict=True)
-            )
+            # Only the codebook's codes reach here (scope leaves out any other, written
+            # around the app), and they are identifiers ([a-z][a-z0-9_]*) that need no
+            # neutralising.
+            return codes.codes
         return tuple(
             None if code is None else convert(code)
             for convert, code in zip(self._converters, codes.codes, strict=True)

@@ -24,6 +24,7 @@ from sqlalchemy import String, case, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col
 
+from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.models import (
     Article,
@@ -190,9 +191,15 @@ def count_units(project: Project, session: Session, scope: Scope) -> int:
 
 
 def iter_unit_chunks(
-    project: Project, session: Session, scope: Scope, chunk_size: int = CHUNK_UNITS
+    project: Project,
+    session: Session,
+    scope: Scope,
+    chunk_size: int = CHUNK_UNITS,
+    skipped: SkippedCodes | None = None,
 ) -> Iterator[list[UnitRecord]]:
     """The units in scope, in reading order, a chunk at a time, with codes and notes filled in.
+
+    A code the codebook does not have is left out (a blank cell), counted in `skipped`.
 
     Runs on the session's Core connection: ORM row handling would cost more than the
     query itself on a big project.
@@ -218,6 +225,7 @@ def iter_unit_chunks(
     )
     fields = [f.key for f in project.codebook.fields]
     coder_ids = set(scope.read_ids)
+    check = _CodeCheck(project, scope, skipped if skipped is not None else SkippedCodes())
     connection = session.connection()
     # Closed on leaving, also when the reader stops early (a preview, a cancel, an error):
     # on PostgreSQL the rows stream through a server-side cursor that must not be left open.
@@ -225,12 +233,40 @@ def iter_unit_chunks(
         for partition in result.partitions():
             records = [UnitRecord(*row) for row in partition]
             if coder_ids:
-                _fill_codes(connection, records, coder_ids, fields)
+                _fill_codes(connection, records, coder_ids, fields, check)
             yield records
 
 
+class _CodeCheck:
+    """Blanks and counts the codes of a pivoted row that the codebook does not have."""
+
+    def __init__(self, project: Project, scope: Scope, skipped: SkippedCodes) -> None:
+        self.allowed = [frozenset(c.code for c in f.categories) for f in project.codebook.fields]
+        self.keys = [f.key for f in project.codebook.fields]
+        coders = [*scope.coders, *([scope.consensus] if scope.consensus else [])]
+        self.names = {c.id: c.name for c in coders}
+        self.skipped = skipped
+
+    def codes(self, coder_id: int, codes: tuple[str | None, ...]) -> tuple[str | None, ...]:
+        if all(
+            code is None or code in known for known, code in zip(self.allowed, codes, strict=True)
+        ):
+            return codes  # the usual case, checked without building anything
+        kept = []
+        for key, known, code in zip(self.keys, self.allowed, codes, strict=True):
+            if code is not None and code not in known:
+                self.skipped.add(self.names.get(coder_id, str(coder_id)), key)
+                code = None
+            kept.append(code)
+        return tuple(kept)
+
+
 def _fill_codes(
-    connection, records: list[UnitRecord], coder_ids: set[int], fields: list[str]
+    connection,
+    records: list[UnitRecord],
+    coder_ids: set[int],
+    fields: list[str],
+    check: _CodeCheck,
 ) -> None:
     """Codes and notes of a chunk's units, one query each.
 
@@ -256,10 +292,11 @@ def _fill_codes(
     width = len(fields)
     for row in connection.execute(codes).all():
         unit_id, coder_id = row[0], row[1]
-        if coder_id in coder_ids and any(row[2 : 2 + width]):
-            by_id[unit_id].codes[coder_id] = CoderCodes(
-                tuple(row[2 : 2 + width]), *row[2 + width :]
-            )
+        if coder_id not in coder_ids:
+            continue
+        kept = check.codes(coder_id, tuple(row[2 : 2 + width]))
+        if any(kept):
+            by_id[unit_id].codes[coder_id] = CoderCodes(kept, *row[2 + width :])
     notes = select(col(Note.unit_id), col(Note.coder_id), col(Note.text)).where(
         col(Note.unit_id).in_(ids)
     )

@@ -87,6 +87,23 @@ class CodebookVersion(SQLModel, table=True):
     added_at: datetime = Field(default_factory=utcnow)
 
 
+class CodebookCategory(SQLModel, table=True):
+    """One (field, code) a codebook version allows, so the database can check codes.
+
+    The definition's JSON says the same, but a trigger that parsed it for every code row
+    would cost tens of microseconds a row; this table makes the check one index lookup
+    (migration 0003 installs the triggers, on SQLite and PostgreSQL alike). Rows are
+    written with their codebook version (`Project`), never afterwards.
+    """
+
+    __tablename__ = "codebook_category"
+    codebook_version_id: int = Field(
+        foreign_key="codebook_version.id", primary_key=True, ondelete="CASCADE"
+    )
+    field: str = Field(max_length=100, primary_key=True)
+    code: str = Field(max_length=100, primary_key=True)
+
+
 class Article(SQLModel, table=True):
     """An imported article; identified across projects by the sha256 of its text."""
 

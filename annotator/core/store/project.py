@@ -33,6 +33,7 @@ from annotator.core.store.location import (
 from annotator.core.store.models import (
     Article,
     Code,
+    CodebookCategory,
     CodebookVersion,
     Coder,
     ProjectSetting,
@@ -114,7 +115,7 @@ class Project:
                 ("created_with", f"annotator {__version__}"),
             ):
                 session.add(ProjectSetting(key=key, value=value))
-            session.add(_codebook_row(codebook))
+            add_codebook(session, codebook)
 
     @classmethod
     def open(cls, path: Location, *, backups: bool = True) -> Project:
@@ -266,10 +267,21 @@ class Project:
             }
 
 
-def _codebook_row(codebook: Codebook) -> CodebookVersion:
-    return CodebookVersion(
+def add_codebook(session: Session, codebook: Codebook) -> int:
+    """Store a codebook version with the (field, code) pairs the database checks codes
+    against (see models.CodebookCategory); its id."""
+    row = CodebookVersion(
         name=codebook.name, version=codebook.version, definition=codebook.to_json()
     )
+    session.add(row)
+    session.flush()
+    version_id = saved_id(row.id)
+    session.add_all(
+        CodebookCategory(codebook_version_id=version_id, field=f.key, code=c.code)
+        for f in codebook.fields
+        for c in f.categories
+    )
+    return version_id
 
 
 def parse_codebook_text(text: str, source: str) -> Codebook:
