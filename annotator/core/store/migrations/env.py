@@ -1,4 +1,5 @@
-"""Alembic environment: runs against the engine the caller hands over (see core/db.py)."""
+"""Alembic environment: runs against the engine the caller hands over (see core/db.py), or
+inside a transaction the caller holds open on a connection (see store/transfer.py)."""
 
 from alembic import context
 from sqlmodel import SQLModel
@@ -10,6 +11,14 @@ target_metadata = SQLModel.metadata
 
 
 def run_migrations_online() -> None:
+    given = config.attributes.get("connection")
+    if given is not None:
+        # The caller's own transaction (push: the schema and every row commit together or
+        # not at all); it commits, so nothing is committed here.
+        context.configure(connection=given, target_metadata=target_metadata, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
     engine = config.attributes["engine"]
     with engine.connect() as connection:
         context.configure(
