@@ -10,7 +10,14 @@ It also prints what telling the two plain-text layouts apart (`plain_text.detect
 costs on the same bodies, as a share of the import time (aim: at most 5%), on the bodies
 as written and once more with the blank lines taken out (one paragraph per line).
 
-    .venv/bin/python benchmarks/bench_import.py [--repeat 3]
+Last, whether storing stays flat as the project grows (issue 14: a million-row CSV had
+slowed from 1.8 ms to 6.5 ms an article by 43,000 articles): the same batch is imported
+into an empty project and into one already holding --big articles (40,000; written in
+bulk, not imported, so that building it takes seconds), half of whose keys the batch's
+ids collide with. It prints the cost per article of each and their ratio (target: about
+1, i.e. flat).
+
+    .venv/bin/python benchmarks/bench_import.py [--repeat 3] [--big 40000]
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -27,9 +35,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import pysbd  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
 
 from annotator.core.codebook import bundled_codebook  # noqa: E402
-from annotator.core.ingest.into_project import import_paths  # noqa: E402
+from annotator.core.ingest.into_project import article_sha256, import_paths  # noqa: E402
 from annotator.core.ingest.plain_text import (  # noqa: E402
     blocks_from_plain_text,
     detect_layout,
@@ -37,6 +46,7 @@ from annotator.core.ingest.plain_text import (  # noqa: E402
 )
 from annotator.core.ingest.readers import read_file  # noqa: E402
 from annotator.core.ingest.segmentation import segment  # noqa: E402
+from annotator.core.store.models import Article, Unit, utcnow  # noqa: E402
 from annotator.core.store.project import Project  # noqa: E402
 
 ARTICLES = 400
@@ -107,10 +117,75 @@ def plain_text_reading(bodies: list[str]) -> float:
     return time.perf_counter() - started
 
 
+def big_project(path: Path, articles: int) -> Project:
+    """A project holding `articles` articles of four units each, written in bulk rows.
+
+    Every other key is one the benchmark batch uses (a0, a2, ...: its ids), so that half
+    of the batch needs numbered keys (a0-2) and the key lookups are measured too.
+    """
+    project = Project.create(path, bundled_codebook())
+    text = "Title\n\nFirst sentence here. Second one. Third one."
+    spans = [("title", 0, 5), ("sentence", 7, 27), ("sentence", 28, 39), ("sentence", 40, 50)]
+    now = utcnow()
+    step = 10_000
+    for first in range(0, articles, step):
+        numbers = range(first, min(first + step, articles))
+        with project.writing() as session:
+            rows = [
+                {
+                    "key": f"a{n}" if n % 2 == 0 and n < 2 * ARTICLES else f"bulk-{n}",
+                    "sha256": article_sha256(f"{text} {n}"),
+                    "title": "Title",
+                    "metadata_json": "{}",
+                    "text": f"{text} {n}",
+                    "position": n + 1,
+                    "imported_at": now,
+                }
+                for n in numbers
+            ]
+            ids = session.scalars(
+                insert(Article).returning(Article.id, sort_by_parameter_order=True), rows
+            ).all()
+            units = [
+                {"article_id": i, "idx": idx, "kind": kind, "start": a, "end": b, "text": text[a:b]}
+                for i in ids
+                for idx, (kind, a, b) in enumerate(spans, start=1)
+            ]
+            session.execute(insert(Unit), units)
+    return project
+
+
+def flat_cost(batch: Path, folder: Path, repeat: int, big: int) -> None:
+    """Cost per article of the same import into an empty project and into a big one."""
+    copy = folder / "big-template.annotator"
+    started = time.perf_counter()
+    big_project(copy, big).close()
+    built = time.perf_counter() - started
+    empty_runs, big_runs = [], []
+    for run in range(repeat):
+        _, elapsed = annotator_import(batch, folder, 1000 + run)
+        empty_runs.append(elapsed / ARTICLES)
+        target = folder / f"big-{run}.annotator"
+        shutil.copy(copy, target)
+        project = Project.open(target, backups=False)
+        started = time.perf_counter()
+        report = import_paths(project, [batch])
+        big_runs.append((time.perf_counter() - started) / ARTICLES)
+        project.close()
+        assert not report.failures and len(report.imported) == ARTICLES, report.failures[:3]
+    empty, full = min(empty_runs), min(big_runs)
+    print(f"project of {big:,} articles built in bulk in {built:.1f} s")
+    print(f"per article, empty project:          {1000 * empty:.2f} ms")
+    print(f"per article, {big:,}-article project: {1000 * full:.2f} ms")
+    print(f"ratio (big / empty): {full / empty:.2f}  (target about 1: flat)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    repeat = parser.parse_args().repeat
+    parser.add_argument("--big", type=int, default=40_000, help="articles in the big project")
+    arguments = parser.parse_args()
+    repeat = arguments.repeat
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         bodies = write_batch(folder / "batch.csv", sample_paragraphs())
@@ -125,6 +200,13 @@ def main() -> None:
         pasted = [body.replace("\n\n", "\n") for body in bodies]
         pasted_time = min(layout_detection(pasted) for _ in range(repeat))
         blocks_time = min(plain_text_reading(bodies) for _ in range(repeat))
+        print_speed = (base_count, base_time, ours_count, ours_time, parse_time)
+        print_figures(print_speed, layout_time, pasted_time, blocks_time)
+        flat_cost(folder / "batch.csv", folder, repeat, arguments.big)
+
+
+def print_figures(speed, layout_time: float, pasted_time: float, blocks_time: float) -> None:
+    base_count, base_time, ours_count, ours_time, parse_time = speed
     print(f"articles:                 {ARTICLES}")
     print(
         f"bare pysbd:               {base_count} sentences in {base_time:.2f} s = "

@@ -71,14 +71,18 @@ def _new(args: argparse.Namespace) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from annotator.core.ingest.into_project import import_paths, import_stdin
+    from annotator.core.ingest.into_project import BATCH_SIZE, import_paths, import_stdin
 
-    with Project.open(args.project) as project:
+    with (
+        Project.open(args.project) as project,
+        # a CSV batch of many rows: counted as its articles are stored
+        ProgressBar("storing", "article", min_total=2 * BATCH_SIZE) as articles,
+    ):
         if args.files == ["-"]:
-            report = import_stdin(project, sys.stdin.buffer.read(), args.format)
+            report = import_stdin(project, sys.stdin.buffer.read(), args.format, articles)
         else:
             with ProgressBar("importing", "file") as progress:
-                report = import_paths(project, args.files, progress)
+                report = import_paths(project, args.files, progress, articles)
     if args.json:
         print_json(
             {

@@ -84,13 +84,17 @@ def _import_job(paths: list[str]):
     """The import as a task; the dialog's label names the file being read."""
 
     # The readers and the segmenter load with the first import, not with the window.
-    from annotator.core.ingest.into_project import import_paths
+    from annotator.core.ingest.into_project import BATCH_SIZE, import_paths
 
     def job(project: Project, progress: Progress) -> ImportReport:
         def labelled(done: int, total: int, current: str) -> bool:
             label = f"Importing {Path(current).name}…" if current else "Finishing…"
             return progress(done, total, label)
 
-        return import_paths(project, paths, labelled)
+        def articles(done: int, total: int, _current: str) -> bool:
+            # a CSV batch of many rows: the bar counts its articles while they are stored
+            return total < 2 * BATCH_SIZE or progress(done, total, f"Storing {total:,} articles…")
+
+        return import_paths(project, paths, labelled, articles)
 
     return job

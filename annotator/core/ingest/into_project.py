@@ -66,9 +66,16 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def import_paths(
-    project: Project, paths: Iterable[str | Path], progress: Progress | None = None
+    project: Project,
+    paths: Iterable[str | Path],
+    progress: Progress | None = None,
+    articles: Progress | None = None,
 ) -> ImportReport:
-    """Import files and folders; failures are listed per file and the rest goes in."""
+    """Import files and folders; failures are listed per file and the rest goes in.
+
+    `progress` counts files; `articles` counts the articles of a file that holds many
+    (a CSV batch) as they are stored (see `store_articles`).
+    """
     files = expand_paths(paths)
     report = ImportReport()
     for done, path in enumerate(files):
@@ -81,14 +88,18 @@ def import_paths(
             report.failures.append(str(error))
             continue
         report.failures.extend(result.problems)
-        store_articles(project, result.articles, report)
+        store_articles(project, result.articles, report, articles)
+        if report.cancelled:
+            break
     if progress is not None and not report.cancelled:
         progress(len(files), len(files), "")
     return report
 
 
-def import_stdin(project: Project, data: bytes, fmt: str = "txt") -> ImportReport:
-    """Import one article (or a CSV batch) read from standard input."""
+def import_stdin(
+    project: Project, data: bytes, fmt: str = "txt", articles: Progress | None = None
+) -> ImportReport:
+    """Import one article (or a CSV batch, `articles` counting it) from standard input."""
     report = ImportReport()
     try:
         result = read_bytes(data, "<stdin>", fmt)
@@ -96,22 +107,44 @@ def import_stdin(project: Project, data: bytes, fmt: str = "txt") -> ImportRepor
         report.failures.append(str(error))
         return report
     report.failures.extend(result.problems)
-    store_articles(project, result.articles, report)
+    store_articles(project, result.articles, report, articles)
     return report
 
 
-def store_articles(project: Project, articles: list[ParsedArticle], report: ImportReport) -> None:
-    """Segment and store parsed articles, a batch per transaction; duplicates are skipped."""
-    prepared = list(_prepare(articles, report))
-    for batch_start in range(0, len(prepared), BATCH_SIZE):
-        batch = prepared[batch_start : batch_start + BATCH_SIZE]
-        with project.writing() as session:
-            added = _store_batch(session, batch, report)
-        report.imported.extend(added)
+def store_articles(
+    project: Project,
+    articles: list[ParsedArticle],
+    report: ImportReport,
+    progress: Progress | None = None,
+) -> None:
+    """Segment and store parsed articles, a batch per transaction; duplicates are skipped.
 
-
-def _prepare(articles: list[ParsedArticle], report: ImportReport) -> Iterator[tuple]:
+    Each batch is segmented just before it is stored, so the first articles of a big
+    CSV batch are in the project at once. `progress(articles done, articles, "")` is
+    called before each batch (every BATCH_SIZE articles) and at the end; returning
+    False stops before the next batch (the batches stored so far stay).
+    """
     seen: set[str] = set()
+    keys = ArticleKeys()
+    total = len(articles)
+    for batch_start in range(0, total, BATCH_SIZE):
+        if progress is not None and progress(batch_start, total, "") is False:
+            report.cancelled = True
+            return
+        batch = list(_prepare(articles[batch_start : batch_start + BATCH_SIZE], report, seen))
+        if not batch:
+            continue
+        with project.writing() as session:
+            added = _store_batch(session, batch, report, keys)
+        report.imported.extend(added)
+    if progress is not None:
+        progress(total, total, "")
+
+
+def _prepare(
+    articles: list[ParsedArticle], report: ImportReport, seen: set[str]
+) -> Iterator[tuple]:
+    """(article, sha256, spans) of each article new to this import (`seen`: its digests)."""
     for parsed in articles:
         digest = article_sha256(parsed.text)
         if digest in seen:
@@ -127,13 +160,17 @@ def _prepare(articles: list[ParsedArticle], report: ImportReport) -> Iterator[tu
         yield parsed, digest, spans
 
 
-def _store_batch(session: Session, batch: list[tuple], report: ImportReport) -> list[str]:
+def _store_batch(
+    session: Session, batch: list[tuple], report: ImportReport, keys: ArticleKeys
+) -> list[str]:
     """Write a batch's new articles and all their units with two bulk INSERTs.
 
     An ORM object per unit and a flush per article cost more than segmenting them
     (a few thousand units per batch): the batch is checked against the project in
-    one query (same text already there), numbered from one position query, and then
-    inserted as plain rows, the article ids coming back from INSERT ... RETURNING.
+    one query (same text already there, by the unique index on sha256), numbered from
+    one position query (indexed), given keys by `keys` (index lookups, never a scan),
+    and then inserted as plain rows, the article ids coming back from INSERT ...
+    RETURNING. So a batch costs the same in an empty project and in a big one.
     """
     existing = dict(
         session.exec(
@@ -142,23 +179,23 @@ def _store_batch(session: Session, batch: list[tuple], report: ImportReport) -> 
             )
         ).all()
     )
-    position = session.exec(select(func.max(Article.position))).one() or 0
-    imported_at = utcnow()
-    taken: set[str] = set()
-    new, article_rows = [], []
+    fresh = []
     for parsed, digest, spans in batch:
         if digest in existing:
             report.duplicates.append(
                 f"{parsed.source}: already in the project as {existing[digest]}; skipped"
             )
             continue
-        position += 1
-        key = free_article_key(session, slugify(parsed.key_hint or parsed.title), taken)
-        taken.add(key)
-        new.append((key, parsed, spans))
-        article_rows.append(_article_row(parsed, digest, key, position, imported_at))
-    if not article_rows:
+        fresh.append((parsed, digest, spans))
+    if not fresh:
         return []
+    position = session.exec(select(func.max(Article.position))).one() or 0
+    imported_at = utcnow()
+    given = keys.take(session, [slugify(p.key_hint or p.title) for p, _, _ in fresh])
+    article_rows = [
+        _article_row(parsed, digest, key, position + number, imported_at)
+        for number, (key, (parsed, digest, _)) in enumerate(zip(given, fresh, strict=True), 1)
+    ]
     ids = session.scalars(
         insert(Article).returning(col(Article.id), sort_by_parameter_order=True), article_rows
     ).all()
@@ -173,12 +210,12 @@ def _store_batch(session: Session, batch: list[tuple], report: ImportReport) -> 
                 "end": span.end,
                 "text": parsed.text[span.start : span.end],
             }
-            for article_id, (_, parsed, spans) in zip(ids, new, strict=True)
+            for article_id, (parsed, _, spans) in zip(ids, fresh, strict=True)
             for idx, span in enumerate(spans, start=1)
         ],
     )
-    report.units += sum(len(spans) for _, _, spans in new)
-    return [key for key, _, _ in new]
+    report.units += sum(len(spans) for _, _, spans in fresh)
+    return given
 
 
 def _article_row(
@@ -207,18 +244,69 @@ def slugify(text: str) -> str:
     return slug[:60].rstrip("-") or "article"
 
 
+KEY_PROBES = 50  # numbered keys looked up at least, per query, when a base is taken
+MAX_PROBES = 5_000  # and at most (SQLite allows 32,766 parameters a statement)
+
+
+class ArticleKeys:
+    """Free article keys for one import: `base`, else the first free `base-2`, `base-3`, ...
+
+    Every lookup is `key IN (...)` on the unique index of article.key, never a prefix
+    search (a LIKE cannot use that index and read every article for each new one). A
+    batch asks once for its plain keys and once per base that is taken for as many
+    numbered candidates as it needs (more, doubling, while they turn out taken). The keys
+    given out are remembered, and so is how far each base's numbers have been given, so
+    that the next batch of repeated titles ("Untitled", 10,000 times) goes on from there
+    instead of counting up from 2 again: the cost per article stays flat however many
+    articles the project holds.
+    """
+
+    def __init__(self, reserved: Iterable[str] = ()) -> None:
+        self._given: set[str] = set(reserved)
+        self._next: dict[str, int] = {}  # base -> the first number not known to be taken
+
+    def take(self, session: Session, bases: list[str]) -> list[str]:
+        """A free key for each of `bases`, in order."""
+        plain = sorted(set(bases) - self._given)
+        taken = set(session.exec(select(Article.key).where(col(Article.key).in_(plain))).all())
+        keys: list[str] = []
+        numbered: dict[str, list[int]] = {}  # base -> the places that need a numbered key
+        for place, base in enumerate(bases):
+            if base in taken or base in self._given:
+                numbered.setdefault(base, []).append(place)
+                keys.append("")
+            else:
+                self._given.add(base)
+                keys.append(base)
+        for base, places in numbered.items():
+            for place, key in zip(places, self._numbered(session, base, len(places)), strict=True):
+                keys[place] = key
+        return keys
+
+    def _numbered(self, session: Session, base: str, count: int) -> list[str]:
+        """The first `count` free keys `base-N`, N counting up from where it was left."""
+        found: list[str] = []
+        number = self._next.get(base, 2)
+        size = count + KEY_PROBES
+        while len(found) < count:
+            numbers = range(number, number + size)
+            candidates = [f"{base}-{n}" for n in numbers]
+            taken = set(
+                session.exec(select(Article.key).where(col(Article.key).in_(candidates))).all()
+            )
+            for n, key in zip(numbers, candidates, strict=True):
+                if key not in taken and key not in self._given:
+                    found.append(key)
+                    self._given.add(key)
+                    self._next[base] = n + 1
+                    if len(found) == count:
+                        break
+            number += size
+            size = min(2 * size, MAX_PROBES)
+        return found
+
+
 def free_article_key(session: Session, base: str, reserved: Iterable[str] = ()) -> str:
     """`base`, or the first `base-N` that no article in the project has taken yet (nor
     any of `reserved`: keys given out in this transaction but not written yet)."""
-    taken = set(
-        session.exec(
-            select(Article.key).where((Article.key == base) | Article.key.startswith(base + "-"))
-        ).all()
-    )
-    taken.update(key for key in reserved if key == base or key.startswith(base + "-"))
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+    return ArticleKeys(reserved).take(session, [base])[0]

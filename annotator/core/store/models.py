@@ -199,3 +199,8 @@ class History(SQLModel, table=True):
     codebook_version_id: int | None = Field(default=None, foreign_key="codebook_version.id")
     origin: str = Field(default=Origin.MANUAL, max_length=40)
     at: datetime = Field(default_factory=utcnow, index=True)
+
+
+# A code row is checked against codebook_category (migration 0003's triggers), so whatever
+# copies tables in dependency order (push, pull) must fill that table first.
+table_of(Code).add_is_dependent_on(table_of(CodebookCategory))
