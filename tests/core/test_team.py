@@ -195,3 +195,52 @@ def test_team_command_reads_the_password_from_a_file(team_project, tmp_path):
     secret.write_text("s3cret\n")
     name = names["alice"]
     assert cli.main(["team", "add-coder", url, name, "--password-file", str(secret)]) == 0
+
+
+def test_a_team_project_from_before_the_codebook_check_is_upgraded_for_its_members(
+    new_database,
+):
+    """Migration 0003 on a server project whose members joined before it: the supervisor
+    can still read every table (a pull copies codebook_category too) and write consensus
+    codes, which the new trigger checks like anyone's."""
+    from annotator.core.store import db
+    from annotator.core.store.models import CodebookVersion, ProjectSetting, utcnow
+
+    engine = db.make_server_engine(new_database)
+    db.upgrade(engine, "0002")
+    with engine.begin() as connection:  # what a project made by schema 0002 held
+        book = bundled_codebook()
+        connection.execute(
+            ProjectSetting.__table__.insert().values(key="name", value="old")  # type: ignore[attr-defined]
+        )
+        connection.execute(
+            CodebookVersion.__table__.insert().values(  # type: ignore[attr-defined]
+                name=book.name, version=book.version, definition=book.to_json(), added_at=utcnow()
+            )
+        )
+    engine.dispose()
+    suffix = make_url(new_database).database[-12:]
+    sue = f"sue_{suffix}"
+    try:
+        roles.add_member(new_database, sue, "pw-s", Role.SUPERVISOR)
+        with Project.open(new_database) as project:  # the owner opens it: migrated
+            import_paths(project, SAMPLE_TEXTS[:1])
+        with psycopg.connect(as_role(new_database, sue).replace("+psycopg", "")) as connection:
+            assert connection.execute("SELECT count(*) FROM codebook_category").fetchone()[0] > 0
+        with Project.open(as_role(new_database, sue)) as project:
+            unit = next(u for u in list_units(project) if u.kind == "sentence")
+            coding.code_unit(project, CONSENSUS, unit.id, "attribution", "named_person")
+            assert coding.coder_codes(project, CONSENSUS) == {
+                unit.id: {"attribution": "named_person"}
+            }
+    finally:
+        with psycopg.connect(
+            make_url(new_database)
+            .set(drivername="postgresql", database="postgres")
+            .render_as_string(hide_password=False),
+            autocommit=True,
+        ) as connection:
+            connection.execute(
+                f'DROP DATABASE IF EXISTS "{make_url(new_database).database}" WITH (FORCE)'
+            )
+            connection.execute(f'DROP ROLE IF EXISTS "{sue}"')

@@ -11,7 +11,9 @@ as they are; readers skip and count the ones that fail (coding.codebook_check).
 On PostgreSQL the trigger's function runs with its owner's rights (a coder may not be
 granted SELECT on a table made after she joined) and so, like every function of a
 team project, with a fixed search_path (pg_catalog, then pg_temp last) and the table
-named with its schema: nothing a member might plant elsewhere is ever looked up.
+named with its schema: nothing a member might plant elsewhere is ever looked up. The
+members who may read the codebook may read the new table too (a supervisor's pull
+copies it).
 
 Revision ID: 0003
 Revises: 0002
@@ -59,6 +61,8 @@ $body$
 
 
 def upgrade() -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
+    schema = _project_schema() if postgres else None
     op.create_table(
         "codebook_category",
         sa.Column("codebook_version_id", sa.Integer(), nullable=False),
@@ -68,12 +72,28 @@ def upgrade() -> None:
             ["codebook_version_id"], ["codebook_version.id"], ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("codebook_version_id", "field", "code"),
+        schema=schema,
     )
     _fill_categories()
-    if op.get_bind().dialect.name == "postgresql":
-        _postgres_trigger()
+    if schema is not None:
+        _postgres_trigger(schema)
     else:
         _sqlite_triggers()
+
+
+def _project_schema() -> str:
+    """The PostgreSQL schema that holds the project's tables.
+
+    New objects must be created there by name: a team project's connections search
+    pg_catalog first (team/roles.py), so an unqualified CREATE would aim at pg_catalog
+    (current_schema() names it too) and be refused.
+    """
+    query = (
+        "SELECT n.nspname FROM pg_catalog.pg_class c"
+        " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE c.oid = 'code'::regclass"
+    )
+    return op.get_bind().execute(sa.text(query)).scalar_one()
 
 
 def _fill_categories() -> None:
@@ -105,8 +125,7 @@ def _sqlite_triggers() -> None:
     )
 
 
-def _postgres_trigger() -> None:
-    schema: str = op.get_bind().execute(sa.text("SELECT current_schema()")).scalar_one()
+def _postgres_trigger(schema: str) -> None:
     quoted = op.get_bind().dialect.identifier_preparer.quote_identifier(schema)
     op.execute(_POSTGRES_FUNCTION.format(schema=quoted, message=MESSAGE.replace("'", "''")))
     op.execute(f"REVOKE ALL ON FUNCTION {quoted}.annotator_code_in_codebook() FROM PUBLIC")
@@ -115,6 +134,21 @@ def _postgres_trigger() -> None:
         " BEFORE INSERT OR UPDATE OF field, code, codebook_version_id ON code"
         f" FOR EACH ROW EXECUTE FUNCTION {quoted}.annotator_code_in_codebook()"
     )
+    readers: list[str] = list(
+        op.get_bind()
+        .execute(
+            sa.text(
+                "SELECT DISTINCT grantee FROM information_schema.role_table_grants"
+                " WHERE table_schema = :schema AND table_name = 'codebook_version'"
+                " AND privilege_type = 'SELECT' AND grantee NOT IN ('PUBLIC', current_user)"
+            ),
+            {"schema": schema},
+        )
+        .scalars()
+    )
+    for reader in readers:
+        role = op.get_bind().dialect.identifier_preparer.quote_identifier(reader)
+        op.execute(f"GRANT SELECT ON {quoted}.codebook_category TO {role}")
 
 
 def downgrade() -> None:
