@@ -268,7 +268,9 @@ class ArticleKeys:
     def take(self, session: Session, bases: list[str]) -> list[str]:
         """A free key for each of `bases`, in order."""
         plain = sorted(set(bases) - self._given)
-        taken = set(session.exec(select(Article.key).where(col(Article.key).in_(plain))).all())
+        taken: set[str] = set()
+        if plain:
+            taken.update(session.exec(select(Article.key).where(col(Article.key).in_(plain))))
         keys: list[str] = []
         numbered: dict[str, list[int]] = {}  # base -> the places that need a numbered key
         for place, base in enumerate(bases):
