@@ -297,6 +297,8 @@ class ExportDialog(QDialog):
             if result.renamed:
                 renamed = ", ".join(f"{old} → {new}" for old, new in result.renamed.items())
                 text += f" Variables renamed for {FORMAT_NAMES[result.format]}: {renamed}."
+            if (skipped := result.skipped.message()) is not None:
+                text += f" {skipped[0].upper()}{skipped[1:]}."
             self._say(text)
             self.exported.emit(result)
         self._options_changed()

@@ -126,3 +126,37 @@ def test_render_the_export_dialog(qtbot, dialog, tmp_path):
     image = dialog.grab().toImage()
     assert_not_blank(image)
     image.save(str(tmp_path / "export.png"))
+
+
+@pytest.fixture
+def tampered_path(path):
+    """The review project with one code the codebook lacks, written with the check dropped
+    (a project from before the check, or a file edited around the app)."""
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        connection.execute("DROP TRIGGER code_in_codebook_on_update")
+        connection.execute(
+            "UPDATE code SET code = '=HYPERLINK(\"http://evil\")' WHERE id = ("
+            "SELECT min(code.id) FROM code JOIN coder ON coder.id = code.coder_id"
+            " WHERE coder.name = 'carol' AND field = 'attribution')"
+        )
+    connection.close()
+    return path
+
+
+@pytest.mark.sqlite_only  # the file is tampered with through sqlite3
+def test_the_export_says_it_left_out_a_code_not_in_the_codebook(
+    qtbot, open_window, tampered_path, tmp_path
+):
+    window = open_window("alice", tampered_path)
+    qtbot.keyClick(window, "e", Qt.KeyboardModifier.ControlModifier)
+    dialog = window.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    out = tmp_path / "long.csv"
+    dialog.path.setText(str(out))
+    export_and_wait(qtbot, dialog)
+    assert "HYPERLINK" not in out.read_text(encoding="utf-8")
+    assert "Skipped 1 code not in the codebook: coder carol, field attribution." in (
+        dialog.status.text()
+    )
