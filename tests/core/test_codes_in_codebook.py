@@ -61,12 +61,14 @@ def test_the_app_cannot_store_one_either(sample_project):
     """Below the coding service's own check: a write that goes around it still fails."""
     from annotator.core.store.models import Code
 
-    unit_id = _coded(sample_project)[0]
-    with pytest.raises(ProjectError, match="not in the project's codebook"):
-        with sample_project.writing() as session:
-            code = session.get(Code, 1)
-            code.code = "made_up"
-            session.add(code)
+    _coded(sample_project)
+    with (
+        pytest.raises(ProjectError, match="not in the project's codebook"),
+        sample_project.writing() as session,
+    ):
+        code = session.get(Code, 1)
+        code.code = "made_up"
+        session.add(code)
 
 
 @pytest.fixture
