@@ -141,7 +141,8 @@ class TaskRunner(QObject):
             return
         self.dialog.setMaximum(max(total, 1))
         self.dialog.setValue(min(done, max(total, 1)))
-        if what:
+        # setValue on a modal dialog processes events, which may have run _finished
+        if what and self.dialog is not None:
             self.dialog.setLabelText(what)
 
     def _finished(self, outcome: TaskOutcome) -> None:
