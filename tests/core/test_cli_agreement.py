@@ -118,7 +118,13 @@ def test_human_output_is_a_compact_table_with_thresholds(kripp_file, capsys):
     assert "Krippendorff's alpha (ordinal)  0.815  95% CI [" in out
     assert "≥ .800 reliable" in out
     assert "Krippendorff's alpha (nominal)  0.743" in out
-    assert "Cohen's kappa (weighted: quadratic)" in out and "A × B: " in out
+    assert "Cohen's kappa (weighted: quadratic)" in out and "A × B (" in out
+    # Every coefficient has its interval, the kappas and AC1 a Landis & Koch band.
+    lines = {line.strip().split("  ")[0]: line for line in out.splitlines()}
+    for name in ("percent agreement", "Fleiss' kappa", "Gwet's AC1"):
+        assert "95% CI [" in lines[name], name
+    assert "      weighted: " in out and out.count("95% CI [") == 5 + 6 * 2
+    assert "Landis & Koch (1977)" in out
     assert "Fleiss' kappa" in out and "Gwet's AC1" in out and "percent agreement" in out
     # The same seed gives the same interval.
     assert (
