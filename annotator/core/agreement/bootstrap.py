@@ -11,7 +11,7 @@ shared with the point estimates; alpha's batched form is `_alphas` below.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,31 +70,59 @@ def unit_bootstrap(
     """Percentile interval of ``statistic`` over ``n_samples`` unit resamples.
 
     ``frequency[p]`` is how many units have profile ``p`` (units the statistic cannot
-    tell apart). Drawing ``n`` units with replacement is drawing how often each
-    profile is picked, Multinomial(n, profile shares): the same distribution at a cost
-    that does not depend on ``n``. ``width`` is the size of the statistic's temporary
-    arrays per profile, to keep each batch within a fixed amount of memory. The same
-    ``seed`` gives the same interval.
+    tell apart); a resample is how often each profile is drawn (see `_draws`).
+    ``width`` is the size of the statistic's temporary arrays per profile, to keep each
+    batch within a fixed amount of memory. The same ``seed`` gives the same interval.
     """
+    (interval,) = unit_bootstrap_each(
+        frequency,
+        lambda draws: statistic(draws)[:, None],
+        n_samples=n_samples,
+        seed=seed,
+        confidence=confidence,
+        width=width,
+    )
+    return interval
+
+
+def unit_bootstrap_each(
+    frequency: np.ndarray,
+    statistics: Callable[[np.ndarray], np.ndarray],
+    *,
+    n_samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
+    seed: int = DEFAULT_BOOTSTRAP_SEED,
+    confidence: float = 0.95,
+    width: int = 1,
+    count: int = 1,
+) -> list[BootstrapInterval]:
+    """`unit_bootstrap` for ``count`` statistics of the same units at once:
+    ``statistics(draws)`` gives ``(b, count)`` values, each column read off alone.
+    They share the resamples (a pair's kappa and weighted kappas: one set of draws)."""
     if n_samples <= 0:
-        return BootstrapInterval(None, None, 0, 0, seed, confidence)
+        return [BootstrapInterval(None, None, 0, 0, seed, confidence)] * count
     rng = np.random.default_rng(seed)
     frequency = np.asarray(frequency, dtype=np.int64)
     n_units = int(frequency.sum())
     if n_units == 0:
-        return BootstrapInterval(None, None, n_samples, 0, seed, confidence)
+        return [BootstrapInterval(None, None, n_samples, 0, seed, confidence)] * count
     draws = _draws(rng, frequency, n_units, n_samples)
     batch = max(1, _BATCH_ELEMENTS // max(1, len(frequency) * width))
     with np.errstate(divide="ignore", invalid="ignore"):
         values = np.concatenate(
-            [statistic(draws[start : start + batch]) for start in range(0, n_samples, batch)]
+            [statistics(draws[start : start + batch]) for start in range(0, n_samples, batch)]
         )
-    defined = values[np.isfinite(values)]
-    if len(defined) == 0:
-        return BootstrapInterval(None, None, n_samples, 0, seed, confidence)
     tail = (1.0 - confidence) / 2.0
-    low, high = np.quantile(defined, [tail, 1.0 - tail])
-    return BootstrapInterval(float(low), float(high), n_samples, len(defined), seed, confidence)
+    intervals = []
+    for column in values.T:
+        defined = column[np.isfinite(column)]
+        if len(defined) == 0:
+            intervals.append(BootstrapInterval(None, None, n_samples, 0, seed, confidence))
+            continue
+        low, high = np.quantile(defined, [tail, 1.0 - tail])
+        intervals.append(
+            BootstrapInterval(float(low), float(high), n_samples, len(defined), seed, confidence)
+        )
+    return intervals
 
 
 def _draws(rng: np.random.Generator, frequency: np.ndarray, n_units: int, n_samples: int):
@@ -165,6 +193,17 @@ def kappa_bootstrap_interval(
 ) -> BootstrapInterval:
     """Cohen's (weighted) kappa: the units both coders coded are resampled; a unit is
     one cell of their contingency table, so the cells are the profiles."""
+    return kappa_bootstrap_intervals(table, [weights], n_samples=n_samples, seed=seed)[0]
+
+
+def kappa_bootstrap_intervals(
+    table: np.ndarray,
+    weight_sets: Sequence[np.ndarray | None],
+    *,
+    n_samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
+    seed: int = DEFAULT_BOOTSTRAP_SEED,
+) -> list[BootstrapInterval]:
+    """`kappa_bootstrap_interval` for each set of weights, from one set of resamples."""
     table = np.asarray(table)
     size = table.shape[0]
     cells = np.flatnonzero(table)
@@ -172,10 +211,16 @@ def kappa_bootstrap_interval(
     def kappas(draws: np.ndarray) -> np.ndarray:
         tables = np.zeros((len(draws), size * size))
         tables[:, cells] = draws
-        return chance_corrected(*kappa_terms(tables.reshape(-1, size, size), weights))
+        tables = tables.reshape(-1, size, size)
+        return np.stack([chance_corrected(*kappa_terms(tables, w)) for w in weight_sets], axis=1)
 
-    return unit_bootstrap(
-        table.ravel()[cells], kappas, n_samples=n_samples, seed=seed, width=size * size
+    return unit_bootstrap_each(
+        table.ravel()[cells],
+        kappas,
+        n_samples=n_samples,
+        seed=seed,
+        width=size * size * len(weight_sets),
+        count=len(weight_sets),
     )
 
 

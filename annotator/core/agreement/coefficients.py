@@ -136,10 +136,14 @@ def mean_agreement(profiles: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 def chance_corrected(observed: np.ndarray | float, expected: np.ndarray | float) -> np.ndarray:
     """``(p_o - p_e) / (1 - p_e)``, NaN where chance agreement is total."""
-    observed, expected = np.asarray(observed, dtype=np.float64), np.asarray(expected, np.float64)
-    room = 1.0 - expected
-    defined = room > _EPSILON
-    return np.where(defined, (observed - expected) / np.where(defined, room, 1.0), np.nan)
+    if np.ndim(observed) == 0 and np.ndim(expected) == 0:  # one value: without array calls
+        p_o, p_e = float(observed), float(expected)
+        room = 1.0 - p_e
+        return np.asarray((p_o - p_e) / room if room > _EPSILON else np.nan)
+    o, e = np.asarray(observed, dtype=np.float64), np.asarray(expected, np.float64)
+    room_ = 1.0 - e
+    defined = room_ > _EPSILON
+    return np.where(defined, (o - e) / np.where(defined, room_, 1.0), np.nan)
 
 
 def row_sums(counts: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ from annotator.core.agreement.bootstrap import (
     agreement_bootstrap_interval,
     alpha_bootstrap_interval,
     fleiss_bootstrap_interval,
-    kappa_bootstrap_interval,
+    kappa_bootstrap_intervals,
     with_interval,
 )
 from annotator.core.agreement.coefficients import (
@@ -294,6 +294,7 @@ def _report(
     boot = {"n_samples": bootstrap_samples, "seed": seed}
     alpha = _bootstrapped(
         alpha,
+        bootstrap_samples,
         lambda: alpha_bootstrap_interval(
             scale_counts, level, ratings.scale_values, n_samples=bootstrap_samples, seed=seed
         ),
@@ -302,17 +303,24 @@ def _report(
         alpha
         if level == "nominal"
         else _bootstrapped(
-            nominal_alpha, lambda: alpha_bootstrap_interval(counts, "nominal", None, **boot)
+            nominal_alpha,
+            bootstrap_samples,
+            lambda: alpha_bootstrap_interval(counts, "nominal", None, **boot),
         )
     )
     fleiss = _bootstrapped(
-        fleiss_kappa(codes, k), lambda: fleiss_bootstrap_interval(counts[m == n_coders], **boot)
+        fleiss_kappa(codes, k),
+        bootstrap_samples,
+        lambda: fleiss_bootstrap_interval(counts[m == n_coders], **boot),
     )
     ac1 = _bootstrapped(
         gwet_ac1(counts, n_coders, observed=agreement.value),
+        bootstrap_samples,
         lambda: ac1_bootstrap_interval(counts, **boot),
     )
-    agreement = _bootstrapped(agreement, lambda: agreement_bootstrap_interval(counts, **boot))
+    agreement = _bootstrapped(
+        agreement, bootstrap_samples, lambda: agreement_bootstrap_interval(counts, **boot)
+    )
     return FieldAgreement(
         field=data.field,
         coders=coder_names,
@@ -362,43 +370,48 @@ def _pairwise(
     pairs = []
     for a, b in combinations(range(len(names)), 2):
         table = contingency_table(codes[a], codes[b], ratings.n_categories)
-        kappa = _kappa(table, None, boot)
         if level == "nominal":
+            (kappa,) = _kappas(table, [None], boot)
             pairs.append(PairwiseKappa(names[a], names[b], kappa))
             continue
         scale_table = contingency_table(scale_codes[a], scale_codes[b], n_scale)
-        weighted = {
-            kind: _weighted(scale_table, w, reason, note, boot) for kind, w in weights.items()
-        }
-        pairs.append(
-            PairwiseKappa(names[a], names[b], kappa, weighted["quadratic"], weighted["linear"])
+        usable: list[np.ndarray | None] = [w for w in weights.values() if w is not None]
+        if scale_table.shape == table.shape:  # no outside-scale category: one table
+            kappa, *weighted = _kappas(table, [None, *usable], boot)
+        else:
+            (kappa,) = _kappas(table, [None], boot)
+            weighted = _kappas(scale_table, usable, boot)
+        found = iter(weighted)
+        both = int(scale_table.sum())
+        quadratic, linear = (
+            Coefficient(None, reason, both, 2, 2 * both, note)
+            if w is None
+            else dataclasses.replace(next(found), note=note)
+            for w in weights.values()
         )
+        pairs.append(PairwiseKappa(names[a], names[b], kappa, quadratic, linear))
     return tuple(pairs)
 
 
 def _bootstrapped(
-    coefficient: Coefficient, interval: Callable[[], BootstrapInterval]
+    coefficient: Coefficient, n_samples: int, interval: Callable[[], BootstrapInterval]
 ) -> Coefficient:
     """The coefficient with its interval, drawn only for a defined coefficient."""
-    return coefficient if coefficient.value is None else with_interval(coefficient, interval())
+    if coefficient.value is None or n_samples <= 0:
+        return coefficient
+    return with_interval(coefficient, interval())
 
 
-def _kappa(table: np.ndarray, weights: np.ndarray | None, boot: dict[str, int]) -> Coefficient:
-    """Cohen's (weighted) kappa of a pair's table, with its bootstrap interval."""
-    return _bootstrapped(
-        cohen_kappa_from_table(table, weights),
-        lambda: kappa_bootstrap_interval(table, weights, **boot),
-    )
-
-
-def _weighted(
-    table: np.ndarray,
-    weights: np.ndarray | None,
-    reason: str,
-    note: str | None,
-    boot: dict[str, int],
-) -> Coefficient:
-    if weights is None:
-        both = int(table.sum())
-        return Coefficient(None, reason, both, 2, 2 * both, note)
-    return dataclasses.replace(_kappa(table, weights, boot), note=note)
+def _kappas(
+    table: np.ndarray, weight_sets: list[np.ndarray | None], boot: dict[str, int]
+) -> list[Coefficient]:
+    """Cohen's kappa of a pair's table for each set of weights, with their bootstrap
+    intervals drawn from one set of resamples."""
+    kappas = [cohen_kappa_from_table(table, w) for w in weight_sets]
+    if boot["n_samples"] <= 0 or all(k.value is None for k in kappas):
+        return kappas
+    intervals = kappa_bootstrap_intervals(table, weight_sets, **boot)
+    return [
+        kappa if kappa.value is None else with_interval(kappa, interval)
+        for kappa, interval in zip(kappas, intervals, strict=True)
+    ]
