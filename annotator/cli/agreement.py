@@ -27,6 +27,7 @@ from annotator.core.agreement import (
 from annotator.core.agreement.from_project import project_agreement
 from annotator.core.agreement.html_report import pairwise_confusion, write_agreement_html
 from annotator.core.agreement.tables import write_agreement_csv
+from annotator.core.agreement.verdicts import ALPHAS, verdict, verdict_source
 from annotator.core.codebook import resolve_codebook
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import db
@@ -91,8 +92,8 @@ def register(command: Command) -> None:
         type=int,
         default=DEFAULT_BOOTSTRAP_SAMPLES,
         metavar="N",
-        help=f"bootstrap samples for alpha's 95%% interval (default {DEFAULT_BOOTSTRAP_SAMPLES}; "
-        "0: none)",
+        help="bootstrap samples for every coefficient's 95%% interval "
+        f"(default {DEFAULT_BOOTSTRAP_SAMPLES}; 0: none)",
     )
     sub.add_argument(
         "--seed",
@@ -204,20 +205,23 @@ def _write_files(args, fields, by_article, kind, confusion, labels) -> None:
 
 
 def _field_lines(report: FieldAgreement) -> list[str]:
-    """A compact table of one field's statistics."""
-    alpha = _value(report.krippendorff_alpha)
-    if report.krippendorff_alpha.value is not None:
-        if report.alpha_ci_low is not None and report.alpha_ci_high is not None:
-            alpha += f"  95% CI [{report.alpha_ci_low:.3f}, {report.alpha_ci_high:.3f}]"
-        alpha += f"  {verdict(report.krippendorff_alpha.value)}"
+    """A compact table of one field's statistics, each with its interval and verdict."""
     rows = [
-        ("percent agreement", _value(report.percent_agreement)),
-        ("Fleiss' kappa", _value(report.fleiss_kappa)),
-        (f"Krippendorff's alpha ({report.alpha_level})", alpha),
+        ("percent agreement", _stated("percent_agreement", report.percent_agreement)),
+        ("Fleiss' kappa", _stated("fleiss_kappa", report.fleiss_kappa)),
+        (
+            f"Krippendorff's alpha ({report.alpha_level})",
+            _stated("krippendorff_alpha", report.krippendorff_alpha),
+        ),
     ]
     if report.alpha_level != "nominal":
-        rows.append(("Krippendorff's alpha (nominal)", _value(report.nominal_alpha)))
-    rows.append(("Gwet's AC1", _value(report.gwet_ac1)))
+        rows.append(
+            (
+                "Krippendorff's alpha (nominal)",
+                _stated("krippendorff_alpha_nominal", report.nominal_alpha),
+            )
+        )
+    rows.append(("Gwet's AC1", _stated("gwet_ac1", report.gwet_ac1)))
     lines = [
         f"{report.field}: {report.n_units} units, {report.n_coders} coders, "
         f"{report.n_pairable_values} pairable values",
@@ -229,12 +233,13 @@ def _field_lines(report: FieldAgreement) -> list[str]:
     heading = "Cohen's kappa" + (" (weighted: quadratic)" if weighted else "")
     lines.append(f"  {heading}")
     for pair in report.cohen_kappa:
-        line = (
-            f"    {report.label(pair.coder_a)} × {report.label(pair.coder_b)}: {_value(pair.kappa)}"
+        lines.append(
+            f"    {report.label(pair.coder_a)} × {report.label(pair.coder_b)} "
+            f"({pair.kappa.n_units} units): {_stated('cohen_kappa', pair.kappa)}"
         )
         if weighted and pair.weighted_kappa is not None:
-            line += f"; weighted {_value(pair.weighted_kappa)}"
-        lines.append(line + f"  ({pair.kappa.n_units} units)")
+            quadratic = _stated("cohen_kappa_weighted_quadratic", pair.weighted_kappa)
+            lines.append(f"      weighted: {quadratic}")
     if not report.cohen_kappa:
         lines.append("    no pairs (fewer than two coders)")
     if report.outside_scale_codes:
@@ -245,21 +250,33 @@ def _field_lines(report: FieldAgreement) -> list[str]:
             + (f" ({aside} value(s) set aside)" if aside else "")
         )
     lines.append(f"  categories: {report.category_set}")
+    lines.append(f"  verdicts: alpha on {verdict_source('krippendorff_alpha')}")
+    lines.append(f"            kappas and AC1 on {verdict_source('fleiss_kappa')}")
     lines.extend(f"  input: {note}" for note in report.input_notes)
     return lines
 
 
 def _article_line(report: FieldAgreement) -> str:
-    alpha = report.krippendorff_alpha
-    text = f"{report.n_units} units, alpha {_value(alpha)}"
-    if alpha.value is not None:
-        if report.alpha_ci_low is not None and report.alpha_ci_high is not None:
-            text += f" [{report.alpha_ci_low:.3f}, {report.alpha_ci_high:.3f}]"
-        text += f" {verdict(alpha.value)}"
-    return text + f", AC1 {_value(report.gwet_ac1)}, agreement {_value(report.percent_agreement)}"
+    return (
+        f"{report.n_units} units, alpha {_stated('krippendorff_alpha', report.krippendorff_alpha)}"
+        f", AC1 {_value(report.gwet_ac1)}, agreement {_value(report.percent_agreement)}"
+    )
 
 
-def verdict(alpha: float) -> str:
+def _stated(name: str, coefficient: Coefficient) -> str:
+    """The value, its 95% interval (when drawn) and its verdict (when it has one)."""
+    text = _value(coefficient)
+    if coefficient.value is None:
+        return text
+    if coefficient.ci_low is not None and coefficient.ci_high is not None:
+        text += f"  95% CI [{coefficient.ci_low:.3f}, {coefficient.ci_high:.3f}]"
+    if name in ALPHAS:
+        return text + f"  {alpha_verdict(coefficient.value)}"
+    band = verdict(name, coefficient.value)
+    return text + (f"  {band}" if band else "")
+
+
+def alpha_verdict(alpha: float) -> str:
     """Where alpha stands against Krippendorff's thresholds (.800 and .667)."""
     reliable, tentative = ALPHA_THRESHOLDS
     if alpha >= reliable:

@@ -15,7 +15,8 @@ from annotator.cli.passphrase import require_supervisor
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.location import project_location
 from annotator.core.store.project import Project
-from annotator.core.supervision.merge import MergeReport, merge_project
+from annotator.core.supervision.merge import MergeReport, dry_run_merges, merge_project
+from annotator.core.supervision.merge_report import merge_table_text
 
 SHOWN_LINES = 20  # conflicts or skipped codes listed in full before "... and N more"
 
@@ -33,11 +34,19 @@ def register(command: Command) -> None:
         help="project files or server URLs to merge (not changed)",
     )
     sub.add_argument("--json", action="store_true", help="print the merge reports as JSON")
+    sub.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what merging would do, a row per coder of each source, and write nothing",
+    )
 
 
 def _merge(args: argparse.Namespace) -> int:
     """Merge each source in turn; a refused source is reported and the others still merge."""
+    if args.dry_run:
+        return _dry_run(args)
     results: list[dict] = []
+    reports: list[MergeReport] = []
     refused = False
     with Project.open(args.target) as target:
         require_supervisor(target, "merge")
@@ -50,11 +59,39 @@ def _merge(args: argparse.Namespace) -> int:
                 results.append({"source": str(source), "refused": str(error)})
                 continue
             results.append(report.to_dict())
+            reports.append(report)
             if not args.json:
                 print("\n".join(_merge_lines(report, args.target)))
     if args.json:
         print_json(results)
+    elif any(r.changed or r.conflicts or r.skipped for r in reports):
+        print("\n".join(["", "per coder:", *merge_table_text(reports)]))
     return EXIT_USER_ERROR if refused else 0
+
+
+def _dry_run(args: argparse.Namespace) -> int:
+    """The merge table of what merging would do; the target is not written to."""
+    with Project.open(args.target) as target:
+        require_supervisor(target, "merge")
+        planned = dry_run_merges(target, args.sources)
+    for plan in planned:
+        if plan.refused:
+            print(f"annotator: {plan.refused}", file=sys.stderr)
+    reports = [plan.report for plan in planned if plan.report is not None]
+    if args.json:
+        print_json(
+            [
+                {"source": plan.source, "refused": plan.refused}
+                if plan.report is None
+                else {**plan.report.to_dict(), "dry_run": True}
+                for plan in planned
+            ]
+        )
+    else:
+        print(f"dry run: nothing was written to {args.target}")
+        if reports:
+            print("\n".join(merge_table_text(reports)))
+    return EXIT_USER_ERROR if any(plan.refused for plan in planned) else 0
 
 
 def _merge_lines(report: MergeReport, target: Path) -> list[str]:

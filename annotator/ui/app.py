@@ -12,14 +12,16 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from annotator import __version__
 from annotator.core.codebook import resolve_codebook
+from annotator.core.coding.coder_names import known_coders
 from annotator.core.errors import AnnotatorError
-from annotator.core.store.location import location_stem, project_location, server_user
+from annotator.core.store.location import project_location, server_user
 from annotator.core.store.project import Project
 from annotator.ui.about import start_gui_log_file
+from annotator.ui.coder_prompt import ask_coder
 from annotator.ui.platform_check import check_platform
 from annotator.ui.settings import AppSettings
 
@@ -46,17 +48,6 @@ def _platform_problem() -> int | None:
     return None
 
 
-def ask_coder(parent: QWidget | None, project_path: Path | str) -> str | None:
-    """The coder's name, asked once per project (then remembered)."""
-    name, ok = QInputDialog.getText(
-        parent,
-        "Who is coding?",
-        f"Your coder name for {location_stem(project_path)}\n(every code you make carries it):",
-    )
-    name = name.strip()
-    return name if ok and name else None
-
-
 def open_workspace(
     path: Path | str, coder: str | None, settings: AppSettings, parent: QWidget | None = None
 ):
@@ -69,7 +60,8 @@ def open_workspace(
         QMessageBox.critical(parent, "Cannot open project", str(error))
         return None
     # On a server the coder is the database role: row-level security allows no other.
-    coder = coder or server_user(path) or settings.coder_for(path) or ask_coder(parent, path)
+    coder = coder or server_user(path) or settings.coder_for(path)
+    coder = coder or ask_coder(parent, path, known_coders(project))
     if not coder:
         project.close()
         return None

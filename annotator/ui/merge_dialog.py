@@ -1,10 +1,14 @@
-"""File > Merge coders' projects: choose other coders' project files, merge them in, and read
-what happened, conflicts and skipped codes listed one per line.
+"""File > Merge coders' projects: choose other coders' project files, see in a table what
+merging them will do, merge them in, and read what happened, conflicts and skipped codes
+listed one per line.
 
-Merging is the core's (`annotator.core.merge`); it runs in a worker thread on its own
-Project, one source file at a time, each in one transaction, so a cancel takes effect
-between files and never leaves a file half merged. The window refreshes from the
-`merged` signal once the work is done.
+Merging is the core's (`annotator.core.supervision.merge`). As soon as the list of files
+changes, the core's dry run (`dry_run_merges`: the merge itself, rolled back) fills the
+table, a row per coder of each file (units, new articles, new and changed codes,
+conflicts, skipped); Merge then merges, and the same table shows what was done. Both run
+in a worker thread on its own Project; the merge takes one file at a time, each in one
+transaction, so a cancel takes effect between files and never leaves a file half merged.
+The window refreshes from the `merged` signal once the work is done.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QStringListModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtWidgets import (
@@ -44,7 +49,20 @@ from annotator.core.store.location import (
     working_folder,
 )
 from annotator.core.store.project import Project
-from annotator.core.supervision.merge import Conflict, MergeReport, Skipped, merge_project
+from annotator.core.supervision.merge import (
+    Conflict,
+    MergeReport,
+    PlannedMerge,
+    Skipped,
+    dry_run_merges,
+    merge_project,
+)
+from annotator.core.supervision.merge_report import (
+    MERGE_TABLE_COLUMNS,
+    MergeTableRow,
+    merge_table,
+    table_cells,
+)
 from annotator.ui.tasks import Progress, TaskOutcome, TaskRunner
 
 PROJECT_FILTER = "annotator projects (*.annotator);;All files (*)"
@@ -84,24 +102,61 @@ def merge_sources(project: Project, sources: list[str], progress: Progress) -> M
     return run
 
 
-def report_summary(report: MergeReport) -> str:
-    """One line per merged file, in words."""
-    parts = [
-        f"{len(report.articles_added)} article(s) added",
-        f"{report.units_matched} unit(s) matched",
-        f"codes: {report.codes_added} added, {report.codes_updated} updated, "
-        f"{report.codes_removed} removed, {report.codes_unchanged} unchanged",
-        f"notes: {report.notes_added} added, {report.notes_updated} updated",
-        f"{report.history_added} history entries",
-        f"{len(report.conflicts)} conflict(s)",
-        f"{len(report.skipped)} skipped",
-    ]
-    if report.coders_added:
-        parts.insert(2, "new coders: " + ", ".join(report.coders_added))
-    text = f"{source_name(report.source)}: " + "; ".join(parts) + "."
-    if report.codebook_note:
-        text += f" {report.codebook_note}"
-    return text
+def run_summary(reports: list[MergeReport], *, done: bool) -> str:
+    """One sentence over the table: how many files, new articles, coders and conflicts."""
+    articles = sum(len(r.articles_added) for r in reports)
+    coders = sorted({name for r in reports for name in r.coders_added})
+    conflicts = sum(len(r.conflicts) for r in reports)
+    skipped = sum(len(r.skipped) for r in reports)
+    verb = "Merged" if done else "Ready to merge"
+    text = (
+        f"{verb} {len(reports)} file(s): {articles} new article(s), "
+        f"{len(coders)} new coder(s){': ' + ', '.join(coders) if coders else ''}, "
+        f"{conflicts} conflict(s), {skipped} skipped."
+    )
+    notes = [f"{source_name(r.source)}: {r.codebook_note}" for r in reports if r.codebook_note]
+    if not done:
+        text += " Nothing is written until you press Merge."
+    return " ".join([text, *notes])
+
+
+class MergeTableModel(QAbstractTableModel):
+    """The merge table: a row per coder of each file (the core's `merge_table`)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[MergeTableRow] = []
+
+    def set_reports(self, reports: list[MergeReport]) -> None:
+        self.beginResetModel()
+        self._rows = merge_table(reports)
+        self.endResetModel()
+
+    def row(self, row: int) -> MergeTableRow:
+        return self._rows[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(MERGE_TABLE_COLUMNS)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return table_cells(self._rows[index.row()])[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        new_coder = self._rows[index.row()].new_coder
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1 and new_coder:
+            return "This project has no coder of this name yet: merging adds one"
+        return None
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        return MERGE_TABLE_COLUMNS[section] if 0 <= section < len(MERGE_TABLE_COLUMNS) else None
 
 
 class MergeReportModel(QAbstractTableModel):
@@ -169,7 +224,8 @@ def _conflict_row(name: str, conflict: Conflict) -> tuple[str, ...]:
 
 
 class MergeDialog(QDialog):
-    """Choose files, merge, read the report; `merged` fires when the project has changed."""
+    """Choose files, read the preview, merge, read the report; `merged` fires when the
+    project has changed."""
 
     merged = Signal(object)  # list[MergeReport]
 
@@ -177,7 +233,7 @@ class MergeDialog(QDialog):
         super().__init__(parent)
         self.location = location
         self.setWindowTitle("Merge coders' projects")
-        self.resize(900, 560)
+        self.resize(900, 620)
         self.runner = TaskRunner(location, self)
         self.sources = QStringListModel(self)
         self.source_list = QListView()
@@ -189,6 +245,7 @@ class MergeDialog(QDialog):
         remove = QPushButton("Remove")
         self.merge_button = QPushButton("Merge")
         self.merge_button.setDefault(True)
+        self.merge_button.setEnabled(False)
         self.summary = QLabel(
             "Units are matched by their article's text and position, so articles that were "
             "imported separately line up. Each file is merged whole or not at all; the files "
@@ -196,14 +253,11 @@ class MergeDialog(QDialog):
             wordWrap=True,
         )
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.table_title = QLabel("What merging will do, per coder of each file:")
+        self.table_model = MergeTableModel(self)
+        self.table_view = _table(self.table_model, stretch_first=True)
         self.report_model = MergeReportModel(self)
-        self.report_view = QTableView()
-        self.report_view.setModel(self.report_model)
-        self.report_view.verticalHeader().hide()
-        self.report_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.report_view.horizontalHeader().setStretchLastSection(True)
+        self.report_view = _table(self.report_model)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
@@ -216,6 +270,8 @@ class MergeDialog(QDialog):
         layout.addWidget(self.source_list, 1)
         layout.addLayout(row)
         layout.addWidget(self.summary)
+        layout.addWidget(self.table_title)
+        layout.addWidget(self.table_view, 2)
         layout.addWidget(QLabel("Conflicts and skipped codes:"))
         layout.addWidget(self.report_view, 2)
         layout.addWidget(buttons)
@@ -224,6 +280,13 @@ class MergeDialog(QDialog):
         remove.clicked.connect(self._remove_selected)
         self.merge_button.clicked.connect(self.merge)
         self.run: MergeRun | None = None
+        self.previewed: list[str] | None = None  # the list the table shows a dry run of
+        # One dry run per burst of changes to the list, after the event that made them.
+        self._preview_timer = QTimer(self, singleShot=True, interval=0)
+        self._preview_timer.timeout.connect(self.preview)
+        for signal in (self.sources.rowsInserted, self.sources.rowsRemoved):
+            signal.connect(self._preview_timer.start)
+        self.sources.modelReset.connect(self._preview_timer.start)
 
     def choose_sources(self) -> None:
         folder = working_folder(self.location)
@@ -258,10 +321,54 @@ class MergeDialog(QDialog):
         for row in rows:
             self.sources.removeRows(row, 1)
 
+    # -- preview (a dry run) -----------------------------------------------------------
+
+    def preview(self) -> bool:
+        """Fill the table with what merging the listed files would do (nothing written)."""
+        sources = self.sources.stringList()
+        self.merge_button.setEnabled(False)
+        self.previewed = None
+        if not sources:
+            self.table_model.set_reports([])
+            self.report_model.set_reports([])
+            return False
+        if self.runner.busy:
+            return False  # the running job's end looks at the list again
+        self.summary.setText("Reading the files to see what merging them would do…")
+        return self.runner.start(
+            lambda project, _progress: dry_run_merges(project, sources, stop_at_refusal=True),
+            "Reading the files to merge…",
+            lambda outcome: self._previewed(sources, outcome),
+        )
+
+    def _previewed(self, sources: list[str], outcome: TaskOutcome) -> None:
+        if sources != self.sources.stringList():
+            self._preview_timer.start()  # the list changed meanwhile
+            return
+        if outcome.error or outcome.cancelled:
+            self.summary.setText(f"Could not preview the merge: {outcome.error or 'cancelled'}")
+            return
+        planned: list[PlannedMerge] = outcome.result
+        reports = [plan.report for plan in planned if plan.report is not None]
+        refused = [plan for plan in planned if plan.refused]
+        self.table_title.setText("What merging will do, per coder of each file:")
+        self.table_model.set_reports(reports)
+        self.report_model.set_reports(reports)
+        lines = [run_summary(reports, done=False)] if reports else []
+        lines += [f"{source_name(p.source)}: refused: {p.refused}" for p in refused]
+        if refused:
+            lines.append("Remove the refused file to merge the others.")
+        self.summary.setText("\n".join(lines))
+        self.previewed = sources
+        self.merge_button.setEnabled(not refused)
+
+    # -- merging -----------------------------------------------------------------------
+
     def merge(self) -> bool:
         sources = self.sources.stringList()
         if not sources or self.runner.busy:
             return False
+        self._preview_timer.stop()  # what is merged now is shown instead
         self.merge_button.setEnabled(False)
         self.summary.setText("Merging…")
         return self.runner.start(
@@ -271,28 +378,34 @@ class MergeDialog(QDialog):
         )
 
     def _done(self, outcome: TaskOutcome) -> None:
-        self.merge_button.setEnabled(True)
         if outcome.error:
             self.summary.setText(f"Nothing was merged: {outcome.error}")
+            self.merge_button.setEnabled(True)
             return
         run: MergeRun = outcome.result
         self.run = run
-        lines = [report_summary(report) for report in run.reports]
+        lines = [run_summary(run.reports, done=True)] if run.reports else []
         if run.refused:
             lines.append(f"{source_name(run.refused[0])}: refused: {run.refused[1]}")
         if run.not_merged:
             names = ", ".join(source_name(p) for p in run.not_merged)
             lines.append(f"Not merged ({'cancelled' if outcome.cancelled else 'stopped'}): {names}")
-        self.summary.setText("\n".join(lines) or "Nothing was merged.")
+        self.table_title.setText("What the merge did, per coder of each file:")
+        self.table_model.set_reports(run.reports)
         self.report_model.set_reports(run.reports)
         merged = {report.source for report in run.reports}
-        self.sources.setStringList(
-            [
-                p
-                for p in self.sources.stringList()
-                if display_location(project_location(p)) not in merged
-            ]
-        )
+        remaining = [
+            p
+            for p in self.sources.stringList()
+            if display_location(project_location(p)) not in merged
+        ]
+        self.sources.blockSignals(True)  # the table keeps showing what was done
+        self.sources.setStringList(remaining)
+        self.sources.blockSignals(False)
+        self.source_list.reset()
+        self.summary.setText("\n".join(lines) or "Nothing was merged.")
+        if remaining:
+            self._preview_timer.start()
         if any(report.changed for report in run.reports):
             self.merged.emit(run.reports)
 
@@ -301,3 +414,17 @@ class MergeDialog(QDialog):
             self.runner.cancel()  # the file being merged finishes; the rest are not started
             return
         super().reject()
+
+
+def _table(model: QAbstractTableModel, *, stretch_first: bool = False) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.verticalHeader().hide()
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if stretch_first:
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    else:
+        header.setStretchLastSection(True)
+    return view

@@ -17,9 +17,9 @@ from annotator.core.agreement.tables import (
     COLUMNS,
     agreement_csv_text,
     agreement_rows,
-    threshold_verdict,
     write_agreement_csv,
 )
+from annotator.core.agreement.verdicts import threshold_verdict
 from annotator.core.errors import AnnotatorError
 
 THREE_DECIMALS = 5e-4
@@ -114,8 +114,19 @@ def test_every_coefficient_and_pair_has_a_row_in_a_fixed_order(reports):
     assert [r.field for r in rows] == sorted(
         (r.field for r in rows), key=list(reports).index
     )  # fields in the order given, each field's rows together
-    assert all(r.ci_low is None for r in rows if r.coefficient != "krippendorff_alpha")
-    assert all(r.threshold_verdict is None for r in rows if r.coefficient != "krippendorff_alpha")
+    defined = [r for r in rows if r.value is not None]
+    assert all(r.ci_low <= r.value <= r.ci_high for r in defined)  # every interval drawn
+    verdicts = {r.coefficient: r.threshold_verdict for r in defined}
+    assert verdicts["percent_agreement"] is None  # not corrected for chance
+    assert verdicts["krippendorff_alpha"] in {"reliable", "tentative", "unreliable"}
+    assert verdicts["cohen_kappa"] in {
+        "poor",
+        "slight",
+        "fair",
+        "moderate",
+        "substantial",
+        "almost perfect",
+    }
     fleiss = nominal[1]
     assert (fleiss.n_units, fleiss.note) == (
         reports["nominal_rating"].fleiss_kappa.n_units,

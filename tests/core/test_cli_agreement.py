@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 from test_agreement_project import KRIPPENDORFF_2011, PUBLISHED, krippendorff_project
 
 from annotator.cli import main
@@ -118,7 +119,13 @@ def test_human_output_is_a_compact_table_with_thresholds(kripp_file, capsys):
     assert "Krippendorff's alpha (ordinal)  0.815  95% CI [" in out
     assert "≥ .800 reliable" in out
     assert "Krippendorff's alpha (nominal)  0.743" in out
-    assert "Cohen's kappa (weighted: quadratic)" in out and "A × B: " in out
+    assert "Cohen's kappa (weighted: quadratic)" in out and "A × B (" in out
+    # Every coefficient has its interval, the kappas and AC1 a Landis & Koch band.
+    lines = {line.strip().split("  ")[0]: line for line in out.splitlines()}
+    for name in ("percent agreement", "Fleiss' kappa", "Gwet's AC1"):
+        assert "95% CI [" in lines[name], name
+    assert "      weighted: " in out and out.count("95% CI [") == 5 + 6 * 2
+    assert "Landis & Koch (1977)" in out
     assert "Fleiss' kappa" in out and "Gwet's AC1" in out and "percent agreement" in out
     # The same seed gives the same interval.
     assert (
@@ -260,3 +267,39 @@ def test_merge_command_prints_the_report_and_refuses_other_codebooks(
     assert again[0]["codes_unchanged"] == 1 and again[0]["history_added"] == 0
     code, out, _ = run(capsys, "merge", str(ann), str(bob))
     assert code == 0 and out == f"{bob}: nothing new for {ann}\n"
+
+
+def test_merge_dry_run_prints_the_table_and_writes_nothing(project_location, tmp_path, capsys):
+    """Issue 17: `merge --dry-run` shows a row per coder of each source; the target's
+    database is unchanged, and the real merge then does what the table said."""
+    from annotator.core.store.models import Code, Coder
+
+    ann = str(project_location("ann.annotator"))
+    bob = tmp_path / "bob.annotator"
+    for path, coder in ((ann, "ann"), (bob, "bob")):
+        with Project.create(path, bundled_codebook()) as project:
+            files = [DATA / "harbor-deal.txt"] + (
+                [DATA / "border-talks.txt"] if coder == "bob" else []
+            )
+            import_paths(project, files)
+            for unit in [u.id for u in list_units(project) if u.kind == "sentence"][:3]:
+                coding.code_unit(project, coder, unit, "claim_type", "fact")
+
+    def rows() -> tuple[int, int]:
+        with Project.open(ann) as project, project.reading() as session:
+            return len(session.exec(select(Code)).all()), len(session.exec(select(Coder)).all())
+
+    before = rows()
+    code, out, err = run(capsys, "merge", ann, str(bob), "--dry-run")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == f"dry run: nothing was written to {ann}"
+    assert lines[1].split()[:3] == ["Source", "Coder", "Units"]
+    assert lines[2].split() == ["bob.annotator", "bob", "(new)", "3", "0", "3", "0", "0", "0"]
+    assert rows() == before
+    planned = run_json(capsys, "merge", ann, str(bob), "--dry-run", "--json")
+    assert planned[0]["dry_run"] and planned[0]["codes_added"] == 3
+    assert rows() == before
+    code, out, _ = run(capsys, "merge", ann, str(bob))
+    assert code == 0 and lines[2] in out.splitlines()  # the same row, now done
+    assert rows() == (before[0] + 3, before[1] + 1)

@@ -57,7 +57,10 @@ def test_bulk_path_writes_what_apply_codes_writes(coded, project_location, tmp_p
     rows = read_coded_rows(by_bulk, path)
     write_codes(by_bulk, rows)
     for row in rows:
-        coding.apply_codes(by_hand, row.coder, row.unit.id, row.codes, origin="import")
+        if row.codes:
+            coding.apply_codes(by_hand, row.coder, row.unit.id, row.codes, origin="import")
+        if row.note:
+            coding.set_note(by_hand, row.coder, row.unit.id, row.note, origin="import")
     code_columns = ["unit_id", "field", "code", "codebook_version_id"]
     history_columns = [
         "article_sha256",
@@ -100,7 +103,7 @@ def test_all_or_nothing(fresh, tmp_path):
         ("unit_key,coder,atribution\r\nhostile#2,a,named\r\n", "unknown column 'atribution'"),
         ("coder,attribution\r\na,named\r\n", "no 'unit_key' column"),
         ("unit_key,attribution\r\nhostile#2,named\r\n", "no 'coder' column"),
-        ("unit_key,coder,note\r\nhostile#2,a,x\r\n", "no codebook field column"),
+        ("unit_key,coder,text\r\nhostile#2,a,x\r\n", "no codebook field or .note. column"),
         ("unit_key,coder,attribution\r\nnope#9,a,named\r\n", "row 2: no unit 'nope#9'"),
         ("unit_key,coder,attribution\r\nhostile#2,,named\r\n", "row 2: no coder name"),
         ("unit_key,coder,attribution\r\nhostile#2,a\r\n", "row 2: 2 cells where the header has 3"),
@@ -163,3 +166,50 @@ def test_cli_round_trip(coded, fresh, tmp_path, capsys):
     assert cli.main(["import-codes", str(fresh.path), str(bad)]) == 2
     error = capsys.readouterr().err
     assert error.startswith(f"annotator: {bad}, row 2: field 'tone'") and error.count("\n") == 1
+
+
+def db_notes(project) -> set[tuple[str, str, str]]:
+    """Every note as (unit key, coder, text)."""
+    from annotator.core.store.models import Article, Note, Unit
+
+    with project.reading() as session:
+        rows = session.exec(
+            select(Article.key, Unit.idx, Coder.name, Note.text)
+            .join(Unit, Unit.id == Note.unit_id)
+            .join(Article, Article.id == Unit.article_id)
+            .join(Coder, Coder.id == Note.coder_id)
+        ).all()
+    return {(f"{key}#{idx}", coder, text) for key, idx, coder, text in rows}
+
+
+def test_notes_come_back_with_the_codes(coded, fresh, tmp_path):
+    """Issue 17: the note column of a long export is imported (it used to be dropped),
+    through the coding service's set_note, with history; hostile text survives."""
+    notes = db_notes(coded)
+    assert len(notes) == 2 and any(text.startswith("-") for _, _, text in notes)
+    path = tmp_path / "long.csv"
+    export(coded, path, ExportOptions("long"))
+    report = import_codes(fresh, path)
+    assert db_notes(fresh) == notes
+    assert (report.notes_added, report.notes_changed) == (2, 0)
+    assert "notes: 2 added, 0 changed, 0 unchanged" in report.summary()
+    with fresh.reading() as session:
+        trail = session.exec(select(History).where(History.target == "#note")).all()
+    assert {(h.new, h.origin) for h in trail} == {(text, "import") for _, _, text in notes}
+    again = import_codes(fresh, path)
+    assert (again.notes_added, again.notes_changed, again.notes_unchanged) == (0, 0, 2)
+
+
+def test_a_note_alone_is_a_row_and_an_empty_note_keeps_the_old_one(fresh, tmp_path):
+    import_codes(fresh, write(tmp_path, "unit_key,coder,note\r\nhostile#2,ann,first look\r\n"))
+    assert db_notes(fresh) == {("hostile#2", "ann", "first look")}
+    changed = import_codes(
+        fresh,
+        write(
+            tmp_path,
+            "unit_key,coder,tone,note\r\nhostile#2,ann,pos,\r\nhostile#3,ann,,second\r\n",
+            "more.csv",
+        ),
+    )
+    assert db_notes(fresh) == {("hostile#2", "ann", "first look"), ("hostile#3", "ann", "second")}
+    assert (changed.added, changed.notes_added) == (1, 1)

@@ -19,9 +19,11 @@ from annotator.core.store.models import Article, Code, Coder, History, Note, Ori
 from annotator.core.store.project import Project
 from annotator.core.supervision.merge import (
     MergeRefused,
+    dry_run_merges,
     merge_project,
     merge_projects,
 )
+from annotator.core.supervision.merge_report import MergeTableRow, merge_table, merge_table_text
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 BORDER, HARBOR, VACCINE = (
@@ -235,6 +237,8 @@ def test_codes_on_units_the_target_segmented_differently_are_skipped_and_listed(
     assert coding.coder_codes(target, "bob") == {
         find_unit(target, "harbor-deal#4").id: {"claim_type": "fact"}
     }
+    (row,) = merge_table([report])  # bob coded three units; two of his codes had no place
+    assert (row.coder, row.units, row.codes_added, row.skipped) == ("bob", 3, 1, 2)
 
 
 def edited_codebook(version: str, change) -> Codebook:
@@ -318,3 +322,74 @@ def test_an_old_schema_source_is_migrated_in_a_copy_never_in_place(project_locat
         assert coding.coder_codes(target, "alice") == {unit.id: {"attribution": "anonymous_vague"}}
     assert source.read_bytes() == original
     assert [p.name for p in source.parent.iterdir()] == ["old.annotator"]  # no backup, no WAL
+
+
+# --- the dry run and the merge table (issue 17) -------------------------------------------
+
+
+def test_a_dry_run_writes_nothing_and_predicts_the_merge_exactly(two_coders):
+    ann, bob = two_coders
+    before = state(ann)
+    rows_before = [count(ann, model) for model in (Article, Unit, Coder, Code, Note, History)]
+
+    (planned,) = dry_run_merges(ann, [bob.path])
+
+    assert planned.refused is None
+    assert state(ann) == before
+    assert [count(ann, m) for m in (Article, Unit, Coder, Code, Note, History)] == rows_before
+    assert coding.coder_codes(ann, "bob") == {}
+    real = merge_project(ann, bob.path)
+    assert planned.report.to_dict() == real.to_dict()
+    assert merge_table([planned.report]) == merge_table([real])
+    (row,) = merge_table([real])
+    # bob coded 4 harbor sentences and one in the vaccine article, which ann lacked
+    assert row == MergeTableRow("bob.annotator", "bob", True, 5, 1, 5, 0, 0, 0)
+    assert row.codes_added == real.codes_added
+
+
+def test_a_dry_run_of_several_sources_sees_what_the_earlier_ones_would_add(two_coders, tmp_path):
+    ann, bob = two_coders
+    bob.close()
+    copy = tmp_path / "bob-again.annotator"
+    shutil.copy(bob.path, copy)
+    planned = dry_run_merges(ann, [bob.path, ann.path, copy])
+    assert [p.refused is None for p in planned] == [True, False, True]
+    assert "target project itself" in planned[1].refused
+    first, again = planned[0].report, planned[2].report
+    assert again.codes_unchanged == first.codes_added and again.codes_added == 0
+    assert dry_run_merges(ann, [ann.path, bob.path], stop_at_refusal=True)[-1].source == str(
+        ann.path
+    )
+    assert count(ann, Coder) == 1  # only ann: nothing was written
+    reports = merge_projects(ann, [bob.path, copy])
+    assert [r.to_dict() for r in reports] == [first.to_dict(), again.to_dict()]
+
+
+def test_the_merge_table_counts_conflicts_and_new_coders_per_coder(target, tmp_path):
+    laptop = make_project(tmp_path / "laptop.annotator", [HARBOR])
+    office_first = sentences(target, "harbor-deal")[0]
+    coding.code_unit(target, "ann", office_first, "attribution", "named_person")
+    coding.code_unit(
+        laptop, "ann", sentences(laptop, "harbor-deal")[0], "attribution", "anonymous_vague"
+    )
+    coding.code_unit(laptop, "cy", sentences(laptop, "harbor-deal")[1], "claim_type", "fact")
+    (planned,) = dry_run_merges(target, [laptop.path])
+    rows = {row.coder: row for row in merge_table([planned.report])}
+    assert (rows["ann"].conflicts, rows["ann"].new_coder, rows["ann"].units) == (1, False, 1)
+    assert (rows["cy"].codes_added, rows["cy"].new_coder, rows["cy"].conflicts) == (1, True, 0)
+    text = merge_table_text([planned.report])
+    assert text[0].split() == [
+        "Source",
+        "Coder",
+        "Units",
+        "New",
+        "articles",
+        "New",
+        "codes",
+        "Changed",
+        "codes",
+        "Conflicts",
+        "Skipped",
+    ]
+    assert text[1].split() == ["laptop.annotator", "ann", "1", "0", "0", "1", "1", "0"]
+    assert text[2].split() == ["laptop.annotator", "cy", "(new)", "1", "0", "1", "0", "0", "0"]

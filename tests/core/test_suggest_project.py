@@ -164,4 +164,4 @@ def test_the_agreement_command_marks_the_machine_coder(sample_project, capsys):
     assert main(["agreement", path, "--field", "attribution", "--bootstrap", "0"]) == 0
     out = capsys.readouterr().out
     assert "machine coders: suggester (machine)" in out
-    assert "ana × suggester (machine):" in out
+    assert "ana × suggester (machine) (" in out

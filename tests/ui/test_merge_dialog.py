@@ -3,12 +3,14 @@ merged in through the dialog, and the project file then holds that coder's codes
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QPushButton
 
 from annotator.core.codebook import bundled_codebook
 from annotator.core.coding import service as coding
@@ -16,8 +18,9 @@ from annotator.core.coding.article_views import article_summaries, article_units
 from annotator.core.ingest.into_project import import_paths
 from annotator.core.store.location import Location, display_location
 from annotator.core.store.project import Project
-from annotator.ui.merge_dialog import MergeReportModel
+from annotator.ui.merge_dialog import MergeReportModel, MergeTableModel
 from tests.ui.test_review_data import SAMPLE_TEXTS, build_review_project, sentence_ids
+from tests.ui.test_screenshot import DOCS, assert_not_blank
 
 
 def identities(project: Project) -> dict[int, tuple[str, int]]:
@@ -70,6 +73,7 @@ def test_merge_brings_in_the_other_coders_codes(qtbot, open_window, target, sour
     dialog = window.dialog
     qtbot.waitUntil(dialog.isVisible)
     dialog.add_sources([source])
+    qtbot.waitUntil(dialog.merge_button.isEnabled, timeout=20000)  # the preview is in
     with qtbot.waitSignal(dialog.merged, timeout=20000) as merged:
         qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
     (report,) = merged.args[0]
@@ -125,7 +129,9 @@ def test_report_model_passes_the_model_tester(qtmodeltester, qtbot, open_window,
     with qtbot.waitSignal(dialog.merged, timeout=20000):
         dialog.merge()
     qtmodeltester.check(dialog.report_model)
+    qtmodeltester.check(dialog.table_model)
     qtmodeltester.check(MergeReportModel())
+    qtmodeltester.check(MergeTableModel())
 
 
 @pytest.mark.postgres
@@ -142,8 +148,92 @@ def test_merge_from_a_server_project_by_its_url(qtbot, open_window, target, new_
     assert not dialog.add_server_source("db.example.org/border")  # not a URL: said, not added
     assert "not a server URL" in dialog.summary.text()
     assert dialog.add_server_source(new_database)
+    qtbot.waitUntil(dialog.merge_button.isEnabled, timeout=20000)  # the preview is in
+    (row,) = table_rows(dialog.table_model)
+    assert row[:3] == (display_location(new_database), "erin (new)", "3")
     with qtbot.waitSignal(dialog.merged, timeout=20000):
         qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
     assert codes_by_identity(target, "erin") == expected
     assert dialog.sources.stringList() == []  # merged sources leave the list
-    assert dialog.summary.text().startswith(display_location(new_database) + ": ")
+    assert table_rows(dialog.table_model) == [row]
+    assert dialog.summary.text().startswith("Merged 1 file(s)")
+
+
+def table_rows(model) -> list[tuple[str, ...]]:
+    return [
+        tuple(model.index(row, column).data() for column in range(model.columnCount()))
+        for row in range(model.rowCount())
+    ]
+
+
+def test_the_preview_table_comes_first_and_enter_merges_what_it_said(
+    qtbot, open_window, target, source
+):
+    """Issue 17: adding a file shows, before anything is written, a table of what merging
+    it will do (a row per coder: units, new articles, new and changed codes, conflicts,
+    skipped); Enter (the default button) merges, and the table then shows the same rows."""
+    window = open_window("alice", target)
+    window.merge_projects()
+    dialog = window.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    assert not dialog.merge_button.isEnabled()  # nothing to merge yet
+    dialog.add_sources([source])
+    qtbot.waitUntil(dialog.merge_button.isEnabled, timeout=20000)
+    preview = table_rows(dialog.table_model)
+    with Project.open(source) as project:
+        dave_units = len(coding.coder_codes(project, "dave"))
+    assert [row[:3] for row in preview] == [
+        ("dave.annotator", "alice", "1"),
+        ("dave.annotator", "dave (new)", str(dave_units)),
+    ]
+    alice, dave = preview
+    # columns: source, coder, units, new articles, new codes, changed, conflicts, skipped
+    assert alice[3:] == ("0", "0", "1", "1", "0")  # one code changed, in conflict
+    assert dave[4] == str(dave_units * 3) and dave[5:] == ("0", "0", "0")
+    assert "Nothing is written until you press Merge" in dialog.summary.text()
+    assert codes_by_identity(target, "dave") == {}  # the preview wrote nothing
+    assert table_rows(dialog.report_model)[0][1] == "conflict"  # the conflict, listed ahead
+
+    dialog.merge_button.setFocus()
+    with qtbot.waitSignal(dialog.merged, timeout=20000):
+        qtbot.keyClick(dialog.merge_button, Qt.Key.Key_Return)
+    assert codes_by_identity(target, "dave") == codes_by_identity(source, "dave")
+    assert table_rows(dialog.table_model) == preview  # done as previewed
+    assert dialog.table_title.text().startswith("What the merge did")
+    assert dialog.summary.text().startswith("Merged 1 file(s)")
+
+
+def test_a_refused_file_is_shown_in_the_preview_and_merge_stays_off(
+    qtbot, open_window, target, source
+):
+    window = open_window("alice", target)
+    window.merge_projects()
+    dialog = window.dialog
+    dialog.add_sources([target])  # the project itself
+    qtbot.waitUntil(lambda: dialog.previewed is not None, timeout=20000)
+    assert "refused" in dialog.summary.text() and not dialog.merge_button.isEnabled()
+    dialog.source_list.selectAll()
+    qtbot.mouseClick(
+        next(b for b in dialog.findChildren(QPushButton) if b.text() == "Remove"),
+        Qt.MouseButton.LeftButton,
+    )
+    dialog.add_sources([source])
+    qtbot.waitUntil(dialog.merge_button.isEnabled, timeout=20000)
+    assert {row[0] for row in table_rows(dialog.table_model)} == {"dave.annotator"}
+
+
+def test_render_the_merge_preview(qtbot, open_window, target, source, tmp_path):
+    """The merge dialog with its preview table; with ANNOTATOR_SCREENSHOT set, saved as
+    docs/merge-preview.png for the README."""
+    window = open_window("alice", target)
+    window.merge_projects()
+    dialog = window.dialog
+    dialog.resize(960, 640)
+    dialog.add_sources([source])
+    qtbot.waitUntil(dialog.merge_button.isEnabled, timeout=20000)
+    image = dialog.grab().toImage()
+    assert_not_blank(image)
+    image.save(str(tmp_path / "merge-preview.png"))
+    if os.environ.get("ANNOTATOR_SCREENSHOT"):
+        DOCS.mkdir(exist_ok=True)
+        assert image.save(str(DOCS / "merge-preview.png"))

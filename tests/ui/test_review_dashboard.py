@@ -245,3 +245,37 @@ def test_the_review_window_exports_codes_too(qtbot, open_window, review_path):
     assert isinstance(window.dialog, ExportDialog) and window.dialog.parent() is review
     qtbot.waitUntil(window.dialog.isVisible)
     window.dialog.reject()
+
+
+def test_every_coefficient_shows_its_interval_and_kappas_a_band(qtbot, open_window, review_path):
+    """Issue 17: kappa and AC1 get a bootstrap interval and a verdict too (Landis & Koch
+    bands, coloured in alpha's three tones); the figures are the core's."""
+    from annotator.core.agreement.verdicts import verdict_tone
+    from annotator.ui.review.charts import verdict_color
+
+    window = open_window("alice", review_path)
+    review = enter_review(qtbot, window)
+    dashboard = review.dashboard
+    with Project.open(review_path) as project:
+        expected = project_agreement(project).fields[dashboard.field_key]
+    model = dashboard.table_model
+    rows = {
+        model.row(r).coefficient: r for r in range(model.rowCount()) if not model.row(r).coder_a
+    }
+    fleiss, ac1 = expected.fleiss_kappa, expected.gwet_ac1
+    for name, coefficient in (("fleiss_kappa", fleiss), ("gwet_ac1", ac1)):
+        row = rows[name]
+        assert model.index(row, 2).data() == (
+            f"[{coefficient.ci_low:.3f}, {coefficient.ci_high:.3f}]"
+        )
+        assert "Bootstrap 95% interval" in model.index(row, 2).data(Qt.ItemDataRole.ToolTipRole)
+        band = model.row(row).threshold_verdict
+        assert band in {"poor", "slight", "fair", "moderate", "substantial", "almost perfect"}
+        if model.row(row).n_units >= 10:
+            assert model.index(row, 6).data() == band
+            assert model.index(row, 6).data(Qt.ItemDataRole.ForegroundRole) == verdict_color(
+                verdict_tone(band)
+            )
+            assert "Landis & Koch" in model.index(row, 6).data(Qt.ItemDataRole.ToolTipRole)
+    pairs = [r for r in range(model.rowCount()) if model.row(r).coefficient == "cohen_kappa"]
+    assert pairs and all(model.index(r, 2).data().startswith("[") for r in pairs)

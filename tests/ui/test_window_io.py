@@ -140,7 +140,7 @@ def test_the_coder_is_asked_once_and_remembered(qtbot, project_path, clean_setti
     from annotator.ui import app
 
     asked = []
-    monkeypatch.setattr(app, "ask_coder", lambda _parent, _path: asked.append(1) or "zoe")
+    monkeypatch.setattr(app, "ask_coder", lambda _parent, _path, _known: asked.append(1) or "zoe")
     window = app.open_workspace(project_path, None, clean_settings)
     qtbot.addWidget(window)
     assert window.coder == "zoe" and asked == [1]

@@ -1,22 +1,44 @@
-"""A bootstrap confidence interval for Krippendorff's alpha by resampling units."""
+"""Bootstrap confidence intervals for every agreement coefficient, by resampling units.
+
+One engine (`unit_bootstrap`) draws the resamples and reads off the percentile
+interval; each coefficient gives it a vectorised statistic of a resample. A resample
+is described by how often each distinct unit ("profile") was drawn, so the cost does
+not grow with the number of units. The coefficients' formulas are the ones in
+`coefficients` (``kappa_terms``, ``fleiss_terms``, ``ac1_terms``, ``mean_agreement``),
+shared with the point estimates; alpha's batched form is `_alphas` below.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from annotator.core.agreement.coefficients import Level, row_sums, squared_differences
+from annotator.core.agreement.coefficients import (
+    Coefficient,
+    Level,
+    ac1_terms,
+    chance_corrected,
+    fleiss_terms,
+    kappa_terms,
+    mean_agreement,
+    row_sums,
+    squared_differences,
+)
 
 DEFAULT_BOOTSTRAP_SAMPLES = 1000
 DEFAULT_BOOTSTRAP_SEED = 20070101
 BOOTSTRAP_METHOD = (
-    "unit-resampling percentile bootstrap: units with two or more values are drawn "
-    "with replacement and alpha is recomputed (observed and expected disagreement)"
+    "unit-resampling percentile bootstrap: the units a coefficient uses are drawn with "
+    "replacement (as many as it used) and the coefficient is recomputed in full; the same "
+    "seed for every coefficient"
 )
-
 # Upper bound on the temporary arrays of one batch of bootstrap samples (elements).
 _BATCH_ELEMENTS = 4_000_000
+# Up to this many units a resample is drawn unit by unit (see `_draws`).
+_FEW_UNITS = 200
 
 
 @dataclass(frozen=True)
@@ -29,6 +51,99 @@ class BootstrapInterval:
     n_defined: int
     seed: int
     confidence: float
+
+
+Statistic = Callable[[np.ndarray], np.ndarray]
+"""Values of a coefficient (NaN where undefined) for a batch of resamples ``(b, profiles)``,
+each row the number of times each distinct unit was drawn."""
+
+
+def unit_bootstrap(
+    frequency: np.ndarray,
+    statistic: Statistic,
+    *,
+    n_samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
+    seed: int = DEFAULT_BOOTSTRAP_SEED,
+    confidence: float = 0.95,
+    width: int = 1,
+) -> BootstrapInterval:
+    """Percentile interval of ``statistic`` over ``n_samples`` unit resamples.
+
+    ``frequency[p]`` is how many units have profile ``p`` (units the statistic cannot
+    tell apart); a resample is how often each profile is drawn (see `_draws`).
+    ``width`` is the size of the statistic's temporary arrays per profile, to keep each
+    batch within a fixed amount of memory. The same ``seed`` gives the same interval.
+    """
+    (interval,) = unit_bootstrap_each(
+        frequency,
+        lambda draws: statistic(draws)[:, None],
+        n_samples=n_samples,
+        seed=seed,
+        confidence=confidence,
+        width=width,
+    )
+    return interval
+
+
+def unit_bootstrap_each(
+    frequency: np.ndarray,
+    statistics: Callable[[np.ndarray], np.ndarray],
+    *,
+    n_samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
+    seed: int = DEFAULT_BOOTSTRAP_SEED,
+    confidence: float = 0.95,
+    width: int = 1,
+    count: int = 1,
+) -> list[BootstrapInterval]:
+    """`unit_bootstrap` for ``count`` statistics of the same units at once:
+    ``statistics(draws)`` gives ``(b, count)`` values, each column read off alone.
+    They share the resamples (a pair's kappa and weighted kappas: one set of draws)."""
+    if n_samples <= 0:
+        return [BootstrapInterval(None, None, 0, 0, seed, confidence)] * count
+    rng = np.random.default_rng(seed)
+    frequency = np.asarray(frequency, dtype=np.int64)
+    n_units = int(frequency.sum())
+    if n_units == 0:
+        return [BootstrapInterval(None, None, n_samples, 0, seed, confidence)] * count
+    draws = _draws(rng, frequency, n_units, n_samples)
+    batch = max(1, _BATCH_ELEMENTS // max(1, len(frequency) * width))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.concatenate(
+            [statistics(draws[start : start + batch]) for start in range(0, n_samples, batch)]
+        )
+    tail = (1.0 - confidence) / 2.0
+    intervals = []
+    for column in values.T:
+        defined = column[np.isfinite(column)]
+        if len(defined) == 0:
+            intervals.append(BootstrapInterval(None, None, n_samples, 0, seed, confidence))
+            continue
+        low, high = np.quantile(defined, [tail, 1.0 - tail])
+        intervals.append(
+            BootstrapInterval(float(low), float(high), n_samples, len(defined), seed, confidence)
+        )
+    return intervals
+
+
+def _draws(rng: np.random.Generator, frequency: np.ndarray, n_units: int, n_samples: int):
+    """How often each profile is picked in each resample, ``(n_samples, profiles)``.
+
+    Few units (an article's sentences) are drawn one by one and counted by profile;
+    many are drawn as Multinomial(n_units, profile shares), whose cost grows with the
+    number of profiles, not of units. Both are the same distribution.
+    """
+    if n_units > _FEW_UNITS:
+        return rng.multinomial(n_units, frequency / n_units, size=n_samples).astype(np.float64)
+    profile_of_unit = np.repeat(np.arange(len(frequency)), frequency)
+    picked = profile_of_unit[rng.integers(0, n_units, size=(n_samples, n_units))]
+    picked += np.arange(n_samples)[:, None] * len(frequency)
+    counts = np.bincount(picked.ravel(), minlength=n_samples * len(frequency))
+    return counts.reshape(n_samples, len(frequency)).astype(np.float64)
+
+
+def with_interval(coefficient: Coefficient, interval: BootstrapInterval) -> Coefficient:
+    """The coefficient carrying the interval."""
+    return dataclasses.replace(coefficient, ci_low=interval.low, ci_high=interval.high)
 
 
 def alpha_bootstrap_interval(
@@ -45,44 +160,125 @@ def alpha_bootstrap_interval(
     This is not Krippendorff's own algorithm (Hayes & Krippendorff 2007), which keeps
     the expected disagreement fixed and resamples pairs of values; it resamples the
     units that have two or more values (their number stays the same) and recomputes
-    alpha in full. The same ``seed`` gives the same interval.
-
-    Units with the same counts per category are interchangeable for alpha, so instead
-    of drawing units one by one we draw how often each distinct count profile is
-    picked, Multinomial(n_units, profile shares): the same distribution, at a cost
-    that does not grow with the number of units.
+    alpha in full. Units with the same counts per category are interchangeable for
+    alpha: they are the profiles `unit_bootstrap` draws.
     """
-    if n_samples <= 0:
-        return BootstrapInterval(None, None, 0, 0, seed, confidence)
-    rng = np.random.default_rng(seed)
     counts = np.asarray(counts)
     pairable = counts[row_sums(counts) >= 2].astype(np.float64)
     if len(pairable) == 0:
-        return BootstrapInterval(None, None, max(n_samples, 0), 0, seed, confidence)
+        return unit_bootstrap(np.zeros(0), _nothing, n_samples=n_samples, seed=seed)
     profiles, frequency = _profiles(pairable)
-    n_units = len(pairable)
     size = profiles.shape[1]
     inverse_m = 1.0 / (profiles.sum(axis=1) - 1.0)
     fixed_delta = None if level == "ordinal" else squared_differences(level, np.ones(size), values)
+    idx = np.arange(size)
 
-    draws = rng.multinomial(n_units, frequency / n_units, size=n_samples).astype(np.float64)
-    batch = max(1, _BATCH_ELEMENTS // max(1, len(profiles) * size))
-    alphas = np.empty(n_samples)
-    for start in range(0, n_samples, batch):
-        weights = draws[start : start + batch] * inverse_m  # (b, profiles)
-        scaled = weights[:, :, None] * profiles[None, :, :]  # (b, profiles, categories)
+    def alphas(draws: np.ndarray) -> np.ndarray:
+        scaled = (draws * inverse_m)[:, :, None] * profiles[None, :, :]  # (b, p, categories)
         matrices = np.einsum("bpc,pk->bck", scaled, profiles)
-        diagonal = scaled.sum(axis=1)
-        idx = np.arange(size)
-        matrices[:, idx, idx] -= diagonal
-        alphas[start : start + batch] = _alphas(matrices, level, values, fixed_delta)
+        matrices[:, idx, idx] -= scaled.sum(axis=1)
+        return _alphas(matrices, level, values, fixed_delta)
 
-    defined = alphas[np.isfinite(alphas)]
-    if len(defined) == 0:
-        return BootstrapInterval(None, None, n_samples, 0, seed, confidence)
-    tail = (1.0 - confidence) / 2.0
-    low, high = np.quantile(defined, [tail, 1.0 - tail])
-    return BootstrapInterval(float(low), float(high), n_samples, len(defined), seed, confidence)
+    return unit_bootstrap(
+        frequency, alphas, n_samples=n_samples, seed=seed, confidence=confidence, width=size
+    )
+
+
+def kappa_bootstrap_interval(
+    table: np.ndarray,
+    weights: np.ndarray | None = None,
+    *,
+    n_samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
+    seed: int = DEFAULT_BOOTSTRAP_SEED,
+) -> BootstrapInterval:
+    """Cohen's (weighted) kappa: the units both coders coded are resampled; a unit is
+    one cell of their contingency table, so the cells are the profiles."""
+    return kappa_bootstrap_intervals(table, [weights], n_samples=n_samples, seed=seed)[0]
+
+
+def kappa_bootstrap_intervals(
+    table: np.ndarray,
+    weight_sets: Sequence[np.ndarray | None],
+    *,
+    n_samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
+    seed: int = DEFAULT_BOOTSTRAP_SEED,
+) -> list[BootstrapInterval]:
+    """`kappa_bootstrap_interval` for each set of weights, from one set of resamples."""
+    table = np.asarray(table)
+    size = table.shape[0]
+    cells = np.flatnonzero(table)
+
+    def kappas(draws: np.ndarray) -> np.ndarray:
+        tables = np.zeros((len(draws), size * size))
+        tables[:, cells] = draws
+        tables = tables.reshape(-1, size, size)
+        return np.stack([chance_corrected(*kappa_terms(tables, w)) for w in weight_sets], axis=1)
+
+    return unit_bootstrap_each(
+        table.ravel()[cells],
+        kappas,
+        n_samples=n_samples,
+        seed=seed,
+        width=size * size * len(weight_sets),
+        count=len(weight_sets),
+    )
+
+
+def fleiss_bootstrap_interval(
+    counts: np.ndarray,
+    *,
+    n_samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
+    seed: int = DEFAULT_BOOTSTRAP_SEED,
+) -> BootstrapInterval:
+    """Fleiss' kappa: the units rated by every coder (rows of ``counts``) are resampled."""
+    return _count_bootstrap(counts, 1, fleiss_terms, n_samples, seed)
+
+
+def ac1_bootstrap_interval(
+    counts: np.ndarray,
+    *,
+    n_samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
+    seed: int = DEFAULT_BOOTSTRAP_SEED,
+) -> BootstrapInterval:
+    """Gwet's AC1: every unit with a value is resampled (all of them enter its chance term)."""
+    return _count_bootstrap(counts, 1, ac1_terms, n_samples, seed)
+
+
+def agreement_bootstrap_interval(
+    counts: np.ndarray,
+    *,
+    n_samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
+    seed: int = DEFAULT_BOOTSTRAP_SEED,
+) -> BootstrapInterval:
+    """Percent agreement: the units with two or more values are resampled."""
+    return _count_bootstrap(counts, 2, lambda p, w: (mean_agreement(p, w), 0.0), n_samples, seed)
+
+
+def _count_bootstrap(
+    counts: np.ndarray,
+    min_values: int,
+    terms: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray | float]],
+    n_samples: int,
+    seed: int,
+) -> BootstrapInterval:
+    """A coefficient of a units x categories count table over units with ``min_values``."""
+    counts = np.asarray(counts)
+    used = counts[row_sums(counts) >= min_values]
+    if len(used) == 0:
+        return unit_bootstrap(np.zeros(0), _nothing, n_samples=n_samples, seed=seed)
+    profiles, frequency = _profiles(used)
+
+    def statistic(draws: np.ndarray) -> np.ndarray:
+        observed, expected = terms(profiles, draws)
+        return chance_corrected(observed, np.broadcast_to(expected, np.shape(observed)))
+
+    return unit_bootstrap(
+        frequency, statistic, n_samples=n_samples, seed=seed, width=profiles.shape[1]
+    )
+
+
+def _nothing(draws: np.ndarray) -> np.ndarray:
+    return np.full(len(draws), np.nan)
 
 
 def _profiles(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -19,7 +19,7 @@ from html import escape
 
 from annotator.core.agreement.confusion import ConfusionMatrix
 from annotator.core.agreement.report import ALPHA_THRESHOLDS
-from annotator.core.agreement.tables import threshold_verdict
+from annotator.core.agreement.verdicts import threshold_verdict
 
 # Alpha chart geometry (px). The axis runs from 0 (or below, for negative alphas)
 # to 1 over PLOT_WIDTH, so a bar from 0 is alpha * PLOT_WIDTH wide.

@@ -35,7 +35,8 @@ class Coefficient:
     The counts describe what the statistic used: ``n_units`` the units that entered
     it (for pairwise statistics, units with two or more values), ``n_pairable_values``
     the values in those units. ``note`` records anything else the reader should know
-    about how it was computed (e.g. units or values left out).
+    about how it was computed (e.g. units or values left out). ``ci_low``/``ci_high``
+    are its bootstrap 95% interval once one has been drawn (`bootstrap.with_interval`).
     """
 
     value: float | None
@@ -44,6 +45,8 @@ class Coefficient:
     n_coders: int
     n_pairable_values: int
     note: str | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
 
     def __post_init__(self) -> None:
         # Never NaN or infinity: JSON cannot hold them and "nan < .667" reads as a verdict.
@@ -59,6 +62,8 @@ class Coefficient:
             "n_coders": self.n_coders,
             "n_pairable_values": self.n_pairable_values,
             "note": self.note,
+            "ci95_low": self.ci_low,
+            "ci95_high": self.ci_high,
         }
 
 
@@ -120,6 +125,27 @@ def percent_agreement(counts: np.ndarray, n_coders: int) -> Coefficient:
     return _defined(_unit_agreement(counts[pairable]).mean(), n_units, n_coders, n_pairable)
 
 
+def mean_agreement(profiles: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Percent agreement of weighted units: ``weights[..., p]`` copies of unit ``profiles[p]``.
+
+    The form the bootstrap uses (a resample is a count of copies of each distinct unit);
+    every profile must have two or more values.
+    """
+    return (weights @ _unit_agreement(profiles)) / weights.sum(axis=-1)
+
+
+def chance_corrected(observed: np.ndarray | float, expected: np.ndarray | float) -> np.ndarray:
+    """``(p_o - p_e) / (1 - p_e)``, NaN where chance agreement is total."""
+    if np.ndim(observed) == 0 and np.ndim(expected) == 0:  # one value: without array calls
+        p_o, p_e = float(observed), float(expected)
+        room = 1.0 - p_e
+        return np.asarray((p_o - p_e) / room if room > _EPSILON else np.nan)
+    o, e = np.asarray(observed, dtype=np.float64), np.asarray(expected, np.float64)
+    room_ = 1.0 - e
+    defined = room_ > _EPSILON
+    return np.where(defined, (o - e) / np.where(defined, room_, 1.0), np.nan)
+
+
 def row_sums(counts: np.ndarray) -> np.ndarray:
     """Each unit's number of values in a units x categories count table.
 
@@ -177,14 +203,10 @@ def cohen_kappa_from_table(table: np.ndarray, weights: np.ndarray | None = None)
     weighted kappa; without, the unweighted kappa of Cohen (1960).
     """
     table = np.asarray(table, dtype=np.float64)
-    n = table.sum()
-    n_units = round(float(n))
+    n_units = round(float(table.sum()))
     if n_units == 0:
         return _undefined("the two coders have no unit coded by both", 0, 2, 0)
-    p = table / n
-    w = np.eye(len(table)) if weights is None else np.asarray(weights, dtype=np.float64)
-    observed = (w * p).sum()
-    expected = (w * np.outer(p.sum(axis=1), p.sum(axis=0))).sum()
+    observed, expected = kappa_terms(table, weights)
     if 1.0 - expected <= _EPSILON:
         return _undefined(
             "chance agreement is total: both coders used one and the same category throughout",
@@ -192,7 +214,26 @@ def cohen_kappa_from_table(table: np.ndarray, weights: np.ndarray | None = None)
             2,
             2 * n_units,
         )
-    return _defined((observed - expected) / (1.0 - expected), n_units, 2, 2 * n_units)
+    return _defined(float(chance_corrected(observed, expected)), n_units, 2, 2 * n_units)
+
+
+def kappa_terms(
+    tables: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Observed and chance agreement (p_o, p_e) of Cohen's kappa for tables ``(..., k, k)``.
+
+    Leading dimensions are a batch (the bootstrap's resampled tables); every table
+    must hold at least one unit.
+    """
+    tables = np.asarray(tables, dtype=np.float64)
+    size = tables.shape[-1]
+    w = np.eye(size) if weights is None else np.asarray(weights, dtype=np.float64)
+    flat = tables.reshape(*tables.shape[:-2], size * size)
+    n = flat.sum(axis=-1)
+    observed = (flat @ w.ravel()) / n
+    rows, cols = tables.sum(axis=-1), tables.sum(axis=-2)
+    expected = ((rows @ w) * cols).sum(axis=-1) / (n * n)
+    return observed, expected
 
 
 def contingency_table(codes_a: np.ndarray, codes_b: np.ndarray, n_categories: int) -> np.ndarray:
@@ -229,9 +270,7 @@ def fleiss_kappa_from_counts(counts: np.ndarray, note: str | None = None) -> Coe
         raise ValueError("Fleiss' kappa needs the same number of ratings for every unit")
     if raters < 2:
         return _undefined(TOO_FEW_CODERS, n_units, raters, n_units * raters, note)
-    observed = _unit_agreement(counts).mean()
-    shares = counts.sum(axis=0) / (n_units * raters)
-    expected = float((shares**2).sum())
+    observed, expected = fleiss_terms(counts, np.ones(n_units))
     if 1.0 - expected <= _EPSILON:
         return _undefined(
             "chance agreement is total: every rating is in one and the same category",
@@ -240,8 +279,19 @@ def fleiss_kappa_from_counts(counts: np.ndarray, note: str | None = None) -> Coe
             n_units * raters,
             note,
         )
-    kappa = (observed - expected) / (1.0 - expected)
+    kappa = float(chance_corrected(observed, expected))
     return _defined(kappa, n_units, raters, n_units * raters, note)
+
+
+def fleiss_terms(profiles: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Fleiss' observed and chance agreement for ``weights[..., p]`` copies of each unit
+    ``profiles[p]`` (rows of equal sums, two or more)."""
+    profiles = np.asarray(profiles)
+    raters = float(row_sums(profiles[:1])[0])
+    total = weights.sum(axis=-1)
+    observed = (weights @ _unit_agreement(profiles)) / total
+    shares = (weights @ profiles) / (total[..., None] * raters)
+    return observed, (shares**2).sum(axis=-1)
 
 
 def fleiss_kappa(codes: np.ndarray, n_categories: int) -> Coefficient:
@@ -413,9 +463,23 @@ def gwet_ac1(counts: np.ndarray, n_coders: int, observed: float | None = None) -
         return _undefined(
             "only one category exists, so chance agreement is total", n_units, n_coders, n_pairable
         )
-    if observed is None:
-        observed = _unit_agreement(counts[pairable]).mean()
-    rated = m >= 1
-    shares = (counts[rated] / m[rated][:, None]).mean(axis=0)
-    expected = float((shares * (1.0 - shares)).sum() / (q - 1))
-    return _defined((observed - expected) / (1.0 - expected), n_units, n_coders, n_pairable)
+    rated = counts[m >= 1]
+    terms = ac1_terms(rated, np.ones(len(rated)))
+    value = float(chance_corrected(terms[0] if observed is None else observed, terms[1]))
+    return _defined(value, n_units, n_coders, n_pairable)
+
+
+def ac1_terms(profiles: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """AC1's p_a and p_e for ``weights[..., p]`` copies of each unit ``profiles[p]``.
+
+    Profiles have one value or more; p_a averages over those with two or more (NaN
+    where a batch has none), pi_k over all of them (Gwet 2014, ch. 2).
+    """
+    m = row_sums(profiles).astype(np.float64)
+    pairable = m >= 2
+    paired = weights[..., pairable]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        observed = (paired @ _unit_agreement(profiles[pairable])) / paired.sum(axis=-1)
+    shares = (weights @ (profiles / m[:, None])) / weights.sum(axis=-1)[..., None]
+    expected = (shares * (1.0 - shares)).sum(axis=-1) / (profiles.shape[1] - 1)
+    return observed, expected

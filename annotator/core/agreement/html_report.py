@@ -27,7 +27,8 @@ from annotator.core.agreement.charts import AlphaBar, alpha_chart_svg, confusion
 from annotator.core.agreement.coefficients import Coefficient
 from annotator.core.agreement.confusion import ConfusionMatrix, confusion_matrix
 from annotator.core.agreement.report import ALPHA_THRESHOLDS, FieldAgreement
-from annotator.core.agreement.tables import ByArticle, threshold_verdict, write_text_atomically
+from annotator.core.agreement.tables import ByArticle, write_text_atomically
+from annotator.core.agreement.verdicts import verdict, verdict_source, verdict_tone
 from annotator.core.store.project import Project
 
 DEFAULT_TITLE = "Inter-coder agreement"
@@ -189,30 +190,31 @@ def _coder_list(report: FieldAgreement) -> str:
 
 
 def _coefficient_table(report: FieldAgreement) -> str:
-    alpha = report.krippendorff_alpha
     rows = [
-        ("Percent agreement", report.percent_agreement, "", ""),
-        ("Fleiss’ kappa", report.fleiss_kappa, "", ""),
+        ("Percent agreement", "percent_agreement", report.percent_agreement),
+        ("Fleiss’ kappa", "fleiss_kappa", report.fleiss_kappa),
         (
             f"Krippendorff’s alpha ({report.alpha_level})",
-            alpha,
-            _interval(report.alpha_ci_low, report.alpha_ci_high),
-            _verdict(alpha.value),
+            "krippendorff_alpha",
+            report.krippendorff_alpha,
         ),
-        ("Krippendorff’s alpha (nominal)", report.nominal_alpha, "", ""),
-        ("Gwet’s AC1", report.gwet_ac1, "", ""),
+        ("Krippendorff’s alpha (nominal)", "krippendorff_alpha_nominal", report.nominal_alpha),
+        ("Gwet’s AC1", "gwet_ac1", report.gwet_ac1),
     ]
     if report.alpha_level == "nominal":
         del rows[3]  # the same figure as the row above
     body = "".join(
-        f'<tr><th scope="row">{escape(name)}</th>{_value_cell(c)}<td class="num">{ci}</td>'
-        f'<td>{verdict}</td>{_count_cells(c)}<td class="note">{_remarks(c)}</td></tr>'
-        for name, c, ci, verdict in rows
+        f'<tr><th scope="row">{escape(name)}</th>{_value_cell(c)}'
+        f'<td class="num">{_interval(c)}</td><td>{_verdict(key, c)}</td>'
+        f'{_count_cells(c)}<td class="note">{_remarks(c)}</td></tr>'
+        for name, key, c in rows
     )
     return (
         '<table class="coefficients"><thead><tr><th>Coefficient</th><th>Value</th>'
         "<th>95% CI</th><th>Verdict</th><th>Units</th><th>Coders</th><th>Pairable values</th>"
         f"<th>Notes</th></tr></thead><tbody>{body}</tbody></table>"
+        f'<p class="note">Verdicts: alpha on {escape(_source("krippendorff_alpha"))}; the '
+        f"kappas and AC1 on {escape(_source('fleiss_kappa'))}.</p>"
     )
 
 
@@ -220,20 +222,25 @@ def _cohen_table(report: FieldAgreement) -> str:
     if not report.cohen_kappa:
         return '<p class="undefined">Cohen’s kappa: no pairs (fewer than two coders).</p>'
     weighted = report.alpha_level != "nominal"
-    head = "<th>Coder A</th><th>Coder B</th><th>Kappa</th>"
+    head = "<th>Coder A</th><th>Coder B</th><th>Kappa</th><th>95% CI</th><th>Verdict</th>"
     if weighted:
-        head += "<th>Weighted (quadratic)</th><th>Weighted (linear)</th>"
+        head += "<th>Weighted (quadratic)</th><th>95% CI</th>"
+        head += "<th>Weighted (linear)</th><th>95% CI</th>"
     head += "<th>Units</th><th>Notes</th>"
     rows = []
     for pair in report.cohen_kappa:
         cells = f"<td>{escape(report.label(pair.coder_a))}</td>"
         cells += f"<td>{escape(report.label(pair.coder_b))}</td>"
-        cells += _value_cell(pair.kappa)
+        cells += _value_cell(pair.kappa) + f'<td class="num">{_interval(pair.kappa)}</td>'
+        cells += f"<td>{_verdict('cohen_kappa', pair.kappa)}</td>"
         shown = [pair.kappa]
         if weighted:
             for extra in (pair.weighted_kappa, pair.weighted_kappa_linear):
-                cells += "<td></td>" if extra is None else _value_cell(extra)
-                shown += [] if extra is None else [extra]
+                if extra is None:
+                    cells += "<td></td><td></td>"
+                    continue
+                cells += _value_cell(extra) + f'<td class="num">{_interval(extra)}</td>'
+                shown.append(extra)
         remarks = "; ".join(dict.fromkeys(r for c in shown if (r := _remarks(c))))
         cells += f'<td class="num">{pair.kappa.n_units}</td><td class="note">{remarks}</td>'
         rows.append(f"<tr>{cells}</tr>")
@@ -275,12 +282,11 @@ def _article_table(articles: Mapping[str, FieldAgreement]) -> str:
     rows = []
     for name, part in articles.items():
         alpha = part.krippendorff_alpha
-        interval = _interval(part.alpha_ci_low, part.alpha_ci_high)
         rows.append(
             f'<tr><td>{escape(name)}</td><td class="num">{part.n_units}</td>'
             f'<td class="num">{part.n_coders}</td><td class="num">{part.n_pairable_values}</td>'
-            f'{_value_cell(alpha)}<td class="num">{interval}</td>'
-            f"<td>{_verdict(alpha.value)}</td>{_value_cell(part.gwet_ac1)}"
+            f'{_value_cell(alpha)}<td class="num">{_interval(alpha)}</td>'
+            f"<td>{_verdict('krippendorff_alpha', alpha)}</td>{_value_cell(part.gwet_ac1)}"
             f"{_value_cell(part.percent_agreement)}</tr>"
         )
     return (
@@ -338,13 +344,20 @@ def _remarks(coefficient: Coefficient) -> str:
     return escape("; ".join(texts))
 
 
-def _interval(low: float | None, high: float | None) -> str:
+def _interval(coefficient: Coefficient) -> str:
+    low, high = coefficient.ci_low, coefficient.ci_high
     return "" if low is None or high is None else f"[{low:.3f}, {high:.3f}]"
 
 
-def _verdict(alpha: float | None) -> str:
-    verdict = threshold_verdict(alpha)
-    return f'<span class="verdict {verdict}">{verdict}</span>' if verdict else ""
+def _verdict(name: str, coefficient: Coefficient) -> str:
+    text = verdict(name, coefficient.value)
+    if not text:
+        return ""
+    return f'<span class="verdict {verdict_tone(text)}">{escape(text)}</span>'
+
+
+def _source(name: str) -> str:
+    return verdict_source(name) or ""
 
 
 def _three(number: float) -> str:

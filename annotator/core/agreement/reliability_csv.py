@@ -41,6 +41,7 @@ from annotator.core.agreement.coefficients import LEVELS, Level
 from annotator.core.agreement.csv_cells import CsvCells
 from annotator.core.agreement.declared import Declared, codebook_categories, order_categories
 from annotator.core.agreement.reliability_data import CodedValues, ReliabilityData
+from annotator.core.coding.layout_columns import NOT_CODES
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.store.roles import CONSENSUS
 
@@ -51,23 +52,7 @@ MISSING_MARKERS: tuple[str, ...] = ("NA", "N/A", "n/a", "#N/A", "NaN", "nan", "N
 """Cells read as missing values besides empty ones: R and pandas (NA, NaN), SQL (NULL),
 spreadsheets (#N/A) and Stata, SAS and SPSS (.)."""
 
-EXPORT_COLUMNS = frozenset(
-    {
-        "article_key",
-        "title",
-        "outlet",
-        "published",
-        "unit_index",
-        "kind",
-        "text",
-        "note",
-        "coded_at",
-        "codebook",
-        "codebook_version",
-        "consensus_source",
-        "role",
-    }
-)
+EXPORT_COLUMNS = NOT_CODES
 """Columns of `annotator export` that hold no codes."""
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Literal
@@ -14,14 +14,21 @@ from annotator.core.agreement.bootstrap import (
     BOOTSTRAP_METHOD,
     DEFAULT_BOOTSTRAP_SAMPLES,
     DEFAULT_BOOTSTRAP_SEED,
+    BootstrapInterval,
+    ac1_bootstrap_interval,
+    agreement_bootstrap_interval,
     alpha_bootstrap_interval,
+    fleiss_bootstrap_interval,
+    kappa_bootstrap_intervals,
+    with_interval,
 )
 from annotator.core.agreement.coefficients import (
     Coefficient,
     agreement_weights,
     alpha_from_counts,
-    cohen_kappa,
+    cohen_kappa_from_table,
     coincidences,
+    contingency_table,
     fleiss_kappa,
     gwet_ac1,
     percent_agreement,
@@ -76,9 +83,10 @@ class FieldAgreement:
     """The agreement of the chosen coders on one field.
 
     ``krippendorff_alpha`` is at the field's level of measurement (``alpha_level``),
-    with a bootstrap interval (see ``bootstrap_method``); ``nominal_alpha`` is alpha
-    with every code as an unordered category. ``n_units`` counts units with at least
-    one value, ``n_pairable_values`` the values in units with two or more.
+    ``nominal_alpha`` is alpha with every code as an unordered category. Every defined
+    coefficient carries a bootstrap 95% interval (``ci_low``/``ci_high``, see
+    ``bootstrap_method``) when samples were drawn. ``n_units`` counts units with at
+    least one value, ``n_pairable_values`` the values in units with two or more.
     """
 
     field: str
@@ -91,8 +99,6 @@ class FieldAgreement:
     fleiss_kappa: Coefficient
     krippendorff_alpha: Coefficient
     alpha_level: str
-    alpha_ci_low: float | None
-    alpha_ci_high: float | None
     nominal_alpha: Coefficient
     gwet_ac1: Coefficient
     outside_scale_codes: tuple[str, ...]
@@ -107,6 +113,14 @@ class FieldAgreement:
     category_description: str = ""
     input_notes: tuple[str, ...] = ()
     machine_coders: tuple[str, ...] = ()  # coders that are machines (the suggester)
+
+    @property
+    def alpha_ci_low(self) -> float | None:
+        return self.krippendorff_alpha.ci_low
+
+    @property
+    def alpha_ci_high(self) -> float | None:
+        return self.krippendorff_alpha.ci_high
 
     @property
     def category_set(self) -> str:
@@ -188,8 +202,9 @@ def agreement_report(
     Outside-scale codes are ordinary categories for the nominal statistics (percent
     agreement, unweighted kappa, Fleiss' kappa, nominal alpha, AC1) and missing
     values for ordinal/interval/ratio alpha and weighted kappa; the result says how
-    many values were set aside. The alpha interval comes from ``bootstrap_samples``
-    unit-resampling samples drawn with ``seed`` (0 samples: no interval).
+    many values were set aside. Each coefficient's interval comes from
+    ``bootstrap_samples`` unit-resampling samples drawn with ``seed`` (0 samples: no
+    intervals).
     Fleiss' kappa uses only the units every chosen coder coded (its note says how
     many were left out). Gwet's AC1 handles missing values as Gwet (2014) does and
     counts every category of the field, declared or observed, outside-scale codes
@@ -276,12 +291,35 @@ def _report(
             set_aside_note,
             matrix=nominal_matrix if same else None,
         )
-    interval = alpha_bootstrap_interval(
-        scale_counts,
-        level,
-        ratings.scale_values,
-        n_samples=bootstrap_samples if alpha.value is not None else 0,
-        seed=seed,
+    boot = {"n_samples": bootstrap_samples, "seed": seed}
+    alpha = _bootstrapped(
+        alpha,
+        bootstrap_samples,
+        lambda: alpha_bootstrap_interval(
+            scale_counts, level, ratings.scale_values, n_samples=bootstrap_samples, seed=seed
+        ),
+    )
+    nominal_alpha = (
+        alpha
+        if level == "nominal"
+        else _bootstrapped(
+            nominal_alpha,
+            bootstrap_samples,
+            lambda: alpha_bootstrap_interval(counts, "nominal", None, **boot),
+        )
+    )
+    fleiss = _bootstrapped(
+        fleiss_kappa(codes, k),
+        bootstrap_samples,
+        lambda: fleiss_bootstrap_interval(counts[m == n_coders], **boot),
+    )
+    ac1 = _bootstrapped(
+        gwet_ac1(counts, n_coders, observed=agreement.value),
+        bootstrap_samples,
+        lambda: ac1_bootstrap_interval(counts, **boot),
+    )
+    agreement = _bootstrapped(
+        agreement, bootstrap_samples, lambda: agreement_bootstrap_interval(counts, **boot)
     )
     return FieldAgreement(
         field=data.field,
@@ -290,14 +328,14 @@ def _report(
         n_coders=n_coders,
         n_pairable_values=int(m[m >= 2].sum()),
         percent_agreement=agreement,
-        cohen_kappa=_pairwise(coder_names, codes, scale_codes, ratings, level, set_aside_note),
-        fleiss_kappa=fleiss_kappa(codes, k),
+        cohen_kappa=_pairwise(
+            coder_names, codes, scale_codes, ratings, level, set_aside_note, boot
+        ),
+        fleiss_kappa=fleiss,
         krippendorff_alpha=alpha,
         alpha_level=level,
-        alpha_ci_low=interval.low,
-        alpha_ci_high=interval.high,
         nominal_alpha=nominal_alpha,
-        gwet_ac1=gwet_ac1(counts, n_coders, observed=agreement.value),
+        gwet_ac1=ac1,
         outside_scale_codes=tuple(ratings.labels[ratings.n_scale :]),
         outside_scale_handling=handling,
         n_outside_scale_set_aside=set_aside,
@@ -320,6 +358,7 @@ def _pairwise(
     ratings: CodedRatings,
     level: str,
     note: str | None,
+    boot: dict[str, int],
 ) -> tuple[PairwiseKappa, ...]:
     n_scale = ratings.n_scale
     positions = np.arange(n_scale) if level == "ordinal" else ratings.scale_values
@@ -330,30 +369,49 @@ def _pairwise(
         weights = {kind: agreement_weights(positions, kind) for kind in kinds}
     pairs = []
     for a, b in combinations(range(len(names)), 2):
-        kappa = cohen_kappa(codes[a], codes[b], ratings.n_categories)
+        table = contingency_table(codes[a], codes[b], ratings.n_categories)
         if level == "nominal":
+            (kappa,) = _kappas(table, [None], boot)
             pairs.append(PairwiseKappa(names[a], names[b], kappa))
             continue
-        weighted = {
-            kind: _weighted(scale_codes[a], scale_codes[b], n_scale, w, reason, note)
-            for kind, w in weights.items()
-        }
-        pairs.append(
-            PairwiseKappa(names[a], names[b], kappa, weighted["quadratic"], weighted["linear"])
+        scale_table = contingency_table(scale_codes[a], scale_codes[b], n_scale)
+        usable: list[np.ndarray | None] = [w for w in weights.values() if w is not None]
+        if scale_table.shape == table.shape:  # no outside-scale category: one table
+            kappa, *weighted = _kappas(table, [None, *usable], boot)
+        else:
+            (kappa,) = _kappas(table, [None], boot)
+            weighted = _kappas(scale_table, usable, boot)
+        found = iter(weighted)
+        both = int(scale_table.sum())
+        quadratic, linear = (
+            Coefficient(None, reason, both, 2, 2 * both, note)
+            if w is None
+            else dataclasses.replace(next(found), note=note)
+            for w in weights.values()
         )
+        pairs.append(PairwiseKappa(names[a], names[b], kappa, quadratic, linear))
     return tuple(pairs)
 
 
-def _weighted(
-    a: np.ndarray,
-    b: np.ndarray,
-    n_scale: int,
-    weights: np.ndarray | None,
-    reason: str,
-    note: str | None,
+def _bootstrapped(
+    coefficient: Coefficient, n_samples: int, interval: Callable[[], BootstrapInterval]
 ) -> Coefficient:
-    if weights is None:
-        both = int(((a >= 0) & (b >= 0)).sum())
-        return Coefficient(None, reason, both, 2, 2 * both, note)
-    result = cohen_kappa(a, b, n_scale, weights)
-    return dataclasses.replace(result, note=note)
+    """The coefficient with its interval, drawn only for a defined coefficient."""
+    if coefficient.value is None or n_samples <= 0:
+        return coefficient
+    return with_interval(coefficient, interval())
+
+
+def _kappas(
+    table: np.ndarray, weight_sets: list[np.ndarray | None], boot: dict[str, int]
+) -> list[Coefficient]:
+    """Cohen's kappa of a pair's table for each set of weights, with their bootstrap
+    intervals drawn from one set of resamples."""
+    kappas = [cohen_kappa_from_table(table, w) for w in weight_sets]
+    if boot["n_samples"] <= 0 or all(k.value is None for k in kappas):
+        return kappas
+    intervals = kappa_bootstrap_intervals(table, weight_sets, **boot)
+    return [
+        kappa if kappa.value is None else with_interval(kappa, interval)
+        for kappa, interval in zip(kappas, intervals, strict=True)
+    ]

@@ -20,9 +20,11 @@ Decisions, so that the file reads the same way every time:
   Fleiss' kappa, for example, uses only the units every coder coded.
 - An undefined coefficient has an empty ``value`` and its reason in
   ``undefined_reason``; it is never written as 0 or NaN. ``ci_low``/``ci_high`` are
-  filled only for ``krippendorff_alpha`` (the bootstrap 95% interval, when one was
-  drawn), and ``threshold_verdict`` only for a defined ``krippendorff_alpha``:
-  ``reliable`` (≥ .800), ``tentative`` (≥ .667) or ``unreliable`` (Krippendorff 2004).
+  the coefficient's bootstrap 95% interval (empty when none was drawn).
+  ``threshold_verdict`` (see `verdicts`) is, for a defined alpha, ``reliable``
+  (≥ .800), ``tentative`` (≥ .667) or ``unreliable`` (Krippendorff 2004); for the
+  kappas and AC1 Landis and Koch's (1977) band, ``poor`` to ``almost perfect``; empty
+  for percent agreement, which is not corrected for chance.
 - ``category_set`` names the categories the coefficient uses and where they come
   from (``codebook``, ``order`` or ``data``: every code any coder used, so a pair of
   coders can have categories that only a third coder used): the scale alone for
@@ -45,7 +47,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from annotator.core.agreement.coefficients import Coefficient
-from annotator.core.agreement.report import ALPHA_THRESHOLDS, FieldAgreement, PairwiseKappa
+from annotator.core.agreement.report import FieldAgreement, PairwiseKappa
+from annotator.core.agreement.verdicts import verdict
 from annotator.core.csv_dialect import csv_writer, neutralise
 from annotator.core.errors import AnnotatorError
 
@@ -86,18 +89,6 @@ class AgreementRow(NamedTuple):
 
 
 COLUMNS: tuple[str, ...] = AgreementRow._fields
-
-
-def threshold_verdict(alpha: float | None) -> str | None:
-    """Krippendorff's (2004) reading of alpha: reliable, tentative or unreliable."""
-    if alpha is None:
-        return None
-    reliable, tentative = ALPHA_THRESHOLDS
-    if alpha >= reliable:
-        return "reliable"
-    if alpha >= tentative:
-        return "tentative"
-    return "unreliable"
 
 
 def agreement_rows(
@@ -160,13 +151,7 @@ def _field_rows(report: FieldAgreement, article: str | None) -> Iterator[Agreeme
     if report.alpha_level != "nominal":
         on_the_scale.add("krippendorff_alpha")
 
-    def row(
-        name: str,
-        coefficient: Coefficient,
-        pair: PairwiseKappa | None = None,
-        interval: tuple[float | None, float | None] = (None, None),
-        verdict: str | None = None,
-    ) -> AgreementRow:
+    def row(name: str, coefficient: Coefficient, pair: PairwiseKappa | None = None) -> AgreementRow:
         return AgreementRow(
             field=report.field,
             level=report.alpha_level,
@@ -175,26 +160,20 @@ def _field_rows(report: FieldAgreement, article: str | None) -> Iterator[Agreeme
             coder_b=pair.coder_b if pair else None,
             article=article,
             value=coefficient.value,
-            ci_low=interval[0],
-            ci_high=interval[1],
+            ci_low=coefficient.ci_low,
+            ci_high=coefficient.ci_high,
             n_units=coefficient.n_units,
             n_coders=coefficient.n_coders,
             n_pairable=coefficient.n_pairable_values,
             undefined_reason=coefficient.reason,
-            threshold_verdict=verdict,
+            threshold_verdict=verdict(name, coefficient.value),
             note=coefficient.note,
             category_set=scale if name in on_the_scale else everything,
         )
 
-    alpha = report.krippendorff_alpha
     yield row("percent_agreement", report.percent_agreement)
     yield row("fleiss_kappa", report.fleiss_kappa)
-    yield row(
-        "krippendorff_alpha",
-        alpha,
-        interval=(report.alpha_ci_low, report.alpha_ci_high),
-        verdict=threshold_verdict(alpha.value),
-    )
+    yield row("krippendorff_alpha", report.krippendorff_alpha)
     yield row("krippendorff_alpha_nominal", report.nominal_alpha)
     yield row("gwet_ac1", report.gwet_ac1)
     for pair in report.cohen_kappa:

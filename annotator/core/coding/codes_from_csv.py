@@ -2,22 +2,26 @@
 
 For coding done in a spreadsheet or another tool, for restoring an export, and
 for test data at scale. The file has a `unit_key` column (`harbor-deal#4`), a
-`coder` column (or `--coder`), and a column per codebook field holding a code, a
-label or a numeric value (`CodebookField.resolve`). The other columns of an
-export's long layout are recognised and ignored, so an export imports back as it
-is; any other column is refused, because a misspelt field would otherwise be
-silently dropped.
+`coder` column (or `--coder`), a column per codebook field holding a code, a
+label or a numeric value (`CodebookField.resolve`), and optionally a `note`
+column: the coder's note on the unit. The export's other columns of the long
+layout (`layout_columns.DESCRIPTIVE_COLUMNS`: article, unit text, times, codebook)
+are recognised and passed over, so an export imports back as it is, notes
+included; any other column is refused, because a misspelt field would otherwise
+be silently dropped.
 
 Every row is checked before anything is written; one problem means nothing is
 imported, and the message names the file, the row (the header is row 1) and the
-reason. An empty cell leaves the unit's code as it is: an import sets codes, it
-never clears them. Notes are not imported.
+reason. An empty cell leaves the unit's code or note as it is: an import sets
+codes and notes, it never clears them.
 
 Writing goes through `write_codes`, a bulk equivalent of `coding.apply_codes`
 (origin "import"): the same Code rows (current codebook version, one timestamp)
 and the same History rows, an unchanged code writing nothing, but in one
 transaction for the whole file instead of one per unit, since a commit per unit
 would make a million-row import take hours. A test holds the two paths equal.
+Notes, far fewer than codes, go one by one through the coding service's
+`set_note` in the same transaction.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from pathlib import Path
 
 from sqlmodel import col
 
+from annotator.core.coding import layout_columns as layout
 from annotator.core.coding import service as coding
 from annotator.core.coding.service import BatchCode
 from annotator.core.csv_dialect import unneutralise
@@ -37,22 +42,8 @@ from annotator.core.errors import InputError
 from annotator.core.store.models import Article, Origin, Unit, wide_select
 from annotator.core.store.project import Project
 
-UNIT_COLUMN, CODER_COLUMN = "unit_key", "coder"
-IGNORED_COLUMNS = frozenset(
-    {
-        "article_key",
-        "title",
-        "outlet",
-        "published",
-        "unit_index",
-        "kind",
-        "text",
-        "note",
-        "coded_at",
-        "codebook",
-        "codebook_version",
-    }
-)
+UNIT_COLUMN, CODER_COLUMN, NOTE_COLUMN = layout.UNIT_KEY, layout.CODER, layout.NOTE
+IGNORED_COLUMNS = layout.DESCRIPTIVE_COLUMNS
 DELIMITERS = (",", ";", "\t")
 
 
@@ -66,11 +57,13 @@ class UnitIdentity:
 
 @dataclass(frozen=True)
 class CodedRow:
-    """One validated row: the unit, the coder and {field: code} of its non-empty cells."""
+    """One validated row: the unit, the coder, {field: code} of its non-empty cells and
+    the note, if the row has one."""
 
     unit: UnitIdentity
     coder: str
     codes: dict[str, str]
+    note: str | None = None
 
 
 @dataclass
@@ -82,11 +75,20 @@ class CodeImportReport:
     changed: int = 0
     unchanged: int = 0
     coders: list[str] = field(default_factory=list)
+    notes_added: int = 0
+    notes_changed: int = 0
+    notes_unchanged: int = 0
 
     def summary(self) -> str:
+        notes = (
+            f"; notes: {self.notes_added} added, {self.notes_changed} changed, "
+            f"{self.notes_unchanged} unchanged"
+            if self.notes_added or self.notes_changed or self.notes_unchanged
+            else ""
+        )
         return (
             f"imported {self.rows} row(s): {self.added} code(s) added, {self.changed} changed, "
-            f"{self.unchanged} unchanged; coders: {', '.join(self.coders) or '-'}"
+            f"{self.unchanged} unchanged{notes}; coders: {', '.join(self.coders) or '-'}"
         )
 
 
@@ -147,7 +149,16 @@ def write_codes(project: Project, rows: list[CodedRow]) -> CodeImportReport:
         for field_key, code in row.codes.items()
     ]
     with coding.writing(project, origin=Origin.IMPORT) as writer:
-        counts = writer.write_batch(batch)
+        counts = writer.write_batch(batch) if batch else coding.BatchCounts()
+        for row in rows:
+            if row.note is not None:
+                change = writer.set_note(row.coder, row.unit.id, row.note)
+                if change is None:
+                    report.notes_unchanged += 1
+                elif change.old is None:
+                    report.notes_added += 1
+                else:
+                    report.notes_changed += 1
     report.added, report.changed, report.unchanged = counts.added, counts.changed, counts.unchanged
     return report
 
@@ -160,6 +171,7 @@ class _Columns:
     unit: int
     coder: int | None
     fields: dict[str, int]  # field key -> column position
+    note: int | None = None
 
 
 def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -194,7 +206,7 @@ def _columns(project: Project, path: Path, header: list[str], coder: str | None)
         name
         for name in header
         if name not in keys
-        and name not in (UNIT_COLUMN, CODER_COLUMN)
+        and name not in (UNIT_COLUMN, CODER_COLUMN, NOTE_COLUMN)
         and name not in IGNORED_COLUMNS
         and not name.startswith("meta_")
     ]
@@ -207,10 +219,13 @@ def _columns(project: Project, path: Path, header: list[str], coder: str | None)
     if CODER_COLUMN not in header and coder is None:
         raise InputError(str(path), f"no {CODER_COLUMN!r} column; name the coder with --coder")
     fields = {key: header.index(key) for key in keys if key in header}
-    if not fields:
-        raise InputError(str(path), f"no codebook field column (fields: {', '.join(keys)})")
+    note = header.index(NOTE_COLUMN) if NOTE_COLUMN in header else None
+    if not fields and note is None:
+        raise InputError(
+            str(path), f"no codebook field or {NOTE_COLUMN!r} column (fields: {', '.join(keys)})"
+        )
     position = header.index(CODER_COLUMN) if CODER_COLUMN in header else None
-    return _Columns(header.index(UNIT_COLUMN), position, fields)
+    return _Columns(header.index(UNIT_COLUMN), position, fields, note)
 
 
 def _unit_map(project: Project) -> dict[str, UnitIdentity]:
@@ -233,7 +248,8 @@ def _check_row(
     coder: str | None,
     width: int,
 ) -> CodedRow | None:
-    """A validated row, or None for a row without codes; ValueError says what is wrong."""
+    """A validated row, or None for a row without codes or note; ValueError says what is
+    wrong."""
     if len(cells) != width:
         raise ValueError(f"{len(cells)} cells where the header has {width}")
     key = unneutralise(cells[columns.unit].strip())
@@ -261,4 +277,5 @@ def _check_row(
                 f"field {key_!r} has no code, label or value {text!r} (codes: {known})"
             )
         codes[key_] = category.code
-    return CodedRow(unit, name, codes) if codes else None
+    note = unneutralise(cells[columns.note]).strip() if columns.note is not None else ""
+    return CodedRow(unit, name, codes, note or None) if codes or note else None

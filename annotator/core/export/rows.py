@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from annotator.core.codebook import Codebook, CodebookField
+from annotator.core.coding import layout_columns as layout
 from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.core.export.scope import (
     CoderCodes,
@@ -51,19 +52,28 @@ from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS, Role
 
 TEXT, INTEGER, CODE, COUNT = "text", "integer", "code", "count"
-ARTICLE_COLUMNS = (
-    ("article_key", "Article key"),
-    ("title", "Article title"),
-    ("outlet", "Outlet"),
-    ("published", "Published"),
+# The names are `layout_columns`' (the readers of exports use the same); the labels ours.
+ARTICLE_COLUMNS = tuple(
+    zip(
+        layout.ARTICLE_COLUMNS,
+        ("Article key", "Article title", "Outlet", "Published"),
+        strict=True,
+    )
 )
-UNIT_COLUMNS = (
-    ("unit_key", "Unit key (article#index)", TEXT),
-    ("unit_index", "Unit index in article", INTEGER),
-    ("kind", "Unit kind", TEXT),
-    ("text", "Unit text", TEXT),
+UNIT_COLUMNS = tuple(
+    (name, label, kind)
+    for name, (label, kind) in zip(
+        layout.UNIT_COLUMNS,
+        (
+            ("Unit key (article#index)", TEXT),
+            ("Unit index in article", INTEGER),
+            ("Unit kind", TEXT),
+            ("Unit text", TEXT),
+        ),
+        strict=True,
+    )
 )
-TAIL_COLUMNS = (("codebook", "Codebook"), ("codebook_version", "Codebook version"))
+TAIL_COLUMNS = tuple(zip(layout.TAIL_COLUMNS, ("Codebook", "Codebook version"), strict=True))
 
 
 @dataclass(frozen=True)
@@ -152,15 +162,15 @@ class Layout:
 
     def _tail_columns(self) -> list[Column]:
         return [
-            Column("note", "Coder's note"),
-            Column("coded_at", "Last coded (UTC, ISO 8601)"),
+            Column(layout.NOTE, "Coder's note"),
+            Column(layout.CODED_AT, "Last coded (UTC, ISO 8601)"),
             *(Column(n, label) for n, label in TAIL_COLUMNS),
         ]
 
     def _long_columns(self) -> list[Column]:
         return [
             *self._head_columns(),
-            Column("coder", "Coder"),
+            Column(layout.CODER, "Coder"),
             *self._field_columns(),
             *self._tail_columns(),
         ]
@@ -172,14 +182,16 @@ class Layout:
             columns += [
                 Column(f"{f.key}__{c.name}", f"{f.label} ({c.name})", CODE, f) for c in coders
             ]
-        columns += [Column(f"note__{c.name}", f"Note ({c.name})") for c in coders]
-        columns += [Column(f"coded_at__{c.name}", f"Last coded ({c.name})") for c in coders]
+        columns += [Column(f"{layout.NOTE}__{c.name}", f"Note ({c.name})") for c in coders]
+        columns += [
+            Column(f"{layout.CODED_AT}__{c.name}", f"Last coded ({c.name})") for c in coders
+        ]
         return columns + [Column(n, label) for n, label in TAIL_COLUMNS]
 
     def _consensus_columns(self) -> list[Column]:
         return [
             *self._head_columns(),
-            Column("consensus_source", "Source of the codes: consensus, agreement or none"),
+            Column(layout.CONSENSUS_SOURCE, "Source of the codes: consensus, agreement or none"),
             Column("coder", "Coder(s) the codes come from"),
             *self._field_columns(),
             *self._tail_columns(),
@@ -189,7 +201,7 @@ class Layout:
         columns = [Column(n, label) for n, label in ARTICLE_COLUMNS]
         columns += [
             Column("coder", "Coder, or consensus"),
-            Column("role", "coder, consensus or machine (the suggester)"),
+            Column(layout.ROLE, "coder, consensus or machine (the suggester)"),
             Column("units", "Units in the export", COUNT),
             Column("coded_units", "Units with at least one code", COUNT),
         ]

@@ -30,7 +30,7 @@ from a private snapshot, so merging never modifies (or migrates) the source file
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -39,6 +39,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from annotator.core.coding import service as coding
+from annotator.core.errors import AnnotatorError
 from annotator.core.ingest.into_project import free_article_key
 from annotator.core.store.location import (
     Location,
@@ -59,6 +60,12 @@ from annotator.core.store.models import (
     saved_id,
 )
 from annotator.core.store.project import Project
+from annotator.core.supervision.merge_report import (
+    CoderMerge,
+    Conflict,
+    MergeReport,
+    Skipped,
+)
 from annotator.core.supervision.merge_source import (
     MergeRefused,
     SourceData,
@@ -67,10 +74,13 @@ from annotator.core.supervision.merge_source import (
 )
 
 __all__ = [
+    "CoderMerge",
     "Conflict",
     "MergeRefused",
     "MergeReport",
+    "PlannedMerge",
     "Skipped",
+    "dry_run_merges",
     "merge_project",
     "merge_projects",
 ]
@@ -79,74 +89,56 @@ Identity = tuple[str, int, int]  # article sha256, start, end
 
 
 @dataclass(frozen=True)
-class Conflict:
-    """The same coder has different codes (or notes) for one unit in the two files."""
-
-    unit: str
-    coder: str
-    field: str  # a field key, or "#note"
-    target_value: str | None
-    source_value: str | None
-    target_at: datetime
-    source_at: datetime
-    kept: str  # "source" (newer) or "target" (newer or same time)
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A source code or note that was not merged, and why."""
-
-    unit: str
-    coder: str
-    field: str
-    value: str
-    reason: str
-
-
-@dataclass
-class MergeReport:
-    """What merging one source did; `to_dict` is what the CLI prints with --json."""
+class PlannedMerge:
+    """A dry run's answer for one source: its report, or why it would be refused."""
 
     source: str
-    articles_added: list[str] = field(default_factory=list)
-    units_added: int = 0
-    units_matched: int = 0
-    coders_added: list[str] = field(default_factory=list)
-    codes_added: int = 0
-    codes_updated: int = 0
-    codes_removed: int = 0
-    codes_unchanged: int = 0
-    notes_added: int = 0
-    notes_updated: int = 0
-    notes_removed: int = 0
-    notes_unchanged: int = 0
-    history_added: int = 0
-    conflicts: list[Conflict] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    codebook_note: str | None = None
+    report: MergeReport | None
+    refused: str | None = None
 
-    @property
-    def changed(self) -> bool:
-        """Whether the target was written to at all."""
-        counts = (
-            "units_added",
-            "coders_added",
-            "history_added",
-            "codes_added",
-            "codes_updated",
-            "codes_removed",
-            "notes_added",
-            "notes_updated",
-            "notes_removed",
-        )
-        return any(getattr(self, name) for name in counts)
 
-    def to_dict(self) -> dict[str, object]:
-        data = asdict(self)
-        for item in data["conflicts"]:
-            item["target_at"] = item["target_at"].isoformat()
-            item["source_at"] = item["source_at"].isoformat()
-        return data
+class _DryRun(Exception):
+    """Raised inside a dry run's transaction so that everything in it is rolled back."""
+
+
+def dry_run_merges(
+    target: Project, sources: list[str | Path], *, stop_at_refusal: bool = False
+) -> list[PlannedMerge]:
+    """What merging ``sources`` in turn would do, writing nothing.
+
+    The merge itself runs, every source in one write transaction that is then rolled
+    back, so each report counts exactly what the real merge would (a second source
+    sees what the first would have added), with no second set of rules to drift from
+    the first. Like `merge_project` the sources are read before the transaction opens;
+    it holds the target's write lock only while the merges run. A refused source is
+    listed with its reason; with ``stop_at_refusal`` (the window stops there) the
+    sources after it are left out.
+    """
+    planned: list[PlannedMerge] = []
+    prepared: list[PreparedMerge] = []
+    for source in sources:
+        try:
+            ready = prepare_merge(target, source)
+        except AnnotatorError as error:
+            planned.append(PlannedMerge(str(source), None, str(error)))
+            if stop_at_refusal:
+                break
+            continue
+        prepared.append(ready)
+        planned.append(PlannedMerge(str(source), ready.report))
+    if not prepared:
+        return planned
+    try:
+        with coding.writing(target, origin=Origin.MERGE) as writer:
+            for ready in prepared:
+                ready.merge_into(writer)
+                writer.session.flush()
+            raise _DryRun
+    except _DryRun:
+        pass
+    finally:
+        target.forget_cached_ids()  # coders made in the rolled-back transaction
+    return planned
 
 
 def merge_projects(target: Project, sources: list[str | Path]) -> list[MergeReport]:
@@ -157,18 +149,38 @@ def merge_projects(target: Project, sources: list[str | Path]) -> list[MergeRepo
 def merge_project(target: Project, source: str | Path) -> MergeReport:
     """Merge one source project (a file or a server URL) into `target` (see the module
     docstring for the rules)."""
+    prepared = prepare_merge(target, source)
+    try:
+        with coding.writing(target, origin=Origin.MERGE) as writer:
+            prepared.merge_into(writer)
+    finally:
+        target.forget_cached_ids()  # the merge may have added coders
+    return prepared.report
+
+
+@dataclass
+class PreparedMerge:
+    """A source read and its codebook accepted: everything before the write transaction."""
+
+    data: SourceData
+    version_map: dict[int, int]
+    report: MergeReport
+
+    def merge_into(self, writer: coding.CodeWriter) -> None:
+        """Merge inside the caller's write transaction, filling `report`."""
+        _Merger(writer, self.data, self.version_map, self.report).run()
+
+
+def prepare_merge(target: Project, source: str | Path) -> PreparedMerge:
+    """Read one source and check its codebook against the target's (`MergeRefused` if not)."""
     source = project_location(str(source))
     if _same_project(target, source):
         raise MergeRefused(f"{display_location(source)}: is the target project itself")
     data = read_source(source)
     version_map, codebook_note = check_codebooks(target, data, display_location(source))
-    report = MergeReport(display_location(source), codebook_note=codebook_note)
-    try:
-        with coding.writing(target, origin=Origin.MERGE) as writer:
-            _Merger(writer, data, version_map, report).run()
-    finally:
-        target.forget_cached_ids()  # the merge may have added coders
-    return report
+    return PreparedMerge(
+        data, version_map, MergeReport(display_location(source), codebook_note=codebook_note)
+    )
 
 
 def _same_project(target: Project, source: Location) -> bool:
@@ -208,6 +220,10 @@ class _Merger:
         self.coder_names: dict[int, str] = {}
         self.history_keys: set[tuple] = set()
         self.clears: dict[tuple[int, int, str], datetime] = {}
+        self.added_articles: set[int] = set()  # target ids of the articles this merge added
+        self.tally: dict[str, CoderMerge] = {}
+        self.coded: dict[str, set[int]] = {}  # coder -> source units they coded
+        self.brought: dict[str, set[int]] = {}  # coder -> added articles they coded
 
     def run(self) -> None:
         self._articles()
@@ -218,6 +234,25 @@ class _Merger:
         self._history()  # first, so the merge's own rows come after the coders' in the trail
         self._merge_values(CODES, self.data.codes)
         self._merge_values(NOTES, self.data.notes)
+        self._by_coder()
+
+    def _by_coder(self) -> None:
+        """The report's per-coder rows, from what the merge counted on the way."""
+        for conflict in self.report.conflicts:
+            self._coder(conflict.coder).conflicts += 1
+        for skipped in self.report.skipped:
+            self._coder(skipped.coder).skipped += 1
+        for name, units in self.coded.items():
+            self._coder(name).units = len(units)
+        for name, articles in self.brought.items():
+            self._coder(name).articles_added = len(articles)
+        added = set(self.report.coders_added)
+        for name, row in self.tally.items():
+            row.new_coder = name in added
+        self.report.coders = [self.tally[name] for name in sorted(self.tally)]
+
+    def _coder(self, name: str) -> CoderMerge:
+        return self.tally.setdefault(name, CoderMerge(name))
 
     # articles and units
 
@@ -254,6 +289,7 @@ class _Merger:
             self.session.add(unit)
             self.units[(article.sha256, unit.start, unit.end)] = unit
         self.session.flush()
+        self.added_articles.add(article_id)
         self.report.articles_added.append(article.key)
         self.report.units_added += len(units)
         return article
@@ -279,28 +315,32 @@ class _Merger:
         for source in source_rows:
             coder = self.data.coders[source.coder_id].name
             target, value, at = kind.target(source), kind.value(source), kind.at(source)
+            if kind is CODES:
+                self.coded.setdefault(coder, set()).add(source.unit_id)
             unit = self._target_unit(source.unit_id, coder, target, value)
             if unit is None:
                 continue
+            if kind is CODES and unit.article_id in self.added_articles:
+                self.brought.setdefault(coder, set()).add(unit.article_id)
             unit_id = saved_id(unit.id)  # flushed when its article was added
             key = (unit_id, self.coder_ids[coder], target)
             seen.add(key)
             row = rows.get(key)
             if row is None:
                 self.session.add(self._copy(source, unit_id=unit_id, coder_id=key[1]))
-                self._count(kind, "added")
+                self._count(kind, "added", coder)
             elif kind.value(row) == value:
-                self._count(kind, "unchanged")
+                self._count(kind, "unchanged", coder)
             elif self._resolve(unit, coder, target, kind.value(row), value, kind.at(row), at):
                 newer = self._copy(source, unit_id=unit_id, coder_id=key[1])
                 for name, item in newer.model_dump(exclude={"id"}).items():
                     setattr(row, name, item)
                 self.session.add(row)
-                self._count(kind, "updated")
+                self._count(kind, "updated", coder)
         for key, row in rows.items():
             if key not in seen and self._cleared_later(key, kind.value(row), kind.at(row)):
                 self.session.delete(row)
-                self._count(kind, "removed")
+                self._count(kind, "removed", self.coder_names[key[1]])
 
     def _copy(self, source: Code | Note, **ids: int) -> Code | Note:
         data = source.model_dump(exclude={"id", "unit_id", "coder_id"}) | ids
@@ -308,9 +348,14 @@ class _Merger:
             data["codebook_version_id"] = self.version_map[source.codebook_version_id]
         return type(source)(**data)
 
-    def _count(self, kind: _Kind, what: str) -> None:
+    def _count(self, kind: _Kind, what: str, coder: str) -> None:
         name = f"{kind.name}_{what}"
         setattr(self.report, name, getattr(self.report, name) + 1)
+        row = self._coder(coder)
+        if kind is NOTES:
+            row.notes_changed += what != "unchanged"
+        else:
+            setattr(row, name, getattr(row, name) + 1)
 
     def _target_rows(self, kind: _Kind[_Row]) -> dict[tuple[int, int, str], _Row]:
         """The target's codes or notes on the units the source shares, by (unit, coder, target)."""

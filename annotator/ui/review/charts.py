@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QSizePolicy, QStyledItemDelegate, QStyleOptionView
 from annotator.core.agreement.charts import THRESHOLD_NAMES, AlphaBar, alpha_axis
 from annotator.core.agreement.confusion import ConfusionMatrix
 from annotator.core.agreement.report import ALPHA_THRESHOLDS
-from annotator.core.agreement.tables import threshold_verdict
+from annotator.core.agreement.verdicts import threshold_verdict
 from annotator.ui import theme
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -32,6 +32,7 @@ from annotator.core.agreement.confusion import ConfusionMatrix
 from annotator.core.agreement.descriptions import describe, too_few_units
 from annotator.core.agreement.report import FieldAgreement
 from annotator.core.agreement.tables import AgreementRow, agreement_rows
+from annotator.core.agreement.verdicts import verdict_source, verdict_tone
 from annotator.core.codebook import Codebook
 from annotator.ui.review.charts import AlphaChart, ConfusionModel, HeatMapDelegate, verdict_color
 
@@ -50,7 +51,12 @@ COEFFICIENT_NAMES = {
 }
 COLUMNS = ("Coefficient", "Value", "95% CI", "Units", "Coders", "Pairable values", "Verdict")
 VALUE_COLUMN = 1
+INTERVAL_COLUMN = 2
 VERDICT_COLUMN = 6
+INTERVAL_TOOLTIP = (
+    "Bootstrap 95% interval: the units this coefficient used, drawn again with replacement "
+    "many times (a fixed seed, so the same data give the same interval)"
+)
 
 
 def coefficient_name(row: AgreementRow) -> str:
@@ -80,7 +86,7 @@ def thin(row: AgreementRow) -> str | None:
 
 
 class AgreementTableModel(QAbstractTableModel):
-    """One field's coefficients, one row each, with their counts and alpha's verdict."""
+    """One field's coefficients, one row each, with their intervals, counts and verdicts."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -112,8 +118,10 @@ class AgreementTableModel(QAbstractTableModel):
             if column == VALUE_COLUMN:
                 exact = repr(row.value) if row.value is not None else row.undefined_reason
                 return "\n".join(part for part in (exact, row.note, thin(row)) if part)
-            if column == VERDICT_COLUMN and thin(row):
-                return thin(row)
+            if column == INTERVAL_COLUMN and row.ci_low is not None:
+                return INTERVAL_TOOLTIP
+            if column == VERDICT_COLUMN:
+                return thin(row) or verdict_source(row.coefficient)
         if role == Qt.ItemDataRole.TextAlignmentRole and 1 <= column <= 5:
             if column == VALUE_COLUMN and row.value is None:
                 return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -122,7 +130,7 @@ class AgreementTableModel(QAbstractTableModel):
             if thin(row):
                 return verdict_color(None)  # greyed: too few units to read
             if column == VERDICT_COLUMN and row.threshold_verdict:
-                return verdict_color(row.threshold_verdict)
+                return verdict_color(verdict_tone(row.threshold_verdict))
             if column == VALUE_COLUMN and row.value is None:
                 return verdict_color(None)
         if role == Qt.ItemDataRole.FontRole and row.coefficient == "krippendorff_alpha":
@@ -137,7 +145,7 @@ class AgreementTableModel(QAbstractTableModel):
             return coefficient_name(row)
         if column == VALUE_COLUMN:
             return value_text(row)
-        if column == 2:
+        if column == INTERVAL_COLUMN:
             if row.ci_low is None or row.ci_high is None:
                 return ""
             return f"[{row.ci_low:.3f}, {row.ci_high:.3f}]"
