@@ -279,3 +279,33 @@ def test_every_coefficient_shows_its_interval_and_kappas_a_band(qtbot, open_wind
             assert "Landis & Koch" in model.index(row, 6).data(Qt.ItemDataRole.ToolTipRole)
     pairs = [r for r in range(model.rowCount()) if model.row(r).coefficient == "cohen_kappa"]
     assert pairs and all(model.index(r, 2).data().startswith("[") for r in pairs)
+
+
+@pytest.mark.sqlite_only  # the foreign code is written with sqlite3 around the app
+def test_the_dashboard_says_which_codes_it_left_out(qtbot, open_window, tmp_path):
+    """A code the codebook lacks, in a project made before the database checked codes,
+    is left out of the figures, and the supervisor is told whose and in which field."""
+    import sqlite3
+
+    path = tmp_path / "foreign.annotator"
+    build_review_project(path)
+    with Project.open(path) as project:
+        unit = sentence_ids(project)[-1]  # carol coded only the first units
+    with sqlite3.connect(path) as connection:
+        connection.execute("DROP TRIGGER code_in_codebook_on_insert")
+        connection.execute(
+            "INSERT INTO code (unit_id, coder_id, field, code, codebook_version_id, coded_at)"
+            " SELECT ?, id, 'attribution', 'made_up', 1, '2026-12-01 10:00:00'"
+            " FROM coder WHERE name = 'carol'",
+            (unit,),
+        )
+    connection.close()
+    window = open_window("alice", path)
+    review = enter_review(qtbot, window)
+    dashboard = review.dashboard
+    dashboard.field_choice.setCurrentIndex(dashboard.field_choice.findData("attribution"))
+    assert "Left out, skipped 1 code not in the codebook: coder carol, field attribution." in (
+        dashboard.summary.text()
+    )
+    dashboard.field_choice.setCurrentIndex(dashboard.field_choice.findData("claim_type"))
+    assert "not in the codebook" not in dashboard.summary.text()

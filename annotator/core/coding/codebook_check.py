@@ -38,6 +38,10 @@ class SkippedCodes:
     def total(self) -> int:
         return sum(self.counts.values())
 
+    def for_field(self, field_key: str) -> SkippedCodes:
+        """Only the codes skipped in `field_key`."""
+        return SkippedCodes(Counter({k: n for k, n in self.counts.items() if k[1] == field_key}))
+
     def message(self) -> str | None:
         """The line the user sees, or None when nothing was skipped:
         "skipped 1 code not in the codebook: coder ann, field attribution"."""

@@ -34,6 +34,7 @@ from annotator.core.agreement.report import FieldAgreement
 from annotator.core.agreement.tables import AgreementRow, agreement_rows
 from annotator.core.agreement.verdicts import verdict_source, verdict_tone
 from annotator.core.codebook import Codebook
+from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.ui.review.charts import AlphaChart, ConfusionModel, HeatMapDelegate, verdict_color
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -175,6 +176,7 @@ class DashboardTab(QWidget):
         self.codebook = codebook
         self._confusion = confusion
         self.fields: dict[str, FieldAgreement] = {}
+        self.skipped = SkippedCodes()
         self._labels = {f.key: f.label for f in codebook.fields}
 
         self.field_choice = QComboBox()
@@ -269,8 +271,13 @@ class DashboardTab(QWidget):
             self.coder_b.setCurrentIndex(1 if self.coder_a.currentIndex() != 1 else 0)
         self.update_confusion()
 
-    def set_results(self, fields: Mapping[str, FieldAgreement]) -> None:
+    def set_results(
+        self, fields: Mapping[str, FieldAgreement], skipped: SkippedCodes | None = None
+    ) -> None:
+        """Show `fields`; `skipped` counts the codes the codebook lacks, which the figures
+        leave out, so the supervisor learns that someone's rows hold foreign codes."""
         self.fields = dict(fields)
+        self.skipped = skipped or SkippedCodes()
         self.chart.set_bars(
             [
                 AlphaBar(
@@ -288,6 +295,7 @@ class DashboardTab(QWidget):
 
     def clear_results(self, reason: str) -> None:
         self.fields = {}
+        self.skipped = SkippedCodes()
         self.chart.set_bars([])
         self.table_model.set_rows([])
         self.summary.setText(reason)
@@ -299,7 +307,9 @@ class DashboardTab(QWidget):
             self.summary.setText("No agreement computed for this field yet.")
         else:
             self.table_model.set_rows(agreement_rows({self.field_key: report}))
-            self.summary.setText(field_summary(report))
+            left_out = self.skipped.for_field(self.field_key).message()
+            summary = field_summary(report)
+            self.summary.setText(f"{summary}\nLeft out, {left_out}." if left_out else summary)
         self.update_confusion()
 
     def update_confusion(self) -> None:

@@ -32,7 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.agreement import confusion
-from annotator.core.agreement.from_project import machine_coders, project_agreement
+from annotator.core.agreement.from_project import (
+    ProjectAgreement,
+    machine_coders,
+    project_agreement,
+)
+from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.core.agreement.html_report import pairwise_confusion, write_agreement_html
 from annotator.core.agreement.report import FieldAgreement
 from annotator.core.agreement.tables import write_agreement_csv
@@ -63,21 +68,21 @@ def agreement_by_field(
     progress: Progress,
     *,
     by_article: bool = False,
-) -> tuple[dict[str, FieldAgreement], dict[str, dict[str, FieldAgreement]]]:
+) -> ProjectAgreement:
     """`project_agreement` one field at a time, so progress shows and a cancel takes effect
     between fields. Each field's statistics (bootstrap included) depend on that field only,
     so the result is the same as computing all fields at once."""
     keys = [field.key for field in project.codebook.fields]
-    fields: dict[str, FieldAgreement] = {}
-    articles: dict[str, dict[str, FieldAgreement]] = {}
+    combined = ProjectAgreement({}, {}, SkippedCodes())
     for done, key in enumerate(keys):
         if not progress(done, len(keys), f"Agreement on {project.codebook.field(key).label}…"):
             raise TaskCancelled
         result = project_agreement(project, [key], coders, by_article=by_article)
-        fields.update(result.fields)
-        articles.update(result.by_article)
+        combined.fields.update(result.fields)
+        combined.by_article.update(result.by_article)
+        combined.skipped.counts.update(result.skipped.counts)
     progress(len(keys), len(keys), "")
-    return fields, articles
+    return combined
 
 
 class ReviewWindow(QMainWindow):
@@ -300,7 +305,7 @@ class ReviewWindow(QMainWindow):
         self._agreement_wanted = False
         coders = self.chosen_coders()
         self.runner.start(
-            lambda project, progress: agreement_by_field(project, coders, progress)[0],
+            lambda project, progress: agreement_by_field(project, coders, progress),
             "Computing agreement…",
             self._agreement_done,
         )
@@ -311,8 +316,8 @@ class ReviewWindow(QMainWindow):
         elif outcome.cancelled:
             self.dashboard.clear_results("Cancelled; press F5 to compute the agreement again.")
         else:
-            self.fields = outcome.result
-            self.dashboard.set_results(self.fields)
+            self.fields = outcome.result.fields
+            self.dashboard.set_results(self.fields, outcome.result.skipped)
         self._after_job()
 
     def _after_job(self) -> None:
@@ -327,8 +332,8 @@ class ReviewWindow(QMainWindow):
         coders = self.chosen_coders()
 
         def job(project: Project, progress: Progress) -> str:
-            fields, articles = agreement_by_field(project, coders, progress, by_article=True)
-            rows = write_agreement_csv(path, fields, articles)
+            result = agreement_by_field(project, coders, progress, by_article=True)
+            rows = write_agreement_csv(path, result.fields, result.by_article)
             return f"Wrote {rows} row(s) of agreement figures to {path}."
 
         return self._start_export(job, "Exporting agreement tables…")
@@ -341,14 +346,14 @@ class ReviewWindow(QMainWindow):
         coders = self.chosen_coders()
 
         def job(project: Project, progress: Progress) -> str:
-            fields, articles = agreement_by_field(project, coders, progress, by_article=True)
+            result = agreement_by_field(project, coders, progress, by_article=True)
             write_agreement_html(
                 path,
-                fields,
+                result.fields,
                 source=str(project.path),
                 source_type="project",
-                by_article=articles,
-                confusion=pairwise_confusion(project, fields),
+                by_article=result.by_article,
+                confusion=pairwise_confusion(project, result.fields),
                 field_labels={f.key: f.label for f in project.codebook.fields},
             )
             return f"Wrote the agreement report to {path}."
