@@ -37,11 +37,11 @@ from annotator.core.agreement.from_project import (
     machine_coders,
     project_agreement,
 )
-from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.core.agreement.html_report import pairwise_confusion, write_agreement_html
 from annotator.core.agreement.report import FieldAgreement
 from annotator.core.agreement.tables import write_agreement_csv
 from annotator.core.coding import service as coding
+from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.core.coding.progress import coder_progress, coding_stamp
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.location import working_folder
