@@ -440,6 +440,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         if self.is_loaded or self._closed:
             return
         self.is_loaded = True
+        theme.load_icons()  # the first paint went without them (see theme._DeferredGlyph)
         if self.statusBar().currentMessage() == READING:
             self.statusBar().clearMessage()
         self.controller.start()
