@@ -7,6 +7,9 @@
 2. One `annotator code` (open the project, check the code against the codebook, write it
    with its history row, commit) against a bare sqlite3 insert-and-commit into a
    throw-away file, also in a fresh interpreter (target: at most 8 times).
+3. The floor under 2: a fresh interpreter that only imports the ORM the write path is
+   built on (SQLModel, with SQLAlchemy and pydantic, and the project's table models),
+   against the same bare insert. No `annotator code` can be faster than that.
 
 Each figure is the median of --runs fresh processes, the two sides run alternately, so
 that a machine busy with other work slows both alike.
@@ -37,6 +40,7 @@ connection.execute("INSERT OR REPLACE INTO code VALUES (2, 'alice', 'claim_type'
 connection.commit()
 connection.close()
 """
+ORM_IMPORT = [sys.executable, "-c", "import sqlmodel, annotator.core.store.models"]
 ARTICLE = "Harbor deal\n\nThe mayor said the deal was signed. Officials expect more ships.\n"
 
 
@@ -46,13 +50,13 @@ def timed(command: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def alternate(ours: list[list[str]], bare: list[list[str]], runs: int) -> tuple[float, float]:
+def alternate(*sides: list[list[str]], runs: int) -> list[float]:
     """Median seconds of each side over `runs`, one of each in turn (commands cycle)."""
-    mine, theirs = [], []
+    times: list[list[float]] = [[] for _ in sides]
     for run in range(runs):
-        mine.append(timed(ours[run % len(ours)]))
-        theirs.append(timed(bare[run % len(bare)]))
-    return statistics.median(mine), statistics.median(theirs)
+        for side, commands in zip(times, sides, strict=True):
+            side.append(timed(commands[run % len(commands)]))
+    return [statistics.median(side) for side in times]
 
 
 def main() -> None:
@@ -60,7 +64,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     runs = parser.parse_args().runs
 
-    version, bare_start = alternate([[*ANNOTATOR, "--version"]], [BARE_IMPORT], runs)
+    version, bare_start = alternate([[*ANNOTATOR, "--version"]], [BARE_IMPORT], runs=runs)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         project = folder / "bench.annotator"
@@ -87,7 +91,7 @@ def main() -> None:
         ]
         bare_file = str(folder / "bare.sqlite")
         inserts = [[sys.executable, "-c", BARE_INSERT, bare_file, c] for c in ("fact", "eval")]
-        code, bare_insert = alternate(codes, inserts, runs)
+        code, bare_insert, floor = alternate(codes, inserts, [ORM_IMPORT], runs=runs)
 
     print(f"runs (median of each): {runs}")
     print(f"bare python -c 'import sqlite3, argparse': {bare_start * 1000:7.1f} ms")
@@ -96,6 +100,8 @@ def main() -> None:
     print(f"bare sqlite3 insert + commit (process):   {bare_insert * 1000:7.1f} ms")
     print(f"annotator code (one unit, one field):     {code * 1000:7.1f} ms")
     print(f"ratio code / bare insert:                 {code / bare_insert:7.2f}  (target <= 8)")
+    print(f"importing the ORM and models alone:       {floor * 1000:7.1f} ms")
+    print(f"ratio ORM import / bare insert (floor):   {floor / bare_insert:7.2f}")
 
 
 if __name__ == "__main__":

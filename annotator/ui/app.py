@@ -2,7 +2,8 @@
 
 Each returns a process exit code. The platform check runs before Qt loads its
 platform plugin, so a missing system library is reported as one line with the
-command that fixes it, not as Qt's abort.
+command that fixes it, not as Qt's abort. The database layer (SQLAlchemy, SQLModel)
+is imported where a project is opened or created, so the start screen shows without it.
 """
 
 from __future__ import annotations
@@ -15,13 +16,9 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from annotator import __version__
-from annotator.core.codebook import resolve_codebook
-from annotator.core.coding.coder_names import known_coders
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.location import project_location, server_user
-from annotator.core.store.project import Project
 from annotator.ui.about import start_gui_log_file
-from annotator.ui.coder_prompt import ask_coder
 from annotator.ui.platform_check import check_platform
 from annotator.ui.settings import AppSettings
 
@@ -52,6 +49,9 @@ def open_workspace(
     path: Path | str, coder: str | None, settings: AppSettings, parent: QWidget | None = None
 ):
     """Open a project in a coding window; None (after saying why) when it cannot be opened."""
+    from annotator.core.coding.coder_names import known_coders
+    from annotator.core.store.project import Project
+    from annotator.ui.coder_prompt import ask_coder
     from annotator.ui.main_window import MainWindow
 
     try:
@@ -107,6 +107,7 @@ def run_demo() -> int:
 
 def build_demo_window(folder: Path, settings: AppSettings):
     from annotator.core.demo import build_demo_project
+    from annotator.core.store.project import Project
     from annotator.ui.main_window import MainWindow
 
     path = folder / "demo.annotator"
@@ -122,6 +123,9 @@ _from_menus: list[QWidget] = []  # windows opened from a window's File menu, kep
 
 def create_project(path: str, codebook_spec: str, name: str, parent: QWidget | None) -> bool:
     """Create a project file; False (after saying why) if it cannot be created."""
+    from annotator.core.codebook import resolve_codebook
+    from annotator.core.store.project import Project
+
     try:
         Project.create(path, resolve_codebook(codebook_spec or None), name or None).close()
     except AnnotatorError as error:

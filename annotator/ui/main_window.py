@@ -61,6 +61,7 @@ FOCUS_FRAME = (
     "QListView { border: 2px solid transparent; }"
     " QListView:focus { border: 2px solid palette(highlight); }"
 )
+READING = "Reading the articles…"
 IMPORT_FILTER = "Articles (*.txt *.md *.markdown *.html *.htm *.docx *.csv);;All files (*)"
 
 
@@ -71,6 +72,7 @@ class MainWindow(SupervisorWork, QMainWindow):
     # own (annotator.ui.app.follow_window_menus), so this window never builds another.
     open_requested = Signal(str)  # a project file or server URL
     create_requested = Signal(str, str, str)  # path, codebook spec, name
+    loaded = Signal()  # the article list and the starting article are in (see `load`)
 
     def __init__(self, project: Project, coder: str, settings: AppSettings | None = None) -> None:
         super().__init__()
@@ -102,8 +104,13 @@ class MainWindow(SupervisorWork, QMainWindow):
         self._connect()
         self.keys = KeyRouter(self, self._code_keys(), self._command_keys(), self.escape)
         self.keys.lists.add(self.article_list)
-        self.controller.start()
-        self._show_reader_or_empty_page()
+        # The article list and the starting article (which may have thousands of units)
+        # are read after the window's first paint (`paintEvent`), so that it shows at once.
+        self.is_loaded = False
+        self._load_scheduled = False
+        self._closed = False
+        if not self.statusBar().currentMessage():  # a codebook problem said first stays
+            self.statusBar().showMessage(READING)
         self._restore_layout()
         self.reader.setFocus()
 
@@ -418,12 +425,37 @@ class MainWindow(SupervisorWork, QMainWindow):
             self.article_list.setCurrentIndex(proxy_index)
             self.article_list.scrollTo(proxy_index)
 
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self._load_scheduled:
+            self._load_scheduled = True
+            QTimer.singleShot(0, self.load)  # queued: this paint reaches the screen first
+
+    def load(self) -> None:
+        """Read the article list and open the coder's starting article, once.
+
+        Called from the event loop after the first paint; a window that is never shown
+        (scripts, some tests) may call it directly.
+        """
+        if self.is_loaded or self._closed:
+            return
+        self.is_loaded = True
+        theme.load_icons()  # the first paint went without them (see theme._DeferredGlyph)
+        if self.statusBar().currentMessage() == READING:
+            self.statusBar().clearMessage()
+        self.controller.start()
+        self._show_reader_or_empty_page()
+        self.loaded.emit()
+
     def _show_reader_or_empty_page(self) -> None:
         """An empty project says how to import articles instead of showing a blank pane."""
         empty = self.controller.articles.rowCount() == 0
         self.reader_stack.setCurrentWidget(self.empty_page if empty else self.reader)
 
     def _articles_imported(self, _report) -> None:
+        if not self.is_loaded:
+            self.load()  # reads the list, with what was just imported
+            return
         self.controller.load_articles()
         self._show_reader_or_empty_page()
         if self.controller.article_id is None and self.controller.articles.rowCount():
@@ -597,6 +629,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.importer.finish()
         self.daily_backup.wait()
         self.operations.finish()
+        self._closed = True  # a load still queued has nothing left to read into
         super().closeEvent(event)
 
     def confirm_losing(self, count: int) -> bool:

@@ -111,7 +111,7 @@ class CheatSheet(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        self.setWindowIcon(theme.icon("cheat_sheet"))
+        self.setWindowIcon(theme.window_icon("cheat_sheet"))
         layout = QVBoxLayout(self)
         self.browser = QTextBrowser()
         self.browser.setHtml(cheat_sheet_html(codebook, commands))

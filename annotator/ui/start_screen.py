@@ -163,7 +163,7 @@ class StartScreen(QWidget):
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle("annotator")
-        self.setWindowIcon(theme.icon("codebook"))
+        self.setWindowIcon(theme.window_icon("codebook"))
         layout = QVBoxLayout(self)
         heading = QLabel(
             "<h2>annotator</h2><p>Source-reliability coding of news, sentence by sentence.</p>"

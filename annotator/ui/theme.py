@@ -6,8 +6,10 @@ its code, so any codebook gets distinct marks without the UI knowing its names.
 
 from __future__ import annotations
 
-import qtawesome
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QPixmap
+from types import ModuleType
+
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 
 from annotator.core.codebook import CodebookField, Level
 
@@ -45,9 +47,75 @@ def is_dark(palette: QPalette | None = None) -> bool:
 
 
 def icon(name: str, color: QColor | None = None) -> QIcon:
-    """A qtawesome icon in the palette's text colour (or `color`)."""
+    """A qtawesome icon in the palette's text colour (or `color`), drawn once icons are
+    loaded (see `_DeferredGlyph`)."""
     color = color or QGuiApplication.palette().color(QPalette.ColorRole.WindowText)
-    return qtawesome.icon(ICONS[name], color=color.name())
+    return QIcon(_DeferredGlyph(ICONS[name], color.name()))
+
+
+def window_icon(name: str) -> QIcon:
+    """An icon for `setWindowIcon`, which the platform turns into pixmaps at once."""
+    load_icons()
+    return icon(name)
+
+
+_qtawesome: ModuleType | None = None  # qtawesome, once loaded
+_load_queued = False
+
+
+def load_icons() -> None:
+    """Import qtawesome now, if not yet done, and repaint every window with its icons."""
+    global _qtawesome
+    if _qtawesome is not None:
+        return
+    import qtawesome
+
+    _qtawesome = qtawesome
+    app = QGuiApplication.instance()
+    for widget in app.topLevelWidgets() if app is not None else []:  # type: ignore[attr-defined]
+        widget.update()
+
+
+def _queue_loading() -> None:
+    global _load_queued
+    if not _load_queued:
+        _load_queued = True
+        QTimer.singleShot(0, load_icons)
+
+
+class _DeferredGlyph(QIconEngine):
+    """A qtawesome glyph that a window's first paint goes without.
+
+    Importing qtawesome (and through it qtpy's star imports of all of Qt) and building
+    its fonts is about a third of the time until the coding window is first visible; so
+    a paint before it is loaded draws nothing and queues the loading, which repaints
+    every window (the coding window also loads icons first thing after its first paint).
+    """
+
+    def __init__(self, glyph: str, color: str) -> None:
+        super().__init__()
+        self.glyph, self.color = glyph, color
+        self._icon: QIcon | None = None
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        if _qtawesome is None:
+            _queue_loading()
+            return
+        if self._icon is None:
+            self._icon = _qtawesome.icon(self.glyph, color=self.color)
+        self._icon.paint(painter, rect, Qt.AlignmentFlag.AlignCenter, mode, state)
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        """Qt's default leaves the pixmap unfilled before calling `paint`."""
+        pixmap = QPixmap(size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
+        painter.end()
+        return pixmap
+
+    def clone(self) -> QIconEngine:
+        return _DeferredGlyph(self.glyph, self.color)
 
 
 # Viridis (matplotlib's default map, designed to stay ordered in lightness and readable

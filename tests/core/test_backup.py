@@ -195,6 +195,10 @@ def test_backup_list_command(coded, capsys):
 
 def test_describe_failure_turns_sqlite_errors_into_plain_reasons():
     full = sqlite3.OperationalError("database or disk is full")
-    assert db.describe_failure(full) == "the disk is full; free some space and try again"
+    assert db.describe_failure(full) == (
+        "the disk is full (no space left on device); free some space and try again"
+    )
+    # An I/O error is only called a full disk where the disk has no room left.
+    assert db.describe_failure("disk I/O error", Path(__file__)) == "disk I/O error"
     assert "read-only" in db.describe_failure("attempt to write a readonly database")
     assert db.describe_failure("something else\nwith detail") == "something else"

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
 import tempfile
 from collections.abc import Callable
 from contextlib import closing
@@ -25,7 +26,7 @@ from annotator.core.coding import service as coding
 from annotator.core.coding.lookups import list_units
 from annotator.core.errors import AnnotatorError, ProjectError, ProjectUnavailable
 from annotator.core.ingest.into_project import import_paths
-from annotator.core.store import backup
+from annotator.core.store import backup, db
 from annotator.core.store.models import Article, History, Note, Unit
 from annotator.core.store.project import Project
 
@@ -74,11 +75,52 @@ def test_not_a_project(tmp_path, content):
     still_working(tmp_path)
 
 
-def test_an_unrelated_sqlite_database_is_left_untouched(tmp_path):
+def left_exactly_as_it_was(target: Path, message: str) -> None:
+    """Refused, its bytes unchanged, and nothing made beside it (-wal, -shm, backups)."""
+    beside = sorted(p.name for p in target.parent.iterdir())
+    refuse(target, message)
+    assert sorted(p.name for p in target.parent.iterdir()) == beside
+    assert not backup.backup_folder(target).exists()
+
+
+@pytest.mark.parametrize("journal_mode", ["delete", "wal"])
+def test_an_unrelated_sqlite_database_is_left_untouched(tmp_path, journal_mode):
     target = tmp_path / "other.db"
     with closing(sqlite3.connect(target)) as conn, conn:
+        conn.execute(f"PRAGMA journal_mode = {journal_mode}")
         conn.execute("CREATE TABLE things (x)")
+        conn.execute("INSERT INTO things VALUES (1)")
+    left_exactly_as_it_was(target, "no project tables")
+    still_working(tmp_path)
+
+
+def test_another_programs_database_left_with_its_wal_is_not_checkpointed(tmp_path):
+    """Its writer was killed with changes in the -wal: refusing must not fold them in."""
+    source, target = tmp_path / "source.db", tmp_path / "other.db"
+    with closing(sqlite3.connect(source)) as writer:
+        writer.execute("PRAGMA journal_mode = wal")
+        writer.execute("PRAGMA wal_autocheckpoint = 0")
+        writer.execute("CREATE TABLE things (x)")
+        writer.commit()
+        # What a killed writer leaves: the file and its -wal (the -shm is rebuilt).
+        shutil.copy(source, target)
+        shutil.copy(f"{source}-wal", f"{target}-wal")
+    wal = Path(f"{target}-wal").read_bytes()
+    before = sha(target)
     refuse(target, "no project tables")
+    assert sha(target) == before
+    assert Path(f"{target}-wal").read_bytes() == wal
+    assert not backup.backup_folder(target).exists()
+
+
+def test_a_database_with_only_some_project_tables_is_not_switched_to_wal(tmp_path):
+    """Looks like a project at first sight (settings, a schema revision) but is not one."""
+    target = tmp_path / "lookalike.db"
+    with closing(sqlite3.connect(target)) as conn, conn:
+        conn.execute("CREATE TABLE project_setting (key TEXT PRIMARY KEY, value TEXT)")
+        conn.execute("CREATE TABLE alembic_version (version_num TEXT)")
+        conn.execute("INSERT INTO alembic_version VALUES (?)", (db.head_revision(),))
+    left_exactly_as_it_was(target, "no project tables")
 
 
 def test_truncated(tmp_path, closed_project):
@@ -252,6 +294,52 @@ def test_full_disk(tmp_path, sample_project):
     assert report.imported == ["long"]
     coding.set_note(sample_project, "ann", unit.id, "a long note " * 2000)
     assert counts(sample_project)[0] == before[0] + 1
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A real file system with no space left: a 1 MiB tmpfs, filled up (mounting needs root,
+    which these tests have; elsewhere the tests using it are skipped)."""
+    mount = tmp_path / "full"
+    mount.mkdir()
+    mounted = os.geteuid() == 0 and (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True
+        ).returncode
+        == 0
+    )
+    if not mounted:
+        pytest.skip("mounting a small file system needs root")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def fill(folder: Path) -> None:
+    with (folder / "filler").open("wb", buffering=0) as filler:
+        try:
+            while True:
+                filler.write(b"\0" * 4096)
+        except OSError:
+            pass
+
+
+def test_a_project_on_a_full_disk_is_called_full_not_damaged(full_disk, closed_project):
+    target = full_disk / "study.annotator"
+    shutil.copy(closed_project, target)  # closed cleanly: no -wal, as after a day's work
+    fill(full_disk)
+    error = refuse(target, r"study\.annotator: .*no space left on device")
+    assert "damaged" not in str(error) and "not a project" not in str(error)
+    error = refuse(target, r"study\.annotator: .*no space left on device")  # again, -wal there
+    assert "damaged" not in str(error)
+
+
+def test_creating_a_project_on_a_full_disk_says_so(full_disk):
+    fill(full_disk)
+    target = full_disk / "new.annotator"
+    with pytest.raises(ProjectError, match=r"new\.annotator: .*no space left on device") as error:
+        Project.create(target, bundled_codebook())
+    assert "\n" not in str(error.value)
+    assert not target.exists()
 
 
 def _integrity(path: Path) -> str:

@@ -5,22 +5,26 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
 from annotator.core.codebook import bundled_codebook
 from annotator.core.coding import service as coding
 from annotator.core.coding.lookups import find_unit
 from annotator.core.errors import ProjectError
-from annotator.core.store import db
+from annotator.core.store import db, migrations
 from annotator.core.store.backup import list_backups
 from annotator.core.store.project import Project
 
-FIXTURES = Path(__file__).resolve().parents[1] / "data" / "projects"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "data" / "projects"
 
 
 def test_create_writes_codebook_and_pragmas(tmp_path):
@@ -50,6 +54,28 @@ def test_migrated_schema_equals_the_models(tmp_path):
     ):
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     assert diff == []
+
+
+def test_the_revision_constants_agree_with_the_migration_scripts():
+    """Opening checks the schema against migrations.HEAD/REVISIONS, not alembic: keep them true."""
+    scripts = ScriptDirectory.from_config(db.alembic_config())
+    assert db.head_revision() == scripts.get_current_head()
+    oldest_first = [rev.revision for rev in scripts.walk_revisions()][::-1]
+    assert list(migrations.REVISIONS) == oldest_first
+
+
+def test_opening_a_project_at_head_imports_no_alembic(tmp_path):
+    """Alembic is loaded only when a migration is due (it is slow to import)."""
+    target = tmp_path / "p.annotator"
+    Project.create(target, bundled_codebook()).close()
+    probe = (
+        "import sys; from annotator.core.store.project import Project; "
+        f"Project.open({str(target)!r}).close(); print('alembic' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize(

@@ -69,6 +69,7 @@ def open_window(qtbot, project_path: Location, clean_settings):
             window.resize(1400, 900)
         window.show()
         qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.is_loaded)  # the list and article come after showing
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow)  # window shortcuts (Ctrl+Z) need an active window
         opened.append(window)

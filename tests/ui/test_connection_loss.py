@@ -215,6 +215,7 @@ def test_a_server_project_cut_off_mid_session_saves_everything_once_back(
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.is_loaded)
     unit = current_unit(window)
     with psycopg.connect(admin, autocommit=True) as server:
         server.execute(f'ALTER DATABASE "{url.database}" ALLOW_CONNECTIONS false')

@@ -25,7 +25,7 @@ WINDOW_BURST = textwrap.dedent(
     """
     import os, random, sys
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtCore import QStandardPaths, Qt, QTimer
+    from PySide6.QtCore import QEventLoop, QStandardPaths, Qt, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
@@ -38,6 +38,10 @@ WINDOW_BURST = textwrap.dedent(
     presses = int(sys.argv[3]) if len(sys.argv) > 3 else None  # None: until killed
     window = MainWindow(Project.open(path), "gui")
     window.show()
+    if not window.is_loaded:  # the list and article are read after the first paint
+        waiting = QEventLoop()
+        window.loaded.connect(waiting.quit)
+        waiting.exec()
     barrier = bool(os.environ.get("START_BARRIER"))  # "ready", "half": each waits for a line
     if barrier:
         print("ready", flush=True)

@@ -47,6 +47,7 @@ def test_the_start_screen_opens_a_team_project_by_url(
     flow.screen.open_team_project()
     (window,) = flow.windows
     assert window.coder == make_url(new_database).username  # the database role codes
+    qtbot.waitUntil(lambda: window.is_loaded)
     assert window.controller.articles.rowCount() == 3
     assert clean_settings.recent_projects()[0].endswith("/" + make_url(new_database).database)
     flow.close()

@@ -113,6 +113,7 @@ def test_start_screen_opens_a_recent_project(qtbot, project_path, clean_settings
     flow.screen.recent_view.activated.emit(index)
     assert len(flow.windows) == 1
     window = flow.windows[0]
+    qtbot.waitUntil(lambda: window.is_loaded)  # shown first, the list read after
     assert window.coder == "alice" and window.controller.articles.rowCount() == 3
     flow.close()
 
@@ -131,6 +132,7 @@ def test_start_screen_creates_a_project_and_opens_the_demo(qtbot, tmp_path, clea
     flow.open_demo()
     demo = flow.windows[1]
     assert demo.coder == "alice"  # the coder remembered last codes the demo too
+    qtbot.waitUntil(lambda: demo.is_loaded)
     assert demo.controller.articles.rowCount() == 3
     flow.close()
 

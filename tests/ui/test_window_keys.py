@@ -114,6 +114,7 @@ def test_file_menu_opens_another_project_and_it_codes_into_that_file(
         assert opened.project.path != window.project.path
         opened.activateWindow()
         qtbot.waitUntil(opened.isActiveWindow)
+        qtbot.waitUntil(lambda: opened.is_loaded)  # shown first, its article read after
         unit = opened.controller.units.unit(opened.controller.current_row())
         qtbot.keyClick(opened, "5")
         codes = stored_codes(other, opened.coder)  # on a server the coder is the role

@@ -142,12 +142,14 @@ def write_backup(source: Path, target: Path) -> Path:
         part.unlink(missing_ok=True)
         if isinstance(error, sqlite3.OperationalError):
             raise ProjectError(
-                f"could not back up {source}: {db.describe_failure(error)}"
+                f"could not back up {source}: {db.describe_failure(error, target)}"
             ) from None
         raise ProjectDamaged(f"{source}: damaged project ({str(error).splitlines()[0]})") from None
     except OSError as error:
         part.unlink(missing_ok=True)
-        raise ProjectError(f"could not back up {source}: {db.describe_failure(error)}") from None
+        raise ProjectError(
+            f"could not back up {source}: {db.describe_failure(error, target)}"
+        ) from None
     except BaseException:
         part.unlink(missing_ok=True)
         raise
@@ -358,9 +360,8 @@ def _keep_replaced(project_path: Path) -> Path:
             if wal.exists():
                 shutil.copyfile(wal, f"{target}-wal")
         except OSError as error:
-            raise ProjectError(
-                f"could not keep a copy of {project_path}: {db.describe_failure(error)}"
-            ) from None
+            reason = db.describe_failure(error, Path(project_path))
+            raise ProjectError(f"could not keep a copy of {project_path}: {reason}") from None
         return target
 
 

@@ -15,23 +15,24 @@ statements are correct on SQLite, where BEGIN IMMEDIATE already serialises write
 
 from __future__ import annotations
 
+import importlib
 import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, Table, create_engine, event, inspect
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
 from annotator.core.errors import ProjectError, ProjectUnavailable
+from annotator.core.store import migrations
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
@@ -100,7 +101,10 @@ def insert_unless_present(session: Session, table: Table, values: dict, keys: li
     sees the winner's row: a unique constraint is never violated and nothing is
     written twice. SQLite serialises writers already; the statement is the same.
     """
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    # Imported here: loading the PostgreSQL dialect would cost a file project's start-up
+    # about 50 ms. Both dialects' insert() offer on_conflict_do_nothing.
+    name = "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
+    dialect = importlib.import_module(f"sqlalchemy.dialects.{name}")
     statement = (
         dialect.insert(table)
         .values(**values)
@@ -111,6 +115,8 @@ def insert_unless_present(session: Session, table: Table, values: dict, keys: li
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
+    from alembic.config import Config  # only for a migration: alembic is slow to import
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if engine is not None:
@@ -118,31 +124,40 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return config
 
 
-def head_revision() -> str | None:
-    """The schema revision this version of annotator writes (None only without migrations)."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revision() -> str:
+    """The schema revision this version of annotator writes (see migrations/__init__.py)."""
+    return migrations.HEAD
 
 
 def known_revisions() -> set[str]:
-    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    """Every schema revision this version can open (older ones are upgraded)."""
+    return set(migrations.REVISIONS)
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision alembic recorded in the database (None when it has none)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if "alembic_version" not in inspect(connection).get_table_names():
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the migrations up to `revision` (alembic is imported only now)."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
 
 
 def check_is_project_file(path: Path) -> None:
-    """Refuse anything that is not a writable SQLite database, without changing it.
+    """Refuse anything that is not a writable SQLite database, without changing it."""
+    _check_access(path)
+    if not is_sqlite_database(path):
+        raise ProjectError(f"{path}: not an annotator project (not an SQLite database)")
 
-    The header is read by SQLite, never with plain file I/O: this process may already
-    hold the file through SQLite (a window and its worker threads), and closing any
-    other descriptor of the file would drop those connections' locks (see engines.py).
-    """
+
+def _check_access(path: Path) -> None:
+    """Refuse a missing, folder or read-only path before SQLite opens it."""
     if not path.exists():
         raise ProjectError(f"{path}: no such project")
     if path.is_dir():
@@ -155,15 +170,13 @@ def check_is_project_file(path: Path) -> None:
             f"{path}: read-only (coding needs write access to the file and its folder); "
             "copy it somewhere writable or check its permissions"
         )
-    if not is_sqlite_database(path):
-        raise ProjectError(f"{path}: not an annotator project (not an SQLite database)")
 
 
 def is_sqlite_database(path: Path) -> bool:
     """Whether SQLite takes `path` for a database (a damaged one included), asked of SQLite.
 
     An empty file is not one (SQLite would make it one on the first write). Raises
-    ProjectError when the file cannot be opened at all. Never creates a file.
+    ProjectError when the file cannot be opened at all. Never creates or changes a file.
     """
     path = Path(path)
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
@@ -171,16 +184,68 @@ def is_sqlite_database(path: Path) -> bool:
         # A plain read is safe: this process never holds such a file (Project.open refuses
         # read-only projects), so there are no locks of its own for the close to drop.
         return _has_sqlite_header(path)
-    uri = path.resolve().as_uri() + "?mode=rw"
     try:
-        with closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)) as probe:
+        with closing(read_only_connection(path)) as probe:
             return probe.execute("PRAGMA page_count").fetchone()[0] > 0
     except sqlite3.DatabaseError as error:
         if error.sqlite_errorcode == sqlite3.SQLITE_NOTADB:
             return False
         if error.sqlite_errorcode == sqlite3.SQLITE_CORRUPT:
-            return True  # the header says SQLite; check_schema calls it damaged
-        raise ProjectError(f"{path}: cannot read ({describe_failure(error)})") from None
+            return True  # the header says SQLite; check_project_file calls it damaged
+        raise _unreadable(path, error) from None
+
+
+def read_only_connection(path: Path) -> sqlite3.Connection:
+    """A connection that cannot change the file or leave anything beside it.
+
+    Without a -wal file nobody has the file open in WAL mode and the main file is
+    complete, so it is opened `immutable` (no locks, no -wal/-shm made; a read-only
+    connection to a WAL file would otherwise create both, and a read-write one would
+    checkpoint someone else's WAL into it on closing). With a -wal file it is opened
+    read-only with locking, to see what the WAL holds; it cannot checkpoint it.
+    Through SQLite, never plain file I/O (see engines.py on locks).
+    """
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    if not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+
+
+def file_schema(path: Path) -> tuple[set[str], str | None]:
+    """The file's tables and alembic revision, read without changing a byte.
+
+    A file that another process began to write while it was read immutably is read
+    again with locking.
+    """
+    for attempt in range(2):
+        had_wal = Path(f"{path}-wal").exists()
+        try:
+            with closing(read_only_connection(path)) as connection:
+                if connection.execute("PRAGMA page_count").fetchone()[0] == 0:
+                    raise ProjectError(f"{path}: not an annotator project (not an SQLite database)")
+                found = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                tables = {name for (name,) in found}
+                revision = None
+                if "alembic_version" in tables:
+                    row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+                    revision = row[0] if row else None
+                return tables, revision
+        except sqlite3.DatabaseError as error:
+            if not had_wal and Path(f"{path}-wal").exists() and attempt == 0:
+                continue  # written meanwhile: read again, with locks
+            raise _unreadable(path, error) from None
+    raise AssertionError("unreachable")
+
+
+def _unreadable(path: Path, error: sqlite3.DatabaseError) -> ProjectError:
+    if error.sqlite_errorcode == sqlite3.SQLITE_NOTADB:
+        return ProjectError(f"{path}: not an annotator project (not an SQLite database)")
+    if error.sqlite_errorcode == sqlite3.SQLITE_CORRUPT:
+        return ProjectError(f"{path}: damaged or not a project ({describe_failure(error)})")
+    reason = describe_failure(error, path)
+    if reason == DISK_FULL:
+        return ProjectError(f"{path}: cannot open: {reason}")
+    return ProjectError(f"{path}: cannot read ({reason})")
 
 
 def _has_sqlite_header(path: Path) -> bool:
@@ -203,7 +268,7 @@ def quick_check(path: Path) -> list[str]:
             checker.execute("PRAGMA query_only = ON")
             return quick_check_problems(checker)
     except sqlite3.OperationalError as error:
-        raise ProjectError(f"{path}: cannot read ({describe_failure(error)})") from None
+        raise _unreadable(Path(path), error) from None
     except sqlite3.DatabaseError as error:
         return [str(error).splitlines()[0]]
 
@@ -211,25 +276,23 @@ def quick_check(path: Path) -> list[str]:
 def quick_check_problems(connection: sqlite3.Connection) -> list[str]:
     """The quick check's findings on an open connection, one line each ([] when it passes)."""
     problems = []
-    for (text,) in connection.execute("PRAGMA quick_check(5)"):
+    for (found,) in connection.execute("PRAGMA quick_check(5)"):
         # "*** in database main ***\nPage 3: ..." -> "Page 3: ..."
-        line = " ".join(part for part in text.splitlines() if not part.startswith("***"))
-        problems.append(line.strip() or text.strip())
+        line = " ".join(part for part in found.splitlines() if not part.startswith("***"))
+        problems.append(line.strip() or found.strip())
     return [] if problems == ["ok"] else problems
 
 
 def check_project_file(path: Path) -> str:
     """Refuse a file that is not a usable project without changing it; returns its schema.
 
-    Uses an engine without our pragmas: switching a file to WAL is a write, and a file
-    we are about to refuse must stay byte for byte as it was.
+    Everything is read through `read_only_connection`: a file we are about to refuse
+    (a damaged one, another program's database) stays byte for byte as it was, with no
+    -wal, -shm or backup beside it; switching it to WAL or backing it up comes later.
     """
-    check_is_project_file(path)
-    engine = create_engine(sqlite_url(path))
-    try:
-        return check_schema(engine, path)
-    finally:
-        engine.dispose()
+    _check_access(path)
+    tables, revision = file_schema(path)
+    return _checked_revision(path, tables, revision)
 
 
 def check_server_project(url: str, label: str) -> str:
@@ -251,7 +314,7 @@ def table_names(engine: Engine, label: str) -> set[str]:
 
 
 def check_schema(engine: Engine, path: Path | str) -> str:
-    """The project's schema revision; refuse files that are not projects or are too new."""
+    """The project's schema revision; refuse databases that are not projects or are too new."""
     try:
         tables = set(inspect(engine).get_table_names())
         revision = current_revision(engine) if "alembic_version" in tables else None
@@ -259,9 +322,19 @@ def check_schema(engine: Engine, path: Path | str) -> str:
         raise ProjectError(
             f"{path}: damaged or not a project ({describe_failure(error)})"
         ) from None
-    if "project_setting" not in tables or revision is None:
+    return _checked_revision(path, tables, revision)
+
+
+# Tables every schema revision has; a database without them all is another program's.
+PROJECT_TABLES = frozenset(
+    {"project_setting", "codebook_version", "article", "unit", "coder", "code", "history"}
+)
+
+
+def _checked_revision(path: Path | str, tables: set[str], revision: str | None) -> str:
+    if not tables >= PROJECT_TABLES or revision is None:
         raise ProjectError(f"{path}: not an annotator project (no project tables)")
-    if revision not in known_revisions():
+    if revision not in migrations.REVISIONS:
         raise ProjectError(
             f"{path}: made by a newer version of annotator (schema {revision}); "
             "update annotator to open it"
@@ -296,11 +369,16 @@ def write_session(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
+DISK_FULL = "the disk is full (no space left on device); free some space and try again"
+# SQLite reports a full disk met while making its -wal/-shm files as a plain I/O error;
+# with less than this free in the file's folder, that is what the error means.
+_NEARLY_FULL_BYTES = 1 << 20
+
 _FAILURES = (
     ("row-level security", "not allowed: team members write only their own codes"),
     ("permission denied for", "not allowed for this team member"),
-    ("database or disk is full", "the disk is full; free some space and try again"),
-    ("No space left on device", "the disk is full; free some space and try again"),
+    ("database or disk is full", DISK_FULL),
+    ("No space left on device", DISK_FULL),
     ("readonly database", "the project file is read-only; check its permissions"),
     ("Permission denied", "no permission to write there; check the folder's permissions"),
     ("Read-only file system", "the disk is read-only"),
@@ -373,11 +451,12 @@ def probe(location: Path | str, timeout_s: float = 5.0) -> str | None:
     return None
 
 
-def describe_failure(error: BaseException | str) -> str:
+def describe_failure(error: BaseException | str, where: Path | None = None) -> str:
     """A user-facing reason for a database or file-system failure, on one line.
 
     Every save and read failure goes through it, so they all read the same way
-    ("could not save: the disk is full; ...").
+    ("could not save: the disk is full; ..."). `where`, a file's path, lets an I/O
+    error on a disk that has no space left be called what it is.
     """
     text = str(getattr(error, "orig", None) or error)
     if isinstance(error, OSError) and error.strerror:
@@ -385,4 +464,15 @@ def describe_failure(error: BaseException | str) -> str:
     for needle, reason in _FAILURES:
         if needle.lower() in text.lower():
             return reason
+    if where is not None and "i/o error" in text.lower() and disk_is_full(where):
+        return DISK_FULL
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def disk_is_full(path: Path | str) -> bool:
+    """Whether the file system holding `path` has (next to) no space left for writing."""
+    try:
+        stats = os.statvfs(Path(path).parent)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < _NEARLY_FULL_BYTES

@@ -2,15 +2,14 @@
 
 Everything that takes a project accepts either, so this module is the one place
 that tells them apart; the command line uses `project_location` as its argparse type.
+SQLAlchemy parses URLs, imported only when a URL is met: the start screen and the
+command line's parser use this module for file paths long before any database is opened.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
 
 from annotator.core.errors import ProjectError
 
@@ -36,6 +35,9 @@ def project_location(text: str) -> Location:
 
 def server_url(text: str) -> str:
     """A PostgreSQL URL with the psycopg (3) driver named, whatever the user wrote."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     shown = _redacted(text)  # messages never show a password
     try:
         url = make_url(text)
@@ -61,6 +63,9 @@ def _redacted(text: str) -> str:
 def display_location(location: Location) -> str:
     """The location as shown to people: a URL without its password."""
     if is_server_url(location):
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
         try:
             return make_url(str(location)).render_as_string(hide_password=True)
         except (ArgumentError, ValueError):
@@ -72,6 +77,8 @@ def without_password(location: Location) -> Location:
     """The location to remember (recent projects, settings): a URL loses its password,
     which then comes from ~/.pgpass or PGPASSWORD when the project is opened again."""
     if is_server_url(location):
+        from sqlalchemy.engine import URL, make_url
+
         url = make_url(str(location))
         bare = URL.create(url.drivername, url.username, None, url.host, url.port, url.database)
         return bare.update_query_dict(dict(url.query)).render_as_string(hide_password=False)
@@ -87,6 +94,8 @@ def working_folder(location: Location) -> Path:
 def location_stem(location: Location) -> str:
     """A default project name: the file name without suffix, or the database name."""
     if is_server_url(location):
+        from sqlalchemy.engine import make_url
+
         return make_url(str(location)).database or "project"
     return Path(location).stem
 
@@ -95,4 +104,6 @@ def server_user(location: Location) -> str | None:
     """The role a URL connects as (it names the coder in a team project)."""
     if not is_server_url(location):
         return None
+    from sqlalchemy.engine import make_url
+
     return make_url(str(location)).username

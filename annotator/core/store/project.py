@@ -84,9 +84,12 @@ class Project:
         project = cls(path)
         try:
             project._fill_new(codebook, name)
-        except BaseException:
+        except BaseException as error:
             project.close()
             path.unlink(missing_ok=True)
+            if isinstance(error, DatabaseError):  # a full disk, above all
+                reason = db.describe_failure(error, path)
+                raise ProjectError(f"{path}: could not create: {reason}") from None
             raise
         return project
 
@@ -153,9 +156,11 @@ class Project:
             project.codebook  # noqa: B018  (fail now, not later, on a broken codebook)
         except DatabaseError as error:
             project.close()
-            raise ProjectError(
-                f"{display_location(path)}: damaged project ({db.describe_failure(error)})"
-            ) from None
+            where = None if project.on_server else Path(path)
+            reason = db.describe_failure(error, where)
+            if reason == db.DISK_FULL:  # e.g. no room for the -wal/-shm files: not damage
+                raise ProjectError(f"{display_location(path)}: cannot open: {reason}") from None
+            raise ProjectError(f"{display_location(path)}: damaged project ({reason})") from None
         except BaseException:
             project.close()
             raise
