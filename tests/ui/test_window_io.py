@@ -139,10 +139,12 @@ def test_start_screen_creates_a_project_and_opens_the_demo(qtbot, tmp_path, clea
 
 @pytest.mark.sqlite_only  # on a server the coder is the database role: nothing is asked
 def test_the_coder_is_asked_once_and_remembered(qtbot, project_path, clean_settings, monkeypatch):
-    from annotator.ui import app
+    from annotator.ui import app, coder_prompt
 
     asked = []
-    monkeypatch.setattr(app, "ask_coder", lambda _parent, _path, _known: asked.append(1) or "zoe")
+    monkeypatch.setattr(
+        coder_prompt, "ask_coder", lambda _parent, _path, _known: asked.append(1) or "zoe"
+    )
     window = app.open_workspace(project_path, None, clean_settings)
     qtbot.addWidget(window)
     assert window.coder == "zoe" and asked == [1]
@@ -176,7 +178,7 @@ def test_importing_into_an_empty_project_opens_the_first_article(
 
 
 def test_run_project_refuses_a_missing_file(tmp_path, capsys, monkeypatch):
-    from annotator.ui import app
+    from annotator.ui import app, coder_prompt
 
     monkeypatch.setattr(app, "check_platform", lambda: None)
     assert app.run_project(tmp_path / "nope.annotator") == 2
