@@ -75,7 +75,7 @@ def _import(args: argparse.Namespace) -> int:
 
     with Project.open(args.project) as project:
         if args.files == ["-"]:
-            report = import_stdin(project, sys.stdin.buffer.read(), args.format)
+            report = import_stdin(project, sys.stdin.buffer, args.format)
         else:
             with ProgressBar("importing", "file") as progress:
                 report = import_paths(project, args.files, progress)

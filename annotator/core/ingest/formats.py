@@ -128,6 +128,7 @@ _HTML_BLOCKS = frozenset(
     | {"tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
 )
 _HTML_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_MAX_HTML_DEPTH = 2048  # libxml2's limit with huge_tree (XML_PARSE_HUGE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SPACES = re.compile(r"[^\S\n]+")
 
@@ -143,14 +144,37 @@ class HtmlArticle:
 
 def html_article(source: str, name: str) -> HtmlArticle:
     """The article in an HTML page: first <h1> as title, other headings, then paragraphs."""
-    try:
-        root = lxml_html.document_fromstring(_XML_DECLARATION.sub("", source))
-    except (etree.ParserError, ValueError) as error:
-        raise InputError(name, f"cannot read HTML ({error})") from None
+    root = _parse_html(source, name)
     page_title = _html_page_title(root)
     for element in root.xpath(_HTML_DROP):
-        element.drop_tree()
+        if element.getparent() is not None:  # a comment before <html> has no parent
+            element.drop_tree()
     return HtmlArticle(_html_pieces(_html_body(root)), page_title, _html_meta(root))
+
+
+def _parse_html(source: str, name: str) -> lxml_html.HtmlElement:
+    """The page's tree, all of it, or InputError.
+
+    libxml2 stops reading at 256 levels of nesting (2,048 with huge_tree), and stops
+    silently: every later paragraph is lost. Unclosed tags nest (400 paragraphs that
+    each leave a <font> open are 800 levels), so the larger limit is asked for, and a
+    page deeper still is refused, never stored without its end.
+    """
+    parser = lxml_html.HTMLParser(huge_tree=True)
+    try:
+        root = lxml_html.document_fromstring(_XML_DECLARATION.sub("", source), parser=parser)
+    except (etree.ParserError, ValueError) as error:
+        raise InputError(name, f"cannot read HTML ({error})") from None
+    fatal = [entry for entry in parser.error_log if entry.level == etree.ErrorLevels.FATAL]
+    if fatal and "depth" in fatal[0].message.lower():
+        raise InputError(
+            name,
+            f"not read: HTML nested more than {_MAX_HTML_DEPTH:,} elements deep (unclosed "
+            "tags?), deeper than can be read whole",
+        )
+    if fatal:  # libxml2 stopped reading there: what follows would be lost
+        raise InputError(name, f"cannot read HTML whole ({fatal[0].message.strip()})")
+    return root
 
 
 def _html_body(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
@@ -232,6 +256,16 @@ def _html_meta(root: lxml_html.HtmlElement) -> dict[str, str]:
 
 
 # --- Word documents ---------------------------------------------------------------------
+# A .docx is a zip, and python-docx reads every member into memory and parses the XML:
+# a small file that inflates to gigabytes (a zip bomb) would take them all. The zip's
+# directory states each member's size, and zipfile never inflates a member past its
+# stated size (it fails the CRC check instead), so checking the stated sizes before
+# python-docx reads anything bounds what it can take. Parsed, the XML takes about ten
+# times its size, so 40 MB inflated (some 10,000 pages of text) is the most read.
+
+MAX_DOCX_UNCOMPRESSED = 40_000_000  # bytes, all members together
+MAX_DOCX_RATIO = 100  # inflated over compressed, for any member over 1 MB inflated
+MAX_DOCX_MEMBERS = 10_000
 
 
 def docx_pieces(data: bytes, name: str) -> list[Piece]:
@@ -246,10 +280,12 @@ def docx_pieces(data: bytes, name: str) -> list[Piece]:
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
+        _check_docx_sizes(data, name)
         document = docx.Document(io.BytesIO(data))
     except (
         PackageNotFoundError,
         zipfile.BadZipFile,
+        zipfile.LargeZipFile,
         zlib.error,
         EOFError,
         NotImplementedError,  # zipfile: an unsupported compression method
@@ -265,6 +301,33 @@ def docx_pieces(data: bytes, name: str) -> list[Piece]:
             style = paragraph.style.name if paragraph.style is not None else ""
             pieces.append((_docx_kind(style, pieces), text))
     return pieces
+
+
+def _check_docx_sizes(data: bytes, name: str) -> None:
+    """Refuse a .docx whose zip directory promises more than we read (a zip bomb)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+    if len(members) > MAX_DOCX_MEMBERS:
+        raise InputError(
+            name,
+            f"not read: {len(members):,} parts in the .docx (the limit is "
+            f"{MAX_DOCX_MEMBERS:,}); a Word document has far fewer",
+        )
+    total = sum(member.file_size for member in members)
+    if total > MAX_DOCX_UNCOMPRESSED:
+        raise InputError(
+            name,
+            f"not read: the .docx inflates to {total:,} bytes (the limit is "
+            f"{MAX_DOCX_UNCOMPRESSED:,}); a zip bomb or not a document of text",
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > 1_000_000 and ratio > MAX_DOCX_RATIO:
+            raise InputError(
+                name,
+                f"not read: {member.filename} in the .docx inflates {ratio:,.0f} times "
+                f"(the limit is {MAX_DOCX_RATIO}); a zip bomb",
+            )
 
 
 def _docx_kind(style: str, earlier: list[Piece]) -> str:
