@@ -236,3 +236,20 @@ def test_a_csv_cell_longer_than_csvs_own_limit_is_imported_whole(empty_project) 
     assert list_articles(empty_project)[0].title == "Long"
     units = list_units(empty_project)
     assert " ".join(unit.text for unit in units[1:]) == text
+
+
+# -- what the fuzzing in tests/hostile found ------------------------------------------------------
+
+
+@pytest.mark.parametrize("character", ["\x1c", "\x0c", "\ufffe"])
+def test_html_with_a_stray_control_character_is_read(character) -> None:
+    """lxml kept the character from parsing, then refused it in drop_tree (ValueError)."""
+    page = f"<html><body><p>The port reopens.</p><aside>x</aside>{character}<p>Ships wait.</p>"
+    article = read_bytes(page.encode(), "stray.html", "html").articles[0]
+    assert article.text == "The port reopens.\n\nShips wait."
+
+
+def test_a_csv_row_problem_quoting_a_cell_with_a_line_break_is_one_line() -> None:
+    batch = b'id,text\n"a\nb",First text.\n"a\nb",Second text.\n'
+    problems = read_bytes(batch, "batch.csv", "csv").problems
+    assert problems == ["batch.csv row 3: duplicate id a\\nb (first in row 2)"]

@@ -128,6 +128,9 @@ _HTML_BLOCKS = frozenset(
     | {"tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
 )
 _HTML_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Characters lxml keeps from parsing but refuses to set again (as drop_tree does with a
+# tail): stray controls, form feeds and non-characters. A browser shows none of them.
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MAX_HTML_DEPTH = 2048  # libxml2's limit with huge_tree (XML_PARSE_HUGE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SPACES = re.compile(r"[^\S\n]+")
@@ -161,8 +164,9 @@ def _parse_html(source: str, name: str) -> lxml_html.HtmlElement:
     page deeper still is refused, never stored without its end.
     """
     parser = lxml_html.HTMLParser(huge_tree=True)
+    source = _XML_INCOMPATIBLE.sub(" ", _XML_DECLARATION.sub("", source))
     try:
-        root = lxml_html.document_fromstring(_XML_DECLARATION.sub("", source), parser=parser)
+        root = lxml_html.document_fromstring(source, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise InputError(name, f"cannot read HTML ({error})") from None
     fatal = [entry for entry in parser.error_log if entry.level == etree.ErrorLevels.FATAL]

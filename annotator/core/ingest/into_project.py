@@ -20,7 +20,7 @@ from typing import BinaryIO
 from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
-from annotator.core.errors import AnnotatorError, InputError, one_line
+from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.ingest.documents import ParsedArticle, ReadResult
 from annotator.core.ingest.readers import (
     SUPPORTED_SUFFIXES,
@@ -92,7 +92,7 @@ def import_paths(
     report = ImportReport()
     for done, path in enumerate(files):
         label = path_label(path)
-        if progress is not None and progress(done, len(files), one_line(label)) is False:
+        if progress is not None and progress(done, len(files), label) is False:
             report.cancelled = True
             break
         _import_one(project, label, functools.partial(read_file, path), report)

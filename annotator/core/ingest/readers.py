@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from annotator.core.errors import InputError
+from annotator.core.errors import InputError, one_line
 from annotator.core.ingest.decode import decode_bytes
 from annotator.core.ingest.documents import Block, ParsedArticle, ReadResult, join_blocks
 from annotator.core.ingest.formats import Piece, docx_pieces, html_article, markdown_pieces
@@ -90,13 +90,16 @@ def read_limited(stream: BinaryIO, source: str) -> bytes:
 
 
 def path_label(path: Path) -> str:
-    """The path as text that can be shown and stored: bytes of a name that are not
-    UTF-8 (which Python keeps as lone surrogates) are written as \\xNN escapes."""
+    """The path as one line of text that can be shown and stored: bytes of a name that
+    are not UTF-8 (which Python keeps as lone surrogates) are written as \\xNN, and line
+    breaks and other control characters as \\n, \\x1b (`one_line`), so that every
+    message built from it, in any module, stays one line."""
     text = str(path)
     try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # surrogates not from bytes (Windows' unpaired UTF-16)
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return one_line(text)
 
 
 def _file_kind(mode: int) -> str:
@@ -280,7 +283,7 @@ def _read_csv(data: bytes, source: str) -> ReadResult:
         label = f"{source} row {number}"
         problem = _csv_problem(record, first_row_of)
         if problem:
-            result.problems.append(f"{label}: {problem}")
+            result.problems.append(str(InputError(label, problem)))  # cells may hold "\n"
             continue
         first_row_of[record["id"].strip()] = number
         result.articles.append(_csv_article(record, label))
@@ -325,7 +328,8 @@ def _csv_problem(record: dict[str, str], first_row_of: dict[str, int]) -> str | 
     if not record.get("text", "").strip():
         return "empty text"
     if article_id in first_row_of:
-        return f"duplicate id {article_id} (first in row {first_row_of[article_id]})"
+        shown = article_id if len(article_id) <= 60 else article_id[:59] + "…"
+        return f"duplicate id {shown} (first in row {first_row_of[article_id]})"
     return None
 
 
