@@ -7,50 +7,22 @@ from __future__ import annotations
 
 import json
 import subprocess
-from pathlib import Path
 
 import pytest
-from sqlmodel import func, select
 
 from annotator.cli.output import EXIT_USER_ERROR
-from annotator.core.codebook import bundled_codebook
 from annotator.core.errors import one_line
 from annotator.core.ingest.readers import MAX_FILE_BYTES, path_label
-from annotator.core.store.models import Article, Unit
-from annotator.core.store.project import Project
 from tests.hostile.make_corpus import build_corpus, flood_command
-from tests.hostile.measured import PEAK_MEMORY_BOUND, SAFETY_TIMEOUT, run_measured
+from tests.hostile.support import (
+    PEAK_MEMORY_BOUND,
+    SAFETY_TIMEOUT,
+    new_project,
+    run_measured,
+    stored,
+)
 
 resource = pytest.importorskip("resource")  # getrusage: POSIX only
-
-
-def new_project(path: Path) -> Path:
-    Project.create(path, bundled_codebook()).close()
-    return path
-
-
-def stored(project_path: Path) -> tuple[dict[str, Article], int, list[str]]:
-    """Articles by source, the number of units, and what is wrong with what is stored."""
-    wrong: list[str] = []
-    with Project.open(project_path) as project, project.reading() as session:
-        articles = {article.source: article for article in session.exec(select(Article))}
-        units = session.exec(select(Unit)).all()
-        by_article: dict[int, list[Unit]] = {}
-        for unit in units:
-            by_article.setdefault(unit.article_id, []).append(unit)
-        ids = {article.id for article in articles.values()}
-        wrong += [f"unit {unit.id} has no article" for unit in units if unit.article_id not in ids]
-        for article in articles.values():
-            mine = by_article.get(article.id, [])
-            if not mine:
-                wrong.append(f"article {article.key} has no units")
-            wrong += [
-                f"unit {unit.id} is not a slice of {article.key}"
-                for unit in mine
-                if unit.text != article.text[unit.start : unit.end]
-            ]
-        assert session.exec(select(func.count()).select_from(Article)).one() == len(articles)
-    return articles, len(units), wrong
 
 
 def test_every_hostile_file_is_imported_whole_or_refused_in_one_line(tmp_path):

@@ -1,4 +1,5 @@
-"""The command line in a process of its own, reporting its peak memory (issue 14).
+"""Helpers of the hostile-input tests (issue 14): the command line in a process of its
+own reporting its peak memory, and a look at what a project holds after an import.
 
 The peak is the child's maximum resident set size (resource.getrusage), everything the
 process held: the interpreter, the libraries, the parsed documents. It is measured in a
@@ -13,6 +14,12 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from sqlmodel import func, select
+
+from annotator.core.codebook import bundled_codebook
+from annotator.core.store.models import Article, Unit
+from annotator.core.store.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,3 +62,32 @@ def run_measured(
         )
         peak = json.loads(peak_file.read_text()) if peak_file.exists() else 0
     return finished, peak
+
+
+def new_project(path: Path) -> Path:
+    Project.create(path, bundled_codebook()).close()
+    return path
+
+
+def stored(project_path: Path) -> tuple[dict[str, Article], int, list[str]]:
+    """Articles by source, the number of units, and what is wrong with what is stored."""
+    wrong: list[str] = []
+    with Project.open(project_path) as project, project.reading() as session:
+        articles = {article.source: article for article in session.exec(select(Article))}
+        units = session.exec(select(Unit)).all()
+        by_article: dict[int, list[Unit]] = {}
+        for unit in units:
+            by_article.setdefault(unit.article_id, []).append(unit)
+        ids = {article.id for article in articles.values()}
+        wrong += [f"unit {unit.id} has no article" for unit in units if unit.article_id not in ids]
+        for article in articles.values():
+            mine = by_article.get(article.id, [])
+            if not mine:
+                wrong.append(f"article {article.key} has no units")
+            wrong += [
+                f"unit {unit.id} is not a slice of {article.key}"
+                for unit in mine
+                if unit.text != article.text[unit.start : unit.end]
+            ]
+        assert session.exec(select(func.count()).select_from(Article)).one() == len(articles)
+    return articles, len(units), wrong
