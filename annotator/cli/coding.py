@@ -79,7 +79,7 @@ def _import(args: argparse.Namespace) -> int:
         ProgressBar("storing", "article", min_total=2 * BATCH_SIZE) as articles,
     ):
         if args.files == ["-"]:
-            report = import_stdin(project, sys.stdin.buffer.read(), args.format, articles)
+            report = import_stdin(project, sys.stdin.buffer, args.format, articles)
         else:
             with ProgressBar("importing", "file") as progress:
                 report = import_paths(project, args.files, progress, articles)

@@ -89,3 +89,35 @@ def test_undecodable_bytes_are_refused_naming_what_was_tried() -> None:
 def test_broken_utf16_after_its_bom_is_refused() -> None:
     with pytest.raises(InputError, match=r"^a\.txt: cannot decode text \(tried utf-16"):
         decode_bytes(codecs.BOM_UTF16_LE + b"a\x00b", "a.txt")
+
+
+@pytest.mark.parametrize(
+    ("bom", "encoding"),
+    [
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF8, "utf-8"),
+    ],
+    ids=["utf16le", "utf16be", "utf32le", "utf8"],
+)
+@pytest.mark.parametrize(
+    "text",
+    ["Officials said\x00 talks resume.", "%PDF" + "\x01\x02\x03\x04\x05\x06\x07\x08" * 20],
+    ids=["nul", "controls"],
+)
+def test_a_byte_order_mark_does_not_let_binary_text_through(bom, encoding, text) -> None:
+    """Issue 14: UTF-16 with a BOM carried a NUL into the project (and broke `push`); the
+    decoded text is held to the rule bytes without a BOM are, in every encoding."""
+    data = bom + text.encode(encoding)
+    with pytest.raises(InputError) as caught:
+        decode_bytes(data, "memo.txt")
+    assert str(caught.value) == "memo.txt: binary file, not text"
+    with pytest.raises(InputError, match=r"^memo\.txt: binary file, not text$"):
+        decode_bytes(text.encode("utf-8"), "memo.txt")  # the same text without a BOM
+
+
+def test_one_stray_control_character_is_tolerated_in_utf16_as_in_utf8() -> None:
+    text = "Le café était plein, et la soirée très animée. " * 20 + "\x07"
+    assert decode_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"), "a.txt") == text
+    assert decode_bytes(text.encode("utf-8"), "a.txt") == text

@@ -178,7 +178,7 @@ def test_importing_into_an_empty_project_opens_the_first_article(
 
 
 def test_run_project_refuses_a_missing_file(tmp_path, capsys, monkeypatch):
-    from annotator.ui import app, coder_prompt
+    from annotator.ui import app
 
     monkeypatch.setattr(app, "check_platform", lambda: None)
     assert app.run_project(tmp_path / "nope.annotator") == 2

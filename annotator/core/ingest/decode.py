@@ -6,6 +6,10 @@ then cp1252 before Latin-1, because cp1252 is what Windows news exports are and 
 with Latin-1 on every printable Latin-1 character. charset-normalizer judges whether a
 single-byte reading is plausible text, so that, say, Shift-JIS bytes are refused instead
 of being stored as Western mojibake.
+
+Whatever the encoding, the decoded text passes the same test for binary content (a NUL,
+or more than one character in ten a control character), so UTF-16 or UTF-32 with a
+byte-order mark cannot carry a NUL past it: PostgreSQL cannot store one.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ _BOMS = (
 _SINGLE_BYTE = ("cp1252", "latin_1")  # in order of preference
 _TEXT_CONTROLS = b"\t\n\r\f\v\x1a"  # \x1a: DOS end-of-file marker
 _BINARY_CONTROLS = bytes(b for b in [*range(0x20), 0x7F] if b not in _TEXT_CONTROLS)
+_BINARY_CHARACTERS = dict.fromkeys(_BINARY_CONTROLS)  # str.translate table deleting them
 _MAX_CONTROL_SHARE = 0.1
 
 
@@ -47,7 +52,10 @@ def _decode(data: bytes, source: str) -> str:
         raise InputError(source, "empty file")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _decode_with_bom(data, encoding, source)
+            text = _decode_with_bom(data, encoding, source)
+            if _looks_binary_text(text):
+                raise InputError(source, "binary file, not text")
+            return text
     if _looks_binary(data):
         raise InputError(source, "binary file, not text")
     try:
@@ -77,4 +85,14 @@ def _looks_binary(data: bytes) -> bool:
         return True
     sample = data[:65536]
     controls = len(sample) - len(sample.translate(None, _BINARY_CONTROLS))
+    return controls > _MAX_CONTROL_SHARE * len(sample)
+
+
+def _looks_binary_text(text: str) -> bool:
+    """`_looks_binary` for text decoded from UTF-16 or UTF-32: the same NUL and the same
+    control characters in the same share, so every encoding is held to one rule."""
+    if "\x00" in text:
+        return True
+    sample = text[:65536]
+    controls = len(sample) - len(sample.translate(_BINARY_CHARACTERS))
     return controls > _MAX_CONTROL_SHARE * len(sample)

@@ -128,6 +128,10 @@ _HTML_BLOCKS = frozenset(
     | {"tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
 )
 _HTML_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Characters lxml keeps from parsing but refuses to set again (as drop_tree does with a
+# tail): stray controls, form feeds and non-characters. A browser shows none of them.
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_MAX_HTML_DEPTH = 2048  # libxml2's limit with huge_tree (XML_PARSE_HUGE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SPACES = re.compile(r"[^\S\n]+")
 
@@ -143,14 +147,38 @@ class HtmlArticle:
 
 def html_article(source: str, name: str) -> HtmlArticle:
     """The article in an HTML page: first <h1> as title, other headings, then paragraphs."""
-    try:
-        root = lxml_html.document_fromstring(_XML_DECLARATION.sub("", source))
-    except (etree.ParserError, ValueError) as error:
-        raise InputError(name, f"cannot read HTML ({error})") from None
+    root = _parse_html(source, name)
     page_title = _html_page_title(root)
     for element in root.xpath(_HTML_DROP):
-        element.drop_tree()
+        if element.getparent() is not None:  # a comment before <html> has no parent
+            element.drop_tree()
     return HtmlArticle(_html_pieces(_html_body(root)), page_title, _html_meta(root))
+
+
+def _parse_html(source: str, name: str) -> lxml_html.HtmlElement:
+    """The page's tree, all of it, or InputError.
+
+    libxml2 stops reading at 256 levels of nesting (2,048 with huge_tree), and stops
+    silently: every later paragraph is lost. Unclosed tags nest (400 paragraphs that
+    each leave a <font> open are 800 levels), so the larger limit is asked for, and a
+    page deeper still is refused, never stored without its end.
+    """
+    parser = lxml_html.HTMLParser(huge_tree=True)
+    source = _XML_INCOMPATIBLE.sub(" ", _XML_DECLARATION.sub("", source))
+    try:
+        root = lxml_html.document_fromstring(source, parser=parser)
+    except (etree.ParserError, ValueError) as error:
+        raise InputError(name, f"cannot read HTML ({error})") from None
+    fatal = [entry for entry in parser.error_log if entry.level == etree.ErrorLevels.FATAL]
+    if fatal and "depth" in fatal[0].message.lower():
+        raise InputError(
+            name,
+            f"not read: HTML nested more than {_MAX_HTML_DEPTH:,} elements deep (unclosed "
+            "tags?), deeper than can be read whole",
+        )
+    if fatal:  # libxml2 stopped reading there: what follows would be lost
+        raise InputError(name, f"cannot read HTML whole ({fatal[0].message.strip()})")
+    return root
 
 
 def _html_body(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
@@ -232,6 +260,16 @@ def _html_meta(root: lxml_html.HtmlElement) -> dict[str, str]:
 
 
 # --- Word documents ---------------------------------------------------------------------
+# A .docx is a zip, and python-docx reads every member into memory and parses the XML:
+# a small file that inflates to gigabytes (a zip bomb) would take them all. The zip's
+# directory states each member's size, and zipfile never inflates a member past its
+# stated size (it fails the CRC check instead), so checking the stated sizes before
+# python-docx reads anything bounds what it can take. Parsed, the XML takes about ten
+# times its size, so 40 MB inflated (some 10,000 pages of text) is the most read.
+
+MAX_DOCX_UNCOMPRESSED = 40_000_000  # bytes, all members together
+MAX_DOCX_RATIO = 100  # inflated over compressed, for any member over 1 MB inflated
+MAX_DOCX_MEMBERS = 10_000
 
 
 def docx_pieces(data: bytes, name: str) -> list[Piece]:
@@ -246,10 +284,12 @@ def docx_pieces(data: bytes, name: str) -> list[Piece]:
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
+        _check_docx_sizes(data, name)
         document = docx.Document(io.BytesIO(data))
     except (
         PackageNotFoundError,
         zipfile.BadZipFile,
+        zipfile.LargeZipFile,
         zlib.error,
         EOFError,
         NotImplementedError,  # zipfile: an unsupported compression method
@@ -258,20 +298,69 @@ def docx_pieces(data: bytes, name: str) -> list[Piece]:
         etree.LxmlError,
     ):
         raise InputError(name, "not a Word (.docx) document, or a damaged one") from None
+    style_names = _docx_paragraph_styles(document)
     pieces: list[Piece] = []
+    title_taken = False
     for paragraph in document.paragraphs:
         text = " ".join(paragraph.text.split())
         if text:
-            style = paragraph.style.name if paragraph.style is not None else ""
-            pieces.append((_docx_kind(style, pieces), text))
+            # paragraph.style looks the style up among all of the document's styles,
+            # every time (some 2 ms): a 1 MB file of 300,000 short paragraphs took
+            # minutes. The style id is read from the paragraph and named from a table.
+            style_id = paragraph._p.style  # python-docx's CT_P: its pStyle, or None
+            style = style_names.get(style_id, style_names[None])
+            kind = _docx_kind(style, first=not pieces, title_taken=title_taken)
+            title_taken = title_taken or kind == "title"
+            pieces.append((kind, text))
     return pieces
 
 
-def _docx_kind(style: str, earlier: list[Piece]) -> str:
-    has_title = any(kind == "title" for kind, _ in earlier)
-    if style == "Title" and not has_title:
+def _docx_paragraph_styles(document) -> dict[str | None, str]:
+    """Paragraph style names by style id; None (and an unknown id, as python-docx has
+    it) is the document's default paragraph style."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    names = {
+        style.style_id: style.name or ""
+        for style in document.styles
+        if style.type == WD_STYLE_TYPE.PARAGRAPH
+    }
+    default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    names[None] = (default.name or "") if default is not None else ""
+    return names
+
+
+def _check_docx_sizes(data: bytes, name: str) -> None:
+    """Refuse a .docx whose zip directory promises more than we read (a zip bomb)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+    if len(members) > MAX_DOCX_MEMBERS:
+        raise InputError(
+            name,
+            f"not read: {len(members):,} parts in the .docx (the limit is "
+            f"{MAX_DOCX_MEMBERS:,}); a Word document has far fewer",
+        )
+    total = sum(member.file_size for member in members)
+    if total > MAX_DOCX_UNCOMPRESSED:
+        raise InputError(
+            name,
+            f"not read: the .docx inflates to {total:,} bytes (the limit is "
+            f"{MAX_DOCX_UNCOMPRESSED:,}); a zip bomb or not a document of text",
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > 1_000_000 and ratio > MAX_DOCX_RATIO:
+            raise InputError(
+                name,
+                f"not read: {member.filename} in the .docx inflates {ratio:,.0f} times "
+                f"(the limit is {MAX_DOCX_RATIO}); a zip bomb",
+            )
+
+
+def _docx_kind(style: str, *, first: bool, title_taken: bool) -> str:
+    if style == "Title" and not title_taken:
         return "title"
-    if style == "Heading 1" and not earlier:
+    if style == "Heading 1" and first:
         return "title"
     if style == "Title" or style.startswith("Heading"):
         return "heading"

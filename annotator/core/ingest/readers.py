@@ -13,11 +13,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+import stat
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
-from annotator.core.errors import InputError
+from annotator.core.errors import InputError, one_line
 from annotator.core.ingest.decode import decode_bytes
 from annotator.core.ingest.documents import Block, ParsedArticle, ReadResult, join_blocks
 from annotator.core.ingest.formats import Piece, docx_pieces, html_article, markdown_pieces
@@ -52,8 +54,13 @@ _WRITTEN_DATES = (
 
 
 def read_file(path: Path) -> ReadResult:
-    """Read one article file, or a CSV batch of articles; the format follows the suffix."""
-    source = str(path)
+    """Read one article file, or a CSV batch of articles; the format follows the suffix.
+
+    Only regular files are opened: a named pipe, socket or device (say, in a folder being
+    imported) is refused from its status alone, since opening or reading one can wait
+    forever or never end.
+    """
+    source = path_label(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         shown = suffix or "no suffix"
@@ -61,12 +68,49 @@ def read_file(path: Path) -> ReadResult:
             source, f"unsupported file type ({shown}); use one of {', '.join(SUPPORTED_SUFFIXES)}"
         )
     try:
-        size = path.stat().st_size
-        _check_size(size, source)
-        data = path.read_bytes()
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            raise InputError(source, f"not a regular file ({_file_kind(status.st_mode)}); skipped")
+        _check_size(status.st_size, source)
+        with path.open("rb") as file:
+            data = read_limited(file, source)
     except OSError as error:
         raise InputError(source, f"cannot read file ({error.strerror or error})") from None
-    return _read(data, source, path.stem, suffix.lstrip("."))
+    return _read(data, source, path_label(Path(path.stem)), suffix.lstrip("."))
+
+
+def read_limited(stream: BinaryIO, source: str) -> bytes:
+    """All of `stream`, or InputError once it holds more than MAX_FILE_BYTES: at most
+    one byte past the limit is ever read, however much more there is (standard input
+    from `head -c 3G /dev/zero`, or a file that grew after its size was checked)."""
+    data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(source, f"too large (over the limit of {MAX_FILE_BYTES:,} bytes)")
+    return data
+
+
+def path_label(path: Path) -> str:
+    """The path as one line of text that can be shown and stored: bytes of a name that
+    are not UTF-8 (which Python keeps as lone surrogates) are written as \\xNN, and line
+    breaks and other control characters as \\n, \\x1b (`one_line`), so that every
+    message built from it, in any module, stays one line."""
+    text = str(path)
+    try:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # surrogates not from bytes (Windows' unpaired UTF-16)
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return one_line(text)
+
+
+def _file_kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+    )
+    return next((kind for test, kind in kinds if test(mode)), "not a file")
 
 
 def read_bytes(data: bytes, name: str, fmt: str = "txt") -> ReadResult:
@@ -239,7 +283,7 @@ def _read_csv(data: bytes, source: str) -> ReadResult:
         label = f"{source} row {number}"
         problem = _csv_problem(record, first_row_of)
         if problem:
-            result.problems.append(f"{label}: {problem}")
+            result.problems.append(str(InputError(label, problem)))  # cells may hold "\n"
             continue
         first_row_of[record["id"].strip()] = number
         result.articles.append(_csv_article(record, label))
@@ -260,6 +304,10 @@ def _csv_rows(text: str, source: str) -> Iterator[list[str]]:
         delimiter = (
             max(";\t", key=header_line.count) if any(d in header_line for d in ";\t") else ","
         )
+    # csv's own cap on a cell (131,072 characters) is far below the file limit: an
+    # article's text is one cell. The cap is process-wide, so it is only ever raised,
+    # and no further than a file may be long.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = next(reader, [])
@@ -280,7 +328,8 @@ def _csv_problem(record: dict[str, str], first_row_of: dict[str, int]) -> str | 
     if not record.get("text", "").strip():
         return "empty text"
     if article_id in first_row_of:
-        return f"duplicate id {article_id} (first in row {first_row_of[article_id]})"
+        shown = article_id if len(article_id) <= 60 else article_id[:59] + "…"
+        return f"duplicate id {shown} (first in row {first_row_of[article_id]})"
     return None
 
 
