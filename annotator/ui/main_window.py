@@ -712,6 +712,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         if self.review_window is not None:
             self.review_window.close()
         self.importer.finish()
+        self.suggestions.finish()
         self.daily_backup.wait()
         self.operations.finish()
         self._closed = True  # a load still queued has nothing left to read into
