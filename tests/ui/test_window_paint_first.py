@@ -65,14 +65,15 @@ def test_the_frame_paints_before_the_project_is_opened_then_the_work_arrives(
 
     assert events.seen[0] == "paint" and events.seen.count("open") == 1
     assert events.seen.index("open") > 0  # opened only after the first paint
-    assert frame["title"] == f"{location_stem(project_path)} — alice — annotator"
+    coder = window.coder  # on a server, the database role
+    assert frame["title"] == f"{location_stem(project_path)} — {coder} — annotator"
     assert frame["status"] == "Opening the project…"
     assert not frame["picture"].isNull()
     frame["picture"].save(str(tmp_path / "frame.png"))
 
     # Then the project, its article list and the coder's starting article.
     assert window.project is not None and window.location == project_path
-    assert window.windowTitle() == f"{window.project.name} — alice — annotator"
+    assert window.windowTitle() == f"{window.project.name} — {coder} — annotator"
     assert window.controller.articles.rowCount() == 3
     assert window.controller.article_id is not None
     assert window.controller.units.rowCount() > 0
@@ -88,6 +89,7 @@ def test_the_frame_paints_before_the_project_is_opened_then_the_work_arrives(
     window.project.close()
 
 
+@pytest.mark.sqlite_only  # on a server the coder is the database role: nothing is asked
 def test_asking_for_the_coder_still_opens_the_project_first(
     qtbot, project_path, clean_settings, monkeypatch
 ):
