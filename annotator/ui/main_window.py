@@ -642,6 +642,8 @@ class MainWindow(SupervisorWork, QMainWindow):
     # -- drag and drop -----------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.project is None:  # a frame: nothing to import into yet
+            return
         if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
