@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.log_file import log_unexpected
 from annotator.core.store.location import Location, location_stem
 from annotator.ui import theme
 from annotator.ui.about import show_about
@@ -515,14 +516,20 @@ class MainWindow(SupervisorWork, QMainWindow):
         try:
             project = Project.open(self.location)
         except AnnotatorError as error:
-            QMessageBox.critical(self, "Cannot open project", str(error))
-            self._closed = True
-            self.open_failed.emit(str(error))
-            self.close()
-            return False
-        self._build(project)
-        self.opened.emit(project)
-        return True
+            reason = str(error)
+        except Exception as error:  # unforeseen: one line here, the traceback in the log
+            log = log_unexpected("opening a project", error)
+            first_line = (str(error).splitlines() or [""])[0]
+            reason = f"{type(error).__name__}: {first_line} (details in {log})"
+        else:
+            self._build(project)
+            self.opened.emit(project)
+            return True
+        QMessageBox.critical(self, "Cannot open project", reason)
+        self._closed = True
+        self.open_failed.emit(reason)
+        self.close()
+        return False
 
     def _show_reader_or_empty_page(self) -> None:
         """An empty project says how to import articles instead of showing a blank pane."""

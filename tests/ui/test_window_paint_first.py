@@ -186,3 +186,24 @@ print("exit", app.run_project(sys.argv[1], "alice"))
     assert said.startswith("said ") and damaged.name in said and "not an annotator project" in said
     assert code == f"exit {app.EXIT_USER_ERROR}"
     assert "Traceback" not in result.stderr
+
+
+def test_an_unforeseen_error_while_opening_is_one_line_and_the_traceback_is_logged(
+    qtbot, project_path, clean_settings, monkeypatch
+):
+    def broken(cls, location, **options):
+        raise OSError("the disk went away\nsecond line")
+
+    monkeypatch.setattr(Project, "open", classmethod(broken))
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: said.append(text))
+    window = app.open_workspace(project_path, "alice", clean_settings, paint_first=True)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.open_failed, timeout=30_000):
+        window.show()
+    assert len(said) == 1 and "\n" not in said[0]
+    assert said[0].startswith("OSError: the disk went away (details in ")
+    log = Path(said[0].rpartition("(details in ")[2].rstrip(")"))
+    assert "Traceback" in log.read_text("utf-8") and "the disk went away" in log.read_text("utf-8")
+    qtbot.waitUntil(lambda: not window.isVisible())
+    assert window.project is None
