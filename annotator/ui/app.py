@@ -3,7 +3,9 @@
 Each returns a process exit code. The platform check runs before Qt loads its
 platform plugin, so a missing system library is reported as one line with the
 command that fixes it, not as Qt's abort. The database layer (SQLAlchemy, SQLModel)
-is imported where a project is opened or created, so the start screen shows without it.
+is imported where a project is opened or created, so the start screen shows without it;
+`annotator gui PROJECT` with a known coder shows the coding window's frame even before
+that (`open_workspace(..., paint_first=True)`) and opens the project after its first paint.
 """
 
 from __future__ import annotations
@@ -46,9 +48,24 @@ def _platform_problem() -> int | None:
 
 
 def open_workspace(
-    path: Path | str, coder: str | None, settings: AppSettings, parent: QWidget | None = None
+    path: Path | str,
+    coder: str | None,
+    settings: AppSettings,
+    parent: QWidget | None = None,
+    *,
+    paint_first: bool = False,
 ):
-    """Open a project in a coding window; None (after saying why) when it cannot be opened."""
+    """Open a project in a coding window; None (after saying why) when it cannot be opened.
+
+    With `paint_first` and the coder known, the window is returned before the project is
+    opened: it paints its frame, then opens the project (`MainWindow.opening`), so that the
+    command line's window shows before the database layer is even imported. Asking for the
+    coder needs the project's coder names, so then the project is opened first.
+    """
+    # On a server the coder is the database role: row-level security allows no other.
+    coder = coder or server_user(path) or settings.coder_for(path)
+    if paint_first and coder:
+        return _window_opening(path, coder, settings)
     from annotator.core.coding.coder_names import known_coders
     from annotator.core.store.project import Project
     from annotator.ui.coder_prompt import ask_coder
@@ -59,8 +76,6 @@ def open_workspace(
     except AnnotatorError as error:
         QMessageBox.critical(parent, "Cannot open project", str(error))
         return None
-    # On a server the coder is the database role: row-level security allows no other.
-    coder = coder or server_user(path) or settings.coder_for(path)
     coder = coder or ask_coder(parent, path, known_coders(project))
     if not coder:
         project.close()
@@ -69,6 +84,22 @@ def open_workspace(
     settings.add_recent_project(path)
     window = MainWindow(project, coder, settings)
     window.destroyed.connect(project.close)
+    follow_window_menus(window, settings)
+    return window
+
+
+def _window_opening(path: Path | str, coder: str, settings: AppSettings):
+    """A coding window that opens `path` after its first paint, remembered once opened."""
+    from annotator.ui.main_window import MainWindow
+
+    window = MainWindow.opening(path, coder, settings)
+
+    def opened(project) -> None:
+        settings.set_coder_for(path, coder)
+        settings.add_recent_project(path)
+        window.destroyed.connect(project.close)
+
+    window.opened.connect(opened)
     follow_window_menus(window, settings)
     return window
 
@@ -82,13 +113,15 @@ def run_project(path: str | Path, coder: str | None = None) -> int:
         print(f"annotator: {path}: no such project", file=sys.stderr)
         return EXIT_USER_ERROR
     app = application()
-    window = open_workspace(path, coder, AppSettings())
+    window = open_workspace(path, coder, AppSettings(), paint_first=True)
     if window is None:
         return EXIT_USER_ERROR
+    failed: list[str] = []
+    window.open_failed.connect(failed.append)  # said in a message box; the window closed
     window.show()
     result = app.exec()
     close_windows_from_menus()
-    return result
+    return EXIT_USER_ERROR if failed else result
 
 
 def run_demo() -> int:
@@ -157,7 +190,8 @@ def close_windows_from_menus() -> None:
     while _from_menus:
         window = _from_menus.pop()
         window.close()
-        window.project.close()
+        if window.project is not None:
+            window.project.close()
 
 
 class StartFlow:
@@ -195,7 +229,8 @@ class StartFlow:
     def close(self) -> None:
         for window in self.windows:
             window.close()
-            window.project.close()
+            if window.project is not None:
+                window.project.close()
         if self._demo_folder is not None:
             self._demo_folder.cleanup()
 

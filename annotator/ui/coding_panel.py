@@ -10,6 +10,7 @@ line says so, until they are committed.
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.codebook import Category, Codebook, CodebookField
+if TYPE_CHECKING:  # annotations only: the codebook module brings pydantic
+    from annotator.core.codebook import Category, Codebook, CodebookField
 from annotator.ui import theme
 
 NOTE_IDLE_MS = 800

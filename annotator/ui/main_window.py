@@ -2,12 +2,18 @@
 
 It composes the pieces and wires keys, menus and the status bar to the
 controller; the controller and the coding operations do the work.
+
+The pieces that read the project (controller, operations, suggestions, importer,
+backups: all through the database layer) are imported in `_build`, not here: a window
+made with `MainWindow.opening` paints its frame (ui.window_frame) before that layer
+loads, and opens the project after the first paint.
 """
 
 from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -35,26 +41,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.store.project import Project
+from annotator.core.errors import AnnotatorError
+from annotator.core.log_file import log_unexpected
+from annotator.core.store.location import Location, location_stem
 from annotator.ui import theme
 from annotator.ui.about import show_about
-from annotator.ui.article_list import ArticleDelegate, ArticleFilterProxy, ArticleIdRole
-from annotator.ui.backup_timer import DailyBackup
 from annotator.ui.coding_panel import CodingPanel
-from annotator.ui.controller import WorkspaceController
 from annotator.ui.empty_project import IMPORT_FILES_KEY, IMPORT_FOLDER_KEY, EmptyProjectPage
 from annotator.ui.find_bar import FindBar
-from annotator.ui.import_worker import ImportController
 from annotator.ui.keyboard import KeyRouter
-from annotator.ui.operations import CodingOperations, undo_redo_actions
-from annotator.ui.reader_view import ReaderView
 from annotator.ui.reference import CheatSheet, CodebookDock, menu_shortcut_rows
 from annotator.ui.settings import AppSettings, location_key
 from annotator.ui.start_screen import ask_new_project, ask_project_file, recent_project_titles
-from annotator.ui.status import WorkspaceStatus
-from annotator.ui.suggestions import OFF_FOR_PROJECT, WindowSuggestions
 from annotator.ui.supervisor_work import SupervisorWork
-from annotator.ui.unit_corrections import UnitCorrections
+from annotator.ui.window_frame import OPENING, PANE_SIZES, add_toolbar, build_frame
+
+if TYPE_CHECKING:
+    from annotator.core.store.project import Project
 
 # A visible frame round the list or the reader while it has the keyboard focus.
 FOCUS_FRAME = (
@@ -73,14 +76,60 @@ class MainWindow(SupervisorWork, QMainWindow):
     open_requested = Signal(str)  # a project file or server URL
     create_requested = Signal(str, str, str)  # path, codebook spec, name
     loaded = Signal()  # the article list and the starting article are in (see `load`)
+    # A window made by `opening` opened its project (given), or could not (the reason,
+    # already shown to the coder; the window then closes).
+    opened = Signal(object)
+    open_failed = Signal(str)
 
-    def __init__(self, project: Project, coder: str, settings: AppSettings | None = None) -> None:
+    def __init__(
+        self,
+        project: Project | None,
+        coder: str,
+        settings: AppSettings | None = None,
+        *,
+        location: Location | None = None,
+    ) -> None:
+        """A window on an open `project`; or, with project None, the frame of one on
+        `location`, which `load` opens (see `opening`)."""
         super().__init__()
-        self.project = project
+        self.project: Project | None = None
         self.coder = coder
         self.settings = settings or AppSettings()
-        self.setWindowTitle(f"{project.name} — {coder} — annotator")
+        self.location = project.path if project is not None else location
+        self.is_loaded = False
+        self._load_scheduled = False
+        self._closed = False
         self.setAcceptDrops(True)
+        if project is None:
+            assert location is not None, "a window needs a project or its location"
+            self.setWindowTitle(f"{location_stem(location)} — {coder} — annotator")
+            build_frame(self, self.settings.splitter_state())
+            self._restore_geometry()
+        else:
+            self._build(project)
+
+    @classmethod
+    def opening(
+        cls, location: Location, coder: str, settings: AppSettings | None = None
+    ) -> MainWindow:
+        """A window that paints its frame first and opens the project after that paint:
+        `opened` (the project) or, having said why, `open_failed` and closes."""
+        return cls(None, coder, settings, location=location)
+
+    def _build(self, project: Project) -> None:
+        """Everything that reads the project; imported here, see the module docstring."""
+        from annotator.ui.backup_timer import DailyBackup
+        from annotator.ui.controller import WorkspaceController
+        from annotator.ui.import_worker import ImportController
+        from annotator.ui.operations import CodingOperations
+        from annotator.ui.reader_view import ReaderView
+        from annotator.ui.status import WorkspaceStatus
+        from annotator.ui.suggestions import WindowSuggestions
+        from annotator.ui.unit_corrections import UnitCorrections
+
+        self.project = project
+        coder = self.coder
+        self.setWindowTitle(f"{project.name} — {coder} — annotator")
         self.operations = CodingOperations(project, coder, self)
         self.reader = ReaderView(project.codebook)
         self.reader.setStyleSheet(FOCUS_FRAME)
@@ -106,10 +155,8 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.keys.lists.add(self.article_list)
         # The article list and the starting article (which may have thousands of units)
         # are read after the window's first paint (`paintEvent`), so that it shows at once.
-        self.is_loaded = False
-        self._load_scheduled = False
-        self._closed = False
-        if not self.statusBar().currentMessage():  # a codebook problem said first stays
+        message = self.statusBar().currentMessage()
+        if not message or message == OPENING:  # a codebook problem said first stays
             self.statusBar().showMessage(READING)
         self._restore_layout()
         self.reader.setFocus()
@@ -117,6 +164,8 @@ class MainWindow(SupervisorWork, QMainWindow):
     # -- building ----------------------------------------------------------------------
 
     def _build_layout(self) -> None:
+        from annotator.ui.article_list import ArticleDelegate, ArticleFilterProxy
+
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(4, 4, 0, 4)
@@ -163,9 +212,13 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(True)  # drag a side pane shut on a small screen
         self.splitter.setCollapsible(1, False)  # never the reader
-        self.splitter.setSizes([300, 760, 340])
+        self.splitter.setSizes(PANE_SIZES)
         self.side_panes = {"list": left, "panel": panel_scroll}
+        frame = self.centralWidget()  # a frame shown already: its panes keep their widths
         self.setCentralWidget(self.splitter)
+        if isinstance(frame, QSplitter):
+            self.splitter.resize(frame.size())
+            self.splitter.setSizes(frame.sizes())
 
         self.codebook_dock = CodebookDock(self.project.codebook, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.codebook_dock)
@@ -183,8 +236,11 @@ class MainWindow(SupervisorWork, QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        from annotator.ui.operations import undo_redo_actions
+
         self.named_actions: dict[str, QAction] = {}
         bar = self.menuBar()
+        bar.clear()  # the frame's disabled titles (ui.window_frame)
         file_menu = bar.addMenu("&File")
         file_menu.addAction(
             self._action("New project…", self.new_project, QKeySequence.StandardKey.New, "new")
@@ -281,6 +337,8 @@ class MainWindow(SupervisorWork, QMainWindow):
 
     def _build_suggestion_actions(self, view_menu, edit_menu) -> None:
         """Show suggestions, highlight every unit's cues, accept: off where the project says."""
+        from annotator.ui.suggestions import OFF_FOR_PROJECT
+
         s = self.suggestions
         self.show_suggestions_action = QAction("Show suggestions", self, checkable=True)
         self.show_suggestions_action.setChecked(s.active)
@@ -298,9 +356,8 @@ class MainWindow(SupervisorWork, QMainWindow):
 
     def _build_toolbar(self) -> None:
         """The commonest commands, with the icons their menu entries carry."""
-        toolbar = self.addToolBar("Toolbar")
-        toolbar.setObjectName("main_toolbar")  # saveState/restoreState know it by name
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        toolbar = getattr(self, "toolbar", None) or add_toolbar(self)  # the frame's, if any
+        toolbar.clear()  # the frame's blank button
         groups = [
             ["import_files"],
             ["previous_article", "next_article", "next_incomplete"],
@@ -391,6 +448,8 @@ class MainWindow(SupervisorWork, QMainWindow):
     # -- reactions ---------------------------------------------------------------------
 
     def _article_clicked(self, proxy_index) -> None:
+        from annotator.ui.article_list import ArticleIdRole
+
         self.controller.open_article(proxy_index.data(ArticleIdRole))
         self.reader.setFocus()
 
@@ -439,6 +498,8 @@ class MainWindow(SupervisorWork, QMainWindow):
         """
         if self.is_loaded or self._closed:
             return
+        if self.project is None and not self._open_project():
+            return
         self.is_loaded = True
         theme.load_icons()  # the first paint went without them (see theme._DeferredGlyph)
         if self.statusBar().currentMessage() == READING:
@@ -446,6 +507,29 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.controller.start()
         self._show_reader_or_empty_page()
         self.loaded.emit()
+
+    def _open_project(self) -> bool:
+        """Open the project of a window made by `opening`; on failure say why in one line
+        (as the start screen does), signal it and close."""
+        from annotator.core.store.project import Project
+
+        try:
+            project = Project.open(self.location)
+        except AnnotatorError as error:
+            reason = str(error)
+        except Exception as error:  # unforeseen: one line here, the traceback in the log
+            log = log_unexpected("opening a project", error)
+            first_line = (str(error).splitlines() or [""])[0]
+            reason = f"{type(error).__name__}: {first_line} (details in {log})"
+        else:
+            self._build(project)
+            self.opened.emit(project)
+            return True
+        QMessageBox.critical(self, "Cannot open project", reason)
+        self._closed = True
+        self.open_failed.emit(reason)
+        self.close()
+        return False
 
     def _show_reader_or_empty_page(self) -> None:
         """An empty project says how to import articles instead of showing a blank pane."""
@@ -565,6 +649,8 @@ class MainWindow(SupervisorWork, QMainWindow):
     # -- drag and drop -----------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.project is None:  # a frame: nothing to import into yet
+            return
         if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
@@ -575,11 +661,15 @@ class MainWindow(SupervisorWork, QMainWindow):
 
     # -- layout memory and closing -----------------------------------------------------
 
-    def _restore_layout(self) -> None:
+    def _restore_geometry(self) -> None:
         geometry = self.settings.window_geometry()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1400, 900)
         self.fit_to_screen()
+
+    def _restore_layout(self) -> None:
+        if not self.isVisible():  # a frame already shown keeps where the coder has it now
+            self._restore_geometry()
         state = self.settings.window_state()
         if state is not None:
             self.restoreState(state)
@@ -615,6 +705,10 @@ class MainWindow(SupervisorWork, QMainWindow):
             self.fit_to_screen()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.project is None:  # a frame whose project never opened: nothing to save
+            self._closed = True
+            super().closeEvent(event)
+            return
         self.panel.flush_note()
         if self.operations.pending:
             self.operations.retry()  # one last try before asking
@@ -627,6 +721,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         if self.review_window is not None:
             self.review_window.close()
         self.importer.finish()
+        self.suggestions.finish()
         self.daily_backup.wait()
         self.operations.finish()
         self._closed = True  # a load still queued has nothing left to read into

@@ -7,6 +7,7 @@ built here from the codebook; nothing about a particular codebook is written in.
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -22,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.codebook import Category, Codebook, CodebookField
+if TYPE_CHECKING:  # annotations only: the codebook module brings pydantic
+    from annotator.core.codebook import Category, Codebook, CodebookField
 from annotator.ui import theme
 
 # Keys the window handles itself, outside any menu; every other command's key is read

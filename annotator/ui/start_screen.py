@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.codebook import BUNDLED_CODEBOOKS
 from annotator.core.store.location import display_location, is_server_url, location_stem
 from annotator.ui import theme
 from annotator.ui.settings import AppSettings
@@ -81,6 +80,8 @@ class NewProjectDialog(QDialog):
         form.addRow("Folder", row)
         self.codebook_choice = QButtonGroup(self)
         choices = QVBoxLayout()
+        from annotator.core.codebook import BUNDLED_CODEBOOKS  # pydantic: not at start-up
+
         for position, name in enumerate(BUNDLED_CODEBOOKS):
             radio = QRadioButton(f"Bundled: {name}")
             radio.setProperty("codebook", name)

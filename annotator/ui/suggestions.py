@@ -6,9 +6,16 @@ is a coding action like any other (one undoable command through `CodingOperation
 history origin "suggestion"); nothing is ever coded without the coder's key press.
 Suggestions show only where the project allows them (the supervisor's project-wide
 switch, for blind studies) and the coder has not turned them off (View menu).
+
+They are computed off the GUI thread (`ui.tasks`, a handle of its own on the project):
+a long article's take seconds, and the coder can read and code meanwhile. Each request
+is numbered; a result that arrives after the coder has moved to another article (or the
+units changed, or suggestions were turned off) is dropped, and the latest request runs.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 from PySide6.QtCore import QModelIndex, QObject, Signal
 
@@ -22,6 +29,7 @@ from annotator.ui.coding_panel import CodingPanel
 from annotator.ui.controller import WorkspaceController
 from annotator.ui.operations import CodingOperations
 from annotator.ui.settings import AppSettings
+from annotator.ui.tasks import TaskOutcome, TaskRunner
 
 ORIGIN = Origin.SUGGESTION
 ACCEPT_KEYS = ("a", "=")  # the first one the codebook does not use as a shortcut
@@ -36,6 +44,7 @@ class WindowSuggestions(QObject):
     """Keeps the open article's suggestions and shows the current unit's."""
 
     message = Signal(str)
+    ready = Signal(int)  # the suggestions for this article are in (or could not be read)
 
     def __init__(
         self,
@@ -61,6 +70,10 @@ class WindowSuggestions(QObject):
             self.suggester, self.allowed = None, False
             self.problem = f"No suggestions: {error}"
         self.by_unit: dict[int, UnitSuggestion] = {}
+        self.runner = TaskRunner(project.path, parent)
+        self._request = 0  # numbers each reload; only the latest one's result is shown
+        self._wanted: tuple[int, int] | None = None  # (request, article id) still to show
+        self._finished = False
         controller.article_opened.connect(self._article_opened)
         controller.reader.selectionModel().currentChanged.connect(self._current_changed)
 
@@ -106,15 +119,55 @@ class WindowSuggestions(QObject):
     def _article_opened(self, _article_id: int) -> None:
         self._reload()
 
+    @property
+    def pending(self) -> bool:
+        """Suggestions for the open article are still being computed."""
+        return self._wanted is not None
+
     def _reload(self) -> None:
+        """Forget the shown suggestions and ask for the open article's, off the GUI thread."""
         self.by_unit = {}
+        self._request += 1
         article_id = self.controller.article_id
-        if self.active and article_id is not None and self.suggester is not None:
-            try:
-                self.by_unit = article_unit_suggestions(self.project, self.suggester, article_id)
-            except AnnotatorError as error:
-                self.message.emit(f"Suggestions could not be read: {error}")
+        wanted = self.active and article_id is not None and self.suggester is not None
+        self._wanted = (self._request, article_id) if wanted and article_id is not None else None
         self.refresh()
+        self._start()
+
+    def _start(self) -> None:
+        """Run the wanted request, unless one runs: its end starts the latest then."""
+        if self._wanted is None or self.runner.busy or self._finished:
+            return
+        request, article_id = self._wanted
+        suggester = self.suggester
+
+        def job(project: Project, _progress) -> dict[int, UnitSuggestion]:
+            assert suggester is not None
+            return article_unit_suggestions(project, suggester, article_id)
+
+        self.runner.start(
+            job, "Reading suggestions…", partial(self._computed, request), dialog=False
+        )
+
+    def _computed(self, request: int, outcome: TaskOutcome) -> None:
+        if self._finished:
+            return
+        if self._wanted is None or self._wanted[0] != request:  # stale: dropped
+            self._start()
+            return
+        article_id = self._wanted[1]
+        self._wanted = None
+        if outcome.error is not None:
+            self.message.emit(f"Suggestions could not be read: {outcome.error}")
+        elif isinstance(outcome.result, dict):
+            self.by_unit = outcome.result
+        self.refresh()
+        self.ready.emit(article_id)
+
+    def finish(self) -> None:
+        """The window closes: wait for a running computation; show nothing after."""
+        self._finished = True
+        self.runner.wait()
 
     def _current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
         self.refresh()

@@ -6,14 +6,13 @@ date. It uses the window's project, coder, settings, operations and controller.
 
 Each window and dialog is imported when first opened: they bring the agreement
 statistics (numpy, krippendorff), merging and the exports, none of which the coding
-window needs to appear.
+window needs to appear. So is the passphrase check (it reads the project through the
+database layer), so that the window's frame paints before that layer loads.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-
-from annotator.core.supervision.passphrase import has_supervisor_passphrase
 
 if TYPE_CHECKING:
     from annotator.ui.review.review_window import ReviewWindow
@@ -45,6 +44,8 @@ class SupervisorWork:
     def _as_supervisor(self, action: str, then) -> None:
         """Merge and export show every coder's codes: where the project has a supervisor
         passphrase they ask for it first (once per window), as the review does."""
+        from annotator.core.supervision.passphrase import has_supervisor_passphrase
+
         if self.supervisor_unlocked or not has_supervisor_passphrase(self.project):
             then()
             return

@@ -99,10 +99,13 @@ class TaskRunner(QObject):
         *,
         cancellable: bool = True,
         modal: bool = True,
+        dialog: bool = True,
     ) -> bool:
         """Start `job`; False (and nothing started) while another job runs.
 
-        `modal=False` lets the user keep working in the window meanwhile (imports).
+        `modal=False` lets the user keep working in the window meanwhile (imports);
+        `dialog=False` shows no progress at all, for work the window shows by itself when
+        it is done (the open article's suggestions).
         """
         if self.busy:
             return False
@@ -113,6 +116,13 @@ class TaskRunner(QObject):
         self.thread.started.connect(self.worker.run)
         self.worker.progress.connect(self._progress, Qt.ConnectionType.QueuedConnection)
         self.worker.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
+        if dialog:
+            self._show_dialog(label, cancellable, modal)
+        self.thread.start()
+        return True
+
+    def _show_dialog(self, label: str, cancellable: bool, modal: bool) -> None:
+        assert self.worker is not None
         self.dialog = QProgressDialog(label, "Cancel" if cancellable else "", 0, 0, self._parent)
         self.dialog.setWindowTitle(label.rstrip("…. "))
         if modal:
@@ -122,8 +132,6 @@ class TaskRunner(QObject):
         self.dialog.setAutoReset(False)
         # An empty cancel text makes no button (setCancelButton(None) upsets PySide's refcounts).
         self.dialog.canceled.connect(self.worker.cancel)
-        self.thread.start()
-        return True
 
     def cancel(self) -> None:
         if self.worker is not None:

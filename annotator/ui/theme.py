@@ -7,11 +7,13 @@ its code, so any codebook gets distinct marks without the UI knowing its names.
 from __future__ import annotations
 
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 
-from annotator.core.codebook import CodebookField, Level
+if TYPE_CHECKING:  # the codebook module brings pydantic: not needed for a first paint
+    from annotator.core.codebook import CodebookField
 
 ICONS = {
     "open": "fa5s.folder-open",
@@ -151,6 +153,8 @@ def category_colors(field: CodebookField, palette: QPalette | None = None) -> di
     "more" or "less" and neighbours differ in lightness as well as hue; categories outside
     the scale are grey. A nominal field takes the Okabe-Ito colours in turn.
     """
+    from annotator.core.codebook import Level
+
     scale = [c for c in field.categories if not c.outside_scale]
     ordinal = field.level != Level.NOMINAL
     colors: dict[str, QColor] = {}

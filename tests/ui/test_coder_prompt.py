@@ -66,6 +66,7 @@ def test_a_case_variant_is_caught_and_the_existing_coder_codes(qtbot, project_pa
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.is_loaded)  # the list and article come after showing
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     unit = window.controller.units.unit(window.controller.current_row())

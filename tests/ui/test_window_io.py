@@ -139,11 +139,12 @@ def test_start_screen_creates_a_project_and_opens_the_demo(qtbot, tmp_path, clea
 
 @pytest.mark.sqlite_only  # on a server the coder is the database role: nothing is asked
 def test_the_coder_is_asked_once_and_remembered(qtbot, project_path, clean_settings, monkeypatch):
-    from annotator.ui import app, coder_prompt
+    from annotator.ui import app
 
     asked = []
-    monkeypatch.setattr(
-        coder_prompt, "ask_coder", lambda _parent, _path, _known: asked.append(1) or "zoe"
+    monkeypatch.setattr(  # imported by open_workspace when it asks
+        "annotator.ui.coder_prompt.ask_coder",
+        lambda _parent, _path, _known: asked.append(1) or "zoe",
     )
     window = app.open_workspace(project_path, None, clean_settings)
     qtbot.addWidget(window)

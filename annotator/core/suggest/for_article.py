@@ -1,6 +1,7 @@
 """Suggestions for the units of one article, read from the project: for the window and
-for `as_coder`. Fast enough to run on the GUI thread (thousands of sentences a second,
-see benchmarks/bench_suggest.py); it reads the article's text and units, nothing else."""
+for `as_coder`. Thousands of sentences a second (benchmarks/bench_suggest.py), yet a
+long article's take seconds, so the window runs it in a worker thread with a project
+handle of its own (ui.suggestions); it reads the article's text and units, nothing else."""
 
 from __future__ import annotations
 
