@@ -1,4 +1,4 @@
-"""Qt tests run offscreen, with settings in Qt's test location, on real projects.
+"""Qt tests run offscreen, with settings in a folder of the test run's own, on real projects.
 
 Projects come from `project_location` (tests/conftest.py): files, or on a server run
 PostgreSQL databases, so the windows are driven against both back ends. Tests about
@@ -13,10 +13,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import atexit
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QStandardPaths
+from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths
 
 from annotator.core.codebook import bundled_codebook
 from annotator.core.ingest.into_project import import_paths
@@ -26,6 +29,12 @@ from annotator.core.store.project import Project
 QStandardPaths.setTestModeEnabled(True)
 QCoreApplication.setOrganizationName("annotator-tests")
 QCoreApplication.setApplicationName("annotator-tests")
+# Settings in a folder of this test run's own: Qt's test location (~/.qttest) is shared by
+# every test run on the machine, and two runs at once would change each other's settings.
+_SETTINGS_DIR = tempfile.mkdtemp(prefix="annotator-test-settings-")
+atexit.register(shutil.rmtree, _SETTINGS_DIR, ignore_errors=True)
+for _format in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+    QSettings.setPath(_format, QSettings.Scope.UserScope, _SETTINGS_DIR)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SAMPLE_TEXTS = sorted(DATA.glob("*.txt"))
