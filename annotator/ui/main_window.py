@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -506,7 +506,25 @@ class MainWindow(SupervisorWork, QMainWindow):
             self.statusBar().clearMessage()
         self.controller.start()
         self._show_reader_or_empty_page()
+        self._show_built_widgets()
         self.loaded.emit()
+
+    def _show_built_widgets(self) -> None:
+        """Show now what `_build` put into a window already on screen (the frame's).
+
+        Qt shows a widget added to a visible window on the next turn of the event loop
+        (a queued call), so a paint before that would show the window empty, the frame's
+        panes gone and the new ones not yet there, for one frame.
+        """
+        if not self.isVisible():
+            return
+        direct = Qt.FindChildOption.FindDirectChildrenOnly
+        for parent in (self, self.statusBar()):
+            for child in parent.findChildren(QWidget, options=direct):
+                explicit = child.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide)
+                if not (child.isWindow() or child.isVisible() or explicit):
+                    child.show()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     def _open_project(self) -> bool:
         """Open the project of a window made by `opening`; on failure say why in one line

@@ -60,8 +60,15 @@ def test_the_frame_paints_before_the_project_is_opened_then_the_work_arrives(
     assert window.project is None and not window.is_loaded  # nothing opened yet
     window.installEventFilter(events)
     window.resize(1200, 800)
+    shown_when_loaded: list[bool] = []  # the next paint must show the whole window
+    window.loaded.connect(
+        lambda: shown_when_loaded.extend(
+            w.isVisible() for w in (window.reader, window.article_list, window.toolbar)
+        )
+    )
     with qtbot.waitSignal(window.loaded, timeout=30_000):
         window.show()
+    assert shown_when_loaded == [True, True, True]
 
     assert events.seen[0] == "paint" and events.seen.count("open") == 1
     assert events.seen.index("open") > 0  # opened only after the first paint
