@@ -25,6 +25,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.ingest.into_project import import_paths
 from annotator.core.ingest.readers import read_bytes, read_file
 from annotator.core.store.models import Article, Unit
+from tests.hostile.make_corpus import sample_docx
 
 FUZZ = settings(
     max_examples=200,
@@ -126,17 +127,6 @@ def test_csv_batches_with_random_columns_and_rows(header, rows, delimiter):
     ends_cleanly(lambda: read_bytes(out.getvalue().encode(), "fuzz.csv", "csv"))
 
 
-def build_docx(paragraphs: list[tuple[str | None, str]]) -> bytes:
-    import docx
-
-    document = docx.Document()
-    for style, text in paragraphs:
-        document.add_paragraph(text, style=style)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
 DOCX_STYLES = st.sampled_from([None, "Title", "Heading 1", "Heading 2", "List Bullet"])
 # Word documents cannot hold control characters, so neither can a real .docx.
 DOCX_TEXT = st.text(
@@ -150,7 +140,7 @@ DOCX_TEXT = st.text(
 def test_docx_files_built_from_random_text(paragraphs):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "fuzz.docx"
-        path.write_bytes(build_docx(paragraphs))
+        path.write_bytes(sample_docx(paragraphs))
         result = ends_cleanly(lambda: read_file(path))
     if any(text.strip() for _, text in paragraphs):
         assert result is not None and result.articles[0].text.strip()
@@ -158,7 +148,7 @@ def test_docx_files_built_from_random_text(paragraphs):
 
 @pytest.fixture(scope="module")
 def good_docx() -> bytes:
-    return build_docx([("Title", "Harbour deal"), (None, "Officials said talks resume.")])
+    return sample_docx([("Title", "Harbour deal"), (None, "Officials said talks resume.")])
 
 
 @FUZZ

@@ -30,6 +30,19 @@ def as_role(url: str, role: str) -> str:
     return make_url(url).set(username=role, password=None).render_as_string(hide_password=False)
 
 
+def drop_database_and_roles(url: str, *role_names: str) -> None:
+    """Remove a test's server database and the roles it made (they outlive a database)."""
+    with psycopg.connect(
+        make_url(url)
+        .set(drivername="postgresql", database="postgres")
+        .render_as_string(hide_password=False),
+        autocommit=True,
+    ) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+        for name in role_names:
+            connection.execute(f'DROP ROLE IF EXISTS "{name}"')
+
+
 def coded_file(path, coders=("alice", "bob")):
     """A file project with codes, notes and history by several coders."""
     project = Project.create(path, bundled_codebook())
@@ -128,17 +141,7 @@ def team_project(new_database):
     roles.add_member(new_database, names["bob"], "pw-b")
     roles.add_member(new_database, names["sue"], "pw-s", Role.SUPERVISOR)
     yield new_database, names
-    with psycopg.connect(
-        make_url(new_database)
-        .set(drivername="postgresql", database="postgres")
-        .render_as_string(hide_password=False),
-        autocommit=True,
-    ) as connection:
-        connection.execute(
-            f'DROP DATABASE IF EXISTS "{make_url(new_database).database}" WITH (FORCE)'
-        )
-        for name in names.values():
-            connection.execute(f'DROP ROLE IF EXISTS "{name}"')
+    drop_database_and_roles(new_database, *names.values())
 
 
 def test_a_coder_sees_only_their_own_codes_and_cannot_write_as_another(team_project):
@@ -234,13 +237,4 @@ def test_a_team_project_from_before_the_codebook_check_is_upgraded_for_its_membe
                 unit.id: {"attribution": "named_person"}
             }
     finally:
-        with psycopg.connect(
-            make_url(new_database)
-            .set(drivername="postgresql", database="postgres")
-            .render_as_string(hide_password=False),
-            autocommit=True,
-        ) as connection:
-            connection.execute(
-                f'DROP DATABASE IF EXISTS "{make_url(new_database).database}" WITH (FORCE)'
-            )
-            connection.execute(f'DROP ROLE IF EXISTS "{sue}"')
+        drop_database_and_roles(new_database, sue)
