@@ -21,8 +21,12 @@ class CodebookCodes:
     def __init__(self, codebook: Codebook) -> None:
         self._codes = {f.key: frozenset(c.code for c in f.categories) for f in codebook.fields}
 
+    def codes_of(self, field_key: str) -> frozenset[str]:
+        """Every code `field_key` allows (none for a field the codebook lacks)."""
+        return self._codes.get(field_key, frozenset())
+
     def allows(self, field_key: str, code: str) -> bool:
-        return code in self._codes.get(field_key, ())
+        return code in self.codes_of(field_key)
 
 
 @dataclass

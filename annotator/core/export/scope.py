@@ -24,7 +24,7 @@ from sqlalchemy import String, case, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col
 
-from annotator.core.coding.codebook_check import SkippedCodes
+from annotator.core.coding.codebook_check import CodebookCodes, SkippedCodes
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.models import (
     Article,
@@ -241,8 +241,9 @@ class _CodeCheck:
     """Blanks and counts the codes of a pivoted row that the codebook does not have."""
 
     def __init__(self, project: Project, scope: Scope, skipped: SkippedCodes) -> None:
-        self.allowed = [frozenset(c.code for c in f.categories) for f in project.codebook.fields]
         self.keys = [f.key for f in project.codebook.fields]
+        codebook_codes = CodebookCodes(project.codebook)
+        self.allowed = [codebook_codes.codes_of(key) for key in self.keys]  # by position
         coders = [*scope.coders, *([scope.consensus] if scope.consensus else [])]
         self.names = {c.id: c.name for c in coders}
         self.skipped = skipped
