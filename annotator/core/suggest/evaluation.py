@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import cast
 
 from annotator.core.agreement import Level, ReliabilityData, agreement_report
@@ -53,6 +54,31 @@ class Evaluation:
     cue_f1: float
     cue_exact_f1: float
     mistakes: tuple[tuple[GoldSentence, str], ...]
+    source_precision: float = 0.0
+    source_recall: float = 0.0
+    source_f1: float = 0.0
+    by_style: tuple[tuple[str, int, float], ...] = ()
+    calibration: tuple[Band, ...] = ()
+    shown: int = 0
+    shown_right: int = 0
+
+
+@dataclass(frozen=True)
+class Band:
+    """Suggestions whose confidence is in [low, high): how many, and how many were right."""
+
+    low: float
+    high: float
+    n: int
+    right: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.right / self.n if self.n else None
+
+
+CALIBRATION_EDGES = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)
+NO_SOURCE = frozenset({"unattributed", "not_applicable"})
 
 
 def read_gold(data: dict) -> list[GoldArticle]:
@@ -88,8 +114,11 @@ def evaluate(
     articles: Sequence[GoldArticle],
     suggestions: Sequence[UnitSuggestion],
     field: str = "attribution",
+    threshold: float = 0.0,
 ) -> Evaluation:
-    """Agreement of the suggestions with the gold on `field`, and cue detection scores."""
+    """Agreement of the suggestions with the gold on `field`, source and cue detection
+    scores, agreement by style and by confidence band, and how many suggestions reach
+    `threshold` (the window shows those) and how many of those are right."""
     gold = [s for article in articles for s in article.sentences]
     machine = [s.codes[field].code if field in s.codes else None for s in suggestions]
     agree = sum(g.attribution == m for g, m in zip(gold, machine, strict=True))
@@ -110,6 +139,8 @@ def evaluate(
     mistakes = tuple(
         (g, m or "-") for g, m in zip(gold, machine, strict=True) if g.attribution != m
     )
+    confidences = [s.codes[field].confidence if field in s.codes else 0.0 for s in suggestions]
+    right = [g.attribution == m for g, m in zip(gold, machine, strict=True)]
     return Evaluation(
         len(gold),
         agree / len(gold) if gold else 0.0,
@@ -120,7 +151,48 @@ def evaluate(
         f1,
         exact,
         mistakes,
+        *_source_scores(gold, machine),
+        _by_style(articles, right),
+        calibration(confidences, right),
+        sum(c >= threshold for c in confidences),
+        sum(r for c, r in zip(confidences, right, strict=True) if c >= threshold),
     )
+
+
+def _source_scores(
+    gold: Sequence[GoldSentence], machine: Sequence[str | None]
+) -> tuple[float, float, float]:
+    """Source detection: does the sentence have a source (any code but unattributed and
+    not applicable)? Precision, recall and F1 of the suggester's answer to that."""
+    has = [g.attribution not in NO_SOURCE for g in gold]
+    says = [m is not None and m not in NO_SOURCE for m in machine]
+    both = sum(h and s for h, s in zip(has, says, strict=True))
+    precision = both / sum(says) if sum(says) else 0.0
+    recall = both / sum(has) if sum(has) else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _by_style(articles: Sequence[GoldArticle], right: Sequence[bool]) -> tuple:
+    """(style, sentences, exact agreement) for each style, in order of first appearance."""
+    counts: dict[str, list[int]] = {}
+    position = 0
+    for article in articles:
+        tally = counts.setdefault(article.style, [0, 0])
+        for _ in article.sentences:
+            tally[0] += 1
+            tally[1] += right[position]
+            position += 1
+    return tuple((style, n, good / n if n else 0.0) for style, (n, good) in counts.items())
+
+
+def calibration(confidences: Sequence[float], right: Sequence[bool]) -> tuple[Band, ...]:
+    """Accuracy by confidence band: whether a suggestion's confidence means what it says."""
+    bands = []
+    for low, high in pairwise(CALIBRATION_EDGES):
+        inside = [r for c, r in zip(confidences, right, strict=True) if low <= c < high]
+        bands.append(Band(low, min(high, 1.0), len(inside), sum(inside)))
+    return tuple(bands)
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -65,6 +65,7 @@ class AttributionRules(_Strict):
     several_cues: str = "most_transparent"
     final_attribution_governs: bool = False
     carried_quote_factor: Confidence = 0.9
+    show_from: Confidence = 0.0  # below this confidence the window shows "no suggestion"
     no_cue: list[NoCueRule] = Field(default_factory=list)
 
     @field_validator("several_cues")

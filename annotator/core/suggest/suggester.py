@@ -79,6 +79,17 @@ class Suggester:
         return f"suggester {ENGINE_VERSION}+{self.rules.version}"
 
     @property
+    def threshold(self) -> float:
+        """The confidence below which a suggestion is withheld: the window shows "no
+        suggestion" rather than a code that is likely wrong."""
+        return self.rules.attribution.show_from
+
+    def withheld(self, suggestion: UnitSuggestion) -> bool:
+        """Whether the suggestion's attribution is too unsure to show."""
+        attribution = suggestion.codes.get(self.rules.attribution.field)
+        return attribution is None or attribution.confidence < self.threshold
+
+    @property
     def confidence_field(self) -> str | None:
         """The field coding the coder's own confidence: the suggester fills it only as a
         coder of its own, never into a human's codes."""
