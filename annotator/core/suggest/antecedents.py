@@ -83,6 +83,8 @@ class Mentions:
                 return self._last_source(lambda span: self._has_class(span, "vague"))
             if head in classes["roles"]:
                 person = next((p for p in reversed(people) if head in p.roles), None)
+        if person is None and lower[0] == "the" and _describes_person(lower, self.lex):
+            person = people[-1] if people else None  # "the Spaniard", "the 49-year-old"
         if person is None:
             return None
         return Antecedent(Span(person.start, person.end, person.text), PERSON)
@@ -128,13 +130,36 @@ def name_ranges(tokens: list[Token], lex: Lexicon) -> list[tuple[int, int]]:
             )
         ):
             last += 1
-        run = tokens[first : last + 1]
+        end = last
+        while end > first and lex.is_class(tokens[end].text, "post_nominals"):
+            end -= 1  # "Julian Crane KC", "Ifeoma Chukwu MP": the name ends before the letters
+        run = tokens[first : end + 1]
         name_words = [w for w in run if _is_name_word(w, lex)]
         organisation = any(lex.is_class(w.text, "organisation_name_words") for w in run)
-        if len(name_words) >= 2 and not organisation and _is_name_word(tokens[last], lex):
-            names.append((first, last))
+        titled = (
+            first > 0
+            and lex.is_class(tokens[first - 1].text, "honorifics")
+            or any(lex.is_class(w.text, "honorifics") for w in run[:-1])
+        )  # "Mr Ashworth", "Hon. Kwame Asare": a title makes one name word a name
+        enough = len(name_words) >= (1 if titled else 2)
+        if enough and not organisation and _is_name_word(tokens[end], lex):
+            names.append((first, end))
         index = last + 1
     return names
+
+
+def _describes_person(lower: list[str], lex: Lexicon) -> bool:
+    """ "the Spaniard", "the image maker", "the 49-year-old dad from Grimsby": a
+    description that news uses for the person it has just named."""
+    head = lower[1:4]
+    return (
+        len(lower) <= 7
+        and "," not in lower
+        and any(
+            word in lex.classes["person_descriptions"] or word.endswith("-year-old")
+            for word in head
+        )
+    )
 
 
 def _capitalised_word(token: Token) -> bool:

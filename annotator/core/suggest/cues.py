@@ -26,6 +26,8 @@ __all__ = ["Cue", "SentenceCues", "Span", "find_cues"]
 _BE = frozenset({"is", "are", "was", "were", "been", "being", "be"})
 _INVERSION_MARKS = frozenset({",", "—", "–", ":"})
 _NOT_AFTER = frozenset({"as", "than", "all"})
+_COPULAS = frozenset({"is", "was", "are", "were"})
+_RELATIVES = frozenset({"who", "which", "that", "whom"})
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,8 @@ def _phrase_cue(text: str, tokens: list[Token], index: int, phrase, lex: Lexicon
     last = index + len(phrase.words) - 1
     cue_span = _span(text, tokens, (index, last))
     source: TokenRange | None = None
+    if len(phrase.words) == 1 and index > 0 and tokens[index - 1].lower in _RELATIVES:
+        return None  # "the governor, who reportedly clashed with ...": not the main claim
     if phrase.shape == "according_to":
         source = source_after(tokens, last + 1, lex, inverted=False, open_ended=True)
         if source is None:
@@ -168,6 +172,8 @@ def _is_verb_use(tokens: list[Token], index: int, lex: Lexicon) -> bool:
     token = tokens[index]
     if token.is_capitalised and index > 0:
         return False  # "Said Ahmed": a name, not a verb
+    if index + 1 < len(tokens) and tokens[index + 1].lower in _COPULAS and index > 0:
+        return False  # "the honest answer is": a noun before its verb
     if index > 0:
         before = tokens[index - 1].lower
         if before in lex.noun_uses_after or before in _NOT_AFTER:
@@ -201,6 +207,10 @@ def _verb_cue(
     ):
         return None
     if verb.needs_subject and not _names_someone(tokens, before, lex):
+        return None
+    if verb.subjects and not _head_in(tokens, before, lex, verb.subjects):
+        return None  # "heard" is a cue only for a court, a jury, an inquest
+    if verb.needs_organisation and not _names_institution(tokens, before, lex):
         return None
     return Cue(cue_span, _span(text, tokens, before), "source_verb", verb.lemma, verb.hint)
 
@@ -244,6 +254,17 @@ def _opens_clause(tokens: list[Token], phrase: TokenRange | None, lex: Lexicon) 
 
 def _head_in(tokens: list[Token], phrase: TokenRange, lex: Lexicon, word_class: str) -> bool:
     return any(lex.is_class(tokens[i].text, word_class) for i in range(phrase[0], phrase[1] + 1))
+
+
+def _names_institution(tokens: list[Token], phrase: TokenRange, lex: Lexicon) -> bool:
+    """A subject that is an institution, whose acts ("voted", "launched") are its word."""
+    words = tokens[phrase[0] : phrase[1] + 1]
+    return any(
+        lex.is_class(t.text, "organisations")
+        or (t.is_capitalised and lex.is_class(t.text, "organisation_name_words"))
+        or (t.text.isupper() and len(t.text) > 1)
+        for t in words
+    )
 
 
 def _names_someone(tokens: list[Token], phrase: TokenRange, lex: Lexicon) -> bool:

@@ -17,6 +17,8 @@ class Verb:
     needs_subject: bool = False
     needs_document: bool = False
     inverts: bool = False
+    subjects: str | None = None  # a word class the source's head must be in ("the court heard")
+    needs_organisation: bool = False  # an institution's act that is its statement ("voted")
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ def lexicon_from_data(data: dict) -> Lexicon:
             bool(entry.get("needs_subject")),
             bool(entry.get("needs_document")),
             bool(entry.get("inverts")),
+            entry.get("subjects"),
+            bool(entry.get("needs_organisation")),
         )
         for form in entry["forms"]:
             verbs[form.lower()] = verb

@@ -19,6 +19,7 @@ _INDEFINITE = frozenset(
     | {"another", "few", "most", "no"}
 )
 _POSSESSIVE_DETERMINERS = frozenset({"his", "her", "their", "its", "our", "my", "your"})
+_KNOWN_KINDS = frozenset({"organisation", "role", "vague", "document"})
 
 
 def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = False) -> set[str]:
@@ -38,6 +39,8 @@ def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = 
             return single
     main, apposition = _split_apposition(text, tokens)
     pre, post = _split_post_modifier(main, lex)
+    if post and pre[-1].is_capitalised and lex.is_class(main[-1].text, "roles"):
+        pre, post = main, []  # "A Department for Education spokesperson": the role heads it
     head = pre[-1]
     head_word = _bare(head.lower)
     features: set[str] = set()
@@ -69,8 +72,14 @@ def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = 
         features.add("affiliation")
     if plural and not features & {"organisation", "role", "vague", "document"}:
         features.add("group")
-    if len(pre) == 1 and capital and not features & {"organisation", "role", "vague", "document"}:
-        features.add("capitalised_single")
+    if len(pre) == 1 and head.is_capitalised and not features & _KNOWN_KINDS and not plural:
+        features.add("capitalised_single")  # "Zavio said", "Westway said", first or not
+    if head_word in classes["institutional_roles"]:
+        features.add("institutional_role")  # "a spokesman": someone's spokesman
+    if head_word in classes["research_teams"] and "definite" in features:
+        features.add("research_team")  # "the researchers found": the study's authors
+    if modifiers and all(_bare(t.lower) in classes["broad_affiliations"] for t in modifiers):
+        features.add("broad")  # "a Western diplomat", "a senior official"
     return features
 
 
@@ -93,8 +102,13 @@ def _single_word(token: Token, lex: Lexicon) -> set[str]:
 def _entity(main, pre, post, apposition, head_word: str, lex: Lexicon) -> set[str]:
     """A person's or organisation's name in the phrase, its apposition or its "by" phrase."""
     found: set[str] = set()
-    if name_ranges(pre, lex):
-        found.add("person_name")
+    for first, last in name_ranges(pre, lex):
+        if first > 0 and lex.is_class(pre[first - 1].text, "organisations"):
+            found.add("organisation_name")  # "the charity Focus Hearth"
+        elif last + 1 < len(pre) and not pre[last + 1].is_capitalised:
+            continue  # "a Downing Street spokesman": the name is the role's affiliation
+        else:
+            found.add("person_name")
     if apposition:
         if any(lex.is_class(t.text, "organisation_name_words") for t in apposition):
             found.add("organisation_name")

@@ -146,11 +146,13 @@ class Suggester:
 
     def _judge(self, cue: Cue, sentence: SentenceCues | None) -> tuple[str, float]:
         """The attribution code and confidence of one cue, by the first matching rule."""
-        source = cue.source if cue.shape != "impersonal" else None
+        source = cue.source if cue.shape not in ("impersonal", "proceedings") else None
         initial = sentence is not None and source is not None and source.start == sentence.start
         features = source_features(
             source.text if source else None, self.lexicon, sentence_initial=initial
         )
+        if cue.shape == "proceedings":
+            features = {"proceedings"}  # "the jury was told": the record of a named hearing
         if cue.antecedent_kind == PERSON:
             features.add("refers_to_person")
         elif cue.antecedent is not None:

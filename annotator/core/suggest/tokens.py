@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 
 _TOKEN = re.compile(
-    r"(?:Mr|Mrs|Ms|Mx|Dr|Prof|Gen|Sen|Rep|Gov|Col|Lt|Capt|Sgt|St|Jr|Sr|Rev)\."
+    r"(?:Mr|Mrs|Ms|Mx|Dr|Prof|Gen|Sen|Rep|Gov|Col|Lt|Capt|Sgt|St|Jr|Sr|Rev|Hon|Cllr|Fr|Supt|Insp"
+    r"|Det|Brig|Maj|Cdr|Adm|Rt)\."
+    r"|\d+(?:[.,]\d+)+"  # 2,000 and 3.75: one token, so a thousands comma is no clause mark
     r"|(?:[A-Z]\.){1,3}(?=\s*[A-Z])"
     r"|[^\W_]+(?:['’\-&][^\W_]+)*(?:(?<=s)['’](?=\s))?"
     r"|[^\w\s]"
