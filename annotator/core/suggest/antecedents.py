@@ -135,11 +135,10 @@ def name_ranges(tokens: list[Token], lex: Lexicon) -> list[tuple[int, int]]:
             end -= 1  # "Julian Crane KC", "Ifeoma Chukwu MP": the name ends before the letters
         run = tokens[first : end + 1]
         name_words = [w for w in run if _is_name_word(w, lex)]
-        organisation = any(lex.is_class(w.text, "organisation_name_words") for w in run)
-        titled = (
-            first > 0
-            and lex.is_class(tokens[first - 1].text, "honorifics")
-            or any(lex.is_class(w.text, "honorifics") for w in run[:-1])
+        named = run[run.index(name_words[0]) :] if name_words else run
+        organisation = any(lex.is_class(w.text, "organisation_name_words") for w in named)
+        titled = (first > 0 and lex.is_class(tokens[first - 1].text, "honorifics")) or any(
+            lex.is_class(w.text, "honorifics") for w in run[:-1]
         )  # "Mr Ashworth", "Hon. Kwame Asare": a title makes one name word a name
         enough = len(name_words) >= (1 if titled else 2)
         if enough and not organisation and _is_name_word(tokens[end], lex):

@@ -13,6 +13,7 @@ said": the cue is "said", not "expect") and are not reported.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -86,6 +87,7 @@ def find_cues(
         mentions.add_sentence(text, tokens)
         results.append(found)
     _carry_quotes(results)
+    _carry_after_colon(text, results)
     return results
 
 
@@ -292,6 +294,16 @@ def _span(text: str, tokens: list[Token], token_range: TokenRange) -> Span:
 
 def _maybe_span(text: str, tokens: list[Token], token_range: TokenRange | None) -> Span | None:
     return None if token_range is None else _span(text, tokens, token_range)
+
+
+def _carry_after_colon(text: str, results: list[SentenceCues]) -> None:
+    """A sentence after one that ends in a colon ("..., the minister has tweeted:") is what
+    that colon introduced: it belongs to that sentence's cue."""
+    for before, sentence in itertools.pairwise(results):
+        if sentence.cues or sentence.carried or not before.cues:
+            continue
+        if text[before.start : before.end].rstrip().endswith(":"):
+            sentence.carried = before.cues[-1]
 
 
 def _carry_quotes(results: list[SentenceCues]) -> None:

@@ -59,6 +59,14 @@ class NoCueRule(_Strict):
         return pattern
 
 
+class InterviewRules(_Strict):
+    """Codes for a Q&A interview's questions (no claim) and answers (the interviewee's)."""
+
+    question: str
+    answer: str
+    confidence: Confidence
+
+
 class AttributionRules(_Strict):
     field: str
     source_rules: Annotated[list[SourceRule], Field(min_length=1)]
@@ -67,6 +75,7 @@ class AttributionRules(_Strict):
     carried_quote_factor: Confidence = 0.9
     show_from: Confidence = 0.0  # below this confidence the window shows "no suggestion"
     no_cue: list[NoCueRule] = Field(default_factory=list)
+    interview: InterviewRules | None = None
 
     @field_validator("several_cues")
     @classmethod
@@ -106,6 +115,11 @@ class RuleSet(_Strict):
         used[attribution.field] = {r.code for r in attribution.source_rules} | {
             r.code for r in attribution.no_cue
         }
+        if attribution.interview:
+            used[attribution.field] |= {
+                attribution.interview.question,
+                attribution.interview.answer,
+            }
         if self.claim_hint:
             used.setdefault(self.claim_hint.field, set()).update(self.claim_hint.codes.values())
         if self.confidence:

@@ -118,6 +118,17 @@ def _entity(main, pre, post, apposition, head_word: str, lex: Lexicon) -> set[st
             found.add("organisation_name")  # "The developer, Quayside Homes"
     if post and post[0].lower == "by" and name_ranges(post, lex):
         found.add("person_name")  # "a study by the economists Gilles Duranton and ..."
+    if (
+        post
+        and pre[-1].is_capitalised
+        and any(r[1] == len(post) - 1 for r in name_ranges(post, lex))
+    ):
+        found.add("person_name")  # "Minister for Health Ms Aoife Brennan"
+    capitals = [t for t in pre if t.is_capitalised and t.lower not in lex.determiners]
+    if len(capitals) >= 2 and any(
+        lex.is_class(t.text, "organisation_name_words") for t in capitals
+    ):
+        found.add("organisation_name")  # "Western Power Distribution"
     if len(pre) >= 2 and pre[-1].is_capitalised and lex.is_class(pre[-2].text, "organisations"):
         found.add("organisation_name")  # "grid operator NorthNet"
     return found

@@ -13,7 +13,9 @@ from annotator.core.suggest.lexicon import Lexicon
 from annotator.core.suggest.tokens import Token
 
 _RELATIVE = frozenset({"who", "whose", "which"})
-_ASIDES = frozenset({"speaking", "citing", "asked", "however", "meanwhile", "though", "too"})
+_ASIDES = frozenset(
+    {"speaking", "citing", "asked", "however", "meanwhile", "though", "too", "in", "while"}
+)
 _JOINERS = frozenset({"'s", "’s", "-", "&"})
 TokenRange = tuple[int, int]  # first and last token index, inclusive
 
@@ -34,8 +36,22 @@ def source_before(
     if index < floor:
         return None
     if tokens[index].text == ",":
-        return _before_parenthetical(tokens, index, lex, floor)
-    return _phrase_ending_at(tokens, index, lex, floor)
+        found = _before_parenthetical(tokens, index, lex, floor)
+    else:
+        found = _phrase_ending_at(tokens, index, lex, floor)
+    while found is not None and _is_aside(tokens, found) and found[0] - 2 >= floor:
+        if tokens[found[0] - 1].text != ",":
+            break
+        found = _phrase_ending_at(tokens, found[0] - 2, lex, floor)  # "Jo Roe, 54, of Elm Close,"
+    return found
+
+
+def _is_aside(tokens: list[Token], phrase: TokenRange) -> bool:
+    """An age or an address between a name and its verb: "54", "of Elm Close, Barnsley"."""
+    words = [t for t in tokens[phrase[0] : phrase[1] + 1] if t.is_word]
+    return bool(words) and (
+        all(t.text.isdigit() for t in words) or words[0].lower in ("of", "from")
+    )
 
 
 def _is_auxiliary(token: Token, lex: Lexicon) -> bool:
@@ -45,6 +61,15 @@ def _is_auxiliary(token: Token, lex: Lexicon) -> bool:
 def _phrase_ending_at(
     tokens: list[Token], last: int, lex: Lexicon, floor: int
 ) -> TokenRange | None:
+    end = last
+    if tokens[last].text == ")":  # "The State Emergency Management Agency (SEMA) said"
+        opening = next(
+            (i for i in range(last - 1, max(floor, last - 8) - 1, -1) if tokens[i].text == "("),
+            None,
+        )
+        if opening is None or opening - 1 < floor:
+            return None
+        last = opening - 1
     index = last
     while index >= floor and (
         (_joins(tokens[index]) and tokens[index].lower not in lex.subject_stops)
@@ -64,7 +89,7 @@ def _phrase_ending_at(
         first += 1  # a bare "the" is no source; "Few believe", "One wrote" are
     if first > last or not any(t.is_word for t in tokens[first : last + 1]):
         return None
-    return (first, last)
+    return (first, end)
 
 
 def _joins_names(tokens: list[Token], index: int, floor: int) -> bool:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from annotator.core.codebook import Codebook
 from annotator.core.suggest.antecedents import PERSON
 from annotator.core.suggest.cues import Cue, SentenceCues, Span, find_cues
+from annotator.core.suggest.interviews import QUESTION, interview_roles
 from annotator.core.suggest.lexicon import Lexicon, default_lexicon
 from annotator.core.suggest.rules import RuleSet, rules_for
 from annotator.core.suggest.source_features import source_features
@@ -100,7 +101,35 @@ class Suggester:
     ) -> list[UnitSuggestion]:
         """One suggestion per sentence (start, end) of one article, in the order given."""
         found = find_cues(text, sentences, self.lexicon)
-        return [self._suggest(text, sentence) for sentence in found]
+        roles = interview_roles(text, sentences)
+        return [
+            self._in_interview(self._suggest(text, sentence), role)
+            for sentence, role in zip(found, roles, strict=True)
+        ]
+
+    def _in_interview(self, suggestion: UnitSuggestion, role: str | None) -> UnitSuggestion:
+        """In a Q&A, a question is no claim and an answer is the interviewee's."""
+        field = self.rules.attribution.field
+        interview = self.rules.attribution.interview
+        current = suggestion.codes.get(field)
+        if role is None or interview is None or current is None:
+            return suggestion
+        code = interview.question if role == QUESTION else interview.answer
+        if current.code == code:
+            return suggestion
+        reason = (
+            "a question of the interviewer in a Q&A"
+            if role == QUESTION
+            else "an answer in a Q&A interview: the interviewee's"
+        )
+        codes = dict(suggestion.codes)
+        codes[field] = FieldSuggestion(field, code, interview.confidence, reason)
+        confidence_field = self.confidence_field
+        if confidence_field in codes:
+            codes[confidence_field] = self._band_suggestion(interview.confidence) or codes.pop(
+                confidence_field
+            )
+        return replace(suggestion, codes=codes)
 
     def _suggest(self, text: str, sentence: SentenceCues) -> UnitSuggestion:
         attribution = self.rules.attribution
@@ -127,13 +156,9 @@ class Suggester:
         hint = self._hint(text, chosen if not carried else None, sentence)
         if hint is not None:
             codes[hint.field] = hint
-        bands = self.rules.confidence.bands if self.rules.confidence and code else []
-        band = next((c for floor, c in bands if confidence >= floor), None)
-        if self.rules.confidence and band is not None:
-            key = self.rules.confidence.field
-            codes[key] = FieldSuggestion(
-                key, band, confidence, f"the suggester's confidence {confidence:.2f}"
-            )
+        band = self._band_suggestion(confidence) if code else None
+        if band is not None:
+            codes[band.field] = band
         return UnitSuggestion(
             sentence.start,
             sentence.end,
@@ -142,6 +167,19 @@ class Suggester:
             tuple(sentence.cues),
             carried,
             tuple(span for span, _ in sentence.hints),
+        )
+
+    def _band_suggestion(self, confidence: float) -> FieldSuggestion | None:
+        """The suggester's confidence as a code of the codebook's confidence field."""
+        if self.rules.confidence is None:
+            return None
+        bands = self.rules.confidence.bands
+        band = next((c for floor, c in bands if confidence >= floor), None)
+        if band is None:
+            return None
+        key = self.rules.confidence.field
+        return FieldSuggestion(
+            key, band, confidence, f"the suggester's confidence {confidence:.2f}"
         )
 
     def _judge(self, cue: Cue, sentence: SentenceCues | None) -> tuple[str, float]:
