@@ -61,6 +61,7 @@ from pysbd.lang.english import English
 from annotator.core.ingest.documents import Block, strip_span
 from annotator.core.ingest.furniture import (
     FURNITURE,
+    in_contact_block,
     is_furniture_line,
     is_pull_quote,
     trailing_fragment,
@@ -223,7 +224,9 @@ def _wrapped_blocks(text: str, groups: list[list[Line]], first_line_title: bool)
 def _paragraph_blocks(text: str, lines: list[Line], width: int) -> list[Block]:
     """One paragraph's lines as blocks: soft-wrapped lines join, standalone lines do not."""
     if len(lines) > 1 and all(is_heading_line(text[slice(*line)]) for line in lines):
-        return [Block("paragraph", *line) for line in lines]
+        return [
+            Block(FURNITURE if _is_furniture(text, *line) else "paragraph", *line) for line in lines
+        ]
     blocks: list[Block] = []
     block_start: int | None = None  # None: the next line starts a block
     for position, (start, end) in enumerate(lines):
@@ -289,7 +292,11 @@ def _ends_sentence(line: str) -> bool:
 
 
 def _is_furniture(text: str, start: int, end: int) -> bool:
-    return is_furniture_line(text[start:end]) or is_pull_quote(text, start, end)
+    return (
+        is_furniture_line(text[start:end])
+        or is_pull_quote(text, start, end)
+        or in_contact_block(text, start, end)
+    )
 
 
 def _without_fragment(line: str) -> str:

@@ -33,6 +33,7 @@ _PAIR_MARKS = re.compile(r'["“”()\[\]«»]')
 _DOUBTFUL = re.compile(r"(?<!\S)'|‘|--|\w\)|[•⁃]")  # opening single quote, dash pair, list
 _JUDGEMENT = re.compile(r"[.!?…。．！？•⁃]|\w\)")  # what pysbd might split at
 _TRAILING = frozenset(".!?…。．！？\"'”’»)]")
+_ENDS_IN_TITLE = re.compile(r"\b(?:Hon|Rt|Cllr|Supt|Insp|Brig|Cdr)\.$")  # before a name
 _MAX_CHUNK_CHARS = 2000
 _BATCH_CHARS = 1000  # pysbd is cheapest per sentence on about ten sentences at a time
 
@@ -97,7 +98,18 @@ def _sentences(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]
                 batch, size = [], 0
     if batch:
         spans.extend(_split_batch(text, batch))
-    return sorted(spans)
+    return _joined_after_titles(text, sorted(spans))
+
+
+def _joined_after_titles(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join a sentence cut after a title to the name it belongs to: "Hon. Ifeoma Chukwu"."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and _ENDS_IN_TITLE.search(text, joined[-1][0], joined[-1][1]):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _plain_cuts(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -5,7 +5,7 @@ it, one line per sentence: a code, a space, the sentence; a blank line ends a
 paragraph. Codes: 1 named_person, 2 named_organisation, 3 anonymous_specific,
 4 anonymous_generic, 5 anonymous_vague, 6 unattributed, 0 not_applicable, and `-` for a
 line that is page furniture (a byline, a time stamp, "Read more: ..."): it stays in the
-article's text, on a line of its own, but is no sentence to code. Attribution cues are
+article's text, always on a line of its own, but is no sentence to code. Attribution cues are
 marked in braces ({said}); the braces are removed from the text and become the cue
 spans. Sentences of one paragraph are joined by one space.
 
@@ -40,14 +40,14 @@ def parse(source: str) -> list[dict]:
         paragraphs = [p for p in re.split(r"\n\s*\n", body) if p.strip()]
         text, sentences = title + "\n\n", []
         for number, paragraph in enumerate(paragraphs):
-            furniture = all(line.startswith("- ") for line in paragraph.splitlines())
-            joiner = "\n" if furniture else " "
-            for position, line in enumerate(paragraph.strip().splitlines()):
+            previous = None
+            for line in paragraph.strip().splitlines():
                 code, _, sentence = line.partition(" ")
                 if code not in CODES and code != "-":
                     raise SystemExit(f"{key}: unknown code {code!r} in {line!r}")
-                if position:
-                    text += joiner
+                if previous is not None:
+                    text += "\n" if "-" in (code, previous) else " "
+                previous = code
                 start = len(text)
                 plain, cues = _cues(sentence, start)
                 text += plain
