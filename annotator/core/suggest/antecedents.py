@@ -28,6 +28,7 @@ class Person:
     text: str
     surname: str
     roles: frozenset[str]
+    forename: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ class Mentions:
             while not _is_name_word(tokens[first], self.lex):
                 first += 1  # "Transport Minister Elena Kasprova": the name is "Elena Kasprova"
             start, end = tokens[first].start, tokens[last].end
-            self.people.append(Person(start, end, text[start:end], tokens[last].lower, roles))
+            forename = tokens[first].lower if first < last else ""
+            person = Person(start, end, text[start:end], tokens[last].lower, roles, forename)
+            self.people.append(person)
 
     def add_source(self, source: Span, antecedent: Antecedent | None) -> None:
         self.sources.append((source, antecedent))
@@ -76,7 +79,9 @@ class Mentions:
         elif len(words) == 1 and lower[0] in classes["pronouns_organisation"]:
             return self._last_source(self._is_organisation, people=False)
         elif len(words) == 1 and words[0].is_capitalised:
-            person = next((p for p in reversed(people) if p.surname == lower[0]), None)
+            person = next(
+                (p for p in reversed(people) if lower[0] in (p.surname, p.forename)), None
+            )
         elif lower[0] == "the" and not any(w.is_capitalised for w in words[1:]):
             head = lower[-1]
             if head in classes["vague"]:

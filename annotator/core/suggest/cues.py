@@ -191,7 +191,7 @@ def _verb_cue(
     passive = _passive_source(tokens, index, lex)
     if passive is not None:
         return Cue(cue_span, _span(text, tokens, passive), "passive", verb.lemma, verb.hint)
-    if index > 0 and tokens[index - 1].lower in _BE:
+    if index > 0 and tokens[index - 1].lower in _BE and not tokens[index].lower.endswith("ing"):
         return None  # "the deal was announced": an event, not a source speaking
     before = source_before(tokens, index, lex)
     if (

@@ -48,6 +48,7 @@ class NoCueRule(_Strict):
     pattern: str
     code: str
     confidence: Confidence
+    even_with_cue: bool = False  # a credit or service line is no claim, cue or not
 
     @field_validator("pattern")
     @classmethod

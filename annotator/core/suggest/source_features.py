@@ -121,6 +121,8 @@ def _entity(main, pre, post, apposition, head_word: str, lex: Lexicon) -> set[st
     if (
         post
         and pre[-1].is_capitalised
+        and not pre[-1].lower.endswith("s")
+        and not lex.is_class(pre[-1].text, "organisation_name_words")
         and any(r[1] == len(post) - 1 for r in name_ranges(post, lex))
     ):
         found.add("person_name")  # "Minister for Health Ms Aoife Brennan"

@@ -15,6 +15,7 @@ from annotator.core.suggest.tokens import Token
 _RELATIVE = frozenset({"who", "whose", "which"})
 _ASIDES = frozenset(
     {"speaking", "citing", "asked", "however", "meanwhile", "though", "too", "in", "while"}
+    | {"requesting", "published", "released", "issued", "seen", "obtained", "prepared"}
 )
 _JOINERS = frozenset({"'s", "’s", "-", "&"})
 TokenRange = tuple[int, int]  # first and last token index, inclusive

@@ -134,7 +134,10 @@ class Suggester:
     def _suggest(self, text: str, sentence: SentenceCues) -> UnitSuggestion:
         attribution = self.rules.attribution
         chosen, carried = None, False
-        if sentence.cues:
+        service = self._service_line(text[sentence.start : sentence.end])
+        if service is not None:
+            code, confidence, reason = service
+        elif sentence.cues:
             judged = [(self._judge(cue, sentence), cue) for cue in sentence.cues]
             governing = _final_attribution(text, sentence) if len(judged) > 1 else None
             if attribution.final_attribution_governs and governing is not None:
@@ -200,6 +203,14 @@ class Suggester:
                 return rule.code, rule.confidence
         last = self.rules.attribution.source_rules[-1]
         return last.code, last.confidence
+
+    def _service_line(self, sentence: str) -> tuple[str, float, str] | None:
+        """A credit or service line ("X contributed to this report", "Anyone with
+        information is asked to call ..."): no claim, whatever cue it has."""
+        for pattern, rule in self._no_cue:
+            if rule.even_with_cue and pattern.search(sentence.strip()):
+                return rule.code, rule.confidence, "a credit or service line, not a claim"
+        return None
 
     def _without_cue(self, sentence: str) -> tuple[str, float, str]:
         for pattern, rule in self._no_cue:
