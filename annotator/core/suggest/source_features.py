@@ -74,6 +74,8 @@ def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = 
         features.add("group")
     if len(pre) == 1 and head.is_capitalised and not features & _KNOWN_KINDS and not plural:
         features.add("capitalised_single")  # "Zavio said", "Westway said", first or not
+    if head_word in classes["public_groups"]:
+        features.add("public_group")  # "residents of Ulvar", "farmers in the Mallee"
     if head_word in classes["institutional_roles"]:
         features.add("institutional_role")  # "a spokesman": someone's spokesman
     if head_word in classes["research_teams"] and "definite" in features:

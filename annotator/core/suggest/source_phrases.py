@@ -17,7 +17,7 @@ _ASIDES = frozenset(
     {"speaking", "citing", "asked", "however", "meanwhile", "though", "too", "in", "while"}
     | {"requesting", "published", "released", "issued", "seen", "obtained", "prepared"}
 )
-_JOINERS = frozenset({"'s", "’s", "-", "&"})
+_JOINERS = frozenset({"'s", "’s", "-", "&", "/"})
 TokenRange = tuple[int, int]  # first and last token index, inclusive
 
 
@@ -149,4 +149,21 @@ def source_after(
             return None  # "..., said the deal was off": content, not a source
     while last > first and tokens[last].lower in lex.determiners:
         last -= 1
+    if inverted:
+        last = _named_apposition(tokens, last, lex)
     return (first, last)
+
+
+def _named_apposition(tokens: list[Token], last: int, lex: Lexicon) -> int:
+    """ "said the lead author, Dr Ingrid Solheim, of ...": the name after the role is part
+    of the source. The phrase's last token, moved past such a name if there is one."""
+    if last + 2 >= len(tokens) or tokens[last + 1].text != ",":
+        return last
+    index = last + 2
+    while index < len(tokens) and (
+        tokens[index].is_capitalised or lex.is_class(tokens[index].text, "name_particles")
+    ):
+        index += 1
+    run = tokens[last + 2 : index]
+    titled = bool(run) and lex.is_class(run[0].text.rstrip("."), "honorifics")
+    return index - 1 if len(run) >= 2 and (titled or len(run) <= 4) else last
