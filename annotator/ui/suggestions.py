@@ -104,6 +104,8 @@ class WindowSuggestions(QObject):
         article_id = self.controller.article_id
         if suggestion is None or article_id is None or self.suggester is None:
             return False
+        if self.suggester.withheld(suggestion):
+            return False  # the window said "no suggestion": there is nothing to accept
         unit_id = self.controller.current_unit_id()
         exclude = [self.suggester.confidence_field] if self.suggester.confidence_field else []
         codes = suggestion.codes_to_apply(exclude=exclude)
@@ -200,6 +202,11 @@ class WindowSuggestions(QObject):
         attribution = suggestion.codes.get(self.suggester.rules.attribution.field)
         if attribution is None:
             return None
+        if self.suggester.withheld(suggestion):
+            return (
+                f"No suggestion: the suggester is not sure enough (confidence "
+                f"{attribution.confidence:.0%}, below {self.suggester.threshold:.0%})"
+            )
         return (
             f"Suggested: {', '.join(shown)}, because {attribution.reason} "
             f"(confidence {attribution.confidence:.0%}; press {self.key} to accept)"

@@ -159,3 +159,17 @@ def test_review_window_lists_the_suggester_as_a_machine_and_switches_project_wid
     review.suggestions_action.trigger()
     with Project.open(path) as project:
         assert not suggestions_for_coders(project)
+
+
+def test_below_the_threshold_the_window_shows_no_suggestion_and_accepts_nothing(
+    qtbot, open_window, project_path, monkeypatch
+):
+    from annotator.core.suggest.suggester import Suggester
+
+    monkeypatch.setattr(Suggester, "threshold", property(lambda self: 0.99))
+    window = open_window()
+    unit = go_to(qtbot, window, "harbor-deal#9")  # "Sources said ...", confidence 0.8
+    text = window.panel.suggestion_label.text()
+    assert text.startswith("No suggestion: the suggester is not sure enough (confidence 80%")
+    qtbot.keyClick(window, "a")
+    assert stored_codes(project_path, "alice").get(unit.id) is None
