@@ -1,0 +1,111 @@
+"""The suggester on the shapes of real news copy that issue 26 found it missing: court
+formulas, regional impersonal formulas, honorifics without a full stop, ages and
+addresses between a name and its verb, Q&A interviews, credit and service lines.
+Sentences are invented for these tests and are in neither gold set."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.core.codebook import bundled_codebook
+from annotator.core.suggest.interviews import ANSWER, QUESTION, interview_roles
+from annotator.core.suggest.suggester import Suggester
+
+
+def article(*paragraphs: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    """An article's text (a title, then the paragraphs) and its sentence spans."""
+    text, spans = "A title\n\n", []
+    for number, sentences in enumerate(paragraphs):
+        for position, sentence in enumerate(sentences):
+            if position:
+                text += " "
+            spans.append((len(text), len(text) + len(sentence)))
+            text += sentence
+        text += "\n\n" if number + 1 < len(paragraphs) else "\n"
+    return text, spans
+
+
+def codes(*paragraphs: list[str]) -> list[str]:
+    suggester = Suggester.for_codebook(bundled_codebook())
+    assert suggester is not None
+    text, spans = article(*paragraphs)
+    return [s.codes["attribution"].code for s in suggester.suggest_article(text, spans)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        ("The jury was told that the van was found burnt out in a lay-by.", "named_organisation"),
+        ("Truro Crown Court heard that the deposits stopped in May.", "named_organisation"),
+        ("It is learnt that the tender will be floated next month.", "anonymous_vague"),
+        ("It was gathered that the suspects fled to a nearby village.", "anonymous_vague"),
+        ("It's understood the board met twice last week.", "anonymous_vague"),
+        ("As per sources, the file was returned to the ministry.", "anonymous_vague"),
+        ("Ms Dennehy said the scheme would be reviewed.", "named_person"),
+        ("But the Minority Leader, Hon. Chidi Okeke, said the bill was flawed.", "named_person"),
+        ("Mr Tobias Venn KC told jurors the contract was forged.", "named_person"),
+        ("Joan Pike, of Elm Close, Barnsley, denied the charge.", "named_person"),
+        ("Owner Mr Jim Caird, 58, whose father opened the shop, said so.", "named_person"),
+        ("Mo Farrant, who runs 2,000 hens near Dunmere, said prices had doubled.", "named_person"),
+        ("The charity Shelter Line warned that rents would rise again.", "named_organisation"),
+        ("A Downing Street spokeswoman said the talks would go on.", "anonymous_specific"),
+        ("Residents of Kelsby Vale said the road flooded every winter.", "anonymous_generic"),
+        ("Cardwell Transport (CT) said the route would close.", "named_organisation"),
+        ("The honest answer is that nobody planned for this.", "unattributed"),
+        ("Jon Dale contributed reporting to this report.", "not_applicable"),
+        ("Anyone with information is urged to call police on 101.", "not_applicable"),
+        ("Are you affected? Get in touch.", "not_applicable"),
+    ],
+)
+def test_news_formulas(sentence: str, code: str) -> None:
+    assert codes([sentence]) == [code]
+
+
+def test_honorific_surname_refers_back_and_a_description_refers_to_the_last_person() -> None:
+    found = codes(
+        ["Chief Financial Officer Marit Solberg presented the results on Tuesday."],
+        [
+            "Ms Solberg said margins would improve.",
+            "The 52-year-old added that costs were falling.",
+        ],
+    )
+    assert found[1:] == ["named_person", "named_person"]
+
+
+def test_a_relative_clause_with_reportedly_does_not_make_the_sentence_vague() -> None:
+    sentence = "Governor Ada Keter, who reportedly clashed with the minister, resigned on Friday."
+    assert codes([sentence]) == ["unattributed"]
+
+
+def test_inverted_role_with_a_named_apposition_is_the_named_person() -> None:
+    sentence = '"It is early days," said the lead author, Dr Mira Lund, of the Velsby Institute.'
+    assert codes([sentence]) == ["named_person"]
+
+
+def test_what_follows_a_colon_belongs_to_its_cue() -> None:
+    found = codes(
+        ["The mayor, Tove Rask, has posted on social media:"],
+        ["Proud of our crews tonight. Stay safe everyone."],
+    )
+    assert found == ["named_person", "named_person"]
+
+
+def test_a_qa_interview_questions_are_not_claims_and_answers_are_the_interviewees() -> None:
+    paragraphs = [
+        ["Ilka Varga has run the Velsby food bank for 12 years."],
+        ["What has changed?", "Demand, mostly.", "We fed 300 families last month."],
+        ["Who comes to you now?", "Nurses, teachers, people in work."],
+        ["What do you need?", "Volunteers on Saturdays."],
+    ]
+    text, spans = article(*paragraphs)
+    roles = interview_roles(text, spans)
+    assert roles == [None, QUESTION, ANSWER, ANSWER, QUESTION, ANSWER, QUESTION, ANSWER]
+    found = codes(*paragraphs)
+    assert found[1] == "not_applicable"
+    assert set(found[2:4] + found[5:6] + found[7:]) == {"named_person"}
+
+
+def test_an_article_with_one_rhetorical_question_is_no_interview() -> None:
+    paragraphs = [["The council met on Monday."], ["What happens next?", "Nobody knows."]]
+    text, spans = article(*paragraphs)
+    assert interview_roles(text, spans) == [None, None, None]
