@@ -13,13 +13,20 @@ figure). Then sentences per second of the suggester (cue finding and suggesting,
 gold's sentence boundaries) next to bare pysbd segmenting the same text in the same
 process, with their ratio.
 
-Run: .venv/bin/python benchmarks/bench_suggest.py [--mistakes]
+With --end-to-end it also times `annotator suggest` on one 3,000-sentence article (the
+news development set's sentences, three to a paragraph, repeated) in a fresh process,
+writing the suggester's codes, against bare pysbd segmenting the same text paragraph by
+paragraph in a fresh process (interpreter start and imports included on both sides).
+
+Run: .venv/bin/python benchmarks/bench_suggest.py [--mistakes] [--end-to-end]
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -41,6 +48,13 @@ GOLD_FILES = (
     (DATA / "attribution-news-heldout.json", "issue 26's held-out set: never tuned on"),
 )
 REPEATS = 20  # the gold is small: repeat it for a stable rate
+END_TO_END_SENTENCES = 3000
+BARE_PYSBD = (
+    "import sys, pysbd\n"
+    "text = open(sys.argv[1], encoding='utf-8').read()\n"
+    "segmenter = pysbd.Segmenter(language='en', clean=False)\n"
+    "print(sum(len(segmenter.segment(p)) for p in text.split('\\n\\n')[1:] if p.strip()))\n"
+)
 
 
 def timed(run) -> float:
@@ -117,6 +131,42 @@ def main() -> None:
     print(f"  bare pysbd   {n / segmenting:10,.0f} sentences/s")
     print(f"  suggester    {n / suggesting:10,.0f} sentences/s")
     print(f"  ratio        {segmenting / suggesting:10.2f} x pysbd's speed (target >= 1)")
+    if "--end-to-end" in sys.argv:
+        end_to_end()
+
+
+def long_article(path: Path) -> str:
+    """A 3,000-sentence article: the news development set's sentences, three a paragraph."""
+    articles = read_gold(json.loads(path.read_text(encoding="utf-8")))
+    sentences = [s.text for a in articles for s in a.sentences]
+    chosen = [sentences[n % len(sentences)] for n in range(END_TO_END_SENTENCES)]
+    paragraphs = [" ".join(chosen[n : n + 3]) for n in range(0, len(chosen), 3)]
+    return "A long article for the end-to-end timing\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+def timed_process(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def end_to_end() -> None:
+    """`annotator suggest` in a fresh process against bare pysbd in a fresh process."""
+    annotator = str(Path(sys.executable).with_name("annotator"))
+    with tempfile.TemporaryDirectory() as folder:
+        text = Path(folder) / "long.txt"
+        text.write_text(long_article(DATA / "attribution-news-dev.json"), encoding="utf-8")
+        project = str(Path(folder) / "long.annotator")
+        subprocess.run([annotator, "new", project], check=True, capture_output=True)
+        subprocess.run([annotator, "import", project, str(text)], check=True, capture_output=True)
+        script = Path(folder) / "bare.py"
+        script.write_text(BARE_PYSBD, encoding="utf-8")
+        bare = min(timed_process([sys.executable, str(script), str(text)]) for _ in range(3))
+        suggest = timed_process([annotator, "suggest", project])
+    print(f"end to end on one {END_TO_END_SENTENCES:,}-sentence article, fresh processes:")
+    print(f"  bare pysbd segmenting it   {bare:6.2f} s")
+    print(f"  annotator suggest          {suggest:6.2f} s  (writing the suggester's codes)")
+    print(f"  ratio                      {suggest / bare:6.2f} x bare pysbd (target <= 1.5)")
 
 
 if __name__ == "__main__":

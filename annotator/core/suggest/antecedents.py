@@ -63,14 +63,14 @@ class Mentions:
     def add_source(self, source: Span, antecedent: Antecedent | None) -> None:
         self.sources.append((source, antecedent))
 
-    def resolve(self, source: Span, before: int) -> Antecedent | None:
+    def resolve(self, source: Span) -> Antecedent | None:
         """The earlier mention `source` stands for, or None when it names itself."""
         words = [w for w in tokenize(source.text, 0, len(source.text)) if w.is_word]
         if not words:
             return None
         lower = [w.lower for w in words]
         classes = self.lex.classes
-        people = [p for p in self.people if p.end <= before]
+        people = self.people  # named in earlier sentences (a sentence is added after its cues)
         person: Person | None = None
         if len(words) == 1 and lower[0] in classes["pronouns_person"]:
             person = people[-1] if people else None

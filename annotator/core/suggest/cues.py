@@ -78,7 +78,7 @@ def find_cues(
         for cue in found.cues:
             source = cue.source
             if source is not None:
-                antecedent = mentions.resolve(source, before=cue.cue.start)
+                antecedent = mentions.resolve(source)
                 if antecedent is not None:
                     cue = _with(cue, antecedent=antecedent.span, antecedent_kind=antecedent.kind)
                 mentions.add_source(source, antecedent)
@@ -135,14 +135,14 @@ def _sentence_cues(
 
 
 def _phrase_at(tokens: list[Token], index: int, lex: Lexicon):
-    for phrase in lex.phrases:
+    for phrase in lex.phrase_index.get(tokens[index].lower, ()):
         if _words_at(tokens, index, phrase.words):
             return phrase
     return None
 
 
 def _hint_at(tokens: list[Token], index: int, lex: Lexicon):
-    for words, claim in lex.hint_phrases:
+    for words, claim in lex.hint_index.get(tokens[index].lower, ()):
         if _words_at(tokens, index, words):
             return words, claim
     return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from annotator.core.suggest.data_files import load_data_file
@@ -46,6 +46,8 @@ class Lexicon:
     quote_close: str
     classes: dict[str, frozenset[str]]
     phrase_starts: frozenset[str] = frozenset()  # first words of phrases and hint phrases
+    phrase_index: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)  # by first word
+    hint_index: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = field(default_factory=dict)
 
     def is_class(self, word: str, name: str) -> bool:
         return word.lower() in self.classes[name]
@@ -84,12 +86,13 @@ def lexicon_from_data(data: dict) -> Lexicon:
         for key, value in data["word_classes"].items()
         if isinstance(value, list)
     }
+    hint_phrases = tuple(
+        (tuple(p["text"].lower().split()), p["hint"]) for p in data["hint_only_phrases"]
+    )
     return Lexicon(
         verbs=verbs,
         phrases=tuple(phrases),
-        hint_phrases=tuple(
-            (tuple(p["text"].lower().split()), p["hint"]) for p in data["hint_only_phrases"]
-        ),
+        hint_phrases=hint_phrases,
         extensions=tuple(tuple(text.lower().split()) for text in data["cue_extensions"]),
         auxiliaries=words("auxiliaries"),
         subject_stops=words("subject_stops"),
@@ -101,4 +104,15 @@ def lexicon_from_data(data: dict) -> Lexicon:
         classes=classes,
         phrase_starts=frozenset(p.words[0] for p in phrases)
         | frozenset(p["text"].lower().split()[0] for p in data["hint_only_phrases"]),
+        phrase_index=_by_first_word(phrases, lambda p: p.words),
+        hint_index=_by_first_word(hint_phrases, lambda h: h[0]),
     )
+
+
+def _by_first_word(items, words_of) -> dict:
+    """Items grouped by their first word, in the order given (longest phrase first), so
+    the cue finder tries only the phrases that can start at a word."""
+    index: dict[str, list] = {}
+    for item in items:
+        index.setdefault(words_of(item)[0], []).append(item)
+    return {word: tuple(group) for word, group in index.items()}
