@@ -145,6 +145,31 @@ def insert_unless_present(session: Session, table: Table, values: dict, keys: li
     return session.execute(statement).scalar()
 
 
+# The first key of this application's advisory locks (the second is the row's id).
+_UNIT_LOCKS = 0x616E6E6F  # "anno"
+
+
+def lock_unit(session: Session, unit_id: int, *, exclusive: bool) -> None:
+    """Take turns on a unit until commit: a change of its segmentation (`exclusive`)
+    against saves of codes and notes on it (shared among themselves). No-op on SQLite.
+
+    On PostgreSQL a save checks and reads the unit, then writes; a split checks that
+    nobody coded the unit, then cuts it. Without a lock both can pass their checks at
+    once. An advisory lock needs no privilege a coder lacks (SELECT ... FOR SHARE would
+    need UPDATE on the unit table). SQLite's BEGIN IMMEDIATE already serialises writers.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    session.execute(
+        text(
+            f"SELECT pg_catalog.{function}"
+            "(CAST(:space AS pg_catalog.int4), CAST(:unit AS pg_catalog.int4))"
+        ),
+        {"space": _UNIT_LOCKS, "unit": unit_id},
+    )
+
+
 def alembic_config(engine: Engine | None = None) -> Config:
     from alembic.config import Config  # only for a migration: alembic is slow to import
 
