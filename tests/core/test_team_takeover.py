@@ -142,9 +142,12 @@ def test_a_new_server_project_is_refused_likewise(attacker):
 def test_team_commands_on_a_project_planted_in_are_refused(attacker, tmp_path, capsys):
     url, mallory, plant = attacker
     transfer.push(coded_file(tmp_path / "p.annotator"), url)
+    roles.add_member(url, "sue_takeover", "pw-s")
+    as_sue = make_url(url).set(username="sue_takeover").render_as_string(hide_password=False)
     plant()  # after the push: public was writable, or a role was let create there
     for command in (
         lambda: roles.add_member(url, "sue_takeover", "pw-s"),
+        lambda: Project.open(as_sue).close(),  # a coder's connection as well
         lambda: transfer.pull(url, tmp_path / "back.annotator"),
         lambda: Project.open(url).close(),
     ):
@@ -173,6 +176,33 @@ def test_the_owner_revokes_create_before_anything_else(mallory, tmp_path):
             "CREATE FUNCTION public.sneaky_eq(varchar, varchar) RETURNS boolean"
             " LANGUAGE sql AS 'SELECT true'"
         )
+
+
+def test_an_owner_who_cannot_revoke_create_is_refused(mallory, tmp_path):
+    """public is an administrator's and everyone may create there (as on a cluster
+    upgraded from PostgreSQL 14): an owner who is no superuser cannot take the right
+    away, so her push is refused, saying who may create and what to run."""
+    url, mallory = mallory
+    owner = mallory.replace("mallory", "olive")
+    with psycopg.connect(libpq(url), autocommit=True) as connection:
+        connection.execute(f'CREATE ROLE "{owner}" LOGIN')
+        connection.execute(f'GRANT ALL ON DATABASE "{make_url(url).database}" TO "{owner}"')
+        connection.execute("ALTER SCHEMA public OWNER TO postgres")
+        connection.execute("GRANT CREATE ON SCHEMA public TO PUBLIC")
+    as_owner = make_url(url).set(username=owner).render_as_string(hide_password=False)
+    try:
+        with pytest.raises(
+            ProjectError, match=r"may create objects in the schema public \(PUBLIC\)"
+        ):
+            transfer.push(coded_file(tmp_path / "p.annotator"), as_owner)
+        with psycopg.connect(libpq(url)) as connection:
+            assert connection.execute(
+                "SELECT pg_catalog.to_regclass('public.coder')"
+            ).fetchone() == (None,)
+    finally:
+        with psycopg.connect(libpq(url, database="postgres"), autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+            connection.execute(f'DROP ROLE IF EXISTS "{owner}"')
 
 
 def test_a_search_path_of_the_owners_own_does_not_count(mallory, tmp_path):

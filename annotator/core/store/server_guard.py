@@ -158,22 +158,25 @@ def guard(connection: psycopg.Connection, label: str, *, owned_by_me: bool = Fal
     if creators and owner_name == me:
         _revoke_create(connection, creators)
         creators = _other_creators(connection, owner_id)
+    problems = []
     if creators:
-        raise ProjectError(
-            f"{label}: refused: others than the project's owner {owner_name} may create "
-            f"objects in the schema public ({', '.join(creators)}), which would run with "
-            "the rights of whoever works on the project; the schema's owner or a superuser "
-            f"must run: REVOKE CREATE ON SCHEMA public FROM {', '.join(_quoted(creators))}"
+        problems.append(
+            f"others than the project's owner {owner_name} may create objects in the schema "
+            f"public ({', '.join(creators)}): the schema's owner or a superuser must run "
+            f"REVOKE CREATE ON SCHEMA public FROM {', '.join(_quoted(creators))}"
         )
     planted = connection.execute(_FOREIGN_OBJECTS, {"owner": owner_id}).fetchall()
     if planted:
         shown = [f"{kind} {name} (made by {maker})" for kind, name, maker in planted[:_SHOWN]]
         more = f" and {len(planted) - _SHOWN} more" if len(planted) > _SHOWN else ""
+        problems.append(
+            f"the schema public holds objects the project's owner {owner_name} did not "
+            f"make: {', '.join(shown)}{more}; the schema's owner or a superuser must drop them"
+        )
+    if problems:
         raise ProjectError(
-            f"{label}: refused: the schema public holds objects the project's owner "
-            f"{owner_name} did not make, which would run with the rights of whoever works "
-            f"on the project: {', '.join(shown)}{more}; the schema's owner or a superuser "
-            "must drop them"
+            f"{label}: refused, since what others make in public would run with the rights "
+            f"of whoever works on the project: {'; and '.join(problems)}"
         )
 
 
