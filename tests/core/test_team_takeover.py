@@ -33,9 +33,13 @@ GRANTS = {"to_the_attacker": "{mallory}", "to_everyone": "PUBLIC"}
 
 # As the attacker: an operator matching `varchar = varchar` exactly, whose function makes
 # its caller's role (the owner's, or postgres's) hers and copies every code it can see.
-PLANT = """
+# Where the copies go: made beforehand too once the project has codes to take (before a
+# push, a table would only make the database look taken).
+LOOT = """
 CREATE TABLE public.loot (coder text, field text, code text);
 GRANT INSERT ON public.loot TO PUBLIC;
+"""
+PLANT = """
 CREATE FUNCTION public.sneaky_eq(varchar, varchar) RETURNS boolean LANGUAGE plpgsql AS $$
 BEGIN
     BEGIN
@@ -57,8 +61,8 @@ CREATE OPERATOR public.= (LEFTARG = varchar, RIGHTARG = varchar, FUNCTION = publ
 PLANTED = (
     r"function public\.sneaky_eq\(character varying, character varying\) \(made by mallory_",
     r"operator public\.=\(character varying, character varying\) \(made by mallory_",
-    r"table public\.loot \(made by mallory_",
 )
+LOOTED = r"table public\.loot \(made by mallory_"
 
 
 @pytest.fixture
@@ -79,12 +83,13 @@ def attacker(request, mallory):
     """(database URL, the attacker's role, a function that makes her plant her objects)."""
     new_database, mallory = mallory
 
-    def plant() -> None:
+    def plant(*, loot: bool) -> None:
         grantee = GRANTS[request.param].format(mallory=f'"{mallory}"')
         with psycopg.connect(libpq(new_database), autocommit=True) as connection:
             connection.execute(f"GRANT CREATE ON SCHEMA public TO {grantee}")
         with psycopg.connect(libpq(new_database, mallory), autocommit=True) as connection:
-            connection.execute(PLANT.replace("{mallory}", f'"{mallory}"'))
+            sql = (LOOT if loot else "") + PLANT
+            connection.execute(sql.replace("{mallory}", f'"{mallory}"'))
 
     return new_database, mallory, plant
 
@@ -98,10 +103,10 @@ def coded_file(path):
     return path
 
 
-def assert_refused_naming_the_plant(error: ProjectError) -> None:
+def assert_refused_naming_the_plant(error: ProjectError, *, loot: bool) -> None:
     message = str(error)
     assert "\n" not in message
-    for planted in PLANTED:
+    for planted in PLANTED + ((LOOTED,) if loot else ()):
         assert re.search(planted, message), message
 
 
@@ -114,15 +119,16 @@ def assert_the_plant_never_ran(url: str, mallory: str) -> None:
             [mallory, mallory],
         ).fetchall()
         assert held == [], f"{mallory} became a member of {held} (owner {owner})"
-        assert connection.execute("SELECT count(*) FROM public.loot").fetchone() == (0,)
+        if connection.execute("SELECT to_regclass('public.loot')").fetchone() != (None,):
+            assert connection.execute("SELECT count(*) FROM public.loot").fetchone() == (0,)
 
 
 def test_push_is_refused_naming_what_was_planted_before_it(attacker, tmp_path):
     url, mallory, plant = attacker
-    plant()
+    plant(loot=False)
     with pytest.raises(ProjectError) as refused:
         transfer.push(coded_file(tmp_path / "p.annotator"), url)
-    assert_refused_naming_the_plant(refused.value)
+    assert_refused_naming_the_plant(refused.value, loot=False)
     assert_the_plant_never_ran(url, mallory)
     with psycopg.connect(libpq(url)) as connection:  # nothing of the project went in
         assert connection.execute("SELECT pg_catalog.to_regclass('public.coder')").fetchone() == (
@@ -132,10 +138,10 @@ def test_push_is_refused_naming_what_was_planted_before_it(attacker, tmp_path):
 
 def test_a_new_server_project_is_refused_likewise(attacker):
     url, mallory, plant = attacker
-    plant()
+    plant(loot=False)
     with pytest.raises(ProjectError) as refused:
         Project.create(url, bundled_codebook())
-    assert_refused_naming_the_plant(refused.value)
+    assert_refused_naming_the_plant(refused.value, loot=False)
     assert_the_plant_never_ran(url, mallory)
 
 
@@ -144,7 +150,7 @@ def test_team_commands_on_a_project_planted_in_are_refused(attacker, tmp_path, c
     transfer.push(coded_file(tmp_path / "p.annotator"), url)
     roles.add_member(url, "sue_takeover", "pw-s")
     as_sue = make_url(url).set(username="sue_takeover").render_as_string(hide_password=False)
-    plant()  # after the push: public was writable, or a role was let create there
+    plant(loot=True)  # after the push: public was writable, or a role was let create there
     for command in (
         lambda: roles.add_member(url, "sue_takeover", "pw-s"),
         lambda: Project.open(as_sue).close(),  # a coder's connection as well
@@ -153,7 +159,7 @@ def test_team_commands_on_a_project_planted_in_are_refused(attacker, tmp_path, c
     ):
         with pytest.raises(ProjectError) as refused:
             command()
-        assert_refused_naming_the_plant(refused.value)
+        assert_refused_naming_the_plant(refused.value, loot=True)
     assert not (tmp_path / "back.annotator").exists()
     assert cli.main(["info", url]) != 0
     lines = capsys.readouterr().err.strip().splitlines()
