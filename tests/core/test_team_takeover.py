@@ -167,6 +167,17 @@ def test_team_commands_on_a_project_planted_in_are_refused(attacker, tmp_path, c
     assert_the_plant_never_ran(url, mallory)
 
 
+def test_a_role_that_may_act_as_the_owner_is_refused(mallory, tmp_path):
+    """What a member of the owner's role makes is the owner's, so the check of objects
+    cannot see it: such a membership (what the planted function granted itself) is named."""
+    url, mallory = mallory
+    transfer.push(coded_file(tmp_path / "p.annotator"), url)
+    with psycopg.connect(libpq(url), autocommit=True) as connection:
+        connection.execute(f'GRANT "{make_url(url).username}" TO "{mallory}"')
+    with pytest.raises(ProjectError, match=rf"{mallory} may act as the project's owner"):
+        Project.open(url).close()
+
+
 def test_the_owner_revokes_create_before_anything_else(mallory, tmp_path):
     """Nothing planted yet: the push takes the right to create in `public` away from
     everyone but the owner, so nothing can be planted after the check either."""

@@ -14,7 +14,9 @@ while it exists would call it. So, on every connection to a server project:
 - nobody but the project's owner (and superusers, who can do anything anyway) may
   create objects in `public`: the owner's own connections revoke CREATE from anyone
   else where they may, and any connection is refused while someone else still could;
-- any object in `public` the owner does not own, whoever made it, is refused by name.
+- any object in `public` the owner does not own, whoever made it, is refused by name;
+- so is any role (no superuser) that may act as the owner, being a member of the
+  owner's role: what it makes counts as the owner's (an earlier takeover left that).
 
 After that every name the project's statements look up resolves to pg_catalog or to
 the owner's own objects, and nothing new can appear meanwhile. The guard's own
@@ -142,6 +144,17 @@ SELECT CASE WHEN e.role_id OPERATOR(pg_catalog.=) 0::pg_catalog.oid THEN 'PUBLIC
 """
 
 
+# Roles that may act as the owner (members of the owner's role), superusers and the user
+# connecting left out: what they make is the owner's, so the objects check cannot tell.
+_OWNERS_MEMBERS = """
+SELECT r.rolname::pg_catalog.text FROM pg_catalog.pg_roles r
+ WHERE r.oid OPERATOR(pg_catalog.<>) %(owner)s::pg_catalog.oid AND NOT r.rolsuper
+   AND r.rolname OPERATOR(pg_catalog.<>) CURRENT_USER
+   AND pg_catalog.pg_has_role(r.oid, %(owner)s::pg_catalog.oid, 'MEMBER')
+ ORDER BY 1
+"""
+
+
 def guard(connection: psycopg.Connection, label: str, *, owned_by_me: bool = False) -> None:
     """Refuse the project unless `public` holds only its owner's objects and nobody else
     may create there; the owner's own connection first revokes what it can.
@@ -164,6 +177,13 @@ def guard(connection: psycopg.Connection, label: str, *, owned_by_me: bool = Fal
             f"others than the project's owner {owner_name} may create objects in the schema "
             f"public ({', '.join(creators)}): the schema's owner or a superuser must run "
             f"REVOKE CREATE ON SCHEMA public FROM {', '.join(_quoted(creators))}"
+        )
+    members = [name for (name,) in connection.execute(_OWNERS_MEMBERS, {"owner": owner_id})]
+    if members:
+        problems.append(
+            f"{', '.join(members)} may act as the project's owner {owner_name} (members of its "
+            f"role): if that was not meant, run REVOKE {_quoted([owner_name])[0]} FROM "
+            f"{', '.join(_quoted(members))} and look for what they made"
         )
     planted = connection.execute(_FOREIGN_OBJECTS, {"owner": owner_id}).fetchall()
     if planted:
