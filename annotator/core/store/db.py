@@ -494,7 +494,9 @@ def probe(location: Path | str, timeout_s: float = 5.0) -> str | None:
         if is_server_url(location):
             url = make_url(server_url(str(location))).set(drivername="postgresql")
             libpq = url.render_as_string(hide_password=False)
-            with psycopg.connect(libpq, connect_timeout=max(1, round(timeout_s))) as connection:
+            timeout = max(1, round(timeout_s))
+            options = server_guard.CONNECT_OPTIONS  # as every connection to a server project
+            with psycopg.connect(libpq, connect_timeout=timeout, options=options) as connection:
                 connection.execute("SELECT 1")
         else:
             uri = Path(location).resolve().as_uri() + "?mode=rw"  # never creates a file
