@@ -178,6 +178,17 @@ def test_a_role_that_may_act_as_the_owner_is_refused(mallory, tmp_path):
         Project.open(url).close()
 
 
+def test_names_an_attacker_chose_are_shown_escaped_on_one_line(attacker, tmp_path):
+    url, mallory, plant = attacker
+    plant(loot=False)
+    with psycopg.connect(libpq(url, mallory), autocommit=True) as connection:
+        connection.execute('CREATE TABLE public."ok\nall clear\u202e" (x int)')
+    with pytest.raises(ProjectError) as refused:
+        Project.create(url, bundled_codebook())
+    assert "\n" not in str(refused.value) and "\u202e" not in str(refused.value)
+    assert r"table 'public.ok\nall clear\u202e' (made by mallory_" in str(refused.value)
+
+
 def test_the_owner_revokes_create_before_anything_else(mallory, tmp_path):
     """Nothing planted yet: the push takes the right to create in `public` away from
     everyone but the owner, so nothing can be planted after the check either."""

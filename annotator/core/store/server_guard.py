@@ -171,26 +171,31 @@ def guard(connection: psycopg.Connection, label: str, *, owned_by_me: bool = Fal
     if creators and owner_name == me:
         _revoke_create(connection, creators)
         creators = _other_creators(connection, owner_id)
+    owner_shown = _shown(owner_name)
     problems = []
     if creators:
         problems.append(
-            f"others than the project's owner {owner_name} may create objects in the schema "
-            f"public ({', '.join(creators)}): the schema's owner or a superuser must run "
-            f"REVOKE CREATE ON SCHEMA public FROM {', '.join(_quoted(creators))}"
+            f"others than the project's owner {owner_shown} may create objects in the schema "
+            f"public ({', '.join(map(_shown, creators))}): the schema's owner or a superuser "
+            f"must run REVOKE CREATE ON SCHEMA public FROM {', '.join(_quoted(creators))}"
         )
     members = [name for (name,) in connection.execute(_OWNERS_MEMBERS, {"owner": owner_id})]
     if members:
         problems.append(
-            f"{', '.join(members)} may act as the project's owner {owner_name} (members of its "
-            f"role): if that was not meant, run REVOKE {_quoted([owner_name])[0]} FROM "
-            f"{', '.join(_quoted(members))} and look for what they made"
+            f"{', '.join(map(_shown, members))} may act as the project's owner {owner_shown} "
+            f"(members of its role): if that was not meant, run REVOKE "
+            f"{_quoted([owner_name])[0]} FROM {', '.join(_quoted(members))} and look for what "
+            "they made"
         )
     planted = connection.execute(_FOREIGN_OBJECTS, {"owner": owner_id}).fetchall()
     if planted:
-        shown = [f"{kind} {name} (made by {maker})" for kind, name, maker in planted[:_SHOWN]]
+        shown = [
+            f"{kind} {_shown(name)} (made by {_shown(maker)})"
+            for kind, name, maker in planted[:_SHOWN]
+        ]
         more = f" and {len(planted) - _SHOWN} more" if len(planted) > _SHOWN else ""
         problems.append(
-            f"the schema public holds objects the project's owner {owner_name} did not "
+            f"the schema public holds objects the project's owner {owner_shown} did not "
             f"make: {', '.join(shown)}{more}; the schema's owner or a superuser must drop them"
         )
     if problems:
@@ -215,7 +220,18 @@ def _revoke_create(connection: psycopg.Connection, creators: list[str]) -> None:
 
 
 def _quoted(creators: list[str]) -> list[str]:
-    return [name if name == "PUBLIC" else '"' + name.replace('"', '""') + '"' for name in creators]
+    """Role names as SQL identifiers, for the statement the refusal suggests."""
+    return [_shown(_identifier(name)) for name in creators]
+
+
+def _identifier(name: str) -> str:
+    return name if name == "PUBLIC" else '"' + name.replace('"', '""') + '"'
+
+
+def _shown(name: str) -> str:
+    """A name an attacker chose, fit for one line: control, bidi and zero-width
+    characters escaped (as repr does), so a refusal cannot fake or hide what it says."""
+    return name if name.isprintable() else repr(name)
 
 
 def libpq_url(url: str) -> str:
