@@ -104,7 +104,7 @@ class CodeWriter:
         """Set (or, with None, clear) fields of one unit; unchanged fields write nothing."""
         coder = _checked_coder(coder)
         _validate_codes(self.project.codebook, codes)
-        unit, sha = _unit_and_sha(self.session, unit_id)
+        unit, sha = _unit_to_write(self.session, unit_id)
         coder_id = self.project.coder_id(self.session, coder)
         changes = [
             self._write_code(unit, sha, coder, coder_id, field, code)
@@ -130,7 +130,7 @@ class CodeWriter:
                 if all_or_nothing:
                     raise StaleChange(change, current)
                 continue
-            unit, sha = _unit_and_sha(self.session, change.unit_id)
+            unit, sha = _unit_to_write(self.session, change.unit_id)
             done = self._write_code(unit, sha, coder, coder_id, change.target, change.new)
             made += [done] if done else []
         return made
@@ -139,7 +139,7 @@ class CodeWriter:
         """Replace a coder's note on a unit; an empty text removes it."""
         coder = _checked_coder(coder)
         session = self.session
-        unit, sha = _unit_and_sha(session, unit_id)
+        unit, sha = _unit_to_write(session, unit_id)
         coder_id = self.project.coder_id(session, coder)
         new = text.strip() or None
         note = _locked(session, Note, unit_id=unit_id, coder_id=coder_id)
@@ -490,6 +490,13 @@ def _unit_and_sha(session: Session, unit_id: int) -> tuple[Unit, str]:
     if row is None:
         raise CodingError(f"no unit with id {unit_id}")
     return row
+
+
+def _unit_to_write(session: Session, unit_id: int) -> tuple[Unit, str]:
+    """The unit and its article's sha256, read after waiting for a change of the unit's
+    segmentation in progress (a split), which then waits for this save in turn."""
+    db.lock_unit(session, unit_id, exclusive=False)
+    return _unit_and_sha(session, unit_id)
 
 
 WRITE_CHUNK = 10_000  # rows per executemany in a batch

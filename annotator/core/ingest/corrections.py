@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from annotator.core.codebook import UNIT_KINDS
 from annotator.core.errors import CodingError
+from annotator.core.store import db
 from annotator.core.store.models import Article, Code, Note, Unit, saved_id
 from annotator.core.store.project import Project
 
@@ -141,7 +142,14 @@ def split_offset(
 
 
 def _uncoded_unit(session: Session, unit_id: int) -> tuple[Unit, Article]:
-    unit = session.get(Unit, unit_id)
+    """The unit, locked until commit against saves on it, if nobody has coded it.
+
+    The lock comes before the check: a save in progress is waited for (and then seen),
+    and a save that comes later waits for this change and records the changed unit.
+    The row lock also makes any other insert of a code on the unit wait (its foreign
+    key check), whatever path it comes by."""
+    db.lock_unit(session, unit_id, exclusive=True)
+    unit = session.get(Unit, unit_id, with_for_update=True)
     if unit is None:
         raise CodingError(f"no unit with id {unit_id}")
     article = session.get_one(Article, unit.article_id)  # a unit always has its article

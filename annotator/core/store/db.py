@@ -29,7 +29,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
 from annotator.core.errors import ProjectError, ProjectUnavailable
-from annotator.core.store import migrations
+from annotator.core.store import migrations, server_guard
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -73,13 +73,15 @@ def make_server_engine(url: str) -> Engine:
     `pool_pre_ping` lets a window that outlived a server restart carry on with a
     fresh connection instead of failing on the dead one. The session time zone is
     UTC because timestamps are stored without a zone, in UTC (see models.utcnow).
+    Every connection it makes searches only pg_catalog, the project's schema and its
+    own temporary schema, and passes `server_guard.guard` before its first statement.
     """
-    return create_engine(
+    engine = create_engine(
         url,
         isolation_level="READ COMMITTED",
         pool_pre_ping=True,
         connect_args={
-            "options": "-c timezone=UTC",
+            "options": f"-c timezone=UTC {server_guard.CONNECT_OPTIONS}",
             "connect_timeout": 5,
             # A server that vanished without closing the connection (a cable pulled, a
             # laptop closed) would otherwise leave a save waiting for many minutes:
@@ -91,6 +93,35 @@ def make_server_engine(url: str) -> Engine:
             "tcp_user_timeout": 10_000,
         },
     )
+
+    @event.listens_for(engine, "do_connect")
+    def _guarded(dialect, _record, cargs, cparams):
+        # Made here, so that the guard's queries come before any of SQLAlchemy's own.
+        connection = dialect.connect(*cargs, **cparams)
+        try:
+            from annotator.core.store.location import display_location
+
+            server_guard.guard(connection, display_location(url))
+            connection.commit()
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    return engine
+
+
+def check_new_server_database(url: str, label: str) -> None:
+    """Before a project is made in the database at `url` (push, a new server project):
+    guard it for the connecting user as its owner-to-be. Anything of anyone else's in
+    `public` is refused, a fake `coder` table included, and nobody else may create there
+    afterwards, so the engine's own guard can then trust the owner of `coder`."""
+    import psycopg  # only a server project needs it; imported here to keep startup light
+
+    try:
+        server_guard.connect(url, label, owned_by_me=True).close()
+    except psycopg.Error as error:
+        raise ProjectError(f"{label}: cannot connect ({describe_failure(error)})") from None
 
 
 def insert_unless_present(session: Session, table: Table, values: dict, keys: list[str]):
@@ -112,6 +143,31 @@ def insert_unless_present(session: Session, table: Table, values: dict, keys: li
         .returning(table.c.id)
     )
     return session.execute(statement).scalar()
+
+
+# The first key of this application's advisory locks (the second is the row's id).
+_UNIT_LOCKS = 0x616E6E6F  # "anno"
+
+
+def lock_unit(session: Session, unit_id: int, *, exclusive: bool) -> None:
+    """Take turns on a unit until commit: a change of its segmentation (`exclusive`)
+    against saves of codes and notes on it (shared among themselves). No-op on SQLite.
+
+    On PostgreSQL a save checks and reads the unit, then writes; a split checks that
+    nobody coded the unit, then cuts it. Without a lock both can pass their checks at
+    once. An advisory lock needs no privilege a coder lacks (SELECT ... FOR SHARE would
+    need UPDATE on the unit table). SQLite's BEGIN IMMEDIATE already serialises writers.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    session.execute(
+        text(
+            f"SELECT pg_catalog.{function}"
+            "(CAST(:space AS pg_catalog.int4), CAST(:unit AS pg_catalog.int4))"
+        ),
+        {"space": _UNIT_LOCKS, "unit": unit_id},
+    )
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -438,7 +494,9 @@ def probe(location: Path | str, timeout_s: float = 5.0) -> str | None:
         if is_server_url(location):
             url = make_url(server_url(str(location))).set(drivername="postgresql")
             libpq = url.render_as_string(hide_password=False)
-            with psycopg.connect(libpq, connect_timeout=max(1, round(timeout_s))) as connection:
+            timeout = max(1, round(timeout_s))
+            options = server_guard.CONNECT_OPTIONS  # as every connection to a server project
+            with psycopg.connect(libpq, connect_timeout=timeout, options=options) as connection:
                 connection.execute("SELECT 1")
         else:
             uri = Path(location).resolve().as_uri() + "?mode=rw"  # never creates a file

@@ -95,6 +95,7 @@ class Project:
 
     @classmethod
     def _create_on_server(cls, url: str, codebook: Codebook, name: str | None) -> Project:
+        db.check_new_server_database(url, display_location(url))  # see server_guard.py
         project = cls(url)
         try:
             if db.table_names(project.read_engine, display_location(url)):

@@ -50,6 +50,7 @@ def push(file: Path, url: str) -> dict[str, int]:
     label = display_location(url)
     with Project.open(Path(file)) as source:
         refuse_nul_characters(source)
+        db.check_new_server_database(url, label)  # before anything else reaches the server
         target = db.make_server_engine(url)
         try:
             if db.table_names(target, label):

@@ -6,6 +6,11 @@ a coder reads and writes only their own codes, notes and history; a supervisor
 reads everything and writes only the consensus coder's rows. The project tables
 stay owned by whoever set the project up (owners bypass row-level security), and
 these functions must be run as that owner.
+
+Every statement here names its tables with their schema and compares with
+OPERATOR(pg_catalog.=): the policies keep the operators resolved when they are made,
+and an operator someone planted in `public` must never be among them (see
+store/server_guard.py, which every connection passes first).
 """
 
 from __future__ import annotations
@@ -15,16 +20,17 @@ from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from annotator.core.errors import ProjectError
+from annotator.core.store import server_guard
 from annotator.core.store.location import display_location, server_url
 from annotator.core.store.roles import CONSENSUS, Role
 
-_IS_SUPERVISOR = (
-    "EXISTS (SELECT 1 FROM coder WHERE coder.name = current_user AND coder.role = 'supervisor')"
-)
-_OWN_CODER_IDS = "(SELECT id FROM coder WHERE name = current_user AND role = 'coder')"
-_OWN_CODER_NAMES = "(SELECT name FROM coder WHERE name = current_user AND role = 'coder')"
-_CONSENSUS_IDS = "(SELECT id FROM coder WHERE role = 'consensus')"
-_CONSENSUS_NAMES = "(SELECT name FROM coder WHERE role = 'consensus')"
+_EQ = "OPERATOR(pg_catalog.=)"
+_ME = f"c.name::pg_catalog.text {_EQ} CURRENT_USER::pg_catalog.text"
+_IS_SUPERVISOR = f"EXISTS (SELECT 1 FROM public.coder c WHERE {_ME} AND c.role {_EQ} 'supervisor')"
+_OWN_CODER_IDS = f"(SELECT c.id FROM public.coder c WHERE {_ME} AND c.role {_EQ} 'coder')"
+_OWN_CODER_NAMES = f"(SELECT c.name FROM public.coder c WHERE {_ME} AND c.role {_EQ} 'coder')"
+_CONSENSUS_IDS = f"(SELECT c.id FROM public.coder c WHERE c.role {_EQ} 'consensus')"
+_CONSENSUS_NAMES = f"(SELECT c.name FROM public.coder c WHERE c.role {_EQ} 'consensus')"
 
 # (table, the column naming the coder, own-rows set, consensus set)
 _BLINDED = (
@@ -48,7 +54,7 @@ def add_member(url: str, name: str, password: str, role: str = Role.CODER) -> No
         raise ProjectError(f"{name!r}: reserved name; choose another")
     url = server_url(url)
     try:
-        with psycopg.connect(_libpq_url(url)) as connection:
+        with server_guard.connect(url, display_location(url)) as connection:
             _check_project(connection, url)
             database = make_url(url).database
             assert database is not None  # server_url refuses a URL that names no database
@@ -67,12 +73,12 @@ def add_member(url: str, name: str, password: str, role: str = Role.CODER) -> No
 def enable_blinding(connection: psycopg.Connection) -> None:
     """Row-level security on code, note and history (idempotent: policies are replaced)."""
     for table, column, own, consensus in _BLINDED:
-        name = sql.Identifier(table)
+        name = sql.Identifier("public", table)
         connection.execute(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(name))
         policies = (
-            ("annotator_own_rows", "ALL", f"{column} IN {own}"),
+            ("annotator_own_rows", "ALL", f"{column} {_EQ} ANY {own}"),
             ("annotator_supervisor_reads", "SELECT", _IS_SUPERVISOR),
-            ("annotator_consensus", "ALL", f"{_IS_SUPERVISOR} AND {column} IN {consensus}"),
+            ("annotator_consensus", "ALL", f"{_IS_SUPERVISOR} AND {column} {_EQ} ANY {consensus}"),
         )
         for policy, command, condition in policies:
             connection.execute(
@@ -87,13 +93,10 @@ def enable_blinding(connection: psycopg.Connection) -> None:
             )
 
 
-def _libpq_url(url: str) -> str:
-    """The URL as libpq reads it (no SQLAlchemy driver suffix)."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 def _check_project(connection: psycopg.Connection, url: str) -> None:
-    found = connection.execute("SELECT to_regclass('public.coder') IS NOT NULL").fetchone()
+    found = connection.execute(
+        "SELECT pg_catalog.to_regclass('public.coder') IS NOT NULL"
+    ).fetchone()
     if not found or not found[0]:
         raise ProjectError(
             f"{display_location(url)}: not an annotator project; "
@@ -102,58 +105,32 @@ def _check_project(connection: psycopg.Connection, url: str) -> None:
 
 
 def _harden(connection: psycopg.Connection, database: str) -> None:
-    """Leave members no place to plant objects that run with someone else's rights.
+    """Leave members no place to plant objects, for psql sessions too.
 
-    CVE-2018-1058: a role that may CREATE in `public` (every role on PostgreSQL 14 and
-    older, and clusters upgraded from them) can define `public.=` for varchar or a
-    function shadowing a built-in, which the owner's and supervisor's next statements
-    then run with their privileges. So nobody but the owner creates in `public`, nobody
-    makes temporary objects in this database, every connection to it searches
-    pg_catalog first, and objects a member already made there are refused, not used.
+    The guard (store/server_guard.py) has made sure that nobody but the owner may create
+    in `public` and that nothing there is anyone else's. Members may make no temporary
+    objects in this database either, and a member's own psql session searches
+    pg_catalog first and no schema but `public` and her own temporary one.
     """
     db = sql.Identifier(database)
-    connection.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
     connection.execute(sql.SQL("REVOKE TEMPORARY ON DATABASE {} FROM PUBLIC").format(db))
-    connection.execute(sql.SQL("ALTER DATABASE {} SET search_path = pg_catalog, public").format(db))
-    connection.execute("SET search_path = pg_catalog, public")
-    planted = connection.execute(_MEMBERS_OBJECTS).fetchall()
-    if planted:
-        listed = ", ".join(f"{kind} {name} (made by {owner})" for kind, name, owner in planted)
-        raise ProjectError(
-            f"the schema public holds objects made by team members: {listed}; "
-            "the owner must drop them before anyone works on this project"
-        )
+    connection.execute(
+        sql.SQL("ALTER DATABASE {} SET search_path = " + server_guard.SEARCH_PATH).format(db)
+    )
 
-
-_MEMBERS_OBJECTS = """
-SELECT objects.kind, objects.name, r.rolname::text
-FROM (
-    SELECT 'function' AS kind, p.proname::text AS name, p.proowner AS owner_id
-      FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'public'::regnamespace
-    UNION ALL
-    SELECT 'operator', o.oprname::text, o.oprowner
-      FROM pg_catalog.pg_operator o WHERE o.oprnamespace = 'public'::regnamespace
-    UNION ALL
-    SELECT 'table or view', c.relname::text, c.relowner
-      FROM pg_catalog.pg_class c WHERE c.relnamespace = 'public'::regnamespace
-    UNION ALL
-    SELECT 'type', t.typname::text, t.typowner
-      FROM pg_catalog.pg_type t WHERE t.typnamespace = 'public'::regnamespace
-) AS objects
-JOIN pg_catalog.pg_roles r ON r.oid = objects.owner_id
-WHERE r.rolname IN (SELECT c.name FROM public.coder c) AND r.rolname <> current_user
-ORDER BY 1, 2
-"""
 
 MEMBER_MARK = "annotator team member"
 
 # (is a member?) for an existing role: marked by add_member, or (made by an older
 # annotator) an ordinary login role already coding in this project; never the owner.
 _EXISTING_ROLE = f"""
-SELECT pg_catalog.shobj_description(r.oid, 'pg_authid') = '{MEMBER_MARK}'
-    OR (r.rolname <> current_user AND NOT (r.rolsuper OR r.rolcreaterole OR r.rolcreatedb)
-        AND r.rolname IN (SELECT name FROM public.coder WHERE role IN ('coder', 'supervisor')))
-FROM pg_catalog.pg_roles r WHERE r.rolname = %s
+SELECT pg_catalog.shobj_description(r.oid, 'pg_authid') {_EQ} '{MEMBER_MARK}'
+    OR (r.rolname OPERATOR(pg_catalog.<>) CURRENT_USER
+        AND NOT (r.rolsuper OR r.rolcreaterole OR r.rolcreatedb)
+        AND r.rolname::pg_catalog.text {_EQ} ANY (
+            SELECT c.name::pg_catalog.text FROM public.coder c
+             WHERE c.role {_EQ} ANY (ARRAY['coder', 'supervisor']::pg_catalog.text[])))
+FROM pg_catalog.pg_roles r WHERE r.rolname {_EQ} %s::pg_catalog.name
 """
 
 
@@ -187,19 +164,23 @@ def _grant(connection: psycopg.Connection, name: str, database: str) -> None:
         "GRANT CONNECT ON DATABASE {db} TO {role}",
         "GRANT USAGE ON SCHEMA public TO {role}",
         "GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
-        "GRANT INSERT, UPDATE, DELETE ON code, note TO {role}",
-        "GRANT INSERT ON history TO {role}",
-        "GRANT USAGE ON SEQUENCE code_id_seq, note_id_seq, history_id_seq TO {role}",
+        "GRANT INSERT, UPDATE, DELETE ON public.code, public.note TO {role}",
+        "GRANT INSERT ON public.history TO {role}",
+        "GRANT USAGE ON SEQUENCE public.code_id_seq, public.note_id_seq, public.history_id_seq"
+        " TO {role}",
     ):
         connection.execute(sql.SQL(statement).format(db=sql.Identifier(database), role=role))
 
 
 def _ensure_coder_row(connection: psycopg.Connection, name: str, role: str) -> None:
     """The coder row that ties the role to its codes; a name already used otherwise is refused."""
-    row = connection.execute("SELECT role FROM coder WHERE name = %s", [name]).fetchone()
+    row = connection.execute(
+        f"SELECT c.role FROM public.coder c WHERE c.name {_EQ} %s::pg_catalog.text", [name]
+    ).fetchone()
     if row is None:
         connection.execute(
-            "INSERT INTO coder (name, role, created_at) VALUES (%s, %s, now() AT TIME ZONE 'UTC')",
+            "INSERT INTO public.coder (name, role, created_at)"
+            " VALUES (%s, %s, pg_catalog.timezone('UTC', pg_catalog.now()))",
             [name, role],
         )
     elif row[0] != role:

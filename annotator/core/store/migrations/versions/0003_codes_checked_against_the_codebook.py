@@ -85,7 +85,7 @@ def _project_schema() -> str:
     """The PostgreSQL schema that holds the project's tables.
 
     New objects must be created there by name: a team project's connections search
-    pg_catalog first (team/roles.py), so an unqualified CREATE would aim at pg_catalog
+    pg_catalog first (store/server_guard.py), so an unqualified CREATE would aim at pg_catalog
     (current_schema() names it too) and be refused.
     """
     query = (
