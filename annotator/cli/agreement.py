@@ -32,6 +32,7 @@ from annotator.core.codebook import resolve_codebook
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import db
 from annotator.core.store.location import is_server_url, project_location
+from annotator.core.store.outputs import check_output
 from annotator.core.store.project import Project
 
 
@@ -117,6 +118,8 @@ def _agreement(args: argparse.Namespace) -> None:
     for option, path in (("--csv", args.csv), ("--html", args.html)):
         if path is not None and not path.parent.is_dir():
             raise AnnotatorError(f"{option} {path}: folder {path.parent} does not exist")
+        if path is not None:
+            check_output(path, args.source)
     confusion, labels = {}, {}
     skipped: list[dict[str, object]] = []
     if is_server_url(args.source) or _is_sqlite(args.source):
