@@ -101,3 +101,12 @@ def test_an_agreement_from_a_csv_does_not_write_over_the_csv(tmp_path, capsys):
     argv = ["agreement", str(data), "--bootstrap", "0", "--csv", str(data)]
     assert cli.main(argv) == cli.EXIT_USER_ERROR
     assert data.read_text(encoding="utf-8").startswith("unit,coder,value")
+
+
+def test_a_backup_is_not_written_over_the_project_or_its_wal(project, capsys):
+    before = Path(project).read_bytes()
+    for output in (project, f"{project}-wal", f"{project}-shm"):
+        assert cli.main(["backup", project, "-o", output]) == cli.EXIT_USER_ERROR
+        assert "would replace" in capsys.readouterr().err
+    assert not Path(f"{project}-wal").exists() or Path(f"{project}-wal").stat().st_size == 0
+    assert Path(project).read_bytes() == before

@@ -21,24 +21,25 @@ from annotator.core.store.location import Location, is_server_url
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
-def check_output(output: str | Path, source: Location) -> None:
+def check_output(output: str | Path, source: Location, *, backups: bool = True) -> None:
     """Raise a one-line error naming `output` when writing it would replace `source` (a
-    project file or an input file), SQLite's files beside it, or one of its backups."""
+    project file or an input file), SQLite's files beside it, or (unless `backups` is
+    False: `annotator backup -o` may write there) anything in its backup folder."""
     if is_server_url(source):
         return  # a server project has no file here to replace
-    reason = _replaces(Path(output), Path(source))
+    reason = _replaces(Path(output), Path(source), backups)
     if reason is not None:
         raise AnnotatorError(f"{output}: {reason}; choose another output file")
 
 
-def _replaces(output: Path, source: Path) -> str | None:
+def _replaces(output: Path, source: Path, backups: bool) -> str | None:
     written = _resolved(output)
     for suffix in ("", *SQLITE_SIDE_FILES):
         protected = Path(f"{source}{suffix}")
         if written == _resolved(protected) or _same_file(output, protected):
             return f"writing it would replace {protected}"
     folder = _resolved(backup_folder(source))
-    if written == folder or written.is_relative_to(folder):
+    if backups and (written == folder or written.is_relative_to(folder)):
         return f"it is in {backup_folder(source)}, the backups of {source}"
     return None
 
