@@ -98,11 +98,18 @@ def _merge(args: argparse.Namespace) -> int:
 
 
 def _unlocker(given: str | None) -> Unlock:
-    """A source's passphrase: the one given for the target (or in the environment), else
-    asked for that source."""
+    """A source's passphrase: first the one given for the target (or in the environment),
+    then, if that is not the source's, asked for that source (None when nobody answers)."""
+    offered: set[str] = set()
 
-    def unlock(source: str) -> str:
-        return given if given is not None else ask_passphrase(f"merging {source}")
+    def unlock(source: str) -> str | None:
+        if given is not None and source not in offered:
+            offered.add(source)
+            return given
+        try:
+            return ask_passphrase(f"merging {source} shows its coders' codes")
+        except AnnotatorError:  # no terminal and nothing more on standard input
+            return None
 
     return unlock
 

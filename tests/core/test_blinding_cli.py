@@ -93,3 +93,21 @@ def list_units_of(path: str):
 
     with Project.open(path) as project:
         return list_units(project)
+
+
+def test_a_source_with_a_passphrase_of_its_own_is_asked_for_it(
+    guarded, tmp_path, monkeypatch, capsys
+):
+    """The target's passphrase is tried first; a source with another one is asked for."""
+    mine = str(tmp_path / "mine.annotator")
+    assert cli.main(["new", mine]) == 0
+    from annotator.core.store.project import Project
+
+    with Project.open(mine) as project:
+        set_supervisor_passphrase(project, "my own")
+    monkeypatch.setattr("sys.stdin", io.StringIO("my own\nguess\n"))
+    assert cli.main(["merge", mine, guarded]) == cli.EXIT_USER_ERROR
+    assert "wrong supervisor passphrase for this file" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"my own\n{PASSPHRASE}\n"))
+    assert cli.main(["merge", mine, guarded]) == 0
+    assert "merged" in capsys.readouterr().out

@@ -148,16 +148,22 @@ def read_source(source: Location, unlock: Unlock | None = None) -> SourceData:
 
 
 def _check_unlocked(project: Project, label: str, unlock: Unlock | None) -> None:
+    """Go on only with the source's passphrase. `unlock` is asked again after a wrong
+    answer, until it gives nothing new (the command line offers the target's passphrase
+    first, then asks for this file's)."""
     if not has_supervisor_passphrase(project):
         return
-    given = unlock(label) if unlock is not None else None
-    if given is None:
-        raise MergeRefused(
-            f"{label}: has a supervisor passphrase (merging it shows every coder's codes); "
-            "give its passphrase to merge it"
-        )
-    if not check_supervisor_passphrase(project, given):
+    tried: set[str] = set()
+    while unlock is not None and (given := unlock(label)) is not None and given not in tried:
+        if check_supervisor_passphrase(project, given):
+            return
+        tried.add(given)
+    if tried:
         raise MergeRefused(f"{label}: wrong supervisor passphrase for this file; merge refused")
+    raise MergeRefused(
+        f"{label}: has a supervisor passphrase (merging it shows every coder's codes); "
+        "give its passphrase to merge it"
+    )
 
 
 @dataclass
