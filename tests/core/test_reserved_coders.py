@@ -83,3 +83,15 @@ def test_an_existing_hidden_name_still_codes_and_prints_escaped(sample_project, 
     out = capsys.readouterr().out
     assert "\u202e" not in out
     assert "bob\\u202egnp.exe" in out
+
+
+def test_agreement_prints_an_existing_hidden_name_escaped(sample_project, sentence, capsys):
+    with sample_project.writing() as session:
+        session.add(Coder(name=BIDI, role="coder"))
+    for coder in (BIDI, "ann"):
+        coding.apply_codes(sample_project, coder, sentence, {"attribution": "named_person"})
+    argv = ["agreement", str(sample_project.path), "--bootstrap", "0", "--field", "attribution"]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "\u202e" not in out and "bob\\u202egnp.exe" in out
+    assert "\n\n" in out or out.count("\n") > 2  # line breaks are kept, not escaped
