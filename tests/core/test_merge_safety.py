@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import subprocess
 import sys
 import tempfile
@@ -136,6 +137,9 @@ def test_snapshots_of_killed_merges_are_removed_and_running_ones_kept(tmp_path):
     (stale / "source.annotator").write_bytes(b"a full copy of a coder's project")
     bare = tmp_path / f"{merge_source.SNAPSHOT_PREFIX}killed-before-marking"
     bare.mkdir()
+    os.utime(bare, (1, 1))  # long ago
+    being_made = tmp_path / f"{merge_source.SNAPSHOT_PREFIX}just-made"
+    being_made.mkdir()  # by a merge that has not marked it yet
     running = tmp_path / f"{merge_source.SNAPSHOT_PREFIX}running"
     running.mkdir()
     unrelated = tmp_path / "annotator-other"
@@ -145,7 +149,7 @@ def test_snapshots_of_killed_merges_are_removed_and_running_ones_kept(tmp_path):
         removed = merge_source.remove_stale_snapshots(tmp_path)
     assert sorted(removed) == sorted([stale, bare])
     assert not stale.exists() and not bare.exists()
-    assert running.exists() and unrelated.exists()
+    assert running.exists() and unrelated.exists() and being_made.exists()
 
 
 def test_a_merge_cleans_up_after_a_killed_one_and_after_itself(pair, tmp_path, monkeypatch):
@@ -155,6 +159,7 @@ def test_a_merge_cleans_up_after_a_killed_one_and_after_itself(pair, tmp_path, m
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     killed = temp / f"{merge_source.SNAPSHOT_PREFIX}abc123"
     killed.mkdir()
+    (killed / "in-use").touch()
     (killed / "source.annotator").write_bytes(b"left by a merge that was killed")
     merge_project(target, laptop.path)
     assert list(temp.iterdir()) == []

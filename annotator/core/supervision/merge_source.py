@@ -12,6 +12,7 @@ import fcntl
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ Unlock = Callable[[str], str | None]
 
 SNAPSHOT_PREFIX = "annotator-merge-"
 _IN_USE = "in-use"  # a file in each snapshot folder, locked while its merge runs
+UNMARKED_GRACE = 60.0  # seconds a folder without its marker is left to the merge making it
 
 
 @contextmanager
@@ -124,10 +126,17 @@ def _abandoned(marker: Path) -> bool:
             return True
     except BlockingIOError:
         return False  # a running merge holds it
-    except FileNotFoundError:
-        return True  # killed before it made the marker, or after removing it
+    except FileNotFoundError:  # killed before it made the marker, or just making it
+        return _age(marker.parent) > UNMARKED_GRACE
     except OSError:
         return False  # not ours to judge (another user's folder)
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def read_source(source: Location, unlock: Unlock | None = None) -> SourceData:
