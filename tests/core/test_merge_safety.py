@@ -163,3 +163,24 @@ def test_a_merge_cleans_up_after_a_killed_one_and_after_itself(pair, tmp_path, m
     (killed / "source.annotator").write_bytes(b"left by a merge that was killed")
     merge_project(target, laptop.path)
     assert list(temp.iterdir()) == []
+
+
+def test_the_folder_of_a_merge_killed_while_copying_is_removed(target, tmp_path):
+    """A merge process killed (SIGKILL) with its copy made: the lock dies with it."""
+    source = tmp_path / "coder.annotator"
+    make_project(source, [HARBOR]).close()
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    killed = f"""
+import os, signal, tempfile
+tempfile.tempdir = {str(temp)!r}
+from annotator.core.supervision import merge_source
+with merge_source.snapshot(__import__("pathlib").Path({str(source)!r})):
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+    done = subprocess.run([sys.executable, "-c", killed], check=False)
+    assert done.returncode == -9
+    (left,) = temp.iterdir()
+    assert (left / "source.annotator").stat().st_size > 0  # a full copy was left
+    assert merge_source.remove_stale_snapshots(temp) == [left]
+    assert list(temp.iterdir()) == []
