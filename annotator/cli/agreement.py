@@ -29,9 +29,11 @@ from annotator.core.agreement.html_report import pairwise_confusion, write_agree
 from annotator.core.agreement.tables import write_agreement_csv
 from annotator.core.agreement.verdicts import ALPHAS, verdict, verdict_source
 from annotator.core.codebook import resolve_codebook
+from annotator.core.coding.coder_names import printable_name
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import db
 from annotator.core.store.location import is_server_url, project_location
+from annotator.core.store.outputs import check_output
 from annotator.core.store.project import Project
 
 
@@ -117,6 +119,8 @@ def _agreement(args: argparse.Namespace) -> None:
     for option, path in (("--csv", args.csv), ("--html", args.html)):
         if path is not None and not path.parent.is_dir():
             raise AnnotatorError(f"{option} {path}: folder {path.parent} does not exist")
+        if path is not None:
+            check_output(path, args.source)
     confusion, labels = {}, {}
     skipped: list[dict[str, object]] = []
     if is_server_url(args.source) or _is_sqlite(args.source):
@@ -184,7 +188,9 @@ def _agreement(args: argparse.Namespace) -> None:
         for name, part in by_article.get(key, {}).items():
             lines.append(f"  article {name}: {_article_line(part)}")
         blocks.append("\n".join(lines))
-    print("\n\n".join(blocks) if blocks else "no fields to report")
+    # Coder names stored before hidden characters were refused print escaped.
+    text = "\n\n".join(blocks) if blocks else "no fields to report"
+    print("\n".join(printable_name(line) for line in text.split("\n")))
 
 
 def _write_files(args, fields, by_article, kind, confusion, labels) -> None:

@@ -11,15 +11,16 @@ import shutil
 import sys
 
 from annotator.cli.output import EXIT_USER_ERROR, Command, print_json
-from annotator.cli.passphrase import require_supervisor
+from annotator.cli.passphrase import require_supervisor, supervisor_present
 from annotator.cli.progress import ProgressBar
 from annotator.core.codebook import resolve_codebook
 from annotator.core.coding import lookups
 from annotator.core.coding import service as coding
+from annotator.core.coding.coder_names import printable_name
 from annotator.core.errors import AnnotatorError
 from annotator.core.ingest.documents import one_line
 from annotator.core.store.location import project_location
-from annotator.core.store.models import Origin
+from annotator.core.store.models import NOTE_TARGET, Origin
 from annotator.core.store.project import Project
 
 
@@ -157,8 +158,12 @@ def _units(args: argparse.Namespace) -> None:
 
 
 def _code(args: argparse.Namespace) -> None:
+    """Set a coder's codes. What the unit held before is shown only to the supervisor (no
+    passphrase set, or it is in the environment): anyone may code under any name, and the
+    previous codes are the coder's own, which other coders must not read."""
     assignments = dict(_parse_assignment(item) for item in args.assignments)
     with Project.open(args.project) as project:
+        show_old = supervisor_present(project)
         unit = lookups.find_unit(project, args.unit)
         changes = coding.apply_codes(
             project, args.coder, unit.id, assignments, origin=Origin.COMMAND_LINE
@@ -168,10 +173,18 @@ def _code(args: argparse.Namespace) -> None:
                 project, args.coder, unit.id, args.note, origin=Origin.COMMAND_LINE
             )
             changes += [note] if note else []
+    if not show_old:
+        for target, new in [*assignments.items(), *_note_assignment(args.note)]:
+            print(f"{unit.key}: {target} -> {new or '-'} (saved)")
+        return
     if not changes:
         print(f"{unit.key}: unchanged")
     for change in changes:
         print(f"{unit.key}: {change.target} {change.old or '-'} -> {change.new or '-'} (saved)")
+
+
+def _note_assignment(note: str | None) -> list[tuple[str, str | None]]:
+    return [] if note is None else [(NOTE_TARGET, note.strip() or None)]
 
 
 def _info(args: argparse.Namespace) -> None:
@@ -185,7 +198,7 @@ def _info(args: argparse.Namespace) -> None:
             value = " ".join(str(v) for v in value.values())
         elif isinstance(value, list):
             value = ", ".join(value) or "-"
-        print(f"{key:<11} {value}")
+        print(printable_name(f"{key:<11} {value}"))  # a coder name's hidden characters escaped
 
 
 def _parse_assignment(text: str) -> tuple[str, str | None]:

@@ -23,6 +23,7 @@ from annotator.core.export import (
     format_for_path,
 )
 from annotator.core.store.location import project_location
+from annotator.core.store.outputs import check_output
 from annotator.core.store.project import Project
 
 
@@ -63,6 +64,8 @@ def _export(args: argparse.Namespace) -> None:
         articles=tuple(args.article) if args.article else None,
     )
     to_stdout = args.output == "-"
+    if not to_stdout:
+        check_output(args.output, args.project)
     fmt = (args.format or "csv") if to_stdout else format_for_path(args.output, args.format)
     if to_stdout and fmt != "csv":
         raise AnnotatorError(f"{fmt} files cannot be written to standard output; use -o FILE")

@@ -13,6 +13,7 @@ from annotator.cli.passphrase import PassphraseReader
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import backup, db
 from annotator.core.store.location import display_location, is_server_url, project_location
+from annotator.core.store.outputs import check_output
 from annotator.core.store.project import Project
 from annotator.core.supervision import passphrase
 
@@ -57,6 +58,8 @@ def _backup(args: argparse.Namespace) -> None:
     if args.list:
         _list_backups(args.project)
         return
+    if args.output is not None:
+        check_output(args.output, args.project, backups=False)
     made = backup.backup_project(args.project, args.output)
     print(f"backed up {args.project} to {made}")
 

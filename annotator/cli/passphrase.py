@@ -25,19 +25,39 @@ from annotator.core.supervision.passphrase import (
 ENVIRONMENT = "ANNOTATOR_SUPERVISOR_PASSPHRASE"
 
 
-def require_supervisor(project: Project, what: str) -> None:
-    """Go on only with the supervisor passphrase, when the project has one."""
+def require_supervisor(project: Project, what: str) -> str | None:
+    """Go on only with the supervisor passphrase, when the project has one; the passphrase
+    given (None when the project has none and none was given in the environment)."""
     if not has_supervisor_passphrase(project):
-        return
+        return os.environ.get(ENVIRONMENT)
     given = os.environ.get(ENVIRONMENT)
     if given is None:
-        given = PassphraseReader().read(
-            f"Supervisor passphrase ({what} shows every coder's codes): "
-        )
+        given = ask_passphrase(f"{what} shows every coder's codes")
     if not check_supervisor_passphrase(project, given):
         raise AnnotatorError(
             f"{project.label}: wrong supervisor passphrase ({what} shows every coder's codes)"
         )
+    return given
+
+
+def supervisor_present(project: Project) -> bool:
+    """Whether other coders' codes may be shown without asking: the project has no
+    passphrase, or the right one is in the environment (a wrong one is an error). Commands
+    that only show them in passing (`code` printing the code it replaced) ask this rather
+    than prompting, so a coder's own scripts never wait for a passphrase they lack."""
+    if not has_supervisor_passphrase(project):
+        return True
+    given = os.environ.get(ENVIRONMENT)
+    if given is None:
+        return False
+    if not check_supervisor_passphrase(project, given):
+        raise AnnotatorError(f"{project.label}: wrong supervisor passphrase in {ENVIRONMENT}")
+    return True
+
+
+def ask_passphrase(why: str) -> str:
+    """The passphrase from the terminal (or one line of a pipe), saying why it is asked."""
+    return PassphraseReader().read(f"Supervisor passphrase ({why}): ")
 
 
 class PassphraseReader:

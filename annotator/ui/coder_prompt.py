@@ -25,7 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.coding.coder_names import lookalike, lookalike_warning
+from annotator.core.coding.coder_names import (
+    lookalike,
+    lookalike_warning,
+    new_name_problem,
+    printable_name,
+)
 from annotator.core.store.location import location_stem
 from annotator.ui import theme
 
@@ -45,7 +50,7 @@ class CoderPrompt(QDialog):
         self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.name_edit.setCompleter(self.completer)
         coders = QLabel(
-            "Coders in this project: " + ", ".join(self.known)
+            "Coders in this project: " + ", ".join(map(printable_name, self.known))
             if self.known
             else "No one has coded in this project yet.",
             wordWrap=True,
@@ -90,20 +95,29 @@ class CoderPrompt(QDialog):
             self.name_edit.setText(existing)
             self.accept()
 
+    @property
+    def refused(self) -> str | None:
+        """Why the typed name cannot be a new coder's (hidden characters, a reserved name)."""
+        if not self.name or self.name in self.known:
+            return None
+        problem = new_name_problem(self.name)
+        return None if problem is None else f"'{printable_name(self.name)}' {problem}"
+
     def _check(self, text: str) -> None:
         warning = lookalike_warning(text, self.known)
-        for widget in (self.warning, self.use_button):
-            widget.setVisible(warning is not None)
-        self.warning.setText(warning or "")
+        refused = self.refused
+        self.warning.setVisible(warning is not None or refused is not None)
+        self.use_button.setVisible(warning is not None)
+        self.warning.setText(refused or warning or "")
         self.use_button.setText(f"Use '{self.existing}'" if warning else "")
-        self.ok_button.setText(f"Keep '{self.name}'" if warning else "OK")
-        self.ok_button.setEnabled(bool(self.name))
+        self.ok_button.setText(f"Keep '{printable_name(self.name)}'" if warning else "OK")
+        self.ok_button.setEnabled(bool(self.name) and refused is None)
         # Enter takes the suggestion while there is one.
         self.ok_button.setDefault(warning is None)
         self.use_button.setDefault(warning is not None)
 
     def accept(self) -> None:
-        if self.name:
+        if self.name and self.refused is None:
             super().accept()
 
 

@@ -48,6 +48,7 @@ from annotator.core.export import (
     preview_rows,
 )
 from annotator.core.store.location import location_stem, working_folder
+from annotator.core.store.outputs import check_output
 from annotator.core.store.project import Project
 from annotator.ui import theme
 from annotator.ui.review.coder_choice import CoderChoiceModel
@@ -272,6 +273,7 @@ class ExportDialog(QDialog):
         if self.runner.busy or not path.name:
             return False
         try:
+            check_output(path, self.project.path)
             options = self.options()
         except AnnotatorError as error:
             self._say(str(error), error=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -27,6 +28,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -34,12 +36,14 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QListView,
     QPushButton,
     QTableView,
     QVBoxLayout,
 )
 
+from annotator.core.coding.coder_names import printable_name
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.location import (
     Location,
@@ -58,6 +62,10 @@ from annotator.core.supervision.merge import (
     merge_project,
 )
 from annotator.core.supervision.merge_report import (
+    KEPT_CONSENSUS,
+    KEPT_HELD,
+    KEPT_SOURCE,
+    KEPT_TARGET,
     MERGE_TABLE_COLUMNS,
     MergeTableRow,
     merge_table,
@@ -67,6 +75,13 @@ from annotator.ui.tasks import Progress, TaskOutcome, TaskRunner
 
 PROJECT_FILTER = "annotator projects (*.annotator);;All files (*)"
 _Index = QModelIndex | QPersistentModelIndex
+ACCEPT_CHANGES = "Let the files change codes and notes this project already holds"
+KEPT_WORDS = {
+    KEPT_SOURCE: "kept the merged file's (newer)",
+    KEPT_TARGET: "kept this project's",
+    KEPT_HELD: "kept this project's; the file's is newer (tick the box above to take it)",
+    KEPT_CONSENSUS: "kept this project's consensus",
+}
 REPORT_COLUMNS = ("File", "What", "Unit", "Coder", "Field", "This project", "Merged file", "Result")
 
 
@@ -85,15 +100,18 @@ def source_name(source: str) -> str:
     return display_location(location) if is_server_url(location) else Path(location).name
 
 
-def merge_sources(project: Project, sources: list[str], progress: Progress) -> MergeRun:
-    """Merge each source in turn; stop at a refusal or a cancel (as `merge_projects` does)."""
+def merge_sources(
+    project: Project, sources: list[str], progress: Progress, **options: Any
+) -> MergeRun:
+    """Merge each source in turn; stop at a refusal or a cancel (as `merge_projects` does).
+    `options` go to `merge_project` (unlock, accept_changes)."""
     run = MergeRun()
     for done, source in enumerate(sources):
         if not progress(done, len(sources), f"Merging {source_name(source)}…"):
             run.not_merged = sources[done:]
             return run
         try:
-            run.reports.append(merge_project(project, source))
+            run.reports.append(merge_project(project, source, **options))
         except AnnotatorError as error:  # refused, or out of reach: stop, keep what merged
             run.refused = (source, str(error))
             run.not_merged = sources[done + 1 :]
@@ -115,6 +133,11 @@ def run_summary(reports: list[MergeReport], *, done: bool) -> str:
         f"{conflicts} conflict(s), {skipped} skipped."
     )
     notes = [f"{source_name(r.source)}: {r.codebook_note}" for r in reports if r.codebook_note]
+    if held := sum(len(r.held) for r in reports):
+        notes.append(
+            f"{held} newer change(s) to codes or notes this project holds "
+            f"{'were' if done else 'are'} left out: tick “{ACCEPT_CHANGES}” to make them."
+        )
     if not done:
         text += " Nothing is written until you press Merge."
     return " ".join([text, *notes])
@@ -201,7 +224,7 @@ def _skipped_row(name: str, skipped: Skipped) -> tuple[str, ...]:
         name,
         "skipped",
         skipped.unit,
-        skipped.coder,
+        printable_name(skipped.coder),
         skipped.field,
         "",
         skipped.value,
@@ -210,12 +233,12 @@ def _skipped_row(name: str, skipped: Skipped) -> tuple[str, ...]:
 
 
 def _conflict_row(name: str, conflict: Conflict) -> tuple[str, ...]:
-    kept = "kept the merged file's (newer)" if conflict.kept == "source" else "kept this project's"
+    kept = KEPT_WORDS[conflict.kept]
     return (
         name,
         "conflict",
         conflict.unit,
-        conflict.coder,
+        printable_name(conflict.coder),
         conflict.field,
         conflict.target_value or "—",
         conflict.source_value or "—",
@@ -258,6 +281,15 @@ class MergeDialog(QDialog):
         self.table_view = _table(self.table_model, stretch_first=True)
         self.report_model = MergeReportModel(self)
         self.report_view = _table(self.report_model)
+        self.accept_changes = QCheckBox(ACCEPT_CHANGES)
+        self.accept_changes.setToolTip(
+            "Without it, where a file's coder changed or cleared a code this project holds, "
+            "the change is only listed below. The consensus is never changed by a merge."
+        )
+        self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText(
+            "The supervisor passphrase of files that have one (merging shows their codes)"
+        )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
@@ -269,6 +301,8 @@ class MergeDialog(QDialog):
         layout.addWidget(QLabel("Projects (files or server URLs) to merge into this project:"))
         layout.addWidget(self.source_list, 1)
         layout.addLayout(row)
+        layout.addWidget(self.passphrase)
+        layout.addWidget(self.accept_changes)
         layout.addWidget(self.summary)
         layout.addWidget(self.table_title)
         layout.addWidget(self.table_view, 2)
@@ -287,6 +321,16 @@ class MergeDialog(QDialog):
         for signal in (self.sources.rowsInserted, self.sources.rowsRemoved):
             signal.connect(self._preview_timer.start)
         self.sources.modelReset.connect(self._preview_timer.start)
+        self.accept_changes.toggled.connect(self._preview_timer.start)
+        self.passphrase.editingFinished.connect(self._preview_timer.start)
+
+    def merge_options(self) -> dict[str, Any]:
+        """What the merge is told, read now on the GUI thread (the worker reads no widget)."""
+        given = self.passphrase.text() or None
+        return {
+            "unlock": lambda _source: given,
+            "accept_changes": self.accept_changes.isChecked(),
+        }
 
     def choose_sources(self) -> None:
         folder = working_folder(self.location)
@@ -335,8 +379,11 @@ class MergeDialog(QDialog):
         if self.runner.busy:
             return False  # the running job's end looks at the list again
         self.summary.setText("Reading the files to see what merging them would do…")
+        options = self.merge_options()
         return self.runner.start(
-            lambda project, _progress: dry_run_merges(project, sources, stop_at_refusal=True),
+            lambda project, _progress: dry_run_merges(
+                project, sources, stop_at_refusal=True, **options
+            ),
             "Reading the files to merge…",
             lambda outcome: self._previewed(sources, outcome),
         )
@@ -371,8 +418,9 @@ class MergeDialog(QDialog):
         self._preview_timer.stop()  # what is merged now is shown instead
         self.merge_button.setEnabled(False)
         self.summary.setText("Merging…")
+        options = self.merge_options()
         return self.runner.start(
-            lambda project, progress: merge_sources(project, sources, progress),
+            lambda project, progress: merge_sources(project, sources, progress, **options),
             "Merging…",
             self._done,
         )

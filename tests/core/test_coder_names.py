@@ -48,7 +48,8 @@ def test_known_coders_are_the_projects_people_only(project_location) -> None:
         unit = next(u.id for u in list_units(project) if u.kind == "sentence")
         for name in ("carol", "Bob", "alice"):
             coding.code_unit(project, name, unit, "claim_type", "fact")
-        coding.apply_codes(project, CONSENSUS, unit, {"claim_type": "fact"})
+        with coding.writing(project, origin="adjudication", reserved=CONSENSUS) as writer:
+            writer.set_codes(CONSENSUS, unit, {"claim_type": "fact"})
         assert CONSENSUS not in known_coders(project)
         assert known_coders(project) == ["alice", "Bob", "carol"]
         assert SUGGESTER not in known_coders(project)

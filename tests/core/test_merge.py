@@ -154,7 +154,7 @@ def test_same_coder_in_two_files_newer_code_wins_and_is_reported(target, tmp_pat
     coding.set_note(office, "ann", first, "old thought")
     coding.set_note(laptop, "ann", first_l, "new thought")
 
-    report = merge_project(office, laptop.path)
+    report = merge_project(office, laptop.path, accept_changes=True)
 
     assert {
         (c.unit, c.field, c.target_value, c.source_value, c.kept) for c in report.conflicts
@@ -186,7 +186,7 @@ def test_a_code_the_coder_cleared_later_is_removed(target, tmp_path):
     merge_project(target, coder.path)
     coding.code_unit(coder, "ann", unit, "attribution", None)
 
-    report = merge_project(target, coder.path)
+    report = merge_project(target, coder.path, accept_changes=True)
 
     assert report.codes_removed == 1
     assert [(c.target_value, c.source_value, c.kept) for c in report.conflicts] == [
@@ -373,7 +373,7 @@ def test_the_merge_table_counts_conflicts_and_new_coders_per_coder(target, tmp_p
         laptop, "ann", sentences(laptop, "harbor-deal")[0], "attribution", "anonymous_vague"
     )
     coding.code_unit(laptop, "cy", sentences(laptop, "harbor-deal")[1], "claim_type", "fact")
-    (planned,) = dry_run_merges(target, [laptop.path])
+    (planned,) = dry_run_merges(target, [laptop.path], accept_changes=True)
     rows = {row.coder: row for row in merge_table([planned.report])}
     assert (rows["ann"].conflicts, rows["ann"].new_coder, rows["ann"].units) == (1, False, 1)
     assert (rows["cy"].codes_added, rows["cy"].new_coder, rows["cy"].conflicts) == (1, True, 0)

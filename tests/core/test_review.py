@@ -139,13 +139,15 @@ def test_accepting_all_is_undone_and_redone_except_where_changed_since(coded):
     accepted = adjudication.accept_all_unanimous(project)
     adjudication.adjudicate(project, s[1].id, "claim_type", "prediction")  # decided again since
     undo = [coding.Change(c.unit_id, c.coder, c.target, c.new, c.old) for c in accepted]
-    undone = coding.apply_changes(project, "consensus", undo, origin="undo")
+    undone = coding.apply_changes(project, "consensus", undo, origin="undo", reserved="consensus")
     assert (s[1].id, "claim_type") in {(c.unit_id, c.target) for c in accepted}
     assert {(c.unit_id, c.target) for c in undone} == {
         (c.unit_id, c.target) for c in accepted if (c.unit_id, c.target) != (s[1].id, "claim_type")
     }
     assert coding.coder_codes(project, "consensus") == {s[1].id: {"claim_type": "prediction"}}
-    redone = coding.apply_changes(project, "consensus", accepted, origin="redo")
+    redone = coding.apply_changes(
+        project, "consensus", accepted, origin="redo", reserved="consensus"
+    )
     assert len(redone) == len(accepted) - 1
     assert coding.coder_codes(project, "consensus")[s[0].id]["attribution"] == "named_person"
     trail = coding.unit_history(project, s[0].id)
@@ -162,7 +164,7 @@ def test_a_batch_of_changes_is_all_or_nothing(coded):
     undo = [coding.Change(c.unit_id, c.coder, c.target, c.new, c.old) for c in accepted]
     broken = [*undo, coding.Change(10**6, "consensus", "attribution", None, "named_person")]
     with pytest.raises(CodingError, match="no unit"):
-        coding.apply_changes(project, "consensus", broken, origin="undo")
+        coding.apply_changes(project, "consensus", broken, origin="undo", reserved="consensus")
     codes = coding.coder_codes(project, "consensus")
     assert sum(len(fields) for fields in codes.values()) == len(accepted)  # all rolled back
 
@@ -221,6 +223,7 @@ def test_confusion_matrix_of_two_coders(coded):
 
 def test_an_ordinary_coder_named_consensus_is_not_taken_for_the_consensus(coded):
     project, s = coded
-    coding.code_unit(project, "consensus", s[0].id, "attribution", "named_person")
+    with project.writing() as session:  # as a project made before the name was reserved
+        session.add(Coder(name="consensus", role="coder"))
     with pytest.raises(AnnotatorError, match="an ordinary coder is named 'consensus'"):
         adjudication.adjudicate(project, s[1].id, "attribution", "anonymous_vague")

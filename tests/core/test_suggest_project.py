@@ -39,9 +39,8 @@ def test_a_rerun_replaces_earlier_codes_with_history(sample_project):
     run_suggester(sample_project)
     unit = find_unit(sample_project, "harbor-deal#9")
     # An earlier version's different code, and a code the suggester does not give.
-    coding.apply_codes(
-        sample_project, SUGGESTER, unit.id, {"attribution": "unattributed", "claim_type": "fact"}
-    )
+    with coding.writing(sample_project, origin="0.9", reserved=SUGGESTER) as writer:
+        writer.set_codes(SUGGESTER, unit.id, {"attribution": "unattributed", "claim_type": "fact"})
     again = run_suggester(sample_project)
     assert {(c.target, c.old, c.new) for c in again.changes} == {
         ("attribution", "unattributed", "anonymous_vague"),
@@ -71,7 +70,9 @@ def test_one_article_only(sample_project):
 
 def test_a_human_named_suggester_is_never_overwritten(sample_project):
     unit = find_unit(sample_project, "harbor-deal#2")
-    coding.apply_codes(sample_project, SUGGESTER, unit.id, {"attribution": "named_person"})
+    # A project from before the name was reserved: a person coded as "suggester".
+    with coding.writing(sample_project, origin="manual", reserved=SUGGESTER) as writer:
+        writer.set_codes(SUGGESTER, unit.id, {"attribution": "named_person"})
     with pytest.raises(AnnotatorError, match="already codes in this project as a coder"):
         run_suggester(sample_project)
     assert coding.coder_codes(sample_project, SUGGESTER) == {

@@ -19,6 +19,7 @@ from annotator.core.ingest.into_project import import_paths
 from annotator.core.store import transfer
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS, Role
+from annotator.core.supervision import adjudication
 from annotator.core.team import roles
 from tests.conftest import SAMPLE_TEXTS
 
@@ -178,7 +179,7 @@ def test_the_supervisor_sees_everything_and_writes_only_consensus(team_project):
     with Project.open(as_role(url, names["sue"])) as project:
         assert set(coding.coder_codes(project, names["alice"])) == {unit}
         assert set(coding.coder_codes(project, names["bob"])) == {unit}
-        coding.code_unit(project, CONSENSUS, unit, "attribution", "named_person")
+        adjudication.adjudicate(project, unit, "attribution", "named_person")
         with pytest.raises(ProjectError, match="not allowed"):
             coding.code_unit(project, names["alice"], unit, "attribution", "unattributed")
         with pytest.raises(ProjectError, match="not allowed"):
@@ -232,7 +233,7 @@ def test_a_team_project_from_before_the_codebook_check_is_upgraded_for_its_membe
             assert connection.execute("SELECT count(*) FROM codebook_category").fetchone()[0] > 0
         with Project.open(as_role(new_database, sue)) as project:
             unit = next(u for u in list_units(project) if u.kind == "sentence")
-            coding.code_unit(project, CONSENSUS, unit.id, "attribution", "named_person")
+            adjudication.adjudicate(project, unit.id, "attribution", "named_person")
             assert coding.coder_codes(project, CONSENSUS) == {
                 unit.id: {"attribution": "named_person"}
             }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from sqlmodel import select
 
 from annotator.core.coding import service as coding
@@ -103,3 +103,19 @@ def test_enter_takes_the_suggestion_and_ok_keeps_a_new_name(qtbot, project_path,
     with qtbot.waitSignal(other.accepted):
         qtbot.keyClick(other.name_edit, Qt.Key.Key_Return)
     assert other.name == "Marian"
+
+
+@pytest.mark.parametrize("typed", ["bob\u202egnp.exe", "ann\u200b", "Consensus", "suggester"])
+def test_a_name_with_hidden_characters_or_a_reserved_one_is_refused(qtbot, typed):
+    """Issue 21: the prompt says why and Enter does nothing; an existing name is shown
+    escaped in the list of coders."""
+    prompt = CoderPrompt("samples", ["zoë\u202e"])
+    qtbot.addWidget(prompt)
+    prompt.show()
+    prompt.name_edit.insert(typed)  # as pasted: hidden characters are not typed
+    prompt.completer.popup().hide()
+    assert prompt.warning.isVisible() and not prompt.ok_button.isEnabled()
+    assert "\u202e" not in prompt.warning.text() and "\u200b" not in prompt.warning.text()
+    qtbot.keyClick(prompt.name_edit, Qt.Key.Key_Return)
+    assert prompt.result() != prompt.DialogCode.Accepted and prompt.isVisible()
+    assert any("zoë\\u202e" in label.text() for label in prompt.findChildren(QLabel))

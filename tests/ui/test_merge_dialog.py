@@ -72,6 +72,9 @@ def test_merge_brings_in_the_other_coders_codes(qtbot, open_window, target, sour
     action.trigger()
     dialog = window.dialog
     qtbot.waitUntil(dialog.isVisible)
+    dialog.accept_changes.setFocus()
+    qtbot.keyClick(dialog.accept_changes, Qt.Key.Key_Space)  # let alice's newer code in
+    assert dialog.accept_changes.isChecked()
     dialog.add_sources([source])
     qtbot.waitUntil(dialog.merge_button.isEnabled, timeout=20000)  # the preview is in
     with qtbot.waitSignal(dialog.merged, timeout=20000) as merged:
@@ -188,7 +191,7 @@ def test_the_preview_table_comes_first_and_enter_merges_what_it_said(
     ]
     alice, dave = preview
     # columns: source, coder, units, new articles, new codes, changed, conflicts, skipped
-    assert alice[3:] == ("0", "0", "1", "1", "0")  # one code changed, in conflict
+    assert alice[3:] == ("0", "0", "0", "1", "0")  # one conflict, the change held back
     assert dave[4] == str(dave_units * 3) and dave[5:] == ("0", "0", "0")
     assert "Nothing is written until you press Merge" in dialog.summary.text()
     assert codes_by_identity(target, "dave") == {}  # the preview wrote nothing
@@ -237,3 +240,49 @@ def test_render_the_merge_preview(qtbot, open_window, target, source, tmp_path):
     if os.environ.get("ANNOTATOR_SCREENSHOT"):
         DOCS.mkdir(exist_ok=True)
         assert image.save(str(DOCS / "merge-preview.png"))
+
+
+def test_changes_to_held_codes_wait_for_the_checkbox(qtbot, open_window, target, source):
+    """Issue 21: a file's newer code for a unit this project's coder already coded is
+    listed, not taken, until the supervisor ticks the box in the preview."""
+    before = codes_by_identity(target, "alice")
+    window = open_window("alice", target)
+    window.merge_projects()
+    dialog = window.dialog
+    dialog.add_sources([source])
+    qtbot.waitUntil(dialog.merge_button.isEnabled, timeout=20000)
+    assert "left out" in dialog.summary.text()
+    assert "file's is newer" in table_rows(dialog.report_model)[0][-1]
+    with qtbot.waitSignal(dialog.merged, timeout=20000) as merged:
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    (report,) = merged.args[0]
+    assert [c.kept for c in report.conflicts] == ["held"]
+    assert codes_by_identity(target, "alice") == before
+    assert codes_by_identity(target, "dave") == codes_by_identity(source, "dave")
+
+
+def test_a_file_with_a_passphrase_is_merged_only_with_it(
+    qtbot, open_window, target, source, monkeypatch
+):
+    from annotator.core.supervision.passphrase import set_supervisor_passphrase
+
+    with Project.open(source) as project:
+        set_supervisor_passphrase(project, "dave's secret")
+    window = open_window("alice", target)
+    window.merge_projects()
+    dialog = window.dialog
+    dialog.add_sources([source])
+    qtbot.waitUntil(lambda: dialog.previewed is not None, timeout=20000)
+    assert "give its passphrase" in dialog.summary.text()
+    assert not dialog.merge_button.isEnabled()
+    dialog.passphrase.setFocus()
+    qtbot.keyClicks(dialog.passphrase, "wrong")
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "wrong supervisor passphrase" in dialog.summary.text(), timeout=20000)
+    dialog.passphrase.clear()
+    qtbot.keyClicks(dialog.passphrase, "dave's secret")
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(dialog.merge_button.isEnabled, timeout=20000)
+    with qtbot.waitSignal(dialog.merged, timeout=20000):
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    assert codes_by_identity(target, "dave") == codes_by_identity(source, "dave")

@@ -1,14 +1,22 @@
-"""The project's coder names, and names that only look new.
+"""The project's coder names, names that only look new, and names that cannot be new.
 
 "Bob" and "bob" are one person to the people on a team and two coders to the
 database: their codes would be split, and agreement would count one person twice.
 Whoever asks for a coder's name (the window's prompt) offers the existing names and,
 with `lookalike`, warns about a typed name that differs from one of them only by
 letter case or spaces.
+
+Two names are reserved (`RESERVED_NAMES`): the consensus, written only by the supervisor's
+adjudication, and the suggester, written only by `annotator suggest`; the coding service
+refuses everyone else. A new name may not hold control, bidi or zero-width characters
+(`new_name_problem`): printed, they would hide or reorder what a report or a terminal
+shows. Names stored before that rule are escaped wherever they are printed
+(`printable_name`).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 from sqlmodel import col, select
@@ -16,6 +24,15 @@ from sqlmodel import col, select
 from annotator.core.store.models import Coder
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS, SUGGESTER, Role
+
+RESERVED_NAMES = {
+    CONSENSUS: "the consensus is written only by the supervisor's adjudication",
+    SUGGESTER: "the suggester's codes are written only by `annotator suggest`",
+}
+# Unicode categories that print as nothing, or change how what follows prints: controls
+# (Cc: new lines, escapes), formats (Cf: bidi overrides and isolates, zero-width spaces and
+# joiners, the byte order mark), line and paragraph separators, surrogates and unassigned.
+_HIDDEN = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
 
 
 def known_coders(project: Project) -> list[str]:
@@ -54,3 +71,27 @@ def lookalike_warning(name: str, known: Iterable[str]) -> str | None:
     if existing is None:
         return None
     return f"'{name.strip()}' looks like existing coder '{existing}': use '{existing}'?"
+
+
+def new_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a new coder's name, or None: hidden characters, or a name that
+    passes for a reserved one ("Consensus ")."""
+    if any(unicodedata.category(char) in _HIDDEN for char in name):
+        return "has control, bidi or zero-width characters"
+    key = name_key(name)
+    for reserved, why in RESERVED_NAMES.items():
+        if key == name_key(reserved):
+            return f"looks like the reserved name {reserved!r} ({why})"
+    return None
+
+
+def printable_name(text: str) -> str:
+    """`text` with every hidden character written as its escape (\\u202e), so a name stored
+    before the rule prints as what it is; other text is returned as it is."""
+    return "".join(_escaped(char) for char in text)
+
+
+def _escaped(char: str) -> str:
+    if unicodedata.category(char) not in _HIDDEN:
+        return char
+    return f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"

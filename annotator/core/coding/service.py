@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, update
 from sqlmodel import Session, col, select
 
 from annotator.core.codebook import Codebook
+from annotator.core.coding.coder_names import RESERVED_NAMES, new_name_problem, printable_name
 from annotator.core.errors import CodingError
 from annotator.core.store import db
 from annotator.core.store.models import (
@@ -75,12 +76,14 @@ class BatchCounts:
 
 
 @contextmanager
-def writing(project: Project, *, origin: str) -> Iterator[CodeWriter]:
+def writing(project: Project, *, origin: str, reserved: str | None = None) -> Iterator[CodeWriter]:
     """One write transaction with a `CodeWriter`: everything written in the block commits
-    together or not at all."""
+    together or not at all. `reserved` names the one reserved coder (the consensus, the
+    suggester) that this writer may write as: only the supervisor's adjudication and
+    `suggest` pass it."""
     try:
         with project.writing() as session:
-            yield CodeWriter(session, project, origin=origin)
+            yield CodeWriter(session, project, origin=origin, reserved=reserved)
     except BaseException:
         project.forget_cached_ids()  # ids of coders made in a rolled-back transaction
         raise
@@ -94,18 +97,36 @@ class CodeWriter:
     writes share one time stamp and one history origin.
     """
 
-    def __init__(self, session: Session, project: Project, *, origin: str) -> None:
+    def __init__(
+        self, session: Session, project: Project, *, origin: str, reserved: str | None = None
+    ) -> None:
         self.session = session
         self.project = project
         self.origin = origin
+        self.reserved = reserved
         self.now = utcnow()
+
+    def coder_id(self, name: str) -> tuple[str, int]:
+        """The checked name and id of the coder to write as, created on first use.
+
+        A reserved name (`consensus`, `suggester`) is written only by the writer made for
+        it; a new name must be one that prints as it is (no control, bidi or zero-width
+        characters) and must not pass for a reserved one."""
+        name = _checked_coder(name)
+        if name in RESERVED_NAMES and name != self.reserved:
+            raise CodingError(f"{printable_name(name)!r}: {RESERVED_NAMES[name]}")
+        found = self.project.coder_id(self.session, name, create=False)
+        if found is not None:
+            return name, found
+        if name not in RESERVED_NAMES and (problem := new_name_problem(name)) is not None:
+            raise CodingError(f"coder name {printable_name(name)!r} {problem}")
+        return name, self.project.coder_id(self.session, name)
 
     def set_codes(self, coder: str, unit_id: int, codes: Mapping[str, str | None]) -> list[Change]:
         """Set (or, with None, clear) fields of one unit; unchanged fields write nothing."""
-        coder = _checked_coder(coder)
+        coder, coder_id = self.coder_id(coder)
         _validate_codes(self.project.codebook, codes)
         unit, sha = _unit_to_write(self.session, unit_id)
-        coder_id = self.project.coder_id(self.session, coder)
         changes = [
             self._write_code(unit, sha, coder, coder_id, field, code)
             for field, code in codes.items()
@@ -117,10 +138,9 @@ class CodeWriter:
     ) -> list[Change]:
         """Make each change where its field still holds the change's `old` value; with
         `all_or_nothing` one field that does not refuses the whole transaction."""
-        coder = _checked_coder(coder)
         for change in changes:
             _validate_codes(self.project.codebook, {change.target: change.new})
-        coder_id = self.project.coder_id(self.session, coder)
+        coder, coder_id = self.coder_id(coder)
         made: list[Change] = []
         for change in changes:
             row = _locked(
@@ -137,10 +157,9 @@ class CodeWriter:
 
     def set_note(self, coder: str, unit_id: int, text: str) -> Change | None:
         """Replace a coder's note on a unit; an empty text removes it."""
-        coder = _checked_coder(coder)
+        coder, coder_id = self.coder_id(coder)
         session = self.session
         unit, sha = _unit_to_write(session, unit_id)
-        coder_id = self.project.coder_id(session, coder)
         new = text.strip() or None
         note = _locked(session, Note, unit_id=unit_id, coder_id=coder_id)
         if note is None and new is not None:
@@ -165,9 +184,7 @@ class CodeWriter:
         one SELECT of the coders' existing codes, then executemany in chunks)."""
         counts = BatchCounts()
         names = sorted({entry.coder for entry in batch})
-        coder_ids = {
-            name: self.project.coder_id(self.session, _checked_coder(name)) for name in names
-        }
+        coder_ids = {name: self.coder_id(name)[1] for name in names}
         for field_key, code in {(entry.field, entry.code) for entry in batch}:
             _validate_codes(self.project.codebook, {field_key: code})  # each pair once
         existing: dict[tuple[int, int, str], tuple[int | None, str | None]] = {
@@ -291,6 +308,7 @@ def apply_changes(
     *,
     origin: str,
     all_or_nothing: bool = False,
+    reserved: str | None = None,
 ) -> list[Change]:
     """Replay prepared code changes of one coder in one transaction, each only where the
     field still holds the change's `old` value: a bulk undo or redo then never overwrites
@@ -301,7 +319,7 @@ def apply_changes(
     exactly the reverse of that action or nothing."""
     for change in changes:
         _validate_codes(project.codebook, {change.target: change.new})
-    with writing(project, origin=origin) as writer:
+    with writing(project, origin=origin, reserved=reserved) as writer:
         return writer.replay(coder, changes, all_or_nothing=all_or_nothing)
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, Table, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
@@ -39,8 +39,11 @@ BUSY_TIMEOUT_MS = 15_000
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def sqlite_url(path: Path | str) -> str:
-    return f"sqlite:///{path}"
+def sqlite_url(path: Path | str) -> URL:
+    """The engine URL of a project file, built from its parts: a path is never parsed as
+    URL text, where `?` would start a query and `%` an escape (`we?ird.annotator` would
+    open `we`)."""
+    return URL.create("sqlite", database=str(path))
 
 
 def make_engine(path: Path | str, *, immediate: bool) -> Engine:

@@ -111,7 +111,9 @@ def run_suggester(
     if dry_run or not changes:
         return SuggestionRun(suggester.version, records, changes, dry_run)
     ensure_machine_coder(project)
-    made = coding.apply_changes(project, SUGGESTER, changes, origin=suggester.version)
+    made = coding.apply_changes(
+        project, SUGGESTER, changes, origin=suggester.version, reserved=SUGGESTER
+    )
     return SuggestionRun(suggester.version, records, made, dry_run)
 
 

@@ -113,7 +113,7 @@ def adjudicate(
     origin: str = Origin.ADJUDICATION
     if supervisor and supervisor.strip():
         origin = f"{Origin.ADJUDICATION} by {supervisor.strip()}"[:40]
-    with coding.writing(project, origin=origin) as writer:
+    with coding.writing(project, origin=origin, reserved=CONSENSUS) as writer:
         _consensus_coder(writer.session)
         changes = writer.set_codes(CONSENSUS, unit_id, {field: code})
         if note is not None:
@@ -131,7 +131,7 @@ def restore_decision(
     """Undo or redo a decision in one transaction: the code `changes` apply only where the
     consensus still holds their `old` value (all or nothing), and `note` (unless False)
     becomes the consensus note."""
-    with coding.writing(project, origin=Origin.UNDO) as writer:
+    with coding.writing(project, origin=Origin.UNDO, reserved=CONSENSUS) as writer:
         _consensus_coder(writer.session)
         made = writer.replay(CONSENSUS, changes, all_or_nothing=True)
         if note is not False:
@@ -151,7 +151,7 @@ def accept_all_unanimous(
     """
     codebook = project.codebook
     keys = list(fields) if fields else field_keys(project, None)
-    with coding.writing(project, origin=Origin.UNANIMOUS) as writer:
+    with coding.writing(project, origin=Origin.UNANIMOUS, reserved=CONSENSUS) as writer:
         _consensus_coder(writer.session)
         names = coder_names(writer.session, coders)
         groups = coded_groups(writer.session, project, [*names, CONSENSUS], keys, None)

@@ -15,10 +15,18 @@ The rules, in the order they are applied:
   unit whose span the target lacks (the article was segmented differently) is a
   conflict: its codes and notes are skipped and listed, never guessed onto
   another unit.
-- One coder's code appears once: for each (unit, coder, field) the one coded
-  later wins; on a tie the target keeps its own. A source history entry that
-  cleared a code later than the target's code removes it. Every case where the
-  same coder has different codes in the two files is listed. Notes alike.
+- One coder's code appears once. Where the same coder has different codes in the
+  two files, every case is listed; the target keeps its own unless the caller
+  accepted the source's changes (`accept_changes`, --accept-changes, the preview's
+  checkbox), and then the one coded later wins (on a tie the target's). A source
+  history entry that cleared a code later than the target's code removes it, on the
+  same terms. The target's consensus is never changed or removed by a merge. Notes
+  alike.
+- The reserved coders (the consensus, the suggester) are merged only from the coder
+  of that name and role, into a target whose coder of that name has the same role; a
+  coder name new to the target must pass the rules for new names (no control, bidi
+  or zero-width characters). Other coders' codes and notes are skipped and listed.
+- A source with a supervisor passphrase is read only with it (`unlock`).
 - The source's history comes along with its origin, deduplicated on
   (identity, coder, target, old, new, at); where the merge replaced or removed a
   target value it adds a history row of origin "merge" so the trail stays whole.
@@ -33,12 +41,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import col, select
 
 from annotator.core.coding import service as coding
+from annotator.core.coding.coder_names import new_name_problem, printable_name
 from annotator.core.errors import AnnotatorError
 from annotator.core.ingest.into_project import free_article_key
 from annotator.core.store.location import (
@@ -60,7 +69,12 @@ from annotator.core.store.models import (
     saved_id,
 )
 from annotator.core.store.project import Project
+from annotator.core.store.roles import CONSENSUS, SUGGESTER, Role
 from annotator.core.supervision.merge_report import (
+    KEPT_CONSENSUS,
+    KEPT_HELD,
+    KEPT_SOURCE,
+    KEPT_TARGET,
     CoderMerge,
     Conflict,
     MergeReport,
@@ -69,9 +83,12 @@ from annotator.core.supervision.merge_report import (
 from annotator.core.supervision.merge_source import (
     MergeRefused,
     SourceData,
+    Unlock,
     check_codebooks,
     read_source,
 )
+
+RESERVED_ROLES = {CONSENSUS: Role.CONSENSUS, SUGGESTER: Role.MACHINE}
 
 __all__ = [
     "CoderMerge",
@@ -102,7 +119,12 @@ class _DryRun(Exception):
 
 
 def dry_run_merges(
-    target: Project, sources: list[str | Path], *, stop_at_refusal: bool = False
+    target: Project,
+    sources: list[str | Path],
+    *,
+    stop_at_refusal: bool = False,
+    unlock: Unlock | None = None,
+    accept_changes: bool = False,
 ) -> list[PlannedMerge]:
     """What merging ``sources`` in turn would do, writing nothing.
 
@@ -118,7 +140,7 @@ def dry_run_merges(
     prepared: list[PreparedMerge] = []
     for source in sources:
         try:
-            ready = prepare_merge(target, source)
+            ready = prepare_merge(target, source, unlock, accept_changes=accept_changes)
         except AnnotatorError as error:
             planned.append(PlannedMerge(str(source), None, str(error)))
             if stop_at_refusal:
@@ -141,15 +163,22 @@ def dry_run_merges(
     return planned
 
 
-def merge_projects(target: Project, sources: list[str | Path]) -> list[MergeReport]:
+def merge_projects(target: Project, sources: list[str | Path], **options: Any) -> list[MergeReport]:
     """Merge several sources in turn, one transaction each; stops at the first refusal."""
-    return [merge_project(target, source) for source in sources]
+    return [merge_project(target, source, **options) for source in sources]
 
 
-def merge_project(target: Project, source: str | Path) -> MergeReport:
+def merge_project(
+    target: Project,
+    source: str | Path,
+    *,
+    unlock: Unlock | None = None,
+    accept_changes: bool = False,
+) -> MergeReport:
     """Merge one source project (a file or a server URL) into `target` (see the module
-    docstring for the rules)."""
-    prepared = prepare_merge(target, source)
+    docstring for the rules). `unlock` gives a source's supervisor passphrase when it has
+    one; `accept_changes` lets the source change codes and notes the target holds."""
+    prepared = prepare_merge(target, source, unlock, accept_changes=accept_changes)
     try:
         with coding.writing(target, origin=Origin.MERGE) as writer:
             prepared.merge_into(writer)
@@ -165,22 +194,28 @@ class PreparedMerge:
     data: SourceData
     version_map: dict[int, int]
     report: MergeReport
+    accept_changes: bool = False
 
     def merge_into(self, writer: coding.CodeWriter) -> None:
         """Merge inside the caller's write transaction, filling `report`."""
-        _Merger(writer, self.data, self.version_map, self.report).run()
+        _Merger(writer, self, self.report).run()
 
 
-def prepare_merge(target: Project, source: str | Path) -> PreparedMerge:
+def prepare_merge(
+    target: Project,
+    source: str | Path,
+    unlock: Unlock | None = None,
+    *,
+    accept_changes: bool = False,
+) -> PreparedMerge:
     """Read one source and check its codebook against the target's (`MergeRefused` if not)."""
     source = project_location(str(source))
     if _same_project(target, source):
         raise MergeRefused(f"{display_location(source)}: is the target project itself")
-    data = read_source(source)
+    data = read_source(source, unlock)
     version_map, codebook_note = check_codebooks(target, data, display_location(source))
-    return PreparedMerge(
-        data, version_map, MergeReport(display_location(source), codebook_note=codebook_note)
-    )
+    report = MergeReport(display_location(source), codebook_note=codebook_note)
+    return PreparedMerge(data, version_map, report, accept_changes)
 
 
 def _same_project(target: Project, source: Location) -> bool:
@@ -205,14 +240,12 @@ class _Merger:
     """
 
     def __init__(
-        self,
-        writer: coding.CodeWriter,
-        data: SourceData,
-        version_map: dict[int, int],
-        report: MergeReport,
+        self, writer: coding.CodeWriter, prepared: PreparedMerge, report: MergeReport
     ) -> None:
-        self.writer, self.session, self.data = writer, writer.session, data
-        self.version_map, self.report = version_map, report
+        self.writer, self.session, self.data = writer, writer.session, prepared.data
+        self.version_map, self.report = prepared.version_map, report
+        self.accept_changes = prepared.accept_changes
+        self.not_merged: dict[str, str] = {}  # source coder name -> why their work is not
         self.now = writer.now
         self.units: dict[Identity, Unit] = {}  # target units of the source's articles
         self.articles: dict[int, Article] = {}  # target article id -> article
@@ -295,8 +328,14 @@ class _Merger:
         return article
 
     def _coders(self) -> None:
-        known = {c.name: saved_id(c.id) for c in self.session.exec(select(Coder))}
+        coders = list(self.session.exec(select(Coder)))
+        known = {c.name: saved_id(c.id) for c in coders}
+        roles = {c.name: c.role for c in coders}
         for source_coder in self.data.coders.values():
+            reason = _not_mergeable(source_coder, roles.get(source_coder.name))
+            if reason is not None:
+                self.not_merged[source_coder.name] = reason
+                continue
             if source_coder.name not in known:
                 coder = Coder(name=source_coder.name, role=source_coder.role)
                 self.session.add(coder)
@@ -317,6 +356,9 @@ class _Merger:
             target, value, at = kind.target(source), kind.value(source), kind.at(source)
             if kind is CODES:
                 self.coded.setdefault(coder, set()).add(source.unit_id)
+            if coder in self.not_merged:
+                self._skip(source.unit_id, coder, target, value, self.not_merged[coder])
+                continue
             unit = self._target_unit(source.unit_id, coder, target, value)
             if unit is None:
                 continue
@@ -373,17 +415,18 @@ class _Merger:
         source_unit, article = self.data.units[source_unit_id]
         unit = self.units.get((article.sha256, source_unit.start, source_unit.end))
         if unit is None:
-            self.report.skipped.append(
-                Skipped(
-                    f"{article.key}#{source_unit.idx}",
-                    coder,
-                    target,
-                    value,
-                    f"characters {source_unit.start}-{source_unit.end} are not a unit of the "
-                    "target's copy of this article (segmented differently)",
-                )
+            reason = (
+                f"characters {source_unit.start}-{source_unit.end} are not a unit of the "
+                "target's copy of this article (segmented differently)"
             )
+            self._skip(source_unit_id, coder, target, value, reason)
         return unit
+
+    def _skip(self, source_unit_id: int, coder: str, target: str, value: str, why: str) -> None:
+        source_unit, article = self.data.units[source_unit_id]
+        self.report.skipped.append(
+            Skipped(f"{article.key}#{source_unit.idx}", coder, target, value, why)
+        )
 
     def _resolve(
         self,
@@ -395,15 +438,23 @@ class _Merger:
         old_at: datetime,
         new_at: datetime,
     ) -> bool:
-        """Record a same-coder conflict; True when the source's value is newer and wins."""
-        source_wins = _naive(new_at) > _naive(old_at)
-        kept = "source" if source_wins else "target"
+        """Record a same-coder conflict; True when the source's value goes in (see `_kept`)."""
+        kept = self._kept(coder, _naive(new_at) > _naive(old_at))
         self.report.conflicts.append(
             Conflict(self._unit_key(unit), coder, target, old, new, old_at, new_at, kept)
         )
-        if source_wins:
+        if kept == KEPT_SOURCE:
             self._merge_history(unit, coder, target, old, new)
-        return source_wins
+        return kept == KEPT_SOURCE
+
+    def _kept(self, coder: str, source_newer: bool) -> str:
+        """Whose value a conflict keeps: the target's consensus always stays; a newer source
+        value replaces the target's only when the changes were accepted."""
+        if coder == CONSENSUS:
+            return KEPT_CONSENSUS
+        if not source_newer:
+            return KEPT_TARGET
+        return KEPT_SOURCE if self.accept_changes else KEPT_HELD
 
     def _cleared_later(self, key: tuple[int, int, str], old: str, old_at: datetime) -> bool:
         """Whether the source's coder cleared this value after the target's was made."""
@@ -413,9 +464,14 @@ class _Merger:
             return False
         unit = self.session.get_one(Unit, unit_id)  # a key of the target's own rows
         coder = self.coder_names[coder_id]
+        if coder in self.not_merged:
+            return False
+        kept = self._kept(coder, True)
         self.report.conflicts.append(
-            Conflict(self._unit_key(unit), coder, target, old, None, old_at, cleared, "source")
+            Conflict(self._unit_key(unit), coder, target, old, None, old_at, cleared, kept)
         )
+        if kept != KEPT_SOURCE:
+            return False
         self._merge_history(unit, coder, target, old, None)
         return True
 
@@ -446,6 +502,8 @@ class _Merger:
 
     def _history(self) -> None:
         for row in self.data.history:
+            if row.coder in self.not_merged:
+                continue
             key = _history_key(*(getattr(row, name) for name in _HISTORY_KEY))
             if key in self.history_keys:
                 continue
@@ -455,6 +513,24 @@ class _Merger:
             copy.codebook_version_id = None if version is None else self.version_map[version]
             self.session.add(copy)
             self.report.history_added += 1
+
+
+def _not_mergeable(coder: Coder, target_role: str | None) -> str | None:
+    """Why a source coder's codes and notes are not merged, or None. The reserved names
+    come only from the coder they name (the consensus, the machine), and only into a
+    target whose coder of that name is the same; a reserved role only under its name; a
+    name new to the target must pass the rules for new names."""
+    role = RESERVED_ROLES.get(coder.name)
+    if role is not None or coder.role in RESERVED_ROLES.values():
+        if coder.role != role or target_role not in (None, role):
+            return (
+                f"coder {printable_name(coder.name)!r} ({coder.role}) is not the reserved "
+                f"coder {role or coder.role!r} of the target"
+            )
+        return None
+    if target_role is None and (problem := new_name_problem(coder.name)) is not None:
+        return f"coder name {printable_name(coder.name)!r} {problem}"
+    return None
 
 
 _HISTORY_KEY = ("article_sha256", "start", "end", "coder", "target", "old", "new", "at")

@@ -12,6 +12,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
+from annotator.core.coding.coder_names import printable_name
+
+KEPT_SOURCE = "source"  # the source's value is newer, and changes were accepted
+KEPT_TARGET = "target"  # the target's value is newer (or as new)
+KEPT_HELD = "held"  # the source's value is newer, but changes were not accepted
+KEPT_CONSENSUS = "consensus"  # the target's consensus, which a merge never changes
+
 
 @dataclass(frozen=True)
 class Conflict:
@@ -24,7 +31,7 @@ class Conflict:
     source_value: str | None
     target_at: datetime
     source_at: datetime
-    kept: str  # "source" (newer) or "target" (newer or same time)
+    kept: str  # one of the KEPT_ values above
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,12 @@ class MergeReport:
     skipped: list[Skipped] = field(default_factory=list)
     codebook_note: str | None = None
     coders: list[CoderMerge] = field(default_factory=list)
+
+    @property
+    def held(self) -> list[Conflict]:
+        """The source's changes to codes and notes the target holds, left out because the
+        changes were not accepted (`accept_changes`, --accept-changes)."""
+        return [c for c in self.conflicts if c.kept == KEPT_HELD]
 
     @property
     def changed(self) -> bool:
@@ -171,7 +184,7 @@ def merge_table_text(reports: list[MergeReport]) -> list[str]:
 
 def table_cells(row: MergeTableRow) -> tuple[str, ...]:
     """The row as the table shows it, in `MERGE_TABLE_COLUMNS` order."""
-    coder = f"{row.coder} (new)" if row.new_coder else row.coder
+    coder = printable_name(row.coder) + (" (new)" if row.new_coder else "")
     counts = (row.units, row.articles_added, row.codes_added, row.codes_changed)
     return (row.source, coder, *map(str, counts), str(row.conflicts), str(row.skipped))
 

@@ -2,14 +2,18 @@
 
 Kept apart from the merge itself: everything here happens before the target's write
 transaction opens, so a refusal never leaves anything half-written, and reading a
-source works on a private snapshot so the source file is never modified.
+source works on a private snapshot so the source file is never modified. A source with a
+supervisor passphrase is read only with its passphrase.
 """
 
 from __future__ import annotations
 
+import fcntl
+import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +23,7 @@ from sqlmodel import col, select
 from annotator.core.codebook import Codebook
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import db
-from annotator.core.store.location import Location, is_server_url
+from annotator.core.store.location import Location, display_location, is_server_url
 from annotator.core.store.models import (
     Article,
     Code,
@@ -31,26 +35,38 @@ from annotator.core.store.models import (
     saved_id,
 )
 from annotator.core.store.project import Project, parse_codebook_text
+from annotator.core.supervision.passphrase import (
+    check_supervisor_passphrase,
+    has_supervisor_passphrase,
+)
 
 
 class MergeRefused(AnnotatorError):
     """A source that cannot be merged into the target (codebooks, same file)."""
 
 
+Unlock = Callable[[str], str | None]
+"""Asked for a source's supervisor passphrase, with the source as shown; None if not given."""
+
+SNAPSHOT_PREFIX = "annotator-merge-"
+_IN_USE = "in-use"  # a file in each snapshot folder, locked while its merge runs
+UNMARKED_GRACE = 60.0  # seconds a folder without its marker is left to the merge making it
+
+
 @contextmanager
 def snapshot(path: Path) -> Iterator[Project]:
     """A private copy of the source (SQLite's online backup, a consistent snapshot even while
-    a coder has the file open), opened and if need be migrated without touching the source."""
+    a coder has the file open), opened and if need be migrated without touching the source.
+
+    The source is only read: through a read-only connection, which can never checkpoint
+    its -wal into it or delete the -wal and -shm that a coder's open window relies on. The
+    copy lives in a temporary folder; one left behind by a merge that was killed is
+    removed by the next merge (`remove_stale_snapshots`)."""
     db.check_is_project_file(path)
-    with tempfile.TemporaryDirectory(prefix="annotator-merge-") as folder:
-        copy = Path(folder) / "source.annotator"
-        try:
-            # Not mode=ro: a read-only connection leaves -wal/-shm files it may not delete.
-            with closing(sqlite3.connect(path)) as reader, closing(sqlite3.connect(copy)) as writer:
-                reader.execute("PRAGMA query_only = ON")
-                reader.backup(writer)
-        except sqlite3.Error as error:
-            raise MergeRefused(f"{path}: cannot be read ({error})") from None
+    remove_stale_snapshots()
+    with _snapshot_folder() as folder:
+        copy = folder / "source.annotator"
+        _copy_read_only(path, copy)
         project = Project.open(copy, backups=False)
         try:
             yield project
@@ -58,15 +74,105 @@ def snapshot(path: Path) -> Iterator[Project]:
             project.close()
 
 
-def read_source(source: Location) -> SourceData:
+@contextmanager
+def _snapshot_folder() -> Iterator[Path]:
+    """A new temporary folder, marked in use (a locked file in it) until the block ends."""
+    with tempfile.TemporaryDirectory(prefix=SNAPSHOT_PREFIX) as folder:
+        marker = Path(folder) / _IN_USE
+        with marker.open("w") as handle:
+            # Released by the system if the process dies: that is how a later merge
+            # tells a folder that was abandoned.
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield Path(folder)
+
+
+def _copy_read_only(path: Path, copy: Path) -> None:
+    """Copy `path` into `copy` through a read-only connection. Without a -wal file the
+    source is read `immutable` (no locks, nothing made beside it); if a coder began
+    writing meanwhile (a -wal appeared) it is copied again, with locks."""
+    for _attempt in range(2):
+        had_wal = Path(f"{path}-wal").exists()
+        copy.unlink(missing_ok=True)
+        try:
+            with (
+                closing(db.read_only_connection(path)) as reader,
+                closing(sqlite3.connect(copy)) as writer,
+            ):
+                reader.backup(writer)
+        except sqlite3.Error as error:
+            if had_wal or not Path(f"{path}-wal").exists():
+                raise MergeRefused(f"{path}: cannot be read ({error})") from None
+            continue
+        if had_wal or not Path(f"{path}-wal").exists():
+            return
+    raise MergeRefused(f"{path}: is being written to; try the merge again")
+
+
+def remove_stale_snapshots(folder: Path | None = None) -> list[Path]:
+    """Remove the snapshot folders of merges that no longer run (killed ones): a folder
+    is in use while its merge holds the lock on its `in-use` file."""
+    removed = []
+    for entry in Path(folder or tempfile.gettempdir()).glob(f"{SNAPSHOT_PREFIX}*"):
+        if entry.is_dir() and not entry.is_symlink() and _abandoned(entry / _IN_USE):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
+def _abandoned(marker: Path) -> bool:
+    try:
+        with marker.open("r+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+    except BlockingIOError:
+        return False  # a running merge holds it
+    except FileNotFoundError:  # killed before it made the marker, or just making it
+        return _age(marker.parent) > UNMARKED_GRACE
+    except OSError:
+        return False  # not ours to judge (another user's folder)
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def read_source(source: Location, unlock: Unlock | None = None) -> SourceData:
     """Everything a merge needs from a source: a project file (read from a snapshot) or a
     server project (read in one REPEATABLE READ transaction: a consistent view while its
-    coders go on working)."""
+    coders go on working).
+
+    A source with a supervisor passphrase is read only with that passphrase (`unlock`):
+    merging it brings every coder's codes into a project whose own passphrase may be
+    another, or none."""
     if is_server_url(source):
         with Project.open(source, backups=False) as project:
+            _check_unlocked(project, display_location(source), unlock)
             return SourceData.read(project)
     with snapshot(Path(source)) as copy:
+        _check_unlocked(copy, str(source), unlock)
         return SourceData.read(copy)
+
+
+def _check_unlocked(project: Project, label: str, unlock: Unlock | None) -> None:
+    """Go on only with the source's passphrase. `unlock` is asked again after a wrong
+    answer, until it gives nothing new (the command line offers the target's passphrase
+    first, then asks for this file's)."""
+    if not has_supervisor_passphrase(project):
+        return
+    tried: set[str] = set()
+    while unlock is not None and (given := unlock(label)) is not None and given not in tried:
+        if check_supervisor_passphrase(project, given):
+            return
+        tried.add(given)
+    if tried:
+        raise MergeRefused(f"{label}: wrong supervisor passphrase for this file; merge refused")
+    raise MergeRefused(
+        f"{label}: has a supervisor passphrase (merging it shows every coder's codes); "
+        "give its passphrase to merge it"
+    )
 
 
 @dataclass

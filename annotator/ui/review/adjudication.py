@@ -84,7 +84,9 @@ class ReviewOperations(QObject):
         """Redo (or, given inverted changes, undo) a bulk acceptance in one transaction,
         leaving alone any code decided differently since."""
         return self._run(
-            lambda: coding.apply_changes(self.project, CONSENSUS, changes, origin=origin)
+            lambda: coding.apply_changes(
+                self.project, CONSENSUS, changes, origin=origin, reserved=CONSENSUS
+            )
         )
 
     def accepted_in_bulk(self, accepted: list[Change]) -> None:

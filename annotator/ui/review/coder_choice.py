@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from annotator.core.coding.coder_names import printable_name
 from annotator.core.coding.progress import CoderProgress
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -73,16 +74,17 @@ class CoderChoiceModel(QAbstractListModel):
         name = self._names[index.row()]
         progress = self._progress.get(name)
         if role == Qt.ItemDataRole.DisplayRole:
+            shown = printable_name(name)  # hidden characters of an old name, escaped
             if name in self._machines:
-                name = f"{name} (machine)"
+                shown = f"{shown} (machine)"
             if progress is None:
-                return name
-            return f"{name}  ·  {progress.complete} of {progress.total} ({progress.percent}%)"
+                return shown
+            return f"{shown}  ·  {progress.complete} of {progress.total} ({progress.percent}%)"
         if role == Qt.ItemDataRole.ToolTipRole and progress is not None:
             when = progress.last_change
             last = when.astimezone().strftime("%Y-%m-%d %H:%M") if when else "never"
             done = f"{progress.complete} of {progress.total} units complete"
-            return f"{name}: {done}; last change {last}"
+            return f"{printable_name(name)}: {done}; last change {last}"
         if role == Qt.ItemDataRole.CheckStateRole:
             on = self._checked[index.row()]
             return Qt.CheckState.Checked if on else Qt.CheckState.Unchecked

@@ -45,6 +45,7 @@ from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.core.coding.progress import coder_progress, coding_stamp
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.location import working_folder
+from annotator.core.store.outputs import check_output
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS
 from annotator.core.suggest.switch import set_suggestions_for_coders, suggestions_for_coders
@@ -336,7 +337,7 @@ class ReviewWindow(QMainWindow):
             rows = write_agreement_csv(path, result.fields, result.by_article)
             return f"Wrote {rows} row(s) of agreement figures to {path}."
 
-        return self._start_export(job, "Exporting agreement tables…")
+        return self._start_export(path, job, "Exporting agreement tables…")
 
     def export_html_report(self, path: str | None = None) -> bool:
         """The self-contained HTML report, with the alpha chart and every pair's heat map."""
@@ -358,16 +359,21 @@ class ReviewWindow(QMainWindow):
             )
             return f"Wrote the agreement report to {path}."
 
-        return self._start_export(job, "Writing the agreement report…")
+        return self._start_export(path, job, "Writing the agreement report…")
 
     def _save_path(self, title: str, name: str, pattern: str) -> str:
         folder = working_folder(self.project.path)
         path, _ = QFileDialog.getSaveFileName(self, title, str(folder / name), pattern)
         return path
 
-    def _start_export(self, job, label: str) -> bool:
+    def _start_export(self, path: str, job, label: str) -> bool:
         if self.runner.busy:
             self.statusBar().showMessage("Still working; try again in a moment.", 5000)
+            return False
+        try:
+            check_output(path, self.project.path)
+        except AnnotatorError as error:
+            self.statusBar().showMessage(f"Not exported: {error}", 15000)
             return False
         return self.runner.start(job, label, self._export_done)
 
