@@ -34,7 +34,7 @@ from pathlib import Path
 
 from sqlmodel import col
 
-from annotator.core.coding import layout_columns as layout
+from annotator.core import layout_columns as layout
 from annotator.core.coding import service as coding
 from annotator.core.coding.service import BatchCode
 from annotator.core.csv_dialect import unneutralise
@@ -208,7 +208,6 @@ def _columns(project: Project, path: Path, header: list[str], coder: str | None)
         if name not in keys
         and name not in (UNIT_COLUMN, CODER_COLUMN, NOTE_COLUMN)
         and name not in IGNORED_COLUMNS
-        and not name.startswith("meta_")
     ]
     if unknown:
         raise InputError(
