@@ -318,7 +318,7 @@ SHORT_TRANSACTION = 500  # codes per transaction of `write_in_batches`
 
 
 def write_in_batches(
-    project: Project, batch: Iterable[BatchCode], *, origin: str, size: int = SHORT_TRANSACTION
+    project: Project, batch: Iterable[BatchCode], *, origin: str, size: int | None = None
 ) -> BatchCounts:
     """`write_batch` in short write transactions of `size` codes each, so that a long run
     (the suggester over a whole project) never makes a coder's save wait more than a
@@ -326,7 +326,7 @@ def write_in_batches(
     for over a minute. Each transaction is whole; a failure keeps the ones before it. For
     the machine coder's codes, which only its own run writes."""
     total = BatchCounts()
-    for chunk in _chunks(batch, size):
+    for chunk in _chunks(batch, size or SHORT_TRANSACTION):
         with writing(project, origin=origin) as writer:
             counts = writer.write_batch(chunk)
         total.added += counts.added
