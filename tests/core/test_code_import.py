@@ -325,3 +325,11 @@ def test_files_over_the_limit_and_bad_lines_are_one_line(fresh, tmp_path, monkey
 def test_old_mac_line_ends_are_read(fresh, tmp_path):
     path = write(tmp_path, "unit_key,coder,tone\rhostile#2,ann,pos\rhostile#3,ann,neg\r")
     assert import_codes(fresh, path).added == 2
+
+
+def test_cli_names_the_file_and_row_of_a_text_mismatch(fresh, tmp_path, capsys):
+    path = write(tmp_path, "unit_key,coder,text,tone\r\nhostile#2,ann,another sentence.,pos\r\n")
+    assert cli.main(["import-codes", str(fresh.path), str(path)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"annotator: {path}, row 2: the text of unit 'hostile#2'")
+    assert error.count("\n") == 1 and support.db_codes(fresh) == set()
