@@ -20,8 +20,8 @@ A unit key alone does not say which sentence a row is about: after a unit split,
 a file from another project, `harbor-deal#4` names another sentence. When the file has
 the export's `text` column, each row's text must be the unit's text in this project
 (compared with runs of whitespace made one space, as a spreadsheet may change line
-ends); a row that differs is refused. A file without a `text` column (typed by hand) is
-matched by key alone.
+ends); a row that differs is refused. A file without a `text` column (typed by hand),
+or a row whose text cell is empty, is matched by key alone.
 
 The file is read as a stream, row by row, and held only as its codes (a 200 MB export
 is mostly text): at most MAX_FILE_BYTES, with cells as long as the exporter writes
@@ -286,6 +286,7 @@ def _unit_map(project: Project) -> dict[str, UnitIdentity]:
         query = wide_select(
             Article.key, Unit.idx, Unit.id, Article.sha256, Unit.start, Unit.end, Unit.text
         ).join(Article, col(Article.id) == Unit.article_id)
+        query = query.execution_options(yield_per=10_000)  # the texts a chunk at a time
         return {
             f"{key}#{idx}": UnitIdentity(unit_id, sha, start, end, _text_digest(text))
             for key, idx, unit_id, sha, start, end, text in session.exec(query)
@@ -337,11 +338,11 @@ class _RowCheck:
         unit = self.units.get(key)
         if unit is None:
             raise ValueError(f"no unit {key!r} in this project" if key else "no unit key")
-        text = self.columns.text
-        if text is not None and _text_digest(unneutralise(cells[text])) != unit.text_digest:
+        text = unneutralise(cells[self.columns.text]) if self.columns.text is not None else ""
+        if text.strip() and _text_digest(text) != unit.text_digest:
             raise ValueError(
                 f"the text of unit {key!r} is not this row's text (units split or merged "
-                "since the export, or a file from another project); nothing imported"
+                "since the export, or a file from another project)"
             )
         return unit
 
