@@ -268,3 +268,23 @@ def test_codebook_validate_says_why_in_one_line(tmp_path, capsys):
     error = capsys.readouterr().err
     assert "field key 'note' is the name of an export column" in error
     assert error.count("\n") == 1
+
+
+def test_a_project_holding_a_codebook_now_refused_says_why_on_opening(tmp_path, capsys):
+    """A project made before these checks, with a field `note`, is refused in one line
+    (by every command, since each reads the project's codebook)."""
+    import sqlite3
+
+    from annotator import cli
+    from annotator.core.store.project import Project
+
+    path = tmp_path / "old.annotator"
+    Project.create(path, parse_codebook(minimal())).close()
+    stored = json.dumps(two_fields("note"))
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE codebook_version SET definition = ?", (stored,))
+    connection.close()
+    assert cli.main(["info", str(path)]) != 0
+    error = capsys.readouterr().err
+    assert "field key 'note' is the name of an export column" in error
+    assert error.count("\n") == 1
