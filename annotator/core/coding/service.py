@@ -167,9 +167,9 @@ class CodeWriter:
     def write_batch(self, batch: Iterable[BatchCode], *, keep_changes: bool = True) -> BatchCounts:
         """Many codes at once (a None code clears the field), validated, with history, in
         bulk statements: per chunk of the batch, one SELECT of the codes it touches, then
-        executemany. The batch is consumed chunk by chunk, so a million-code import holds
-        one chunk's rows in memory, not the whole file's; `keep_changes=False` drops the
-        list of changes too (an import only reports counts)."""
+        executemany. The batch is consumed chunk by chunk, so the statements' rows of one
+        chunk are in memory at a time, never those of a whole million-code import;
+        `keep_changes=False` keeps no list of changes either (an import reports counts)."""
         counts = BatchCounts()
         checked: set[tuple[str, str | None]] = set()
         for chunk in _chunks(batch):
