@@ -245,7 +245,7 @@ def _lines(path: Path, stream: BinaryIO) -> Iterator[str]:
             raise InputError(
                 str(path), f"not UTF-8 text (line {number}, byte {error.start + 1})"
             ) from None
-        yield from _LONE_CR.split(text) if "\r" in text else (text,)
+        yield from _LONE_CR.split(text) if "\r" in text.removesuffix("\r\n") else (text,)
 
 
 def _columns(project: Project, path: Path, header: list[str], coder: str | None) -> _Columns:
