@@ -22,6 +22,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from annotator.core.errors import CodebookError
+from annotator.core.layout_columns import FIXED_COLUMNS, WIDE_SEPARATOR
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
 UNIT_KINDS = ("title", "heading", "sentence", "furniture")
@@ -54,6 +55,7 @@ class Category(BaseModel):
     code: Annotated[str, Field(pattern=KEY_PATTERN, description="Stable identifier used in files")]
     value: float | None = Field(
         default=None,
+        allow_inf_nan=False,  # NaN and infinity have no place on a scale or in a .sav
         description="Number for ordinal/interval statistics and SPSS/Stata; default: position",
     )
     label: Annotated[str, Field(min_length=1)]
@@ -87,6 +89,7 @@ class CodebookField(BaseModel):
 
     @model_validator(mode="after")
     def _fill_values_and_check(self) -> CodebookField:
+        _refuse_column_names(self.key)
         codes = [c.code for c in self.categories]
         _refuse_repeats(codes, "category code")
         _refuse_repeats([c.shortcut for c in self.categories if c.shortcut], "shortcut")
@@ -95,6 +98,7 @@ class CodebookField(BaseModel):
             for position, c in enumerate(self.categories, start=1)
         ]
         object.__setattr__(self, "categories", filled)
+        _refuse_ambiguous_labels(filled)
         return self
 
     def category(self, code: str) -> Category | None:
@@ -141,6 +145,7 @@ class Codebook(BaseModel):
     @model_validator(mode="after")
     def _check_across_fields(self) -> Codebook:
         _refuse_repeats([f.key for f in self.fields], "field key")
+        _refuse_count_column_clashes(self.fields)
         shortcuts = [c.shortcut for f in self.fields for c in f.categories if c.shortcut]
         _refuse_repeats(shortcuts, "shortcut (across fields)")
         unknown = sorted(set(self.coded_kinds) - set(UNIT_KINDS))
@@ -190,6 +195,65 @@ def _refuse_repeats(items: list[str], what: str) -> None:
         if item in seen:
             raise ValueError(f"{what} {item!r} is used twice")
         seen.add(item)
+
+
+def _refuse_column_names(key: str) -> None:
+    """A field key makes export columns (`key`, `key__coder`, `key_code`): it may not be
+    one of the export's own columns, nor leave `field__coder` open to two readings."""
+    if key in FIXED_COLUMNS:
+        raise ValueError(f"field key {key!r} is the name of an export column; choose another")
+    if WIDE_SEPARATOR in key or key.endswith("_"):
+        raise ValueError(
+            f"field key {key!r} may not contain {WIDE_SEPARATOR!r} or end with '_' "
+            f"(the wide export names its columns field{WIDE_SEPARATOR}coder)"
+        )
+
+
+def _refuse_ambiguous_labels(categories: list[Category]) -> None:
+    """Imports read a cell as a code, a label (any case) or a value (`resolve`): a label
+    that is another category's code, label or value would be read as the wrong category."""
+    for category in categories:
+        label = category.label.strip()
+        for other in categories:
+            if other is category:
+                continue
+            if label.casefold() in (other.code.casefold(), other.label.strip().casefold()):
+                raise ValueError(
+                    f"category {category.code!r}: label {category.label!r} is also "
+                    f"category {other.code!r}'s code or label"
+                )
+            if _number(label) == other.value:
+                raise ValueError(
+                    f"category {category.code!r}: label {category.label!r} is also "
+                    f"category {other.code!r}'s value"
+                )
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _refuse_count_column_clashes(fields: list[CodebookField]) -> None:
+    """The articles export counts each category in a column `field_code`: two categories
+    of different fields may not make the same one, nor one of the export's own."""
+    seen: dict[str, str] = {}
+    for field in fields:
+        for category in field.categories:
+            name = f"{field.key}_{category.code}"
+            if name in FIXED_COLUMNS:
+                raise ValueError(
+                    f"field {field.key!r}, category {category.code!r}: its count column "
+                    f"{name!r} is the name of an export column"
+                )
+            if name in seen:
+                raise ValueError(
+                    f"field {field.key!r}, category {category.code!r}: its count column "
+                    f"{name!r} is also {seen[name]}'s"
+                )
+            seen[name] = f"field {field.key!r}, category {category.code!r}"
 
 
 def parse_codebook(data: object, source: str = "codebook") -> Codebook:

@@ -10,7 +10,10 @@ Formula injection (OWASP, "CSV Injection"): a text cell that begins with =, +,
 a spreadsheet shows it as text instead of running it. Only text cells are
 touched: numbers (unit indexes, counts, the numeric values of --values) are
 written as numbers, so a negative value stays -2. `unneutralise` undoes the
-prefix when codes are imported back.
+prefix when codes are imported back. A text that itself begins with a quote and
+one of those characters (or a second quote) gets the prefix too, so that every
+text reads back exactly as it was: `'=x` is written `''=x`, never confused with
+a neutralised `=x`.
 """
 
 from __future__ import annotations
@@ -22,18 +25,25 @@ FORMULA_TRIGGERS = frozenset("=+-@\t\r")
 NEUTRALISING_PREFIX = "'"
 
 
+_AFTER_PREFIX = FORMULA_TRIGGERS | {NEUTRALISING_PREFIX}
+
+
 def neutralise(text: str) -> str:
-    """`text` with the OWASP single-quote prefix when a spreadsheet would run it as a formula."""
-    if text and text[0] in FORMULA_TRIGGERS:
+    """`text` with the OWASP single-quote prefix when a spreadsheet would run it as a
+    formula, or when it would otherwise read back as a neutralised text."""
+    if text and (text[0] in FORMULA_TRIGGERS or _prefixed(text)):
         return NEUTRALISING_PREFIX + text
     return text
 
 
 def unneutralise(text: str) -> str:
-    """Undo `neutralise`: drop a leading quote that is followed by a formula trigger."""
-    if len(text) > 1 and text[0] == NEUTRALISING_PREFIX and text[1] in FORMULA_TRIGGERS:
-        return text[1:]
-    return text
+    """Undo `neutralise`: drop a leading quote that is followed by a formula trigger or
+    another quote."""
+    return text[1:] if _prefixed(text) else text
+
+
+def _prefixed(text: str) -> bool:
+    return len(text) > 1 and text[0] == NEUTRALISING_PREFIX and text[1] in _AFTER_PREFIX
 
 
 def csv_writer(stream: TextIO):

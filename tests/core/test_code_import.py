@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import pytest
 import test_export_support as support
 from sqlmodel import select
 
 from annotator import cli
-from annotator.core.coding import lookups
+from annotator.core.codebook import bundled_codebook
+from annotator.core.coding import codes_from_csv, lookups
 from annotator.core.coding import service as coding
 from annotator.core.coding.codes_from_csv import import_codes, read_coded_rows, write_codes
 from annotator.core.errors import InputError
 from annotator.core.export import ExportOptions, export
+from annotator.core.ingest.corrections import split_unit
+from annotator.core.ingest.documents import ParsedArticle, join_blocks
+from annotator.core.ingest.into_project import ImportReport, store_articles
 from annotator.core.store.models import Code, Coder, History
+from annotator.core.store.project import Project
 
 
 @pytest.fixture
@@ -213,3 +220,116 @@ def test_a_note_alone_is_a_row_and_an_empty_note_keeps_the_old_one(fresh, tmp_pa
     )
     assert db_notes(fresh) == {("hostile#2", "ann", "first look"), ("hostile#3", "ann", "second")}
     assert (changed.added, changed.notes_added) == (1, 1)
+
+
+def test_rows_whose_text_is_not_the_units_are_refused(coded, fresh, tmp_path):
+    """Issue 21: after a unit split, `hostile#3` names another sentence than in the export;
+    the codes went onto it without a word. Now nothing is imported and the row is named."""
+    path = tmp_path / "long.csv"
+    export(coded, path, ExportOptions("long"))
+    unit = lookups.find_unit(fresh, "hostile#2")
+    split_unit(fresh, unit.id, unit.text.index(" wrote"), within_unit=True)
+    with pytest.raises(InputError, match=r"long\.csv, row \d+: the text of unit 'hostile#2'"):
+        import_codes(fresh, path)
+    assert support.db_codes(fresh) == set() and db_notes(fresh) == set()
+
+
+def test_text_is_compared_whatever_its_spacing(fresh, tmp_path):
+    text = lookups.find_unit(fresh, "hostile#9").text  # "over\ntwo lines"
+    other = lookups.find_unit(fresh, "hostile#2").text
+    respaced = " ".join(text.split()).replace(" ", "  ")
+    path = write(
+        tmp_path,
+        f'unit_key,coder,text,tone\r\nhostile#9,ann,"{respaced}",pos\r\n'
+        f'hostile#3,ann,"{other.replace(chr(34), chr(34) * 2)}",pos\r\n',
+    )
+    with pytest.raises(InputError, match="row 3: the text of unit 'hostile#3'"):
+        import_codes(fresh, path)
+    path = write(tmp_path, f'unit_key,coder,text,tone\r\nhostile#9,ann,"{respaced}",pos\r\n')
+    assert import_codes(fresh, path).added == 1
+
+
+def test_a_notes_leading_tab_and_quotes_come_back_exactly(coded, fresh, tmp_path):
+    """Issue 27: the note's leading tab was stripped on the way back; a note that itself
+    began with a quote and a trigger lost its quote."""
+    units = lookups.list_units(coded)
+    notes = {units[3].id: "\tindented, as typed", units[4].id: "'=not a neutralised note"}
+    for unit_id, note in notes.items():
+        coding.set_note(coded, "alice", unit_id, note)
+    path = tmp_path / "long.csv"
+    export(coded, path, ExportOptions("long"))
+    assert "\tindented, as typed" in {text for _, _, text in db_notes(coded)}
+    import_codes(fresh, path)
+    assert db_notes(fresh) == db_notes(coded)
+
+
+def test_an_export_with_a_200_kb_unit_and_note_reads_back(project_location, tmp_path):
+    """csv's default cell limit (131,072 characters) refused the exporter's own file."""
+    long_text = "word " * 40_000 + "end."
+    projects = []
+    for name in ("source", "target"):
+        project = Project.create(project_location(f"{name}.annotator"), bundled_codebook())
+        body, blocks = join_blocks([("title", "Long"), ("paragraph", long_text)])
+        article = ParsedArticle(
+            text=body, blocks=blocks, title="Long", key_hint="long", source="l.txt"
+        )
+        store_articles(project, [article], ImportReport())
+        projects.append(project)
+    source, target = projects
+    unit = lookups.find_unit(source, "long#2")
+    assert len(unit.text) > 200_000
+    coding.apply_codes(source, "ann", unit.id, {"claim_type": "fact"})
+    coding.set_note(source, "ann", unit.id, "n" * 200_000)
+    path = tmp_path / "long.csv"
+    export(source, path, ExportOptions("long"))
+    assert import_codes(target, path).added == 1
+    assert db_notes(target) == db_notes(source)
+    for project in projects:
+        project.close()
+
+
+def test_reading_streams_the_file(fresh, tmp_path):
+    """Issue 21: a 200 MB file took 1.4 GB (the whole file as bytes, then as text, then as
+    a StringIO). Now what is held is the rows' codes: a 20 MB file of long passed-over
+    cells peaks at a small part of its size."""
+    path = tmp_path / "big.csv"
+    cell = "t" * 100_000
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        stream.write("unit_key,coder,title,tone\r\n")
+        for n in range(200):
+            stream.write(f"hostile#2,c{n},{cell},pos\r\n")
+    tracemalloc.start()
+    try:
+        rows = read_coded_rows(fresh, path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(rows) == 200
+    assert peak < path.stat().st_size / 10, f"peak {peak:,} bytes"
+
+
+def test_files_over_the_limit_and_bad_lines_are_one_line(fresh, tmp_path, monkeypatch):
+    path = write(tmp_path, "unit_key,coder,tone\r\nhostile#2,ann,pos\r\n")
+    monkeypatch.setattr(codes_from_csv, "MAX_FILE_BYTES", 20)
+    with pytest.raises(InputError, match=r"codes\.csv: too large \(40 bytes; the limit is 20\)"):
+        import_codes(fresh, path)
+    monkeypatch.undo()
+    path.write_bytes(b"unit_key,coder,tone\r\nhostile#2,ann,pos\r\nhostile#3,Zo\xeb,pos\r\n")
+    with pytest.raises(InputError, match=r"not UTF-8 text \(line 3, byte 13\)"):
+        import_codes(fresh, path)
+    assert support.db_codes(fresh) == set()
+    with pytest.raises(InputError, match="not a regular file"):
+        import_codes(fresh, tmp_path)
+
+
+def test_old_mac_line_ends_are_read(fresh, tmp_path):
+    path = write(tmp_path, "unit_key,coder,tone\rhostile#2,ann,pos\rhostile#3,ann,neg\r")
+    assert import_codes(fresh, path).added == 2
+
+
+def test_cli_names_the_file_and_row_of_a_text_mismatch(fresh, tmp_path, capsys):
+    path = write(tmp_path, "unit_key,coder,text,tone\r\nhostile#2,ann,another sentence.,pos\r\n")
+    assert cli.main(["import-codes", str(fresh.path), str(path)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"annotator: {path}, row 2: the text of unit 'hostile#2'")
+    assert error.count("\n") == 1 and support.db_codes(fresh) == set()

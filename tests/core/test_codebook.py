@@ -204,3 +204,87 @@ def test_resolve_accepts_code_label_or_value():
     assert field.resolve("Anonymous, vague").code == "anonymous_vague"
     assert field.resolve("3").code == "anonymous_specific"
     assert field.resolve("nonsense") is None
+
+
+def two_fields(second_key: str = "other", **category_changes) -> dict:
+    """`minimal()` with a second field whose first category takes `category_changes`."""
+    data = minimal()
+    second = copy.deepcopy(data["fields"][0])
+    second["key"] = second_key
+    for category in second["categories"]:
+        category.pop("shortcut")
+    second["categories"][0].update(category_changes)
+    data["fields"].append(second)
+    return data
+
+
+@pytest.mark.parametrize("key", ["note", "coder", "unit_key", "text", "coded_at", "units"])
+def test_a_field_may_not_take_an_export_columns_name(key):
+    """Issue 21: a field `note` or `coder` passed and broke exports and imports later."""
+    with pytest.raises(CodebookError, match=f"field key '{key}' is the name of an export column"):
+        parse_codebook(minimal(fields=two_fields(key)["fields"][1:]))
+
+
+@pytest.mark.parametrize("key", ["tone__alice", "tone_"])
+def test_a_field_key_may_not_make_wide_columns_ambiguous(key):
+    """`tone__alice` + coder `bob` and `tone` + coder `alice__bob` made one wide column."""
+    with pytest.raises(CodebookError, match="may not contain '__' or end with '_'"):
+        parse_codebook(two_fields(key))
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
+def test_category_values_are_finite(value):
+    text = json.dumps(minimal()).replace('"label": "Negative"', f'"value": {value}, "label": "N"')
+    with pytest.raises(CodebookError, match="category 'neg', value: Input should be a finite"):
+        parse_codebook(json.loads(text))
+
+
+@pytest.mark.parametrize(
+    ("label", "clash"),
+    [("pos", "code or label"), ("POSITIVE", "code or label"), ("2", "value")],
+)
+def test_a_label_may_not_read_as_another_category(label, clash):
+    """Imports read a cell as code, label or value: `pos` as a label of `neg` was read as
+    whichever category came first."""
+    data = minimal()
+    data["fields"][0]["categories"][0]["label"] = label
+    with pytest.raises(CodebookError, match=f"label '{label}' is also category 'pos'.s {clash}"):
+        parse_codebook(data)
+
+
+def test_count_columns_of_the_articles_layout_do_not_clash():
+    data = two_fields("tone_neg", code="x")  # count column tone_neg_x ...
+    data["fields"][0]["categories"][0]["code"] = "neg_x"  # ... and tone + neg_x
+    with pytest.raises(CodebookError, match="count column 'tone_neg_x' is also field 'tone'"):
+        parse_codebook(data)
+
+
+def test_codebook_validate_says_why_in_one_line(tmp_path, capsys):
+    from annotator import cli
+
+    path = tmp_path / "book.json"
+    path.write_text(json.dumps(two_fields("note")), encoding="utf-8")
+    assert cli.main(["codebook", "validate", str(path)]) != 0
+    error = capsys.readouterr().err
+    assert "field key 'note' is the name of an export column" in error
+    assert error.count("\n") == 1
+
+
+def test_a_project_holding_a_codebook_now_refused_says_why_on_opening(tmp_path, capsys):
+    """A project made before these checks, with a field `note`, is refused in one line
+    (by every command, since each reads the project's codebook)."""
+    import sqlite3
+
+    from annotator import cli
+    from annotator.core.store.project import Project
+
+    path = tmp_path / "old.annotator"
+    Project.create(path, parse_codebook(minimal())).close()
+    stored = json.dumps(two_fields("note"))
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE codebook_version SET definition = ?", (stored,))
+    connection.close()
+    assert cli.main(["info", str(path)]) != 0
+    error = capsys.readouterr().err
+    assert "field key 'note' is the name of an export column" in error
+    assert error.count("\n") == 1

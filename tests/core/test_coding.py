@@ -103,12 +103,12 @@ def test_coders_only_see_their_own_codes(sample_project):
 
 def test_notes_are_saved_with_history(sample_project):
     unit = find_unit(sample_project, "harbor-deal#2")
-    coding.set_note(sample_project, "alice", unit.id, "  two officials: generic?  ")
-    assert coding.coder_notes(sample_project, "alice") == {unit.id: "two officials: generic?"}
-    coding.set_note(sample_project, "alice", unit.id, "")
+    coding.set_note(sample_project, "alice", unit.id, "\ttwo officials: generic?")
+    assert coding.coder_notes(sample_project, "alice") == {unit.id: "\ttwo officials: generic?"}
+    coding.set_note(sample_project, "alice", unit.id, " \n ")
     assert coding.coder_notes(sample_project, "alice") == {}
     assert [(h.target, h.new) for h in coding.unit_history(sample_project, unit.id)] == [
-        ("#note", "two officials: generic?"),
+        ("#note", "\ttwo officials: generic?"),
         ("#note", None),
     ]
 

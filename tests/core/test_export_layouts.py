@@ -184,14 +184,3 @@ def test_preview_is_the_first_rows_and_columns_are_known_up_front(project):
     assert preview_rows(project, options, 5) == rows(project, "long")[:5]
     columns = layout_columns(project, options)
     assert [c.name for c in columns] == list(rows(project, "long")[0])
-
-
-def test_a_field_named_like_a_fixed_column_keeps_its_key(project_location):
-    book = dict(support.HOSTILE_CODEBOOK)
-    book["fields"] = [{**book["fields"][2], "key": "note"}, *book["fields"][:2]]
-    from annotator.core.codebook import parse_codebook
-    from annotator.core.store.project import Project
-
-    with Project.create(project_location("p.annotator"), parse_codebook(book)) as project:
-        names = [c.name for c in layout_columns(project, ExportOptions("long"))]
-    assert "note" in names and "meta_note" in names

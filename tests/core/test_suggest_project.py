@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import event
 
 from annotator.cli import main
 from annotator.core.agreement.from_project import machine_coders, project_agreement
@@ -166,3 +167,31 @@ def test_the_agreement_command_marks_the_machine_coder(sample_project, capsys):
     out = capsys.readouterr().out
     assert "machine coders: suggester (machine)" in out
     assert "ana × suggester (machine) (" in out
+
+
+def test_suggestions_are_stored_in_short_transactions(sample_project, monkeypatch):
+    """Issue 21: a whole project's suggestions went in one transaction, an ORM round trip
+    per change, holding the write lock for over a minute on 4,800 units while coders'
+    saves waited. Now each transaction holds at most a batch of codes (7 here)."""
+    monkeypatch.setattr(coding, "SHORT_TRANSACTION", 7, raising=False)
+    history_rows = [0]  # per transaction, the last one open
+
+    def count(connection, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO HISTORY"):
+            history_rows[-1] += len(parameters) if executemany else 1
+
+    def close(connection):
+        history_rows.append(0)
+
+    engine = sample_project.write_engine
+    event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "commit", close)
+    try:
+        run = run_suggester(sample_project)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+        event.remove(engine, "commit", close)
+    assert sum(history_rows) == len(run.changes) > 7
+    assert max(history_rows) <= 7
+    stored = coding.coder_codes(sample_project, SUGGESTER)
+    assert len(run.changes) == sum(len(codes) for codes in stored.values())

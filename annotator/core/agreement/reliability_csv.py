@@ -41,8 +41,8 @@ from annotator.core.agreement.coefficients import LEVELS, Level
 from annotator.core.agreement.csv_cells import CsvCells
 from annotator.core.agreement.declared import Declared, codebook_categories, order_categories
 from annotator.core.agreement.reliability_data import CodedValues, ReliabilityData
-from annotator.core.coding.layout_columns import NOT_CODES
 from annotator.core.errors import AnnotatorError, InputError
+from annotator.core.layout_columns import NOT_CODES
 from annotator.core.store.roles import CONSENSUS
 
 if TYPE_CHECKING:  # pydantic, imported by whoever makes the codebook

@@ -11,13 +11,13 @@ returned before the commit, so a caller that shows "saved" can trust it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from annotator.core.codebook import Codebook
@@ -39,6 +39,8 @@ from annotator.core.store.models import (
     wide_select,
 )
 from annotator.core.store.project import Project
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class BatchCode:
     end: int
     coder: str
     field: str
-    code: str
+    code: str | None  # None clears the field
 
 
 @dataclass
@@ -156,11 +158,13 @@ class CodeWriter:
         return made
 
     def set_note(self, coder: str, unit_id: int, text: str) -> Change | None:
-        """Replace a coder's note on a unit; an empty text removes it."""
+        """Replace a coder's note on a unit with `text` exactly as written (a leading tab
+        is the coder's, and an export read back must give the same note); a text of
+        only whitespace removes it."""
         coder, coder_id = self.coder_id(coder)
         session = self.session
         unit, sha = _unit_to_write(session, unit_id)
-        new = text.strip() or None
+        new = text if text.strip() else None
         note = _locked(session, Note, unit_id=unit_id, coder_id=coder_id)
         if note is None and new is not None:
             values = {"unit_id": unit_id, "coder_id": coder_id, "text": new, "noted_at": self.now}
@@ -179,25 +183,27 @@ class CodeWriter:
         self.history(sha, unit, coder, NOTE_TARGET, old, new, None)
         return Change(unit_id, coder, NOTE_TARGET, old, new)
 
-    def write_batch(self, batch: Sequence[BatchCode]) -> BatchCounts:
-        """Many codes at once, validated, with history, in bulk statements (code imports:
-        one SELECT of the coders' existing codes, then executemany in chunks)."""
+    def write_batch(self, batch: Iterable[BatchCode], *, keep_changes: bool = True) -> BatchCounts:
+        """Many codes at once (a None code clears the field), validated, with history, in
+        bulk statements: per chunk of the batch, one SELECT of the codes it touches, then
+        executemany. The batch is consumed chunk by chunk, so the statements' rows of one
+        chunk are in memory at a time, never those of a whole million-code import;
+        `keep_changes=False` keeps no list of changes either (an import reports counts)."""
         counts = BatchCounts()
-        names = sorted({entry.coder for entry in batch})
-        coder_ids = {name: self.coder_id(name)[1] for name in names}
-        for field_key, code in {(entry.field, entry.code) for entry in batch}:
-            _validate_codes(self.project.codebook, {field_key: code})  # each pair once
-        existing: dict[tuple[int, int, str], tuple[int | None, str | None]] = {
-            (unit_id, coder_id, field_key): (code_id, code)
-            for code_id, unit_id, coder_id, field_key, code in self.session.exec(
-                wide_select(Code.id, Code.unit_id, Code.coder_id, Code.field, Code.code).where(
-                    col(Code.coder_id).in_(list(coder_ids.values()))
-                )
-            )
-        }
+        checked: set[tuple[str, str | None]] = set()
+        for chunk in _chunks(batch):
+            for pair in {(entry.field, entry.code) for entry in chunk} - checked:
+                _validate_codes(self.project.codebook, {pair[0]: pair[1]})  # each pair once
+                checked.add(pair)
+            self._write_chunk(chunk, counts, keep_changes)
+        return counts
+
+    def _write_chunk(self, chunk: list[BatchCode], counts: BatchCounts, keep: bool) -> None:
+        coder_ids = {name: self.coder_id(name)[1] for name in {entry.coder for entry in chunk}}
+        existing = self._existing_codes(coder_ids.values(), {entry.unit_id for entry in chunk})
         version = self.project.codebook_version_id
-        inserts, updates, history = [], [], []
-        for entry in batch:
+        inserts, updates, deletes, history = [], [], [], []
+        for entry in chunk:
             coder_id = coder_ids[entry.coder]
             code_id, old = existing.get((entry.unit_id, coder_id, entry.field), (None, None))
             if old == entry.code:
@@ -209,10 +215,16 @@ class CodeWriter:
                     row | {"unit_id": entry.unit_id, "coder_id": coder_id, "field": entry.field}
                 )
                 counts.added += 1
+            elif entry.code is None:
+                deletes.append(code_id)
+                counts.changed += 1
             else:
                 updates.append(row | {"id": code_id})
                 counts.changed += 1
-            counts.changes.append(Change(entry.unit_id, entry.coder, entry.field, old, entry.code))
+            if keep:
+                counts.changes.append(
+                    Change(entry.unit_id, entry.coder, entry.field, old, entry.code)
+                )
             history.append(
                 {
                     "article_sha256": entry.article_sha256,
@@ -227,12 +239,29 @@ class CodeWriter:
                     "at": self.now,
                 }
             )
-        for statement, rows in ((insert(Code), inserts), (update(Code), updates)):
-            for chunk in _chunks(rows):
-                self.session.execute(statement, chunk)
-        for chunk in _chunks(history):
-            self.session.execute(insert(History), chunk)
-        return counts
+        if inserts:
+            self.session.execute(insert(Code), inserts)
+        if updates:
+            self.session.execute(update(Code), updates)
+        if deletes:
+            self.session.execute(delete(Code).where(col(Code.id).in_(deletes)))
+        if history:
+            self.session.execute(insert(History), history)
+
+    def _existing_codes(
+        self, coder_ids: Iterable[int], unit_ids: set[int]
+    ) -> dict[tuple[int, int, str], tuple[int | None, str | None]]:
+        """(unit, coder, field) -> (code id, code) of these coders on these units, locked
+        until commit (FOR UPDATE on a server, as `_locked` does for one row)."""
+        query = (
+            wide_select(Code.id, Code.unit_id, Code.coder_id, Code.field, Code.code)
+            .where(col(Code.coder_id).in_(list(coder_ids)), col(Code.unit_id).in_(unit_ids))
+            .with_for_update()
+        )
+        return {
+            (unit_id, coder_id, field_key): (code_id, code)
+            for code_id, unit_id, coder_id, field_key, code in self.session.exec(query)
+        }
 
     def history(
         self,
@@ -299,6 +328,33 @@ def apply_codes(
     _validate_codes(project.codebook, codes)  # before any transaction opens
     with writing(project, origin=origin) as writer:
         return writer.set_codes(coder, unit_id, codes)
+
+
+SHORT_TRANSACTION = 500  # codes per transaction of `write_in_batches`
+
+
+def write_in_batches(
+    project: Project,
+    batch: Iterable[BatchCode],
+    *,
+    origin: str,
+    size: int | None = None,
+    reserved: str | None = None,
+) -> BatchCounts:
+    """`write_batch` in short write transactions of `size` codes each, so that a long run
+    (the suggester over a whole project) never makes a coder's save wait more than a
+    moment: issue 21, one transaction of an ORM round trip per change held the write lock
+    for over a minute. Each transaction is whole; a failure keeps the ones before it. For
+    the machine coder's codes, which only its own run writes."""
+    total = BatchCounts()
+    for chunk in _chunks(batch, size or SHORT_TRANSACTION):
+        with writing(project, origin=origin, reserved=reserved) as writer:
+            counts = writer.write_batch(chunk)
+        total.added += counts.added
+        total.changed += counts.changed
+        total.unchanged += counts.unchanged
+        total.changes += counts.changes
+    return total
 
 
 def apply_changes(
@@ -517,12 +573,18 @@ def _unit_to_write(session: Session, unit_id: int) -> tuple[Unit, str]:
     return _unit_and_sha(session, unit_id)
 
 
-WRITE_CHUNK = 10_000  # rows per executemany in a batch
+WRITE_CHUNK = 5_000  # codes per chunk of a batch (SQLite allows 32,766 parameters a statement)
 
 
-def _chunks(rows: list[dict]) -> Iterator[list[dict]]:
-    for start in range(0, len(rows), WRITE_CHUNK):
-        yield rows[start : start + WRITE_CHUNK]
+def _chunks(items: Iterable[T], size: int = WRITE_CHUNK) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _locked(session: Session, model, **keys):

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from annotator.core import layout_columns as layout
 from annotator.core.codebook import Codebook, CodebookField
-from annotator.core.coding import layout_columns as layout
 from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.core.export.scope import (
     CoderCodes,
@@ -132,7 +132,7 @@ class Layout:
         self._blank = (None,) * len(self.fields)
         self._names = {c.id: text(c.name) for c in self.scope.coders}
         self._versions = {i: (text(n), text(v)) for i, (n, v) in self.scope.versions.items()}
-        self.columns: list[Column] = _unclash(getattr(self, f"_{options.layout}_columns")())
+        self.columns: list[Column] = getattr(self, f"_{options.layout}_columns")()
 
     def total_units(self) -> int:
         return count_units(self.project, self.session, self.scope)
@@ -202,8 +202,8 @@ class Layout:
         columns += [
             Column("coder", "Coder, or consensus"),
             Column(layout.ROLE, "coder, consensus or machine (the suggester)"),
-            Column("units", "Units in the export", COUNT),
-            Column("coded_units", "Units with at least one code", COUNT),
+            Column(layout.UNITS, "Units in the export", COUNT),
+            Column(layout.CODED_UNITS, "Units with at least one code", COUNT),
         ]
         for f in self.fields:
             columns += [
@@ -377,18 +377,6 @@ def consensus_of(unit: UnitRecord, scope: Scope) -> tuple[str, str, CoderCodes |
         agreed = CoderCodes(coded[0].codes, newest.coded_at, max(c.version_id for c in coded))
         return "agreement", ";".join(c.name for c in coders), agreed, None
     return "none", "", None, None
-
-
-def _unclash(columns: list[Column]) -> list[Column]:
-    """A field whose key equals a fixed column ("note", "text") keeps its key; the other
-    column is renamed `meta_<name>`, so field columns always carry the field's key."""
-    fields = {c.name for c in columns if c.kind == CODE}
-    return [
-        Column(f"meta_{c.name}", c.label, c.kind, c.field)
-        if c.kind != CODE and c.name in fields
-        else c
-        for c in columns
-    ]
 
 
 def _converter(field: CodebookField, mode: str, text: Callable[[str], str]):

@@ -3,8 +3,9 @@
 `annotator export` writes them (`export.rows`), `annotator import-codes` reads a long
 export back (`codes_from_csv`) and `annotator agreement` reads long and wide exports
 (`agreement.reliability_csv`); each takes the names from here, so a column added to
-the export is known to both readers at once. They live in the coding layer, the lowest
-of the three.
+the export is known to both readers at once. The codebook refuses field keys that would
+make a column of the same name (`codebook.Codebook`), so this module sits in the core's
+bottom layer, below the codebook; it imports nothing.
 """
 
 from __future__ import annotations
@@ -26,3 +27,9 @@ rather than code it: a reader of codes passes over them."""
 
 NOT_CODES = DESCRIPTIVE_COLUMNS | {NOTE, CONSENSUS_SOURCE, ROLE}
 """Every column of an export that holds no code, in any layout."""
+
+UNITS, CODED_UNITS = "units", "coded_units"  # the articles layout's counts
+WIDE_SEPARATOR = "__"  # the wide layout's `field__coder`, `note__coder`, `coded_at__coder`
+
+FIXED_COLUMNS = NOT_CODES | {UNIT_KEY, CODER, UNITS, CODED_UNITS}
+"""Every column name an export writes that is not made from a field: no field may take one."""
