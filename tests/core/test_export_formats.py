@@ -9,6 +9,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 import test_export_support as support
+from test_export_support import hostile_project_fixture  # noqa: F401 (the `project` fixture)
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.export import (
@@ -25,13 +26,6 @@ from annotator.core.export import (
 from annotator.core.export.stats_files import stata_format
 
 ALL = 10**9
-
-
-@pytest.fixture(scope="module")
-def project(module_project_location):
-    project = support.hostile_project(module_project_location("hostile.annotator"))
-    yield project
-    project.close()
 
 
 def expected(project, layout, mode="codes"):

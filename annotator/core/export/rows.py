@@ -53,6 +53,7 @@ from annotator.core.store.roles import CONSENSUS, Role
 
 TEXT, INTEGER, CODE, COUNT = "text", "integer", "code", "count"
 TIMESTAMP = "timestamp"  # ISO 8601 UTC text in CSV; a date-time variable in .sav, .dta, .xlsx
+ISO_SECOND = "%Y-%m-%dT%H:%M:%SZ"  # how `scope.iso_utc` writes a TIMESTAMP cell
 # The names are `layout_columns`' (the readers of exports use the same); the labels ours.
 ARTICLE_COLUMNS = tuple(
     zip(

@@ -44,7 +44,15 @@ import pyreadstat
 
 from annotator.core.codebook import CodebookField, Level
 from annotator.core.export.names import variable_names
-from annotator.core.export.rows import CODE, COUNT, INTEGER, TIMESTAMP, Column, Layout
+from annotator.core.export.rows import (
+    CODE,
+    COUNT,
+    INTEGER,
+    ISO_SECOND,
+    TIMESTAMP,
+    Column,
+    Layout,
+)
 
 STATA_LABEL_CHARS = 80
 STATA_118_MAX_VARIABLES = 32_767
@@ -53,7 +61,6 @@ SPSS_VALUE_LABEL_BYTES = 120
 SPSS_MAX_DISCRETE_MISSING = 3
 SPSS_MAX_DISPLAY_WIDTH = 80
 STATA_TAGS = string.ascii_lowercase  # .a to .z
-ISO_SECOND = "%Y-%m-%dT%H:%M:%SZ"  # what `scope.iso_utc` writes
 MEASURE = {
     Level.NOMINAL: "nominal",
     Level.ORDINAL: "ordinal",
