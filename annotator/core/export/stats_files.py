@@ -12,7 +12,8 @@ Decisions:
   fields are missing values, as the agreement statistics treat them: user-missing
   values in SPSS (at most three, SPSS's limit) and Stata's extended missing values
   `.a`, `.b`, ... (in category order, labelled with the category's label; Stata keeps
-  no number beside them). Nominal fields declare nothing missing.
+  no number beside them; any past the 26th, `.z`, stay labelled numbers).
+  Nominal fields declare nothing missing.
 - Stata labels only whole numbers: a field with a fractional category value is
   written as plain numbers in .dta, with labels for its extended missing values only
   (SPSS keeps every label).
