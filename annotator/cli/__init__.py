@@ -38,7 +38,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "codebook": ("codebook", "check codebooks, print the format's schema"),
     "gui": ("gui", "open a project in the coding window"),
     "demo": ("gui", "open a throw-away copy of the demo project in the coding window"),
-    "export": ("export", "export codes for R, Stata, SPSS or pandas (CSV, .sav, .dta)"),
+    "export": ("export", "export for R, Stata, SPSS, pandas, Excel (CSV, .sav, .dta, .xlsx)"),
     "import-codes": (
         "export",
         "import codes from a CSV in the long layout (unit_key, coder, a column per field); "

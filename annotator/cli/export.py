@@ -39,7 +39,7 @@ def register(command: Command) -> None:
         "coder and field; consensus: adjudicated or agreed codes; articles: code counts",
     )
     sub.add_argument(
-        "--format", choices=FORMATS, help="default: from the file ending (.sav, .dta), else csv"
+        "--format", choices=FORMATS, help="default: from the ending (.sav, .dta, .xlsx), else csv"
     )
     mode = sub.add_mutually_exclusive_group()
     mode.add_argument("--values", action="store_true", help="write numeric category values")

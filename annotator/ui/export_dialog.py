@@ -57,8 +57,8 @@ from annotator.ui.tasks import TaskOutcome, TaskRunner
 _Index = QModelIndex | QPersistentModelIndex
 PREVIEW_ROWS = 20
 PREVIEW_DELAY_MS = 150
-FILE_FILTER = "CSV (*.csv);;SPSS (*.sav);;Stata (*.dta)"
-FORMAT_NAMES = {"csv": "CSV", "sav": "SPSS .sav", "dta": "Stata .dta"}
+FILE_FILTER = "CSV (*.csv);;Excel (*.xlsx);;SPSS (*.sav);;Stata (*.dta)"
+FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel .xlsx", "sav": "SPSS .sav", "dta": "Stata .dta"}
 LAYOUTS = {
     "long": "long: one row per unit and coder",
     "wide": "wide: one row per unit, a column per coder and field",
@@ -230,7 +230,7 @@ class ExportDialog(QDialog):
         stats_file = fmt in ("sav", "dta")
         for button in self.value_buttons.buttons():
             button.setEnabled(not stats_file)
-        self.bom.setEnabled(not stats_file)
+        self.bom.setEnabled(fmt == "csv")
         note = f"Format: {FORMAT_NAMES[fmt]} (from the file's ending)"
         if stats_file:
             note += "; numeric codes with the codebook's labels as value labels"

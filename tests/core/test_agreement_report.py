@@ -188,6 +188,24 @@ def test_outside_scale_codes_are_categories_for_nominal_and_missing_for_ordinal(
     }
 
 
+def test_each_pair_says_how_many_outside_scale_values_it_set_aside() -> None:
+    """Issue 27: every pair's weighted kappas said the field's total (5 here); each pair
+    sets aside the outside-scale values of the units both its coders coded."""
+    rows = {"a": "1 2 NA 4 5 NA", "b": "1 3 NA 4 NA 2", "c": "2 2 NA 4 5 2"}
+    report = agreement_report(
+        data(rows, "ordinal", categories=LIKERT, outside_scale={"NA"}), bootstrap_samples=0
+    )
+    notes = {
+        (pair.coder_a, pair.coder_b): (pair.weighted_kappa.note, pair.weighted_kappa_linear.note)
+        for pair in report.cohen_kappa
+    }
+    assert notes == {
+        ("a", "b"): ("4 outside-scale value(s) set aside",) * 2,
+        ("a", "c"): ("3 outside-scale value(s) set aside",) * 2,
+        ("b", "c"): ("3 outside-scale value(s) set aside",) * 2,
+    }
+
+
 def test_nominal_level_keeps_outside_scale_codes() -> None:
     report = agreement_report(data({"a": "x NA", "b": "x NA"}, outside_scale={"NA"}))
     assert report.n_outside_scale_set_aside == 0

@@ -9,6 +9,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 import test_export_support as support
+from test_export_support import hostile_project_fixture  # noqa: F401 (the `project` fixture)
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.export import (
@@ -22,15 +23,9 @@ from annotator.core.export import (
     unneutralise,
     variable_names,
 )
+from annotator.core.export.stats_files import stata_format
 
 ALL = 10**9
-
-
-@pytest.fixture(scope="module")
-def project(module_project_location):
-    project = support.hostile_project(module_project_location("hostile.annotator"))
-    yield project
-    project.close()
 
 
 def expected(project, layout, mode="codes"):
@@ -130,6 +125,9 @@ def test_spss_and_stata_files_read_back_with_labels(project, tmp_path, layout, f
     result = export(project, path, ExportOptions(layout))
     reader = pyreadstat.read_sav if fmt == "sav" else pyreadstat.read_dta
     frame, meta = reader(path, user_missing=True) if fmt == "sav" else reader(path)
+    # pyreadstat shows Stata's extended missing values ("a" for .a) with user_missing=True
+    # only, but then reads a plain missing value of an integer variable as 0: both reads.
+    tagged, tagged_meta = reader(path, user_missing=True)
     rows = expected(project, layout, "values")
     columns = layout_columns(project, ExportOptions(layout))
     labelled = {c.name for c in columns if c.field is not None}
@@ -147,18 +145,31 @@ def test_spss_and_stata_files_read_back_with_labels(project, tmp_path, layout, f
     for column, name in names.items():
         got = frame[name].tolist()
         want = [row[column] for row in rows]
-        if kinds[column] != "text":
+        field_key = column.split("__")[0]
+        on_scale = kinds[column] == "code" and book.field(field_key).level != "nominal"
+        if fmt == "dta" and on_scale:  # "cannot judge" (-2) is Stata's .a
+            assert [t == "a" for t in tagged[name]] == [v == -2 for v in want], column
+            want = [None if v == -2 else v for v in want]
+        if kinds[column] == "timestamp":  # a date-time variable, to the second
+            assert [None if pd.isna(g) else f"{g:%Y-%m-%dT%H:%M:%SZ}" for g in got] == [
+                v or None for v in want
+            ], column
+        elif kinds[column] != "text":
             assert [None if math.isnan(g) else g for g in got] == want, column
         else:
             assert got == ["" if v is None else v for v in want], column
-        field_key = column.split("__")[0]
         if layout != "articles" and field_key in [f.key for f in book.fields]:
             field = book.field(field_key)
             assert labels[name].startswith(field.label)
             value_labels = meta.variable_value_labels.get(name, {})
             whole = all(float(c.value).is_integer() for c in field.categories)
-            if fmt == "sav" or whole:
+            if fmt == "sav":
                 assert value_labels == {c.value: c.label for c in field.categories}
+            elif whole:  # Stata: the outside-scale category is labelled as .a
+                assert value_labels == {
+                    "a" if c.outside_scale and on_scale else c.value: c.label
+                    for c in field.categories
+                }
             else:
                 assert value_labels == {}  # Stata labels whole numbers only
     if fmt == "sav" and layout == "long":
@@ -166,6 +177,37 @@ def test_spss_and_stata_files_read_back_with_labels(project, tmp_path, layout, f
         assert meta.variable_measure["tone"] == "scale"
         assert meta.variable_measure["topic"] == "nominal"
         assert meta.missing_ranges["attribution"] == [{"lo": -2.0, "hi": -2.0}]
+    if fmt == "dta" and layout == "long":
+        assert tagged_meta.missing_user_values == {"attribution": ["a"]}
+
+
+def test_spss_formats_and_widths_fit_the_data(project, tmp_path):
+    """Issue 27: every code was F8.2 ("6.00") and every display width 8."""
+    export(project, tmp_path / "long.sav", ExportOptions("long"))
+    frame, meta = pyreadstat.read_sav(tmp_path / "long.sav")
+    types = meta.original_variable_types
+    assert types["attribution"] == "F2.0"  # values 1, 2, 3 and -2
+    assert types["tone"] == "F4.1"  # -1.5, 0, 1.5
+    assert types["topic"] == "F1.0"  # positions 1 and 2
+    assert types["unit_index"] == f"F{len(str(int(frame['unit_index'].max())))}.0"
+    assert types["coded_at"].startswith("DATETIME")
+    assert types["codebook_version"].startswith("A")  # "2.0-β" stays text
+    widths = meta.variable_display_width
+    assert widths["attribution"] == 2 and widths["topic"] == 1
+    assert widths["coder"] == len(support.LONG_CODER)
+    assert widths["text"] == 80  # the very long sentence, cut for the Data View only
+    assert max(map(len, frame["text"])) > 6000
+
+
+def test_stata_files_are_format_118_with_date_times(project, tmp_path):
+    """Issue 27: format 119 files do not open in Stata 14."""
+    export(project, tmp_path / "wide.dta", ExportOptions("wide"))
+    assert (tmp_path / "wide.dta").read_bytes().startswith(b"<stata_dta><header><release>118<")
+    frame, meta = pyreadstat.read_dta(tmp_path / "wide.dta")
+    assert meta.original_variable_types["coded_at__alice"] == "%tc"
+    assert meta.readstat_variable_types["codebook_version"] == "string"
+    assert set(frame["codebook_version"]) == {"2.0-β"}
+    assert stata_format(32_767) == 118 and stata_format(32_768) == 119
 
 
 def test_wide_stats_names_are_legal_and_labels_say_who(project, tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from annotator.core.codebook import bundled_codebook, parse_codebook
@@ -129,6 +130,14 @@ def hostile_project(path: Location) -> Project:
     coding.set_note(project, "=bob", all_units[2].id, "-starts with minus")
     coding.apply_codes(project, "=bob", all_units[2].id, {"tone": "neg"})
     return project
+
+
+@pytest.fixture(scope="module", name="project")
+def hostile_project_fixture(module_project_location):
+    """`hostile_project`, built once per test module that imports this fixture."""
+    project = hostile_project(module_project_location("hostile.annotator"))
+    yield project
+    project.close()
 
 
 def add_consensus(project: Project, unit_id: int, codes: dict[str, str]) -> None:

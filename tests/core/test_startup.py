@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATABASE = ("sqlalchemy", "sqlmodel", "alembic", "psycopg")
 DATA = ("pandas", "numpy", "pyreadstat", "krippendorff")
 QT = ("PySide6", "shiboken6", "qtawesome")
-READERS = ("pysbd", "trafilatura", "docx", "lxml", "charset_normalizer")
+READERS = ("pysbd", "docx", "lxml", "charset_normalizer")
 
 LOADED_AFTER = """
 import json, sys

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import pyreadstat
 import pytest
+from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
 from annotator.core.store.location import Location
 from annotator.core.store.project import Project
-from annotator.ui.export_dialog import PreviewModel
+from annotator.ui.export_dialog import FILE_FILTER, PreviewModel
 from tests.ui.test_review_data import build_review_project, sentence_ids
 from tests.ui.test_screenshot import assert_not_blank
 
@@ -99,6 +100,24 @@ def test_stats_file_export_by_suffix(qtbot, dialog, sentences, tmp_path):
     assert len(frame) == sentences
     assert "attribution__alice" in frame.columns
     assert meta.variable_value_labels["attribution__alice"][1.0] == "Named person"
+
+
+def test_xlsx_export_by_suffix_keeps_the_value_mode(qtbot, dialog, sentences, tmp_path):
+    """Issue 27: the dialog offers Excel workbooks; codes follow the chosen mode there."""
+    assert "*.xlsx" in FILE_FILTER
+    choose_layout(qtbot, dialog, "long")
+    out = tmp_path / "long.xlsx"
+    dialog.path.setText(str(out))
+    dialog.set_value_mode("labels")
+    dialog.update_preview()
+    assert "Excel" in dialog.format_note.text()
+    assert not dialog.bom.isEnabled()
+    assert all(button.isEnabled() for button in dialog.value_buttons.buttons())
+    export_and_wait(qtbot, dialog)
+    rows = list(load_workbook(out)["data"].iter_rows(values_only=True))
+    header = rows[0]
+    assert len(rows) - 1 == sentences * len({row[header.index("coder")] for row in rows[1:]})
+    assert "Named person" in {row[header.index("attribution")] for row in rows[1:]}
 
 
 def test_cancelling_leaves_no_file(qtbot, dialog, tmp_path):

@@ -328,9 +328,7 @@ def _report(
         n_coders=n_coders,
         n_pairable_values=int(m[m >= 2].sum()),
         percent_agreement=agreement,
-        cohen_kappa=_pairwise(
-            coder_names, codes, scale_codes, ratings, level, set_aside_note, boot
-        ),
+        cohen_kappa=_pairwise(coder_names, codes, scale_codes, ratings, level, boot),
         fleiss_kappa=fleiss,
         krippendorff_alpha=alpha,
         alpha_level=level,
@@ -357,7 +355,6 @@ def _pairwise(
     scale_codes: np.ndarray,
     ratings: CodedRatings,
     level: str,
-    note: str | None,
     boot: dict[str, int],
 ) -> tuple[PairwiseKappa, ...]:
     n_scale = ratings.n_scale
@@ -383,14 +380,22 @@ def _pairwise(
             weighted = _kappas(scale_table, usable, boot)
         found = iter(weighted)
         both = int(scale_table.sum())
+        pair_note = _set_aside_note(table, n_scale)
         quadratic, linear = (
-            Coefficient(None, reason, both, 2, 2 * both, note)
+            Coefficient(None, reason, both, 2, 2 * both, pair_note)
             if w is None
-            else dataclasses.replace(next(found), note=note)
+            else dataclasses.replace(next(found), note=pair_note)
             for w in weights.values()
         )
         pairs.append(PairwiseKappa(names[a], names[b], kappa, quadratic, linear))
     return tuple(pairs)
+
+
+def _set_aside_note(table: np.ndarray, n_scale: int) -> str | None:
+    """How many outside-scale values one pair's weighted kappas set aside: those in the
+    units both coders coded (the pair's table), not the field's total over every coder."""
+    outside = int(table[n_scale:, :].sum() + table[:, n_scale:].sum())
+    return f"{outside} outside-scale value(s) set aside" if outside else None
 
 
 def _bootstrapped(

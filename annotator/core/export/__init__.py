@@ -1,4 +1,4 @@
-"""Exports for statistics tools: CSV, SPSS .sav and Stata .dta in four layouts.
+"""Exports for statistics tools: CSV, SPSS .sav, Stata .dta and Excel .xlsx in four layouts.
 
 The command line and the GUI's export dialog both use:
 
@@ -10,7 +10,7 @@ The command line and the GUI's export dialog both use:
 - `export_csv_stream(project, stream, options)`: CSV to an open binary stream (stdout).
 
 Layouts and their decisions are described in `rows`, CSV safety in `csv_writer`,
-SPSS/Stata specifics in `stats_files`, and variable naming in `names`.
+SPSS/Stata specifics in `stats_files`, Excel's in `xlsx_file`, and variable naming in `names`.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ from annotator.core.export.rows import Column, Layout, same
 from annotator.core.export.scope import LAYOUTS, VALUE_MODES, ExportOptions
 from annotator.core.store.project import Project
 
-FORMATS = ("csv", "sav", "dta")
+FORMATS = ("csv", "sav", "dta", "xlsx")
+BINARY_FORMATS = ("sav", "dta", "xlsx")  # read by the file ending
 PREVIEW_CHUNK = 50  # units read for a preview: enough for a few rows, fast on any project
 
 __all__ = [
@@ -72,17 +73,17 @@ CSV_SUFFIXES = ("", "csv", "txt")
 
 
 def format_for_path(path: str | Path, fmt: str | None = None) -> str:
-    """The file format: given explicitly, else from the ending (.sav, .dta), else CSV.
+    """The file format: given explicitly, else from the ending (.sav, .dta, .xlsx), else CSV.
 
     A file named for another format (out.xlsx, out.json, ...) is refused rather than
     filled with CSV text that the program it is named for cannot open."""
     suffix = Path(path).suffix.lower().lstrip(".")
-    if suffix not in (*CSV_SUFFIXES, "sav", "dta"):
+    if suffix not in (*CSV_SUFFIXES, *BINARY_FORMATS):
         raise AnnotatorError(
-            f"{path}: annotator writes .csv (Excel opens it; --bom for accents), .sav "
-            f"(SPSS) and .dta (Stata), not .{suffix}"
+            f"{path}: annotator writes .csv, .xlsx (Excel, LibreOffice), .sav (SPSS) and "
+            f".dta (Stata), not .{suffix}"
         )
-    implied = suffix if suffix in ("sav", "dta") else None
+    implied = suffix if suffix in BINARY_FORMATS else None
     if fmt is None:
         return implied or "csv"
     if fmt not in FORMATS:
@@ -117,11 +118,12 @@ def export(
     bom: bool = False,
     progress: Progress | None = None,
 ) -> ExportResult:
-    """Write a layout to `path` as CSV, .sav or .dta; all or nothing.
+    """Write a layout to `path` as CSV, .sav, .dta or .xlsx; all or nothing.
 
     `progress(units done, units total, "")` is called after each chunk; returning
     False cancels, removes the temporary file and leaves `path` as it was.
-    For .sav/.dta the codes are always numeric values with value labels.
+    For .sav/.dta the codes are always numeric values with value labels; .xlsx writes
+    them as `options.values` says, like CSV.
     """
     path = Path(path)
     fmt = format_for_path(path, fmt)
@@ -129,7 +131,7 @@ def export(
         raise AnnotatorError("--bom applies to CSV only")
     if not path.parent.is_dir():
         raise AnnotatorError(f"{path}: folder {path.parent} does not exist")
-    if fmt != "csv":
+    if fmt in ("sav", "dta"):
         options = dataclasses.replace(options, values="values")
     temp = _temp_path(path)
     try:
@@ -139,6 +141,11 @@ def export(
                 with _create(temp) as raw:
                     rows, cancelled = _write_csv_binary(layout, raw, bom, progress)
                 renamed: dict[str, str] = {}
+            elif fmt == "xlsx":
+                from annotator.core.export.xlsx_file import write_xlsx  # openpyxl on demand
+
+                rows, cancelled = write_xlsx(layout, temp, progress)
+                renamed = {}
             else:
                 # pandas and pyreadstat load only for the formats that need them.
                 from annotator.core.export.stats_files import write_stats_file

@@ -52,6 +52,8 @@ from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS, Role
 
 TEXT, INTEGER, CODE, COUNT = "text", "integer", "code", "count"
+TIMESTAMP = "timestamp"  # ISO 8601 UTC text in CSV; a date-time variable in .sav, .dta, .xlsx
+ISO_SECOND = "%Y-%m-%dT%H:%M:%SZ"  # how `scope.iso_utc` writes a TIMESTAMP cell
 # The names are `layout_columns`' (the readers of exports use the same); the labels ours.
 ARTICLE_COLUMNS = tuple(
     zip(
@@ -163,7 +165,7 @@ class Layout:
     def _tail_columns(self) -> list[Column]:
         return [
             Column(layout.NOTE, "Coder's note"),
-            Column(layout.CODED_AT, "Last coded (UTC, ISO 8601)"),
+            Column(layout.CODED_AT, "Last coded (UTC, ISO 8601)", TIMESTAMP),
             *(Column(n, label) for n, label in TAIL_COLUMNS),
         ]
 
@@ -184,7 +186,8 @@ class Layout:
             ]
         columns += [Column(f"{layout.NOTE}__{c.name}", f"Note ({c.name})") for c in coders]
         columns += [
-            Column(f"{layout.CODED_AT}__{c.name}", f"Last coded ({c.name})") for c in coders
+            Column(f"{layout.CODED_AT}__{c.name}", f"Last coded ({c.name})", TIMESTAMP)
+            for c in coders
         ]
         return columns + [Column(n, label) for n, label in TAIL_COLUMNS]
 
