@@ -34,6 +34,19 @@ from annotator.ui.tasks import TaskOutcome, TaskRunner
 ORIGIN = Origin.SUGGESTION
 ACCEPT_KEYS = ("a", "=")  # the first one the codebook does not use as a shortcut
 OFF_FOR_PROJECT = "The supervisor has turned suggestions off for this project."
+ENGLISH_ONLY = "Suggestions are for English only; this article is in {language}."
+SUGGESTION_LANGUAGES = frozenset({"en"})  # the cue lexicon and rules are English
+
+
+def language_refusal(language: str) -> str | None:
+    """Why an article in `language` gets no suggestions, or None if it gets them: the
+    rules would read German or Dutch as if it were English and suggest nonsense. An
+    article whose language nobody stated gets them (most imports are English text)."""
+    if not language or language in SUGGESTION_LANGUAGES:
+        return None
+    from annotator.ui.article_header import language_name
+
+    return ENGLISH_ONLY.format(language=language_name(language))
 
 
 def accept_key(shortcuts) -> str:
@@ -70,6 +83,7 @@ class WindowSuggestions(QObject):
             self.suggester, self.allowed = None, False
             self.problem = f"No suggestions: {error}"
         self.by_unit: dict[int, UnitSuggestion] = {}
+        self.refusal: str | None = None  # why the open article gets none (its language)
         self.runner = TaskRunner(project.path, parent)
         self._request = 0  # numbers each reload; only the latest one's result is shown
         self._wanted: tuple[int, int] | None = None  # (request, article id) still to show
@@ -129,7 +143,14 @@ class WindowSuggestions(QObject):
         self.by_unit = {}
         self._request += 1
         article_id = self.controller.article_id
-        wanted = self.active and article_id is not None and self.suggester is not None
+        summary = self.controller.open_summary()
+        self.refusal = language_refusal(summary.language) if summary is not None else None
+        wanted = (
+            self.active
+            and article_id is not None
+            and self.suggester is not None
+            and self.refusal is None
+        )
         self._wanted = (self._request, article_id) if wanted and article_id is not None else None
         self.refresh()
         self._start()
@@ -186,6 +207,9 @@ class WindowSuggestions(QObject):
                 if suggestion is not None and units.needs_coding(row):
                     delegate.highlights[row] = highlight_ranges(suggestion)
         self.controller.reader.viewport().update()
+        if self.active and self.refusal:
+            self.panel.show_suggestion(self.refusal)
+            return
         self.panel.show_suggestion(self._describe(self.current()))
 
     def _describe(self, suggestion: UnitSuggestion | None) -> str | None:

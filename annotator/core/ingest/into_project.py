@@ -318,14 +318,13 @@ class ProjectSameDay:
                 self._index.add(key, published, text)
             self._loaded |= days
         for parsed, key in articles:
-            match = self._index.match(parsed.published, parsed.text)
+            match = self._index.match_and_add(key, parsed.published, parsed.text)
             if match:
                 parsed.metadata[NEAR_DUPLICATE_OF] = match[0]
                 report.notes.append(
                     f"{parsed.source}: near-duplicate of {match[0]} (same day, "
                     f"{match[1]:.0%} of its text shared); both kept"
                 )
-            self._index.add(key, parsed.published, parsed.text)
 
 
 def slugify(text: str) -> str:

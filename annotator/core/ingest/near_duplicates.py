@@ -13,7 +13,6 @@ Articles without a date are never compared: without one the rule has nothing to 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 SHARED_SHARE = 0.8
 SHINGLE_WORDS = 5
@@ -37,26 +36,28 @@ def shared_share(first: frozenset[int], second: frozenset[int]) -> float:
     return len(smaller & larger) / len(smaller) if smaller else 0.0
 
 
-@dataclass
 class SameDayIndex:
     """Articles seen so far, by publication date, to find a new one's near-duplicate."""
 
-    by_date: dict[str, list[tuple[str, frozenset[int]]]]
-
     def __init__(self) -> None:
-        self.by_date = {}
+        self.by_date: dict[str, list[tuple[str, frozenset[int]]]] = {}
 
     def add(self, key: str, published: str | None, text: str) -> None:
         if published:
             self.by_date.setdefault(published[:10], []).append((key, shingles(text)))
 
-    def match(self, published: str | None, text: str) -> tuple[str, float] | None:
-        """The first article of the same day this text nearly duplicates, and the share."""
+    def match_and_add(self, key: str, published: str | None, text: str) -> tuple[str, float] | None:
+        """The first article of the same day this text nearly duplicates, and the share
+        shared; then the text is remembered under `key` for the articles after it."""
         if not published:
             return None
         own = shingles(text)
-        for key, other in self.by_date.get(published[:10], []):
+        same_day = self.by_date.setdefault(published[:10], [])
+        found = None
+        for other_key, other in same_day:
             share = shared_share(own, other)
             if share >= SHARED_SHARE:
-                return key, share
-        return None
+                found = other_key, share
+                break
+        same_day.append((key, own))
+        return found
