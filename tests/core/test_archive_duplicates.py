@@ -142,3 +142,27 @@ def test_info_counts_articles_per_outlet_and_language(archive_project, capsys):
     assert info["languages"] == {"en": 4, "de": 1, "nl": 1, "da": 1}
     assert info["outlets"]["The Portmere Courier"] == 1
     assert sum(info["outlets"].values()) == 7
+
+
+@pytest.mark.parametrize("layout", ["long", "wide", "consensus", "articles"])
+def test_every_export_layout_carries_title_outlet_date_and_author(
+    archive_project, tmp_path, layout
+):
+    import csv
+
+    with Project.open(archive_project) as project:
+        unit = list_units(project, HARBOUR)[1]
+        coding.apply_codes(project, "ana", unit.id, {"attribution": "named_person"})
+    out = tmp_path / f"{layout}.csv"
+    assert main(["export", archive_project, "--layout", layout, "-o", str(out)]) == 0
+    with out.open(encoding="utf-8", newline="") as file:
+        rows = [row for row in csv.DictReader(file) if row["article_key"] == HARBOUR]
+    assert rows
+    assert {(r["title"], r["outlet"], r["published"], r["author"]) for r in rows} == {
+        (
+            "Harbour deal stalls as authority balks at cost",
+            "The Portmere Courier",
+            "2010-01-11",
+            "Jane Roe",
+        )
+    }

@@ -240,3 +240,19 @@ def test_a_file_is_recognised_from_its_content_not_its_suffix():
 def test_archive_dates_in_their_languages(written, date, time):
     found = read_date(written)
     assert ((found.date, found.time) if found else (None, None)) == (date, time)
+
+
+def test_a_web_page_keeps_the_outlet_in_its_title_and_the_date_in_its_byline():
+    page = (
+        b"<html><head><title>Harbour deal stalls | The Daily Courier</title></head><body>"
+        b"<article><h1>Harbour deal stalls</h1>"
+        b"<p>By Jane Roe | Updated Nov. 4, 2026 10:32 a.m. ET</p>"
+        b"<p>The port authority refused to sign the contract, officials said.</p>"
+        b"</article></body></html>"
+    )
+    article = read_bytes(page, "page.html", "html").articles[0]
+    assert (article.outlet, article.author, article.published) == (
+        "The Daily Courier",
+        "Jane Roe",
+        "2026-11-04",
+    )

@@ -56,7 +56,7 @@ TEXT, INTEGER, CODE, COUNT = "text", "integer", "code", "count"
 ARTICLE_COLUMNS = tuple(
     zip(
         layout.ARTICLE_COLUMNS,
-        ("Article key", "Article title", "Outlet", "Published"),
+        ("Article key", "Article title", "Outlet", "Published", "Author (byline)"),
         strict=True,
     )
 )
@@ -241,6 +241,7 @@ class Layout:
             text(unit.title),
             unit.outlet and text(unit.outlet),
             unit.published and text(unit.published),
+            unit.author and text(unit.author),
             text(unit.key),
             unit.idx,
             text(unit.kind),
@@ -306,7 +307,7 @@ class _ArticleCounts:
     def __init__(self, layout: Layout, first: UnitRecord) -> None:
         self.layout = layout
         self.article_id = first.article_id
-        self.head = layout._head(first)[:4]
+        self.head = layout._head(first)[: len(ARTICLE_COLUMNS)]
         text = layout.text
         self.whos = [(text(c.name), text(c.role)) for c in layout.scope.coders]
         self.whos.append((CONSENSUS, Role.CONSENSUS))

@@ -38,7 +38,7 @@ _WRITTEN_DATES = (
 
 _TIME = re.compile(
     r"(?P<hour>\d{1,2})[:.h](?P<minute>\d{2})(?::\d{2})?\s*(?P<half>[AaPp]\.?[Mm]\.?)?"
-    r"(?:\s*(?:Uhr|uur|h|kl\.?))?(?:\s*(?P<zone>(?:GMT|UTC|[A-Z]{2,4}T|MEZ|MESZ)(?:[+-]\d{1,2})?))?"
+    r"(?:\s*(?:Uhr|uur|h|kl\.?))?(?:\s*(?P<zone>(?:GMT|UTC|[A-Z]{1,4}T|MEZ|MESZ)(?:[+-]\d{1,2})?))?"
 )
 _WEEKDAY_AFTER = re.compile(
     r",?\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I

@@ -27,7 +27,7 @@ from annotator.core.ingest.archives.dispatch import (
     archive_in_text,
 )
 from annotator.core.ingest.archives.pdf import pdf_text
-from annotator.core.ingest.dates import iso_date
+from annotator.core.ingest.dates import iso_date, read_date
 from annotator.core.ingest.decode import decode_bytes
 from annotator.core.ingest.documents import Block, ParsedArticle, ReadResult, join_blocks
 from annotator.core.ingest.formats import (
@@ -175,9 +175,25 @@ def _read_html(text: str, source: str, key_hint: str) -> ParsedArticle:
     article = _from_pieces(page.pieces, source, key_hint, fallback_title=page.page_title)
     article.author = article.author or page.meta.get("author")
     article.published = article.published or iso_date(page.meta.get("published", ""))
-    article.outlet = page.meta.get("outlet")
+    article.outlet = page.meta.get("outlet") or outlet_in_page_title(page.page_title, article.title)
     article.url = page.meta.get("url")
     return article
+
+
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—-]\s+|\s+[|]")
+_MAX_OUTLET_WORDS = 6
+
+
+def outlet_in_page_title(page_title: str | None, title: str) -> str | None:
+    """The outlet a page's <title> names after the headline ("Harbour deal | The
+    Courier"), when its first part is the article's title and the last part is short."""
+    if not page_title:
+        return None
+    parts = [part.strip() for part in _TITLE_SEPARATORS.split(page_title) if part.strip()]
+    if len(parts) < 2 or not title.casefold().startswith(parts[0].casefold()):
+        return None
+    outlet = parts[-1]
+    return outlet if len(outlet.split()) <= _MAX_OUTLET_WORDS else None
 
 
 def _from_pieces(
@@ -247,7 +263,17 @@ def parse_byline(line: str) -> tuple[str, str | None] | None:
     words = author.split()
     if len(words) > 6 or not all(word[0].isupper() or word in _NAME_JOINERS for word in words):
         return None
-    return author, iso_date(match["rest"] or "")
+    return author, byline_date(match["rest"] or "")
+
+
+_DATE_PREFIX = re.compile(r"(?i)^(?:updated|published|posted|first published)(?: on)?:?\s+")
+
+
+def byline_date(text: str) -> str | None:
+    """The ISO date a byline gives after the name: "4 November 2026", "Updated Nov. 4,
+    2026 10:32 a.m. ET" (the time and a leading "Updated" or "Published" are read past)."""
+    found = read_date(_DATE_PREFIX.sub("", text.strip()))
+    return found.date if found else None
 
 
 # --- CSV batches ------------------------------------------------------------------------
