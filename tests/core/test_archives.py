@@ -256,3 +256,11 @@ def test_a_web_page_keeps_the_outlet_in_its_title_and_the_date_in_its_byline():
         "Jane Roe",
         "2026-11-04",
     )
+
+
+def test_an_article_is_split_into_sentences_by_the_rules_of_its_language(empty_project):
+    """German "ca." is no sentence end (pySBD's German rules); English rules cut there."""
+    import_paths(empty_project, [ARCHIVES / "factiva-de.html"])
+    units = [u.text for u in list_units(empty_project, "fahre-kielsandvik-wird-eingestellt")]
+    assert "Nach Angaben aus Unternehmenskreisen sollen ca. 120 Stellen wegfallen." in units
+    assert "Nach Angaben aus Unternehmenskreisen sollen ca." not in units

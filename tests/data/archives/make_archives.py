@@ -25,7 +25,7 @@ HARBOR_UPDATED = [
 FERRY_DE = [
     "Die Fährgesellschaft Nordlicht stellt den Betrieb zwischen Kiel und Sandvik ein.",
     '"Die Strecke trägt sich nicht mehr", sagte Geschäftsführer Jens Albrecht am Freitag.',
-    "Nach Angaben aus Unternehmenskreisen sollen 120 Stellen wegfallen.",
+    "Nach Angaben aus Unternehmenskreisen sollen ca. 120 Stellen wegfallen.",
 ]
 BRIDGE = [
     "Engineers closed the Varnes bridge to lorries after finding cracks in two supports.",
