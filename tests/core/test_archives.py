@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.coding.lookups import list_articles, list_units
+from annotator.core.errors import InputError
 from annotator.core.ingest.dates import read_date
 from annotator.core.ingest.into_project import import_paths
 from annotator.core.ingest.readers import read_bytes, read_file
@@ -264,3 +265,32 @@ def test_an_article_is_split_into_sentences_by_the_rules_of_its_language(empty_p
     units = [u.text for u in list_units(empty_project, "fahre-kielsandvik-wird-eingestellt")]
     assert "Nach Angaben aus Unternehmenskreisen sollen ca. 120 Stellen wegfallen." in units
     assert "Nach Angaben aus Unternehmenskreisen sollen ca." not in units
+
+
+def test_a_lexisnexis_export_saved_as_rtf_reads_as_the_text_export():
+    text = read_file(ARCHIVES / "lexisnexis-academic.txt")
+    rtf = read_file(ARCHIVES / "lexisnexis-academic.rtf")
+    assert rtf.problems == []
+    assert [(a.text, fields(a)) for a in rtf.articles] == [
+        (a.text, fields(a)) for a in text.articles
+    ]
+
+
+def test_a_file_named_rtf_that_is_not_rtf_is_one_line(tmp_path):
+    path = tmp_path / "notes.rtf"
+    path.write_bytes(b"Just some text.")
+    with pytest.raises(InputError) as error:
+        read_file(path)
+    assert (
+        str(error.value) == f"{path}: not a Rich Text (.rtf) file: it does not start with {{\\rtf"
+    )
+
+
+def test_units_cover_every_character_of_every_archive_article(empty_project):
+    import_paths(empty_project, [ARCHIVES / "nexis-uni-export.docx", ARCHIVES / "factiva-de.html"])
+    for article in list_articles(empty_project):
+        covered = [False] * len(article.text)
+        for unit in list_units(empty_project, article.key):
+            covered[unit.start : unit.end] = [True] * (unit.end - unit.start)
+        missed = [ch for ch, done in zip(article.text, covered, strict=True) if not done]
+        assert all(ch.isspace() for ch in missed), article.key

@@ -33,7 +33,7 @@ FUZZ = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-TEXT_FORMATS = ("txt", "md", "html", "csv", "pdf")
+TEXT_FORMATS = ("txt", "md", "html", "csv", "pdf", "rtf")
 # Text a user could plausibly have: any printable character, plus tabs and line breaks.
 PRINTABLE = st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t\n\r")
 WORDS = st.sampled_from(

@@ -1,4 +1,4 @@
-"""Read article files (.txt, .md, .html, .docx, .pdf, .csv batches) into ParsedArticles.
+"""Read article files (.txt, .md, .html, .docx, .pdf, .rtf, .csv batches) into ParsedArticles.
 
 Plain text is stored exactly as decoded, so offsets match the file; every other format
 is stored as its title, headings and paragraphs joined by blank lines. A news archive's
@@ -27,6 +27,7 @@ from annotator.core.ingest.archives.dispatch import (
     archive_in_text,
 )
 from annotator.core.ingest.archives.pdf import pdf_text
+from annotator.core.ingest.archives.rtf import rtf_text
 from annotator.core.ingest.dates import iso_date, read_date
 from annotator.core.ingest.decode import decode_bytes
 from annotator.core.ingest.documents import Block, ParsedArticle, ReadResult, join_blocks
@@ -41,7 +42,17 @@ from annotator.core.ingest.furniture import FURNITURE
 from annotator.core.ingest.plain_text import blocks_from_plain_text
 
 MAX_FILE_BYTES = 20_000_000
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".csv")
+SUPPORTED_SUFFIXES = (
+    ".txt",
+    ".md",
+    ".markdown",
+    ".html",
+    ".htm",
+    ".docx",
+    ".pdf",
+    ".rtf",
+    ".csv",
+)
 CSV_REQUIRED = ("id", "text")
 CSV_FIELDS = ("title", "outlet", "author", "url", "published")
 
@@ -137,6 +148,11 @@ def _read(data: bytes, source: str, key_hint: str, fmt: str) -> ReadResult:
     if fmt == "pdf":
         text = pdf_text(data, source)
         return archive_in_pdf(text, source) or ReadResult([_read_plain(text, source, key_hint)], [])
+    if fmt == "rtf":
+        text = rtf_text(data, source)
+        return archive_in_text(text, source) or ReadResult(
+            [_read_plain(text, source, key_hint)], []
+        )
     if fmt == "docx":
         pieces = docx_pieces(data, source)
         archive = archive_in_docx(pieces, source)

@@ -345,6 +345,19 @@ def pdf_bytes(pages: list[list[str]]) -> bytes:
     return out
 
 
+def rtf_document(text: str) -> str:
+    """Text as an RTF file: a paragraph mark per line, non-ASCII as \\u escapes."""
+
+    def escape(line: str) -> str:
+        line = line.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}")
+        return "".join(ch if ord(ch) < 128 else f"\\u{ord(ch)}?" for ch in line)
+
+    body = "".join(escape(line) + "\\par\n" for line in text.split("\n"))
+    return (
+        "{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Courier New;}}\\f0\\fs20\n" + body + "}\n"
+    )
+
+
 def wrapped(paragraphs: list[str], width: int = 70) -> list[str]:
     import textwrap
 
@@ -356,12 +369,11 @@ def main() -> None:
     write_docx(
         HERE / "nexis-uni-damaged.docx", ["Documents (3)", "Search Terms: bridge"], DAMAGED_DOCS
     )
-    (HERE / "lexisnexis-academic.txt").write_text(
-        LEXIS_TXT.format(
-            bridge="\n\n".join(BRIDGE), school="\n\n".join(SCHOOL_NL), market="\n\n".join(MARKET_DA)
-        ),
-        encoding="utf-8",
+    lexis = LEXIS_TXT.format(
+        bridge="\n\n".join(BRIDGE), school="\n\n".join(SCHOOL_NL), market="\n\n".join(MARKET_DA)
     )
+    (HERE / "lexisnexis-academic.txt").write_text(lexis, encoding="utf-8")
+    (HERE / "lexisnexis-academic.rtf").write_text(rtf_document(lexis), encoding="ascii")
     fill = {f"harbor{i}": t for i, t in enumerate(HARBOR)}
     fill |= {f"bridge{i}": t for i, t in enumerate(BRIDGE)}
     (HERE / "factiva-codes.html").write_text(
