@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from annotator.core.codebook import bundled_codebook
+from annotator.core.coding.article_views import article_summaries
 from annotator.core.coding.lookups import list_units
 from annotator.core.ingest.into_project import import_paths
 from annotator.core.store.project import Project
@@ -102,3 +103,22 @@ def test_render_the_coding_window_with_the_metadata_header(
     image.save(str(tmp_path / "archive.png"))
     if os.environ.get("ANNOTATOR_SCREENSHOT"):
         assert image.save(str(DOCS / "coding-archive-1366x768.png"))
+
+
+def test_importing_an_export_from_the_window_says_what_it_found(qtbot, open_window, project_path):
+    window = open_window()
+    path = ARCHIVES / "nexis-uni-export.docx"
+    with qtbot.waitSignal(window.importer.imported, timeout=20_000):
+        assert window.import_paths([str(path)])
+    box = window.importer.report_box
+    assert box is not None and box.isVisible()
+    assert box.windowTitle() == "Import finished"
+    assert f"{path}: Nexis Uni export: found 4 of 4 documents" in box.informativeText()
+    assert window.controller.articles.rowCount() == 3 + 4
+    with Project.open(project_path) as project:
+        assert [s.title for s in article_summaries(project, "alice")][3:] == [
+            "Harbour deal stalls as authority balks at cost",
+            "Fähre Kiel–Sandvik wird eingestellt",
+            "Harbour expansion stalls over dredging bill",
+            "Cracks close Varnes bridge to lorries",
+        ]
