@@ -294,3 +294,12 @@ def test_units_cover_every_character_of_every_archive_article(empty_project):
             covered[unit.start : unit.end] = [True] * (unit.end - unit.start)
         missed = [ch for ch, done in zip(article.text, covered, strict=True) if not done]
         assert all(ch.isspace() for ch in missed), article.key
+
+
+def test_a_pdf_with_more_text_than_the_limit_is_one_line(monkeypatch):
+    from annotator.core.ingest.archives import pdf
+
+    monkeypatch.setattr(pdf, "MAX_PDF_TEXT", 100)
+    data = (ARCHIVES / "nexis-uni-printed.pdf").read_bytes()
+    with pytest.raises(InputError, match=r"^big\.pdf: not read: more than 100 characters"):
+        read_bytes(data, "big.pdf", "pdf")

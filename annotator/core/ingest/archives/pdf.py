@@ -22,6 +22,9 @@ from annotator.core.ingest.archives import nexis_docx
 from annotator.core.ingest.archives.record import ArchiveFile
 
 MAX_PDF_PAGES = 5_000
+# pypdf inflates each stream to at most 75 MB (its own limit against PDF bombs); the text
+# of all pages together is bounded here, as a text file's size is.
+MAX_PDF_TEXT = 20_000_000
 _PAGE_NUMBER = re.compile(
     r"(?i)(?:page|seite|pagina|side)\s+\d{1,5}\s+(?:of|von|sur|van|af|de)\s+\d{1,5}"
 )
@@ -41,13 +44,26 @@ def pdf_text(data: bytes, source: str) -> str:
             raise InputError(source, "an encrypted PDF; save it without a password first")
         if len(reader.pages) > MAX_PDF_PAGES:
             raise InputError(source, f"not read: more than {MAX_PDF_PAGES:,} pages")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = _page_texts(reader, source)
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError):
         raise InputError(source, "not a PDF, or a damaged one") from None
     text = "\n\n".join(page.strip() for page in pages if page.strip())
     if not text.strip():
         raise InputError(source, "no text in this PDF (a scan?); export it as text instead")
     return text
+
+
+def _page_texts(reader, source: str) -> list[str]:
+    pages: list[str] = []
+    total = 0
+    for page in reader.pages:
+        pages.append(page.extract_text() or "")
+        total += len(pages[-1])
+        if total > MAX_PDF_TEXT:
+            raise InputError(
+                source, f"not read: more than {MAX_PDF_TEXT:,} characters of text in the PDF"
+            )
+    return pages
 
 
 def pdf_lines_archive(text: str, source: str) -> ArchiveFile | None:
