@@ -13,12 +13,14 @@ import re
 from annotator.core.ingest.archives.record import ArchiveDocument, is_copyright
 from annotator.core.ingest.dates import read_date
 
-_MAX_HEADER_LINE = 300
+# A field's value may run to a few lines (a HIGHLIGHT, a list of subjects); a longer
+# paragraph is article text, whatever its first word.
+_MAX_FIELD_CHARS = 1200
 
 
 def field_match(pattern: re.Pattern[str], line: str) -> tuple[str, str] | None:
     """(name, value) if `line` is a header field as `pattern` (groups name, value) reads it."""
-    if len(line) > _MAX_HEADER_LINE * 4:
+    if len(line) > _MAX_FIELD_CHARS:
         return None
     match = pattern.fullmatch(line.strip())
     return (match["name"], match["value"]) if match else None
