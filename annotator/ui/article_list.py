@@ -194,7 +194,7 @@ class ArticleDelegate(QStyledItemDelegate):
         muted = text_color if selected else theme.muted_text(palette)
         painter.setPen(muted)
         twin = "near-duplicate" if summary.near_duplicate_of else ""
-        byline = " · ".join(part for part in (summary.outlet, summary.published, twin) if part)
+        byline = " · ".join(part for part in (twin, summary.outlet, summary.published) if part)
         byline = metrics.elidedText(byline or summary.key, Qt.TextElideMode.ElideRight, text_width)
         painter.drawText(QRect(rect.left(), rect.top() + line + 2, text_width, line), 0, byline)
 

@@ -24,7 +24,7 @@ FURNITURE = re.compile(
     r"(?i)^(?:body|classification|end of document|documents \(\d+\))$"
     r"|^(?:load-date|length|section|byline|language|länge|rubrik|autor|sektion|sprog)\s*:"
     r"|copyright|^\(c\)|^\d+ of \d+ documents|^(?:dokument|document) [a-z0-9]{10,}$"
-    r"|^\d+ (?:words|wörter)$"
+    r"|^\d+ (?:words|wörter)$|^graphic$|^photo:"
 )
 
 
@@ -68,7 +68,9 @@ def test_nexis_uni_docx_is_read_as_its_documents_with_their_metadata():
         "publication_type": "Newspaper",
         "subject": "PORTS (90%); MUNICIPAL FINANCE (78%)",
         "load_date": "2010-01-12",
+        "photo": "Cranes idle at the eastern terminal on Monday.",  # the "Graphic" block
     }
+    assert first.text.endswith("The council will vote on a revised plan next month.")
     assert (german.outlet, german.author, german.published, german.language) == (
         "Nordwest-Kurier",
         "Petra Lindqvist",
@@ -303,3 +305,13 @@ def test_a_pdf_with_more_text_than_the_limit_is_one_line(monkeypatch):
     data = (ARCHIVES / "nexis-uni-printed.pdf").read_bytes()
     with pytest.raises(InputError, match=r"^big\.pdf: not read: more than 100 characters"):
         read_bytes(data, "big.pdf", "pdf")
+
+
+def test_a_caption_after_the_text_is_metadata_not_text():
+    from annotator.core.ingest.archives.nexis_docx import read_document
+
+    lines = ["Title", "Outlet", "March 3, 2012 Saturday", "Body", "A sentence here."]
+    lines += ["Graphic", "Cranes idle at the terminal.", "Load-Date: March 4, 2012"]
+    document = read_document(lines, "export.docx document 1 of 1")
+    assert document.body == ["A sentence here."]
+    assert document.fields["graphic"] == "Cranes idle at the terminal."

@@ -63,7 +63,7 @@ NEXIS_DOCS = [
             "Byline: Jane Roe",
             "Dateline: PORTMERE",
         ],
-        HARBOR,
+        [*HARBOR, "Graphic", "PHOTO: Cranes idle at the eastern terminal on Monday."],
         [
             "Classification",
             "Language: ENGLISH",

@@ -5,7 +5,8 @@ what open-source parsers such as LexisNexisTools document): a file of many docum
 opens with a cover page ("Documents (N)", the list of titles, the search terms); each
 document then gives its title, outlet and date line ("January 11, 2010 Monday 9:20 AM
 GMT"), a copyright line, fields written "Name: value" ("Section:", "Length:",
-"Byline:"), a line "Body", the text, an optional "Classification" block of fields,
+"Byline:"), a line "Body", the text, optional "Graphic" and "Notes" blocks (a line
+alone, then the caption or note), an optional "Classification" block of fields,
 "Load-Date:" and the line "End of Document". Recognised from those lines, not from
 the file's suffix.
 """
@@ -32,6 +33,8 @@ _COVER = re.compile(
     r"|Date and Time|User Name|Documents \(\d+\))\b.*"
 )
 _CLASSIFICATION = frozenset({"Classification", "Klassifikation", "Classificatie"})
+# blocks after the text, a heading line alone and then its lines: photo captions, notes
+_AFTER_TEXT = {"Graphic": "graphic", "Notes": "notes"}
 ARCHIVE = "Nexis Uni"
 
 
@@ -110,13 +113,29 @@ def read_document(lines: list[str], label: str) -> ArchiveDocument:
             document.add_field(*named)
         elif is_copyright(line):
             document.add_field("copyright", line)
-    document.body = body[:trailer_at]
+    text = body[:trailer_at]
+    block_at = next((i for i, line in enumerate(text) if line in _AFTER_TEXT), len(text))
+    for name, lines in _after_text_blocks(text[block_at:]):
+        document.add_field(name, " ".join(lines))
+    document.body = text[:block_at]
     return document
 
 
+def _after_text_blocks(lines: list[str]) -> list[tuple[str, list[str]]]:
+    """("graphic", its lines), ("notes", ...) from the lines after the text."""
+    blocks: list[tuple[str, list[str]]] = []
+    for line in lines:
+        if line in _AFTER_TEXT:
+            blocks.append((_AFTER_TEXT[line], []))
+        else:
+            blocks[-1][1].append(line)
+    return blocks
+
+
 def _is_trailer(line: str) -> bool:
-    """A line of the block after the text: "Classification", a field, a copyright line."""
-    if line in _CLASSIFICATION or is_copyright(line):
+    """A line of the block after the text: "Classification", "Graphic", a field ("PHOTO:
+    ...", "Load-Date: ..."), a copyright line."""
+    if line in _CLASSIFICATION or line in _AFTER_TEXT or is_copyright(line):
         return True
     named = field_match(_FIELD, line)
     return named is not None and len(canonical_field(named[0])) <= 30
