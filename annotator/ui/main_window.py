@@ -65,7 +65,10 @@ FOCUS_FRAME = (
     " QListView:focus { border: 2px solid palette(highlight); }"
 )
 READING = "Reading the articles…"
-IMPORT_FILTER = "Articles (*.txt *.md *.markdown *.html *.htm *.docx *.csv);;All files (*)"
+IMPORT_FILTER = (
+    "Articles and archive exports (*.txt *.md *.markdown *.html *.htm *.docx *.pdf *.rtf *.csv)"
+    ";;All files (*)"
+)
 
 
 class MainWindow(SupervisorWork, QMainWindow):
