@@ -43,7 +43,9 @@ def register(command: Command) -> None:
     sub.add_argument("project", type=project_location)
     sub.add_argument("files", nargs="+")
     sub.add_argument(
-        "--format", default="txt", help="format of standard input (txt, md, html, csv)"
+        "--format",
+        default="txt",
+        help="format of standard input (txt, md, html, docx, pdf, rtf, csv)",
     )
     sub.add_argument("--json", action="store_true", help="print the report as JSON")
 
