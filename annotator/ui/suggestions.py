@@ -23,6 +23,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.store.models import Origin
 from annotator.core.store.project import Project
 from annotator.core.suggest.for_article import article_unit_suggestions
+from annotator.core.suggest.languages import suggests_for
 from annotator.core.suggest.suggester import Suggester, UnitSuggestion
 from annotator.core.suggest.switch import suggestions_for_coders
 from annotator.ui.coding_panel import CodingPanel
@@ -35,14 +36,12 @@ ORIGIN = Origin.SUGGESTION
 ACCEPT_KEYS = ("a", "=")  # the first one the codebook does not use as a shortcut
 OFF_FOR_PROJECT = "The supervisor has turned suggestions off for this project."
 ENGLISH_ONLY = "Suggestions are for English only; this article is in {language}."
-SUGGESTION_LANGUAGES = frozenset({"en"})  # the cue lexicon and rules are English
 
 
 def language_refusal(language: str) -> str | None:
-    """Why an article in `language` gets no suggestions, or None if it gets them: the
-    rules would read German or Dutch as if it were English and suggest nonsense. An
-    article whose language nobody stated gets them (most imports are English text)."""
-    if not language or language in SUGGESTION_LANGUAGES:
+    """Why an article in `language` gets no suggestions (`core.suggest.languages`), or
+    None if it gets them."""
+    if suggests_for(language):
         return None
     from annotator.ui.article_header import language_name
 
