@@ -315,3 +315,10 @@ def test_a_caption_after_the_text_is_metadata_not_text():
     document = read_document(lines, "export.docx document 1 of 1")
     assert document.body == ["A sentence here."]
     assert document.fields["graphic"] == "Cranes idle at the terminal."
+
+
+def test_an_article_that_mentions_documents_is_not_an_export():
+    text = b"Leak inquiry\n\nThe inquiry found that\n\n1 of 3 documents\n\nhad been leaked.\n"
+    result = read_bytes(text, "leak.txt", "txt")
+    assert [a.title for a in result.articles] == ["Leak inquiry"]
+    assert result.notes == []

@@ -21,8 +21,9 @@ from annotator.core.ingest.archives.header_lines import field_match, read_header
 from annotator.core.ingest.archives.record import ArchiveDocument, ArchiveFile, is_copyright
 
 ARCHIVE = "LexisNexis"
+# In capitals, as the archive writes it: an article's own line "1 of 3 documents" is text.
 _SEPARATOR = re.compile(
-    r"(?im)^[ \t]*(?P<number>\d{1,6})[ \t]+(?:of|von|sur|van|af|de)[ \t]+(?P<total>\d{1,6})"
+    r"(?m)^[ \t]*(?P<number>\d{1,6})[ \t]+(?:of|von|sur|van|af|de)[ \t]+(?P<total>\d{1,6})"
     r"[ \t]+(?:DOCUMENTS?|DOKUMENTE?N?|DOCUMENTEN|DOKUMENTER)[ \t]*$"
 )
 _CAPS = r"[^\W\d_a-zäöüæøåéèàç]"
