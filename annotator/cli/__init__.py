@@ -30,8 +30,12 @@ EXIT_SOFTWARE = 70  # sysexits.h EX_SOFTWARE: an internal error, not the user's
 COMMANDS: dict[str, tuple[str, str]] = {
     # name: (module in annotator.cli that registers it, one-line help)
     "new": ("coding", "create an empty project"),
-    "import": ("coding", "import articles (.txt .md .html .docx .csv, folders, - for stdin)"),
+    "import": (
+        "coding",
+        "import articles (.txt .md .html .docx .pdf .csv, archive exports, folders, - for stdin)",
+    ),
     "articles": ("coding", "list the articles"),
+    "drop-article": ("coding", "drop an article nobody has coded (a near-duplicate, say)"),
     "units": ("coding", "list the units (sentences, titles, headings)"),
     "code": ("coding", "code a unit: FIELD=CODE, or FIELD= to clear"),
     "info": ("coding", "show what a project holds"),

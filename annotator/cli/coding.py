@@ -1,4 +1,5 @@
-"""Everyday commands on a project: `new`, `import`, `articles`, `units`, `code`, `info`.
+"""Everyday commands on a project: `new`, `import`, `articles`, `drop-article`, `units`,
+`code`, `info`.
 
 The readers and the segmenter (pysbd, HTML and .docx parsers) are imported by `import`
 alone, so that `code` and the listings start without them.
@@ -16,6 +17,11 @@ from annotator.cli.progress import ProgressBar
 from annotator.core.codebook import resolve_codebook
 from annotator.core.coding import lookups
 from annotator.core.coding import service as coding
+from annotator.core.coding.article_metadata import (
+    counts_by_outlet_and_language,
+    metadata_of,
+    near_duplicates,
+)
 from annotator.core.coding.coder_names import printable_name
 from annotator.core.errors import AnnotatorError
 from annotator.core.ingest.documents import one_line
@@ -38,7 +44,9 @@ def register(command: Command) -> None:
     sub.add_argument("project", type=project_location)
     sub.add_argument("files", nargs="+")
     sub.add_argument(
-        "--format", default="txt", help="format of standard input (txt, md, html, csv)"
+        "--format",
+        default="txt",
+        help="format of standard input (txt, md, html, docx, pdf, rtf, csv)",
     )
     sub.add_argument("--json", action="store_true", help="print the report as JSON")
 
@@ -46,6 +54,10 @@ def register(command: Command) -> None:
     sub.add_argument("project", type=project_location)
     sub.add_argument("--coder", help="show this coder's progress")
     sub.add_argument("--json", action="store_true")
+
+    sub = command("drop-article", _drop_article)
+    sub.add_argument("project", type=project_location)
+    sub.add_argument("article", help="the article's key (one of a near-duplicate pair, say)")
 
     sub = command("units", _units)
     sub.add_argument("project", type=project_location)
@@ -91,6 +103,7 @@ def _import(args: argparse.Namespace) -> int:
                 "units": report.units,
                 "duplicates": report.duplicates,
                 "failures": report.failures,
+                "notes": report.notes,
             }
         )
     else:
@@ -104,10 +117,14 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _articles(args: argparse.Namespace) -> None:
+    """One line per article (a near-duplicate says which article it repeats); with
+    --json, every column and every metadata field the import kept."""
     with Project.open(args.project) as project:
         articles = lookups.list_articles(project)
         done = coding.progress(project, args.coder) if args.coder else {}
         unit_counts = coding.progress(project, "")
+    metadata = {article.key: metadata_of(article.metadata_json) for article in articles}
+    pairs = near_duplicates(metadata.items())
     rows = []
     for article in articles:
         row = {
@@ -115,6 +132,11 @@ def _articles(args: argparse.Namespace) -> None:
             "title": article.title,
             "outlet": article.outlet,
             "published": article.published,
+            "author": article.author,
+            "url": article.url,
+            "source": article.source,
+            "metadata": metadata[article.key],
+            "near_duplicate_of": pairs.get(article.key),
             "units_to_code": unit_counts[article.id].total,
             "sha256": article.sha256,
         }
@@ -130,7 +152,18 @@ def _articles(args: argparse.Namespace) -> None:
             if args.coder
             else f"  {row['units_to_code']} to code"
         )
-        print(f"{row['key']:<30} {row['title'][:60]}{state}")
+        twin = row["near_duplicate_of"]
+        flag = f"  [near-duplicate of {twin}]" if twin else ""
+        print(f"{row['key']:<30} {row['title'][:60]}{state}{flag}")
+
+
+def _drop_article(args: argparse.Namespace) -> None:
+    from annotator.core.ingest.removal import drop_article
+
+    with Project.open(args.project) as project:
+        require_supervisor(project, "drop-article")
+        units = drop_article(project, args.article)
+    print(f"dropped {args.article} ({units} unit(s))")
 
 
 def _units(args: argparse.Namespace) -> None:
@@ -189,12 +222,14 @@ def _note_assignment(note: str | None) -> list[tuple[str, str | None]]:
 
 def _info(args: argparse.Namespace) -> None:
     with Project.open(args.project) as project:
-        summary = project.summary()
+        summary = project.summary() | counts_by_outlet_and_language(project)
     if args.json:
         print_json(summary)
         return
     for key, value in summary.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict) and all(isinstance(v, int) for v in value.values()):
+            value = ", ".join(f"{k} {v}" for k, v in value.items()) or "-"  # counts by name
+        elif isinstance(value, dict):
             value = " ".join(str(v) for v in value.values())
         elif isinstance(value, list):
             value = ", ".join(value) or "-"

@@ -17,7 +17,7 @@ CODED_AT = "coded_at"
 CONSENSUS_SOURCE = "consensus_source"  # the consensus layout: where its codes come from
 ROLE = "role"  # the articles layout: coder, consensus or machine
 
-ARTICLE_COLUMNS = ("article_key", "title", "outlet", "published")
+ARTICLE_COLUMNS = ("article_key", "title", "outlet", "published", "author")
 UNIT_COLUMNS = (UNIT_KEY, "unit_index", "kind", "text")
 TAIL_COLUMNS = ("codebook", "codebook_version")
 

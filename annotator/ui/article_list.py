@@ -56,7 +56,15 @@ class ArticleListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return summary.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{summary.title}\n{summary.key}\n{summary.complete} of {summary.total} coded"
+            twin = (
+                f"\nnear-duplicate of {summary.near_duplicate_of}"
+                if summary.near_duplicate_of
+                else ""
+            )
+            return (
+                f"{summary.title}\n{summary.key}\n{summary.complete} of {summary.total} coded"
+                + twin
+            )
         if role == SummaryRole:
             return summary
         if role == ArticleIdRole:
@@ -96,13 +104,28 @@ class ArticleListModel(QAbstractListModel):
 
 
 class ArticleFilterProxy(QSortFilterProxyModel):
-    """Filters by text (title, outlet, date, key) and, optionally, to unfinished articles."""
+    """Filters by text (title, outlet, date, key), by outlet and by the start of the date
+    ("2010", "2010-01"), and, optionally, to unfinished articles."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._text = ""
         self._unfinished_only = False
+        self._outlet: str | None = None
+        self._published = ""
         self.setFilterRole(SearchTextRole)
+
+    def set_outlet(self, outlet: str | None) -> None:
+        """Only this outlet's articles (None: every outlet)."""
+        self.beginFilterChange()
+        self._outlet = outlet
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_published(self, prefix: str) -> None:
+        """Only articles whose ISO date starts with `prefix` ("": any date)."""
+        self.beginFilterChange()
+        self._published = prefix
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_text(self, text: str) -> None:
         self.beginFilterChange()
@@ -117,6 +140,11 @@ class ArticleFilterProxy(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         index = self.sourceModel().index(source_row, 0, source_parent)
         if self._unfinished_only and index.data(FinishedRole):
+            return False
+        summary: ArticleSummary = index.data(SummaryRole)
+        if self._outlet is not None and summary.outlet != self._outlet:
+            return False
+        if not summary.published.startswith(self._published):
             return False
         if self._text:
             haystack = str(index.data(SearchTextRole) or "").casefold()
@@ -165,7 +193,8 @@ class ArticleDelegate(QStyledItemDelegate):
         painter.setFont(option.font)
         muted = text_color if selected else theme.muted_text(palette)
         painter.setPen(muted)
-        byline = " · ".join(part for part in (summary.outlet, summary.published) if part)
+        twin = "near-duplicate" if summary.near_duplicate_of else ""
+        byline = " · ".join(part for part in (twin, summary.outlet, summary.published) if part)
         byline = metrics.elidedText(byline or summary.key, Qt.TextElideMode.ElideRight, text_width)
         painter.drawText(QRect(rect.left(), rect.top() + line + 2, text_width, line), 0, byline)
 

@@ -11,7 +11,12 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QObject, Signal
 
 from annotator.core.coding import service as coding
-from annotator.core.coding.article_views import article_summaries, article_units, last_article_of
+from annotator.core.coding.article_views import (
+    ArticleSummary,
+    article_summaries,
+    article_units,
+    last_article_of,
+)
 from annotator.core.coding.service import Change
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.models import NOTE_TARGET
@@ -98,6 +103,11 @@ class WorkspaceController(QObject):
     @property
     def article_id(self) -> int | None:
         return self.units.article_id
+
+    def open_summary(self) -> ArticleSummary | None:
+        """The open article's line of the list (outlet, date, byline, language)."""
+        row = self.articles.row_of(self.article_id) if self.article_id is not None else None
+        return self.articles.summary(row) if row is not None else None
 
     def open_article(self, article_id: int, unit_id: int | None = None) -> None:
         """Show an article, on `unit_id` or its first unit that still needs coding."""

@@ -63,15 +63,24 @@ class ImportController(QObject):
             + f"; {len(result.duplicates)} duplicate(s) skipped, "
             f"{len(result.failures)} file(s) failed."
         )
-        if result.lines():
+        if result.failures or result.duplicates:
             self._show_report("Import finished with problems", summary, result.lines())
+        elif result.notes:  # an archive's "found 10 of 10 documents", near-duplicates
+            self._show_report(
+                "Import finished", summary, result.notes, QMessageBox.Icon.Information
+            )
         self.imported.emit(result)
 
-    def _show_report(self, title: str, summary: str, lines: list[str]) -> None:
-        """Failures per file, in a window that does not block coding."""
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, title, summary, QMessageBox.StandardButton.Ok, self._parent
-        )
+    def _show_report(
+        self,
+        title: str,
+        summary: str,
+        lines: list[str],
+        icon: QMessageBox.Icon = QMessageBox.Icon.Warning,
+    ) -> None:
+        """Failures per file (or what an archive export held), in a window that does not
+        block coding."""
+        box = QMessageBox(icon, title, summary, QMessageBox.StandardButton.Ok, self._parent)
         if lines:
             box.setDetailedText("\n".join(lines))
             box.setInformativeText("\n".join(lines[:8]) + ("\n…" if len(lines) > 8 else ""))

@@ -65,7 +65,10 @@ FOCUS_FRAME = (
     " QListView:focus { border: 2px solid palette(highlight); }"
 )
 READING = "Reading the articles…"
-IMPORT_FILTER = "Articles (*.txt *.md *.markdown *.html *.htm *.docx *.csv);;All files (*)"
+IMPORT_FILTER = (
+    "Articles and archive exports (*.txt *.md *.markdown *.html *.htm *.docx *.pdf *.rtf *.csv)"
+    ";;All files (*)"
+)
 
 
 class MainWindow(SupervisorWork, QMainWindow):
@@ -164,6 +167,8 @@ class MainWindow(SupervisorWork, QMainWindow):
     # -- building ----------------------------------------------------------------------
 
     def _build_layout(self) -> None:
+        from annotator.ui.article_facets import ArticleFacets
+        from annotator.ui.article_header import ArticleHeader
         from annotator.ui.article_list import ArticleDelegate, ArticleFilterProxy
 
         left = QWidget()
@@ -180,7 +185,13 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.article_list.setStyleSheet(FOCUS_FRAME)
         self.article_filter.installEventFilter(self)
         self.article_list.setUniformItemSizes(True)
-        for widget in (self.article_filter, self.unfinished_only, self.article_list):
+        self.article_facets = ArticleFacets(self.controller.articles, self.article_proxy)
+        for widget in (
+            self.article_filter,
+            self.article_facets,
+            self.unfinished_only,
+            self.article_list,
+        ):
             left_layout.addWidget(widget)
 
         centre = QWidget()
@@ -196,9 +207,10 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.reader_stack = QStackedWidget()
         self.reader_stack.addWidget(self.reader)
         self.reader_stack.addWidget(self.empty_page)
-        for widget in (self.banner, self.reader_stack, self.find_bar):
+        self.article_header = ArticleHeader()
+        for widget in (self.banner, self.article_header, self.reader_stack, self.find_bar):
             centre_layout.addWidget(widget)
-        centre_layout.setStretch(1, 1)
+        centre_layout.setStretch(2, 1)
 
         panel_scroll = QScrollArea()
         panel_scroll.setWidget(self.panel)
@@ -423,6 +435,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.article_list.activated.connect(self._article_clicked)
         self.article_filter.returnPressed.connect(self._open_filter_match)
         c.article_opened.connect(self._select_article_in_list)
+        c.article_opened.connect(lambda _id: self.article_header.show_summary(c.open_summary()))
         c.progress_changed.connect(self._update_progress)
         c.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.suggestions.message.connect(lambda text: self.statusBar().showMessage(text, 8000))

@@ -23,6 +23,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.store.models import Origin
 from annotator.core.store.project import Project
 from annotator.core.suggest.for_article import article_unit_suggestions
+from annotator.core.suggest.languages import suggests_for
 from annotator.core.suggest.suggester import Suggester, UnitSuggestion
 from annotator.core.suggest.switch import suggestions_for_coders
 from annotator.ui.coding_panel import CodingPanel
@@ -34,6 +35,17 @@ from annotator.ui.tasks import TaskOutcome, TaskRunner
 ORIGIN = Origin.SUGGESTION
 ACCEPT_KEYS = ("a", "=")  # the first one the codebook does not use as a shortcut
 OFF_FOR_PROJECT = "The supervisor has turned suggestions off for this project."
+ENGLISH_ONLY = "Suggestions are for English only; this article is in {language}."
+
+
+def language_refusal(language: str) -> str | None:
+    """Why an article in `language` gets no suggestions (`core.suggest.languages`), or
+    None if it gets them."""
+    if suggests_for(language):
+        return None
+    from annotator.ui.article_header import language_name
+
+    return ENGLISH_ONLY.format(language=language_name(language))
 
 
 def accept_key(shortcuts) -> str:
@@ -70,6 +82,7 @@ class WindowSuggestions(QObject):
             self.suggester, self.allowed = None, False
             self.problem = f"No suggestions: {error}"
         self.by_unit: dict[int, UnitSuggestion] = {}
+        self.refusal: str | None = None  # why the open article gets none (its language)
         self.runner = TaskRunner(project.path, parent)
         self._request = 0  # numbers each reload; only the latest one's result is shown
         self._wanted: tuple[int, int] | None = None  # (request, article id) still to show
@@ -131,7 +144,14 @@ class WindowSuggestions(QObject):
         self.by_unit = {}
         self._request += 1
         article_id = self.controller.article_id
-        wanted = self.active and article_id is not None and self.suggester is not None
+        summary = self.controller.open_summary()
+        self.refusal = language_refusal(summary.language) if summary is not None else None
+        wanted = (
+            self.active
+            and article_id is not None
+            and self.suggester is not None
+            and self.refusal is None
+        )
         self._wanted = (self._request, article_id) if wanted and article_id is not None else None
         self.refresh()
         self._start()
@@ -188,6 +208,9 @@ class WindowSuggestions(QObject):
                 if suggestion is not None and units.needs_coding(row):
                     delegate.highlights[row] = highlight_ranges(suggestion)
         self.controller.reader.viewport().update()
+        if self.active and self.refusal:
+            self.panel.show_suggestion(self.refusal)
+            return
         self.panel.show_suggestion(self._describe(self.current()))
 
     def _describe(self, suggestion: UnitSuggestion | None) -> str | None:

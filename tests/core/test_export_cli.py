@@ -20,7 +20,9 @@ def project_path(module_project_location):
 def test_csv_to_stdout(project_path, capsysbinary):
     assert cli.main(["export", project_path, "--layout", "wide", "--values", "-o", "-"]) == 0
     out = capsysbinary.readouterr().out
-    assert out.startswith(b"article_key,title,outlet,published,unit_key,unit_index,kind,text,")
+    assert out.startswith(
+        b"article_key,title,outlet,published,author,unit_key,unit_index,kind,text,"
+    )
     assert b"attribution__alice,attribution__bob" in out.split(b"\r\n")[0]
 
 

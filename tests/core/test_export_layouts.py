@@ -47,6 +47,7 @@ def test_long_has_a_row_per_unit_and_coder_in_order(project):
         "title",
         "outlet",
         "published",
+        "author",
         "unit_key",
         "unit_index",
         "kind",
@@ -96,8 +97,8 @@ def test_wide_has_a_column_per_field_and_coder(project):
     result = rows(project, "wide", values="values")
     coders = sorted(["alice", "bob", "=bob", support.LONG_CODER])
     names = list(result[0])
-    assert names[8:12] == [f"attribution__{c}" for c in coders]
-    assert [f"note__{c}" for c in coders] == names[20:24]
+    assert names[9:13] == [f"attribution__{c}" for c in coders]
+    assert [f"note__{c}" for c in coders] == names[21:25]
     assert [r["unit_key"] for r in result] == [u.key for u in in_scope(project)]
     sentence = next(r for r in result if r["unit_key"] == "hostile#4")
     for coder in coders:

@@ -33,7 +33,7 @@ FUZZ = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-TEXT_FORMATS = ("txt", "md", "html", "csv")
+TEXT_FORMATS = ("txt", "md", "html", "csv", "pdf", "rtf")
 # Text a user could plausibly have: any printable character, plus tabs and line breaks.
 PRINTABLE = st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t\n\r")
 WORDS = st.sampled_from(
@@ -163,6 +163,56 @@ def test_damaged_docx(good_docx, edits, cut):
     if cut is not None:
         data = data[: cut % len(data)]
     ends_cleanly(lambda: read_bytes(bytes(data), "fuzz.docx", "docx"))
+
+
+ARCHIVE_LINES = st.sampled_from(
+    [
+        "1 of 3 DOCUMENTS",
+        "8 of 383 DOCUMENTS",
+        "2 von 3 DOKUMENTEN",
+        "BYLINE: By Anna Berg",
+        "LENGTH: 355 words",
+        "KOP:",
+        "LOAD-DATE: January 12, 2010",
+        "LANGUAGE: ENGLISH",
+        "Copyright 2010 Courier",
+        "January 11, 2010 Monday 9:20 AM GMT",
+        "2. September 2011",
+        "Documents (3)",
+        "Body",
+        "Classification",
+        "End of Document",
+        "",
+    ]
+)
+ARCHIVES = Path(__file__).resolve().parents[1] / "data" / "archives"
+
+
+@FUZZ
+@given(lines=st.lists(st.one_of(ARCHIVE_LINES, prose(6)), max_size=40))
+def test_archive_exports_built_from_random_lines(lines):
+    """Text with an export's lines in any order, as .txt and as the paragraphs of a .docx:
+    articles or one clear line, never a traceback."""
+    text = "\n".join(lines)
+    ends_cleanly(lambda: read_bytes(text.encode("utf-8"), "fuzz.txt", "txt"))
+    paragraphs = [(None, line) for line in lines if line.strip()]
+    if paragraphs:
+        docx = sample_docx(paragraphs)
+        ends_cleanly(lambda: read_bytes(docx, "fuzz.docx", "docx"))
+
+
+@FUZZ
+@given(
+    edits=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=8),
+    cut=st.one_of(st.none(), st.integers(0, 10**6)),
+)
+def test_damaged_pdf(edits, cut):
+    data = bytearray((ARCHIVES / "nexis-uni-printed.pdf").read_bytes())
+    for position, value in edits:
+        data[position % len(data)] = value
+    if cut is not None:
+        data = data[: cut % len(data)]
+    ends_cleanly(lambda: read_bytes(bytes(data), "fuzz.pdf", "pdf"))
 
 
 # -- importing into a project ---------------------------------------------------------------

@@ -394,8 +394,13 @@ def test_csv_with_only_a_header_is_refused(tmp_path: Path) -> None:
 
 
 def test_unsupported_suffix_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "report.odt", b"PK\x03\x04")
+    assert error_line(path).startswith(f"{path}: unsupported file type (.odt); use one of .txt")
+
+
+def test_a_damaged_pdf_is_one_line(tmp_path: Path) -> None:
     path = write(tmp_path, "report.pdf", b"%PDF-1.7")
-    assert error_line(path).startswith(f"{path}: unsupported file type (.pdf); use one of .txt")
+    assert error_line(path) == f"{path}: not a PDF, or a damaged one"
 
 
 def test_file_over_the_size_limit_is_refused(tmp_path: Path, monkeypatch) -> None:
@@ -438,8 +443,8 @@ def test_read_bytes_reads_standard_input_in_any_format() -> None:
 def test_read_bytes_refusals_name_the_input(monkeypatch) -> None:
     with pytest.raises(InputError, match=r"^<stdin>: empty file$"):
         read_bytes(b"", "<stdin>")
-    with pytest.raises(InputError, match=r"^<stdin>: unsupported format \(pdf\)"):
-        read_bytes(b"x", "<stdin>", "pdf")
+    with pytest.raises(InputError, match=r"^<stdin>: unsupported format \(odt\)"):
+        read_bytes(b"x", "<stdin>", "odt")
     monkeypatch.setattr(readers, "MAX_FILE_BYTES", 3)
     with pytest.raises(InputError, match=r"^<stdin>: file too large"):
         read_bytes(b"abcd", "<stdin>")

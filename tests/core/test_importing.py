@@ -81,8 +81,8 @@ def test_a_failure_while_storing_leaves_no_half_written_article(monkeypatch, emp
     """
     real_segment = into_project.segment
 
-    def repeating_segment(text, blocks):
-        spans = real_segment(text, blocks)
+    def repeating_segment(text, blocks, language=None):
+        spans = real_segment(text, blocks, language)
         return [*spans, spans[-1]]
 
     monkeypatch.setattr(into_project, "segment", repeating_segment)

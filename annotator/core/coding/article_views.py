@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from annotator.core.coding import service as coding
+from annotator.core.coding.article_metadata import metadata_of, near_duplicates
 from annotator.core.store.models import Article, History, Unit, wide_select
 from annotator.core.store.project import Project
 
@@ -31,6 +32,9 @@ class ArticleSummary:
     published: str
     complete: int
     total: int
+    author: str = ""
+    language: str = ""  # ISO code, when the import knew it (archive exports)
+    near_duplicate_of: str = ""  # the key of the article this one nearly duplicates
 
     @property
     def finished(self) -> bool:
@@ -53,12 +57,20 @@ def article_summaries(project: Project, coder: str) -> list[ArticleSummary]:
     with project.reading() as session:
         rows = session.exec(
             wide_select(
-                Article.id, Article.key, Article.title, Article.outlet, Article.published
+                Article.id,
+                Article.key,
+                Article.title,
+                Article.outlet,
+                Article.published,
+                Article.author,
+                Article.metadata_json,
             ).order_by(col(Article.position), col(Article.id))
         ).all()
     done = coding.progress(project, coder)
+    metadata = {row[0]: metadata_of(row[6]) for row in rows}
+    pairs = near_duplicates((row[1], metadata[row[0]]) for row in rows)
     summaries = []
-    for article_id, key, title, outlet, published in rows:
+    for article_id, key, title, outlet, published, author, _ in rows:
         counts = done.get(article_id)
         summaries.append(
             ArticleSummary(
@@ -69,6 +81,9 @@ def article_summaries(project: Project, coder: str) -> list[ArticleSummary]:
                 published or "",
                 counts.complete if counts else 0,
                 counts.total if counts else 0,
+                author or "",
+                metadata[article_id].get("language", ""),
+                pairs.get(key, ""),
             )
         )
     return summaries

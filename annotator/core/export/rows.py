@@ -58,7 +58,7 @@ ISO_SECOND = "%Y-%m-%dT%H:%M:%SZ"  # how `scope.iso_utc` writes a TIMESTAMP cell
 ARTICLE_COLUMNS = tuple(
     zip(
         layout.ARTICLE_COLUMNS,
-        ("Article key", "Article title", "Outlet", "Published"),
+        ("Article key", "Article title", "Outlet", "Published", "Author (byline)"),
         strict=True,
     )
 )
@@ -244,6 +244,7 @@ class Layout:
             text(unit.title),
             unit.outlet and text(unit.outlet),
             unit.published and text(unit.published),
+            unit.author and text(unit.author),
             text(unit.key),
             unit.idx,
             text(unit.kind),
@@ -309,7 +310,7 @@ class _ArticleCounts:
     def __init__(self, layout: Layout, first: UnitRecord) -> None:
         self.layout = layout
         self.article_id = first.article_id
-        self.head = layout._head(first)[:4]
+        self.head = layout._head(first)[: len(ARTICLE_COLUMNS)]
         text = layout.text
         self.whos = [(text(c.name), text(c.role)) for c in layout.scope.coders]
         self.whos.append((CONSENSUS, Role.CONSENSUS))

@@ -99,6 +99,7 @@ class UnitRecord:
     title: str
     outlet: str | None
     published: str | None
+    author: str | None
     idx: int
     kind: str
     text: str
@@ -214,6 +215,7 @@ def iter_unit_chunks(
             col(Article.title),
             col(Article.outlet),
             col(Article.published),
+            col(Article.author),
             col(Unit.idx),
             col(Unit.kind),
             col(Unit.text),

@@ -43,14 +43,17 @@ class ParsedArticle:
     url: str | None = None
     published: str | None = None  # ISO date when known
     metadata: dict[str, str] = field(default_factory=dict)
+    language: str | None = None  # ISO 639-1 code when the source states it (archives)
 
 
 @dataclass
 class ReadResult:
-    """The articles a file held, and one line per row that was skipped (CSV batches)."""
+    """The articles a file held, one line per row or document that was skipped, and
+    notes worth showing (an archive's "found 10 of 10 documents")."""
 
     articles: list[ParsedArticle]
     problems: list[str]
+    notes: list[str] = field(default_factory=list)
 
 
 def join_blocks(pieces: list[tuple[str, str]]) -> tuple[str, list[Block]]:

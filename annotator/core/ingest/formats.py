@@ -147,7 +147,7 @@ class HtmlArticle:
 
 def html_article(source: str, name: str) -> HtmlArticle:
     """The article in an HTML page: first <h1> as title, other headings, then paragraphs."""
-    root = _parse_html(source, name)
+    root = parse_html(source, name)
     page_title = _html_page_title(root)
     for element in root.xpath(_HTML_DROP):
         if element.getparent() is not None:  # a comment before <html> has no parent
@@ -155,7 +155,7 @@ def html_article(source: str, name: str) -> HtmlArticle:
     return HtmlArticle(_html_pieces(_html_body(root)), page_title, _html_meta(root))
 
 
-def _parse_html(source: str, name: str) -> lxml_html.HtmlElement:
+def parse_html(source: str, name: str) -> lxml_html.HtmlElement:
     """The page's tree, all of it, or InputError.
 
     libxml2 stops reading at 256 levels of nesting (2,048 with huge_tree), and stops

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.ingest.documents import ParsedArticle, ReadResult
+from annotator.core.ingest.near_duplicates import NEAR_DUPLICATE_OF, SameDayIndex
 from annotator.core.ingest.readers import (
     SUPPORTED_SUFFIXES,
     path_label,
@@ -47,9 +48,10 @@ class ImportReport:
     failures: list[str] = field(default_factory=list)
     units: int = 0
     cancelled: bool = False
+    notes: list[str] = field(default_factory=list)  # archive counts, near-duplicates
 
     def lines(self) -> list[str]:
-        return [*self.duplicates, *self.failures]
+        return [*self.notes, *self.duplicates, *self.failures]
 
 
 Progress = Callable[[int, int, str], bool | None]
@@ -138,6 +140,7 @@ def _import_one(
     """Read and store one file's articles; its failure, whatever it is, is one line."""
     try:
         result = read()
+        report.notes.extend(result.notes)
         report.failures.extend(result.problems)
         store_articles(project, result.articles, report, articles)
     except InputError as error:
@@ -171,6 +174,7 @@ def store_articles(
     """
     seen: set[str] = set()
     keys = ArticleKeys()
+    same_day = ProjectSameDay()
     total = len(articles)
     for batch_start in range(0, total, BATCH_SIZE):
         if progress is not None and progress(batch_start, total, "") is False:
@@ -180,7 +184,7 @@ def store_articles(
         if not batch:
             continue
         with project.writing() as session:
-            added = _store_batch(session, batch, report, keys)
+            added = _store_batch(session, batch, report, keys, same_day)
         report.imported.extend(added)
     if progress is not None:
         progress(total, total, "")
@@ -198,7 +202,7 @@ def _prepare(
             )
             continue
         seen.add(digest)
-        spans = segment(parsed.text, parsed.blocks)
+        spans = segment(parsed.text, parsed.blocks, parsed.language)
         if not spans:
             report.failures.append(str(InputError(parsed.source, "no text to code")))
             continue
@@ -206,7 +210,11 @@ def _prepare(
 
 
 def _store_batch(
-    session: Session, batch: list[tuple], report: ImportReport, keys: ArticleKeys
+    session: Session,
+    batch: list[tuple],
+    report: ImportReport,
+    keys: ArticleKeys,
+    same_day: ProjectSameDay,
 ) -> list[str]:
     """Write a batch's new articles and all their units with two bulk INSERTs.
 
@@ -237,6 +245,9 @@ def _store_batch(
     position = session.exec(select(func.max(Article.position))).one() or 0
     imported_at = utcnow()
     given = keys.take(session, [slugify(p.key_hint or p.title) for p, _, _ in fresh])
+    same_day.flag(
+        session, [(parsed, key) for (parsed, _, _), key in zip(fresh, given, strict=True)], report
+    )
     article_rows = [
         _article_row(parsed, digest, key, position + number, imported_at)
         for number, (key, (parsed, digest, _)) in enumerate(zip(given, fresh, strict=True), 1)
@@ -280,6 +291,40 @@ def _article_row(
         "position": position,
         "imported_at": imported_at,
     }
+
+
+class ProjectSameDay:
+    """Near-duplicates (`near_duplicates`) of an import's articles, among the articles
+    of the same days in the project and earlier in this import; each day's project
+    articles are read once, when an article of that day first comes."""
+
+    def __init__(self) -> None:
+        self._index = SameDayIndex()
+        self._loaded: set[str] = set()
+
+    def flag(
+        self, session: Session, articles: list[tuple[ParsedArticle, str]], report: ImportReport
+    ) -> None:
+        """Flag each article that nearly duplicates an earlier one (its metadata names
+        it), with a line in the report, then remember it for the ones after."""
+        days = {p.published[:10] for p, _ in articles if p.published} - self._loaded
+        if days:
+            rows = session.exec(
+                select(Article.key, Article.published, Article.text).where(
+                    col(Article.published).in_(sorted(days))
+                )
+            )
+            for key, published, text in rows:
+                self._index.add(key, published, text)
+            self._loaded |= days
+        for parsed, key in articles:
+            match = self._index.match_and_add(key, parsed.published, parsed.text)
+            if match:
+                parsed.metadata[NEAR_DUPLICATE_OF] = match[0]
+                report.notes.append(
+                    f"{parsed.source}: near-duplicate of {match[0]} (same day, "
+                    f"{match[1]:.0%} of its text shared); both kept"
+                )
 
 
 def slugify(text: str) -> str:

@@ -1,7 +1,8 @@
-"""Read article files (.txt, .md, .html, .docx, .csv batches) into ParsedArticles.
+"""Read article files (.txt, .md, .html, .docx, .pdf, .rtf, .csv batches) into ParsedArticles.
 
 Plain text is stored exactly as decoded, so offsets match the file; every other format
-is stored as its title, headings and paragraphs joined by blank lines. In every format a
+is stored as its title, headings and paragraphs joined by blank lines. A news archive's
+export (Nexis Uni, LexisNexis, Factiva) is many articles, read by `archives`. In every format a
 byline, the one-line paragraph right after the title that reads "By NAME" optionally
 followed by a separator and a date ("By Staff Reporter · 4 November 2026"), is not
 coded: it names the writer, not a source. It is left out of the units and read into
@@ -15,42 +16,48 @@ import io
 import re
 import stat
 from collections.abc import Iterator
-from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from annotator.core.errors import InputError, one_line
+from annotator.core.ingest.archives.dispatch import (
+    archive_in_docx,
+    archive_in_html,
+    archive_in_pdf,
+    archive_in_text,
+)
+from annotator.core.ingest.archives.pdf import pdf_text
+from annotator.core.ingest.archives.rtf import rtf_text
+from annotator.core.ingest.dates import iso_date, read_date
 from annotator.core.ingest.decode import decode_bytes
 from annotator.core.ingest.documents import Block, ParsedArticle, ReadResult, join_blocks
-from annotator.core.ingest.formats import Piece, docx_pieces, html_article, markdown_pieces
+from annotator.core.ingest.formats import (
+    Piece,
+    docx_pieces,
+    html_article,
+    markdown_pieces,
+    parse_html,
+)
 from annotator.core.ingest.furniture import FURNITURE
 from annotator.core.ingest.plain_text import blocks_from_plain_text
 
 MAX_FILE_BYTES = 20_000_000
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".csv")
+SUPPORTED_SUFFIXES = (
+    ".txt",
+    ".md",
+    ".markdown",
+    ".html",
+    ".htm",
+    ".docx",
+    ".pdf",
+    ".rtf",
+    ".csv",
+)
 CSV_REQUIRED = ("id", "text")
 CSV_FIELDS = ("title", "outlet", "author", "url", "published")
 
 _BYLINE = re.compile(r"by\s+(?P<author>[^·|•,;–—]+?)\s*(?:[·|•,;–—]\s*(?P<rest>.*))?", re.I)
 _NAME_JOINERS = frozenset({"and", "&", "de", "da", "di", "van", "von", "der", "la", "le"})
-_MONTH_NAMES = (
-    "january february march april may june july august september october november december"
-)
-_MONTHS = {
-    key: number
-    for number, name in enumerate(_MONTH_NAMES.split(), start=1)
-    for key in (name, name[:3], str(number), f"{number:02d}")
-} | {"sept": 9}
-_WEEKDAY = r"(?:[A-Za-z]+,? )?"
-_WRITTEN_DATES = (
-    re.compile(
-        _WEEKDAY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\.? (?P<month>[A-Za-z]+)\.?,? (?P<year>\d{4})"
-    ),
-    re.compile(
-        _WEEKDAY + r"(?P<month>[A-Za-z]+)\.? (?P<day>\d{1,2})(?:st|nd|rd|th)?,? (?P<year>\d{4})"
-    ),
-    re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})"),
-)
 
 
 def read_file(path: Path) -> ReadResult:
@@ -134,16 +141,39 @@ def _check_size(size: int, source: str) -> None:
 
 
 def _read(data: bytes, source: str, key_hint: str, fmt: str) -> ReadResult:
+    """One file's articles; an export of a news archive is recognised from its content
+    (`archives.dispatch`) whatever its suffix says, and read as its documents."""
     if fmt == "csv":
         return _read_csv(data, source)
+    if fmt == "pdf":
+        text = pdf_text(data, source)
+        return archive_in_pdf(text, source) or ReadResult([_read_plain(text, source, key_hint)], [])
+    if fmt == "rtf":
+        text = rtf_text(data, source)
+        return archive_in_text(text, source) or ReadResult(
+            [_read_plain(text, source, key_hint)], []
+        )
     if fmt == "docx":
-        article = _from_pieces(docx_pieces(data, source), source, key_hint)
+        pieces = docx_pieces(data, source)
+        archive = archive_in_docx(pieces, source)
+        if archive:
+            return archive
+        article = _from_pieces(pieces, source, key_hint)
     elif fmt in ("html", "htm"):
-        article = _read_html(decode_bytes(data, source), source, key_hint)
+        text = decode_bytes(data, source)
+        root = parse_html(text, source)
+        archive = archive_in_html(root, source)
+        if archive:
+            return archive
+        article = _read_html(text, source, key_hint)
     elif fmt in ("md", "markdown"):
         article = _from_pieces(markdown_pieces(decode_bytes(data, source)), source, key_hint)
     else:
-        article = _read_plain(decode_bytes(data, source), source, key_hint)
+        text = decode_bytes(data, source)
+        archive = archive_in_text(text, source)
+        if archive:
+            return archive
+        article = _read_plain(text, source, key_hint)
     return ReadResult(articles=[article], problems=[])
 
 
@@ -161,9 +191,25 @@ def _read_html(text: str, source: str, key_hint: str) -> ParsedArticle:
     article = _from_pieces(page.pieces, source, key_hint, fallback_title=page.page_title)
     article.author = article.author or page.meta.get("author")
     article.published = article.published or iso_date(page.meta.get("published", ""))
-    article.outlet = page.meta.get("outlet")
+    article.outlet = page.meta.get("outlet") or outlet_in_page_title(page.page_title, article.title)
     article.url = page.meta.get("url")
     return article
+
+
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—-]\s+|\s+[|]")
+_MAX_OUTLET_WORDS = 6
+
+
+def outlet_in_page_title(page_title: str | None, title: str) -> str | None:
+    """The outlet a page's <title> names after the headline ("Harbour deal | The
+    Courier"), when its first part is the article's title and the last part is short."""
+    if not page_title:
+        return None
+    parts = [part.strip() for part in _TITLE_SEPARATORS.split(page_title) if part.strip()]
+    if len(parts) < 2 or not title.casefold().startswith(parts[0].casefold()):
+        return None
+    outlet = parts[-1]
+    return outlet if len(outlet.split()) <= _MAX_OUTLET_WORDS else None
 
 
 def _from_pieces(
@@ -233,30 +279,17 @@ def parse_byline(line: str) -> tuple[str, str | None] | None:
     words = author.split()
     if len(words) > 6 or not all(word[0].isupper() or word in _NAME_JOINERS for word in words):
         return None
-    return author, iso_date(match["rest"] or "")
+    return author, byline_date(match["rest"] or "")
 
 
-def iso_date(value: str) -> str | None:
-    """An ISO date ("2026-11-04") from an ISO date or time, or an English written date
-    ("4 November 2026", "Nov. 4, 2026", "Tuesday, 4 Nov 2026") or "04.11.2026".
+_DATE_PREFIX = re.compile(r"(?i)^(?:updated|published|posted|first published)(?: on)?:?\s+")
 
-    Month names are matched here rather than with strptime, whose %B follows the
-    process locale (which Qt sets from the user's).
-    """
-    value = " ".join(value.split())
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
-    except ValueError:
-        pass
-    for pattern in _WRITTEN_DATES:
-        match = pattern.fullmatch(value)
-        if match:
-            month = _MONTHS.get(match["month"].lower(), 0)
-            try:
-                return date(int(match["year"]), month, int(match["day"])).isoformat()
-            except ValueError:
-                return None
-    return None
+
+def byline_date(text: str) -> str | None:
+    """The ISO date a byline gives after the name: "4 November 2026", "Updated Nov. 4,
+    2026 10:32 a.m. ET" (the time and a leading "Updated" or "Published" are read past)."""
+    found = read_date(_DATE_PREFIX.sub("", text.strip()))
+    return found.date if found else None
 
 
 # --- CSV batches ------------------------------------------------------------------------

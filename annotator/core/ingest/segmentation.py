@@ -44,47 +44,61 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return _sentences(text, [(start, end)] if start < end else [])
 
 
-def segment(text: str, blocks: list[Block]) -> list[UnitSpan]:
+def segment(text: str, blocks: list[Block], language: str | None = None) -> list[UnitSpan]:
     """Units in reading order: paragraphs become sentences, other blocks stay whole.
 
     Runs of paragraphs go to pysbd together, a batch at a time, because one call per
-    short paragraph costs more than the splitting itself.
+    short paragraph costs more than the splitting itself. `language` (an ISO code) picks
+    pysbd's rules; English when not given or not one pysbd has.
     """
+    language = sentence_language(language)
     units: list[UnitSpan] = []
     paragraphs: list[tuple[int, int]] = []
     for block in blocks:
         if block.kind == "paragraph":
             paragraphs.append(strip_span(text, block.start, block.end))
             continue
-        units.extend(UnitSpan("sentence", *span) for span in _sentences(text, paragraphs))
+        units.extend(UnitSpan("sentence", *span) for span in _sentences(text, paragraphs, language))
         paragraphs = []
         units.append(UnitSpan(block.kind, block.start, block.end))
-    units.extend(UnitSpan("sentence", *span) for span in _sentences(text, paragraphs))
+    units.extend(UnitSpan("sentence", *span) for span in _sentences(text, paragraphs, language))
     return units
+
+
+def sentence_language(language: str | None) -> str:
+    """The pysbd language for an article's ISO code: the code if pysbd has rules for it."""
+    from pysbd.languages import LANGUAGE_CODES
+
+    return language if language is not None and language in LANGUAGE_CODES else "en"
 
 
 # --- paragraphs into sentences ----------------------------------------------------------
 
 
 @functools.cache
-def _segmenter() -> pysbd.Segmenter:
-    """One pysbd segmenter per process: building it compiles many regular expressions."""
-    return pysbd.Segmenter(language="en", clean=False)
+def _segmenter(language: str = "en") -> pysbd.Segmenter:
+    """One pysbd segmenter per language and process: building one compiles many regular
+    expressions."""
+    return pysbd.Segmenter(language=language, clean=False)
 
 
-def _sentences(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _sentences(
+    text: str, ranges: list[tuple[int, int]], language: str = "en"
+) -> list[tuple[int, int]]:
     """Sentences of stripped, ordered ranges; pysbd sees only the pieces that need judgement.
 
     pysbd costs about a quarter of a millisecond a sentence, so the plain cases go without
     it: a range is first cut at sentence ends that pysbd would make anyway (`_plain_cuts`),
     and a piece with no sentence mark or list marker before its end is one sentence. The
     rest go to pysbd in batches of about ten sentences, where it is cheapest per sentence.
+    The plain cuts know English abbreviations only: in another language pysbd gets all.
     """
     spans: list[tuple[int, int]] = []
     batch: list[tuple[int, int]] = []
     size = 0
     for start, end in ranges:
-        for piece_start, piece_end in _plain_cuts(text, start, end):
+        cuts = _plain_cuts(text, start, end) if language == "en" else [(start, end)]
+        for piece_start, piece_end in cuts:
             if piece_start == piece_end:
                 continue
             if not _needs_pysbd(text, piece_start, piece_end):
@@ -94,10 +108,10 @@ def _sentences(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]
                 batch.append(chunk)
                 size += chunk[1] - chunk[0]
             if size >= _BATCH_CHARS:
-                spans.extend(_split_batch(text, batch))
+                spans.extend(_split_batch(text, batch, language))
                 batch, size = [], 0
     if batch:
-        spans.extend(_split_batch(text, batch))
+        spans.extend(_split_batch(text, batch, language))
     return _joined_after_titles(text, sorted(spans))
 
 
@@ -178,7 +192,9 @@ def _chunks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     yield chunk_start, end
 
 
-def _split_batch(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _split_batch(
+    text: str, ranges: list[tuple[int, int]], language: str = "en"
+) -> list[tuple[int, int]]:
     """Split ranges with one pysbd call and map each sentence back to offsets in `text`.
 
     pysbd sees the ranges joined by newlines, which it always treats as sentence ends,
@@ -193,7 +209,7 @@ def _split_batch(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, in
         flat_starts.append(flat_starts[-1] + end - start + 1)
     spans: list[tuple[int, int]] = []
     cursor = 0
-    for piece in _segmenter().segment(flat):
+    for piece in _segmenter(language).segment(flat):
         sentence = piece.strip()
         found = flat.find(sentence, cursor) if sentence else -1
         if found < 0:
