@@ -127,6 +127,7 @@ class CodingPanel(QWidget):
         self.note = NoteEdit()
         self.note.setPlaceholderText("A note on this unit (saved as you type)")
         self.note.setTabChangesFocus(True)
+        self.note.setStyleSheet(theme.FOCUS_FRAME)
         self.note.setMaximumHeight(110)
         self.note.textChanged.connect(self._note_changed)
         self.note.focus_left.connect(self.flush_note)
@@ -311,6 +312,14 @@ class CodingPanel(QWidget):
         if self._note_dirty and self.unit_id is not None:
             self._note_dirty = False
             self.note_edited.emit(self.unit_id, self.note.toPlainText())
+
+    def replace_note(self, text: str) -> None:
+        """The note as another window saved it, unless the coder is changing it here."""
+        if self._note_dirty or text == self.note.toPlainText():
+            return
+        self.note.blockSignals(True)
+        self.note.setPlainText(text)
+        self.note.blockSignals(False)
 
     def mark_note_unsaved(self) -> None:
         """A save failed: keep the text and try again at the next flush."""
