@@ -194,3 +194,16 @@ def test_find_marks_and_scrolls_and_only_enter_moves_the_current_unit(qtbot, ope
     qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_Return)
     assert window.controller.current_row() == match.row()  # Enter: the current unit moves
     assert window.find_bar.count.text() == f"{window.controller.find_position + 1} of {len(rows)}"
+
+
+def test_esc_closes_the_start_screen(qtbot, clean_settings):
+    from annotator.ui.app import StartFlow
+
+    flow = StartFlow(clean_settings)
+    qtbot.addWidget(flow.screen)
+    flow.screen.show()
+    qtbot.waitExposed(flow.screen)
+    flow.screen.activateWindow()
+    qtbot.waitUntil(flow.screen.isActiveWindow)
+    qtbot.keyClick(flow.screen.recent_view, Qt.Key.Key_Escape)
+    assert not flow.screen.isVisible()

@@ -299,3 +299,22 @@ def test_a_second_window_on_another_project_opens_beside_the_first(
     assert action.shortcut().toString() == "Ctrl+M"
     second = open_window("bob", other)
     assert second.pos() != first.pos()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_the_coding_panel_fits_without_scrolling(qtbot, open_window, size):
+    """Every field of the default codebook and the note, on a unit with a suggestion (the
+    panel's tallest state), without the panel scrolling."""
+    from tests.ui.test_suggestions_window import go_to
+
+    window = open_window()
+    window.resize(*size)
+    go_to(qtbot, window, "harbor-deal#4")
+    qtbot.waitUntil(window.panel.suggestion_label.isVisible)
+    scroll = window.side_panes["panel"]
+    qtbot.waitUntil(lambda: scroll.viewport().height() < size[1] - 40)  # laid out at size
+    assert scroll.verticalScrollBar().maximum() == 0
+    note = window.panel.note
+    bottom = note.mapTo(scroll.viewport(), note.rect().bottomLeft()).y()
+    assert bottom <= scroll.viewport().height()
+    assert note.height() >= 3 * note.fontMetrics().lineSpacing()
