@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from annotator.core.coding.progress import coding_stamp
 from annotator.core.coding.service import Change
 from annotator.core.errors import AnnotatorError
+from annotator.core.log_file import log_unexpected
 from annotator.core.store.location import Location
 from annotator.core.store.project import Project
 from annotator.ui.settings import location_key
@@ -76,15 +77,19 @@ class OutsideChanges(QObject):
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project = project
-        self._stamp = self._read()
         self.timer = QTimer(self, interval=self.POLL_MS)
         self.timer.timeout.connect(self.poll)
         self.timer.start()
+        self._stamp = self._read()
 
     def _read(self) -> int | None:
         try:
             return coding_stamp(self.project)
         except AnnotatorError:  # out of reach: the write path says so; look again later
+            return None
+        except Exception as error:  # unforeseen: said once in the log, and no more polls
+            log_unexpected("looking for other programs' changes", error)
+            self.timer.stop()
             return None
 
     def poll(self) -> None:
