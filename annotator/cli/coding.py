@@ -14,7 +14,7 @@ import sys
 from annotator.cli.output import EXIT_USER_ERROR, Command, print_json
 from annotator.cli.passphrase import require_supervisor, supervisor_present
 from annotator.cli.progress import ProgressBar
-from annotator.core.codebook import resolve_codebook
+from annotator.core.codebook import Codebook, resolve_codebook
 from annotator.core.coding import lookups
 from annotator.core.coding import service as coding
 from annotator.core.coding.article_metadata import (
@@ -104,6 +104,7 @@ def _import(args: argparse.Namespace) -> int:
                 "duplicates": report.duplicates,
                 "failures": report.failures,
                 "notes": report.notes,
+                "skipped": report.skipped,
             }
         )
     else:
@@ -197,6 +198,7 @@ def _code(args: argparse.Namespace) -> None:
     assignments = dict(_parse_assignment(item) for item in args.assignments)
     with Project.open(args.project) as project:
         show_old = supervisor_present(project)
+        assignments = _as_codes(project.codebook, assignments)
         unit = lookups.find_unit(project, args.unit)
         changes = coding.apply_codes(
             project, args.coder, unit.id, assignments, origin=Origin.COMMAND_LINE
@@ -234,6 +236,17 @@ def _info(args: argparse.Namespace) -> None:
         elif isinstance(value, list):
             value = ", ".join(value) or "-"
         print(printable_name(f"{key:<11} {value}"))  # a coder name's hidden characters escaped
+
+
+def _as_codes(codebook: Codebook, assignments: dict[str, str | None]) -> dict[str, str | None]:
+    """FIELD=KEY and FIELD=VALUE as well as FIELD=CODE (`attribution=3`); what matches
+    nothing is left for the coding service to refuse with its own message."""
+    fields = {f.key: f for f in codebook.fields}
+    codes: dict[str, str | None] = {}
+    for key, text in assignments.items():
+        category = fields[key].typed(text) if key in fields and text is not None else None
+        codes[key] = category.code if category is not None else text
+    return codes
 
 
 def _parse_assignment(text: str) -> tuple[str, str | None]:

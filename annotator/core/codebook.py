@@ -117,6 +117,23 @@ class CodebookField(BaseModel):
             return None
         return next((c for c in self.categories if c.value == number), None)
 
+    def typed(self, text: str) -> Category | None:
+        """A category from what a person types for it: its code, its key (the shortcut) or
+        its value; None when nothing matches. A key and a value naming two different
+        categories are refused rather than guessed."""
+        text = text.strip()
+        by_code = self.category(text)
+        if by_code is not None:
+            return by_code
+        by_key = next((c for c in self.categories if c.shortcut == text), None)
+        by_value = self.resolve(text) if _is_number(text) else None
+        if by_key is not None and by_value is not None and by_key is not by_value:
+            raise CodebookError(
+                f"{self.key}={text}: ambiguous, key {text} is {by_key.code!r} but value "
+                f"{text} is {by_value.code!r}; give the code"
+            )
+        return by_key or by_value
+
     @property
     def scale(self) -> list[Category]:
         """The categories on the ordinal scale, in order."""
@@ -354,3 +371,11 @@ def _describe_item(collection: str, position: int, item: object) -> str:
 
 def _short(error: Exception) -> str:
     return str(error).splitlines()[0]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -30,9 +30,11 @@ if TYPE_CHECKING:  # annotations only: the codebook module brings pydantic
 from annotator.ui import theme
 
 NOTE_IDLE_MS = 800
-UNIT_LINES = 4
+# The unit's text in three lines and buttons 2 px padded: with the default codebook the
+# whole panel, note included, fits a 1366x768 screen without scrolling (issue 28).
+UNIT_LINES = 3
 BUTTON_STYLE = """
-QPushButton { text-align: left; padding: 4px 8px; }
+QPushButton { text-align: left; padding: 2px 8px; }
 QPushButton:checked {
     background: palette(highlight); color: palette(highlighted-text); font-weight: bold;
     border: 1px solid palette(dark); border-radius: 3px;
@@ -97,7 +99,8 @@ class CodingPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        # Fixed heights (the unit's text elided to four lines, the state to two), so the
+        layout.setSpacing(4)
+        # Fixed heights (the unit's text elided to three lines, the state to two), so the
         # buttons below never move under the mouse as texts change length.
         line = self.fontMetrics().lineSpacing()
         self._unit_text = ""
@@ -127,7 +130,9 @@ class CodingPanel(QWidget):
         self.note = NoteEdit()
         self.note.setPlaceholderText("A note on this unit (saved as you type)")
         self.note.setTabChangesFocus(True)
+        self.note.setStyleSheet(theme.FOCUS_FRAME)
         self.note.setMaximumHeight(110)
+        self.note.setMinimumHeight(3 * self.fontMetrics().lineSpacing() + 8)  # three lines
         self.note.textChanged.connect(self._note_changed)
         self.note.focus_left.connect(self.flush_note)
         layout.addWidget(self.note)
@@ -171,8 +176,8 @@ class CodingPanel(QWidget):
         if field.description:
             group.setToolTip(field_tooltip(field))
         grid = QGridLayout(group)
-        grid.setContentsMargins(6, 4, 6, 4)
-        grid.setSpacing(3)
+        grid.setContentsMargins(6, 2, 6, 2)
+        grid.setSpacing(2)
         columns = 1 if len(field.categories) > 5 else 2
         # The first field's colours are the reader's margin marks: the buttons are their legend.
         colors = theme.category_colors(field) if field is self.codebook.fields[0] else {}
@@ -233,7 +238,7 @@ class CodingPanel(QWidget):
         self.note.setEnabled(enabled)
 
     def _show_unit_text(self) -> None:
-        """The unit's text, elided to about the label's four lines at its current width."""
+        """The unit's text, elided to about the label's UNIT_LINES lines at its width."""
         metrics = self.unit_label.fontMetrics()
         width = max(self.unit_label.width(), 120)
         budget = int(width * (UNIT_LINES - 0.6))  # wrapping wastes part of each line
@@ -311,6 +316,14 @@ class CodingPanel(QWidget):
         if self._note_dirty and self.unit_id is not None:
             self._note_dirty = False
             self.note_edited.emit(self.unit_id, self.note.toPlainText())
+
+    def replace_note(self, text: str) -> None:
+        """The note as another window saved it, unless the coder is changing it here."""
+        if self._note_dirty or text == self.note.toPlainText():
+            return
+        self.note.blockSignals(True)
+        self.note.setPlainText(text)
+        self.note.blockSignals(False)
 
     def mark_note_unsaved(self) -> None:
         """A save failed: keep the text and try again at the next flush."""

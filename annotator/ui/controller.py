@@ -23,7 +23,7 @@ from annotator.core.store.models import NOTE_TARGET
 from annotator.core.store.project import Project
 from annotator.ui.article_list import ArticleListModel
 from annotator.ui.coding_panel import CodingPanel
-from annotator.ui.operations import CodingOperations
+from annotator.ui.operations import CodingOperations, change_text, code_label
 from annotator.ui.reader_view import ReaderView
 from annotator.ui.settings import AppSettings
 from annotator.ui.units_model import UnitsModel
@@ -125,6 +125,7 @@ class WorkspaceController(QObject):
         self._show_waiting()
         self.find_rows, self.find_position = [], None
         self.reader.unit_delegate.matches = set()
+        self.reader.unit_delegate.current_match = None
         row = self.units.row_of(unit_id) if unit_id is not None else None
         if row is None:
             row = self.units.first_row_to_code()
@@ -237,7 +238,8 @@ class WorkspaceController(QObject):
         if self.units.codes(unit.id).get(field) == code:
             return True
         was_complete = self.units.is_complete(row)
-        label = self.codebook.field(field).category(code).label
+        old = self.units.codes(unit.id).get(field)
+        label = code_label(self.codebook, field, code)
         saved = self.operations.code(
             self.article_id, unit.id, {field: code}, f"{self.codebook.field(field).label}: {label}"
         )
@@ -246,16 +248,30 @@ class WorkspaceController(QObject):
             and not was_complete
             and self.units.is_complete(row)
             and self.settings.auto_advance()
-            and not self.move(1)
         ):
-            self._stopped_at_end(unit.id)
-        elif saved and was_complete and self.ended_on == unit.id:
-            # Keys after the end go on coding the last unit, as pressed, but never unawares.
-            self.message.emit(
-                f"Changed the last unit ({self.codebook.field(field).label}: {label}). "
-                + self._end_text()
-            )
+            self._advance_from(row, unit.id)
+        elif saved and was_complete:
+            # A key on a complete unit changes it, as pressed, but never unawares.
+            change = change_text(self.codebook, {field: old}, {field: code})
+            text = f"Changed a complete unit ({change})."
+            if self.ended_on == unit.id:
+                text += " " + self._end_text()
+            self.message.emit(text)
         return saved
+
+    def _advance_from(self, row: int, unit_id: int) -> None:
+        """Auto-advance: to the next unit still needing coding after `row`, else the first
+        one before it (a gap left behind), else announce the article complete."""
+        target = self.units.next_row(row, 1, incomplete_only=True)
+        if target is None:
+            target = self.units.next_row(-1, 1, incomplete_only=True)
+            if target is not None:
+                self.message.emit("Back to a unit left incomplete above.")
+        if target is None:
+            self.reader.keep_in_view()
+            self._stopped_at_end(unit_id)
+        else:
+            self.reader.show_row(target)
 
     def _stopped_at_end(self, unit_id: int) -> None:
         """Auto-advance found no unit after this one: say so, and offer the next article."""
@@ -309,6 +325,40 @@ class WorkspaceController(QObject):
             self.articles.set_progress(self.article_id, self.units.complete_count())
         self.progress_changed.emit()
 
+    def changed_elsewhere(self, changes: list[Change]) -> None:
+        """Another window of this process wrote (see ui.project_changes): show what it
+        changed of this coder's work, as if this window had made the change."""
+        mine = [change for change in changes if change.coder == self.coder]
+        if not mine:
+            return
+        self._changes_committed(mine)
+        self._show_note_from_elsewhere(mine)
+        if any(self.units.row_of(change.unit_id) is None for change in mine):
+            self.load_articles()  # another article's progress changed
+
+    def _show_note_from_elsewhere(self, changes: list[Change]) -> None:
+        current = self.current_unit_id()
+        for change in changes:
+            if change.unit_id == current and change.target == NOTE_TARGET:
+                self.panel.replace_note(change.new or "")
+
+    def reread_article(self) -> None:
+        """Another program may have written to the project: show this article as the
+        project now holds it (only what differs is redrawn; the list's progress is read
+        afresh when something did)."""
+        if self.article_id is None or self.operations.pending:
+            return  # waiting writes are laid over the article; the reconnection re-reads
+        try:
+            codes = coding.coder_codes(self.project, self.coder, self.article_id)
+            notes = coding.coder_notes(self.project, self.coder, self.article_id)
+        except AnnotatorError:
+            return  # out of reach: the write path says so
+        changes = self.units.differences(self.coder, codes, notes)
+        if changes:
+            self._changes_committed(changes)
+            self._show_note_from_elsewhere(changes)
+            self.load_articles()
+
     def _show_current_codes(self) -> None:
         row = self.current_row()
         if row is None:
@@ -347,27 +397,37 @@ class WorkspaceController(QObject):
     # -- finding -----------------------------------------------------------------------
 
     def find(self, text: str) -> None:
+        """Mark the matches and scroll to the first at or after the current unit; the
+        current unit stays where it is until Enter (`find_step`) moves it."""
         self.find_rows = self.units.find_rows(text)
         self.reader.unit_delegate.matches = set(self.find_rows)
         self.reader.unit_delegate.find_text = text
         self.find_position = None
-        self.reader.viewport().update()
         if self.find_rows:
-            self.find_step(1)
-
-    def find_step(self, step: int) -> None:
-        if not self.find_rows:
-            return
-        if self.find_position is None:
             row = self.current_row() or 0
             after = [i for i, r in enumerate(self.find_rows) if r >= row]
-            self.find_position = after[0] if after and step > 0 else 0
-        else:
+            self.find_position = after[0] if after else 0
+            self.reader.scrollTo(self.units.index(self.find_rows[self.find_position]))
+        self.reader.unit_delegate.current_match = self._match_row()
+        self.reader.viewport().update()
+
+    def _match_row(self) -> int | None:
+        return None if self.find_position is None else self.find_rows[self.find_position]
+
+    def find_step(self, step: int) -> None:
+        """Enter (or the arrows): make the marked match the current unit; once it is, on
+        to the next (or previous) match."""
+        if not self.find_rows or self.find_position is None:
+            return
+        if self.current_row() == self._match_row():
             self.find_position = (self.find_position + step) % len(self.find_rows)
+        self.reader.unit_delegate.current_match = self._match_row()
         self.reader.show_row(self.find_rows[self.find_position])
+        self.reader.viewport().update()
 
     def clear_find(self) -> None:
         self.find_rows, self.find_position = [], None
         self.reader.unit_delegate.matches = set()
+        self.reader.unit_delegate.current_match = None
         self.reader.unit_delegate.find_text = ""
         self.reader.viewport().update()

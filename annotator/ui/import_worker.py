@@ -46,10 +46,13 @@ class ImportController(QObject):
         return self.runner.start(_import_job(paths), "Importing…", self._finished, modal=False)
 
     def finish(self) -> None:
-        """Let a running import finish (the window is closing): every file goes in."""
-        if self.runner.thread is not None:
-            self.runner.thread.quit()
-            self.runner.thread.wait()
+        """Stop a running import (the window is closing and the coder said so): the file
+        being read goes in, the rest do not; waits for that."""
+        self.runner.wait()
+
+    def where(self) -> str:
+        """How far the import is, in words: "file 3 of 40", or "starting"."""
+        return self.runner.label or "starting"
 
     def _finished(self, outcome: TaskOutcome) -> None:
         if outcome.error is not None:
@@ -97,8 +100,10 @@ def _import_job(paths: list[str]):
 
     def job(project: Project, progress: Progress) -> ImportReport:
         def labelled(done: int, total: int, current: str) -> bool:
-            label = f"Importing {Path(current).name}…" if current else "Finishing…"
-            return progress(done, total, label)
+            if not current:
+                return progress(done, total, "Finishing…")
+            of = f" (file {done + 1} of {total})" if total > 1 else ""
+            return progress(done, total, f"Importing {Path(current).name}{of}…")
 
         def articles(done: int, total: int, _current: str) -> bool:
             # a CSV batch of many rows: the bar counts its articles while they are stored

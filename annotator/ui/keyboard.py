@@ -1,14 +1,19 @@
 """Routes key presses anywhere in the main window to coding and navigation.
 
-An application event filter sees a key before any widget does, so the
-codebook's one-character shortcuts work whatever has focus, except while the
-coder types in a text box (the note, the find bar, a search field): there keys
-type text, and Esc returns to the article. Ctrl-combinations stay QActions.
+An application event filter sees a key before any widget does. Navigation keys
+work whatever has focus, except while the coder types in a text box (the note,
+the find bar, a search field): there keys type text, and Esc returns to the
+article. Keys that write (the codebook's one-character shortcuts, clearing a
+unit, accepting a suggestion) act only where coding happens (`may_write`: the
+reader or the coding panel); elsewhere (a check box, the codebook) they are handed
+to `refused`, so keys pressed with the focus astray never code a unit unseen. In a
+list (`lists`: the article list) typed letters are left to the list, whose owner
+takes them as a search. Ctrl-combinations stay QActions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
@@ -52,6 +57,12 @@ def is_text_input(widget: QObject | None) -> bool:
     return False
 
 
+def is_typed_text(event: QKeyEvent) -> bool:
+    """A printable character typed without Ctrl, Alt or Meta (a letter, a digit, a sign)."""
+    text = event.text()
+    return bool(text) and text.isprintable() and not event.modifiers() & _NO_COMMAND_MODIFIERS
+
+
 class KeyRouter(QObject):
     """Sends key presses in `window` to `commands` (text or Qt.Key -> action)."""
 
@@ -61,12 +72,21 @@ class KeyRouter(QObject):
         code_keys: dict[str, Callable[[], object]],
         command_keys: dict[int | str, Callable[[], object]],
         escape: Callable[[], object],
+        *,
+        write_keys: Collection[int | str] = (),
+        may_write: Callable[[], bool] = lambda: True,
+        refused: Callable[[QKeyEvent], object] = lambda _event: None,
     ) -> None:
+        """`write_keys` name the `command_keys` that change codes (every code key does);
+        they run only while `may_write()`, else the key goes to `refused`."""
         super().__init__(window)
         self.window = window
         self.code_keys = code_keys
         self.command_keys = command_keys
         self.escape = escape
+        self.write_keys = set(write_keys)
+        self.may_write = may_write
+        self.refused = refused
         self.enabled = True
         self.lists: set[QWidget] = set()  # widgets that keep LIST_KEYS while focused
         QApplication.instance().installEventFilter(self)
@@ -86,8 +106,10 @@ class KeyRouter(QObject):
             return True
         if typing:
             return False
-        if self.window.focusWidget() in self.lists and event.key() in LIST_KEYS:
-            return False
+        if self.window.focusWidget() in self.lists and (
+            event.key() in LIST_KEYS or is_typed_text(event)
+        ):
+            return False  # the list's own keys; letters the list's owner may take as a search
         return self.route(event)
 
     def route(self, event: QKeyEvent) -> bool:
@@ -96,11 +118,14 @@ class KeyRouter(QObject):
             return False
         text = event.text()
         action = self.code_keys.get(text) if text else None
-        if action is None:
-            action = self.command_keys.get(text) if text and text.isprintable() else None
-        if action is None:
-            action = self.command_keys.get(event.key())
+        writes = action is not None
+        for name in (text if text and text.isprintable() else None, event.key()):
+            if action is None and name is not None and name in self.command_keys:
+                action, writes = self.command_keys[name], name in self.write_keys
         if action is None:
             return False
-        action()
+        if writes and not self.may_write():
+            self.refused(event)
+        else:
+            action()
         return True

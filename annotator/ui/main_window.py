@@ -15,12 +15,13 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QFontMetrics,
     QGuiApplication,
     QKeySequence,
 )
@@ -49,7 +50,7 @@ from annotator.ui.about import show_about
 from annotator.ui.coding_panel import CodingPanel
 from annotator.ui.empty_project import IMPORT_FILES_KEY, IMPORT_FOLDER_KEY, EmptyProjectPage
 from annotator.ui.find_bar import FindBar
-from annotator.ui.keyboard import KeyRouter
+from annotator.ui.keyboard import KeyRouter, is_typed_text
 from annotator.ui.reference import CheatSheet, CodebookDock, menu_shortcut_rows
 from annotator.ui.settings import AppSettings, location_key
 from annotator.ui.start_screen import ask_new_project, ask_project_file, recent_project_titles
@@ -59,12 +60,8 @@ from annotator.ui.window_frame import OPENING, PANE_SIZES, add_toolbar, build_fr
 if TYPE_CHECKING:
     from annotator.core.store.project import Project
 
-# A visible frame round the list or the reader while it has the keyboard focus.
-FOCUS_FRAME = (
-    "QListView { border: 2px solid transparent; }"
-    " QListView:focus { border: 2px solid palette(highlight); }"
-)
 READING = "Reading the articles…"
+MERGE_PROJECTS_KEY = "Ctrl+M"
 IMPORT_FILTER = (
     "Articles and archive exports (*.txt *.md *.markdown *.html *.htm *.docx *.pdf *.rtf *.csv)"
     ";;All files (*)"
@@ -125,6 +122,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         from annotator.ui.controller import WorkspaceController
         from annotator.ui.import_worker import ImportController
         from annotator.ui.operations import CodingOperations
+        from annotator.ui.project_changes import OutsideChanges, follow
         from annotator.ui.reader_view import ReaderView
         from annotator.ui.status import WorkspaceStatus
         from annotator.ui.suggestions import WindowSuggestions
@@ -135,7 +133,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.setWindowTitle(f"{project.name} — {coder} — annotator")
         self.operations = CodingOperations(project, coder, self)
         self.reader = ReaderView(project.codebook)
-        self.reader.setStyleSheet(FOCUS_FRAME)
+        self.reader.setStyleSheet(theme.FOCUS_FRAME)
         self.panel = CodingPanel(project.codebook)
         self.controller = WorkspaceController(
             project, self.operations, self.reader, self.panel, self.settings, self
@@ -146,6 +144,12 @@ class MainWindow(SupervisorWork, QMainWindow):
         )
         self.importer = ImportController(project.path, self)
         self.daily_backup = DailyBackup(project, self)
+        # Other windows on this project: of this process, heard as they write; of others, polled.
+        self._stop_following = follow(
+            project.path, self.operations, self.controller.changed_elsewhere
+        )
+        self.outside_changes = OutsideChanges(project, self)
+        self.outside_changes.changed.connect(self.controller.reread_article)
         self.cheat_sheet: CheatSheet | None = None
         self.review_window = None  # opened on demand (SupervisorWork)
         self.dialog: QDialog | None = None  # the supervisor gate, merge or export dialog
@@ -154,7 +158,15 @@ class MainWindow(SupervisorWork, QMainWindow):
         self._build_toolbar()
         self.status = WorkspaceStatus(self, coder, self.banner)
         self._connect()
-        self.keys = KeyRouter(self, self._code_keys(), self._command_keys(), self.escape)
+        self.keys = KeyRouter(
+            self,
+            self._code_keys(),
+            self._command_keys(),
+            self.escape,
+            write_keys=(Qt.Key.Key_Delete, Qt.Key.Key_Backspace, self.suggestions.key),
+            may_write=self._focus_where_coding_happens,
+            refused=self._write_key_astray,
+        )
         self.keys.lists.add(self.article_list)
         # The article list and the starting article (which may have thousands of units)
         # are read after the window's first paint (`paintEvent`), so that it shows at once.
@@ -182,8 +194,10 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.article_list.setModel(self.article_proxy)
         self.article_list.setItemDelegate(ArticleDelegate(self.article_list))
         self.article_list.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.article_list.setStyleSheet(FOCUS_FRAME)
+        for framed in (self.article_list, self.unfinished_only):
+            framed.setStyleSheet(theme.FOCUS_FRAME)
         self.article_filter.installEventFilter(self)
+        self.article_list.installEventFilter(self)
         self.article_list.setUniformItemSizes(True)
         self.article_facets = ArticleFacets(self.controller.articles, self.article_proxy)
         for widget in (
@@ -216,6 +230,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         panel_scroll.setWidget(self.panel)
         panel_scroll.setWidgetResizable(True)
         panel_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        panel_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab never stops on it, unseen
 
         self.splitter = QSplitter()
         self.splitter.setObjectName("main_splitter")
@@ -269,7 +284,9 @@ class MainWindow(SupervisorWork, QMainWindow):
         file_menu.addAction(
             self._action("Import folder…", self.import_folder, IMPORT_FOLDER_KEY, "import_folder")
         )
-        file_menu.addAction(self._action("Merge coders' projects…", self.merge_projects))
+        file_menu.addAction(
+            self._action("Merge coders' projects…", self.merge_projects, MERGE_PROJECTS_KEY)
+        )
         file_menu.addAction(self._action("Export…", self.export_data, "Ctrl+E"))
         file_menu.addAction(
             self._action(
@@ -283,7 +300,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         file_menu.addAction(self._action("Quit", self.quit, "Ctrl+Q", "quit"))
         edit_menu = bar.addMenu("&Edit")
         self.undo_action, self.redo_action = undo_redo_actions(
-            self.operations.undo_stack, self, self.operations.may_undo
+            self.operations.undo_stack, self, self.operations.may_undo, self._say
         )
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addAction(
@@ -320,6 +337,7 @@ class MainWindow(SupervisorWork, QMainWindow):
                 "previous_article",
             )
         )
+        go_menu.addAction(self._action("Filter the articles…", self.focus_filter, "Ctrl+L"))
         view_menu = bar.addMenu("&View")
         self.pane_actions = {}
         for name, text, key in (
@@ -407,6 +425,30 @@ class MainWindow(SupervisorWork, QMainWindow):
             for key, (field, code) in self.project.codebook.shortcuts.items()
         }
 
+    def _focus_where_coding_happens(self) -> bool:
+        """Code keys act while the reader or the coding panel has the focus (see KeyRouter)."""
+        focus = self.focusWidget()
+        return focus is not None and (
+            focus is self.reader or focus is self.panel or self.panel.isAncestorOf(focus)
+        )
+
+    def _write_key_astray(self, event) -> None:
+        """A code key with the focus away from the article and the panel codes nothing,
+        and the status bar says why."""
+        key = event.text() if is_typed_text(event) else QKeySequence(event.key()).toString()
+        self.statusBar().showMessage(
+            f"Not coded: the key {key} codes only in the article or the coding panel "
+            "(Esc goes back to the article).",
+            8000,
+        )
+
+    def focus_filter(self) -> None:
+        """Ctrl+L: to the article filter (showing the list if it was hidden)."""
+        if not self.pane_actions["list"].isChecked():
+            self.pane_actions["list"].setChecked(True)
+        self.article_filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.article_filter.selectAll()
+
     def _command_keys(self) -> dict:
         c = self.controller
         return {
@@ -475,7 +517,16 @@ class MainWindow(SupervisorWork, QMainWindow):
             self._article_clicked(index)
 
     def eventFilter(self, watched, event) -> bool:
-        """Down in the article filter moves into the list of matches."""
+        """Down in the article filter moves into the list of matches; letters typed in
+        the list go to the filter (a search word, never codes)."""
+        if (
+            watched is self.article_list
+            and event.type() == QEvent.Type.KeyPress
+            and is_typed_text(event)
+        ):
+            self.article_filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.article_filter.insert(event.text())
+            return True
         if (
             watched is self.article_filter
             and event.type() == QEvent.Type.KeyPress
@@ -585,6 +636,9 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.status.show_progress(
             article, *c.articles.totals(), c.articles.finished_count(), c.articles.rowCount()
         )
+
+    def _say(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
 
     def _backed_up(self, path: Path | None) -> None:
         if path is not None:
@@ -698,6 +752,28 @@ class MainWindow(SupervisorWork, QMainWindow):
             self.resize(1400, 900)
         self.fit_to_screen()
 
+    def _step_off_other_windows(self) -> None:
+        """A second window (another coder's, another project's) opens down and to the right
+        of one already there, never exactly on top of it where it would hide it."""
+        taken = {
+            widget.pos()
+            for widget in QApplication.topLevelWidgets()
+            if widget is not self and isinstance(widget, QMainWindow) and widget.isVisible()
+        }
+        step = QFontMetrics(self.font()).height() * 2
+        position = self.pos()
+        while position in taken:
+            position += QPoint(step, step)
+        if position == self.pos():
+            return
+        # Smaller by the step where the screen ends, so that fitting keeps the offset.
+        available = (QGuiApplication.screenAt(position) or self.screen()).availableGeometry()
+        extra = self.frameGeometry().size() - self.size()
+        width = min(self.width(), available.right() + 1 - position.x() - extra.width())
+        height = min(self.height(), available.bottom() + 1 - position.y() - extra.height())
+        self.resize(width, height)
+        self.move(position)
+
     def _restore_layout(self) -> None:
         if not self.isVisible():  # a frame already shown keeps where the coder has it now
             self._restore_geometry()
@@ -734,11 +810,15 @@ class MainWindow(SupervisorWork, QMainWindow):
         if not getattr(self, "_fitted", False):
             self._fitted = True
             self.fit_to_screen()
+            self._step_off_other_windows()  # after fitting: where it really is now
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.project is None:  # a frame whose project never opened: nothing to save
             self._closed = True
             super().closeEvent(event)
+            return
+        if self.importer.busy and not self.confirm_stopping_import():
+            event.ignore()
             return
         self.panel.flush_note()
         if self.operations.pending:
@@ -749,6 +829,8 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.settings.save_window(self.saveGeometry(), self.saveState(), self.splitter.saveState())
         self.settings.sync()
         self.keys.detach()
+        self._stop_following()
+        self.outside_changes.stop()
         if self.review_window is not None:
             self.review_window.close()
         self.importer.finish()
@@ -757,6 +839,19 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.operations.finish()
         self._closed = True  # a load still queued has nothing left to read into
         super().closeEvent(event)
+
+    def confirm_stopping_import(self) -> bool:
+        """Whether to stop a running import and close (default: no, keep importing)."""
+        answer = QMessageBox.question(
+            self,
+            "Import running",
+            f"An import is running ({self.importer.where()}).\n\n"
+            "Stop it and close? The articles imported so far stay in the project; "
+            "the file being read is finished first.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def confirm_losing(self, count: int) -> bool:
         """Whether to close although `count` actions could not be saved (default: no)."""

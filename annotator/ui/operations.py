@@ -16,6 +16,7 @@ from enum import Enum
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 
+from annotator.core.codebook import Codebook
 from annotator.core.coding import service as coding
 from annotator.core.coding.service import Change
 from annotator.core.errors import AnnotatorError, ProjectUnavailable
@@ -24,6 +25,7 @@ from annotator.core.store.models import Origin
 from annotator.core.store.project import Project
 from annotator.ui import theme
 from annotator.ui.pending import PendingQueue, PendingWrite, Prober
+from annotator.ui.project_changes import announce
 
 
 def commit_and_announce(
@@ -52,16 +54,37 @@ def commit_and_announce(
     channel.saved.emit()
     if changes:
         channel.changed.emit(changes)
+        announce(channel.project.path, channel, changes)  # the other windows on it
     return changes
 
 
+def code_label(codebook: Codebook, field: str, code: str | None) -> str:
+    return "none" if code is None else codebook.field(field).category(code).label
+
+
+def change_text(
+    codebook: Codebook, old: Mapping[str, str | None], new: Mapping[str, str | None]
+) -> str:
+    """Each field that changed, as "Confidence: Medium → Low" (the status bar's words)."""
+    return "; ".join(
+        f"{codebook.field(field).label}: {code_label(codebook, field, old.get(field))}"
+        f" → {code_label(codebook, field, code)}"
+        for field, code in new.items()
+        if old.get(field) != code
+    )
+
+
 def undo_redo_actions(
-    stack: QUndoStack, parent: QObject, allowed: Callable[[], bool] = lambda: True
+    stack: QUndoStack,
+    parent: QObject,
+    allowed: Callable[[], bool] = lambda: True,
+    report: Callable[[str], object] = lambda _text: None,
 ) -> tuple[QAction, QAction]:
     """Edit-menu actions for a window's undo stack, with the same keys in every window.
 
     They are made by hand rather than by `createUndoAction` so that `allowed` can hold
     them back (undoing while earlier actions wait to be saved would reorder history).
+    What each step undid or redid goes to `report` ("Undone: Confidence: Medium → Low").
     """
     undo = QAction(theme.icon("undo"), "Undo", parent)
     undo.setShortcut(QKeySequence("Ctrl+Z"))
@@ -74,24 +97,29 @@ def undo_redo_actions(
         can_change.connect(action.setEnabled)
         text_changed.connect(lambda text, a=action, w=word: a.setText(f"{w} {text}".strip()))
         action.triggered.connect(
-            lambda _checked=False, b=backwards: _step(stack, b) if allowed() else None
+            lambda _checked=False, b=backwards: _step(stack, b, report) if allowed() else None
         )
     undo.setEnabled(stack.canUndo())
     redo.setEnabled(stack.canRedo())
     return undo, redo
 
 
-def _step(stack: QUndoStack, backwards: bool) -> None:
+def _step(stack: QUndoStack, backwards: bool, report: Callable[[str], object]) -> None:
     """Undo or redo, unless the command refuses because the project changed under it
-    (then the stack stays where it is and the command has said why)."""
+    (then the stack stays where it is and the command has said why); say what it did."""
     command = stack.command(stack.index() - 1 if backwards else stack.index())
+    if command is None:
+        return
     refused = getattr(command, "refused", None)
     if refused is not None and refused(backwards):
         return
+    text, before = command.text(), stack.index()
     if backwards:
         stack.undo()
     else:
         stack.redo()
+    if stack.index() != before:
+        report(f"{'Undone' if backwards else 'Redone'}: {text}")
 
 
 def _changes(
@@ -300,6 +328,9 @@ class CodeCommand(QUndoCommand):
         self.old = {change.target: change.old for change in changes}
         self.new = {change.target: change.new for change in changes}
         self.succeeded = True
+        if changes:  # the menu and the status bar say exactly what an undo takes back
+            done = change_text(self.operations.project.codebook, self.old, self.new)
+            self.setText(done if len(changes) == 1 else f"{self.text()} ({done})")
         if not changes:
             self.setObsolete(True)
 

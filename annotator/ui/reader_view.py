@@ -52,6 +52,10 @@ _WRAP = int(Qt.TextFlag.TextWordWrap)
 _HEADING_SCALE = {"title": 1.45, "heading": 1.15}
 
 
+MATCH = "#f2c744"  # words the find bar found (black on them reads well)
+CURRENT_MATCH = "#f28c28"  # the match Enter goes to
+
+
 class UnitDelegate(QStyledItemDelegate):
     """Draws one unit: margin mark, wrapped text, code shortcuts; caches row heights."""
 
@@ -70,6 +74,7 @@ class UnitDelegate(QStyledItemDelegate):
         # an attribution cue ("cue") and its source ("source"); see ui/suggestions.py.
         self.highlights: dict[int, list[tuple[int, int, str]]] = {}
         self.find_text = ""  # the text the find bar looks for: highlighted in matching rows
+        self.current_match: int | None = None  # the match Enter goes to: marked more strongly
         first = codebook.fields[0]
         self._mark_field = first.key
         self._mark_colors = theme.category_colors(first, view.palette())
@@ -164,7 +169,8 @@ class UnitDelegate(QStyledItemDelegate):
         ranges = self.highlights.get(index.row()) or []
         finding = index.row() in self.matches and bool(self.find_text)
         if ranges or finding:
-            self._draw_marked(painter, text_rect, font, index.data(), ranges, palette)
+            current = index.row() == self.current_match
+            self._draw_marked(painter, text_rect, font, index.data(), ranges, palette, current)
         else:
             painter.drawText(text_rect, _WRAP, index.data())
 
@@ -195,6 +201,7 @@ class UnitDelegate(QStyledItemDelegate):
         text: str,
         ranges: list[tuple[int, int, str]],
         palette: QPalette,
+        current_match: bool = False,
     ) -> None:
         """The text wrapped as drawText wraps it, with its attribution cue and source and
         each word the find bar found marked (drawText cannot colour part of a text; a
@@ -212,7 +219,7 @@ class UnitDelegate(QStyledItemDelegate):
             y += line.height()
         layout.endLayout()
         marked = QTextCharFormat()
-        marked.setBackground(QColor("#f2c744"))
+        marked.setBackground(QColor(CURRENT_MATCH if current_match else MATCH))
         marked.setForeground(QColor("#000000"))
         found_ranges = []
         for start, length in self.match_spans(text):

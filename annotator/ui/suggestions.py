@@ -237,14 +237,22 @@ class WindowSuggestions(QObject):
 
 
 def highlight_ranges(suggestion: UnitSuggestion) -> list[tuple[int, int, str]]:
-    """(start, end, kind) ranges of the unit's own text: its cues and their sources."""
-    ranges = []
+    """(start, end, kind) ranges of the unit's own text: the cue the suggestion rests on
+    and its source (every cue only when it rests on none), never overlapping.
+
+    A sentence with nested attributions ("The mayor said the council chair told…") has
+    cues whose spans overlap; drawn together, a later range repainted an earlier one and
+    the source colour landed on the cue word. Cues are placed first, then sources where
+    they overlap nothing placed.
+    """
+    cues = (suggestion.cue,) if suggestion.cue is not None else suggestion.cues
     length = suggestion.end - suggestion.start
-    for cue in suggestion.cues:
-        for span, kind in ((cue.source, "source"), (cue.cue, "cue")):
-            if span is None:
-                continue
-            start, end = span.start - suggestion.start, span.end - suggestion.start
-            if 0 <= start < end <= length:
-                ranges.append((start, end, kind))
-    return ranges
+    wanted = [(c.cue, "cue") for c in cues] + [(c.source, "source") for c in cues]
+    ranges: list[tuple[int, int, str]] = []
+    for span, kind in wanted:
+        if span is None:
+            continue
+        start, end = span.start - suggestion.start, span.end - suggestion.start
+        if 0 <= start < end <= length and all(end <= s or e <= start for s, e, _ in ranges):
+            ranges.append((start, end, kind))
+    return sorted(ranges)

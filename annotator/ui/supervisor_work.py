@@ -90,6 +90,7 @@ class SupervisorWork:
             )
         elif self.controller.articles.rowCount():
             self.controller.start()
+        self._show_reader_or_empty_page()  # a merge into an empty project brought articles
         if self.review_window is not None:
             self.review_window.reload()
 

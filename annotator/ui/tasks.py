@@ -85,6 +85,7 @@ class TaskRunner(QObject):
         self.thread: QThread | None = None
         self.worker: TaskWorker | None = None
         self.dialog: QProgressDialog | None = None
+        self.label = ""  # what the running job last said it was doing
         self._on_done: Callable[[TaskOutcome], None] | None = None
 
     @property
@@ -110,6 +111,7 @@ class TaskRunner(QObject):
         if self.busy:
             return False
         self._on_done = on_done
+        self.label = ""
         self.worker = TaskWorker(self.location, job)
         self.thread = QThread(self)
         self.worker.moveToThread(self.thread)
@@ -145,10 +147,17 @@ class TaskRunner(QObject):
             self.thread.wait()
 
     def _progress(self, done: int, total: int, what: str) -> None:
+        """Until the first item is done the bar is busy (it moves, showing no 0%): nothing is
+        counted yet, and one file being read for a minute is not "stuck at 0%"."""
+        if what:
+            self.label = what
         if self.dialog is None:
             return
-        self.dialog.setMaximum(max(total, 1))
-        self.dialog.setValue(min(done, max(total, 1)))
+        if done == 0 or total == 0:
+            self.dialog.setRange(0, 0)
+        else:
+            self.dialog.setRange(0, total)
+            self.dialog.setValue(min(done, total))
         # setValue on a modal dialog processes events, which may have run _finished
         if what and self.dialog is not None:
             self.dialog.setLabelText(what)

@@ -15,6 +15,17 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter,
 if TYPE_CHECKING:  # the codebook module brings pydantic: not needed for a first paint
     from annotator.core.codebook import CodebookField
 
+# A visible frame round a list, the reader or a text box while it has the keyboard focus
+# (a text box keeps a thin frame without it; the lists and the reader show none).
+FOCUS_FRAME = (
+    "QListView { border: 2px solid transparent; }"
+    " QListView:focus { border: 2px solid palette(highlight); }"
+    " QPlainTextEdit { border: 1px solid palette(mid); padding: 1px; }"
+    " QPlainTextEdit:focus { border: 2px solid palette(highlight); padding: 0px; }"
+    " QCheckBox { border: 1px solid transparent; padding: 1px; }"
+    " QCheckBox:focus { border: 1px solid palette(highlight); }"
+)
+
 ICONS = {
     "open": "fa5s.folder-open",
     "new": "fa5s.plus-circle",
@@ -235,11 +246,11 @@ def muted_text(palette: QPalette | None = None) -> QColor:
 
 
 def cue_color(kind: str, palette: QPalette | None = None) -> QColor:
-    """Background of a highlighted attribution cue ("cue") or its source ("source")."""
+    """Background of a highlighted attribution cue ("cue": amber) or its source ("source":
+    a tint of Okabe-Ito's reddish purple), opaque: the selected row's fill is the
+    desktop's highlight colour, most often blue, which a blue or see-through source
+    colour all but vanished into."""
     dark = is_dark(palette)
     if kind == "cue":
-        color = QColor("#c77d00") if dark else QColor("#ffd54f")
-    else:
-        color = QColor("#2e6da4") if dark else QColor("#9ecbf0")
-    color.setAlpha(150)
-    return color
+        return QColor("#c77d00") if dark else QColor("#ffd54f")
+    return QColor("#8a4f74") if dark else QColor("#e39ac6")

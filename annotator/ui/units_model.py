@@ -165,6 +165,24 @@ class UnitsModel(QAbstractListModel):
             if row is not None:
                 self.dataChanged.emit(self.index(row), self.index(row))
 
+    def differences(
+        self, coder: str, codes: Mapping[int, Mapping[str, str]], notes: Mapping[int, str]
+    ) -> list[Change]:
+        """What turns this article's shown codes and notes into `codes` and `notes` (as
+        read afresh from the project), as changes to apply."""
+        changes = []
+        for unit in self._units:
+            shown, stored = self._codes.get(unit.id, {}), codes.get(unit.id, {})
+            for field in sorted(set(shown) | set(stored)):
+                if shown.get(field) != stored.get(field):
+                    changes.append(
+                        Change(unit.id, coder, field, shown.get(field), stored.get(field))
+                    )
+            note, stored_note = self._notes.get(unit.id), notes.get(unit.id)
+            if (note or None) != (stored_note or None):
+                changes.append(Change(unit.id, coder, NOTE_TARGET, note, stored_note))
+        return changes
+
     def apply_changes(self, changes: Iterable[Change]) -> None:
         """Reflect committed changes; units of other articles are ignored."""
         touched: set[int] = set()

@@ -89,7 +89,10 @@ def test_the_end_of_an_article_is_announced_and_later_keys_say_what_they_change(
     press(qtbot, window, "2")  # keeps coding the last unit, and says so
     assert stored_codes(project_path, "alice")[last.id]["attribution"] == "named_organisation"
     assert current_unit(window).id == last.id
-    assert window.statusBar().currentMessage().startswith("Changed the last unit (Attribution")
+    assert window.statusBar().currentMessage() == (
+        "Changed a complete unit (Attribution: Named person → Named organisation or document)."
+        " Article complete: Page Down for the next one."
+    )
 
     press(qtbot, window, Qt.Key.Key_PageDown)
     assert window.controller.article_id != first_article

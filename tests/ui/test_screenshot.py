@@ -56,7 +56,7 @@ def test_render_main_window_part_coded(qtbot, open_window, tmp_path):
         assert image.save(str(DOCS / "screenshot.png"))
 
 
-@pytest.mark.parametrize("size", [(1024, 700), (1920, 1080), (2560, 1440)])
+@pytest.mark.parametrize("size", [(1024, 700), (1366, 768), (1920, 1080), (2560, 1440)])
 def test_render_coding_window_at_common_sizes(qtbot, open_window, tmp_path, size):
     """The coding window as it looks on a small laptop, a full-HD and a 1440p screen;
     with ANNOTATOR_SCREENSHOT set, saved as docs/coding-WxH.png for the README."""

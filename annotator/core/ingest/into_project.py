@@ -46,12 +46,13 @@ class ImportReport:
     imported: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # a folder's files of other types
     units: int = 0
     cancelled: bool = False
     notes: list[str] = field(default_factory=list)  # archive counts, near-duplicates
 
     def lines(self) -> list[str]:
-        return [*self.notes, *self.duplicates, *self.failures]
+        return [*self.notes, *self.duplicates, *self.failures, *self.skipped]
 
 
 Progress = Callable[[int, int, str], bool | None]
@@ -63,22 +64,43 @@ def article_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+def expand_paths(paths: Iterable[str | Path], skipped: list[str] | None = None) -> list[Path]:
     """Files as given, and the supported files inside folders (sorted, recursive).
 
     Nothing is opened here: a named pipe or device among them is refused by `read_file`
-    from its status, as its own failure line.
+    from its status, as its own failure line. A folder's files of other types are left
+    out, and said in `skipped` (one line per folder), never dropped unsaid.
     """
     result: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            result.extend(
-                sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES)
-            )
-        else:
+        if not path.is_dir():
             result.append(path)
+            continue
+        inside = sorted(path.rglob("*"))
+        result.extend(p for p in inside if p.suffix.lower() in SUPPORTED_SUFFIXES)
+        others = [p for p in inside if _unsupported_file(path, p)]
+        if others and skipped is not None:
+            skipped.append(_skipped_line(path, others))
     return result
+
+
+def _unsupported_file(folder: Path, path: Path) -> bool:
+    """A file in `folder` of a type not imported, hidden ones (.DS_Store, .git/) aside."""
+    hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+    return not hidden and path.suffix.lower() not in SUPPORTED_SUFFIXES and path.is_file()
+
+
+SKIPPED_NAMED = 5  # at most this many names in a folder's "skipped" line
+
+
+def _skipped_line(folder: Path, files: list[Path]) -> str:
+    names = ", ".join(path_label(p.relative_to(folder)) for p in files[:SKIPPED_NAMED])
+    more = f" and {len(files) - SKIPPED_NAMED} more" if len(files) > SKIPPED_NAMED else ""
+    return (
+        f"{path_label(folder)}: {len(files)} file(s) skipped, not a supported type "
+        f"({names}{more}); use one of {', '.join(SUPPORTED_SUFFIXES)}"
+    )
 
 
 def import_paths(
@@ -96,8 +118,8 @@ def import_paths(
     line, its traceback in the log file; it does not stop the others. Problems of the
     project itself (ProjectError: the server gone, the disk full) do stop the import.
     """
-    files = expand_paths(paths)
     report = ImportReport()
+    files = expand_paths(paths, report.skipped)
     for done, path in enumerate(files):
         label = path_label(path)
         if progress is not None and progress(done, len(files), label) is False:

@@ -186,6 +186,8 @@ class AdjudicationPanel(QWidget):
         self.coder_row = QGridLayout()
         self.consensus = QLabel()
         self.consensus.setTextFormat(Qt.TextFormat.RichText)
+        self.coder_notes = QLabel(wordWrap=True)
+        self.coder_notes.setTextFormat(Qt.TextFormat.RichText)
         self.other_code = QComboBox()
         self.other_code.setToolTip("Any code of this field, when no coder's code is right")
         self.set_other = QPushButton("Set")
@@ -198,6 +200,7 @@ class AdjudicationPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("Take a coder's code (click, or press the coder's number):"))
         layout.addLayout(self.coder_row)
+        layout.addWidget(self.coder_notes)
         layout.addLayout(other)
         layout.addWidget(self.note)
         layout.addWidget(self.consensus)
@@ -205,10 +208,16 @@ class AdjudicationPanel(QWidget):
         self.show_disagreement(None, [], None)
 
     def show_disagreement(
-        self, disagreement: Disagreement | None, coders: list[str], note: str | None
+        self,
+        disagreement: Disagreement | None,
+        coders: list[str],
+        note: str | None,
+        coder_notes: dict[str, str] | None = None,
     ) -> None:
-        """Show one disagreement (None: nothing chosen) with the consensus note of its unit."""
+        """Show one disagreement (None: nothing chosen) with the consensus note of its unit
+        and the coders' own notes on it (coder -> note)."""
         self.disagreement = disagreement
+        self._show_coder_notes(coder_notes or {}, coders)
         self.coders = list(coders)[:MAX_NUMBERED_CODERS]
         for button in self.buttons:
             self.coder_row.removeWidget(button)
@@ -241,6 +250,17 @@ class AdjudicationPanel(QWidget):
             self.other_code.setCurrentIndex(self.other_code.findData(disagreement.consensus))
         self.note.setText(note or "")
         self.show_consensus(disagreement.consensus)
+
+    def _show_coder_notes(self, notes: dict[str, str], coders: list[str]) -> None:
+        """Each coder's note as "2 bob: unsure about source" (the coder's number as on the
+        buttons), or nothing when no coder left one."""
+        lines = [
+            f"<b>{number} {html.escape(coder)}:</b> {html.escape(notes[coder])}"
+            for number, coder in enumerate(coders[:MAX_NUMBERED_CODERS], start=1)
+            if notes.get(coder)
+        ]
+        self.coder_notes.setText("Coders' notes:<br>" + "<br>".join(lines) if lines else "")
+        self.coder_notes.setVisible(bool(lines))
 
     def show_consensus(self, code: str | None) -> None:
         if self.disagreement is None:

@@ -80,6 +80,7 @@ class DisagreementsTab(QWidget):
         self.codebook = codebook
         self.operations = operations
         self.notes: dict[int, str] = {}  # the consensus coder's notes by unit id
+        self.coder_notes: dict[str, dict[int, str]] = {}  # each coder's, by unit id
         self.model = DisagreementModel(codebook, self)
         self.proxy = DisagreementFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -158,13 +159,20 @@ class DisagreementsTab(QWidget):
     # -- data --------------------------------------------------------------------------
 
     def set_data(
-        self, disagreements: list[Disagreement], coders: list[str], notes: dict[int, str]
+        self,
+        disagreements: list[Disagreement],
+        coders: list[str],
+        notes: dict[int, str],
+        coder_notes: dict[str, dict[int, str]] | None = None,
     ) -> None:
         """Show a fresh list, keeping the filters, the chosen row where they still apply, and
-        a note the supervisor has typed but not yet saved with a decision."""
+        a note the supervisor has typed but not yet saved with a decision. `notes` are the
+        consensus coder's; `coder_notes` each coder's (coder -> unit id -> note), shown
+        beside their codes so a decision weighs the coders' reasons."""
         current = self.current()
         typed = self.panel.note.text() if self.panel.note.isModified() else None
         self.notes = dict(notes)
+        self.coder_notes = {coder: dict(by_unit) for coder, by_unit in (coder_notes or {}).items()}
         self.model.set_disagreements(disagreements, coders)
         self._refill(
             self.article_choice, "All articles", dict.fromkeys(d.article_key for d in disagreements)
@@ -255,6 +263,12 @@ class DisagreementsTab(QWidget):
         elif self.proxy.rowCount():
             self.table.setCurrentIndex(self.proxy.index(0, 0))
 
+    def take_keys(self) -> None:
+        """Give the list the keyboard focus, on a row, so the next number key decides
+        (Ctrl+2 in a fresh window, before anyone clicked the table)."""
+        self._keep_current_in_view()
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def visible(self) -> list[Disagreement]:
         """What the list shows now, top to bottom."""
         return [
@@ -292,7 +306,12 @@ class DisagreementsTab(QWidget):
             return
         label = self.codebook.field(item.field).label
         self.context.setHtml(context_html(item, label))
-        self.panel.show_disagreement(item, self.model.coders, self.notes.get(item.unit_id))
+        reasons = {
+            coder: self.coder_notes[coder][item.unit_id]
+            for coder in self.model.coders
+            if item.unit_id in self.coder_notes.get(coder, {})
+        }
+        self.panel.show_disagreement(item, self.model.coders, self.notes.get(item.unit_id), reasons)
 
     def _decide(self, code: str, note: str) -> None:
         item = self.current()

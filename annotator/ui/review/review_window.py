@@ -52,6 +52,7 @@ from annotator.core.suggest.switch import set_suggestions_for_coders, suggestion
 from annotator.core.supervision import adjudication
 from annotator.ui import theme
 from annotator.ui.operations import undo_redo_actions
+from annotator.ui.project_changes import follow
 from annotator.ui.review.adjudication import ReviewOperations
 from annotator.ui.review.coder_choice import CoderChoiceModel
 from annotator.ui.review.dashboard import DashboardTab
@@ -127,6 +128,8 @@ class ReviewWindow(QMainWindow):
             self.resize(1300, 860)
         self.reload()
         self.live_timer.start()
+        # A coding window of this process that codes is heard at once, not at the next poll.
+        self._stop_following = follow(project.path, self.operations, lambda _c: self.poll())
 
     # -- building ----------------------------------------------------------------------
 
@@ -175,6 +178,11 @@ class ReviewWindow(QMainWindow):
         action.triggered.connect(slot)
         return action
 
+    def show_disagreements(self) -> None:
+        """Ctrl+2: the disagreement list, focused, so 1-9 decide at once."""
+        self.tabs.setCurrentWidget(self.disagreements)
+        self.disagreements.take_keys()
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -186,7 +194,11 @@ class ReviewWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self._action("Close", self.close, QKeySequence.StandardKey.Close))
         edit_menu = bar.addMenu("&Edit")
-        self.undo_action, self.redo_action = undo_redo_actions(self.operations.undo_stack, self)
+        self.undo_action, self.redo_action = undo_redo_actions(
+            self.operations.undo_stack,
+            self,
+            report=lambda text: self.statusBar().showMessage(text, 8000),
+        )
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
         edit_menu.addAction(
@@ -196,11 +208,7 @@ class ReviewWindow(QMainWindow):
         view_menu.addAction(
             self._action("Agreement", lambda: self.tabs.setCurrentWidget(self.dashboard), "Ctrl+1")
         )
-        view_menu.addAction(
-            self._action(
-                "Disagreements", lambda: self.tabs.setCurrentWidget(self.disagreements), "Ctrl+2"
-            )
-        )
+        view_menu.addAction(self._action("Disagreements", self.show_disagreements, "Ctrl+2"))
         view_menu.addAction(self._action("Reload from the project", self.reload, "F5"))
         view_menu.addSeparator()
         self.suggestions_action = QAction("Machine suggestions for coders", self, checkable=True)
@@ -272,7 +280,8 @@ class ReviewWindow(QMainWindow):
         coders = self.chosen_coders()
         found = adjudication.list_disagreements(self.project, coders=coders)
         notes = coding.coder_notes(self.project, CONSENSUS)
-        self.disagreements.set_data(found, chosen, notes)
+        reasons = {coder: coding.coder_notes(self.project, coder) for coder in chosen}
+        self.disagreements.set_data(found, chosen, notes, reasons)
         self.update_progress()
         self.compute_agreement()
 
@@ -456,6 +465,7 @@ class ReviewWindow(QMainWindow):
         self.save_state.setText("Saved")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._stop_following()
         self._refresh_timer.stop()
         self.live_timer.stop()
         self.runner.wait()
