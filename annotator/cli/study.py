@@ -26,6 +26,7 @@ from annotator.core.study.draw import STRATA
 from annotator.core.study.plan import ReliabilityPlan, make_plan, new_seed, save_plan
 from annotator.core.study.sample_size import SmallestShare, share_of_categories
 
+MAX_STALLED_DAYS = 36_500
 SHOWN_ARTICLES = 50  # drawn articles listed in full before "... and N more"
 
 
@@ -111,7 +112,10 @@ def _plan_lines(plan: ReliabilityPlan, args: argparse.Namespace) -> list[str]:
             f"  warning: the project holds only {plan.units_in_project} units; "
             "the sample is every article and still too small"
         )
-    lines += [f"  {name:<22} {count}" for name, count in plan.strata.items()]
+    if plan.strata:
+        lines.append(f"  drawn per {plan.stratify}:")
+        lines += [f"    {name:<20} {count}" for name, count in plan.strata.items()]
+    lines.append("  articles:")
     lines += [f"    {a.key} ({a.units} units)" for a in plan.articles[:SHOWN_ARTICLES]]
     if len(plan.articles) > SHOWN_ARTICLES:
         lines.append(f"    ... and {len(plan.articles) - SHOWN_ARTICLES} more (see --json)")
@@ -159,8 +163,8 @@ def _work_lines(work: list[CoderWork]) -> list[str]:
 
 
 def _progress(args: argparse.Namespace) -> int:
-    if args.stalled_days < 0:
-        raise AnnotatorError("--stalled-days must be 0 or more")
+    if not 0 <= args.stalled_days <= MAX_STALLED_DAYS:
+        raise AnnotatorError(f"--stalled-days must be between 0 and {MAX_STALLED_DAYS}")
     with Project.open(args.project) as project:
         figures = study_progress(project, args.stalled_days)
     if args.json:

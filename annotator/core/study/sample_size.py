@@ -21,6 +21,8 @@ from statistics import NormalDist
 from annotator.core.codebook import Codebook
 from annotator.core.errors import AnnotatorError
 
+MIN_SHARE = 0.001  # rarer categories than 1 in 1,000 need samples no study codes twice
+
 
 def z_one_tailed(p: float) -> float:
     """The standard normal quantile exceeded with probability `p` (1.645 for .05)."""
@@ -42,9 +44,9 @@ def check_plan_figures(alpha_min: float, p: float, p_c: float) -> None:
         raise AnnotatorError(f"--alpha must be between 0 and 1 (exclusive), not {alpha_min}")
     if not 0 < p < 0.5:
         raise AnnotatorError(f"--p must be between 0 and 0.5 (exclusive), not {p}")
-    if not 0 < p_c <= 0.5:
+    if not MIN_SHARE <= p_c <= 0.5:
         raise AnnotatorError(
-            f"the smallest category's share must be above 0 and at most 0.5, not {p_c}"
+            f"the smallest category's share must be between {MIN_SHARE} and 0.5, not {p_c}"
         )
 
 
@@ -59,8 +61,8 @@ class SmallestShare:
 def share_of_categories(categories: int) -> SmallestShare:
     """P_c for `categories` equally likely categories: 1/K (Krippendorff's default when
     the distribution is unknown)."""
-    if categories < 2:
-        raise AnnotatorError(f"--categories must be at least 2, not {categories}")
+    if not 2 <= categories <= 1 / MIN_SHARE:
+        raise AnnotatorError(f"--categories must be between 2 and 1000, not {categories}")
     return SmallestShare(1 / categories, f"{categories} equally likely categories")
 
 
