@@ -25,6 +25,7 @@ from annotator.core.study.assign import (
 )
 from annotator.core.study.plan import make_plan, save_plan
 from annotator.core.study.sample_size import SmallestShare
+from annotator.core.suggest.switch import set_suggestions_for_coders, suggestions_for_coders
 from annotator.core.supervision.merge import merge_project
 
 CODES = {"attribution": "named_person", "claim_type": "fact", "confidence": "high"}
@@ -103,6 +104,7 @@ def _pilot(project: Project) -> None:
 
 def test_coder_files_hold_only_their_articles_and_no_codes(sample_project, tmp_path: Path):
     _pilot(sample_project)
+    set_suggestions_for_coders(sample_project, False)  # a blind study
     keys = [a.key for a in article_facts(sample_project)]
     _planned(sample_project, keys[:1])
     work = assign_study(sample_project, ["alice", "bob"], tmp_path / "coders", seed=3)
@@ -115,6 +117,8 @@ def test_coder_files_hold_only_their_articles_and_no_codes(sample_project, tmp_p
             assert set(session.exec(select(Article.sha256)).all()) == expected
             for model in (Code, Note, History, Coder):
                 assert session.exec(select(func.count()).select_from(model)).one() == 0
+        with Project.open(row.file) as coder_file:
+            assert not suggestions_for_coders(coder_file)
     shared = next(sha for sha, e in assigned["articles"].items() if e["reliability"])
     assert sorted(assigned["articles"][shared]["coders"]) == ["alice", "bob"]
     assert sum(row.articles for row in work) == len(keys) + 1  # the shared one twice

@@ -8,7 +8,7 @@ assignment kept as JSON project settings), `plan` (figures and draw together),
 per coder holding only their articles), `assignment_progress` (how far each coder has
 got with what they were assigned).
 
-May import `coding`, `agreement`, `ingest`, `store` and the foundation; sits beside
-`supervision` and `team` (neither imports the other), so a coder file comes back through
-`supervision.merge` exactly as any other coder's file does.
+May import `suggest` (a blind study's switch), `coding`, `agreement`, `ingest`, `store`
+and the foundation; sits beside `supervision` and `team` (neither imports the other), so
+a coder file comes back through `supervision.merge` exactly as any other coder's file does.
 """

@@ -4,6 +4,8 @@ A coder's file is a new project with the supervisor's codebook and copies of the
 articles and units, exactly as stored (same text, sha256 and unit spans, corrections
 included), so `annotator merge` matches every unit back to the supervisor's project. It
 holds no codes, notes or history of anyone: nothing of another coder's work travels out.
+A blind study stays blind: where the supervisor switched suggestions off for coders, the
+coder's file has them off too.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from annotator.core.ingest.into_project import slugify
 from annotator.core.store.location import location_stem
 from annotator.core.store.models import Article, Unit, saved_id
 from annotator.core.store.project import Project
+from annotator.core.suggest.switch import set_suggestions_for_coders, suggestions_for_coders
 
 SUFFIX = ".annotator"
 
@@ -48,8 +51,11 @@ def write_coder_file(project: Project, path: Path, coder: str, shas: Collection[
             .where(col(Unit.article_id).in_([saved_id(a.id) for a in articles]))
             .order_by(col(Unit.article_id), col(Unit.idx))
         ).all()
+    blind = not suggestions_for_coders(project)
     target = Project.create(path, project.codebook, name=f"{project.name} ({coder})")
     try:
+        if blind:
+            set_suggestions_for_coders(target, False)
         with target.writing() as session:
             new_ids: dict[int, int] = {}
             for article in articles:
