@@ -172,3 +172,7 @@ def test_reassign_moves_an_article_and_writes_its_file(sample_project, tmp_path:
         assert session.exec(select(Article.key)).all() == [key]
     with pytest.raises(AnnotatorError, match="not assigned to"):
         reassign(sample_project, key, "bob", from_=owner)
+    for bad in (" ", "consensus", "Carol "):  # no name, a reserved one, carol's lookalike
+        with pytest.raises(AnnotatorError):
+            reassign(sample_project, key, bad)
+    assert recorded_assignment(sample_project) == after

@@ -228,6 +228,8 @@ def reassign(
     if entry is None:
         raise ProjectError(f"{project.label}: article '{article_key}' is not assigned")
     to = to.strip()
+    if not to:
+        raise AnnotatorError("--to needs a coder's name")
     if to not in record["coders"]:
         check_coders([*record["coders"], to])  # a new coder's name is checked like the rest
         record["coders"].append(to)
