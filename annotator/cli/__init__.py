@@ -2,8 +2,8 @@
 
 User errors print one line on stderr and exit 2; nothing here knows SQL. Each command
 lives in the module of its subject (`coding`, `codebook`, `export`, `merge`, `agreement`,
-`maintenance`, `team`, `units`, `suggest`, `gui`); `COMMANDS` below names them all with their
-one-line help, and a command's module is imported only when that command runs (or its
+`maintenance`, `team`, `units`, `suggest`, `study`, `gui`); `COMMANDS` below names them all
+with their one-line help, and a command's module is imported only when that command runs (or its
 own --help is asked for): its `register` then adds the command's arguments. So
 `annotator --help`, `--version` and every command start without loading what they do
 not use (no database or data library for the first two, no Qt but for `gui`/`demo`).
@@ -69,6 +69,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "suggest",
         "suggest attribution codes from cues and store them as the machine coder 'suggester'",
     ),
+    "plan": ("study", "the reliability sample: units and articles a target alpha needs, drawn"),
+    "assign": ("study", "assign articles to coders and write one project file per coder"),
+    "progress": ("study", "progress per coder: articles and units done of those assigned"),
 }
 
 

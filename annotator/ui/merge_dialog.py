@@ -33,13 +33,11 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
     QPushButton,
-    QTableView,
     QVBoxLayout,
 )
 
@@ -71,6 +69,7 @@ from annotator.core.supervision.merge_report import (
     merge_table,
     table_cells,
 )
+from annotator.ui.table_views import row_table
 from annotator.ui.tasks import Progress, TaskOutcome, TaskRunner
 
 PROJECT_FILTER = "annotator projects (*.annotator);;All files (*)"
@@ -278,9 +277,9 @@ class MergeDialog(QDialog):
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table_title = QLabel("What merging will do, per coder of each file:")
         self.table_model = MergeTableModel(self)
-        self.table_view = _table(self.table_model, stretch_first=True)
+        self.table_view = row_table(self.table_model, stretch=0)
         self.report_model = MergeReportModel(self)
-        self.report_view = _table(self.report_model)
+        self.report_view = row_table(self.report_model)
         self.accept_changes = QCheckBox(ACCEPT_CHANGES)
         self.accept_changes.setToolTip(
             "Without it, where a file's coder changed or cleared a code this project holds, "
@@ -462,17 +461,3 @@ class MergeDialog(QDialog):
             self.runner.cancel()  # the file being merged finishes; the rest are not started
             return
         super().reject()
-
-
-def _table(model: QAbstractTableModel, *, stretch_first: bool = False) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.verticalHeader().hide()
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    if stretch_first:
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    else:
-        header.setStretchLastSection(True)
-    return view

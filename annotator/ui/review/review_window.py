@@ -58,6 +58,7 @@ from annotator.ui.review.coder_choice import CoderChoiceModel
 from annotator.ui.review.dashboard import DashboardTab
 from annotator.ui.review.disagreement_tab import DisagreementsTab
 from annotator.ui.settings import AppSettings
+from annotator.ui.study.study_dialog import StudyDialog
 from annotator.ui.tasks import Progress, TaskCancelled, TaskOutcome, TaskRunner
 
 REFRESH_DELAY_MS = 250  # let a few check boxes change before recomputing
@@ -218,6 +219,15 @@ class ReviewWindow(QMainWindow):
         self.suggestions_action.setChecked(suggestions_for_coders(self.project))
         self.suggestions_action.toggled.connect(self.set_suggestions_for_coders)
         view_menu.addAction(self.suggestions_action)
+        study_menu = bar.addMenu("&Study")
+        study_menu.addAction(
+            self._action("Reliability sample and progress…", self.open_study_dialog)
+        )
+
+    def open_study_dialog(self) -> None:
+        """Study > Reliability sample and progress (`annotator plan` and `progress`)."""
+        self.study_dialog = StudyDialog(self.project, self)
+        self.study_dialog.show()
 
     # -- reading -----------------------------------------------------------------------
 
