@@ -99,7 +99,7 @@ def _plan(args: argparse.Namespace) -> int:
 def _plan_lines(plan: ReliabilityPlan, args: argparse.Namespace) -> list[str]:
     lines = [
         f"reliability sample for alpha >= {plan.alpha_min:g} at p = {plan.p:g} "
-        "(Krippendorff 2004, Table 11.4)",
+        "(Krippendorff 2004, §11.4.2)",
         f"  smallest category P_c  {plan.p_c:.4g} ({plan.p_c_basis})",
         f"  units needed           {plan.units_needed}",
         f"  mean units per article {plan.mean_units_per_article:.1f}",

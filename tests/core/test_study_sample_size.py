@@ -1,7 +1,7 @@
 """The reliability sample's size against Krippendorff's published table.
 
-Krippendorff, K. (2004). Content Analysis: An Introduction to Its Methodology (2nd ed.),
-§11.4.2, Table 11.4 "Required sample sizes" (p. 240). The cells checked here are those
+Krippendorff, K. Content Analysis: An Introduction to Its Methodology (2nd ed. 2004,
+§11.4.2; 4th ed. 2019), the table of required sample sizes. The cells checked here are those
 reproduced, with the worked example of four equally likely categories, in ATLAS.ti's
 manual "Inter-coder agreement: sample size and decision rules" (which cites the table):
 alpha_min .800 at p .05 with P_c = .25 needs 139 units; alpha_min .667 likewise needs 81.

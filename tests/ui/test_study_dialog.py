@@ -49,7 +49,7 @@ def test_plan_draws_and_saves_the_reliability_sample(qtbot, open_window, review_
     qtbot.mouseClick(dialog.draw_button, Qt.MouseButton.LeftButton)
     assert dialog.plan is not None
     assert (dialog.plan.alpha_min, dialog.plan.p_c, dialog.plan.seed) == (0.667, 0.25, 7)
-    assert dialog.plan.units_needed == 81  # Krippendorff's Table 11.4 cell
+    assert dialog.plan.units_needed == 81  # a cell of Krippendorff's table
     assert "Units needed: 81" in dialog.figures.text()
     assert dialog.articles.rowCount() == len(dialog.plan.articles) > 0
     with Project.open(review_path) as project:

@@ -1,8 +1,9 @@
 """How many units a reliability sample needs, after Krippendorff's published formula.
 
-Krippendorff, K. (2004). *Content Analysis: An Introduction to Its Methodology* (2nd ed.),
-§11.4.2 "Sampling considerations", Table 11.4 "Required sample sizes" (p. 240), which
-adapts Bloch and Kraemer (1989, eq. 3.7): the number of units two coders must code so that
+Krippendorff, K. *Content Analysis: An Introduction to Its Methodology* (2nd ed. 2004,
+§11.4.2 "Sampling considerations", and its table of required sample sizes; the same table
+in the 4th ed., 2019), which adapts Bloch and Kraemer (1989, eq. 3.7; *Biometrics* 45:269-287):
+the number of units two coders must code so that
 an alpha of at least `alpha_min` is not rejected at significance level `p`, when the
 least frequent category has probability `P_c`:
 
@@ -30,7 +31,7 @@ def z_one_tailed(p: float) -> float:
 
 
 def required_units(alpha_min: float, p: float, p_c: float) -> int:
-    """Units two coders must both code (Krippendorff 2004, Table 11.4), rounded up."""
+    """Units two coders must both code (Krippendorff 2004, §11.4.2), rounded up."""
     check_plan_figures(alpha_min, p, p_c)
     z2 = z_one_tailed(p) ** 2
     spread = (1 + alpha_min) * (3 - alpha_min) / (4 * (1 - alpha_min) * p_c * (1 - p_c))

@@ -36,7 +36,7 @@ from annotator.core.study.sample_size import SmallestShare, share_from_codebook
 from annotator.ui.table_views import row_table
 
 _Index = QModelIndex | QPersistentModelIndex
-SIGNIFICANCE_LEVELS = (0.1, 0.05, 0.01, 0.005)  # the columns of Krippendorff's Table 11.4
+SIGNIFICANCE_LEVELS = (0.1, 0.05, 0.01, 0.005)  # the columns of Krippendorff's table of sample sizes
 STRATA = (("No strata", None), ("By outlet", "outlet"), ("By month", "month"))
 
 
@@ -83,7 +83,7 @@ def plan_figures(plan: ReliabilityPlan) -> str:
         f"Articles needed: {plan.articles_needed} of {plan.articles_in_project} "
         f"at {plan.mean_units_per_article:.1f} units per article",
         f"Drawn: {len(plan.articles)} articles, {plan.units_drawn} units (seed {plan.seed})",
-        "Krippendorff (2004), Content Analysis, 2nd ed., §11.4.2, Table 11.4",
+        "Krippendorff (2004), Content Analysis, 2nd ed., §11.4.2",
     ]
     if plan.short_of_units:
         lines.insert(3, f"The project holds only {plan.units_in_project} units: too few.")
