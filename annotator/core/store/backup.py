@@ -17,7 +17,11 @@ deleted automatically.
 
 Temporary files of a backup or restore that was killed (`.part`, `.restoring`) are
 removed on the next open, once their process is gone (their names carry its id) or
-they are an hour old.
+they are an hour old. Every backup has the project's permission bits.
+
+A restore over an existing project holds its exclusive lock from the in-use check to
+the end and writes the backup over the project's pages through SQLite (`restore_backup`),
+so nobody saves into a file that is being replaced.
 """
 
 from __future__ import annotations
