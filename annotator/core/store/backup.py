@@ -337,12 +337,6 @@ def restore_backup(
     return RestoreResult(project_path, backup, kept)
 
 
-def check_not_in_use(path: Path) -> None:
-    """Refuse when another connection (a window, a command) has the project open."""
-    with _locked(path):
-        pass
-
-
 @contextmanager
 def _locked(path: Path) -> Iterator[tuple[sqlite3.Connection | None, ExitStack]]:
     """(a connection holding the project's exclusive lock, or None for a file too damaged
@@ -379,19 +373,21 @@ def _lock(connection: sqlite3.Connection, path: Path) -> sqlite3.Connection | No
 def _keep_replaced(project_path: Path, locked: sqlite3.Connection, defer: ExitStack) -> Path:
     """A checked copy of the file about to be replaced, read through the lock's connection;
     its raw bytes when it is too damaged to copy."""
-    folder = backup_folder(project_path)
-    _make_folder(folder)
-    target = folder / _backup_name(project_path, BEFORE_RESTORE, datetime.now(UTC))
     try:
-        return write_backup(project_path, target, locked)
+        return write_backup(project_path, _before_restore_name(project_path), locked)
     except ProjectError:
         return _keep_raw_copy(project_path, defer)
 
 
-def _keep_raw_copy(project_path: Path, defer: ExitStack) -> Path:
+def _before_restore_name(project_path: Path) -> Path:
     folder = backup_folder(project_path)
     _make_folder(folder)
-    target = folder / _backup_name(project_path, BEFORE_RESTORE, datetime.now(UTC))
+    return folder / _backup_name(project_path, BEFORE_RESTORE, datetime.now(UTC))
+
+
+def _keep_raw_copy(project_path: Path, defer: ExitStack) -> Path:
+    """The file's raw bytes (and its -wal's), for a project too damaged to copy."""
+    target = _before_restore_name(project_path)
     try:
         for suffix in ("", "-wal"):
             source = Path(f"{project_path}{suffix}")
