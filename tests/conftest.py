@@ -21,6 +21,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from annotator.core.codebook import bundled_codebook
 from annotator.core.store.project import Project
@@ -28,6 +29,12 @@ from annotator.core.store.project import Project
 # Unexpected errors are logged (annotator.core.log_file): never into the user's own log
 # folder, here or in the processes the tests start.
 os.environ["ANNOTATOR_LOG_DIR"] = tempfile.mkdtemp(prefix="annotator-test-logs-")
+
+# Hypothesis keeps no example database: a failure it once found in one clone must not make
+# that clone's suite fail on every run while a fresh clone passes. A failure it finds is
+# printed with its example, which goes into the test as an @example, the same everywhere.
+hypothesis_settings.register_profile("annotator", database=None)
+hypothesis_settings.load_profile("annotator")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

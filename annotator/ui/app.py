@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from annotator import __version__
@@ -22,7 +22,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.store.location import project_location, server_user
 from annotator.ui.about import start_gui_log_file
 from annotator.ui.platform_check import check_platform
-from annotator.ui.settings import AppSettings
+from annotator.ui.settings import AppSettings, location_key
 
 EXIT_USER_ERROR = 2
 DEMO_CODER = "demo"
@@ -168,12 +168,47 @@ def create_project(path: str, codebook_spec: str, name: str, parent: QWidget | N
 
 
 def open_from_menu(location: str, settings: AppSettings, parent: QWidget | None):
-    """File > Open, Open recent or New project in a coding window: another window."""
+    """File > Open, Open recent or New project in a coding window: another window, or the
+    window that already has that project, brought to the front.
+
+    A second window on one project would be a second coder's view of the same codes with
+    its own undo stack and caches, each blind to the other's changes; and on a file, a
+    second handle that closes on its own is how a process once lost SQLite's locks and the
+    log under the first window (issue 21). Any document application does the same.
+    """
+    existing = window_on(location)
+    if existing is not None:
+        bring_forward(existing)
+        return existing
     window = open_workspace(project_location(location), None, settings, parent)
     if window is not None:
         _from_menus.append(window)
         window.show()
     return window
+
+
+def window_on(location: str | Path) -> QWidget | None:
+    """The coding window of this process that has `location` open (the same file under
+    any name, or the same server database), if there is one."""
+    from annotator.ui.main_window import MainWindow
+
+    key = location_key(location)
+    for widget in QApplication.topLevelWidgets():
+        if (
+            isinstance(widget, MainWindow)
+            and widget.isVisible()
+            and location_key(widget.location) == key
+        ):
+            return widget
+    return None
+
+
+def bring_forward(window: QWidget) -> None:
+    """Show a window above the others with the keyboard focus (un-minimised)."""
+    window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+    window.show()
+    window.raise_()
+    window.activateWindow()
 
 
 def follow_window_menus(window, settings: AppSettings) -> None:

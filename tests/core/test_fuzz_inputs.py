@@ -22,8 +22,10 @@ from sqlmodel import func, select
 from annotator.core.agreement.reliability_csv import read_reliability_csv
 from annotator.core.codebook import BUNDLED_CODEBOOKS, bundled_codebook_path, parse_codebook
 from annotator.core.errors import AnnotatorError
+from annotator.core.ingest.documents import ReadResult
 from annotator.core.ingest.into_project import import_paths
 from annotator.core.ingest.readers import read_bytes, read_file
+from annotator.core.ingest.segmentation import article_units
 from annotator.core.store.models import Article, Unit
 from tests.hostile.make_corpus import sample_docx
 
@@ -60,6 +62,13 @@ def ends_cleanly(call: Callable[[], object]) -> object | None:
         return None
 
 
+def units_cover_the_text(result: ReadResult | None) -> None:
+    """Each article read makes units that hold all its text (segmentation.article_units
+    raises UncoveredText otherwise), in every format."""
+    for article in result.articles if result is not None else []:
+        article_units(article)
+
+
 def prose(max_size: int = 30) -> st.SearchStrategy[str]:
     return st.lists(st.one_of(WORDS, st.text(PRINTABLE, max_size=40)), max_size=max_size).map(
         " ".join
@@ -89,6 +98,7 @@ def test_read_bytes_on_random_text(text, fmt, encoding):
             assert article.text.strip()
             for block in article.blocks:
                 assert 0 <= block.start <= block.end <= len(article.text)
+    units_cover_the_text(result)
 
 
 TAGS = st.sampled_from(
@@ -107,7 +117,7 @@ def test_html_from_random_elements(parts):
     page = "".join(
         f"<{tag}>{text}</{tag}>" if closed else f"<{tag} {text}>" for tag, text, closed in parts
     )
-    ends_cleanly(lambda: read_bytes(page.encode(), "fuzz.html", "html"))
+    units_cover_the_text(ends_cleanly(lambda: read_bytes(page.encode(), "fuzz.html", "html")))
 
 
 COLUMNS = st.sampled_from(["id", "text", "title", "outlet", "author", "url", "published", "x"])
@@ -124,7 +134,9 @@ def test_csv_batches_with_random_columns_and_rows(header, rows, delimiter):
     writer = csv.writer(out, delimiter=delimiter)
     writer.writerow(header)
     writer.writerows(rows)
-    ends_cleanly(lambda: read_bytes(out.getvalue().encode(), "fuzz.csv", "csv"))
+    units_cover_the_text(
+        ends_cleanly(lambda: read_bytes(out.getvalue().encode(), "fuzz.csv", "csv"))
+    )
 
 
 DOCX_STYLES = st.sampled_from([None, "Title", "Heading 1", "Heading 2", "List Bullet"])
@@ -142,6 +154,7 @@ def test_docx_files_built_from_random_text(paragraphs):
         path = Path(folder) / "fuzz.docx"
         path.write_bytes(sample_docx(paragraphs))
         result = ends_cleanly(lambda: read_file(path))
+    units_cover_the_text(result)
     if any(text.strip() for _, text in paragraphs):
         assert result is not None and result.articles[0].text.strip()
 

@@ -79,13 +79,13 @@ def test_a_failure_while_storing_leaves_no_half_written_article(monkeypatch, emp
     A repeated span breaks the units' unique constraint in the database itself, after
     the article row went in, in the same transaction.
     """
-    real_segment = into_project.segment
+    real_units = into_project.article_units
 
-    def repeating_segment(text, blocks, language=None):
-        spans = real_segment(text, blocks, language)
+    def repeating_units(article):
+        spans = real_units(article)
         return [*spans, spans[-1]]
 
-    monkeypatch.setattr(into_project, "segment", repeating_segment)
+    monkeypatch.setattr(into_project, "article_units", repeating_units)
     with pytest.raises(ProjectError, match="could not save"):
         import_paths(empty_project, [DATA / "harbor-deal.txt"])
     assert counts(empty_project) == (0, 0)

@@ -9,11 +9,14 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from annotator.core.coding.lookups import list_units
 from annotator.core.errors import InputError
+from annotator.core.ingest.documents import UnitSpan
 from annotator.core.ingest.furniture import is_furniture_line
+from annotator.core.ingest.into_project import import_stdin
 from annotator.core.ingest.plain_text import (
     Layout,
     blocks_from_plain_text,
@@ -21,7 +24,12 @@ from annotator.core.ingest.plain_text import (
     paragraph_lines,
 )
 from annotator.core.ingest.readers import parse_byline, read_bytes, read_file
-from annotator.core.ingest.segmentation import segment
+from annotator.core.ingest.segmentation import (
+    UncoveredText,
+    article_units,
+    check_coverage,
+    segment,
+)
 
 PASTED = Path(__file__).resolve().parents[1] / "data" / "pasted"
 FERRY = PASTED / "ferry-strike-pasted.txt"
@@ -322,9 +330,16 @@ def articles(draw) -> str:
 
 @settings(max_examples=300, deadline=None)
 @given(articles(), st.sampled_from(["txt", "md"]))
+# Found by this test (issue 21): the byline took the advertisement under it along.
+@example("Photo: Harbour staff stand beside a ferry.\nBy Jane Roe\nAdvertisement\n", "txt")
+@example("By Jane Roe\nBy Jane Roe\n- a list item\n", "txt")  # a byline is one line
 def test_units_cover_every_character_once_or_say_why_not(text: str, fmt: str) -> None:
     """Every non-space character is in exactly one unit, except those on a line that is
-    a separator (no letter or digit) or the byline, which are left out on purpose."""
+    a separator (no letter or digit) or the byline, which are left out on purpose.
+
+    `article_units` checks it as it makes the units (UncoveredText); the same rule is
+    counted again here, character by character, independently of that check.
+    """
     try:
         article = read_bytes(text.encode("utf-8"), "<stdin>", fmt).articles[0]
     except InputError as error:  # nothing to code: refused as a whole, never cut
@@ -332,7 +347,8 @@ def test_units_cover_every_character_once_or_say_why_not(text: str, fmt: str) ->
         return
     stored = article.text
     owner = [0] * len(stored)
-    for unit in segment(stored, article.blocks):
+    assert all(parse_byline(stored[low:high]) for low, high in article.left_out)
+    for unit in article_units(article):
         piece = stored[unit.start : unit.end]
         assert piece and piece == piece.strip()
         for position in range(unit.start, unit.end):
@@ -348,3 +364,30 @@ def test_units_cover_every_character_once_or_say_why_not(text: str, fmt: str) ->
     bylines = [line for line in uncovered_lines if line not in separators]
     assert len(bylines) <= (1 if article.author else 0)
     assert all(parse_byline(line) for line in bylines)
+
+
+def test_furniture_under_a_byline_is_a_unit_and_the_byline_is_left_out(empty_project) -> None:
+    """`annotator import -` of the text the property test found (issue 21)."""
+    text = "Photo: Harbour staff stand beside a ferry.\nBy Jane Roe\nAdvertisement\n"
+    report = import_stdin(empty_project, text.encode("utf-8"))
+    assert not report.failures
+    units = [(unit.kind, text[unit.start : unit.end]) for unit in list_units(empty_project)]
+    assert units == [
+        ("furniture", "Photo: Harbour staff stand beside a ferry."),
+        ("furniture", "Advertisement"),
+    ]
+
+
+def test_text_in_no_unit_stops_the_article_with_one_line_naming_it() -> None:
+    text = "Talks resume\n\nOfficials met on Tuesday.\n***\nAdvertisement\n"
+    units = [UnitSpan("title", 0, 12), UnitSpan("sentence", 14, 39)]  # no unit for the last
+    with pytest.raises(UncoveredText, match=r"<stdin>: text in no unit: 'Advertisement'"):
+        check_coverage(text, units, source="<stdin>")
+    check_coverage(text, [*units, UnitSpan("furniture", 44, 57)])  # "***" is a separator
+    check_coverage(text, units, left_out=[(44, 57)])  # left out on purpose
+    with pytest.raises(UncoveredText, match="overlap"):
+        check_coverage(text, [*units, UnitSpan("sentence", 30, 39), UnitSpan("furniture", 44, 57)])
+
+
+def test_no_example_database_is_kept_between_runs() -> None:
+    assert settings().database is None

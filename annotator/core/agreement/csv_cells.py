@@ -15,6 +15,7 @@ from __future__ import annotations
 import collections
 import csv
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,6 +107,8 @@ class CsvCells:
 
 
 def _read_text(source: str) -> str:
+    if os.path.exists(source) and not os.path.isfile(source):  # opening a pipe would wait
+        raise InputError(source, "not a file (a folder, pipe, socket or device)")
     try:
         with open(source, encoding="utf-8-sig", newline="") as file:
             text = file.read()

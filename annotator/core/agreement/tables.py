@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import io
 import os
-import secrets
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple
@@ -51,6 +50,7 @@ from annotator.core.agreement.report import FieldAgreement, PairwiseKappa
 from annotator.core.agreement.verdicts import verdict
 from annotator.core.csv_dialect import csv_writer, neutralise
 from annotator.core.errors import AnnotatorError
+from annotator.core.store.part_files import part_path, remove_stale_parts
 
 ByArticle = Mapping[str, Mapping[str, FieldAgreement]]
 """field key -> article key -> the field's agreement within that article."""
@@ -129,7 +129,8 @@ def write_text_atomically(path: Path, text: str) -> None:
     """
     if not path.parent.is_dir():
         raise AnnotatorError(f"{path}: folder {path.parent} does not exist")
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    remove_stale_parts(path)  # left by a killed write of the same table
+    temp = part_path(path)
     try:
         with temp.open("x", encoding="utf-8", newline="") as handle:
             handle.write(text)

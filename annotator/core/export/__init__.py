@@ -19,7 +19,6 @@ import contextlib
 import dataclasses
 import io
 import os
-import secrets
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -32,6 +31,7 @@ from annotator.core.export.csv_writer import Progress, write_csv
 from annotator.core.export.names import variable_names
 from annotator.core.export.rows import Column, Layout, same
 from annotator.core.export.scope import LAYOUTS, VALUE_MODES, ExportOptions
+from annotator.core.store.part_files import part_path, remove_stale_parts
 from annotator.core.store.project import Project
 
 FORMATS = ("csv", "sav", "dta", "xlsx")
@@ -195,8 +195,10 @@ def _write_csv_binary(
 
 
 def _temp_path(path: Path) -> Path:
-    """A hidden file beside the target: same file system, so os.replace is atomic."""
-    return path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    """A hidden file beside the target (so os.replace is atomic); leftovers of killed
+    exports to the same target are removed first (store.part_files)."""
+    remove_stale_parts(path)
+    return part_path(path)
 
 
 @contextlib.contextmanager

@@ -44,6 +44,9 @@ class ParsedArticle:
     published: str | None = None  # ISO date when known
     metadata: dict[str, str] = field(default_factory=dict)
     language: str | None = None  # ISO 639-1 code when the source states it (archives)
+    # Spans of `text` in no unit on purpose (a plain text's byline, kept in the stored
+    # text so offsets match the file); segmentation.article_units checks all the rest.
+    left_out: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass

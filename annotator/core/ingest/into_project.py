@@ -30,7 +30,7 @@ from annotator.core.ingest.readers import (
     read_file,
     read_limited,
 )
-from annotator.core.ingest.segmentation import segment
+from annotator.core.ingest.segmentation import article_units
 from annotator.core.log_file import log_unexpected
 from annotator.core.store.models import Article, Unit, utcnow
 from annotator.core.store.project import Project
@@ -224,7 +224,7 @@ def _prepare(
             )
             continue
         seen.add(digest)
-        spans = segment(parsed.text, parsed.blocks, parsed.language)
+        spans = article_units(parsed)
         if not spans:
             report.failures.append(str(InputError(parsed.source, "no text to code")))
             continue

@@ -22,8 +22,8 @@ In both layouts:
 
 - A line with no letter or digit ("***", "---") counts as blank: a separator.
 - A whole line of page furniture ("Advertisement", "Photo: ...", "1/5", a pull quote;
-  see `furniture`) is a block of its own, and so is a fragment after a paragraph's last
-  sentence ("... said. Share").
+  see `furniture`) is a block of its own, also right under a line of text, and so is a
+  fragment after a paragraph's last sentence ("... said. Share").
 - A heading is one short line: at most 10 words and 80 characters, not a list item, and
   not ending in . ! ? … : ; , (also not when a closing quote or bracket follows such a
   mark). "Talks gather pace" is a heading; "Officials agree." is not.
@@ -231,6 +231,11 @@ def _paragraph_blocks(text: str, lines: list[Line], width: int) -> list[Block]:
     block_start: int | None = None  # None: the next line starts a block
     for position, (start, end) in enumerate(lines):
         following = lines[position + 1] if position + 1 < len(lines) else None
+        if block_start is not None and _is_furniture(text, start, end):
+            # Furniture never continues a block: "By Jane Roe\nAdvertisement" is a byline
+            # and an advertisement, and taking the byline out must not take the other.
+            blocks.append(Block("paragraph", block_start, lines[position - 1][1]))
+            block_start = None
         kind = _standalone_kind(text, start, end, following, width) if block_start is None else None
         if kind is not None:
             blocks.append(Block(kind, start, end))

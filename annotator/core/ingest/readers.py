@@ -181,9 +181,13 @@ def _read_plain(text: str, source: str, key_hint: str) -> ParsedArticle:
     """Plain text is stored as it is; a byline block is dropped from the blocks only."""
     blocks = blocks_from_plain_text(text)
     byline = _find_byline([(block.kind, text[block.start : block.end]) for block in blocks])
-    if byline:
-        del blocks[byline[0]]
-    return _article(text, blocks, source, key_hint, byline and byline[1])
+    if byline and "\n" in text[blocks[byline[0]].start : blocks[byline[0]].end]:
+        byline = None  # a byline is one line; two lines of "By ..." are text to code
+    dropped = blocks.pop(byline[0]) if byline else None
+    article = _article(text, blocks, source, key_hint, byline and byline[1])
+    if dropped is not None:
+        article.left_out.append((dropped.start, dropped.end))
+    return article
 
 
 def _read_html(text: str, source: str, key_hint: str) -> ParsedArticle:

@@ -9,6 +9,13 @@ after an ordinary word followed by a capital, outside quotes and brackets, is cu
 without it, and a piece with no sentence mark inside is one sentence. This gives the
 same sentences as pysbd alone (tests check it on the samples and the Golden Rules, 47 of
 48) at about a quarter of its cost.
+
+An article's units are made by `article_units`, which checks the rule every reader and
+this module keep: each character of the article that is not whitespace is in exactly one
+unit, except on a separator line (no letter or digit: "***") and in what the reader left
+out on purpose (a plain text's byline, `ParsedArticle.left_out`). Text in no unit is a
+bug, not a property of the input: it stops that article's import (`UncoveredText`)
+instead of dropping the text without a word.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from collections.abc import Iterator
 import pysbd
 from pysbd.lang.english import English
 
-from annotator.core.ingest.documents import Block, UnitSpan, strip_span
+from annotator.core.ingest.documents import Block, ParsedArticle, UnitSpan, one_line, strip_span
 
 _ABBREVIATIONS = frozenset(English.Abbreviation.ABBREVIATIONS)
 _WHITESPACE = re.compile(r"\s")
@@ -34,6 +41,8 @@ _DOUBTFUL = re.compile(r"(?<!\S)'|‘|--|\w\)|[•⁃]")  # opening single quote
 _JUDGEMENT = re.compile(r"[.!?…。．！？•⁃]|\w\)")  # what pysbd might split at
 _TRAILING = frozenset(".!?…。．！？\"'”’»)]")
 _ENDS_IN_TITLE = re.compile(r"\b(?:Hon|Rt|Cllr|Supt|Insp|Brig|Cdr)\.$")  # before a name
+_WORD = re.compile(r"\S+")
+_SHOWN_CHARS = 60
 _MAX_CHUNK_CHARS = 2000
 _BATCH_CHARS = 1000  # pysbd is cheapest per sentence on about ten sentences at a time
 
@@ -70,6 +79,53 @@ def sentence_language(language: str | None) -> str:
     from pysbd.languages import LANGUAGE_CODES
 
     return language if language is not None and language in LANGUAGE_CODES else "en"
+
+
+class UncoveredText(RuntimeError):
+    """An article's text is in no unit, or in two: a bug in reading or segmenting it."""
+
+
+def article_units(article: ParsedArticle) -> list[UnitSpan]:
+    """The units of a read article, checked to cover all its text (module doc)."""
+    units = segment(article.text, article.blocks, article.language)
+    check_coverage(article.text, units, article.left_out, article.source)
+    return units
+
+
+def check_coverage(
+    text: str,
+    units: list[UnitSpan],
+    left_out: list[tuple[int, int]] | tuple = (),
+    source: str = "<text>",
+) -> None:
+    """Raise UncoveredText unless the units, in order and apart, hold every character of
+    `text` that is not whitespace, but those on separator lines and in `left_out`."""
+    cursor = 0
+    for unit in units:
+        if unit.start < cursor or unit.end <= unit.start:
+            raise UncoveredText(
+                f"{source}: units overlap or are empty at offset {unit.start} "
+                "(a bug in reading the article; please report it)"
+            )
+        _check_gap(text, cursor, unit.start, left_out, source)
+        cursor = unit.end
+    _check_gap(text, cursor, len(text), left_out, source)
+
+
+def _check_gap(
+    text: str, start: int, end: int, left_out: list[tuple[int, int]] | tuple, source: str
+) -> None:
+    for word in _WORD.finditer(text, start, end):
+        if any(low <= word.start() and word.end() <= high for low, high in left_out):
+            continue
+        line_start = text.rfind("\n", 0, word.start()) + 1
+        line_end = text.find("\n", word.end())
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        if any(char.isalnum() for char in line):  # not a separator line
+            raise UncoveredText(
+                f"{source}: text in no unit: {one_line(line, _SHOWN_CHARS)!r} "
+                "(a bug in reading the article; please report it)"
+            )
 
 
 # --- paragraphs into sentences ----------------------------------------------------------

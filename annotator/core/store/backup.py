@@ -17,7 +17,11 @@ deleted automatically.
 
 Temporary files of a backup or restore that was killed (`.part`, `.restoring`) are
 removed on the next open, once their process is gone (their names carry its id) or
-they are an hour old.
+they are an hour old. Every backup has the project's permission bits.
+
+A restore over an existing project holds its exclusive lock from the in-use check to
+the end and writes the backup over the project's pages through SQLite (`restore_backup`),
+so nobody saves into a file that is being replaced.
 """
 
 from __future__ import annotations
@@ -27,13 +31,16 @@ import os
 import re
 import shutil
 import sqlite3
-from contextlib import closing
+import stat
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from annotator.core.errors import ProjectError
 from annotator.core.store import db, engines
+from annotator.core.store.part_files import STALE_PART, process_running
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +52,6 @@ AUTOMATIC = ("open", "daily")
 MANUAL = "manual"
 BEFORE_RESTORE = "before-restore"
 BEFORE_MIGRATION = "before-migration"
-STALE_PART = timedelta(hours=1)
 _STAMP = "%Y%m%dT%H%M%S%fZ"
 _NAME = re.compile(r"^(?P<stem>.+)\.(?P<stamp>\d{8}T\d{12}Z)\.(?P<label>[a-z0-9-]+)\.[^.]+$")
 # Temporary files, named with their process's id: in the backup folder
@@ -123,9 +129,12 @@ def backup_project(
     return write_backup(source, Path(target))
 
 
-def write_backup(source: Path, target: Path) -> Path:
+def write_backup(source: Path, target: Path, reader: sqlite3.Connection | None = None) -> Path:
     """Copy `source` into the new file `target`, checked and durable, or raise ProjectError.
 
+    The copy has the source's permissions (a 0600 project makes 0600 backups), from the
+    moment it exists. `reader`, a connection on `source` that holds its lock (restore),
+    is read from instead of a connection of its own.
     Raises ProjectDamaged when the copy (and so the source) fails the integrity check.
     """
     if target.exists():
@@ -134,7 +143,8 @@ def write_backup(source: Path, target: Path) -> Path:
         raise ProjectError(f"{target}: folder {target.parent} does not exist")
     part = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        _copy_and_check(source, part)
+        _create_with_mode_of(source, part)
+        _copy_and_check(source, part, reader)
         _fsync(part)
         os.replace(part, target)
         _fsync(target.parent)
@@ -249,7 +259,7 @@ def stale_leftovers(project_path: str | Path, now: datetime) -> list[Path]:
     ):
         for entry, pid in _leftovers_in(folder, re.compile(pattern)):
             try:
-                stale = entry.stat().st_mtime < old or not _running(pid)
+                stale = entry.stat().st_mtime < old or not process_running(pid)
             except OSError:
                 continue  # renamed into place or removed by its process meanwhile
             if stale:
@@ -264,19 +274,6 @@ def _leftovers_in(folder: Path, pattern: re.Pattern) -> list[tuple[Path, int]]:
     except OSError:
         return []  # no such folder (no backups yet), or not readable
     return [(e, int(m[1])) for e in entries if (m := pattern.match(e.name))]
-
-
-def _running(pid: int) -> bool:
-    """Whether a process of that id may still be writing (always so where we cannot tell)."""
-    if pid == os.getpid() or os.name != "posix":
-        return True  # this process (another thread may be mid-backup); else age decides
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, but belongs to another user
-    return True
 
 
 def _delete(paths: list[Path], what: str) -> None:
@@ -297,12 +294,20 @@ class RestoreResult:
     replaced_kept_as: Path | None
 
 
-def restore_backup(backup: str | Path, project_path: str | Path) -> RestoreResult:
+def restore_backup(
+    backup: str | Path, project_path: str | Path, *, while_locked: Callable[[], None] | None = None
+) -> RestoreResult:
     """Put a backup in the project's place, keeping the replaced file in the backup folder.
 
     The backup is checked (a project, not damaged, not from a newer version) before anything
-    is touched; a project that is open in any window is refused, since replacing it would
-    leave that window writing into a file nobody sees.
+    is touched. An existing project is locked from the check that nobody has it open
+    through the end: a window or command that opens it meanwhile waits (and, after the
+    busy timeout, says so) instead of saving into the replaced file. Its pages are then
+    overwritten through SQLite (the backup API, in one transaction), so the file, its
+    permissions and every name for it stay; a program that opened it just before reads
+    the restored project, never a file that is gone. `while_locked` runs while the lock
+    is held, after the copy of the replaced file is kept (tests write from another
+    process then).
     """
     backup, project_path = Path(backup), Path(project_path)
     db.check_project_file(backup)
@@ -314,55 +319,106 @@ def restore_backup(backup: str | Path, project_path: str | Path) -> RestoreResul
     part.unlink(missing_ok=True)
     write_backup(backup, part)
     try:
-        kept = None
-        if project_path.exists():
-            check_not_in_use(project_path)
-            kept = _keep_replaced(project_path)
-            for suffix in ("-wal", "-shm"):  # they belong to the replaced file
-                Path(f"{project_path}{suffix}").unlink(missing_ok=True)
-        os.replace(part, project_path)
-        _fsync(project_path.parent)
+        if not project_path.exists():
+            os.replace(part, project_path)
+            _fsync(project_path.parent)
+            return RestoreResult(project_path, backup, None)
+        with _locked(project_path) as (locked, defer):
+            if locked is None:  # too damaged for SQLite to lock: nobody can be working in it
+                kept = _keep_raw_copy(project_path, defer)
+                _replace_damaged(part, project_path)
+            else:
+                kept = _keep_replaced(project_path, locked, defer)
+                if while_locked is not None:
+                    while_locked()
+                _write_over(part, locked, project_path)
     finally:
         part.unlink(missing_ok=True)
     return RestoreResult(project_path, backup, kept)
 
 
-def check_not_in_use(path: Path) -> None:
-    """Refuse when another connection (a window, a command) has the project open."""
+@contextmanager
+def _locked(path: Path) -> Iterator[tuple[sqlite3.Connection | None, ExitStack]]:
+    """(a connection holding the project's exclusive lock, or None for a file too damaged
+    to lock; what to close after it) until the block ends; refuses a project in use.
+
+    In exclusive locking mode SQLite keeps the lock the first transaction took until the
+    connection closes, so nobody can read or write the file in between. Files opened
+    by plain I/O meanwhile are closed only after the connection (`defer`): closing any
+    descriptor of the file would drop this process's locks (see engines.py).
+    """
     if engines.is_open(path):
         raise ProjectError(f"{path}: is open in annotator; close it everywhere first")
+    with (
+        ExitStack() as defer,  # left after the connection: its files close after the lock
+        closing(sqlite3.connect(path, timeout=0, isolation_level=None)) as connection,
+    ):
+        yield _lock(connection, path), defer
+
+
+def _lock(connection: sqlite3.Connection, path: Path) -> sqlite3.Connection | None:
     try:
-        with closing(sqlite3.connect(path, timeout=0, isolation_level=None)) as connection:
-            connection.execute("PRAGMA locking_mode = EXCLUSIVE")
-            connection.execute("BEGIN EXCLUSIVE")
-            connection.execute("ROLLBACK")
+        connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+        connection.execute("BEGIN EXCLUSIVE")
+        connection.execute("ROLLBACK")  # the lock stays (exclusive locking mode)
     except sqlite3.OperationalError as error:
         if "locked" in str(error) or "busy" in str(error):
             raise ProjectError(f"{path}: is open in annotator; close it everywhere first") from None
         raise ProjectError(f"{path}: {db.describe_failure(error)}") from None
     except sqlite3.DatabaseError:
-        pass  # a damaged file is not in use by anyone who could lose work in it
+        return None
+    return connection
 
 
-def _keep_replaced(project_path: Path) -> Path:
-    """A copy of the file about to be replaced; its raw bytes when it is too damaged to copy."""
+def _keep_replaced(project_path: Path, locked: sqlite3.Connection, defer: ExitStack) -> Path:
+    """A checked copy of the file about to be replaced, read through the lock's connection;
+    its raw bytes when it is too damaged to copy."""
     try:
-        return backup_project(project_path, label=BEFORE_RESTORE)
+        return write_backup(project_path, _before_restore_name(project_path), locked)
     except ProjectError:
-        folder = backup_folder(project_path)
-        _make_folder(folder)
-        target = folder / _backup_name(project_path, BEFORE_RESTORE, datetime.now(UTC))
-        try:
-            # Plain file I/O is safe only here: no connection of this process (checked by
-            # check_not_in_use) or of another one holds the file.
-            shutil.copyfile(project_path, target)
-            wal = Path(f"{project_path}-wal")
-            if wal.exists():
-                shutil.copyfile(wal, f"{target}-wal")
-        except OSError as error:
-            reason = db.describe_failure(error, Path(project_path))
-            raise ProjectError(f"could not keep a copy of {project_path}: {reason}") from None
-        return target
+        return _keep_raw_copy(project_path, defer)
+
+
+def _before_restore_name(project_path: Path) -> Path:
+    folder = backup_folder(project_path)
+    _make_folder(folder)
+    return folder / _backup_name(project_path, BEFORE_RESTORE, datetime.now(UTC))
+
+
+def _keep_raw_copy(project_path: Path, defer: ExitStack) -> Path:
+    """The file's raw bytes (and its -wal's), for a project too damaged to copy."""
+    target = _before_restore_name(project_path)
+    try:
+        for suffix in ("", "-wal"):
+            source = Path(f"{project_path}{suffix}")
+            if source.exists():
+                raw = defer.enter_context(source.open("rb"))  # closed after the lock's end
+                _create_with_mode_of(project_path, Path(f"{target}{suffix}"))
+                with open(f"{target}{suffix}", "wb") as copy:
+                    shutil.copyfileobj(raw, copy)
+    except OSError as error:
+        reason = db.describe_failure(error, Path(project_path))
+        raise ProjectError(f"could not keep a copy of {project_path}: {reason}") from None
+    return target
+
+
+def _write_over(part: Path, locked: sqlite3.Connection, project_path: Path) -> None:
+    """Write the checked copy's pages over the project's, in one transaction."""
+    try:
+        with closing(sqlite3.connect(part)) as source:
+            source.backup(locked)
+    except sqlite3.Error as error:
+        reason = db.describe_failure(error, project_path)
+        raise ProjectError(f"could not restore {project_path}: {reason}") from None
+
+
+def _replace_damaged(part: Path, project_path: Path) -> None:
+    """Put the copy in the place of a project SQLite cannot even lock, with its mode."""
+    os.chmod(part, stat.S_IMODE(project_path.stat().st_mode))
+    for suffix in ("-wal", "-shm"):  # they belong to the replaced file
+        Path(f"{project_path}{suffix}").unlink(missing_ok=True)
+    os.replace(part, project_path)
+    _fsync(project_path.parent)
 
 
 # -- checks and messages -------------------------------------------------------------------
@@ -391,13 +447,24 @@ def check_intact(project_path: str | Path) -> None:
         raise _damaged(path, f"{path}: damaged project ({problems[0]})")
 
 
-def _copy_and_check(source: Path, part: Path) -> None:
-    with closing(sqlite3.connect(source, timeout=db.BUSY_TIMEOUT_MS / 1000)) as reader:
-        reader.execute("PRAGMA query_only = ON")
-        with closing(sqlite3.connect(part, isolation_level=None)) as writer:
-            reader.backup(writer)
-            writer.execute("PRAGMA journal_mode = DELETE")
-            problems = db.quick_check_problems(writer)
+def _create_with_mode_of(source: Path, part: Path) -> None:
+    """Make `part` empty, with the permission bits of `source` (stat only: never opened)."""
+    mode = stat.S_IMODE(source.stat().st_mode)
+    part.unlink(missing_ok=True)  # of a killed process that had this one's id
+    os.close(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode & 0o600))
+    os.chmod(part, mode)  # the umask left out of os.open's mode
+
+
+def _copy_and_check(source: Path, part: Path, reader: sqlite3.Connection | None) -> None:
+    if reader is None:
+        with closing(sqlite3.connect(source, timeout=db.BUSY_TIMEOUT_MS / 1000)) as own:
+            own.execute("PRAGMA query_only = ON")
+            _copy_and_check(source, part, own)
+        return
+    with closing(sqlite3.connect(part, isolation_level=None)) as writer:
+        reader.backup(writer)
+        writer.execute("PRAGMA journal_mode = DELETE")
+        problems = db.quick_check_problems(writer)
     if problems:
         raise sqlite3.DatabaseError("; ".join(problems))
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -221,6 +222,7 @@ def _check_access(path: Path) -> None:
         raise ProjectError(f"{path}: no such project")
     if path.is_dir():
         raise ProjectError(f"{path}: is a folder, not a project file")
+    refuse_special_file(path)
     if not os.access(path, os.R_OK):
         raise ProjectError(f"{path}: cannot read (Permission denied)")
     # Before SQLite opens it: a read-only connection to a WAL file leaves -wal/-shm behind.
@@ -231,6 +233,17 @@ def _check_access(path: Path) -> None:
         )
 
 
+def refuse_special_file(path: Path) -> None:
+    """Refuse a named pipe, socket or device from its status alone: opening one to read
+    its header would wait, for ever, for a writer that never comes."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        raise ProjectError(f"{path}: cannot read ({error.strerror})") from None
+    if not stat.S_ISREG(mode):
+        raise ProjectError(f"{path}: not a project file (a pipe, socket or device)")
+
+
 def is_sqlite_database(path: Path) -> bool:
     """Whether SQLite takes `path` for a database (a damaged one included), asked of SQLite.
 
@@ -238,6 +251,7 @@ def is_sqlite_database(path: Path) -> bool:
     ProjectError when the file cannot be opened at all. Never creates or changes a file.
     """
     path = Path(path)
+    refuse_special_file(path)
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         # SQLite could not open a WAL file here without leaving or needing -wal/-shm files.
         # A plain read is safe: this process never holds such a file (Project.open refuses
