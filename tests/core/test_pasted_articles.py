@@ -366,14 +366,16 @@ def test_units_cover_every_character_once_or_say_why_not(text: str, fmt: str) ->
     assert all(parse_byline(line) for line in bylines)
 
 
-def test_furniture_under_a_byline_is_a_unit_and_the_byline_is_left_out(empty_project) -> None:
-    """`annotator import -` of the text the property test found (issue 21)."""
+def test_furniture_under_a_byline_is_a_unit_of_its_own(empty_project) -> None:
+    """`annotator import -` of the text the property test found (issue 21): every line is
+    in a unit, the byline included (news bylines are furniture units since issue 26)."""
     text = "Photo: Harbour staff stand beside a ferry.\nBy Jane Roe\nAdvertisement\n"
     report = import_stdin(empty_project, text.encode("utf-8"))
     assert not report.failures
     units = [(unit.kind, text[unit.start : unit.end]) for unit in list_units(empty_project)]
     assert units == [
         ("furniture", "Photo: Harbour staff stand beside a ferry."),
+        ("furniture", "By Jane Roe"),
         ("furniture", "Advertisement"),
     ]
 
