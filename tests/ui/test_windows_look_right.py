@@ -152,7 +152,7 @@ def test_files_of_other_types_are_named_from_the_dialog_and_from_a_folder(
 ):
     folder = tmp_path / "clippings"
     folder.mkdir()
-    (folder / "scan.pdf").write_bytes(b"%PDF-1.4 invented")
+    (folder / "minutes.odt").write_bytes(b"PK\x03\x04 invented")
     (folder / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     (folder / ".DS_Store").write_bytes(b"\0")  # hidden: not worth a word
     (folder / "ferry.txt").write_text("Ferry\n\nThe minister said it would sail.\n")
@@ -160,16 +160,16 @@ def test_files_of_other_types_are_named_from_the_dialog_and_from_a_folder(
     monkeypatch.setattr(
         QFileDialog,
         "getOpenFileNames",
-        lambda *_a, **_k: ([str(folder / "scan.pdf"), str(folder / "ferry.txt")], ""),
+        lambda *_a, **_k: ([str(folder / "minutes.odt"), str(folder / "ferry.txt")], ""),
     )
     window.import_files()
     qtbot.waitUntil(lambda: not window.importer.busy, timeout=20000)
-    assert "scan.pdf: unsupported file type (.pdf)" in window.importer.report_box.detailedText()
+    assert "minutes.odt: unsupported file type (.odt)" in window.importer.report_box.detailedText()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a, **_k: str(folder))
     window.import_folder()
     qtbot.waitUntil(lambda: not window.importer.busy, timeout=20000)
     said = window.importer.report_box.detailedText()
-    assert "clippings: 2 file(s) skipped, not a supported type (photo.png, scan.pdf)" in said
+    assert "clippings: 2 file(s) skipped, not a supported type (minutes.odt, photo.png)" in said
     assert "DS_Store" not in said
 
 

@@ -25,7 +25,7 @@ or a row whose text cell is empty, is matched by key alone.
 
 The file is read as a stream, row by row, and held only as its codes (a 200 MB export
 is mostly text): at most MAX_FILE_BYTES, with cells as long as the exporter writes
-(a unit is at most an imported file long, `ingest.readers.MAX_FILE_BYTES`).
+(a unit is at most an imported file long, `ingest.limits.MAX_FILE_BYTES`).
 
 Writing goes through `write_codes`, a bulk equivalent of `coding.apply_codes`
 (origin "import"): the same Code rows (current codebook version, one timestamp)
@@ -55,7 +55,7 @@ from annotator.core.coding import service as coding
 from annotator.core.coding.service import BatchCode
 from annotator.core.csv_dialect import unneutralise
 from annotator.core.errors import InputError
-from annotator.core.ingest import readers
+from annotator.core.ingest.limits import MAX_FILE_BYTES as MAX_ARTICLE_BYTES
 from annotator.core.store.models import Article, Origin, Unit, wide_select
 from annotator.core.store.project import Project
 
@@ -64,7 +64,7 @@ TEXT_COLUMN = layout.UNIT_COLUMNS[3]
 IGNORED_COLUMNS = layout.DESCRIPTIVE_COLUMNS
 DELIMITERS = (",", ";", "\t")
 MAX_FILE_BYTES = 2_000_000_000
-MAX_CELL_CHARS = readers.MAX_FILE_BYTES + 1  # a whole article's text, and the formula quote
+MAX_CELL_CHARS = MAX_ARTICLE_BYTES + 1  # a whole article's text, and the formula quote
 _LONE_CR = re.compile(r"(?<=\r)(?!\n)(?!$)")  # after a CR that ends a line (old Mac files)
 MAX_LINE_BYTES = 4 * MAX_CELL_CHARS + 1_000_000  # such a cell in UTF-8, and the rest of a row
 

@@ -39,9 +39,9 @@ from annotator.core.ingest.formats import (
     parse_html,
 )
 from annotator.core.ingest.furniture import FURNITURE
+from annotator.core.ingest.limits import MAX_FILE_BYTES
 from annotator.core.ingest.plain_text import blocks_from_plain_text
 
-MAX_FILE_BYTES = 20_000_000
 SUPPORTED_SUFFIXES = (
     ".txt",
     ".md",
