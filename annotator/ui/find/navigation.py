@@ -45,6 +45,7 @@ class UnitNavigation:
             min(numbers),
             max(numbers),
         )
+        self.parent.activateWindow()  # the keys go back to the window, as the box closes
         return ok and self.go_to_number(number)
 
     def go_to_number(self, number: int) -> bool:
