@@ -4,8 +4,11 @@ core's coding service."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from annotator import cli
 from annotator.core.codebook import bundled_codebook
 from annotator.core.coding import service as coding
 from annotator.core.coding.article_views import article_summaries, article_units
@@ -17,6 +20,7 @@ from annotator.core.ingest.into_project import import_paths
 from annotator.core.store.models import Origin
 from annotator.core.store.project import Project
 from annotator.core.store.roles import SUGGESTER
+from annotator.core.supervision.passphrase import set_supervisor_passphrase
 
 ARTICLES = {
     "ferry.txt": "Ferry fares rise\n\nThe council said fares would rise. "
@@ -179,3 +183,35 @@ def test_frequencies_per_coder_and_per_article(built):
     assert blind.groups == ["alice"]
     with pytest.raises(AnnotatorError, match="no field"):
         code_frequencies(project, "colour", ("alice",))
+
+
+def test_the_command_line_retrieves_and_searches(built, capsys, monkeypatch):
+    project, ids = built
+    location = str(project.path)
+    project.close()  # the command opens its own
+    args = ["retrieve", location, "--code", "attribution=5", "--coder", "alice", "--json"]
+    assert cli.main(args) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [row["attribution"] for row in rows] == ["anonymous_vague"] * len(rows)
+    assert len(rows) == sum(1 for p in range(len(ids)) if p % 3 == 1)
+    assert cli.main(["retrieve", location, "--note", "--coder", "bob", "--csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("unit_key,article,index,coder,attribution")
+    assert len(lines) == 3 and "a note on a unit bob did not code" in lines[2]
+    assert cli.main(["search", location, "council", "--whole-word", "--csv"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 4
+    assert cli.main(["retrieve", location, "--code", "attribution=nine"]) == cli.EXIT_USER_ERROR
+    assert "has no such code" in capsys.readouterr().err
+
+
+def test_the_command_line_asks_for_the_passphrase(built, capsys, monkeypatch):
+    project, _ = built
+    set_supervisor_passphrase(project, "harbour lights")
+    location = str(project.path)
+    project.close()
+    monkeypatch.setenv("ANNOTATOR_SUPERVISOR_PASSPHRASE", "a guess")
+    assert cli.main(["retrieve", location, "--note"]) == cli.EXIT_USER_ERROR
+    assert "wrong supervisor passphrase" in capsys.readouterr().err
+    monkeypatch.setenv("ANNOTATOR_SUPERVISOR_PASSPHRASE", "harbour lights")
+    assert cli.main(["retrieve", location, "--note", "--json"]) == 0
+    assert {row["coder"] for row in json.loads(capsys.readouterr().out)} == {"alice", "bob"}
