@@ -5,6 +5,8 @@ Driven by key presses on the real window, checked against the project."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QSpinBox
@@ -14,10 +16,12 @@ from annotator.core.coding.article_views import article_summaries, article_units
 from annotator.core.coding.frequencies import code_frequencies
 from annotator.core.store.project import Project
 from annotator.core.supervision.passphrase import set_supervisor_passphrase
-from annotator.ui.find.find_dialog import FindDialog
+from annotator.ui.find.find_dialog import FREQUENCIES, RETRIEVE, SEARCH, FindDialog
 from annotator.ui.reference import menu_shortcut_rows
 from annotator.ui.review.gate import SupervisorGate
 from tests.ui.test_keyboard_coding import current_unit
+from tests.ui.test_review_data import build_review_project
+from tests.ui.test_screenshot import DOCS, assert_not_blank
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -225,3 +229,32 @@ def test_every_new_key_is_in_the_cheat_sheet(open_window):
     ):
         assert command in rows, command
     assert "Home" in rows["First unit"] and "End" in rows["Last unit"]
+
+
+def test_render_the_find_dialog_at_1366x768(qtbot, open_window, project_location, tmp_path):
+    """Each tab as a supervisor sees it on the review project; with ANNOTATOR_SCREENSHOT
+    also written to docs/ for the README."""
+    path = project_location("review.annotator")
+    build_review_project(path)
+    window = open_window("alice", path)
+    dialog = open_find(qtbot, window, "R")
+    dialog.scope.setCurrentIndex(1)  # no passphrase set: every coder at once
+    assert dialog.coders()[:3] == ("alice", "bob", "carol")
+    dialog.set_criteria("attribution", "anonymous_generic")
+    dialog.run_retrieval()
+    dialog.search_text.setText("said")
+    dialog.run_search()
+    pictures = {}
+    for tab, name in ((RETRIEVE, "retrieve"), (SEARCH, "search"), (FREQUENCIES, "frequencies")):
+        dialog.show_tab(tab)
+        dialog.resize(1366, 768)
+        qtbot.wait(50)
+        image = dialog.grab().toImage()
+        assert (image.width(), image.height()) == (1366, 768)
+        assert_not_blank(image)
+        pictures[name] = image
+        image.save(str(tmp_path / f"find-{name}.png"))
+    assert dialog.freq_model.columnCount() == 5  # code, three coders, total
+    if os.environ.get("ANNOTATOR_SCREENSHOT"):
+        for name, image in pictures.items():
+            assert image.save(str(DOCS / f"find-{name}.png"))

@@ -85,6 +85,8 @@ class FindDialog(QDialog):
         self.tabs.addTab(self._search_tab(), "&Search")
         self.tabs.addTab(self._frequencies_tab(), "Fre&quencies")
         self.status = QLabel(wordWrap=True)
+        self._said: dict[int, str] = {}  # what each tab last said
+        self.tabs.currentChanged.connect(lambda tab: self.status.setText(self._said.get(tab, "")))
         top = QHBoxLayout()
         top.addWidget(QLabel("&Whose codes:", buddy=self.scope))
         top.addWidget(self.scope, 1)
@@ -166,9 +168,11 @@ class FindDialog(QDialog):
         chart_scroll = QScrollArea()
         chart_scroll.setWidget(self.chart)
         chart_scroll.setWidgetResizable(True)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter = QSplitter(Qt.Orientation.Horizontal)  # the table beside its chart
         splitter.addWidget(self.freq_view)
         splitter.addWidget(chart_scroll)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([440, 800])
         row = QHBoxLayout()
         row.addWidget(QLabel("Field:"))
         row.addWidget(self.freq_field, 1)
@@ -248,7 +252,7 @@ class FindDialog(QDialog):
         try:
             self.retrieval = retrieve(self.project, criteria)
         except AnnotatorError as error:
-            self._say(f"Could not retrieve: {error}")
+            self._say(f"Could not retrieve: {error}", RETRIEVE)
             return
         units = self.retrieval.units
         header = ["Unit", "Coder", "Codes", "Note", "Text"]
@@ -259,7 +263,7 @@ class FindDialog(QDialog):
             row = [u.unit_key, u.coder, self._codes_text(u.codes), u.note, u.text]
             rows.append([*row, self._codes_text(u.suggested)] if suggester else row)
         self.retrieval_model.set_rows(header, rows, [(u.article_id, u.unit_id) for u in units])
-        self._say_count(len(units), self.retrieval.truncated, "unit", criteria.describe())
+        self._say_count(RETRIEVE, len(units), self.retrieval.truncated, "unit", criteria.describe())
         self._focus_first(self.retrieval_view)
 
     def _codes_text(self, codes: dict[str, str]) -> str:
@@ -275,7 +279,7 @@ class FindDialog(QDialog):
             self.run_retrieval()
         if self.retrieval is not None:
             header, rows = retrieval_table(self.codebook, self.retrieval.units)
-            self._export(header, rows, "retrieved-units.csv")
+            self._export(header, rows, "retrieved-units.csv", RETRIEVE)
 
     # -- keyword in context --------------------------------------------------------------
 
@@ -285,7 +289,7 @@ class FindDialog(QDialog):
                 self.project, self.search_text.text(), whole_word=self.whole_word.isChecked()
             )
         except AnnotatorError as error:
-            self._say(f"Could not search: {error}")
+            self._say(f"Could not search: {error}", SEARCH)
             return
         hits = self.search.hits
         self.search_model.set_rows(
@@ -294,13 +298,15 @@ class FindDialog(QDialog):
             [(h.article_id, h.unit_id) for h in hits],
             {0: Qt.AlignmentFlag.AlignRight},
         )
-        self._say_count(len(hits), self.search.truncated, "match", repr(self.search_text.text()))
+        self._say_count(
+            SEARCH, len(hits), self.search.truncated, "match", repr(self.search_text.text())
+        )
         self._focus_first(self.search_view)
 
     def export_search(self) -> None:
         if self.search is not None:
             header, rows = keyword_table(self.search.hits)
-            self._export(header, rows, "keyword-in-context.csv")
+            self._export(header, rows, "keyword-in-context.csv", SEARCH)
 
     # -- frequencies ---------------------------------------------------------------------
 
@@ -309,7 +315,7 @@ class FindDialog(QDialog):
         try:
             table = code_frequencies(self.project, field, self.coders(), by)
         except AnnotatorError as error:
-            self._say(f"Could not count: {error}")
+            self._say(f"Could not count: {error}", FREQUENCIES)
             return
         self.frequencies = table
         rows = [
@@ -322,7 +328,7 @@ class FindDialog(QDialog):
         numbers = {c: Qt.AlignmentFlag.AlignRight for c in range(1, len(table.groups) + 2)}
         self.freq_model.set_rows(["Code", *table.groups, "Total"], rows, None, numbers)
         self.chart.set_table(table, per_group=by == "coder")
-        self._say(f"{table.total} code(s) of {self.freq_field.currentText()} counted.")
+        self._say(f"{table.total} code(s) of {self.freq_field.currentText()} counted.", FREQUENCIES)
 
     # -- shared --------------------------------------------------------------------------
 
@@ -346,28 +352,31 @@ class FindDialog(QDialog):
             view.setCurrentIndex(view.model().index(0, 0))
             view.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _say_count(self, count: int, truncated: bool, noun: str, what: str) -> None:
+    def _say_count(self, tab: int, count: int, truncated: bool, noun: str, what: str) -> None:
         plural = noun + ("es" if noun.endswith("h") else "s")
         text = f"{count} {noun if count == 1 else plural}: {what}."
         if truncated:
             text += f" Only the first {count} are listed; narrow the search for the rest."
         elif count:
             text += " Enter or a double-click opens one in the coding window."
-        self._say(text)
+        self._say(text, tab)
 
-    def _export(self, header, rows, name: str) -> None:
+    def _export(self, header, rows, name: str, tab: int) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export as CSV", name, "CSV (*.csv)")
         if not path:
             return
         try:
             write_table_csv(path, self.project.path, header, rows)
         except AnnotatorError as error:
-            self._say(str(error))
+            self._say(str(error), tab)
             return
-        self._say(f"{len(rows)} row(s) written to {path}.")
+        self._say(f"{len(rows)} row(s) written to {path}.", tab)
 
-    def _say(self, text: str) -> None:
-        self.status.setText(text)
+    def _say(self, text: str, tab: int) -> None:
+        """A line under the tabs, kept with the tab it is about."""
+        self._said[tab] = text
+        if self.tabs.currentIndex() == tab:
+            self.status.setText(text)
 
 
 def _tab(top, results: QWidget) -> QWidget:
