@@ -13,7 +13,7 @@ from annotator.core.codebook import bundled_codebook
 from annotator.core.coding import service as coding
 from annotator.core.coding.article_views import article_summaries, article_units
 from annotator.core.coding.frequencies import code_frequencies
-from annotator.core.coding.keyword_search import search_articles
+from annotator.core.coding.keyword_search import pattern_for, search_articles
 from annotator.core.coding.retrieval import Criteria, low_confidence_codes, retrieve
 from annotator.core.errors import AnnotatorError
 from annotator.core.ingest.into_project import import_paths
@@ -161,6 +161,9 @@ def test_keyword_in_context_ignores_case_in_any_script_and_whole_words(built):
     whole = search_articles(project, "council", whole_word=True).hits
     assert [h.match for h in whole] == ["council", "Council", "counciL"]
     assert search_articles(project, "ÉCLAIR").hits == []
+    assert pattern_for("ÉCLAIR").search("un éclair au café")  # any script's case
+    assert pattern_for("straße", whole_word=True).search("die Straße.")
+    assert not pattern_for("stra", whole_word=True).search("die Straße")
     cut = search_articles(project, "council", limit=2)
     assert cut.truncated and len(cut.hits) == 2
     assert search_articles(project, "c.uncil").hits == []  # the text, never a pattern
