@@ -836,6 +836,8 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         self.outside_changes.stop()
         if self.review_window is not None:
             self.review_window.close()
+        if self.find_dialog is not None:
+            self.find_dialog.close()
         self.importer.finish()
         self.suggestions.finish()
         self.daily_backup.wait()

@@ -15,6 +15,7 @@ from annotator.core.coding import service as coding
 from annotator.core.coding.article_views import article_summaries, article_units
 from annotator.core.coding.frequencies import code_frequencies
 from annotator.core.store.project import Project
+from annotator.core.suggest.switch import set_suggestions_for_coders
 from annotator.core.supervision.passphrase import set_supervisor_passphrase
 from annotator.ui.find.find_dialog import FREQUENCIES, RETRIEVE, SEARCH, FindDialog
 from annotator.ui.reference import menu_shortcut_rows
@@ -258,3 +259,19 @@ def test_render_the_find_dialog_at_1366x768(qtbot, open_window, project_location
     if os.environ.get("ANNOTATOR_SCREENSHOT"):
         for name, image in pictures.items():
             assert image.save(str(DOCS / f"find-{name}.png"))
+
+
+def test_no_suggester_comparison_in_a_blind_study_and_the_dialog_closes_with_the_window(
+    qtbot, open_window, project_path
+):
+    with Project.open(project_path) as project:
+        set_suggestions_for_coders(project, False)
+    window = open_window("alice")
+    dialog = open_find(qtbot, window, "R")
+    assert not dialog.suggester_box.isEnabled()
+    dialog.suggester_box.setChecked(True)  # even if it were ticked somehow
+    assert not dialog.criteria().differs_from_suggester
+    dialog.unlock()  # the supervisor may compare
+    assert dialog.suggester_box.isEnabled()
+    window.close()
+    assert not dialog.isVisible()
