@@ -4,6 +4,7 @@ core's coding service."""
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
@@ -12,11 +13,13 @@ from annotator import cli
 from annotator.core.codebook import bundled_codebook
 from annotator.core.coding import service as coding
 from annotator.core.coding.article_views import article_summaries, article_units
+from annotator.core.coding.finding_csv import retrieval_table, write_table_csv
 from annotator.core.coding.frequencies import code_frequencies
 from annotator.core.coding.keyword_search import pattern_for, search_articles
 from annotator.core.coding.retrieval import Criteria, low_confidence_codes, retrieve
 from annotator.core.errors import AnnotatorError
 from annotator.core.ingest.into_project import import_paths
+from annotator.core.store.location import is_server_url
 from annotator.core.store.models import Origin
 from annotator.core.store.project import Project
 from annotator.core.store.roles import SUGGESTER
@@ -218,3 +221,21 @@ def test_the_command_line_asks_for_the_passphrase(built, capsys, monkeypatch):
     monkeypatch.setenv("ANNOTATOR_SUPERVISOR_PASSPHRASE", "harbour lights")
     assert cli.main(["retrieve", location, "--note", "--json"]) == 0
     assert {row["coder"] for row in json.loads(capsys.readouterr().out)} == {"alice", "bob"}
+
+
+def test_the_csv_is_neutralised_and_never_replaces_the_project(built, tmp_path):
+    project, ids = built
+    coding.set_note(project, "alice", ids[0], '=HYPERLINK("http://x")')
+    units = retrieve(project, Criteria(("alice",), with_note=True)).units
+    header, rows = retrieval_table(project.codebook, units)
+    out = tmp_path / "retrieved.csv"
+    write_table_csv(out, project.path, header, rows)
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    with out.open(encoding="utf-8-sig", newline="") as stream:
+        read = list(csv.reader(stream))
+    assert read[0] == header and read[1][header.index("note")] == '\'=HYPERLINK("http://x")'
+    assert read[1][header.index("index")] == str(units[0].idx)
+    if not is_server_url(project.path):  # a server project has no file to replace
+        with pytest.raises(AnnotatorError, match="would replace"):
+            write_table_csv(project.path, project.path, header, rows)
