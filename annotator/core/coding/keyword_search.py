@@ -81,24 +81,27 @@ def search_articles(
             wide_select(Unit.id, Unit.idx, Unit.text, Article.id, Article.key, Article.title)
             .join(Article, col(Article.id) == Unit.article_id)
             .order_by(col(Article.position), col(Article.id), col(Unit.idx))
-            .execution_options(yield_per=_BATCH)
+            .execution_options(yield_per=_BATCH)  # a server-side cursor on PostgreSQL
         )
-        for unit_id, idx, unit_text, article_id, key, title in rows:
-            for found in pattern.finditer(unit_text):
-                if len(hits) == limit:
-                    return KeywordSearch(hits, True)
-                hits.append(
-                    KeywordHit(
-                        _one_line(unit_text[max(0, found.start() - context) : found.start()]),
-                        found.group(),
-                        _one_line(unit_text[found.end() : found.end() + context]),
-                        article_id,
-                        key,
-                        title,
-                        unit_id,
-                        idx,
+        try:
+            for unit_id, idx, unit_text, article_id, key, title in rows:
+                for found in pattern.finditer(unit_text):
+                    if len(hits) == limit:
+                        return KeywordSearch(hits, True)
+                    hits.append(
+                        KeywordHit(
+                            _one_line(unit_text[max(0, found.start() - context) : found.start()]),
+                            found.group(),
+                            _one_line(unit_text[found.end() : found.end() + context]),
+                            article_id,
+                            key,
+                            title,
+                            unit_id,
+                            idx,
+                        )
                     )
-                )
+        finally:
+            rows.close()  # stopped at the limit: the cursor is closed now, not at collection
     return KeywordSearch(hits, False)
 
 
