@@ -172,15 +172,7 @@ def _coder_ids(session: Session, names: Sequence[str]) -> dict[str, int]:
 def _matching(codebook: Codebook, criteria: Criteria, coder_ids: dict[str, int]):
     """(unit id, coder id, article id, key, title, idx, text) of every match, one past the
     limit so that a cut list is known as such."""
-    ids = list(coder_ids.values())
-    pairs = union(
-        select(col(Code.unit_id).label("unit_id"), col(Code.coder_id).label("coder_id")).where(
-            col(Code.coder_id).in_(ids)
-        ),
-        select(col(Note.unit_id).label("unit_id"), col(Note.coder_id).label("coder_id")).where(
-            col(Note.coder_id).in_(ids)
-        ),
-    ).subquery("pairs")
+    pairs = _pairs(codebook, criteria, list(coder_ids.values()))
     unit_id, coder_id = pairs.c.unit_id, pairs.c.coder_id
     query = (
         wide_select(
@@ -200,6 +192,33 @@ def _matching(codebook: Codebook, criteria: Criteria, coder_ids: dict[str, int])
         query = query.where(condition)
     order = (col(Article.position), col(Article.id), col(Unit.idx), coder_id)
     return query.order_by(*order).limit(criteria.limit + 1)
+
+
+def _pairs(codebook: Codebook, criteria: Criteria, ids: list[int]):
+    """The (unit id, coder id) pairs to check, read straight from the rows of the most
+    selective criterion given (a code, low confidence, a note), so that a project of
+    many codes is not walked pair by pair; with none, every pair with a code or a note.
+    A field is coded once per unit and coder (uq_code_unit_coder_field): no repeats."""
+
+    def from_codes(*where):
+        return wide_select(
+            col(Code.unit_id).label("unit_id"), col(Code.coder_id).label("coder_id")
+        ).where(col(Code.coder_id).in_(ids), *where)
+
+    notes = wide_select(
+        col(Note.unit_id).label("unit_id"), col(Note.coder_id).label("coder_id")
+    ).where(col(Note.coder_id).in_(ids))
+    low = low_confidence_codes(codebook)
+    if criteria.field is not None:
+        code = [Code.code == criteria.code] if criteria.code is not None else []
+        return from_codes(Code.field == criteria.field, *code).subquery("pairs")
+    if criteria.low_confidence and low is not None:
+        return from_codes(Code.field == low[0], col(Code.code).in_(sorted(low[1]))).subquery(
+            "pairs"
+        )
+    if criteria.with_note:
+        return notes.subquery("pairs")
+    return union(from_codes(), notes).subquery("pairs")
 
 
 def _conditions(codebook: Codebook, criteria: Criteria, unit_id, coder_id) -> Iterator:
