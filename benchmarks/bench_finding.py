@@ -26,7 +26,12 @@ from bench_export import CODERS, build  # noqa: E402
 
 from annotator.core.coding.frequencies import code_frequencies  # noqa: E402
 from annotator.core.coding.keyword_search import search_articles  # noqa: E402
-from annotator.core.coding.retrieval import MAX_LIMIT, Criteria, retrieve  # noqa: E402
+from annotator.core.coding.retrieval import (  # noqa: E402
+    MAX_LIMIT,
+    Criteria,
+    matching_places,
+    retrieve,
+)
 from annotator.core.store.project import Project  # noqa: E402
 
 
@@ -61,13 +66,13 @@ def main() -> None:
             timed(
                 "next unit with a note (every note of one coder)",
                 lambda: len(
-                    retrieve(project, Criteria(one, with_note=True, limit=MAX_LIMIT)).units
+                    matching_places(project, Criteria(one, with_note=True, limit=MAX_LIMIT))
                 ),
             )
             timed(
                 "next low confidence (every one of one coder)",
                 lambda: len(
-                    retrieve(project, Criteria(one, low_confidence=True, limit=MAX_LIMIT)).units
+                    matching_places(project, Criteria(one, low_confidence=True, limit=MAX_LIMIT))
                 ),
             )
             timed(

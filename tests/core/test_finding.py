@@ -16,7 +16,12 @@ from annotator.core.coding.article_views import article_summaries, article_units
 from annotator.core.coding.finding_csv import retrieval_table, write_table_csv
 from annotator.core.coding.frequencies import code_frequencies
 from annotator.core.coding.keyword_search import pattern_for, search_articles
-from annotator.core.coding.retrieval import Criteria, low_confidence_codes, retrieve
+from annotator.core.coding.retrieval import (
+    Criteria,
+    low_confidence_codes,
+    matching_places,
+    retrieve,
+)
 from annotator.core.errors import AnnotatorError
 from annotator.core.ingest.into_project import import_paths
 from annotator.core.store.location import is_server_url
@@ -128,6 +133,8 @@ def test_notes_low_confidence_and_the_suggester(built):
     ]
     assert found(project, with_note=True, low_confidence=True) == []
     assert low_confidence_codes(project.codebook) == ("confidence", frozenset({"low"}))
+    places = matching_places(project, Criteria(("alice", "bob"), low_confidence=True))
+    assert [unit_id for _, unit_id, _ in places] == [ids[p] for p in (0, 1, 2, 3, 5)]
 
 
 def test_the_limit_cuts_and_says_so(built):

@@ -164,6 +164,19 @@ def retrieve(project: Project, criteria: Criteria) -> Retrieval:
     return Retrieval(units, truncated)
 
 
+def matching_places(project: Project, criteria: Criteria) -> list[tuple[int, int, int]]:
+    """(article id, unit id, unit index) of every match, in coding order, without their
+    codes, notes or texts: what the window's next-with jumps need to find the next one."""
+    check_criteria(project.codebook, criteria)
+    with project.reading() as session:
+        coder_ids = _coder_ids(session, criteria.coders)
+        if not coder_ids:
+            return []
+        rows = session.exec(_matching(project.codebook, criteria, coder_ids)).all()
+    places = [(article_id, unit_id, idx) for unit_id, _, article_id, _, _, idx, _ in rows]
+    return list(dict.fromkeys(places[: criteria.limit]))  # a unit once, whoever coded it
+
+
 def _coder_ids(session: Session, names: Sequence[str]) -> dict[str, int]:
     rows = session.exec(select(Coder.name, Coder.id).where(col(Coder.name).in_(list(names))))
     return {name: coder_id for name, coder_id in rows if coder_id is not None}

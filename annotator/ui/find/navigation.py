@@ -7,9 +7,16 @@ window is) and take the first after the current unit in coding order, wrapping r
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtWidgets import QInputDialog, QWidget
 
-from annotator.core.coding.retrieval import MAX_LIMIT, Criteria, low_confidence_codes, retrieve
+from annotator.core.coding.retrieval import (
+    MAX_LIMIT,
+    Criteria,
+    low_confidence_codes,
+    matching_places,
+)
 from annotator.core.errors import AnnotatorError
 from annotator.ui.controller import WorkspaceController
 
@@ -70,24 +77,30 @@ class UnitNavigation:
         c = self.controller
         c.panel.flush_note()  # a note being typed counts
         try:
-            found = retrieve(c.project, Criteria(**{**vars(criteria), "limit": MAX_LIMIT}))
+            places = matching_places(c.project, replace(criteria, limit=MAX_LIMIT))
         except AnnotatorError as error:
             c.message.emit(f"Could not search: {error}")
             return False
         order = {s.id: row for row, s in enumerate(c.articles.summaries())}
-        here_article = order.get(c.article_id, -1) if c.article_id is not None else -1
         row = c.current_row()
-        here = (here_article, c.units.unit(row).idx if row is not None else -1)
-        places = [(order.get(u.article_id, -1), u.idx, u) for u in found.units]
-        after = [p for p in places if (p[0], p[1]) > here] or [p for p in places if p[0] >= 0]
+        here = (
+            order.get(c.article_id, -1) if c.article_id is not None else -1,
+            c.units.unit(row).idx if row is not None else -1,
+        )
+        listed = sorted(
+            (order[article_id], idx, article_id, unit_id)
+            for article_id, unit_id, idx in places
+            if article_id in order
+        )
+        after = [place for place in listed if place[:2] > here] or listed
         if not after:
             c.message.emit(f"No unit with {what}.")
             return False
-        target = min(after, key=lambda p: (p[0], p[1]))[2]
-        if target.article_id == c.article_id and target.unit_id == c.current_unit_id():
+        _, _, article_id, unit_id = after[0]
+        if article_id == c.article_id and unit_id == c.current_unit_id():
             c.message.emit(f"This is the only unit with {what}.")
             return False
-        open_unit(c, target.article_id, target.unit_id)
+        open_unit(c, article_id, unit_id)
         return True
 
     def _show(self, row: int | None) -> bool:
