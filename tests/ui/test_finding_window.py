@@ -68,8 +68,14 @@ def test_retrieval_lists_a_code_across_articles_and_enter_opens_the_unit(
 ):
     window = open_window("alice")
     dialog = open_find(qtbot, window, "R")
-    dialog.set_criteria("attribution", "anonymous_vague")
-    qtbot.keyClick(dialog.retrieve_button, Qt.Key.Key_Space)
+    assert dialog.field_box.hasFocus()
+    qtbot.keyClicks(dialog.field_box, "Attribution")  # a combo box selects as you type
+    qtbot.keyClick(dialog.field_box, Qt.Key.Key_Tab)
+    assert dialog.code_box.hasFocus()
+    for _ in range(5):  # (any), named person, ... anonymous generic, anonymous vague
+        qtbot.keyClick(dialog.code_box, Qt.Key.Key_Down)
+    assert dialog.criteria().code == "anonymous_vague"
+    qtbot.keyClick(dialog.code_box, Qt.Key.Key_Return)  # the default button: Retrieve
     model = dialog.retrieval_model
     qtmodeltester.check(model)
     assert model.rowCount() == 2  # alice's two, never bob's
@@ -80,6 +86,7 @@ def test_retrieval_lists_a_code_across_articles_and_enter_opens_the_unit(
     assert current_unit(window).id == coded[2][1]  # the third article, opened
     qtbot.waitUntil(window.reader.hasFocus)  # back in the coding window
     assert dialog.isVisible()
+    assert dialog.retrieval_view.currentIndex().row() == 1  # the list kept its place
     qtbot.keyClick(window.reader, "2")  # keys code the unit found
     with Project.open(window.project.path) as project:
         assert coding.coder_codes(project, "alice")[coded[2][1]]["attribution"] == (

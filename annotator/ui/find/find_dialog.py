@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -102,7 +102,21 @@ class FindDialog(QDialog):
         view = row_table(model, stretch)
         view.setWordWrap(False)
         view.activated.connect(self._open)
+        view.installEventFilter(self)
         return view
+
+    def eventFilter(self, watched, event) -> bool:
+        """Enter in a results list opens the row and stops there: passed on, it would
+        press the dialog's default button and run the search again, losing the place."""
+        if (
+            isinstance(watched, QTableView)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            if watched.currentIndex().isValid():
+                self._open(watched.currentIndex())
+            return True
+        return super().eventFilter(watched, event)
 
     def _retrieve_tab(self) -> QWidget:
         self.field_box = QComboBox()
