@@ -5,11 +5,12 @@ Driven by key presses on the real window, checked against the project."""
 
 from __future__ import annotations
 
+import csv
 import os
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QSpinBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QSpinBox
 
 from annotator.core.coding import service as coding
 from annotator.core.coding.article_views import article_summaries, article_units
@@ -282,3 +283,18 @@ def test_no_suggester_comparison_in_a_blind_study_and_the_dialog_closes_with_the
     assert dialog.suggester_box.isEnabled()
     window.close()
     assert not dialog.isVisible()
+
+
+def test_the_search_exports_what_it_lists(qtbot, open_window, coded, tmp_path, monkeypatch):
+    window = open_window("alice")
+    dialog = open_find(qtbot, window, "F")
+    qtbot.keyClicks(dialog.search_text, "said")
+    qtbot.keyClick(dialog.search_text, Qt.Key.Key_Return)
+    out = tmp_path / "said.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    qtbot.keyClick(dialog.search_export, Qt.Key.Key_Space)
+    with out.open(encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.reader(stream))
+    assert rows[0] == ["unit_key", "article", "index", "left", "match", "right"]
+    assert len(rows) - 1 == dialog.search_model.rowCount() > 0
+    assert "written to" in dialog.status.text()

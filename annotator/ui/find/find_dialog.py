@@ -95,6 +95,7 @@ class FindDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.status)
         self._sync_suggester_box()
+        self.resize(960, 600)  # fits a 1024x700 screen; the coder may make it larger
 
     # -- building ----------------------------------------------------------------------
 
