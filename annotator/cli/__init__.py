@@ -1,12 +1,13 @@
 """The command line: a thin layer over annotator.core.
 
 User errors print one line on stderr and exit 2; nothing here knows SQL. Each command
-lives in the module of its subject (`coding`, `codebook`, `export`, `merge`, `agreement`,
-`maintenance`, `team`, `units`, `suggest`, `study`, `gui`); `COMMANDS` below names them all
-with their one-line help, and a command's module is imported only when that command runs (or its
-own --help is asked for): its `register` then adds the command's arguments. So
-`annotator --help`, `--version` and every command start without loading what they do
-not use (no database or data library for the first two, no Qt but for `gui`/`demo`).
+lives in the module of its subject (`coding`, `codebook`, `export`, `merge`,
+`agreement`, `maintenance`, `team`, `units`, `suggest`, `study`, `finding`, `gui`);
+`COMMANDS` below names them all with their one-line help, and a command's module is
+imported only when that command runs (or its own --help is asked for): its `register`
+then adds the command's arguments. So `annotator --help`, `--version` and every command
+start without loading what they do not use (no database or data library for the first
+two, no Qt but for `gui`/`demo`).
 
 May import annotator.core; must not import annotator.ui except in `gui`, when a
 window command runs.
@@ -72,6 +73,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("study", "the reliability sample: units and articles a target alpha needs, drawn"),
     "assign": ("study", "assign articles to coders and write one project file per coder"),
     "progress": ("study", "progress per coder: articles and units done of those assigned"),
+    "retrieve": (
+        "finding",
+        "units with a code, a note, low confidence or the suggester's disagreement, "
+        "across all articles",
+    ),
+    "search": ("finding", "every match of a word in every article, with its context (KWIC)"),
 }
 
 

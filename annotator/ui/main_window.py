@@ -49,6 +49,7 @@ from annotator.ui import theme
 from annotator.ui.about import show_about
 from annotator.ui.coding_panel import CodingPanel
 from annotator.ui.empty_project import IMPORT_FILES_KEY, IMPORT_FOLDER_KEY, EmptyProjectPage
+from annotator.ui.find.window_find import FindWork
 from annotator.ui.find_bar import FindBar
 from annotator.ui.keyboard import KeyRouter, is_typed_text
 from annotator.ui.reference import CheatSheet, CodebookDock, menu_shortcut_rows
@@ -68,7 +69,7 @@ IMPORT_FILTER = (
 )
 
 
-class MainWindow(SupervisorWork, QMainWindow):
+class MainWindow(FindWork, SupervisorWork, QMainWindow):
     """One project, one coder."""
 
     # File > Open, Open recent, New project: the app opens the project in a window of its
@@ -357,6 +358,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         view_menu.addAction(toggle)
         self.codebook_toggle = toggle
         view_menu.addAction(self._action("Supervisor review…", self.open_review, "Ctrl+R"))
+        self._build_find_actions(edit_menu, go_menu, view_menu)
         view_menu.addSeparator()
         self._build_suggestion_actions(view_menu, edit_menu)
         help_menu = bar.addMenu("&Help")
@@ -466,6 +468,7 @@ class MainWindow(SupervisorWork, QMainWindow):
             self.suggestions.key: self.suggestions.accept,
             "?": self.show_cheat_sheet,
             Qt.Key.Key_F1: self.show_cheat_sheet,
+            **self._find_command_keys(),
         }
 
     def _connect(self) -> None:
@@ -833,6 +836,8 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.outside_changes.stop()
         if self.review_window is not None:
             self.review_window.close()
+        if self.find_dialog is not None:
+            self.find_dialog.close()
         self.importer.finish()
         self.suggestions.finish()
         self.daily_backup.wait()
