@@ -185,6 +185,7 @@ class MainWindow(SupervisorWork, QMainWindow):
         from annotator.ui.article_facets import ArticleFacets
         from annotator.ui.article_header import ArticleHeader
         from annotator.ui.article_list import ArticleDelegate, ArticleFilterProxy
+        from annotator.ui.pane_widths import SpareWidth
         from annotator.ui.user_guide import FirstRunGuide
 
         left = QWidget()
@@ -248,6 +249,10 @@ class MainWindow(SupervisorWork, QMainWindow):
         self.splitter.setCollapsible(1, False)  # never the reader
         self.splitter.setSizes(PANE_SIZES)
         self.side_panes = {"list": left, "panel": panel_scroll}
+        reader = self.reader
+        self.spare_width = SpareWidth(
+            self.splitter, lambda: reader.measure_width() + 2 * reader.SIDE_MARGIN
+        )
         frame = self.centralWidget()  # a frame shown already: its panes keep their widths
         self.setCentralWidget(self.splitter)
         if isinstance(frame, QSplitter):
