@@ -65,6 +65,8 @@ def test_editing_the_article_details_and_memo_saves_with_history_and_undoes(
     article, memo = open_article(project_path, article_id)
     assert (article.title, article.published, memo) == ("Edited title", "2024-05-06", "Check.")
     assert "2024-05-06" in window.article_header.text()  # the header read it again
+    assert "Memo: Check." in window.article_header.text()
+    assert window.article_header.toolTip().endswith("Check.")
     row = window.controller.articles.row_of(article_id)
     assert window.controller.articles.summary(row).title == "Edited title"
     with Project.open(project_path) as project, project.reading() as session:
