@@ -30,6 +30,7 @@ from annotator.core.store.models import Origin
 from annotator.ui.controller import WorkspaceController
 
 Write = Callable[[str], object]  # writes with this history origin; returns what changed
+State = Callable[[], object]  # reads what the command's writes touch, to compare
 
 
 class MemoEditing(QObject):
@@ -74,7 +75,12 @@ class MemoEditing(QObject):
                 [memo_edit] if memo_edit else []
             )
 
-        return self._push(f"Edit article {summary.key!r}", forwards, backwards)
+        return self._push(
+            f"Edit article {summary.key!r}",
+            forwards,
+            backwards,
+            lambda: memos.article_details(project, article_id),
+        )
 
     def edit_project_memo(self) -> bool:
         """Edit the project's memo; True when saved."""
@@ -92,10 +98,11 @@ class MemoEditing(QObject):
             "Edit the project memo",
             lambda origin: memos.set_project_memo(project, editor, new, origin=origin),
             lambda origin: memos.set_project_memo(project, editor, memo, origin=origin),
+            lambda: memos.project_memo(project),
         )
 
-    def _push(self, text: str, forwards: Write, backwards: Write) -> bool:
-        command = MemoCommand(self, text, forwards, backwards)
+    def _push(self, text: str, forwards: Write, backwards: Write, state: State) -> bool:
+        command = MemoCommand(self, text, forwards, backwards, state)
         self.controller.operations.undo_stack.push(command)
         return command.succeeded
 
@@ -119,12 +126,31 @@ class MemoEditing(QObject):
 class MemoCommand(QUndoCommand):
     """A save of details or a memo on the undo stack; undo writes the old values back."""
 
-    def __init__(self, editing: MemoEditing, text: str, forwards: Write, backwards: Write):
+    def __init__(
+        self, editing: MemoEditing, text: str, forwards: Write, backwards: Write, state: State
+    ):
         super().__init__(text)
         self.editing = editing
         self.forwards = forwards
         self.backwards = backwards
+        self.state = state
+        self.left: object = None  # what the last step left in the project
         self.succeeded = False
+
+    def refused(self, backwards: bool) -> bool:
+        """True (and said) when someone changed the details or memo since this step:
+        undoing would overwrite their change without showing it."""
+        try:
+            changed = self.succeeded and self.state() != self.left
+        except AnnotatorError as error:
+            self.editing.refused.emit(f"Cannot {'undo' if backwards else 'redo'}: {error}")
+            return True
+        if changed:
+            word = "undo" if backwards else "redo"
+            self.editing.refused.emit(
+                f"Cannot {word} {self.text()}: it was changed since (in another window?)"
+            )
+        return changed
 
     def redo(self) -> None:
         origin = Origin.REDO if self.succeeded else Origin.MANUAL
@@ -134,10 +160,19 @@ class MemoCommand(QUndoCommand):
         if not self.succeeded:
             self.editing.done.emit(f"Saved: {self.text()}")
         self.succeeded = True
+        self._remember()
 
     def undo(self) -> None:
         if not self.editing.run(self.backwards, Origin.UNDO):
             self.setObsolete(True)
+            return
+        self._remember()
+
+    def _remember(self) -> None:
+        try:
+            self.left = self.state()
+        except AnnotatorError:
+            self.left = None
 
 
 class MemoDialog(QDialog):

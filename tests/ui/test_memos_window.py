@@ -105,3 +105,18 @@ def test_a_refused_date_is_said_and_nothing_is_saved(qtbot, open_window, project
     assert open_article(project_path, article_id)[0].published == original.published
     assert not window.operations.undo_stack.canUndo()
     assert json.loads(open_article(project_path, article_id)[0].metadata_json).get("memo") is None
+
+
+def test_undo_refuses_when_the_memo_was_changed_since(qtbot, open_window, project_path):
+    """An undo would silently overwrite a change made elsewhere since: it says so instead."""
+    window = open_window()
+    answered: list = []
+    fill_dialog(qtbot, {}, "Mine.", answered)
+    window.memo_editing.edit_project_memo()
+    back_to(qtbot, window)
+    with Project.open(project_path) as project:
+        memos.set_project_memo(project, "bob", "Bob's, written since.")
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
+    assert "changed since" in window.statusBar().currentMessage()
+    with Project.open(project_path) as project:
+        assert memos.project_memo(project) == "Bob's, written since."

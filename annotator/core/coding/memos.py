@@ -56,6 +56,15 @@ def article_memo(project: Project, article_id: int) -> str:
         return _memo_in(_article(session, article_id).metadata_json)
 
 
+def article_details(project: Project, article_id: int) -> dict[str, str]:
+    """An article's title, outlet, date and memo as stored ("" where empty): what an undo
+    checks it would be replacing."""
+    with project.reading() as session:
+        article = _article(session, article_id)
+        details = {name: getattr(article, name) or "" for name in DETAIL_TARGETS}
+        return {**details, MEMO_KEY: _memo_in(article.metadata_json)}
+
+
 def project_memo(project: Project) -> str:
     with project.reading() as session:
         row = session.get(ProjectSetting, MEMO_KEY)
