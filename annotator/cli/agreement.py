@@ -27,7 +27,7 @@ from annotator.core.agreement import (
 from annotator.core.agreement.from_project import project_agreement
 from annotator.core.agreement.html_report import pairwise_confusion, write_agreement_html
 from annotator.core.agreement.tables import write_agreement_csv
-from annotator.core.agreement.verdicts import ALPHAS, verdict, verdict_source
+from annotator.core.agreement.verdicts import ALPHAS, headline, verdict, verdict_source
 from annotator.core.codebook import resolve_codebook
 from annotator.core.coding.coder_names import printable_name
 from annotator.core.errors import AnnotatorError
@@ -231,6 +231,7 @@ def _field_lines(report: FieldAgreement) -> list[str]:
     lines = [
         f"{report.field}: {report.n_units} units, {report.n_coders} coders, "
         f"{report.n_pairable_values} pairable values",
+        f"  {headline(report.field, report).text}",
         *(f"  {label:<32}{text}" for label, text in rows),
     ]
     if report.machine_coders:

@@ -12,6 +12,7 @@ from annotator.core.ingest.into_project import import_paths
 from annotator.core.store.project import Project
 
 SAMPLES = RESOURCES / "samples"
+DEMO_NAME = "Demo: sample articles"  # the window offers the first-run guide on it
 
 
 def sample_resources() -> list[Traversable]:
@@ -24,7 +25,7 @@ def sample_resources() -> list[Traversable]:
 
 def build_demo_project(path: str | Path) -> Project:
     """A fresh project at `path` holding the sample articles, ready to code."""
-    project = Project.create(path, bundled_codebook(), name="Demo: sample articles")
+    project = Project.create(path, bundled_codebook(), name=DEMO_NAME)
     # as_file gives each resource a real path for the importer, which reads files; an
     # installed package on disk hands back its own files, a zipped one temporary copies.
     with ExitStack() as stack:

@@ -25,6 +25,9 @@ LANGUAGE_NAMES = {
 }
 
 
+MEMO_SHOWN = 60  # characters of the article's memo in the header; the tooltip has it all
+
+
 def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
 
@@ -38,6 +41,11 @@ def header_parts(summary: ArticleSummary) -> list[str]:
         parts.append(f"in {language_name(summary.language)}")
     if summary.near_duplicate_of:
         parts.append(f"near-duplicate of {summary.near_duplicate_of}")
+    if summary.memo:
+        first = " ".join(summary.memo.split())
+        parts.append(
+            f"Memo: {first[:MEMO_SHOWN]}…" if len(first) > MEMO_SHOWN else f"Memo: {first}"
+        )
     return [part for part in parts if part]
 
 
@@ -62,5 +70,8 @@ class ArticleHeader(QLabel):
         if summary is not None and summary.outlet:
             shown[0] = f"<b>{shown[0]}</b>"
         self.setText(f"<span style='color:{muted}'>" + " · ".join(shown) + "</span>")
-        self.setToolTip(" · ".join(parts))
+        tip = " · ".join(parts)
+        if summary is not None and summary.memo:
+            tip += f"\n\nMemo (Ctrl+Shift+D to edit):\n{summary.memo}"
+        self.setToolTip(tip)
         self.show()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -80,6 +80,13 @@ class NoteEdit(QPlainTextEdit):
         super().focusOutEvent(event)
         self.focus_left.emit()
 
+    def sizeHint(self) -> QSize:
+        """As tall as its minimum (three lines): the panel in its scroll area asks for the
+        preferred height of everything, and a taller hint made a short window scroll; the
+        box grows into spare height by its stretch instead."""
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.minimumHeight())
+
 
 class CodingPanel(QWidget):
     """Asks for codes and notes by signal; shows what the window says is stored."""
@@ -122,8 +129,8 @@ class CodingPanel(QWidget):
         self.suggestion_label.setObjectName("suggestion")
         self.suggestion_label.setTextFormat(Qt.TextFormat.PlainText)
         self.suggestion_label.hide()
-        layout.addWidget(self.suggestion_label)
-        layout.addWidget(self._article_end_box())
+        self._suggestion = ""
+        layout.addWidget(self._message_slot(line))
         for field in codebook.fields:
             layout.addWidget(self._field_group(field))
         layout.addWidget(QLabel("Note"))
@@ -135,9 +142,29 @@ class CodingPanel(QWidget):
         self.note.setMinimumHeight(3 * self.fontMetrics().lineSpacing() + 8)  # three lines
         self.note.textChanged.connect(self._note_changed)
         self.note.focus_left.connect(self.flush_note)
-        layout.addWidget(self.note)
+        layout.addWidget(self.note, 1)
         layout.addStretch(1)
         self.show_unit(None, "", {}, "", needs_coding=False)
+
+    def _message_slot(self, line: int) -> QWidget:
+        """One place of fixed height (three lines) for the end of the article or, when the
+        article has not ended, the machine's suggestion: the buttons below never move as
+        either comes and goes, and the two never take room together (on a 1024x700
+        window the suggestion above a reserved end-of-article box made the panel scroll).
+        A suggestion longer than the place is clipped; its tooltip has the whole text."""
+        slot = QWidget()
+        slot_layout = QVBoxLayout(slot)
+        slot_layout.setContentsMargins(0, 0, 0, 0)
+        slot_layout.setSpacing(0)
+        slot_layout.addWidget(self.suggestion_label)
+        slot_layout.addWidget(self._article_end_box())
+        slot_layout.addStretch(1)
+        slot.setFixedHeight(3 * line + 8)
+        return slot
+
+    def _fill_slot(self) -> None:
+        """The end of the article, if announced, else the suggestion, if any."""
+        self.suggestion_label.setVisible(bool(self._suggestion) and self.article_end.isHidden())
 
     def _article_end_box(self) -> QFrame:
         """Where the end of an article is announced, with the offer to go on; it keeps its
@@ -153,9 +180,6 @@ class CodingPanel(QWidget):
         self.next_article_button.clicked.connect(self.next_article_requested)
         row.addWidget(self.article_end_label, 1)
         row.addWidget(self.next_article_button)
-        policy = self.article_end.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        self.article_end.setSizePolicy(policy)
         self.article_end.setFixedHeight(2 * self.fontMetrics().lineSpacing() + 8)
         self.article_end.hide()
         return self.article_end
@@ -165,6 +189,7 @@ class CodingPanel(QWidget):
         self.article_end.setVisible(text is not None)
         self.article_end_label.setText(text or "")
         self.next_article_button.setVisible(offer_next)
+        self._fill_slot()
 
     @property
     def article_end_text(self) -> str | None:
@@ -279,8 +304,10 @@ class CodingPanel(QWidget):
 
     def show_suggestion(self, text: str | None) -> None:
         """The machine's suggestion for this unit ("Suggested: …, because …"), or none."""
-        self.suggestion_label.setText(text or "")
-        self.suggestion_label.setVisible(bool(text))
+        self._suggestion = text or ""
+        self.suggestion_label.setText(self._suggestion)
+        self.suggestion_label.setToolTip(self._suggestion)
+        self._fill_slot()
 
     @staticmethod
     def _mark_waiting(button: QPushButton, waiting: bool) -> None:

@@ -47,6 +47,7 @@ from annotator.core.export import (
     layout_columns,
     preview_rows,
 )
+from annotator.core.export.scope import consensus_coders
 from annotator.core.store.location import location_stem, working_folder
 from annotator.core.store.outputs import check_output
 from annotator.core.store.project import Project
@@ -106,9 +107,20 @@ class PreviewModel(QAbstractTableModel):
         return str(section + 1)
 
 
-def default_export_path(location) -> Path:
-    """PROJECT.csv beside a project file; DATABASE.csv in the home folder for a server."""
-    return working_folder(location) / f"{location_stem(location)}.csv"
+def default_export_path(location, layout: str = "long", suffix: str = ".csv") -> Path:
+    """PROJECT-LAYOUT.csv beside a project file, in the home folder for a server: each
+    layout its own name, so exporting a second layout never offers to replace the first."""
+    return working_folder(location) / f"{location_stem(location)}-{layout}{suffix}"
+
+
+SELF_CONSENSUS = (
+    "The {layout} layout takes the consensus codes itself; this box applies to the long "
+    "and wide layouts."
+)
+WIDE_CONSENSUS = (
+    "Wide: ticked consensus coders get columns of their own; untick them for reliability "
+    "tools, which take every column as a rater."
+)
 
 
 class ExportDialog(QDialog):
@@ -126,6 +138,9 @@ class ExportDialog(QDialog):
         for key, text in LAYOUTS.items():
             self.layout_choice.addItem(text, key)
         self.path = QLineEdit(str(default_export_path(project.path)))
+        self._default_path = self.path.text()  # replaced on a change of layout, if untouched
+        self.consensus_names = consensus_coders(project)
+        self.coder_note = QLabel(wordWrap=True)
         browse = QPushButton("Choose…")
         self.format_note = QLabel(wordWrap=True)  # a long note wraps; it never widens the form
         self.value_buttons = QButtonGroup(self)
@@ -162,6 +177,7 @@ class ExportDialog(QDialog):
         form.addRow("", self.format_note)
         form.addRow("Write codes as:", values_row)
         form.addRow("Coders:", self.coder_list)
+        form.addRow("", self.coder_note)
         form.addRow("", self.bom)
         options = QWidget()
         options_layout = QVBoxLayout(options)
@@ -188,14 +204,14 @@ class ExportDialog(QDialog):
 
         self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self.update_preview)
-        self.layout_choice.currentIndexChanged.connect(self._options_changed)
+        self.layout_choice.currentIndexChanged.connect(self._choice_changed)
         self.path.textChanged.connect(self._options_changed)
         self.value_buttons.buttonToggled.connect(self._options_changed)
-        self.coders.chosen_changed.connect(self._options_changed)
+        self.coders.chosen_changed.connect(self._choice_changed)
         browse.clicked.connect(self.choose_file)
         self.export_button.clicked.connect(self.start_export)
         close.clicked.connect(self.reject)
-        self._options_changed()
+        self._choice_changed()
         self.update_preview()
 
     # -- options -----------------------------------------------------------------------
@@ -211,9 +227,37 @@ class ExportDialog(QDialog):
         mode = self.value_buttons.checkedButton().property("mode")
         if self.file_format() in ("sav", "dta"):
             mode = "values"
+        layout = self.layout_choice.currentData()
         chosen = self.coders.chosen()
-        coders = None if self.coders.all_chosen() else tuple(chosen)
-        return ExportOptions(layout=self.layout_choice.currentData(), values=mode, coders=coders)
+        if layout in ("long", "wide"):  # the boxes as ticked, the consensus's too
+            coders: tuple[str, ...] | None = tuple(chosen)
+        else:  # these layouts have the consensus in rows of their own
+            kept = tuple(name for name in chosen if name not in self.consensus_names)
+            everyone = [n for n in self.coders.names() if n not in self.consensus_names]
+            coders = None if len(kept) == len(everyone) else kept
+        return ExportOptions(layout=layout, values=mode, coders=coders)
+
+    def _choice_changed(self, *_args) -> None:
+        """A path still at its default follows the layout (keeping its ending); the
+        consensus boxes are greyed out where the layout ignores them, with the reason."""
+        layout = self.layout_choice.currentData()
+        current = Path(self.path.text().strip())
+        if self.path.text() == self._default_path:
+            suffix = current.suffix or ".csv"
+            self._default_path = str(default_export_path(self.project.path, layout, suffix))
+            self.path.setText(self._default_path)
+        own = layout not in ("long", "wide")
+        reason = SELF_CONSENSUS.format(layout=layout)
+        self.coders.set_disabled({name: reason for name in self.consensus_names} if own else {})
+        ticked = set(self.coders.chosen()) & set(self.consensus_names)
+        if own and self.consensus_names:
+            self.coder_note.setText(reason)
+        elif layout == "wide" and ticked:
+            self.coder_note.setText(WIDE_CONSENSUS)
+        else:
+            self.coder_note.clear()
+        self.coder_note.setVisible(bool(self.coder_note.text()))
+        self._options_changed()
 
     def set_value_mode(self, mode: str) -> None:
         for button in self.value_buttons.buttons():

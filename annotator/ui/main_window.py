@@ -100,6 +100,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         self.is_loaded = False
         self._load_scheduled = False
         self._closed = False
+        self.user_guide: QWidget | None = None  # Help > User guide, made when first asked
         self.setAcceptDrops(True)
         if project is None:
             assert location is not None, "a window needs a project or its location"
@@ -122,6 +123,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         from annotator.ui.backup_timer import DailyBackup
         from annotator.ui.controller import WorkspaceController
         from annotator.ui.import_worker import ImportController
+        from annotator.ui.memos import MemoEditing
         from annotator.ui.operations import CodingOperations
         from annotator.ui.project_changes import OutsideChanges, follow
         from annotator.ui.reader_view import ReaderView
@@ -140,6 +142,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
             project, self.operations, self.reader, self.panel, self.settings, self
         )
         self.unit_corrections = UnitCorrections(self.controller, self)
+        self.memo_editing = MemoEditing(self.controller, self)
         self.suggestions = WindowSuggestions(
             project, self.controller, self.operations, self.panel, self.settings, self
         )
@@ -183,6 +186,8 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         from annotator.ui.article_facets import ArticleFacets
         from annotator.ui.article_header import ArticleHeader
         from annotator.ui.article_list import ArticleDelegate, ArticleFilterProxy
+        from annotator.ui.pane_widths import SpareWidth
+        from annotator.ui.user_guide import FirstRunGuide
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -226,6 +231,9 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         for widget in (self.banner, self.article_header, self.reader_stack, self.find_bar):
             centre_layout.addWidget(widget)
         centre_layout.setStretch(2, 1)
+        self.first_run = FirstRunGuide(self.settings)
+        self.first_run.guide_requested.connect(self.show_user_guide)
+        centre_layout.insertWidget(0, self.first_run)
 
         panel_scroll = QScrollArea()
         panel_scroll.setWidget(self.panel)
@@ -242,6 +250,10 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         self.splitter.setCollapsible(1, False)  # never the reader
         self.splitter.setSizes(PANE_SIZES)
         self.side_panes = {"list": left, "panel": panel_scroll}
+        reader = self.reader
+        self.spare_width = SpareWidth(
+            self.splitter, lambda: reader.measure_width() + 2 * reader.SIDE_MARGIN
+        )
         frame = self.centralWidget()  # a frame shown already: its panes keep their widths
         self.setCentralWidget(self.splitter)
         if isinstance(frame, QSplitter):
@@ -312,6 +324,12 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addActions(self.unit_corrections.actions())
         edit_menu.addSeparator()
+        memo = self.memo_editing
+        edit_menu.addAction(
+            self._action("Article details and memo…", memo.edit_article, "Ctrl+Shift+D")
+        )
+        edit_menu.addAction(self._action("Project memo…", memo.edit_project_memo))
+        edit_menu.addSeparator()
         self.auto_advance_action = QAction("Auto-advance when a unit is complete", self)
         self.auto_advance_action.setCheckable(True)
         self.auto_advance_action.setChecked(self.settings.auto_advance())
@@ -365,6 +383,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         help_menu.addAction(
             self._action("Keyboard shortcuts", self.show_cheat_sheet, "F1", "cheat_sheet")
         )
+        help_menu.addAction(self._action("User guide", self.show_user_guide, "Shift+F1"))
         help_menu.addAction(self._action("About annotator", lambda: show_about(self)))
 
     def _build_suggestion_actions(self, view_menu, edit_menu) -> None:
@@ -499,6 +518,8 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         self.find_bar.previous_requested.connect(lambda: self._find_step(-1))
         self.find_bar.closed.connect(self._find_closed)
         self.importer.imported.connect(self._articles_imported)
+        for said in (self.memo_editing.refused, self.memo_editing.done):
+            said.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.unit_corrections.refused.connect(
             lambda text: self.statusBar().showMessage(text, 15000)
         )
@@ -618,8 +639,11 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
 
     def _show_reader_or_empty_page(self) -> None:
         """An empty project says how to import articles instead of showing a blank pane."""
+        from annotator.core.demo import DEMO_NAME
+
         empty = self.controller.articles.rowCount() == 0
         self.reader_stack.setCurrentWidget(self.empty_page if empty else self.reader)
+        self.first_run.offer(demo=self.project.name == DEMO_NAME, empty=empty)
 
     def _articles_imported(self, _report) -> None:
         if not self.is_loaded:
@@ -712,6 +736,14 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
 
     def focus_note(self) -> None:
         self.panel.note.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_user_guide(self) -> None:
+        from annotator.ui.user_guide import UserGuide
+
+        if self.user_guide is None:
+            self.user_guide = UserGuide(self)
+        self.user_guide.show()
+        self.user_guide.raise_()
 
     def show_cheat_sheet(self) -> None:
         if self.cheat_sheet is None:

@@ -67,6 +67,13 @@ class AppSettings:
     def set_cues_in_every_unit(self, on: bool) -> None:
         self._settings.setValue("view/cues_in_every_unit", on)
 
+    def first_run_dismissed(self) -> bool:
+        """Whether the user dismissed the first-run guide (for every project)."""
+        return self._bool("help/first_run_dismissed", False)
+
+    def set_first_run_dismissed(self) -> None:
+        self._settings.setValue("help/first_run_dismissed", True)
+
     # -- projects ------------------------------------------------------------------
 
     def recent_projects(self) -> list[str]:

@@ -121,7 +121,7 @@ def test_consensus_prefers_the_consensus_coder_then_agreement(project):
     result = {r["unit_key"]: r for r in rows(project, "consensus", coders=("alice", "bob"))}
     chosen = result["hostile#3"]
     assert (chosen["consensus_source"], chosen["coder"], chosen["tone"]) == (
-        "consensus",
+        "partial",  # attribution, a required field, is not decided (issue 28)
         "panel",
         "pos",
     )
@@ -137,6 +137,19 @@ def test_consensus_prefers_the_consensus_coder_then_agreement(project):
             assert row["coder"] == "alice;bob"
             assert {f: row[f] for f in alice[unit.id]} == alice[unit.id]
     assert Counter(r["consensus_source"] for r in result.values())["agreement"] >= 3
+
+
+def test_consensus_source_says_consensus_only_where_every_required_field_was_decided(
+    project,
+):
+    """Topic is optional: a decision on attribution and tone is a whole one (issue 28)."""
+    unit = lookups.find_unit(project, "hostile#3").id
+    support.add_consensus(project, unit, {"attribution": "named", "tone": "pos"})
+    result = {r["unit_key"]: r for r in rows(project, "consensus", coders=("alice", "bob"))}
+    assert result["hostile#3"]["consensus_source"] == "consensus"
+    coding.apply_codes(project, "panel", unit, {"tone": None})
+    result = {r["unit_key"]: r for r in rows(project, "consensus", coders=("alice", "bob"))}
+    assert result["hostile#3"]["consensus_source"] == "partial"
 
 
 def test_articles_counts_each_code(project):

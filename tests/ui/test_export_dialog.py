@@ -3,6 +3,8 @@ file that pandas (and pyreadstat) read back with the rows the layout promises.""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pyreadstat
 import pytest
@@ -11,6 +13,7 @@ from PySide6.QtCore import Qt
 
 from annotator.core.store.location import Location
 from annotator.core.store.project import Project
+from annotator.core.supervision.adjudication import adjudicate
 from annotator.ui.export_dialog import FILE_FILTER, PreviewModel
 from tests.ui.test_review_data import build_review_project, sentence_ids
 from tests.ui.test_screenshot import assert_not_blank
@@ -36,6 +39,10 @@ def dialog(qtbot, open_window, path):
     dialog = window.dialog
     qtbot.waitUntil(dialog.isVisible)
     return dialog
+
+
+CHECK = Qt.ItemDataRole.CheckStateRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 
 def preview_columns(dialog) -> list[str]:
@@ -179,3 +186,46 @@ def test_the_export_says_it_left_out_a_code_not_in_the_codebook(
     assert "Skipped 1 code not in the codebook: coder carol, field attribution." in (
         dialog.status.text()
     )
+
+
+def test_each_layout_offers_its_own_file_name_until_one_is_typed(qtbot, dialog):
+    """Issue 28: the same default name for every layout made a second export replace
+    the first."""
+    names = {}
+    for layout in ("long", "wide", "consensus", "articles"):
+        choose_layout(qtbot, dialog, layout)
+        names[layout] = Path(dialog.path.text()).name
+    assert names == {layout: f"review-{layout}.csv" for layout in names}
+    dialog.path.setText(str(Path(dialog.path.text()).with_name("mine.sav")))
+    choose_layout(qtbot, dialog, "long")
+    assert Path(dialog.path.text()).name == "mine.sav"
+
+
+def test_the_consensus_box_is_honoured_for_wide_and_greyed_where_it_cannot_be(
+    qtbot, open_window, path
+):
+    """Issue 28: the wide layout ignored a ticked consensus."""
+    with Project.open(path) as project:
+        unit_id = sentence_ids(project)[0]
+        adjudicate(project, unit_id, "attribution", "anonymous_generic")
+    window = open_window("alice", path)
+    qtbot.keyClick(window, "e", Qt.KeyboardModifier.ControlModifier)
+    dialog = window.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    choose_layout(qtbot, dialog, "wide")
+    assert "attribution__consensus" in preview_columns(dialog)
+    assert "reliability tools" in dialog.coder_note.text()
+    row = dialog.coders.names().index("consensus")
+    dialog.coders.setData(dialog.coders.index(row), Qt.CheckState.Unchecked, CHECK)
+    dialog.update_preview()
+    assert "attribution__consensus" not in preview_columns(dialog)
+    assert "attribution__alice" in preview_columns(dialog)
+    choose_layout(qtbot, dialog, "consensus")
+    index = dialog.coders.index(row)
+    assert not dialog.coders.flags(index) & Qt.ItemFlag.ItemIsEnabled
+    assert "takes the consensus codes itself" in dialog.coders.data(index, TOOLTIP)
+    sources = [
+        preview_cell(dialog, row, "consensus_source")
+        for row in range(dialog.preview_model.rowCount())
+    ]
+    assert "partial" in sources and "consensus" not in sources  # one field decided

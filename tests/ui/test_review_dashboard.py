@@ -272,7 +272,7 @@ def test_every_coefficient_shows_its_interval_and_kappas_a_band(qtbot, open_wind
         band = model.row(row).threshold_verdict
         assert band in {"poor", "slight", "fair", "moderate", "substantial", "almost perfect"}
         if model.row(row).n_units >= 10:
-            assert model.index(row, 6).data() == band
+            assert model.index(row, 6).data() == f"{band} (Landis & Koch)"
             assert model.index(row, 6).data(Qt.ItemDataRole.ForegroundRole) == verdict_color(
                 verdict_tone(band)
             )
@@ -309,3 +309,36 @@ def test_the_dashboard_says_which_codes_it_left_out(qtbot, open_window, tmp_path
     )
     dashboard.field_choice.setCurrentIndex(dashboard.field_choice.findData("claim_type"))
     assert "not in the codebook" not in dashboard.summary.text()
+
+
+def test_the_dashboard_leads_with_the_coefficient_to_report_for_each_field(
+    qtbot, open_window, review_path
+):
+    """Issue 28: one coefficient to report per field by its level of measurement, with its
+    interval, in plain words; each verdict named by its own convention; percent agreement
+    as a percentage; the header in short lines; severity explained."""
+    window = open_window("alice", review_path)
+    review = enter_review(qtbot, window)
+    dashboard = review.dashboard
+    with Project.open(review_path) as project:
+        expected = project_agreement(project).fields
+        codebook = project.codebook
+    lead = dashboard.lead.text()
+    for field in codebook.fields:
+        alpha = expected[field.key].krippendorff_alpha
+        assert f"report Krippendorff's {field.level} alpha = {alpha.value:.3f}" in lead
+        assert f"95% interval {alpha.ci_low:.3f} to {alpha.ci_high:.3f}" in lead
+    assert "by Krippendorff's standard" in lead and "Landis and Koch" in lead
+    model = dashboard.table_model
+    rows = {
+        model.row(r).coefficient: r for r in range(model.rowCount()) if not model.row(r).coder_a
+    }
+    share = expected[dashboard.field_key].percent_agreement.value
+    assert model.index(rows["percent_agreement"], 1).data() == f"{share * 100:.0f}%"
+    alpha_verdict = model.index(rows["krippendorff_alpha"], 6).data()
+    assert alpha_verdict.endswith("(Krippendorff)") or alpha_verdict.startswith("too few")
+    assert len(dashboard.summary.text().splitlines()) >= 3
+    review.tabs.setCurrentIndex(1)
+    disagreements = review.disagreements.model
+    tip = disagreements.headerData(3, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Severity: How far apart the codes are")

@@ -114,3 +114,29 @@ def test_render_start_screen_and_cheat_sheet(
     sheet = window.cheat_sheet.grab().toImage()
     assert_not_blank(sheet)
     sheet.save(str(tmp_path / "cheat-sheet.png"))
+
+
+def test_render_coding_window_at_scale_2(qtbot, open_window, tmp_path):
+    """A 2560x1440 screen at scale 2 is a 1280x720 window drawn at twice the pixels. Run
+    with QT_SCALE_FACTOR=2 (and ANNOTATOR_SCREENSHOT set, to write
+    docs/coding-2560x1440-scale2.png); at scale 1 there is nothing to render. The panel
+    must not scroll there either."""
+    window = open_window()
+    if window.devicePixelRatio() != 2:
+        pytest.skip("run with QT_SCALE_FACTOR=2")
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    for keys in CODING:
+        for key in keys:
+            qtbot.keyClick(window, key)
+    qtbot.keyClick(window, "2")
+    window.resize(1280, 720)
+    qtbot.wait(50)
+    window.reader.keep_in_view()
+    assert window.side_panes["panel"].verticalScrollBar().maximum() == 0
+    image = window.grab().toImage()
+    assert (image.width(), image.height()) == (2560, 1440)
+    assert_not_blank(image)
+    image.save(str(tmp_path / "scale2.png"))
+    if os.environ.get("ANNOTATOR_SCREENSHOT"):
+        DOCS.mkdir(exist_ok=True)
+        assert image.save(str(DOCS / "coding-2560x1440-scale2.png"))

@@ -301,7 +301,7 @@ def test_a_second_window_on_another_project_opens_beside_the_first(
     assert second.pos() != first.pos()
 
 
-@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+@pytest.mark.parametrize("size", [(1024, 700), (1366, 768), (1920, 1080)])
 def test_the_coding_panel_fits_without_scrolling(qtbot, open_window, size):
     """Every field of the default codebook and the note, on a unit with a suggestion (the
     panel's tallest state), without the panel scrolling."""

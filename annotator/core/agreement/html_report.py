@@ -28,7 +28,7 @@ from annotator.core.agreement.coefficients import Coefficient
 from annotator.core.agreement.confusion import ConfusionMatrix, confusion_matrix
 from annotator.core.agreement.report import ALPHA_THRESHOLDS, FieldAgreement
 from annotator.core.agreement.tables import ByArticle, write_text_atomically
-from annotator.core.agreement.verdicts import verdict, verdict_source, verdict_tone
+from annotator.core.agreement.verdicts import headline, verdict, verdict_source, verdict_tone
 from annotator.core.store.project import Project
 
 DEFAULT_TITLE = "Inter-coder agreement"
@@ -170,6 +170,7 @@ def _field_section(
         f'<p class="small">Level of measurement: {escape(report.alpha_level)} · '
         f"{report.n_units} units · {report.n_coders} coders ({escape(_coder_list(report))})"
         f" · {report.n_pairable_values} pairable values</p>",
+        f'<p class="lead"><strong>{escape(headline(label, report).text)}</strong></p>',
         _coefficient_table(report),
         _cohen_table(report),
         _outside_scale_note(report, source_type),

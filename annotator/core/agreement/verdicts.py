@@ -15,7 +15,9 @@ for chance and gets no verdict.
 
 from __future__ import annotations
 
-from annotator.core.agreement.report import ALPHA_THRESHOLDS
+from dataclasses import dataclass
+
+from annotator.core.agreement.report import ALPHA_THRESHOLDS, FieldAgreement
 
 LANDIS_KOCH_BANDS: tuple[tuple[float, str], ...] = (
     (0.80, "almost perfect"),
@@ -91,3 +93,59 @@ def verdict_source(coefficient: str) -> str | None:
             "moderate, .80 substantial, above almost perfect"
         )
     return None
+
+
+CONVENTIONS = {"alpha": "Krippendorff", "kappa": "Landis & Koch"}
+
+
+def convention(coefficient: str) -> str | None:
+    """The short name of the convention a coefficient's verdict follows, or None."""
+    if coefficient in ALPHAS:
+        return CONVENTIONS["alpha"]
+    if coefficient in KAPPA_LIKE:
+        return CONVENTIONS["kappa"]
+    return None
+
+
+def percent(value: float) -> str:
+    """Percent agreement as people write it: 82%; one decimal where a whole percent
+    would round to 0% or 100% a value that is neither (.996 is 99.6%, not 100%)."""
+    shown = f"{value * 100:.0f}%"
+    if shown in ("0%", "100%") and value not in (0.0, 1.0):
+        return f"{value * 100:.1f}%"
+    return shown
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The one coefficient to report for a field, in plain words."""
+
+    coefficient: str  # krippendorff_alpha, at the field's level of measurement
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    verdict: str | None
+    text: str
+
+
+def headline(label: str, report: FieldAgreement) -> Headline:
+    """What to report for a field: Krippendorff's alpha at its level of measurement
+    (ordinal alpha for an ordinal field, nominal for a nominal one), with its interval
+    and Krippendorff's verdict, in one plain sentence. The other coefficients are for
+    reading beside it, not for reporting instead of it."""
+    alpha = report.krippendorff_alpha
+    name = f"Krippendorff's {report.alpha_level} alpha"
+    if alpha.value is None:
+        text = f"{label}: {name} is undefined ({alpha.reason or 'no reason given'})."
+        return Headline("krippendorff_alpha", None, None, None, None, text)
+    found = threshold_verdict(alpha.value)
+    interval = (
+        f" (95% interval {alpha.ci_low:.3f} to {alpha.ci_high:.3f})"
+        if alpha.ci_low is not None and alpha.ci_high is not None
+        else ""
+    )
+    text = (
+        f"{label} ({report.alpha_level}): report {name} = {alpha.value:.3f}{interval}, "
+        f"{found} by Krippendorff's standard (.800 reliable, .667 tentative)."
+    )
+    return Headline("krippendorff_alpha", alpha.value, alpha.ci_low, alpha.ci_high, found, text)

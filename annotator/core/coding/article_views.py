@@ -15,6 +15,7 @@ from sqlmodel import col, select
 
 from annotator.core.coding import service as coding
 from annotator.core.coding.article_metadata import metadata_of, near_duplicates
+from annotator.core.coding.memos import MEMO_KEY
 from annotator.core.store.models import Article, History, Unit, wide_select
 from annotator.core.store.project import Project
 
@@ -35,6 +36,7 @@ class ArticleSummary:
     author: str = ""
     language: str = ""  # ISO code, when the import knew it (archive exports)
     near_duplicate_of: str = ""  # the key of the article this one nearly duplicates
+    memo: str = ""  # the memo kept on the article (`memos`), shown above its text
 
     @property
     def finished(self) -> bool:
@@ -84,6 +86,7 @@ def article_summaries(project: Project, coder: str) -> list[ArticleSummary]:
                 author or "",
                 metadata[article_id].get("language", ""),
                 pairs.get(key, ""),
+                metadata[article_id].get(MEMO_KEY, ""),
             )
         )
     return summaries

@@ -14,10 +14,11 @@ Decisions the issue leaves open:
 - wide: columns `field__coder` grouped by field, then `note__coder` and
   `coded_at__coder`; `codebook`/`codebook_version` as in long, over all coders.
 - consensus: the consensus coder's codes when that coder coded the unit
-  (`consensus_source` "consensus"); otherwise, when at least two coders are in
-  scope, each coded the unit and their codes are identical on every field,
-  those codes ("agreement", `coder` lists them joined by ";"); otherwise no
-  codes ("none"). Every unit in scope gets a row.
+  (`consensus_source` "consensus", or "partial" when the supervisor left a required
+  field undecided: those fields are left empty, not filled from elsewhere); otherwise,
+  when at least two coders are in scope, each coded the unit and their codes are
+  identical on every field, those codes ("agreement", `coder` lists them joined by
+  ";"); otherwise no codes ("none"). Every unit in scope gets a row.
 - articles: per article, one row per coder in scope and one row for the
   consensus layout (coder "consensus", role "consensus"): the units in scope,
   how many of them have a code, and a `field_code` count per category.
@@ -194,7 +195,10 @@ class Layout:
     def _consensus_columns(self) -> list[Column]:
         return [
             *self._head_columns(),
-            Column(layout.CONSENSUS_SOURCE, "Source of the codes: consensus, agreement or none"),
+            Column(
+                layout.CONSENSUS_SOURCE,
+                "Source of the codes: consensus, partial (some fields decided), agreement or none",
+            ),
             Column("coder", "Coder(s) the codes come from"),
             *self._field_columns(),
             *self._tail_columns(),
@@ -277,7 +281,7 @@ class Layout:
         )
 
     def _consensus_rows(self, unit: UnitRecord) -> Iterator[tuple]:
-        source, who, codes, note = consensus_of(unit, self.scope)
+        source, who, codes, note = consensus_of(unit, self.scope, self.fields)
         yield (
             *self._head(unit),
             source,
@@ -328,7 +332,7 @@ class _ArticleCounts:
     def add(self, unit: UnitRecord) -> None:
         self.units += 1
         per_who = [unit.codes.get(c.id) for c in self.layout.scope.coders]
-        per_who.append(consensus_of(unit, self.layout.scope)[2])
+        per_who.append(consensus_of(unit, self.layout.scope, self.layout.fields)[2])
         for i, codes in enumerate(per_who):
             if codes is None:
                 continue
@@ -364,11 +368,20 @@ def _starts(fields: list[CodebookField]) -> list[int]:
     return starts
 
 
-def consensus_of(unit: UnitRecord, scope: Scope) -> tuple[str, str, CoderCodes | None, str | None]:
-    """(source, coder(s), codes, note) of a unit's consensus; see the module docstring."""
+def consensus_of(
+    unit: UnitRecord, scope: Scope, fields: list[CodebookField]
+) -> tuple[str, str, CoderCodes | None, str | None]:
+    """(source, coder(s), codes, note) of a unit's consensus; see the module docstring.
+    `fields` are the codebook's, in the order of a `CoderCodes`' codes."""
     chief: CoderInfo | None = scope.consensus
     if chief is not None and chief.id in unit.codes:
-        return "consensus", chief.name, unit.codes[chief.id], unit.notes.get(chief.id)
+        decided = unit.codes[chief.id]
+        undecided = any(
+            code is None and field.required
+            for code, field in zip(decided.codes, fields, strict=True)
+        )
+        source = "partial" if undecided else "consensus"
+        return source, chief.name, decided, unit.notes.get(chief.id)
     coders = scope.coders
     coded = [codes for c in coders if (codes := unit.codes.get(c.id)) is not None]
     if (

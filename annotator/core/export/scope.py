@@ -158,6 +158,14 @@ def resolve_scope(session: Session, options: ExportOptions) -> Scope:
     return Scope(coders, consensus, versions, _article_ids(session, options.articles))
 
 
+def consensus_coders(project: Project) -> list[str]:
+    """The names of the coders whose role is consensus (the export dialog says what the
+    layouts do with them)."""
+    with project.reading() as session:
+        query = sqlmodel.select(Coder.name).where(Coder.role == Role.CONSENSUS)
+        return sorted(session.exec(query).all())
+
+
 def _article_ids(session: Session, keys: tuple[str, ...] | None) -> list[int] | None:
     if keys is None:
         return None

@@ -27,10 +27,17 @@ class CoderChoiceModel(QAbstractListModel):
         self._checked: list[bool] = []
         self._progress: dict[str, CoderProgress] = {}
         self._machines: frozenset[str] = frozenset()
+        self._disabled: dict[str, str] = {}  # name -> why its box does not apply
 
     def set_machines(self, names) -> None:
         """The coders that are machines (the suggester): listed with "(machine)"."""
         self._machines = frozenset(names)
+
+    def set_disabled(self, reasons: Mapping[str, str]) -> None:
+        """Grey out these coders' boxes, each with the reason as its tooltip."""
+        self._disabled = dict(reasons)
+        if self._names:
+            self.dataChanged.emit(self.index(0), self.index(len(self._names) - 1))
 
     def set_coders(self, names: list[str], checked: bool = True) -> None:
         """Replace the list; coders already listed keep their check, new ones get `checked`."""
@@ -80,6 +87,8 @@ class CoderChoiceModel(QAbstractListModel):
             if progress is None:
                 return shown
             return f"{shown}  ·  {progress.complete} of {progress.total} ({progress.percent}%)"
+        if role == Qt.ItemDataRole.ToolTipRole and name in self._disabled:
+            return self._disabled[name]
         if role == Qt.ItemDataRole.ToolTipRole and progress is not None:
             when = progress.last_change
             last = when.astimezone().strftime("%Y-%m-%d %H:%M") if when else "never"
@@ -104,6 +113,8 @@ class CoderChoiceModel(QAbstractListModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
+        if self._names[index.row()] in self._disabled:
+            return Qt.ItemFlag.ItemIsSelectable
         return (
             Qt.ItemFlag.ItemIsEnabled
             | Qt.ItemFlag.ItemIsSelectable

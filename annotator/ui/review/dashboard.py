@@ -32,7 +32,13 @@ from annotator.core.agreement.confusion import ConfusionMatrix
 from annotator.core.agreement.descriptions import describe, too_few_units
 from annotator.core.agreement.report import FieldAgreement
 from annotator.core.agreement.tables import AgreementRow, agreement_rows
-from annotator.core.agreement.verdicts import verdict_source, verdict_tone
+from annotator.core.agreement.verdicts import (
+    convention,
+    headline,
+    percent,
+    verdict_source,
+    verdict_tone,
+)
 from annotator.core.codebook import Codebook
 from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.ui.review.charts import AlphaChart, ConfusionModel, HeatMapDelegate, verdict_color
@@ -50,7 +56,15 @@ COEFFICIENT_NAMES = {
     "cohen_kappa_weighted_quadratic": "Cohen's kappa, quadratic weights",
     "cohen_kappa_weighted_linear": "Cohen's kappa, linear weights",
 }
-COLUMNS = ("Coefficient", "Value", "95% CI", "Units", "Coders", "Pairable values", "Verdict")
+COLUMNS = (
+    "Coefficient",
+    "Value",
+    "95% CI",
+    "Units",
+    "Coders",
+    "Pairable values",
+    "Verdict (convention)",
+)
 VALUE_COLUMN = 1
 INTERVAL_COLUMN = 2
 VERDICT_COLUMN = 6
@@ -72,7 +86,20 @@ def value_text(row: AgreementRow) -> str:
     stays narrow and Units, Coders and Verdict stay in view)."""
     if row.value is None:
         return "undefined"
-    return f"{row.value:.3f}"
+    return figure(row.coefficient, row.value)
+
+
+def figure(coefficient: str, value: float) -> str:
+    """Percent agreement as a percentage (82%), every other coefficient to three places."""
+    return percent(value) if coefficient == "percent_agreement" else f"{value:.3f}"
+
+
+def verdict_text(row: AgreementRow) -> str:
+    """The verdict named with the convention it follows: "substantial (Landis & Koch)"."""
+    if not row.threshold_verdict:
+        return ""
+    source = convention(row.coefficient)
+    return f"{row.threshold_verdict} ({source})" if source else row.threshold_verdict
 
 
 def coefficient_tooltip(row: AgreementRow) -> str:
@@ -149,7 +176,8 @@ class AgreementTableModel(QAbstractTableModel):
         if column == INTERVAL_COLUMN:
             if row.ci_low is None or row.ci_high is None:
                 return ""
-            return f"[{row.ci_low:.3f}, {row.ci_high:.3f}]"
+            low, high = figure(row.coefficient, row.ci_low), figure(row.coefficient, row.ci_high)
+            return f"[{low}, {high}]"
         if column == 3:
             return str(row.n_units)
         if column == 4:
@@ -158,7 +186,7 @@ class AgreementTableModel(QAbstractTableModel):
             return str(row.n_pairable)
         if thin(row):
             return f"too few units ({row.n_units})"
-        return row.threshold_verdict or ""
+        return verdict_text(row)
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if role != Qt.ItemDataRole.DisplayRole:
@@ -182,6 +210,10 @@ class DashboardTab(QWidget):
         self.field_choice = QComboBox()
         for field in codebook.fields:
             self.field_choice.addItem(field.label, field.key)
+        self.lead = QLabel(wordWrap=True)
+        self.lead.setObjectName("report_these")
+        self.lead.setTextFormat(Qt.TextFormat.RichText)
+        self.lead.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary = QLabel(wordWrap=True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.table_model = AgreementTableModel(self)
@@ -216,7 +248,7 @@ class DashboardTab(QWidget):
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()
-        top.addWidget(QLabel("Field:"))
+        top.addWidget(QLabel("Every coefficient of the field:"))
         top.addWidget(self.field_choice)
         top.addStretch(1)
         chart_box = QGroupBox("Krippendorff's alpha per field (95% bootstrap interval)")
@@ -240,6 +272,9 @@ class DashboardTab(QWidget):
         upper = QWidget()
         upper_layout = QVBoxLayout(upper)
         upper_layout.setContentsMargins(0, 0, 0, 0)
+        report_box = QGroupBox("What to report")
+        QVBoxLayout(report_box).addWidget(self.lead)
+        upper_layout.addWidget(report_box)
         upper_layout.addLayout(top)
         upper_layout.addWidget(self.summary)
         upper_layout.addWidget(self.table, 1)
@@ -291,6 +326,7 @@ class DashboardTab(QWidget):
                 for key, report in self.fields.items()
             ]
         )
+        self.lead.setText(lead_text(self.fields, self._labels))
         self._show_field()
 
     def clear_results(self, reason: str) -> None:
@@ -298,6 +334,7 @@ class DashboardTab(QWidget):
         self.skipped = SkippedCodes()
         self.chart.set_bars([])
         self.table_model.set_rows([])
+        self.lead.clear()
         self.summary.setText(reason)
 
     def _show_field(self) -> None:
@@ -331,15 +368,32 @@ class DashboardTab(QWidget):
         )
 
 
-def field_summary(report: FieldAgreement) -> str:
-    """One paragraph: level, coders and counts, and how outside-scale codes were treated."""
-    text = (
-        f"Level: {report.alpha_level}. Coders: {', '.join(report.coders)}. "
-        f"{report.n_units} unit(s) with a value, {report.n_pairable_values} pairable value(s)."
+def lead_text(fields: Mapping[str, FieldAgreement], labels: Mapping[str, str]) -> str:
+    """One line per field: the coefficient to report, its interval and verdict (rich text);
+    the table below holds the rest, each judged by its own convention."""
+    lines = [
+        html.escape(headline(labels.get(key, key), report).text, quote=False)
+        for key, report in fields.items()
+    ]
+    lines.append(
+        "<span style='color:gray'>Alpha at the field's level of measurement is the one to "
+        "report. The table below has every coefficient; alpha is judged by Krippendorff's "
+        "standard, the kappas and Gwet's AC1 by Landis and Koch's bands; percent agreement "
+        "is not corrected for chance and has no verdict.</span>"
     )
+    return "<br>".join(lines)
+
+
+def field_summary(report: FieldAgreement) -> str:
+    """Short lines: level, coders, counts, and how outside-scale codes were treated."""
+    lines = [
+        f"Level of measurement: {report.alpha_level}",
+        f"Coders: {', '.join(report.coders)}",
+        f"{report.n_units} unit(s) with a value, {report.n_pairable_values} pairable value(s)",
+    ]
     if report.outside_scale_codes:
-        text += (
-            f" Outside the scale: {', '.join(report.outside_scale_codes)} "
-            f"({report.outside_scale_handling})."
+        lines.append(
+            f"Outside the scale ({', '.join(report.outside_scale_codes)}): "
+            f"{report.outside_scale_handling}"
         )
-    return text
+    return "\n".join(lines)

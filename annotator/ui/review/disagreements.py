@@ -134,7 +134,11 @@ class DisagreementModel(QAbstractTableModel):
         return (self._display(item, column) or "").casefold()
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and section == SEVERITY:
+            return f"Severity: {SEVERITY_TIP} Higher is worse; 0 would be agreement."
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         names = [*FIXED_COLUMNS, *self.coders, "Consensus"]
         return names[section] if 0 <= section < len(names) else None
