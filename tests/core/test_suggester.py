@@ -41,6 +41,38 @@ def test_attribution_levels(text, code):
     assert attribution(text) == [code]
 
 
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        # A title inside a capitalised run: the name is what follows it.
+        ("Emergency Services Minister Jacinta Horvath says 40 homes are lost.", "named_person"),
+        ("Chief Minister Vandana Shirke has appealed to citizens to stay in.", "named_person"),
+        ("Trains were halted, Central Railway said in a post on X.", "named_organisation"),
+        ("The CFA has not yet confirmed those reports.", "named_organisation"),
+        ("Some economists suspect political pressure.", "anonymous_generic"),
+        (
+            "Some Conservative backbenchers are privately warning that they could rebel.",
+            "anonymous_generic",
+        ),
+        ("The Met Office's warning came too late for the farmers.", "unattributed"),
+        ("Reports are emerging of a firefighter injured near the ridge.", "anonymous_vague"),
+        ("There are reports of crowd trouble outside the north stand.", "anonymous_vague"),
+        # Liveblog sign-posts, service lines and an opinion piece's author line.
+        ("Stick with us for the second half.", "not_applicable"),
+        ("Stay tuned for more updates.", "not_applicable"),
+        ("We'll have analysis shortly.", "not_applicable"),
+        (
+            "If you are in the affected area, you can find the warnings on the app.",
+            "not_applicable",
+        ),
+        ("The writer is a former member of the state transport board.", "not_applicable"),
+    ],
+)
+def test_liveblog_and_opinion_shapes(text, code):
+    """Rule set 2.1: tuned on the liveblogs and opinion pieces added to the development set."""
+    assert attribution(text) == [code]
+
+
 def test_pronoun_of_a_named_person_is_a_named_person():
     text = (
         '"We are studying it," port authority chair Ilse Brandt told reporters. '
