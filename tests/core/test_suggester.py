@@ -57,6 +57,20 @@ def test_attribution_levels(text, code):
         ("The Met Office's warning came too late for the farmers.", "unattributed"),
         ("Reports are emerging of a firefighter injured near the ridge.", "anonymous_vague"),
         ("There are reports of crowd trouble outside the north stand.", "anonymous_vague"),
+        ("The coastguard said two lifeboats had been sent.", "named_organisation"),
+        ("Sky News is reporting that passengers are being moved.", "named_organisation"),
+        ("We're hearing that some schools have stayed open.", "anonymous_vague"),
+        ("Others point to the opposition leader's discipline.", "anonymous_vague"),
+        (
+            "The latest survey by Ipsara, published on Sunday, puts it eight points ahead.",
+            "named_organisation",
+        ),
+        (
+            "A trial of 61 companies run by the group Autonomy found the opposite.",
+            "named_organisation",
+        ),
+        ("Here's a recap of the main developments so far:", "not_applicable"),
+        ("Parents, tell us in the comments whether your school is closed.", "not_applicable"),
         # Liveblog sign-posts, service lines and an opinion piece's author line.
         ("Stick with us for the second half.", "not_applicable"),
         ("Stay tuned for more updates.", "not_applicable"),
