@@ -71,6 +71,16 @@ def test_attribution_levels(text, code):
         ),
         ("Here's a recap of the main developments so far:", "not_applicable"),
         ("Parents, tell us in the comments whether your school is closed.", "not_applicable"),
+        ("Asked about it, the chancellor said her plans were prudent.", "anonymous_specific"),
+        (
+            "The transport secretary, Mark Rivers, has just said the talks were stuck.",
+            "named_person",
+        ),
+        ("The Red Cross says it is sending 200 volunteers.", "named_organisation"),
+        ("Unconfirmed reports suggest a hospital has been evacuated.", "anonymous_vague"),
+        ("Here's a post from a resident of Orsana:", "not_applicable"),
+        ("Morning all.", "not_applicable"),
+        ("Please write to us with your views.", "not_applicable"),
         # Liveblog sign-posts, service lines and an opinion piece's author line.
         ("Stick with us for the second half.", "not_applicable"),
         ("Stay tuned for more updates.", "not_applicable"),
