@@ -81,6 +81,12 @@ def test_attribution_levels(text, code):
         ("Here's a post from a resident of Orsana:", "not_applicable"),
         ("Morning all.", "not_applicable"),
         ("Please write to us with your views.", "not_applicable"),
+        ("Senior NHS managers privately concede that the lists will grow.", "anonymous_specific"),
+        ("The department's own evaluation found the pass paid for itself.", "named_organisation"),
+        (
+            'As one council leader put it to me, "it is the cheapest care we have".',
+            "anonymous_specific",
+        ),
         # Liveblog sign-posts, service lines and an opinion piece's author line.
         ("Stick with us for the second half.", "not_applicable"),
         ("Stay tuned for more updates.", "not_applicable"),
