@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 
 from annotator.cli.output import Command, print_json
 from annotator.core.store.location import project_location
@@ -43,6 +44,14 @@ def _suggest(args: argparse.Namespace) -> None:
     saved = "" if run.dry_run else " (saved)"
     print(
         f"{len(run.records)} unit(s) suggested by {run.version}; {verb} "
-        f"{len(run.changes)} code(s) of coder {SUGGESTER!r}{saved}",
+        f"{len(run.changes)} code(s) of coder {SUGGESTER!r}{saved}{_skipped(run.skipped)}",
         file=sys.stderr if args.json else sys.stdout,
     )
+
+
+def _skipped(skipped: Counter[str]) -> str:
+    """'; skipped 3 article(s) not in English (de 2, fr 1)', or nothing."""
+    if not skipped:
+        return ""
+    languages = ", ".join(f"{language} {n}" for language, n in skipped.most_common())
+    return f"; skipped {skipped.total()} article(s) not in English ({languages})"

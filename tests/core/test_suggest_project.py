@@ -13,7 +13,7 @@ from annotator.core.agreement.from_project import machine_coders, project_agreem
 from annotator.core.agreement.html_report import agreement_html
 from annotator.core.codebook import bundled_codebook
 from annotator.core.coding import service as coding
-from annotator.core.coding.lookups import find_unit
+from annotator.core.coding.lookups import find_unit, list_units
 from annotator.core.errors import AnnotatorError
 from annotator.core.ingest.into_project import import_paths
 from annotator.core.store.project import Project
@@ -195,3 +195,39 @@ def test_suggestions_are_stored_in_short_transactions(sample_project, monkeypatc
     assert max(history_rows) <= 7
     stored = coding.coder_codes(sample_project, SUGGESTER)
     assert len(run.changes) == sum(len(codes) for codes in stored.values())
+
+
+def _set_language(project: Project, article_key: str, language: str) -> None:
+    """As an archive import records it (test set-up: the importer's metadata field)."""
+    from sqlmodel import select
+
+    from annotator.core.store.models import Article
+
+    with project.writing() as session:
+        article = session.exec(select(Article).where(Article.key == article_key)).one()
+        article.metadata_json = json.dumps({"language": language})
+        session.add(article)
+
+
+def test_cli_suggest_skips_articles_not_in_english_and_counts_them(project_location, capsys):
+    """The English-only rule of the window (core/suggest/languages.py) applies to the
+    command too: a German article gets no codes, and the output says it was skipped."""
+    location = str(project_location("languages.annotator"))
+    assert main(["new", location]) == 0
+    assert main(["import", location, *map(str, SAMPLE_TEXTS)]) == 0
+    with Project.open(location) as project:
+        run_suggester(project)  # before the rule: the machine coded every article
+        german = {u.id for u in list_units(project, "harbor-deal")}
+        assert german & set(coding.coder_codes(project, SUGGESTER))
+        _set_language(project, "harbor-deal", "de")
+    capsys.readouterr()
+    assert main(["suggest", location]) == 0
+    out = capsys.readouterr().out
+    assert "skipped 1 article(s) not in English (de 1)" in out
+    with Project.open(location) as project:
+        stored = coding.coder_codes(project, SUGGESTER)
+        assert not german & set(stored)  # the earlier run's codes there are cleared
+        assert stored  # the English articles keep theirs
+        run = run_suggester(project, dry_run=True)
+        assert "harbor-deal" not in {r.unit.article_key for r in run.records}
+        assert run.changes == []

@@ -41,6 +41,68 @@ def test_attribution_levels(text, code):
     assert attribution(text) == [code]
 
 
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        # A title inside a capitalised run: the name is what follows it.
+        ("Emergency Services Minister Jacinta Horvath says 40 homes are lost.", "named_person"),
+        ("Chief Minister Vandana Shirke has appealed to citizens to stay in.", "named_person"),
+        ("Trains were halted, Central Railway said in a post on X.", "named_organisation"),
+        ("The CFA has not yet confirmed those reports.", "named_organisation"),
+        ("Some economists suspect political pressure.", "anonymous_generic"),
+        (
+            "Some Conservative backbenchers are privately warning that they could rebel.",
+            "anonymous_generic",
+        ),
+        ("The Met Office's warning came too late for the farmers.", "unattributed"),
+        ("Reports are emerging of a firefighter injured near the ridge.", "anonymous_vague"),
+        ("There are reports of crowd trouble outside the north stand.", "anonymous_vague"),
+        ("The coastguard said two lifeboats had been sent.", "named_organisation"),
+        ("Sky News is reporting that passengers are being moved.", "named_organisation"),
+        ("We're hearing that some schools have stayed open.", "anonymous_vague"),
+        ("Others point to the opposition leader's discipline.", "anonymous_vague"),
+        (
+            "The latest survey by Ipsara, published on Sunday, puts it eight points ahead.",
+            "named_organisation",
+        ),
+        (
+            "A trial of 61 companies run by the group Autonomy found the opposite.",
+            "named_organisation",
+        ),
+        ("Here's a recap of the main developments so far:", "not_applicable"),
+        ("Parents, tell us in the comments whether your school is closed.", "not_applicable"),
+        ("Asked about it, the chancellor said her plans were prudent.", "anonymous_specific"),
+        (
+            "The transport secretary, Mark Rivers, has just said the talks were stuck.",
+            "named_person",
+        ),
+        ("The Red Cross says it is sending 200 volunteers.", "named_organisation"),
+        ("Unconfirmed reports suggest a hospital has been evacuated.", "anonymous_vague"),
+        ("Here's a post from a resident of Orsana:", "not_applicable"),
+        ("Morning all.", "not_applicable"),
+        ("Please write to us with your views.", "not_applicable"),
+        ("Senior NHS managers privately concede that the lists will grow.", "anonymous_specific"),
+        ("The department's own evaluation found the pass paid for itself.", "named_organisation"),
+        (
+            'As one council leader put it to me, "it is the cheapest care we have".',
+            "anonymous_specific",
+        ),
+        # Liveblog sign-posts, service lines and an opinion piece's author line.
+        ("Stick with us for the second half.", "not_applicable"),
+        ("Stay tuned for more updates.", "not_applicable"),
+        ("We'll have analysis shortly.", "not_applicable"),
+        (
+            "If you are in the affected area, you can find the warnings on the app.",
+            "not_applicable",
+        ),
+        ("The writer is a former member of the state transport board.", "not_applicable"),
+    ],
+)
+def test_liveblog_and_opinion_shapes(text, code):
+    """Rule set 2.1: tuned on the liveblogs and opinion pieces added to the development set."""
+    assert attribution(text) == [code]
+
+
 def test_pronoun_of_a_named_person_is_a_named_person():
     text = (
         '"We are studying it," port authority chair Ilse Brandt told reporters. '

@@ -141,6 +141,9 @@ def name_ranges(tokens: list[Token], lex: Lexicon) -> list[tuple[int, int]]:
         run = tokens[first : end + 1]
         name_words = [w for w in run if _is_name_word(w, lex)]
         named = run[run.index(name_words[0]) :] if name_words else run
+        titles = [i for i, w in enumerate(named[:-1]) if _is_title(w, lex)]
+        if titles:  # "Emergency Services Minister Jacinta Horvath": the name follows the title
+            named = named[titles[-1] + 1 :]
         organisation = any(lex.is_class(w.text, "organisation_name_words") for w in named)
         titled = (first > 0 and lex.is_class(tokens[first - 1].text, "honorifics")) or any(
             lex.is_class(w.text, "honorifics") for w in run[:-1]
@@ -164,6 +167,10 @@ def _describes_person(lower: list[str], lex: Lexicon) -> bool:
             for word in head
         )
     )
+
+
+def _is_title(token: Token, lex: Lexicon) -> bool:
+    return lex.is_class(token.text, "honorifics") or lex.is_class(token.text, "roles")
 
 
 def _capitalised_word(token: Token) -> bool:

@@ -180,6 +180,8 @@ def _is_verb_use(tokens: list[Token], index: int, lex: Lexicon) -> bool:
         before = tokens[index - 1].lower
         if before in lex.noun_uses_after or before in _NOT_AFTER:
             return False
+        if before.endswith(("'s", "’s", "s'")):
+            return False  # "the Met Office's warning", "the minister's claims": a noun
     return True
 
 

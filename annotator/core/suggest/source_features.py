@@ -129,10 +129,12 @@ def _entity(main, pre, post, apposition, head_word: str, lex: Lexicon) -> set[st
     ):
         found.add("person_name")  # "Minister for Health Ms Aoife Brennan"
     capitals = [t for t in pre if t.is_capitalised and t.lower not in lex.determiners]
-    if len(capitals) >= 2 and any(
-        lex.is_class(t.text, "organisation_name_words") for t in capitals
-    ):
-        found.add("organisation_name")  # "Western Power Distribution"
+    if (
+        pre[-1].is_capitalised
+        and len(capitals) >= 2
+        and any(lex.is_class(t.text, "organisation_name_words") for t in capitals)
+    ):  # "Western Power Distribution"; not "Senior NHS managers", a role with its employer
+        found.add("organisation_name")
     if len(pre) >= 2 and pre[-1].is_capitalised and lex.is_class(pre[-2].text, "organisations"):
         found.add("organisation_name")  # "grid operator NorthNet"
     return found
