@@ -2,9 +2,10 @@
 
 User errors print one line on stderr and exit 2; nothing here knows SQL. Each command
 lives in the module of its subject (`coding`, `codebook`, `export`, `merge`, `agreement`,
-`maintenance`, `team`, `units`, `suggest`, `study`, `gui`); `COMMANDS` below names them all
-with their one-line help, and a command's module is imported only when that command runs (or its
-own --help is asked for): its `register` then adds the command's arguments. So
+`maintenance`, `team`, `units`, `suggest`, `study`, `training`, `gui`); `COMMANDS` below
+names them all with their one-line help, and a command's module is imported only when
+that command runs (or its own --help is asked for): its `register` then adds the
+command's arguments. So
 `annotator --help`, `--version` and every command start without loading what they do
 not use (no database or data library for the first two, no Qt but for `gui`/`demo`).
 
@@ -72,6 +73,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("study", "the reliability sample: units and articles a target alpha needs, drawn"),
     "assign": ("study", "assign articles to coders and write one project file per coder"),
     "progress": ("study", "progress per coder: articles and units done of those assigned"),
+    "gold": ("training", "mark gold articles (codes of the consensus or a coder) to train against"),
+    "certify": ("training", "a coder's training codes against the gold: alpha, confusions, pass"),
+    "study-settings": (
+        "training",
+        "fields left out of agreement and adjudication; when training shows differences",
+    ),
+    "agreement-detail": (
+        "training",
+        "agreement where it helps to act: articles worst first, coder by coder, categories",
+    ),
 }
 
 

@@ -69,7 +69,7 @@ from annotator.core.store.models import (
     saved_id,
 )
 from annotator.core.store.project import Project
-from annotator.core.store.roles import CONSENSUS, SUGGESTER, Role
+from annotator.core.store.roles import CONSENSUS, Role, reserved_role
 from annotator.core.supervision.merge_report import (
     KEPT_CONSENSUS,
     KEPT_HELD,
@@ -88,7 +88,7 @@ from annotator.core.supervision.merge_source import (
     read_source,
 )
 
-RESERVED_ROLES = {CONSENSUS: Role.CONSENSUS, SUGGESTER: Role.MACHINE}
+RESERVED_ROLES = {Role.CONSENSUS, Role.MACHINE, Role.GOLD, Role.TRAINING}
 
 __all__ = [
     "CoderMerge",
@@ -520,8 +520,8 @@ def _not_mergeable(coder: Coder, target_role: str | None) -> str | None:
     come only from the coder they name (the consensus, the machine), and only into a
     target whose coder of that name is the same; a reserved role only under its name; a
     name new to the target must pass the rules for new names."""
-    role = RESERVED_ROLES.get(coder.name)
-    if role is not None or coder.role in RESERVED_ROLES.values():
+    role = reserved_role(coder.name)
+    if role is not None or coder.role in RESERVED_ROLES:
         if coder.role != role or target_role not in (None, role):
             return (
                 f"coder {printable_name(coder.name)!r} ({coder.role}) is not the reserved "

@@ -42,6 +42,7 @@ from annotator.core.agreement.report import FieldAgreement
 from annotator.core.agreement.tables import write_agreement_csv
 from annotator.core.coding import service as coding
 from annotator.core.coding.codebook_check import SkippedCodes
+from annotator.core.coding.measured_fields import measured_fields
 from annotator.core.coding.progress import coder_progress, coding_stamp
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.location import working_folder
@@ -75,7 +76,7 @@ def agreement_by_field(
     """`project_agreement` one field at a time, so progress shows and a cancel takes effect
     between fields. Each field's statistics (bootstrap included) depend on that field only,
     so the result is the same as computing all fields at once."""
-    keys = [field.key for field in project.codebook.fields]
+    keys = measured_fields(project)  # the fields the project does not leave out
     combined = ProjectAgreement({}, {}, SkippedCodes())
     for done, key in enumerate(keys):
         if not progress(done, len(keys), f"Agreement on {project.codebook.field(key).label}…"):

@@ -36,7 +36,12 @@ from annotator.core.study.sample_size import SmallestShare, share_from_codebook
 from annotator.ui.table_views import row_table
 
 _Index = QModelIndex | QPersistentModelIndex
-SIGNIFICANCE_LEVELS = (0.1, 0.05, 0.01, 0.005)  # the columns of Krippendorff's table of sample sizes
+SIGNIFICANCE_LEVELS = (
+    0.1,
+    0.05,
+    0.01,
+    0.005,
+)  # the columns of Krippendorff's table of sample sizes
 STRATA = (("No strata", None), ("By outlet", "outlet"), ("By month", "month"))
 
 
