@@ -20,9 +20,15 @@ from annotator.core.coding.lookups import unit_key
 from annotator.core.coding.measured_fields import measured_fields
 from annotator.core.coding.service import Change
 from annotator.core.errors import AnnotatorError
-from annotator.core.store.models import Article, ProjectSetting, Unit, saved_id
+from annotator.core.store.models import Article, Coder, ProjectSetting, Unit, saved_id
 from annotator.core.store.project import Project
-from annotator.core.store.roles import GOLD, reserved_role, training_name
+from annotator.core.store.roles import (
+    GOLD,
+    TRAINING_SUFFIX,
+    Role,
+    reserved_role,
+    training_name,
+)
 
 FEEDBACK_KEY = "training.feedback"
 FEEDBACK_WHEN = ("unit", "article")  # after each unit, or once the article is done
@@ -68,6 +74,14 @@ def trainee_identity(coder: str) -> str:
     if not name or reserved_role(name) is not None:
         raise AnnotatorError(f"{coder!r} is not a coder who can train")
     return training_name(name)
+
+
+def trainees(project: Project) -> list[str]:
+    """The coders who have training codes, by their own names, sorted case-blind."""
+    with project.reading() as session:
+        names = session.exec(select(Coder.name).where(Coder.role == Role.TRAINING)).all()
+    coders = [name.removesuffix(TRAINING_SUFFIX) for name in names]
+    return sorted(coders, key=lambda name: (name.casefold(), name))
 
 
 def code_training_unit(

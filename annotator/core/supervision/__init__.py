@@ -5,3 +5,7 @@
 passphrase of a file project). May import everything below it in the core; not `team`,
 not Qt, not the command line.
 """
+
+ENVIRONMENT = "ANNOTATOR_SUPERVISOR_PASSPHRASE"
+"""Where scripts, the command line and the window take the supervisor passphrase from
+(kept here, importing nothing, so the window can read it before the database layer loads)."""

@@ -224,6 +224,14 @@ class ReviewWindow(QMainWindow):
         study_menu.addAction(
             self._action("Reliability sample and progress…", self.open_study_dialog)
         )
+        study_menu.addAction(self._action("Certification against the gold…", self.certification))
+
+    def certification(self) -> None:
+        """Study > Certification against the gold (`annotator certify`)."""
+        from annotator.ui.study.certification_view import CertificationDialog
+
+        self.certification_dialog = CertificationDialog(self.project, self)
+        self.certification_dialog.show()
 
     def open_study_dialog(self) -> None:
         """Study > Reliability sample and progress (`annotator plan` and `progress`)."""
