@@ -90,7 +90,7 @@ def _gold(args: argparse.Namespace) -> int:
         print_json(marked.to_dict())
     else:
         print(
-            f"{len(marked.articles)} gold articles from {printable_name(marked.source)!r}: "
+            f"gold articles from {printable_name(marked.source)!r}: {', '.join(marked.articles)}; "
             f"{marked.added} codes added, {marked.changed} changed"
         )
     return 0
@@ -127,7 +127,7 @@ def certification_lines(report: Certification) -> list[str]:
     ]
     for field in report.fields:
         alpha = field.agreement.krippendorff_alpha
-        value = "undefined" if alpha.value is None else f"{alpha.value:.3f}"
+        value = f"undefined ({alpha.reason})" if alpha.value is None else f"{alpha.value:.3f}"
         interval = (
             f" [{alpha.ci_low:.3f}, {alpha.ci_high:.3f}]"
             if alpha.ci_low is not None and alpha.ci_high is not None
@@ -206,5 +206,5 @@ def _detail_lines(by: str, field: str, rows: list) -> list[str]:
             lines.append(f"  {pair:<30} {_figure(r.alpha)}{interval}  {r.units} units")
     else:
         lines = [f"{field}: categories coders gave the same unit, most often first"]
-        lines += [f"  {r.code_a} ~ {r.code_b:<30} {r.count}" for r in rows]
+        lines += [f"  {f'{r.code_a} ~ {r.code_b}':<30} {r.count}" for r in rows]
     return lines
