@@ -2,7 +2,8 @@
 
 `merge` and `merge_source` (other coders' project files into one), `adjudication`
 (disagreements, consensus codes, accept all unanimous), `passphrase` (the supervisor
-passphrase of a file project). May import everything below it in the core; not `team`,
+passphrase of a file project), `landing` (recognising the supervisor, so a window opens
+in the review). May import everything below it in the core; not `team`,
 not Qt, not the command line.
 """
 
