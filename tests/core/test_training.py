@@ -180,3 +180,24 @@ def test_a_field_left_out_leaves_agreement_and_adjudication(project):
     assert len(project_agreement(project, bootstrap_samples=0).fields) == 3
     with pytest.raises(AnnotatorError, match="no field 'nope'"):
         set_left_out_fields(project, ["nope"])
+
+
+def test_training_done_in_a_copy_merges_back_as_training(project, tmp_path: Path):
+    """A coder trains in a copy of the supervisor's project (it holds the gold); merging the
+    copy back brings the training codes as training, never as study codes."""
+    from annotator.core.store.backup import backup_project
+    from annotator.core.supervision.merge import merge_project
+
+    units = _gold_and_training(project, trainee=GOLD)
+    if not isinstance(project.path, Path):
+        pytest.skip("a file copy: the server's copy is `annotator pull`")
+    copy = tmp_path / "alice-training.annotator"
+    backup_project(project.path, copy)
+    with Project.open(copy) as theirs:
+        code_training_unit(theirs, "carol", units[0].id, {"claim_type": "fact"})
+    merge_project(project, copy)
+    with project.reading() as session:
+        roles = dict(session.exec(select(Coder.name, Coder.role)).all())
+    assert roles["carol~training"] == Role.TRAINING
+    assert "carol" not in coder_progress(project)
+    assert project_agreement(project, bootstrap_samples=0).fields["claim_type"].coders == ("sue",)

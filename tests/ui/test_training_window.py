@@ -167,3 +167,16 @@ def test_a_wrong_passphrase_opens_the_coding_window(
     window = open_workspace(project_path, "alice", clean_settings)
     qtbot.addWidget(window)
     assert isinstance(window, MainWindow) and window.coder == "alice"
+
+
+def test_the_export_dialog_offers_no_gold_or_training_coder(qtbot, gold_path):
+    """Unticking a coder exports the ticked ones by name: the list must hold only the study's."""
+    from annotator.core.study.training import code_training_unit
+    from annotator.ui.export_dialog import ExportDialog
+
+    with Project.open(gold_path) as project:
+        code_training_unit(project, "alice", _sentences(project)[0].id, {"claim_type": "fact"})
+        dialog = ExportDialog(project)
+        qtbot.addWidget(dialog)
+        assert dialog.coders.names() == ["sue"]
+        dialog.close()

@@ -25,7 +25,14 @@ from sqlmodel import col, select
 
 from annotator.core.store.models import Coder
 from annotator.core.store.project import Project
-from annotator.core.store.roles import CONSENSUS, GOLD, SUGGESTER, TRAINING_SUFFIX, Role
+from annotator.core.store.roles import (
+    CONSENSUS,
+    GOLD,
+    OUTSIDE_THE_STUDY,
+    SUGGESTER,
+    TRAINING_SUFFIX,
+    Role,
+)
 
 RESERVED_NAMES = {
     CONSENSUS: "the consensus is written only by the supervisor's adjudication",
@@ -50,6 +57,16 @@ def known_coders(project: Project) -> list[str]:
             )
         ).all()
     return sorted(names, key=lambda name: (name.casefold(), name))
+
+
+def study_coders(project: Project) -> list[str]:
+    """Every coder whose codes an export may hold (the consensus and the machine included),
+    sorted: the gold and training identities are not the study's."""
+    with project.reading() as session:
+        names = session.exec(
+            select(Coder.name).where(col(Coder.role).not_in(list(OUTSIDE_THE_STUDY)))
+        ).all()
+    return sorted(names)
 
 
 def name_key(name: str) -> str:
