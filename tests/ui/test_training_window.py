@@ -180,3 +180,35 @@ def test_the_export_dialog_offers_no_gold_or_training_coder(qtbot, gold_path):
         qtbot.addWidget(dialog)
         assert dialog.coders.names() == ["sue"]
         dialog.close()
+
+
+def test_agreement_where_it_helps_to_act_in_the_review(qtbot, project_path, tmp_path: Path):
+    """Study > Agreement where it helps to act: the worst article first, then by coder."""
+    from annotator.ui.review.review_window import ReviewWindow
+
+    claims = ["fact", "intention", "prediction", "evaluation"]
+    with Project.open(project_path) as project:
+        for key, shift in (("border-talks", 0), ("harbor-deal", 1)):
+            units = [u for u in list_units(project, key) if u.kind == "sentence"]
+            for i, unit in enumerate(units):
+                coding.apply_codes(project, "alice", unit.id, {"claim_type": claims[i % 4]})
+                theirs = claims[(i + shift * (i % 2)) % 4]  # bob differs on every other one
+                coding.apply_codes(project, "bob", unit.id, {"claim_type": theirs})
+    project = Project.open(project_path)
+    review = ReviewWindow(project, None)
+    qtbot.addWidget(review)
+    review.destroyed.connect(project.close)
+    review.agreement_detail()
+    dialog = review.agreement_detail_dialog
+    qtbot.waitExposed(dialog)
+    dialog.field.setCurrentIndex(dialog.field.findData("claim_type"))
+    assert [row[0] for row in dialog.rows.rows] == ["harbor-deal", "border-talks"]
+    image = dialog.grab().toImage()
+    assert_not_blank(image)
+    image.save(str(tmp_path / "detail.png"))
+    if os.environ.get("ANNOTATOR_SCREENSHOT"):
+        assert image.save(str(DOCS / "study-agreement-detail.png"))
+    dialog.breakdown.setCurrentIndex(1)
+    assert dialog.rows.rows[0][:2] == ("alice", "bob")
+    dialog.breakdown.setCurrentIndex(2)
+    assert dialog.rows.headers == ["Code", "Confused with", "Units"]

@@ -225,6 +225,16 @@ class ReviewWindow(QMainWindow):
             self._action("Reliability sample and progress…", self.open_study_dialog)
         )
         study_menu.addAction(self._action("Certification against the gold…", self.certification))
+        study_menu.addAction(
+            self._action("Agreement where it helps to act…", self.agreement_detail)
+        )
+
+    def agreement_detail(self) -> None:
+        """Study > Agreement where it helps to act (`annotator agreement-detail`)."""
+        from annotator.ui.study.agreement_detail_view import AgreementDetailDialog
+
+        self.agreement_detail_dialog = AgreementDetailDialog(self.project, self)
+        self.agreement_detail_dialog.show()
 
     def certification(self) -> None:
         """Study > Certification against the gold (`annotator certify`)."""
