@@ -51,14 +51,23 @@ def _sentences(project):
     return [u for u in list_units(project, "bridge") if u.kind == "sentence"]
 
 
-def _training_window(qtbot, path, when: str = "unit"):
+@pytest.fixture
+def opened():
+    """Projects the test opened, closed at its end (a window's deletion may come later)."""
+    projects: list[Project] = []
+    yield projects
+    for project in projects:
+        project.close()
+
+
+def _training_window(qtbot, path, opened, when: str = "unit"):
     from annotator.ui.study.training_window import TrainingWindow
 
     project = Project.open(path)
+    opened.append(project)
     set_feedback_when(project, when)
     window = TrainingWindow(project, "alice")
     qtbot.addWidget(window)
-    window.destroyed.connect(project.close)
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
@@ -72,8 +81,8 @@ def _choose(qtbot, window, code: str) -> None:
     assert window.choices["claim_type"].currentData() == code
 
 
-def test_feedback_after_each_unit_names_both_definitions(qtbot, gold_path):
-    window = _training_window(qtbot, gold_path)
+def test_feedback_after_each_unit_names_both_definitions(qtbot, gold_path, opened):
+    window = _training_window(qtbot, gold_path, opened)
     for label in ("fact", "fact", "intention"):  # the third sentence is a fact in the gold
         _choose(qtbot, window, label)
         qtbot.keyClick(window, Qt.Key.Key_Return)
@@ -88,8 +97,8 @@ def test_feedback_after_each_unit_names_both_definitions(qtbot, gold_path):
     assert window.index == 3
 
 
-def test_feedback_at_the_end_of_the_article(qtbot, gold_path):
-    window = _training_window(qtbot, gold_path, "article")
+def test_feedback_at_the_end_of_the_article(qtbot, gold_path, opened):
+    window = _training_window(qtbot, gold_path, opened, "article")
     for label in ("fact", "fact", "intention", "intention", "intention"):
         _choose(qtbot, window, label)
         qtbot.keyClick(window, Qt.Key.Key_Return)
@@ -182,7 +191,7 @@ def test_the_export_dialog_offers_no_gold_or_training_coder(qtbot, gold_path):
         dialog.close()
 
 
-def test_agreement_where_it_helps_to_act_in_the_review(qtbot, project_path, tmp_path: Path):
+def test_agreement_where_it_helps_to_act_in_the_review(qtbot, project_path, tmp_path: Path, opened):
     """Study > Agreement where it helps to act: the worst article first, then by coder."""
     from annotator.ui.review.review_window import ReviewWindow
 
@@ -195,9 +204,9 @@ def test_agreement_where_it_helps_to_act_in_the_review(qtbot, project_path, tmp_
                 theirs = claims[(i + shift * (i % 2)) % 4]  # bob differs on every other one
                 coding.apply_codes(project, "bob", unit.id, {"claim_type": theirs})
     project = Project.open(project_path)
+    opened.append(project)
     review = ReviewWindow(project, None)
     qtbot.addWidget(review)
-    review.destroyed.connect(project.close)
     review.agreement_detail()
     dialog = review.agreement_detail_dialog
     qtbot.waitExposed(dialog)

@@ -56,6 +56,7 @@ class TrainingWindow(QMainWindow):
         self.coder = coder
         self.identity = trainee_identity(coder)
         self.when = feedback_when(project)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # destroyed: the project closes
         self.setWindowTitle(f"{project.name} — training: {coder} — annotator")
         self.resize(960, 640)
         self.articles = QListWidget()
