@@ -74,7 +74,8 @@ def open_workspace(
         return _window_opening(path, coder, settings)
     from annotator.core.coding.coder_names import known_coders
     from annotator.core.store.project import Project
-    from annotator.ui.coder_prompt import ask_coder
+    from annotator.core.supervision.passphrase import has_supervisor_passphrase
+    from annotator.ui.coder_prompt import SUPERVISOR_DOOR, ask_coder
     from annotator.ui.main_window import MainWindow
 
     try:
@@ -82,7 +83,12 @@ def open_workspace(
     except AnnotatorError as error:
         QMessageBox.critical(parent, "Cannot open project", str(error))
         return None
-    coder = coder or ask_coder(parent, path, known_coders(project))
+    if not coder:
+        door = has_supervisor_passphrase(project)
+        answer = ask_coder(parent, path, known_coders(project), supervisor_door=door)
+        if answer == SUPERVISOR_DOOR and _passed_gate(project, parent):
+            return _review_window(project, path, settings)
+        coder = answer if isinstance(answer, str) else None
     if not coder:
         project.close()
         return None
@@ -193,7 +199,8 @@ def training_window(path: Path | str, coder: str | None, settings: AppSettings):
     try:
         project = Project.open(path)
         coder = coder or server_user(path) or settings.coder_for(path)
-        coder = coder or ask_coder(None, path, known_coders(project))
+        answer = coder or ask_coder(None, path, known_coders(project))
+        coder = answer if isinstance(answer, str) else None
         if not coder:
             project.close()
             return None

@@ -221,3 +221,47 @@ def test_agreement_where_it_helps_to_act_in_the_review(qtbot, project_path, tmp_
     assert dialog.rows.rows[0][:2] == ("alice", "bob")
     dialog.breakdown.setCurrentIndex(2)
     assert dialog.rows.headers == ["Code", "Confused with", "Units"]
+
+
+@pytest.mark.sqlite_only  # on a server the coder is the database role: nothing is asked
+def test_the_supervisor_says_so_in_the_prompt_and_lands_in_the_review(
+    qtbot, project_path, clean_settings
+):
+    """From the start screen nothing is known: the name prompt of a project with a
+    passphrase has "I am the supervisor…", which asks the passphrase and opens the review."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.ui.app import open_workspace
+    from annotator.ui.coder_prompt import CoderPrompt
+    from annotator.ui.review.gate import SupervisorGate
+    from annotator.ui.review.review_window import ReviewWindow
+
+    with Project.open(project_path) as project:
+        set_supervisor_passphrase(project, "open sesame")
+
+    def when_modal(kind, drive) -> None:
+        def look() -> None:
+            dialog = QApplication.activeModalWidget()
+            if not isinstance(dialog, kind):
+                QTimer.singleShot(20, look)
+                return
+            drive(dialog)
+
+        QTimer.singleShot(0, look)
+
+    def at_the_gate(gate: SupervisorGate) -> None:
+        qtbot.keyClicks(gate.passphrase, "open sesame")
+        qtbot.keyClick(gate.passphrase, Qt.Key.Key_Return)
+
+    def at_the_prompt(prompt: CoderPrompt) -> None:
+        assert prompt.supervisor_button is not None
+        when_modal(SupervisorGate, at_the_gate)
+        qtbot.mouseClick(prompt.supervisor_button, Qt.MouseButton.LeftButton)
+
+    when_modal(CoderPrompt, at_the_prompt)
+    window = open_workspace(project_path, None, clean_settings)
+    qtbot.addWidget(window)
+    assert isinstance(window, ReviewWindow)
+    with Project.open(project_path) as project:
+        assert project.summary()["coders"] == []  # nobody became a coder
