@@ -22,8 +22,8 @@ The rules, in the order they are applied:
   history entry that cleared a code later than the target's code removes it, on the
   same terms. The target's consensus is never changed or removed by a merge. Notes
   alike.
-- The reserved coders (the consensus, the suggester) are merged only from the coder
-  of that name and role, into a target whose coder of that name has the same role; a
+- The reserved coders (the consensus, the suggester, the gold, a coder's training
+  identity `alice~training`) are merged only from the coder of that name and role, into a target whose coder of that name has the same role; a
   coder name new to the target must pass the rules for new names (no control, bidi
   or zero-width characters). Other coders' codes and notes are skipped and listed.
 - A source with a supervisor passphrase is read only with it (`unlock`).
@@ -517,7 +517,8 @@ class _Merger:
 
 def _not_mergeable(coder: Coder, target_role: str | None) -> str | None:
     """Why a source coder's codes and notes are not merged, or None. The reserved names
-    come only from the coder they name (the consensus, the machine), and only into a
+    come only from the coder they name (the consensus, the machine, the gold, a
+    training identity: `store.roles.reserved_role`), and only into a
     target whose coder of that name is the same; a reserved role only under its name; a
     name new to the target must pass the rules for new names."""
     role = reserved_role(coder.name)
