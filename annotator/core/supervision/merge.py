@@ -23,9 +23,10 @@ The rules, in the order they are applied:
   same terms. The target's consensus is never changed or removed by a merge. Notes
   alike.
 - The reserved coders (the consensus, the suggester, the gold, a coder's training
-  identity `alice~training`) are merged only from the coder of that name and role, into a target whose coder of that name has the same role; a
-  coder name new to the target must pass the rules for new names (no control, bidi
-  or zero-width characters). Other coders' codes and notes are skipped and listed.
+  identity `alice~training`) are merged only from the coder of that name and role,
+  into a target whose coder of that name has the same role; a coder name new to the
+  target must pass the rules for new names (no control, bidi or zero-width
+  characters). Other coders' codes and notes are skipped and listed.
 - A source with a supervisor passphrase is read only with it (`unlock`).
 - The source's history comes along with its origin, deduplicated on
   (identity, coder, target, old, new, at); where the merge replaced or removed a
