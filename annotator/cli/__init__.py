@@ -2,7 +2,8 @@
 
 User errors print one line on stderr and exit 2; nothing here knows SQL. Each command
 lives in the module of its subject (`coding`, `codebook`, `export`, `merge`,
-`agreement`, `maintenance`, `team`, `units`, `suggest`, `study`, `finding`, `gui`);
+`agreement`, `maintenance`, `team`, `units`, `suggest`, `study`, `training`, `finding`,
+`gui`);
 `COMMANDS` below names them all with their one-line help, and a command's module is
 imported only when that command runs (or its own --help is asked for): its `register`
 then adds the command's arguments. So `annotator --help`, `--version` and every command
@@ -79,6 +80,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "across all articles",
     ),
     "search": ("finding", "every match of a word in every article, with its context (KWIC)"),
+    "gold": ("training", "mark gold articles (codes of the consensus or a coder) to train against"),
+    "certify": ("training", "a coder's training codes against the gold: alpha, confusions, pass"),
+    "study-settings": (
+        "training",
+        "fields left out of agreement and adjudication; when training shows differences",
+    ),
+    "agreement-detail": (
+        "training",
+        "agreement where it helps to act: articles worst first, coder by coder, categories",
+    ),
 }
 
 

@@ -16,6 +16,15 @@ def register(command: Command) -> None:
     sub = command("gui", _gui)
     sub.add_argument("project", type=_project_location)
     sub.add_argument("--coder", help="your coder name (remembered per project)")
+    mode = sub.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--training", action="store_true", help="code the gold articles, with feedback"
+    )
+    mode.add_argument(
+        "--supervisor",
+        action="store_true",
+        help="open the review window (asks the supervisor passphrase, if the project has one)",
+    )
 
     command("demo", _demo)
 
@@ -36,7 +45,7 @@ def start_screen(_args: argparse.Namespace) -> int:
 def _gui(args: argparse.Namespace) -> int:
     from annotator.ui.app import run_project
 
-    return run_project(args.project, args.coder)
+    return run_project(args.project, args.coder, training=args.training, supervisor=args.supervisor)
 
 
 def _demo(_args: argparse.Namespace) -> int:

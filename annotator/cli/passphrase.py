@@ -17,12 +17,11 @@ import sys
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.project import Project
+from annotator.core.supervision.landing import ENVIRONMENT
 from annotator.core.supervision.passphrase import (
     check_supervisor_passphrase,
     has_supervisor_passphrase,
 )
-
-ENVIRONMENT = "ANNOTATOR_SUPERVISOR_PASSPHRASE"
 
 
 def require_supervisor(project: Project, what: str) -> str | None:

@@ -10,6 +10,7 @@ that (`open_workspace(..., paint_first=True)`) and opens the project after its f
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.location import project_location, server_user
+from annotator.core.supervision import ENVIRONMENT as SUPERVISOR_PASSPHRASE
 from annotator.ui.about import start_gui_log_file
 from annotator.ui.platform_check import check_platform
 from annotator.ui.settings import AppSettings, location_key
@@ -62,13 +64,18 @@ def open_workspace(
     command line's window shows before the database layer is even imported. Asking for the
     coder needs the project's coder names, so then the project is opened first.
     """
+    if os.environ.get(SUPERVISOR_PASSPHRASE) or server_user(path):
+        review = supervisor_review(path, settings, parent)
+        if review is not None:  # the supervisor: no coding window, no coder name to ask
+            return review
     # On a server the coder is the database role: row-level security allows no other.
     coder = coder or server_user(path) or settings.coder_for(path)
     if paint_first and coder:
         return _window_opening(path, coder, settings)
     from annotator.core.coding.coder_names import known_coders
     from annotator.core.store.project import Project
-    from annotator.ui.coder_prompt import ask_coder
+    from annotator.core.supervision.passphrase import has_supervisor_passphrase
+    from annotator.ui.coder_prompt import SUPERVISOR_DOOR, ask_coder
     from annotator.ui.main_window import MainWindow
 
     try:
@@ -76,7 +83,12 @@ def open_workspace(
     except AnnotatorError as error:
         QMessageBox.critical(parent, "Cannot open project", str(error))
         return None
-    coder = coder or ask_coder(parent, path, known_coders(project))
+    if not coder:
+        door = has_supervisor_passphrase(project)
+        answer = ask_coder(parent, path, known_coders(project), supervisor_door=door)
+        if answer == SUPERVISOR_DOOR and _passed_gate(project, parent):
+            return _review_window(project, path, settings)
+        coder = answer if isinstance(answer, str) else None
     if not coder:
         project.close()
         return None
@@ -85,6 +97,49 @@ def open_workspace(
     window = MainWindow(project, coder, settings)
     window.destroyed.connect(project.close)
     follow_window_menus(window, settings)
+    return window
+
+
+def supervisor_review(
+    path: Path | str, settings: AppSettings, parent: QWidget | None = None, *, ask: bool = False
+):
+    """The review window when the supervisor opens `path` (`core.supervision.landing`: the
+    passphrase given, or a supervisor's database role), else None. With `ask` (`gui
+    --supervisor`) the passphrase gate asks for it, as View > Supervisor review does."""
+    from annotator.core.store.project import Project
+    from annotator.core.supervision.landing import recognised_supervisor
+
+    try:
+        project = Project.open(path)
+    except AnnotatorError as error:
+        QMessageBox.critical(parent, "Cannot open project", str(error))
+        return None
+    given = os.environ.get(SUPERVISOR_PASSPHRASE)
+    if not recognised_supervisor(project, given, server_user(path)) and not (
+        ask and _passed_gate(project, parent)
+    ):
+        project.close()
+        return None
+    return _review_window(project, path, settings)
+
+
+def _passed_gate(project, parent: QWidget | None) -> bool:
+    from PySide6.QtWidgets import QDialog
+
+    from annotator.ui.review.gate import SupervisorGate
+
+    return SupervisorGate(project, parent).exec() == QDialog.DialogCode.Accepted
+
+
+def _review_window(project, path: Path | str, settings: AppSettings):
+    """The review window alone, its File > Export codes opening the export dialog."""
+    from annotator.ui.export_dialog import ExportDialog
+    from annotator.ui.review.review_window import ReviewWindow
+
+    window = ReviewWindow(project, server_user(path), settings)
+    window.destroyed.connect(project.close)
+    window.export_requested.connect(lambda: ExportDialog(project, window).open())
+    settings.add_recent_project(path)
     return window
 
 
@@ -104,8 +159,10 @@ def _window_opening(path: Path | str, coder: str, settings: AppSettings):
     return window
 
 
-def run_project(path: str | Path, coder: str | None = None) -> int:
-    """`annotator gui PROJECT [--coder NAME]`."""
+def run_project(
+    path: str | Path, coder: str | None = None, *, training: bool = False, supervisor: bool = False
+) -> int:
+    """`annotator gui PROJECT [--coder NAME] [--training | --supervisor]`."""
     if (code := _platform_problem()) is not None:
         return code
     path = project_location(str(path))
@@ -113,15 +170,47 @@ def run_project(path: str | Path, coder: str | None = None) -> int:
         print(f"annotator: {path}: no such project", file=sys.stderr)
         return EXIT_USER_ERROR
     app = application()
-    window = open_workspace(path, coder, AppSettings(), paint_first=True)
+    settings = AppSettings()
+    if training:
+        window = training_window(path, coder, settings)
+    elif supervisor:
+        window = supervisor_review(path, settings, ask=True)
+    else:
+        window = open_workspace(path, coder, settings, paint_first=True)
     if window is None:
         return EXIT_USER_ERROR
     failed: list[str] = []
-    window.open_failed.connect(failed.append)  # said in a message box; the window closed
+    if hasattr(window, "open_failed"):  # the coding window opens its project after painting
+        window.open_failed.connect(failed.append)  # said in a message box; the window closed
     window.show()
     result = app.exec()
     close_windows_from_menus()
     return EXIT_USER_ERROR if failed else result
+
+
+def training_window(path: Path | str, coder: str | None, settings: AppSettings):
+    """Training mode on the gold articles for `coder` (asked for, as the coding window
+    does, when not given or remembered); None after saying why it cannot open."""
+    from annotator.core.coding.coder_names import known_coders
+    from annotator.core.store.project import Project
+    from annotator.ui.coder_prompt import ask_coder
+    from annotator.ui.study.training_window import TrainingWindow
+
+    try:
+        project = Project.open(path)
+        coder = coder or server_user(path) or settings.coder_for(path)
+        answer = coder or ask_coder(None, path, known_coders(project))
+        coder = answer if isinstance(answer, str) else None
+        if not coder:
+            project.close()
+            return None
+        window = TrainingWindow(project, coder)
+    except AnnotatorError as error:
+        QMessageBox.critical(None, "Cannot open training", str(error))
+        return None
+    window.destroyed.connect(project.close)
+    settings.set_coder_for(path, coder)
+    return window
 
 
 def run_demo() -> int:

@@ -34,11 +34,23 @@ from annotator.core.coding.coder_names import (
 from annotator.core.store.location import location_stem
 from annotator.ui import theme
 
+SUPERVISOR_DOOR = 2  # the prompt's result when the supervisor says who they are
+
 
 class CoderPrompt(QDialog):
-    """Asks for the coder's name; `name` is the chosen one once accepted."""
+    """Asks for the coder's name; `name` is the chosen one once accepted. With
+    `supervisor_door` (the project has a supervisor passphrase) a button lets the
+    supervisor say who they are instead of taking a coder's name: the prompt then ends
+    with `SUPERVISOR_DOOR`, and the window asks the passphrase and opens the review."""
 
-    def __init__(self, project_label: str, known: list[str], parent: QWidget | None = None):
+    def __init__(
+        self,
+        project_label: str,
+        known: list[str],
+        parent: QWidget | None = None,
+        *,
+        supervisor_door: bool = False,
+    ):
         super().__init__(parent)
         self.known = list(known)
         self.setWindowTitle("Who is coding?")
@@ -67,6 +79,13 @@ class CoderPrompt(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.supervisor_button: QPushButton | None = None
+        if supervisor_door:
+            self.supervisor_button = self.buttons.addButton(
+                "I am the supervisor…", QDialogButtonBox.ButtonRole.ActionRole
+            )
+            self.supervisor_button.setAutoDefault(False)
+            self.supervisor_button.clicked.connect(lambda: self.done(SUPERVISOR_DOOR))
         layout = QVBoxLayout(self)
         layout.addWidget(
             QLabel(f"Your coder name for {project_label}\n(every code you make carries it):")
@@ -121,7 +140,19 @@ class CoderPrompt(QDialog):
             super().accept()
 
 
-def ask_coder(parent: QWidget | None, project_path: Path | str, known: list[str]) -> str | None:
-    """The coder's name, asked once per project (then remembered); None if cancelled."""
-    prompt = CoderPrompt(location_stem(project_path), known, parent)
-    return prompt.name if prompt.exec() == QDialog.DialogCode.Accepted else None
+def ask_coder(
+    parent: QWidget | None,
+    project_path: Path | str,
+    known: list[str],
+    *,
+    supervisor_door: bool = False,
+) -> str | int | None:
+    """The coder's name, asked once per project (then remembered); None if cancelled;
+    `SUPERVISOR_DOOR` when the supervisor said who they are (only with `supervisor_door`)."""
+    prompt = CoderPrompt(
+        location_stem(project_path), known, parent, supervisor_door=supervisor_door
+    )
+    result = prompt.exec()
+    if result == SUPERVISOR_DOOR:
+        return SUPERVISOR_DOOR
+    return prompt.name if result == QDialog.DialogCode.Accepted else None

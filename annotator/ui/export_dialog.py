@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.coding.coder_names import study_coders
 from annotator.core.errors import AnnotatorError
 from annotator.core.export import (
     ExportOptions,
@@ -153,7 +154,7 @@ class ExportDialog(QDialog):
             values_row.addWidget(button)
         values_row.addStretch(1)
         self.coders = CoderChoiceModel(self)
-        self.coders.set_coders(project.summary()["coders"])
+        self.coders.set_coders(study_coders(project))  # never the gold or training codes
         self.coder_list = QListView()
         self.coder_list.setModel(self.coders)
         self.coder_list.setMaximumHeight(8 * self.fontMetrics().height())

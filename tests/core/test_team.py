@@ -239,3 +239,15 @@ def test_a_team_project_from_before_the_codebook_check_is_upgraded_for_its_membe
             }
     finally:
         drop_database_and_roles(new_database, sue)
+
+
+def test_a_supervisor_role_is_recognised_and_a_coder_role_is_not(team_project):
+    """The window lands a server supervisor in the review (core.supervision.landing)."""
+    from annotator.core.supervision.landing import recognised_supervisor
+
+    url, names = team_project
+    with Project.open(as_role(url, names["sue"])) as project:
+        assert recognised_supervisor(project, None, names["sue"])
+    with Project.open(as_role(url, names["alice"])) as project:
+        assert not recognised_supervisor(project, None, names["alice"])
+        assert not recognised_supervisor(project, "any passphrase", names["alice"])

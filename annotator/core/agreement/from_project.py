@@ -6,7 +6,9 @@ codebook, so the numbers always match what the coders chose from: the level of
 measurement, the scale's categories in order with their numbers, and the codes that
 lie outside the scale. Units are the ones the codebook asks to be coded
 (`coded_kinds`); the consensus coder is left out unless asked for, because
-agreement measures independent coders, not the adjudicated version. A machine coder
+agreement measures independent coders, not the adjudicated version. The gold standard
+and training codes are left out unless named (`OUTSIDE_THE_STUDY`): training is not the
+study. A machine coder
 (the suggester) is an independent coder and stays in, marked as a machine.
 """
 
@@ -24,10 +26,11 @@ from annotator.core.agreement.reliability_data import ReliabilityData
 from annotator.core.agreement.report import FieldAgreement, agreement_report, by_unit_groups
 from annotator.core.coding.codebook_check import CodebookCodes, SkippedCodes
 from annotator.core.coding.lookups import unit_key
+from annotator.core.coding.measured_fields import measured_fields
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.models import Article, Code, Coder, Unit, wide_select
 from annotator.core.store.project import Project
-from annotator.core.store.roles import Role
+from annotator.core.store.roles import OUTSIDE_THE_STUDY, Role
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,8 @@ def project_reliability(
     level: Level | None = None,
     skipped: SkippedCodes | None = None,
 ) -> dict[str, ReliabilityData]:
-    """`ReliabilityData` for each field (all of the codebook's, or the ones named).
+    """`ReliabilityData` for each field (the ones named, or all that agreement measures:
+    `measured_fields`: those the project's setting does not leave out).
 
     Units are the codebook's coded kinds that at least one chosen coder coded in the
     field, in reading order, named by their readable keys (`article#3`). Without
@@ -68,7 +72,7 @@ def project_reliability(
     codebook does not have are left out, and counted in `skipped` when it is given.
     """
     codebook = project.codebook
-    keys = list(fields) if fields else [f.key for f in codebook.fields]
+    keys = list(fields) if fields else measured_fields(project)
     book_fields = [codebook.field(key) for key in keys]  # a CodebookError names unknown ones
     chosen = _checked_coders(project, coders)
     query = (
@@ -85,6 +89,8 @@ def project_reliability(
         if chosen is not None and coder not in chosen:
             continue
         if chosen is None and role == Role.CONSENSUS and not include_consensus:
+            continue
+        if chosen is None and role in OUTSIDE_THE_STUDY:
             continue
         if not allowed.allows(field_key, code):
             if skipped is not None:

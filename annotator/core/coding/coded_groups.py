@@ -15,10 +15,11 @@ from sqlmodel import Session, col, select
 
 from annotator.core.coding.codebook_check import CodebookCodes, SkippedCodes
 from annotator.core.coding.lookups import article_by_key
+from annotator.core.coding.measured_fields import measured_fields
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.models import Article, Code, Coder, Unit, wide_select
 from annotator.core.store.project import Project
-from annotator.core.store.roles import Role
+from annotator.core.store.roles import OUTSIDE_THE_STUDY, Role
 
 
 class CodedUnit(NamedTuple):
@@ -35,17 +36,20 @@ class CodedUnit(NamedTuple):
 
 
 def field_keys(project: Project, field: str | None) -> list[str]:
-    """One field's key (checked against the codebook), or every field's."""
+    """One field's key (checked against the codebook), or every field that adjudication
+    measures (`measured_fields`: the project's setting may leave some out)."""
     if field is not None:
         return [project.codebook.field(field).key]  # a CodebookError names unknown fields
-    return [f.key for f in project.codebook.fields]
+    return measured_fields(project)
 
 
 def coder_names(session: Session, coders: Sequence[str] | None) -> list[str]:
-    """The chosen coders, checked; by default every coder who is not the consensus."""
+    """The chosen coders, checked; by default every coder who is not the consensus, the
+    gold standard or a training identity."""
     known = dict(session.exec(select(Coder.name, Coder.role)).all())
     if coders is None:
-        return sorted(name for name, role in known.items() if role != Role.CONSENSUS)
+        left_out = {Role.CONSENSUS, *OUTSIDE_THE_STUDY}
+        return sorted(name for name, role in known.items() if role not in left_out)
     for name in coders:
         if name not in known:
             listed = ", ".join(sorted(known)) or "none yet"

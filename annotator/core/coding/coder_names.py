@@ -6,9 +6,11 @@ Whoever asks for a coder's name (the window's prompt) offers the existing names 
 with `lookalike`, warns about a typed name that differs from one of them only by
 letter case or spaces.
 
-Two names are reserved (`RESERVED_NAMES`): the consensus, written only by the supervisor's
-adjudication, and the suggester, written only by `annotator suggest`; the coding service
-refuses everyone else. A new name may not hold control, bidi or zero-width characters
+Three names are reserved (`RESERVED_NAMES`): the consensus, written only by the supervisor's
+adjudication, the suggester, written only by `annotator suggest`, and the gold standard,
+written only by `annotator gold`; so is every name ending in `~training` (a coder's training
+codes, written only by training mode). The coding service refuses everyone else
+(`reserved_why`). A new name may not hold control, bidi or zero-width characters
 (`new_name_problem`): printed, they would hide or reorder what a report or a terminal
 shows. Names stored before that rule are escaped wherever they are printed
 (`printable_name`).
@@ -23,12 +25,21 @@ from sqlmodel import col, select
 
 from annotator.core.store.models import Coder
 from annotator.core.store.project import Project
-from annotator.core.store.roles import CONSENSUS, SUGGESTER, Role
+from annotator.core.store.roles import (
+    CONSENSUS,
+    GOLD,
+    OUTSIDE_THE_STUDY,
+    SUGGESTER,
+    TRAINING_SUFFIX,
+    Role,
+)
 
 RESERVED_NAMES = {
     CONSENSUS: "the consensus is written only by the supervisor's adjudication",
     SUGGESTER: "the suggester's codes are written only by `annotator suggest`",
+    GOLD: "the gold standard is written only by `annotator gold`",
 }
+TRAINING_WHY = "training codes are written only in training mode"
 # Unicode categories that print as nothing, or change how what follows prints: controls
 # (Cc: new lines, escapes), formats (Cf: bidi overrides and isolates, zero-width spaces and
 # joiners, the byte order mark), line and paragraph separators, surrogates and unassigned.
@@ -46,6 +57,16 @@ def known_coders(project: Project) -> list[str]:
             )
         ).all()
     return sorted(names, key=lambda name: (name.casefold(), name))
+
+
+def study_coders(project: Project) -> list[str]:
+    """Every coder whose codes an export may hold (the consensus and the machine included),
+    sorted: the gold and training identities are not the study's."""
+    with project.reading() as session:
+        names = session.exec(
+            select(Coder.name).where(col(Coder.role).not_in(list(OUTSIDE_THE_STUDY)))
+        ).all()
+    return sorted(names)
 
 
 def name_key(name: str) -> str:
@@ -79,10 +100,20 @@ def new_name_problem(name: str) -> str | None:
     if any(unicodedata.category(char) in _HIDDEN for char in name):
         return "has control, bidi or zero-width characters"
     key = name_key(name)
+    if key.endswith(TRAINING_SUFFIX):
+        return f"ends in {TRAINING_SUFFIX!r} ({TRAINING_WHY})"
     for reserved, why in RESERVED_NAMES.items():
         if key == name_key(reserved):
             return f"looks like the reserved name {reserved!r} ({why})"
     return None
+
+
+def reserved_why(name: str) -> str | None:
+    """Why only a writer made for `name` may write as it (a reserved name, a training
+    identity), or None for an ordinary name."""
+    if name.endswith(TRAINING_SUFFIX):
+        return TRAINING_WHY
+    return RESERVED_NAMES.get(name)
 
 
 def printable_name(text: str) -> str:

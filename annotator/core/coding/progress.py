@@ -16,7 +16,7 @@ from sqlmodel import col, func, select
 from annotator.core.coding.service import completed_units
 from annotator.core.store.models import Coder, History, Unit
 from annotator.core.store.project import Project
-from annotator.core.store.roles import Role
+from annotator.core.store.roles import OUTSIDE_THE_STUDY, Role
 
 
 class CoderProgress(NamedTuple):
@@ -59,7 +59,9 @@ def coder_progress(project: Project) -> dict[str, CoderProgress]:
             session.exec(select(History.coder, func.max(History.at)).group_by(History.coder)).all()
         )
         coders = session.exec(
-            select(Coder.id, Coder.name).where(Coder.role != Role.CONSENSUS)
+            select(Coder.id, Coder.name).where(
+                col(Coder.role).not_in([Role.CONSENSUS, *OUTSIDE_THE_STUDY])
+            )
         ).all()
         return {
             name: CoderProgress(complete.get(coder_id, 0), total, last.get(name))

@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from annotator.core.codebook import Codebook
-from annotator.core.coding.coder_names import RESERVED_NAMES, new_name_problem, printable_name
+from annotator.core.coding.coder_names import new_name_problem, printable_name, reserved_why
 from annotator.core.errors import CodingError
 from annotator.core.store import db
 from annotator.core.store.models import (
@@ -39,6 +39,7 @@ from annotator.core.store.models import (
     wide_select,
 )
 from annotator.core.store.project import Project
+from annotator.core.store.roles import OUTSIDE_THE_STUDY, Role, reserved_role
 
 T = TypeVar("T")
 
@@ -111,18 +112,23 @@ class CodeWriter:
     def coder_id(self, name: str) -> tuple[str, int]:
         """The checked name and id of the coder to write as, created on first use.
 
-        A reserved name (`consensus`, `suggester`) is written only by the writer made for
-        it; a new name must be one that prints as it is (no control, bidi or zero-width
-        characters) and must not pass for a reserved one."""
+        A reserved name (`consensus`, `suggester`, `gold`, `alice~training`) is written
+        only by the writer made for it (the gold and a trainee are created with their
+        role: the consensus and the suggester make their own rows); a new name must be
+        one that prints as it is (no control, bidi or zero-width characters) and must not
+        pass for a reserved one."""
         name = _checked_coder(name)
-        if name in RESERVED_NAMES and name != self.reserved:
-            raise CodingError(f"{printable_name(name)!r}: {RESERVED_NAMES[name]}")
+        why = reserved_why(name)
+        if why is not None and name != self.reserved:
+            raise CodingError(f"{printable_name(name)!r}: {why}")
         found = self.project.coder_id(self.session, name, create=False)
         if found is not None:
             return name, found
-        if name not in RESERVED_NAMES and (problem := new_name_problem(name)) is not None:
+        if why is None and (problem := new_name_problem(name)) is not None:
             raise CodingError(f"coder name {printable_name(name)!r} {problem}")
-        return name, self.project.coder_id(self.session, name)
+        role = reserved_role(name)  # the gold and a trainee are made with their role
+        role = role if role in OUTSIDE_THE_STUDY else Role.CODER
+        return name, self.project.coder_id(self.session, name, role=role)
 
     def set_codes(self, coder: str, unit_id: int, codes: Mapping[str, str | None]) -> list[Change]:
         """Set (or, with None, clear) fields of one unit; unchanged fields write nothing."""

@@ -36,7 +36,7 @@ from annotator.core.store.models import (
     saved_id,
 )
 from annotator.core.store.project import Project
-from annotator.core.store.roles import Role
+from annotator.core.store.roles import OUTSIDE_THE_STUDY, Role
 
 CHUNK_UNITS = 1000  # units per chunk; each chunk costs one codes query and one notes query
 LAYOUTS = ("long", "wide", "consensus", "articles")
@@ -51,7 +51,8 @@ class ExportOptions:
     layout has every coder, consensus coders included, while the wide, consensus
     and articles layouts use the coders with role "coder" only, because the wide
     layout is read by reliability tools that take every column as an independent
-    rater. `articles` restricts the export to articles by key.
+    rater. The gold standard and training codes are in no layout unless named: training
+    is not the study. `articles` restricts the export to articles by key.
     """
 
     layout: str = "long"
@@ -144,10 +145,10 @@ def resolve_scope(session: Session, options: ExportOptions) -> Scope:
             known = ", ".join(by_name) or "none yet"
             raise AnnotatorError(f"no coder {unknown[0]!r} in this project (coders: {known})")
         coders = sorted({by_name[name] for name in options.coders}, key=lambda c: c.name)
-    elif options.layout == "long":
-        coders = everyone
+    elif options.layout == "long":  # training is not the study: named, or left out
+        coders = [c for c in everyone if c.role not in OUTSIDE_THE_STUDY]
     else:
-        coders = [c for c in everyone if c.role != Role.CONSENSUS]
+        coders = [c for c in everyone if c.role not in {Role.CONSENSUS, *OUTSIDE_THE_STUDY}]
     consensus = next((c for c in everyone if c.role == Role.CONSENSUS), None)
     versions = {
         saved_id(i): (n, v)

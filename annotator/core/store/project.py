@@ -232,11 +232,18 @@ class Project:
         return self.setting("name", location_stem(self.path)) or location_stem(self.path)
 
     @overload
-    def coder_id(self, session: Session, name: str, *, create: Literal[True] = ...) -> int: ...
+    def coder_id(
+        self, session: Session, name: str, *, create: Literal[True] = ..., role: str = ...
+    ) -> int: ...
     @overload
-    def coder_id(self, session: Session, name: str, *, create: bool) -> int | None: ...
-    def coder_id(self, session: Session, name: str, *, create: bool = True) -> int | None:
-        """The id of a coder by name, created on first use (inside the caller's transaction)."""
+    def coder_id(
+        self, session: Session, name: str, *, create: bool, role: str = ...
+    ) -> int | None: ...
+    def coder_id(
+        self, session: Session, name: str, *, create: bool = True, role: str = "coder"
+    ) -> int | None:
+        """The id of a coder by name, created on first use (inside the caller's transaction)
+        with `role`."""
         if name in self._coder_ids:
             return self._coder_ids[name]
         coder_id = session.exec(select(Coder.id).where(Coder.name == name)).first()
@@ -244,7 +251,7 @@ class Project:
             if not create:
                 return None
             # Two first saves by the same new coder at once must not both add the coder.
-            values = {"name": name, "role": "coder", "created_at": utcnow()}
+            values = {"name": name, "role": role, "created_at": utcnow()}
             db.insert_unless_present(session, table_of(Coder), values, ["name"])
             coder_id = session.exec(select(Coder.id).where(Coder.name == name)).one()
         self._coder_ids[name] = saved_id(coder_id)

@@ -5,6 +5,10 @@ of its own (named `CONSENSUS`, with the role `Role.CONSENSUS`) whose codes are t
 adjudicated version, kept beside the coders' codes and out of agreement statistics.
 The suggester is a coder of its own too (`SUGGESTER`, role `Role.MACHINE`): a machine,
 measured against the humans like any coder.
+Training against a gold standard stays outside the study: the gold is a coder of its
+own (`GOLD`, role `Role.GOLD`), and a coder's training codes are stored under a derived
+name (`alice~training`, role `Role.TRAINING`), so agreement, adjudication, progress and
+exports leave both out by role (`OUTSIDE_THE_STUDY`) and no migration was needed.
 The same strings name the PostgreSQL roles' kind in team projects (`core.team`).
 """
 
@@ -20,6 +24,8 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     CONSENSUS = "consensus"
     MACHINE = "machine"
+    GOLD = "gold"
+    TRAINING = "training"
 
 
 CONSENSUS = "consensus"
@@ -28,3 +34,26 @@ CONSENSUS = "consensus"
 SUGGESTER = "suggester"
 """The machine coder's name: `annotator suggest` stores its suggestions as this coder's
 codes (role `Role.MACHINE`), so agreement compares it with the human coders."""
+
+GOLD = "gold"
+"""The gold standard's name: `annotator gold` copies the consensus's or a supervisor's
+codes of the gold articles to it (role `Role.GOLD`)."""
+
+TRAINING_SUFFIX = "~training"
+"""What a coder's name takes to name their training codes: `alice~training`."""
+
+OUTSIDE_THE_STUDY = frozenset({Role.GOLD, Role.TRAINING})
+"""The roles whose codes never count in agreement, adjudication, progress or exports."""
+
+
+def training_name(coder: str) -> str:
+    """The coder name a coder's training codes are stored under."""
+    return f"{coder.strip()}{TRAINING_SUFFIX}"
+
+
+def reserved_role(name: str) -> Role | None:
+    """The role a reserved name must have (the consensus, the suggester, the gold, a
+    training identity), or None for a name anyone may take."""
+    if name.endswith(TRAINING_SUFFIX):
+        return Role.TRAINING
+    return {CONSENSUS: Role.CONSENSUS, SUGGESTER: Role.MACHINE, GOLD: Role.GOLD}.get(name)

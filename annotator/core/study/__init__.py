@@ -6,7 +6,9 @@ facts about articles that planning and assigning read), `settings` (the plan and
 assignment kept as JSON project settings), `plan` (figures and draw together),
 `assign` (who codes which article, balanced in units), `coder_files` (one project file
 per coder holding only their articles), `assignment_progress` (how far each coder has
-got with what they were assigned).
+got with what they were assigned), `gold` (the gold standard coders train against),
+`training` (training codes under `alice~training`, feedback against the gold),
+`certification` (alpha against the gold per field, the confusions, pass or fail).
 
 May import `suggest` (a blind study's switch), `coding`, `agreement`, `ingest`, `store`
 and the foundation; sits beside `supervision` and `team` (neither imports the other), so

@@ -22,10 +22,11 @@ The rules, in the order they are applied:
   history entry that cleared a code later than the target's code removes it, on the
   same terms. The target's consensus is never changed or removed by a merge. Notes
   alike.
-- The reserved coders (the consensus, the suggester) are merged only from the coder
-  of that name and role, into a target whose coder of that name has the same role; a
-  coder name new to the target must pass the rules for new names (no control, bidi
-  or zero-width characters). Other coders' codes and notes are skipped and listed.
+- The reserved coders (the consensus, the suggester, the gold, a coder's training
+  identity `alice~training`) are merged only from the coder of that name and role,
+  into a target whose coder of that name has the same role; a coder name new to the
+  target must pass the rules for new names (no control, bidi or zero-width
+  characters). Other coders' codes and notes are skipped and listed.
 - A source with a supervisor passphrase is read only with it (`unlock`).
 - The source's history comes along with its origin, deduplicated on
   (identity, coder, target, old, new, at); where the merge replaced or removed a
@@ -69,7 +70,7 @@ from annotator.core.store.models import (
     saved_id,
 )
 from annotator.core.store.project import Project
-from annotator.core.store.roles import CONSENSUS, SUGGESTER, Role
+from annotator.core.store.roles import CONSENSUS, Role, reserved_role
 from annotator.core.supervision.merge_report import (
     KEPT_CONSENSUS,
     KEPT_HELD,
@@ -88,7 +89,7 @@ from annotator.core.supervision.merge_source import (
     read_source,
 )
 
-RESERVED_ROLES = {CONSENSUS: Role.CONSENSUS, SUGGESTER: Role.MACHINE}
+RESERVED_ROLES = {Role.CONSENSUS, Role.MACHINE, Role.GOLD, Role.TRAINING}
 
 __all__ = [
     "CoderMerge",
@@ -517,11 +518,12 @@ class _Merger:
 
 def _not_mergeable(coder: Coder, target_role: str | None) -> str | None:
     """Why a source coder's codes and notes are not merged, or None. The reserved names
-    come only from the coder they name (the consensus, the machine), and only into a
+    come only from the coder they name (the consensus, the machine, the gold, a
+    training identity: `store.roles.reserved_role`), and only into a
     target whose coder of that name is the same; a reserved role only under its name; a
     name new to the target must pass the rules for new names."""
-    role = RESERVED_ROLES.get(coder.name)
-    if role is not None or coder.role in RESERVED_ROLES.values():
+    role = reserved_role(coder.name)
+    if role is not None or coder.role in RESERVED_ROLES:
         if coder.role != role or target_role not in (None, role):
             return (
                 f"coder {printable_name(coder.name)!r} ({coder.role}) is not the reserved "

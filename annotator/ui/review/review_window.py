@@ -42,6 +42,7 @@ from annotator.core.agreement.report import FieldAgreement
 from annotator.core.agreement.tables import write_agreement_csv
 from annotator.core.coding import service as coding
 from annotator.core.coding.codebook_check import SkippedCodes
+from annotator.core.coding.measured_fields import measured_fields
 from annotator.core.coding.progress import coder_progress, coding_stamp
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.location import working_folder
@@ -75,7 +76,7 @@ def agreement_by_field(
     """`project_agreement` one field at a time, so progress shows and a cancel takes effect
     between fields. Each field's statistics (bootstrap included) depend on that field only,
     so the result is the same as computing all fields at once."""
-    keys = [field.key for field in project.codebook.fields]
+    keys = measured_fields(project)  # the fields the project does not leave out
     combined = ProjectAgreement({}, {}, SkippedCodes())
     for done, key in enumerate(keys):
         if not progress(done, len(keys), f"Agreement on {project.codebook.field(key).label}…"):
@@ -223,6 +224,24 @@ class ReviewWindow(QMainWindow):
         study_menu.addAction(
             self._action("Reliability sample and progress…", self.open_study_dialog)
         )
+        study_menu.addAction(self._action("Certification against the gold…", self.certification))
+        study_menu.addAction(
+            self._action("Agreement where it helps to act…", self.agreement_detail)
+        )
+
+    def agreement_detail(self) -> None:
+        """Study > Agreement where it helps to act (`annotator agreement-detail`)."""
+        from annotator.ui.study.agreement_detail_view import AgreementDetailDialog
+
+        self.agreement_detail_dialog = AgreementDetailDialog(self.project, self)
+        self.agreement_detail_dialog.show()
+
+    def certification(self) -> None:
+        """Study > Certification against the gold (`annotator certify`)."""
+        from annotator.ui.study.certification_view import CertificationDialog
+
+        self.certification_dialog = CertificationDialog(self.project, self)
+        self.certification_dialog.show()
 
     def open_study_dialog(self) -> None:
         """Study > Reliability sample and progress (`annotator plan` and `progress`)."""
