@@ -109,6 +109,7 @@ def build_large(folder: Path, articles: int, per_article: int, codes: int) -> Pa
     text = SENTENCE * per_article
     step = len(SENTENCE)
     fields = [f.key for f in bundled_codebook().fields]
+    first_code = {f.key: f.categories[0].code for f in bundled_codebook().fields}
     with closing(sqlite3.connect(path, isolation_level=None)) as conn:
         conn.execute("BEGIN")
         conn.executemany(
@@ -135,10 +136,11 @@ def build_large(folder: Path, articles: int, per_article: int, codes: int) -> Pa
             )
         conn.executemany(
             "INSERT INTO code (unit_id, coder_id, field, code, codebook_version_id, coded_at)"
-            " VALUES (?, ?, ?, 'x', 1, '2026-01-01')",
+            " VALUES (?, ?, ?, ?, 1, '2026-01-01')",  # a code of the field (the codebook checks)
             (
-                (n // (len(fields) * coders) + 1, n % coders + 1, fields[n // coders % len(fields)])
+                (n // (len(fields) * coders) + 1, n % coders + 1, field, first_code[field])
                 for n in range(codes)
+                for field in [fields[n // coders % len(fields)]]
             ),
         )
         conn.execute("COMMIT")

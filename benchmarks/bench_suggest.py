@@ -18,7 +18,7 @@ news development set's sentences, three to a paragraph, repeated) in a fresh pro
 writing the suggester's codes, against bare pysbd segmenting the same text paragraph by
 paragraph in a fresh process (interpreter start and imports included on both sides).
 
-Run: .venv/bin/python benchmarks/bench_suggest.py [--mistakes] [--end-to-end]
+Run: .venv/bin/python benchmarks/bench_suggest.py [--mistakes] [--end-to-end] [--small]
 """
 
 from __future__ import annotations
@@ -114,6 +114,9 @@ def print_calibration(result, threshold: float) -> None:
 
 
 def main() -> None:
+    global REPEATS, END_TO_END_SENTENCES
+    if "--small" in sys.argv[1:]:  # one quick run at a small size (tests/core/test_benchmarks.py)
+        REPEATS, END_TO_END_SENTENCES = 1, 60
     codebook = bundled_codebook()
     suggester = Suggester.for_codebook(codebook)
     mistakes = "--mistakes" in sys.argv

@@ -131,10 +131,11 @@ def main() -> None:
             bare = min(clock.holds)
 
         def old(project: Project) -> None:
-            coding.apply_changes(project, SUGGESTER, changes, origin="bench")
+            coding.apply_changes(project, SUGGESTER, changes, origin="bench", reserved=SUGGESTER)
 
         def new(project: Project) -> None:
-            coding.write_in_batches(project, machine_batch(changes, units), origin="bench")
+            batch = machine_batch(changes, units)
+            coding.write_in_batches(project, batch, origin="bench", reserved=SUGGESTER)
 
         old_hold, old_count = longest_hold(copies["old"], old)
         new_hold, new_count = longest_hold(copies["new"], new)
