@@ -196,7 +196,10 @@ def _units(args: argparse.Namespace) -> None:
         if args.coder:
             require_supervisor(project, "units --coder")
         rows = lookups.list_units(project, args.article)
-        codes = coding.coder_codes(project, args.coder) if args.coder else {}
+        codes = {}
+        if args.coder and rows:  # of the one article asked for, or of all
+            article_id = rows[0].article_id if args.article else None
+            codes = coding.coder_codes(project, args.coder, article_id)
     if args.json:
         print_json(
             [

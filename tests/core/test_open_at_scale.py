@@ -160,3 +160,22 @@ def test_a_streamed_json_list_reads_as_the_whole_list_printed_at_once(items, cap
     whole = capsys.readouterr().out
     print_json_stream(iter(items))
     assert capsys.readouterr().out == whole
+
+
+def test_units_of_one_article_read_that_articles_codes_only(sample_project, capsys):
+    unit = list_units(sample_project, "harbor-deal")[1]
+    coding.code_unit(sample_project, "ann", unit.id, "attribution", "named_person")
+    statements: list[str] = []
+
+    def seen(_connection, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    path = str(sample_project.path)
+    event.listen(sample_project.read_engine, "before_cursor_execute", seen)
+    try:
+        assert cli.main(["units", path, "--article", "harbor-deal", "--coder", "ann"]) == 0
+    finally:
+        event.remove(sample_project.read_engine, "before_cursor_execute", seen)
+    assert "attribution=named_person" in capsys.readouterr().out
+    codes_read = [s for s in statements if "SELECT code.unit_id, code.field, code.code" in s]
+    assert codes_read and all("unit.article_id" in s for s in codes_read), codes_read
