@@ -14,7 +14,8 @@ unit that needs coding) through the project's own bulk paths: `store_articles`, 
 - `annotator articles`, `annotator code` (one code), `annotator units --article KEY` and
   `annotator info`, each a fresh process, against a fresh `python -c` process running the
   same queries with sqlite3 (so both include an interpreter's start; annotator's also
-  the import of SQLModel, which issue 29 accepts as the floor; printed as "import").
+  the import of SQLModel, which issue 29 accepts as the floor); then again the time
+  each process spent after its imports, timed inside it: the work the command does.
 
 `--large` adds 100,000 articles (about 2.1 million units and 6 million codes, several GB
 and an hour to build): do not run it on a shared machine. `--small` builds 40 articles,
@@ -52,7 +53,7 @@ CODERS = ("ann", "bob", "cai")
 SENTENCES_PER_ARTICLE = 20  # plus the title: about 21 units
 BUILD_BATCH = 500  # articles segmented and stored per call
 SAVES = 200  # key -> commit samples per size
-COMMAND_RUNS = 3  # fresh processes per command; the median is printed
+COMMAND_RUNS = 5  # fresh processes per command; the median is printed
 WORDS = [
     "council",
     "harbour",
@@ -113,12 +114,24 @@ BARE = {
         "print(c.execute('SELECT outlet, count(*) FROM article GROUP BY outlet').fetchall())"
     ),
 }
+# Each child prints, last on stderr, the seconds its work took after its imports.
 BARE_SCRIPT = (
-    "import sqlite3, sys\n"
+    "import sqlite3, sys, time\n"
+    "started = time.perf_counter()\n"
     "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
     "c.execute('PRAGMA journal_mode = WAL'); c.execute('PRAGMA synchronous = FULL')\n"
     "{body}\n"
     "c.close()\n"
+    "print(time.perf_counter() - started, file=sys.stderr)\n"
+)
+APP_SCRIPT = (
+    "import sys, time\n"
+    "from annotator import cli\n"
+    "import annotator.cli.coding\n"
+    "started = time.perf_counter()\n"
+    "status = cli.main(sys.argv[1:])\n"
+    "print(time.perf_counter() - started, file=sys.stderr)\n"
+    "sys.exit(status)\n"
 )
 
 
@@ -247,7 +260,9 @@ def key_times(path: Path, saves: int) -> tuple[list[float], list[float]]:
     return app, bare
 
 
-def command_times(path: Path, command: str, runs: int) -> tuple[list[float], list[float]]:
+def command_times(path: Path, command: str, runs: int) -> tuple[list, list]:
+    """(wall time of the process, time of its work after its imports) of each run, for
+    the command and its bare script."""
     key = "article-1"
     argv = {
         "articles": ["articles", str(path)],
@@ -255,39 +270,37 @@ def command_times(path: Path, command: str, runs: int) -> tuple[list[float], lis
         "units": ["units", str(path), "--article", key],
         "info": ["info", str(path)],
     }[command]
-    app = [sys.executable, "-m", "annotator", *argv]
+    app = [sys.executable, "-c", APP_SCRIPT, *argv]
     bare = [sys.executable, "-c", BARE_SCRIPT.format(body=BARE[command]), str(path), key]
 
-    def run(args: list[str]) -> Callable[[], None]:
-        return lambda: subprocess.run(args, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    def run(args: list[str]) -> tuple[float, float]:
+        start = time.perf_counter()
+        done = subprocess.run(
+            args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT
+        )
+        wall = time.perf_counter() - start
+        return wall, float(done.stderr.decode().split()[-1])
 
-    return timed(run(app), runs), timed(run(bare), runs)
-
-
-def import_floor(runs: int) -> tuple[list[float], list[float]]:
-    """A process that only imports what every project command imports, against bare."""
-    app = [sys.executable, "-c", "import annotator.cli.coding"]
-    bare = [sys.executable, "-c", "import sqlite3"]
-    return (
-        timed(lambda: subprocess.run(app, check=True, cwd=ROOT), runs),
-        timed(lambda: subprocess.run(bare, check=True, cwd=ROOT), runs),
-    )
+    results = [(run(app), run(bare)) for _ in range(runs)]  # alternating: load hits both
+    return [a for a, _ in results], [b for _, b in results]
 
 
-def row(name: str, app: float, bare: float) -> None:
+def row(name: str, app: float, bare: float, work: tuple[float, float] | None = None) -> None:
+    """One line; for a command also the time of its work alone, after its imports."""
     ms = 1000
-    print(f"  {name:<26} {app * ms:9.1f} ms {bare * ms:9.1f} ms {app / bare:7.1f}x")
+    line = f"  {name:<24} {app * ms:9.1f} ms {bare * ms:9.1f} ms {app / bare:7.1f}x"
+    if work is not None:
+        line += f"   {work[0] * ms:8.1f} ms {work[1] * ms:8.1f} ms {work[0] / work[1]:7.1f}x"
+    print(line)
 
 
 def measure(path: Path, saves: int, runs: int) -> None:
-    print(f"  {'':<26} {'annotator':>12} {'bare':>12} {'ratio':>8}")
+    print(f"  {'':<24} {'annotator':>12} {'bare':>12} {'ratio':>8}   after the imports:")
     app, bare = open_times(path)
     row("open", median(app), median(bare))
     app, bare = key_times(path, saves)
     row("key -> commit, median", median(app), median(bare))
     row("key -> commit, p99", p99(app), p99(bare))
-    app, bare = import_floor(runs)
-    row("import (the floor)", median(app), median(bare))
     for command, label in (
         ("articles", "`annotator articles`"),
         ("code", "`annotator code`"),
@@ -295,7 +308,9 @@ def measure(path: Path, saves: int, runs: int) -> None:
         ("info", "`annotator info`"),
     ):
         app, bare = command_times(path, command, runs)
-        row(label, median(app), median(bare))
+        walls = median([a[0] for a in app]), median([b[0] for b in bare])
+        work = median([a[1] for a in app]), median([b[1] for b in bare])
+        row(label, *walls, work)
 
 
 def main() -> None:
