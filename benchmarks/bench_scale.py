@@ -17,9 +17,9 @@ unit that needs coding) through the project's own bulk paths: `store_articles`, 
   the import of SQLModel, which issue 29 accepts as the floor); then again the time
   each process spent after its imports, timed inside it: the work the command does.
 
-`--large` adds 100,000 articles (about 2.1 million units and 6 million codes, several GB
-and an hour to build): do not run it on a shared machine. `--small` builds 40 articles,
-for the test that keeps every benchmark runnable (tests/test_benchmarks.py).
+`--large` adds 100,000 articles (about 2.1 million units and 18 million codes, several GB
+and over an hour to build): do not run it on a shared machine. `--small` builds 40 articles,
+for the test that keeps every benchmark runnable (tests/core/test_benchmarks.py).
 """
 
 from __future__ import annotations
