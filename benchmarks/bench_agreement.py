@@ -11,7 +11,7 @@ ratio of process CPU times is printed beside the wall-clock one.
 The statistics alone: every coefficient of the report on 3 fields (without a
 bootstrap, and with a 200-sample one) against krippendorff.alpha alone on the same data.
 
-Run: .venv/bin/python benchmarks/bench_agreement.py
+Run: .venv/bin/python benchmarks/bench_agreement.py [--small]
 """
 
 from __future__ import annotations
@@ -148,6 +148,9 @@ def bench_csv() -> None:
 
 
 def main() -> None:
+    global N_UNITS, REPEATS, CSV_REPEATS
+    if "--small" in sys.argv[1:]:  # one quick run at a small size (tests/core/test_benchmarks.py)
+        N_UNITS, REPEATS, CSV_REPEATS = 2_000, 1, 1
     bench_csv()
     print()
     rng = np.random.default_rng(SEED)

@@ -1,6 +1,6 @@
 """Segmentation speed, printed as ratios against bare pysbd measured in this run.
 
-    .venv/bin/python benchmarks/bench_segmentation.py [--repeat 3]
+    .venv/bin/python benchmarks/bench_segmentation.py [--repeat 3] [--small]
 
 1. Over 3,000 sentences (the gold articles' sentences, three to a paragraph, repeated):
    annotator's `segment` against pysbd called once per paragraph on the same text.
@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 import pysbd  # noqa: E402
 
 from annotator.core.ingest.documents import Block  # noqa: E402
-from annotator.core.ingest.segmentation import blocks_from_plain_text, segment  # noqa: E402
+from annotator.core.ingest.plain_text import blocks_from_plain_text  # noqa: E402
+from annotator.core.ingest.segmentation import segment  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "segmentation-gold.json"
 SENTENCE = "Officials met on day {n} and cited a 1.5 percent rise."
@@ -43,21 +44,27 @@ def fastest(work: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
-def gold_text() -> str:
+def gold_text(count: int) -> str:
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     sentences = [u["text"] for name in sorted(gold) for u in gold[name] if u["kind"] == "sentence"]
     once = "\n\n".join(" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3))
-    return "\n\n".join([once] * (3000 // len(sentences) + 1))
+    return "\n\n".join([once] * (count // len(sentences) + 1))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    repeat = parser.parse_args().repeat
+    parser.add_argument(
+        "--small",
+        action="store_true",
+        help="one quick run at a small size (tests/core/test_benchmarks.py)",
+    )
+    args = parser.parse_args()
+    repeat, count, long = (1, 300, 100) if args.small else (args.repeat, 3000, 1000)
     segmenter = pysbd.Segmenter(language="en", clean=False)
     segment("Warm up. Once.", blocks_from_plain_text("Warm up. Once."))
 
-    text = gold_text()
+    text = gold_text(count)
     blocks = blocks_from_plain_text(text, first_line_title=False)
     count = len(segment(text, blocks))
     ours = fastest(lambda: segment(text, blocks), repeat)
@@ -66,11 +73,11 @@ def main() -> None:
     print(f"  bare pysbd per paragraph:  {bare:.3f} s")
     print(f"  annotator segment:         {ours:.3f} s   ratio {ours / bare:.2f}")
 
-    sentences = [SENTENCE.format(n=n) for n in range(1000)]
-    tens = [" ".join(sentences[i : i + 10]) for i in range(0, 1000, 10)]
+    sentences = [SENTENCE.format(n=n) for n in range(long)]
+    tens = [" ".join(sentences[i : i + 10]) for i in range(0, long, 10)]
     bare = fastest(lambda: [segmenter.segment(p) for p in tens], repeat)
-    print("one paragraph of 1,000 sentences")
-    print(f"  bare pysbd, 100 paragraphs of ten: {bare:.3f} s")
+    print(f"one paragraph of {long:,} sentences")
+    print(f"  bare pysbd, {long // 10} paragraphs of ten: {bare:.3f} s")
     for name, opening in (("plain", ""), ("after an opening quote", "'Tis the season. ")):
         long_text = opening + " ".join(sentences)
         paragraph = [Block("paragraph", 0, len(long_text))]

@@ -20,7 +20,7 @@ paragraph in a fresh process (interpreter start and imports included on both sid
 best of three runs each, `suggest` each time on a fresh copy of the imported project),
 and the longest time one of its write transactions held the project's write lock.
 
-Run: .venv/bin/python benchmarks/bench_suggest.py [--mistakes] [--end-to-end]
+Run: .venv/bin/python benchmarks/bench_suggest.py [--mistakes] [--end-to-end] [--small]
 """
 
 from __future__ import annotations
@@ -117,6 +117,9 @@ def print_calibration(result, threshold: float) -> None:
 
 
 def main() -> None:
+    global REPEATS, END_TO_END_SENTENCES
+    if "--small" in sys.argv[1:]:  # one quick run at a small size (tests/core/test_benchmarks.py)
+        REPEATS, END_TO_END_SENTENCES = 1, 60
     codebook = bundled_codebook()
     suggester = Suggester.for_codebook(codebook)
     mistakes = "--mistakes" in sys.argv

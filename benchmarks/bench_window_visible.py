@@ -1,6 +1,6 @@
 """Time until the coding window is visible, against a bare PySide6 window with a 3,000-row list.
 
-    .venv/bin/python benchmarks/bench_window_visible.py [--runs 5]
+    .venv/bin/python benchmarks/bench_window_visible.py [--runs 5] [--small]
 
 The project holds 2,000 articles; the one the window opens first has 3,000 sentences.
 Each side runs in a fresh interpreter (offscreen), the two alternately, so that both pay
@@ -183,7 +183,16 @@ def run_child(script: str, argument: Path) -> dict[str, tuple[float, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
+    parser.add_argument(
+        "--small",
+        action="store_true",
+        help="one quick run at a small size (tests/core/test_benchmarks.py)",
+    )
+    args = parser.parse_args()
+    runs = 1 if args.small else args.runs
+    if args.small:
+        global ARTICLES, SENTENCES
+        ARTICLES, SENTENCES = 20, 100
     with tempfile.TemporaryDirectory(prefix="bench-visible-") as name:
         folder = Path(name)
         started = time.perf_counter()

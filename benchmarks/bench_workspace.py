@@ -14,7 +14,7 @@ than segmenting them and gives the window the same rows to list.
 
 The time until the window is first visible is bench_window_visible.py's.
 
-Run: .venv/bin/python benchmarks/bench_workspace.py   (offscreen unless a display is set)
+Run: .venv/bin/python benchmarks/bench_workspace.py [--small]   (offscreen unless a display is set)
 """
 
 from __future__ import annotations
@@ -239,6 +239,9 @@ def report_line(what: str, ours: float, baseline: float, baseline_name: str) -> 
 
 
 def main() -> None:
+    global SENTENCES, KEYS, ARTICLES
+    if "--small" in sys.argv[1:]:  # one quick run at a small size (tests/core/test_benchmarks.py)
+        SENTENCES, KEYS, ARTICLES = 100, 10, 50
     QStandardPaths.setTestModeEnabled(True)  # never touch the user's settings
     QCoreApplication.setOrganizationName("annotator-bench")
     QCoreApplication.setApplicationName("annotator-bench")

@@ -11,7 +11,7 @@ import argparse
 import shutil
 import sys
 
-from annotator.cli.output import EXIT_USER_ERROR, Command, print_json
+from annotator.cli.output import EXIT_USER_ERROR, Command, print_json, print_json_stream
 from annotator.cli.passphrase import require_supervisor, supervisor_present
 from annotator.cli.progress import ProgressBar
 from annotator.core.codebook import Codebook, resolve_codebook
@@ -25,6 +25,8 @@ from annotator.core.coding.article_metadata import (
 from annotator.core.coding.coder_names import printable_name
 from annotator.core.errors import AnnotatorError
 from annotator.core.ingest.documents import one_line
+from annotator.core.ingest.near_duplicates import NEAR_DUPLICATE_OF
+from annotator.core.store import backup
 from annotator.core.store.location import project_location
 from annotator.core.store.models import NOTE_TARGET, Origin
 from annotator.core.store.project import Project
@@ -75,6 +77,11 @@ def register(command: Command) -> None:
     sub = command("info", _info)
     sub.add_argument("project", type=project_location)
     sub.add_argument("--json", action="store_true")
+    sub.add_argument(
+        "--check",
+        action="store_true",
+        help="also read the whole file with SQLite's quick check (slow on a large project)",
+    )
 
 
 def _new(args: argparse.Namespace) -> None:
@@ -119,43 +126,59 @@ def _import(args: argparse.Namespace) -> int:
 
 def _articles(args: argparse.Namespace) -> None:
     """One line per article (a near-duplicate says which article it repeats); with
-    --json, every column and every metadata field the import kept."""
+    --json, every column and every metadata field the import kept. Articles are read
+    without their texts and printed as they come."""
     with Project.open(args.project) as project:
-        articles = lookups.list_articles(project)
         done = coding.progress(project, args.coder) if args.coder else {}
         unit_counts = coding.progress(project, "")
-    metadata = {article.key: metadata_of(article.metadata_json) for article in articles}
-    pairs = near_duplicates(metadata.items())
-    rows = []
-    for article in articles:
-        row = {
-            "key": article.key,
-            "title": article.title,
-            "outlet": article.outlet,
-            "published": article.published,
-            "author": article.author,
-            "url": article.url,
-            "source": article.source,
-            "metadata": metadata[article.key],
-            "near_duplicate_of": pairs.get(article.key),
-            "units_to_code": unit_counts[article.id].total,
-            "sha256": article.sha256,
-        }
-        if args.coder:
-            row["complete"] = done[article.id].complete
-        rows.append(row)
-    if args.json:
-        print_json(rows)
-        return
-    for row in rows:
-        state = (
-            f"  {row['complete']}/{row['units_to_code']}"
-            if args.coder
-            else f"  {row['units_to_code']} to code"
+        pairs = near_duplicates(  # only flagged articles' metadata is parsed here
+            (
+                row.key,
+                metadata_of(row.metadata_json) if NEAR_DUPLICATE_OF in row.metadata_json else {},
+            )
+            for row in lookups.article_listing(project)
         )
-        twin = row["near_duplicate_of"]
-        flag = f"  [near-duplicate of {twin}]" if twin else ""
-        print(f"{row['key']:<30} {row['title'][:60]}{state}{flag}")
+        rows = (
+            _article_row(row, pairs, unit_counts, done if args.coder else None)
+            for row in lookups.article_listing(project)
+        )
+        if args.json:
+            print_json_stream(rows)
+            return
+        for row in rows:
+            state = (
+                f"  {row['complete']}/{row['units_to_code']}"
+                if args.coder
+                else f"  {row['units_to_code']} to code"
+            )
+            twin = row["near_duplicate_of"]
+            flag = f"  [near-duplicate of {twin}]" if twin else ""
+            print(f"{row['key']:<30} {row['title'][:60]}{state}{flag}")
+
+
+def _flagged_metadata(metadata_json: str) -> dict[str, str]:
+    """The metadata of an article flagged as a near-duplicate; {} for any other."""
+    return metadata_of(metadata_json) if NEAR_DUPLICATE_OF in metadata_json else {}
+
+
+def _article_row(row, pairs: dict, unit_counts: dict, done: dict | None) -> dict:
+    """One article of `annotator articles`, as --json prints it."""
+    item = {
+        "key": row.key,
+        "title": row.title,
+        "outlet": row.outlet,
+        "published": row.published,
+        "author": row.author,
+        "url": row.url,
+        "source": row.source,
+        "metadata": metadata_of(row.metadata_json),
+        "near_duplicate_of": pairs.get(row.key),
+        "units_to_code": unit_counts[row.id].total,
+        "sha256": row.sha256,
+    }
+    if done is not None:
+        item["complete"] = done[row.id].complete
+    return item
 
 
 def _drop_article(args: argparse.Namespace) -> None:
@@ -173,7 +196,10 @@ def _units(args: argparse.Namespace) -> None:
         if args.coder:
             require_supervisor(project, "units --coder")
         rows = lookups.list_units(project, args.article)
-        codes = coding.coder_codes(project, args.coder) if args.coder else {}
+        codes = {}
+        if args.coder and rows:  # of the one article asked for, or of all
+            article_id = rows[0].article_id if args.article else None
+            codes = coding.coder_codes(project, args.coder, article_id)
     if args.json:
         print_json(
             [
@@ -225,11 +251,18 @@ def _note_assignment(note: str | None) -> list[tuple[str, str | None]]:
 def _info(args: argparse.Namespace) -> None:
     with Project.open(args.project) as project:
         summary = project.summary() | counts_by_outlet_and_language(project)
+        if not project.on_server:
+            summary["backups"] = backup.schedule(project.path)
+            if args.check:
+                backup.check_intact(project.path)  # a damaged file: one line, exit 2
+                summary["check"] = "ok (SQLite's quick check of the whole file)"
     if args.json:
         print_json(summary)
         return
     for key, value in summary.items():
-        if isinstance(value, dict) and all(isinstance(v, int) for v in value.values()):
+        if key == "backups":
+            value = f"{value['folder']}; newest {value['newest']}; made {value['when']}"
+        elif isinstance(value, dict) and all(isinstance(v, int) for v in value.values()):
             value = ", ".join(f"{k} {v}" for k, v in value.items()) or "-"  # counts by name
         elif isinstance(value, dict):
             value = " ".join(str(v) for v in value.values())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 EXIT_USER_ERROR = 2
 Handler = Callable[[argparse.Namespace], int | None]
@@ -18,3 +18,14 @@ def print_json(data: object) -> None:
     """JSON on stdout as every --json option prints it: UTF-8 text, indented, dates as text."""
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
+
+
+def print_json_stream(items: Iterable[object]) -> None:
+    """A JSON list printed item by item exactly as `print_json` prints the whole list, so
+    a listing of any length never holds all its rows at once."""
+    empty = True
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write(("[" if empty else ",") + "\n  " + text.replace("\n", "\n  "))
+        empty = False
+    sys.stdout.write("[]\n" if empty else "\n]\n")

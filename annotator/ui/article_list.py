@@ -2,7 +2,9 @@
 
 The model holds plain `ArticleSummary` rows read in one query; progress of one
 article is updated in place after a coding action, so the list never re-reads
-the project while the coder works.
+the project while the coder works. The status bar's sums over all articles are kept
+as running totals, adjusted by the one article a change touches: a key press costs the
+same in a project of 100,000 articles as in one of 10.
 """
 
 from __future__ import annotations
@@ -39,11 +41,15 @@ class ArticleListModel(QAbstractListModel):
         super().__init__(parent)
         self._rows: list[ArticleSummary] = []
         self._row_of: dict[int, int] = {}
+        self._complete = self._total = self._finished = 0  # sums over _rows
 
     def set_articles(self, summaries: list[ArticleSummary]) -> None:
         self.beginResetModel()
         self._rows = list(summaries)
         self._row_of = {summary.id: row for row, summary in enumerate(self._rows)}
+        self._complete = sum(r.complete for r in self._rows)
+        self._total = sum(r.total for r in self._rows)
+        self._finished = sum(1 for r in self._rows if r.finished)
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
@@ -90,17 +96,20 @@ class ArticleListModel(QAbstractListModel):
         row = self._row_of.get(article_id)
         if row is None or self._rows[row].complete == complete:
             return
-        self._rows[row] = replace(self._rows[row], complete=complete)
+        old = self._rows[row]
+        new = self._rows[row] = replace(old, complete=complete)
+        self._complete += new.complete - old.complete
+        self._finished += int(new.finished) - int(old.finished)
         index = self.index(row)
         self.dataChanged.emit(index, index)
 
     def totals(self) -> tuple[int, int]:
         """(complete, total) units over all articles, for the status bar."""
-        return sum(r.complete for r in self._rows), sum(r.total for r in self._rows)
+        return self._complete, self._total
 
     def finished_count(self) -> int:
         """Articles whose every unit that needs coding is complete."""
-        return sum(1 for r in self._rows if r.finished)
+        return self._finished
 
 
 class ArticleFilterProxy(QSortFilterProxyModel):

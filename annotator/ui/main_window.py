@@ -669,7 +669,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
 
     def _backed_up(self, path: Path | None) -> None:
         if path is not None:
-            self.statusBar().showMessage(f"Daily backup written: {path.name}", 8000)
+            self.statusBar().showMessage(f"Backup written: {path.name}", 8000)
 
     def _reconnected(self, saved: int) -> None:
         if saved:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
+from annotator.core.coding import lookups
 from annotator.core.coding import service as coding
 from annotator.core.coding.article_metadata import metadata_of, near_duplicates
 from annotator.core.coding.memos import MEMO_KEY
@@ -58,15 +59,9 @@ def article_summaries(project: Project, coder: str) -> list[ArticleSummary]:
     """Every article in coding order with this coder's progress, without loading texts."""
     with project.reading() as session:
         rows = session.exec(
-            wide_select(
-                Article.id,
-                Article.key,
-                Article.title,
-                Article.outlet,
-                Article.published,
-                Article.author,
-                Article.metadata_json,
-            ).order_by(col(Article.position), col(Article.id))
+            wide_select(*lookups.SUMMARY_COLUMNS, Article.metadata_json).order_by(
+                col(Article.position), col(Article.id)
+            )
         ).all()
     done = coding.progress(project, coder)
     metadata = {row[0]: metadata_of(row[6]) for row in rows}

@@ -6,13 +6,15 @@ its stable identity across projects is (article sha256, start, end).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.store.models import Article, Unit, saved_id
+from annotator.core.store.models import Article, Unit, saved_id, wide_select
 from annotator.core.store.project import Project
 
 
@@ -54,6 +56,33 @@ def list_articles(project: Project) -> list[Article]:
         return list(
             session.exec(select(Article).order_by(col(Article.position), col(Article.id))).all()
         )
+
+
+# What a line of the article list shows (the window's list reads these too).
+SUMMARY_COLUMNS = (
+    Article.id,
+    Article.key,
+    Article.title,
+    Article.outlet,
+    Article.published,
+    Article.author,
+)
+LISTED_COLUMNS = (
+    *SUMMARY_COLUMNS,
+    Article.url,
+    Article.source,
+    Article.metadata_json,
+    Article.sha256,
+)
+
+
+def article_listing(project: Project) -> Iterator[Any]:
+    """Every article in coding order, streamed as rows of `LISTED_COLUMNS` (by name):
+    everything but the text, which a listing does not show and which is most of a
+    large project's size."""
+    with project.reading() as session:
+        query = wide_select(*LISTED_COLUMNS).order_by(col(Article.position), col(Article.id))
+        yield from session.exec(query.execution_options(yield_per=1000))
 
 
 def article_by_key(session: Session, key: str) -> Article:

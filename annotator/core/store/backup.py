@@ -8,8 +8,12 @@ that looks like a good one, and a damaged project never pushes good backups out.
 
 Policy (automatic backups, in `<project file name>.backups/` beside the project):
 - on opening, unless the newest automatic backup is less than ten minutes old
-  (so a command line loop or two windows do not churn out copies);
+  (so a command line loop or two windows do not churn out copies): by `Project.open`
+  itself for a project of at most `SMALL_PROJECT_BYTES` (a copy of milliseconds), and
+  for any project by the window, in the background, as it opens (ui/backup_timer.py);
+  a command on a larger project copies nothing, so one code costs the same at any size;
 - `maybe_backup_daily`, which the GUI calls on a timer, when the newest one is a day old;
+- before a schema upgrade, always;
 - kept: the newest ten, plus the newest of each of the last seven days (at most 17).
 Backups made by hand (`annotator backup`), the copy taken before a schema upgrade and
 the copy that `restore` keeps of the file it replaces go to the same folder but are never
@@ -45,6 +49,9 @@ from annotator.core.store.part_files import STALE_PART, process_running
 log = logging.getLogger(__name__)
 
 OPEN_INTERVAL = timedelta(minutes=10)
+# Up to this size an open reads the whole file (quick check) and copies it (open-backup):
+# a few tens of milliseconds. Above it, opening costs the same at any size.
+SMALL_PROJECT_BYTES = 8 << 20
 DAILY_INTERVAL = timedelta(days=1)
 KEEP_NEWEST = 10
 KEEP_DAYS = 7
@@ -107,6 +114,26 @@ def list_backups(project_path: str | Path) -> list[Backup]:
 def latest_backup(project_path: str | Path, *, automatic: bool = False) -> Backup | None:
     """The newest backup (only automatic ones if asked), for a status line or a restore hint."""
     return next((b for b in list_backups(project_path) if b.automatic or not automatic), None)
+
+
+def schedule(project_path: str | Path) -> dict[str, str]:
+    """Where and when this project is backed up, for `annotator info` (and the README)."""
+    newest = latest_backup(project_path)
+    small = is_small(project_path)
+    return {
+        "folder": str(backup_folder(project_path)),
+        "newest": (
+            f"{newest.taken_at.astimezone().strftime('%Y-%m-%d %H:%M')} ({newest.label})"
+            if newest
+            else "none yet"
+        ),
+        "when": (
+            "on opening in the window"
+            + (" or a command" if small else "")
+            + " when the newest is over 10 minutes old, daily while the window stays open, "
+            "before a schema upgrade; `annotator backup` by hand"
+        ),
+    }
 
 
 # -- making backups ------------------------------------------------------------------------
@@ -438,13 +465,49 @@ def _damaged(path: Path, message: str) -> ProjectDamaged:
 def check_intact(project_path: str | Path) -> None:
     """Refuse a project that fails SQLite's quick check (with what to do about it).
 
-    `Project.open` calls it whenever the open made no checked backup, so a damaged file
-    is refused on every open, not only every ten minutes when the open-backup runs.
+    It reads the whole file: `check_on_open` calls it only where that is cheap or needed,
+    `annotator info --check` whenever asked.
     """
     path = Path(project_path)
     problems = db.quick_check(path)
     if problems:
         raise _damaged(path, f"{path}: damaged project ({problems[0]})")
+
+
+def is_small(project_path: str | Path) -> bool:
+    """Whether reading or copying the whole file costs only milliseconds."""
+    try:
+        return Path(project_path).stat().st_size <= SMALL_PROJECT_BYTES
+    except OSError:
+        return True  # gone meanwhile: the checks that follow say so
+
+
+def left_by_a_crash(project_path: str | Path) -> bool:
+    """Whether a -wal or -journal beside the file was left by a process that is gone.
+
+    A project closed cleanly has neither (the last connection checkpoints and removes
+    its -wal); one left by a killed process or a power cut has one. So has a project
+    another process has open (a window while a command runs): that is no crash. Only for
+    a process that has no connection to the file yet (see `db.open_elsewhere`).
+    """
+    path = Path(project_path)
+    left = any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal"))
+    return left and not db.open_elsewhere(path)
+
+
+def check_on_open(project_path: str | Path, *, crashed: bool) -> None:
+    """The first open's check that the file is not damaged, never proportional to a large
+    project unless a crash makes it worth it.
+
+    Small files and files a crash left behind get SQLite's full quick check. A large one
+    closed cleanly was checked by reading its header and schema (`db.check_project_file`:
+    SQLite refuses a file shorter than its header's page count, so a cut-off copy is
+    refused); damage inside a page is met when that page is read (one clear "damaged"
+    line naming the newest backup), by the checked copy every backup makes (so it never
+    pushes a good backup out), and by `annotator info --check`.
+    """
+    if crashed or is_small(project_path):
+        check_intact(project_path)
 
 
 def _create_with_mode_of(source: Path, part: Path) -> None:

@@ -346,6 +346,28 @@ def quick_check(path: Path) -> list[str]:
         return [str(error).splitlines()[0]]
 
 
+def open_elsewhere(path: Path) -> bool:
+    """Whether another process has the project file open now (a window, a command).
+
+    Asked of SQLite: a connection in exclusive locking mode tries, without waiting, for
+    the exclusive lock, which every open connection to a WAL file prevents (each keeps a
+    shared lock while open). Only for a process with no connection of its own to the file
+    (closing this one would otherwise drop that connection's locks; see engines.py). A
+    file too damaged to lock counts as not open elsewhere.
+    """
+    uri = Path(path).resolve().as_uri() + "?mode=rw"
+    try:
+        with closing(sqlite3.connect(uri, uri=True, timeout=0, isolation_level=None)) as probe:
+            probe.execute("PRAGMA locking_mode = EXCLUSIVE")
+            probe.execute("BEGIN EXCLUSIVE")
+            probe.execute("ROLLBACK")
+    except sqlite3.OperationalError as error:
+        return "locked" in str(error) or "busy" in str(error)
+    except sqlite3.DatabaseError:
+        return False
+    return False
+
+
 def quick_check_problems(connection: sqlite3.Connection) -> list[str]:
     """The quick check's findings on an open connection, one line each ([] when it passes)."""
     problems = []

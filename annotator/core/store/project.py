@@ -125,10 +125,13 @@ class Project:
     def open(cls, path: Location, *, backups: bool = True) -> Project:
         """Open an existing project, migrating an older one after backing it up.
 
-        `backups=False` is for second handles on a project that is already open
-        (worker threads) and for private copies: they need no rotating backup.
-        The first handle in a process refuses a damaged file: the open-backup checks
-        its copy, and an open that makes none runs SQLite's quick check on the file.
+        Nothing here reads or copies the whole file once it is larger than
+        `backup.SMALL_PROJECT_BYTES` (see `backup.check_on_open`): a large project is
+        checked in full only after a crash (its -wal or -journal left behind), and backed
+        up by the window in the background, before a migration and by hand. A small one is
+        checked in full on every first open and gets the rotating open-backup, both
+        costing milliseconds. `backups=False` is for second handles on a project that is
+        already open (worker threads) and for private copies: they take no open-backup.
         Server projects are never backed up here (that is the server's pg_dump);
         their migrations need no copy either, since PostgreSQL rolls back DDL whole.
         """
@@ -142,6 +145,7 @@ class Project:
             first = not engines.is_open(path)
             if first:
                 backup.remove_leftovers(path)
+        crashed = first and backup.left_by_a_crash(path)  # before our own connection makes a -wal
         project = cls(path)
         try:
             checked = False
@@ -150,10 +154,11 @@ class Project:
                     project.migration_backup = backup.backup_before_migration(path, revision)
                     checked = True
                 db.upgrade(project.write_engine)
-            if backups and not project.on_server:  # first: its integrity check names the backup
+            if backups and not project.on_server and backup.is_small(path):
+                # first: its integrity check names the backup
                 checked = backup.backup_on_open(project.path) is not None or checked
             if first and not checked:
-                backup.check_intact(path)
+                backup.check_on_open(path, crashed=crashed)
             project.codebook  # noqa: B018  (fail now, not later, on a broken codebook)
         except DatabaseError as error:
             project.close()
