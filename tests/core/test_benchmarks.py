@@ -20,6 +20,7 @@ SMALL_RUNS = {
     "bench_agreement.py": "--small",
     "bench_archive_import.py": "--documents 10 --repeat 1",
     "bench_export.py": "--rows 2000 --small 1000",
+    "bench_finding.py": "--rows 600",
     "bench_import.py": "--repeat 1 --big 200",
     "bench_import_codes.py": "--megabytes 0.2",
     "bench_save.py": "--saves 10 --articles 40 --units-per-article 5 --codes 2000",
