@@ -122,18 +122,29 @@ def test_closing_during_an_import_offers_to_stop_it(
 
 
 def test_the_import_bar_is_busy_until_a_file_is_done_then_counts_files(
-    qtbot, open_window, tmp_path, held_import
+    qtbot, open_window, tmp_path, monkeypatch
 ):
+    """Each file is read only when the test lets it, so the bar is seen in each state (on a
+    busy machine the second and third files once went by before the test could look)."""
+    gates = {name: threading.Event() for name in ("ferry.txt", "tunnel.txt", "bridge.txt")}
+    read = into_project.read_file
+
+    def held(path, *args, **kwargs):
+        assert gates[Path(path).name].wait(30), "the test never let the import go on"
+        return read(path, *args, **kwargs)
+
+    monkeypatch.setattr(into_project, "read_file", held)
     window = open_window()
     assert window.import_paths(three_new_files(tmp_path))
     runner = window.importer.runner
     qtbot.waitUntil(lambda: runner.label == "Importing ferry.txt (file 1 of 3)…")
     dialog = runner.dialog
     assert (dialog.minimum(), dialog.maximum()) == (0, 0)  # busy: no 0% while reading
-    held_import.set()
+    gates["ferry.txt"].set()
     qtbot.waitUntil(lambda: runner.label.startswith("Importing tunnel.txt (file 2 of 3)"))
-    if runner.dialog is not None:  # it may have finished meanwhile
-        assert runner.dialog.maximum() == 3
+    assert runner.dialog.maximum() == 3  # one file done: now it counts files
+    gates["tunnel.txt"].set()
+    gates["bridge.txt"].set()
     qtbot.waitUntil(lambda: not window.importer.busy, timeout=20000)
 
 
