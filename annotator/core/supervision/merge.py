@@ -45,7 +45,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import delete, func, insert, update
 from sqlalchemy import select as select_columns
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from annotator.core.coding import service as coding
 from annotator.core.coding.coder_names import new_name_problem, printable_name
@@ -397,7 +397,7 @@ class _Merger:
         """Merge one coder's codes or notes: add, keep, or let the newer one win."""
         rows = self._target_rows(kind)
         seen: set[tuple[int, int, str]] = set()
-        inserts: list[dict[str, Any]] = []
+        inserts = _Inserts(self.session, kind.model)
         updates: list[dict[str, Any]] = []
         for source in source_rows:
             coder = self.data.coders[source.coder_id].name
@@ -416,7 +416,7 @@ class _Merger:
             seen.add(key)
             row = rows.get(key)
             if row is None:
-                inserts.append(self._copy(source, unit_id=unit.id, coder_id=key[1]))
+                inserts.add(self._copy(source, unit_id=unit.id, coder_id=key[1]))
                 self._count(kind, "added", coder)
             elif kind.value(row) == value:
                 self._count(kind, "unchanged", coder)
@@ -428,19 +428,16 @@ class _Merger:
             if key not in seen and self._cleared_later(key, kind.value(row), kind.at(row)):
                 removed.append(row.id)
                 self._count(kind, "removed", self.coder_names[key[1]])
-        self._write(kind.model, inserts, updates, removed)
+        inserts.flush()
+        self._write(kind.model, updates, removed)
 
     def _write(
         self,
         model: type[Code] | type[Note],
-        inserts: list[dict],
         updates: list[dict],
         removed: list[int],
     ) -> None:
-        """The merge's codes or notes as set statements (executemany, DELETE ... IN)."""
-        if inserts:  # through Core: the ORM's bulk insert adds its own pass over each row
-            table = model.__table__  # type: ignore[union-attr]
-            self.session.connection().execute(table.insert(), inserts)
+        """The merge's changed and removed codes or notes as set statements."""
         if updates:
             self.session.execute(update(model), updates)
         for start in range(0, len(removed), _CHUNK):
@@ -565,7 +562,7 @@ class _Merger:
 
     def _history(self) -> None:
         """The source's history rows the target lacks, in the source's order, in one go."""
-        rows: list[dict[str, Any]] = []
+        rows = _Inserts(self.session, History)
         for row in self.data.history:
             if row.coder in self.not_merged:
                 continue
@@ -576,11 +573,31 @@ class _Merger:
             version = row.codebook_version_id
             copy = _without(row, "id")
             copy["codebook_version_id"] = None if version is None else self.version_map[version]
-            rows.append(copy)
-        if rows:
-            table = History.__table__  # type: ignore[attr-defined]
-            self.session.connection().execute(table.insert(), rows)
-        self.report.history_added += len(rows)
+            rows.add(copy)
+        rows.flush()
+        self.report.history_added += rows.count
+
+
+class _Inserts:
+    """Rows for one table, written by executemany every `_BATCH` rows (through Core: the
+    ORM's bulk insert makes another pass over each row), so that the parameters of a
+    large source's rows are never all in memory at once."""
+
+    def __init__(self, session: Session, model: type[SQLModel]) -> None:
+        self.session, self.table = session, model.__table__  # type: ignore[attr-defined]
+        self.rows: list[dict[str, Any]] = []
+        self.count = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.rows.append(row)
+        self.count += 1
+        if len(self.rows) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            self.session.connection().execute(self.table.insert(), self.rows)
+            self.rows = []
 
 
 class _TargetArticle(NamedTuple):
@@ -599,6 +616,7 @@ class _TargetUnit(NamedTuple):
 
 _UNIT_COLUMNS = [col(Unit.id), col(Unit.article_id), col(Unit.idx), col(Unit.start), col(Unit.end)]
 _CHUNK = 500  # values per IN (...): well under every backend's limit on parameters
+_BATCH = 5000  # rows per executemany
 
 
 def _rows_where(
