@@ -680,4 +680,4 @@ def _history_key(*row) -> tuple:
 
 def _naive(moment: datetime) -> datetime:
     """SQLite returns stored UTC times without a zone; compare everything that way."""
-    return moment.replace(tzinfo=None)
+    return moment if moment.tzinfo is None else moment.replace(tzinfo=None)
