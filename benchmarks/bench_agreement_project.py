@@ -20,7 +20,6 @@ Issue 29's goal: within 1.5x of the bare script's time and of its memory.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -30,11 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_export import build  # noqa: E402
-
-PEAK = """
-peak = next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]
-print(elapsed, int(peak) * 1024)
-"""
+from bench_merge import measured  # noqa: E402
 
 ANNOTATOR_CHILD = """
 import sys, time
@@ -69,15 +64,6 @@ elapsed = time.perf_counter() - started
 """
 
 
-def child(template: str, **values: object) -> tuple[float, int]:
-    code = template.format(root=str(ROOT), **values) + PEAK
-    out = subprocess.run(
-        [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT
-    ).stdout
-    elapsed, peak = out.split()
-    return float(elapsed), int(peak)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=30_000)
@@ -86,8 +72,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "agreement.annotator"
         build(path, args.rows)
-        bare = child(BARE_CHILD, path=str(path))
-        ours = child(ANNOTATOR_CHILD, path=str(path), samples=args.samples)
+        bare = measured(BARE_CHILD.format(path=str(path)))
+        ours = measured(
+            ANNOTATOR_CHILD.format(root=str(ROOT), path=str(path), samples=args.samples)
+        )
     mb = 1_000_000
     print(f"agreement, {args.rows:,} unit-and-coder rows, bootstrap {args.samples} samples")
     for name, (elapsed, peak) in (("bare", bare), ("annotator", ours)):

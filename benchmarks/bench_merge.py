@@ -185,10 +185,10 @@ def _article(number: int) -> dict:
     }
 
 
-def child(template: str, target: Path, sources: list[str]) -> tuple[float, int]:
-    code = template.format(root=str(ROOT), target=str(target), sources=sources) + PEAK
+def measured(code: str) -> tuple[float, int]:
+    """Run `code` (which sets `elapsed`) in a fresh child: its time and peak memory."""
     out = subprocess.run(
-        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        [sys.executable, "-c", code + PEAK], check=True, capture_output=True, text=True, cwd=ROOT
     ).stdout
     elapsed, peak = out.split()
     return float(elapsed), int(peak)
@@ -211,7 +211,8 @@ def main() -> None:
         for name, template in (("bare", BARE_CHILD), ("annotator", MERGE_CHILD)):
             target = folder / f"{name}.annotator"
             build_target(target)
-            results[name] = child(template, target, sources)
+            code = template.format(root=str(ROOT), target=str(target), sources=sources)
+            results[name] = measured(code)
     mb = 1_000_000
     bare_time, bare_peak = results["bare"]
     print(f"merge of three {articles:,}-article coder files ({UNITS_PER_ARTICLE} units each)")
