@@ -248,6 +248,9 @@ def iter_unit_chunks(
             yield records
 
 
+_VALID_REMEMBERED = 4096  # combinations of codes remembered as valid: bounded whatever the data
+
+
 class _CodeCheck:
     """Blanks and counts the codes of a pivoted row that the codebook does not have."""
 
@@ -258,12 +261,17 @@ class _CodeCheck:
         coders = [*scope.coders, *([scope.consensus] if scope.consensus else [])]
         self.names = {c.id: c.name for c in coders}
         self.skipped = skipped
+        self.valid: set[tuple[str | None, ...]] = set()  # rows of codes already found valid
 
     def codes(self, coder_id: int, codes: tuple[str | None, ...]) -> tuple[str | None, ...]:
+        if codes in self.valid:
+            return codes  # the usual case: a handful of combinations repeat over every row
         if all(
             code is None or code in known for known, code in zip(self.allowed, codes, strict=True)
         ):
-            return codes  # the usual case, checked without building anything
+            if len(self.valid) < _VALID_REMEMBERED:
+                self.valid.add(codes)
+            return codes
         kept = []
         for key, known, code in zip(self.keys, self.allowed, codes, strict=True):
             if code is not None and code not in known:

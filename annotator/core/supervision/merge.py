@@ -38,19 +38,20 @@ from a private snapshot, so merging never modifies (or migrates) the source file
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, NamedTuple
 
-from sqlalchemy import func
-from sqlmodel import col, select
+from sqlalchemy import delete, func, insert, update
+from sqlalchemy import select as select_columns
+from sqlmodel import Session, SQLModel, col, select
 
 from annotator.core.coding import service as coding
 from annotator.core.coding.coder_names import new_name_problem, printable_name
 from annotator.core.errors import AnnotatorError
-from annotator.core.ingest.into_project import free_article_key
+from annotator.core.ingest.into_project import ArticleKeys
 from annotator.core.store.location import (
     Location,
     display_location,
@@ -84,6 +85,7 @@ from annotator.core.supervision.merge_report import (
 from annotator.core.supervision.merge_source import (
     MergeRefused,
     SourceData,
+    SourceRow,
     Unlock,
     check_codebooks,
     read_source,
@@ -238,6 +240,12 @@ class _Merger:
     Codes and notes are copied with their own times and codebook versions, since "the one
     coded later wins" must keep comparing the coders' times; every history row the merge
     adds (where it replaced or removed a target value) is written by the writer.
+
+    The rules run in Python over plain rows (no model instances), and every write is a
+    set: the added articles and units, codes, notes and history go in as one executemany
+    each, codes and notes changed and removed as one UPDATE and one DELETE; the target is
+    read only where the source touches it (its articles of the source's sha256s, their
+    units, codes and notes, the history of those articles).
     """
 
     def __init__(
@@ -248,8 +256,9 @@ class _Merger:
         self.accept_changes = prepared.accept_changes
         self.not_merged: dict[str, str] = {}  # source coder name -> why their work is not
         self.now = writer.now
-        self.units: dict[Identity, Unit] = {}  # target units of the source's articles
-        self.articles: dict[int, Article] = {}  # target article id -> article
+        self.units: dict[Identity, _TargetUnit] = {}  # target units of the source's articles
+        self.units_by_id: dict[int, _TargetUnit] = {}
+        self.articles: dict[int, _TargetArticle] = {}  # target article id -> article
         self.coder_ids: dict[str, int] = {}
         self.coder_names: dict[int, str] = {}
         self.history_keys: set[tuple] = set()
@@ -261,9 +270,14 @@ class _Merger:
 
     def run(self) -> None:
         self._articles()
+        self.units_by_id = {unit.id: unit for unit in self.units.values()}
         self._coders()
+        shas = sorted({row.article_sha256 for row in self.data.history})
         columns = [getattr(History, name) for name in _HISTORY_KEY]
-        self.history_keys = {_history_key(*row) for row in self.session.exec(select(*columns))}
+        self.history_keys = {
+            _history_key(*row)
+            for row in _rows_where(self.session, columns, col(History.article_sha256), shas)
+        }
         self.clears = self._clears()
         self._history()  # first, so the merge's own rows come after the coders' in the trail
         self._merge_values(CODES, self.data.codes)
@@ -291,42 +305,74 @@ class _Merger:
     # articles and units
 
     def _articles(self) -> None:
+        """Match the source's articles to the target's by sha256; add the ones it lacks."""
         session = self.session
-        existing = {a.sha256: a for a in session.exec(select(Article))}
-        position = session.exec(select(func.max(Article.position))).one() or 0
-        by_article: dict[int, list[Unit]] = {}
+        shas = [a.sha256 for a in self.data.articles]
+        columns = [col(Article.id), col(Article.key), col(Article.sha256)]
+        existing = {
+            row.sha256: _TargetArticle._make(row)
+            for row in _rows_where(session, columns, col(Article.sha256), shas)
+        }
+        target_units: dict[int, list[_TargetUnit]] = {}
+        article_ids = sorted(a.id for a in existing.values())
+        for row in _rows_where(session, _UNIT_COLUMNS, col(Unit.article_id), article_ids):
+            target_units.setdefault(row.article_id, []).append(_TargetUnit._make(row))
+        by_article: dict[int, list[SourceRow]] = {}
         for unit, unit_article in self.data.units.values():
-            by_article.setdefault(saved_id(unit_article.id), []).append(unit)
+            by_article.setdefault(unit_article.id, []).append(unit)
+        new: list[tuple[SourceRow, list[SourceRow]]] = []
         for source_article in self.data.articles:
+            source_units = by_article.get(source_article.id, [])
             article = existing.get(source_article.sha256)
-            source_units = by_article.get(saved_id(source_article.id), [])
             if article is None:
-                position += 1
-                article = self._add_article(source_article, position, source_units)
-            else:
-                spans = {(u.start, u.end) for u in source_units}
-                for unit in session.exec(select(Unit).where(Unit.article_id == article.id)):
-                    self.units[(article.sha256, unit.start, unit.end)] = unit
-                    self.report.units_matched += (unit.start, unit.end) in spans
-            self.articles[saved_id(article.id)] = article
+                new.append((source_article, source_units))
+                continue
+            spans = {(u.start, u.end) for u in source_units}
+            for matched in target_units.get(article.id, []):
+                self.units[(article.sha256, matched.start, matched.end)] = matched
+                self.report.units_matched += (matched.start, matched.end) in spans
+            self.articles[article.id] = article
+        if new:
+            self._add_articles(new)
 
-    def _add_article(self, source: Article, position: int, units: list[Unit]) -> Article:
-        data = source.model_dump(exclude={"id", "key", "position"})
-        article = Article(**data, key=free_article_key(self.session, source.key), position=position)
-        self.session.add(article)
-        self.session.flush()
-        article_id = saved_id(article.id)
-        for source_unit in sorted(units, key=lambda u: u.idx):
-            unit = Unit(
-                **source_unit.model_dump(exclude={"id", "article_id"}), article_id=article_id
+    def _add_articles(self, new: list[tuple[SourceRow, list[SourceRow]]]) -> None:
+        """Insert the articles the target lacks, at the end of its order, and their units."""
+        session = self.session
+        position = session.exec(select(func.max(Article.position))).one() or 0
+        keys = ArticleKeys().take(session, [article.key for article, _ in new])
+        rows = [
+            _without(article, "id") | {"key": key, "position": position + number}
+            for number, (key, (article, _)) in enumerate(zip(keys, new, strict=True), 1)
+        ]
+        ids = [
+            saved_id(row_id)
+            for row_id in session.scalars(
+                insert(Article).returning(col(Article.id), sort_by_parameter_order=True), rows
             )
-            self.session.add(unit)
-            self.units[(article.sha256, unit.start, unit.end)] = unit
-        self.session.flush()
-        self.added_articles.add(article_id)
-        self.report.articles_added.append(article.key)
-        self.report.units_added += len(units)
-        return article
+        ]
+        units: list[dict[str, Any]] = []
+        for article_id, key, (article, source_units) in zip(ids, keys, new, strict=True):
+            self.articles[article_id] = _TargetArticle(article_id, key, article.sha256)
+            self.added_articles.add(article_id)
+            self.report.articles_added.append(key)
+            self.report.units_added += len(source_units)
+            units.extend(
+                _without(unit, "id") | {"article_id": article_id}
+                for unit in sorted(source_units, key=lambda u: u.idx)
+            )
+        if not units:
+            return
+        unit_ids = [
+            saved_id(row_id)
+            for row_id in session.scalars(
+                insert(Unit).returning(col(Unit.id), sort_by_parameter_order=True), units
+            )
+        ]
+        for unit_id, unit in zip(unit_ids, units, strict=True):
+            sha = self.articles[unit["article_id"]].sha256
+            self.units[(sha, unit["start"], unit["end"])] = _TargetUnit(
+                unit_id, unit["article_id"], unit["idx"], unit["start"], unit["end"]
+            )
 
     def _coders(self) -> None:
         coders = list(self.session.exec(select(Coder)))
@@ -348,10 +394,12 @@ class _Merger:
 
     # codes and notes
 
-    def _merge_values(self, kind: _Kind[_Row], source_rows: list[_Row]) -> None:
+    def _merge_values(self, kind: _Kind, source_rows: list[SourceRow]) -> None:
         """Merge one coder's codes or notes: add, keep, or let the newer one win."""
         rows = self._target_rows(kind)
         seen: set[tuple[int, int, str]] = set()
+        inserts = _Inserts(self.session, kind.model)
+        updates: list[dict[str, Any]] = []
         for source in source_rows:
             coder = self.data.coders[source.coder_id].name
             target, value, at = kind.target(source), kind.value(source), kind.at(source)
@@ -365,31 +413,43 @@ class _Merger:
                 continue
             if kind is CODES and unit.article_id in self.added_articles:
                 self.brought.setdefault(coder, set()).add(unit.article_id)
-            unit_id = saved_id(unit.id)  # flushed when its article was added
-            key = (unit_id, self.coder_ids[coder], target)
+            key = (unit.id, self.coder_ids[coder], target)
             seen.add(key)
             row = rows.get(key)
             if row is None:
-                self.session.add(self._copy(source, unit_id=unit_id, coder_id=key[1]))
+                inserts.add(self._copy(source, unit_id=unit.id, coder_id=key[1]))
                 self._count(kind, "added", coder)
             elif kind.value(row) == value:
                 self._count(kind, "unchanged", coder)
             elif self._resolve(unit, coder, target, kind.value(row), value, kind.at(row), at):
-                newer = self._copy(source, unit_id=unit_id, coder_id=key[1])
-                for name, item in newer.model_dump(exclude={"id"}).items():
-                    setattr(row, name, item)
-                self.session.add(row)
+                updates.append(self._copy(source, id=row.id, unit_id=unit.id, coder_id=key[1]))
                 self._count(kind, "updated", coder)
+        removed: list[int] = []
         for key, row in rows.items():
             if key not in seen and self._cleared_later(key, kind.value(row), kind.at(row)):
-                self.session.delete(row)
+                removed.append(row.id)
                 self._count(kind, "removed", self.coder_names[key[1]])
+        inserts.flush()
+        self._write(kind.model, updates, removed)
 
-    def _copy(self, source: Code | Note, **ids: int) -> Code | Note:
-        data = source.model_dump(exclude={"id", "unit_id", "coder_id"}) | ids
-        if isinstance(source, Code):
-            data["codebook_version_id"] = self.version_map[source.codebook_version_id]
-        return type(source)(**data)
+    def _write(
+        self,
+        model: type[Code] | type[Note],
+        updates: list[dict],
+        removed: list[int],
+    ) -> None:
+        """The merge's changed and removed codes or notes as set statements."""
+        if updates:
+            self.session.execute(update(model), updates)
+        for start in range(0, len(removed), _CHUNK):
+            ids = removed[start : start + _CHUNK]
+            self.session.execute(delete(model).where(col(model.id).in_(ids)))
+
+    def _copy(self, source: SourceRow, **ids: int) -> dict[str, Any]:
+        data = _without(source, "id") | ids
+        if "codebook_version_id" in data:
+            data["codebook_version_id"] = self.version_map[data["codebook_version_id"]]
+        return data
 
     def _count(self, kind: _Kind, what: str, coder: str) -> None:
         name = f"{kind.name}_{what}"
@@ -400,19 +460,19 @@ class _Merger:
         else:
             setattr(row, name, getattr(row, name) + 1)
 
-    def _target_rows(self, kind: _Kind[_Row]) -> dict[tuple[int, int, str], _Row]:
+    def _target_rows(self, kind: _Kind) -> dict[tuple[int, int, str], SourceRow]:
         """The target's codes or notes on the units the source shares, by (unit, coder, target)."""
         model = kind.model
-        unit_ids = [u.id for u in self.units.values()]
-        rows: dict[tuple[int, int, str], _Row] = {}
-        for start in range(0, len(unit_ids), 500):
-            query = select(model).where(col(model.unit_id).in_(unit_ids[start : start + 500]))
-            rows.update(
-                ((r.unit_id, r.coder_id, kind.target(r)), r) for r in self.session.exec(query)
-            )
-        return rows
+        columns = list(model.__table__.columns)  # type: ignore[union-attr]
+        unit_ids = sorted(self.units_by_id)
+        return {
+            (r.unit_id, r.coder_id, kind.target(r)): r
+            for r in _rows_where(self.session, columns, col(model.unit_id), unit_ids)
+        }
 
-    def _target_unit(self, source_unit_id: int, coder: str, target: str, value: str) -> Unit | None:
+    def _target_unit(
+        self, source_unit_id: int, coder: str, target: str, value: str
+    ) -> _TargetUnit | None:
         source_unit, article = self.data.units[source_unit_id]
         unit = self.units.get((article.sha256, source_unit.start, source_unit.end))
         if unit is None:
@@ -431,7 +491,7 @@ class _Merger:
 
     def _resolve(
         self,
-        unit: Unit,
+        unit: _TargetUnit,
         coder: str,
         target: str,
         old: str,
@@ -463,7 +523,7 @@ class _Merger:
         cleared = self.clears.get(key)
         if cleared is None or _naive(cleared) <= _naive(old_at):
             return False
-        unit = self.session.get_one(Unit, unit_id)  # a key of the target's own rows
+        unit = self.units_by_id[unit_id]  # a key of the target's own rows
         coder = self.coder_names[coder_id]
         if coder in self.not_merged:
             return False
@@ -478,23 +538,23 @@ class _Merger:
 
     def _clears(self) -> dict[tuple[int, int, str], datetime]:
         """(target unit id, coder id, target) -> when the source last cleared it."""
-        latest: dict[tuple, History] = {}
+        latest: dict[tuple, SourceRow] = {}
         for row in self.data.history:
             latest[(row.article_sha256, row.start, row.end, row.coder, row.target)] = row
         clears: dict[tuple[int, int, str], datetime] = {}
         for (sha, start, end, coder, target), row in latest.items():
             unit = self.units.get((sha, start, end))
             if row.new is None and unit is not None and coder in self.coder_ids:
-                clears[(saved_id(unit.id), self.coder_ids[coder], target)] = row.at
+                clears[(unit.id, self.coder_ids[coder], target)] = row.at
         return clears
 
-    def _unit_key(self, unit: Unit) -> str:
+    def _unit_key(self, unit: _TargetUnit) -> str:
         return f"{self.articles[unit.article_id].key}#{unit.idx}"
 
     # history
 
     def _merge_history(
-        self, unit: Unit, coder: str, target: str, old: str | None, new: str | None
+        self, unit: _TargetUnit, coder: str, target: str, old: str | None, new: str | None
     ) -> None:
         sha = self.articles[unit.article_id].sha256
         version = None if target == NOTE_TARGET else self.version_map[max(self.data.codebooks)]
@@ -502,6 +562,8 @@ class _Merger:
         self.report.history_added += 1
 
     def _history(self) -> None:
+        """The source's history rows the target lacks, in the source's order, in one go."""
+        rows = _Inserts(self.session, History)
         for row in self.data.history:
             if row.coder in self.not_merged:
                 continue
@@ -510,13 +572,72 @@ class _Merger:
                 continue
             self.history_keys.add(key)
             version = row.codebook_version_id
-            copy = History(**row.model_dump(exclude={"id", "codebook_version_id"}))
-            copy.codebook_version_id = None if version is None else self.version_map[version]
-            self.session.add(copy)
-            self.report.history_added += 1
+            copy = _without(row, "id")
+            copy["codebook_version_id"] = None if version is None else self.version_map[version]
+            rows.add(copy)
+        rows.flush()
+        self.report.history_added += rows.count
 
 
-def _not_mergeable(coder: Coder, target_role: str | None) -> str | None:
+class _Inserts:
+    """Rows for one table, written by executemany every `_BATCH` rows (through Core: the
+    ORM's bulk insert makes another pass over each row), so that the parameters of a
+    large source's rows are never all in memory at once."""
+
+    def __init__(self, session: Session, model: type[SQLModel]) -> None:
+        self.session, self.table = session, model.__table__  # type: ignore[attr-defined]
+        self.rows: list[dict[str, Any]] = []
+        self.count = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.rows.append(row)
+        self.count += 1
+        if len(self.rows) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            self.session.connection().execute(self.table.insert(), self.rows)
+            self.rows = []
+
+
+class _TargetArticle(NamedTuple):
+    id: int
+    key: str
+    sha256: str
+
+
+class _TargetUnit(NamedTuple):
+    id: int
+    article_id: int
+    idx: int
+    start: int
+    end: int
+
+
+_UNIT_COLUMNS = [col(Unit.id), col(Unit.article_id), col(Unit.idx), col(Unit.start), col(Unit.end)]
+_CHUNK = 500  # values per IN (...): well under every backend's limit on parameters
+_BATCH = 5000  # rows per executemany
+
+
+def _rows_where(
+    session: Session, columns: list[Any], key: Any, values: list[Any]
+) -> Iterator[SourceRow]:
+    """`columns` of the rows whose `key` is one of `values`, asked in chunks."""
+    for start in range(0, len(values), _CHUNK):
+        chunk = values[start : start + _CHUNK]
+        yield from session.execute(select_columns(*columns).where(key.in_(chunk)))
+
+
+def _without(row: SourceRow, *names: str) -> dict[str, Any]:
+    """A source row's columns as a dict, less `names`."""
+    data = row._asdict()
+    for name in names:
+        del data[name]
+    return data
+
+
+def _not_mergeable(coder: SourceRow, target_role: str | None) -> str | None:
     """Why a source coder's codes and notes are not merged, or None. The reserved names
     come only from the coder they name (the consensus, the machine, the gold, a
     training identity: `store.roles.reserved_role`), and only into a
@@ -538,18 +659,16 @@ def _not_mergeable(coder: Coder, target_role: str | None) -> str | None:
 _HISTORY_KEY = ("article_sha256", "start", "end", "coder", "target", "old", "new", "at")
 
 
-_Row = TypeVar("_Row", Code, Note)
-
-
 @dataclass(frozen=True)
-class _Kind(Generic[_Row]):
-    """Codes and notes merge by the same rules; this says how to read each."""
+class _Kind:
+    """Codes and notes merge by the same rules; this says how to read each (a source's
+    row or the target's, both plain rows)."""
 
     name: str
-    model: type[_Row]
-    target: Callable[[_Row], str]
-    value: Callable[[_Row], str]
-    at: Callable[[_Row], datetime]
+    model: type[Code] | type[Note]
+    target: Callable[[Any], str]
+    value: Callable[[Any], str]
+    at: Callable[[Any], datetime]
 
 
 CODES = _Kind("codes", Code, lambda r: r.field, lambda r: r.code, lambda r: r.coded_at)
@@ -563,4 +682,4 @@ def _history_key(*row) -> tuple:
 
 def _naive(moment: datetime) -> datetime:
     """SQLite returns stored UTC times without a zone; compare everything that way."""
-    return moment.replace(tzinfo=None)
+    return moment if moment.tzinfo is None else moment.replace(tzinfo=None)

@@ -13,12 +13,15 @@ import shutil
 import sqlite3
 import tempfile
 import time
+from collections import namedtuple
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlmodel import col, select
+from sqlalchemy import select as select_columns
+from sqlmodel import Session, SQLModel, col, select
 
 from annotator.core.codebook import Codebook
 from annotator.core.errors import AnnotatorError
@@ -175,17 +178,23 @@ def _check_unlocked(project: Project, label: str, unlock: Unlock | None) -> None
     )
 
 
+SourceRow = Any
+"""A source row as a named tuple of its columns (attribute access by column name): a
+merge reads hundreds of thousands of them, and a model instance each would cost a
+validation and an identity-map entry for nothing; `_asdict` makes the row to insert."""
+
+
 @dataclass
 class SourceData:
     """Everything the merge needs from a source, read in one transaction."""
 
     codebooks: dict[int, Codebook]
-    articles: list[Article]
-    units: dict[int, tuple[Unit, Article]]
-    coders: dict[int, Coder]
-    codes: list[Code]
-    notes: list[Note]
-    history: list[History]
+    articles: list[SourceRow]
+    units: dict[int, tuple[SourceRow, SourceRow]]
+    coders: dict[int, SourceRow]
+    codes: list[SourceRow]
+    notes: list[SourceRow]
+    history: list[SourceRow]
 
     @classmethod
     def read(cls, project: Project) -> SourceData:
@@ -193,11 +202,9 @@ class SourceData:
             if project.on_server:  # every SELECT below sees the same moment
                 session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             versions = session.exec(select(CodebookVersion)).all()
-            articles = list(
-                session.exec(select(Article).order_by(col(Article.position), col(Article.id)))
-            )
-            by_id = {saved_id(a.id): a for a in articles}
-            units = {saved_id(u.id): (u, by_id[u.article_id]) for u in session.exec(select(Unit))}
+            articles = _rows(session, Article, col(Article.position), col(Article.id))
+            by_id = {a.id: a for a in articles}
+            units = {u.id: (u, by_id[u.article_id]) for u in _rows(session, Unit, col(Unit.id))}
             return cls(
                 codebooks={
                     saved_id(v.id): parse_codebook_text(v.definition, str(project.path))
@@ -205,11 +212,20 @@ class SourceData:
                 },
                 articles=articles,
                 units=units,
-                coders={saved_id(c.id): c for c in session.exec(select(Coder))},
-                codes=list(session.exec(select(Code).order_by(col(Code.id)))),
-                notes=list(session.exec(select(Note).order_by(col(Note.id)))),
-                history=list(session.exec(select(History).order_by(col(History.id)))),
+                coders={c.id: c for c in _rows(session, Coder, col(Coder.id))},
+                codes=_rows(session, Code, col(Code.id)),
+                notes=_rows(session, Note, col(Note.id)),
+                history=_rows(session, History, col(History.id)),
             )
+
+
+def _rows(session: Session, model: type[SQLModel], *order: Any) -> list[SourceRow]:
+    """Every row of `model`'s table as named tuples, in `order`."""
+    table = model.__table__  # type: ignore[attr-defined]
+    names = [column.name for column in table.columns]
+    row_type: Any = namedtuple("SourceRow", names)  # type: ignore[misc]
+    query = select_columns(*table.columns).order_by(*order)
+    return [row_type._make(row) for row in session.execute(query)]
 
 
 # -- codebooks ---------------------------------------------------------------------------
