@@ -18,11 +18,13 @@ BENCHMARKS = ROOT / "benchmarks"
 # Each benchmark's small run: `--small`, or its own size options set small.
 SMALL_RUNS = {
     "bench_agreement.py": "--small",
+    "bench_agreement_project.py": "--rows 600",
     "bench_archive_import.py": "--documents 10 --repeat 1",
     "bench_export.py": "--rows 2000 --small 1000",
     "bench_finding.py": "--rows 600",
     "bench_import.py": "--repeat 1 --big 200",
     "bench_import_codes.py": "--megabytes 0.2",
+    "bench_merge.py": "--articles 5",
     "bench_save.py": "--saves 10 --articles 40 --units-per-article 5 --codes 2000",
     "bench_scale.py": "--small",
     "bench_segmentation.py": "--small",
