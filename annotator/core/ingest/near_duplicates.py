@@ -25,9 +25,7 @@ def shingles(text: str) -> frozenset[int]:
     words = _WORD.findall(text.lower())
     if len(words) < SHINGLE_WORDS:
         return frozenset({hash(tuple(words))}) if words else frozenset()
-    return frozenset(
-        hash(tuple(words[i : i + SHINGLE_WORDS])) for i in range(len(words) - SHINGLE_WORDS + 1)
-    )
+    return frozenset(map(hash, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)))
 
 
 def shared_share(first: frozenset[int], second: frozenset[int]) -> float:
@@ -36,28 +34,47 @@ def shared_share(first: frozenset[int], second: frozenset[int]) -> float:
     return len(smaller & larger) / len(smaller) if smaller else 0.0
 
 
+class _Seen:
+    """An article of a day, its five-word sequences made only when it is compared: an
+    article alone on its day (most of them, in an export spread over months) costs
+    nothing."""
+
+    __slots__ = ("_shingles", "key", "text")
+
+    def __init__(self, key: str, text: str) -> None:
+        self.key = key
+        self.text = text
+        self._shingles: frozenset[int] | None = None
+
+    @property
+    def shingles(self) -> frozenset[int]:
+        if self._shingles is None:
+            self._shingles = shingles(self.text)
+        return self._shingles
+
+
 class SameDayIndex:
     """Articles seen so far, by publication date, to find a new one's near-duplicate."""
 
     def __init__(self) -> None:
-        self.by_date: dict[str, list[tuple[str, frozenset[int]]]] = {}
+        self.by_date: dict[str, list[_Seen]] = {}
 
     def add(self, key: str, published: str | None, text: str) -> None:
         if published:
-            self.by_date.setdefault(published[:10], []).append((key, shingles(text)))
+            self.by_date.setdefault(published[:10], []).append(_Seen(key, text))
 
     def match_and_add(self, key: str, published: str | None, text: str) -> tuple[str, float] | None:
         """The first article of the same day this text nearly duplicates, and the share
         shared; then the text is remembered under `key` for the articles after it."""
         if not published:
             return None
-        own = shingles(text)
+        own = _Seen(key, text)
         same_day = self.by_date.setdefault(published[:10], [])
         found = None
-        for other_key, other in same_day:
-            share = shared_share(own, other)
+        for other in same_day:
+            share = shared_share(own.shingles, other.shingles)
             if share >= SHARED_SHARE:
-                found = other_key, share
+                found = other.key, share
                 break
-        same_day.append((key, own))
+        same_day.append(own)
         return found
