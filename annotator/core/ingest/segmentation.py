@@ -40,7 +40,9 @@ _PAIR_MARKS = re.compile(r'["“”()\[\]«»]')
 _DOUBTFUL = re.compile(r"(?<!\S)'|‘|--|\w\)|[•⁃]")  # opening single quote, dash pair, list
 _JUDGEMENT = re.compile(r"[.!?…。．！？•⁃]|\w\)")  # what pysbd might split at
 _TRAILING = frozenset(".!?…。．！？\"'”’»)]")
-_ENDS_IN_TITLE = re.compile(r"\b(?:Hon|Rt|Cllr|Supt|Insp|Brig|Cdr)\.$")  # before a name
+_TITLES = ("Hon", "Rt", "Cllr", "Supt", "Insp", "Brig", "Cdr")
+_ENDS_IN_TITLE = re.compile(rf"\b(?:{'|'.join(_TITLES)})\.$")  # before a name
+_TITLE_ENDINGS = tuple(f"{title}." for title in _TITLES)  # a cheap test before the regex
 _WORD = re.compile(r"\S+")
 _SHOWN_CHARS = 60
 _MAX_CHUNK_CHARS = 2000
@@ -175,7 +177,11 @@ def _joined_after_titles(text: str, spans: list[tuple[int, int]]) -> list[tuple[
     """Join a sentence cut after a title to the name it belongs to: "Hon. Ifeoma Chukwu"."""
     joined: list[tuple[int, int]] = []
     for start, end in spans:
-        if joined and _ENDS_IN_TITLE.search(text, joined[-1][0], joined[-1][1]):
+        if (
+            joined
+            and text.endswith(_TITLE_ENDINGS, *joined[-1])
+            and _ENDS_IN_TITLE.search(text, *joined[-1])
+        ):
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))

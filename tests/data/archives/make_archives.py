@@ -1,5 +1,6 @@
 """Writes the archive-export fixtures in this folder: invented articles in the layouts of
-Nexis Uni (DOCX, PDF), LexisNexis Academic (TXT) and Factiva (HTML, both layouts).
+Nexis Uni (DOCX, PDF), LexisNexis Academic (TXT, RTF) and Factiva (HTML and RTF, both
+layouts).
 
 Run `python tests/data/archives/make_archives.py` to write them again; the files are
 checked in so that the tests do not depend on python-docx's output staying the same.
@@ -348,14 +349,98 @@ def pdf_bytes(pages: list[list[str]]) -> bytes:
 def rtf_document(text: str) -> str:
     """Text as an RTF file: a paragraph mark per line, non-ASCII as \\u escapes."""
 
-    def escape(line: str) -> str:
-        line = line.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}")
-        return "".join(ch if ord(ch) < 128 else f"\\u{ord(ch)}?" for ch in line)
-
-    body = "".join(escape(line) + "\\par\n" for line in text.split("\n"))
+    body = "".join(rtf_escape(line) + "\\par\n" for line in text.split("\n"))
     return (
         "{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Courier New;}}\\f0\\fs20\n" + body + "}\n"
     )
+
+
+def rtf_escape(line: str) -> str:
+    """A line as RTF text: braces and backslashes escaped, non-ASCII as \\u escapes."""
+    line = line.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}")
+    return "".join(ch if ord(ch) < 128 else f"\\u{ord(ch)}?" for ch in line)
+
+
+def rtf_table(before: list[str], rows: list[tuple[str, list[str]]], after: list[str]) -> str:
+    """Factiva's field-code layout as RTF: a two-cell table row per field (the code in
+    bold), a paragraph mark between the paragraphs of one cell."""
+    out = ["{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Arial;}}\\f0\\fs20\n"]
+    out += [f"\\pard {rtf_escape(line)}\\par\n" for line in before]
+    for code, paragraphs in rows:
+        if code == "HD":
+            out.append("\\pard\\par\n")
+        cell = "\\par ".join(rtf_escape(p) for p in paragraphs)
+        out.append(
+            "\\trowd\\cellx1200\\cellx9000\n"
+            f"\\pard\\intbl {{\\b {code}}}\\cell \\pard\\intbl {cell}\\cell \\row\n"
+        )
+    out += [f"\\pard {rtf_escape(line)}\\par\n" for line in after]
+    return "".join(out) + "}\n"
+
+
+FACTIVA_RTF_ROWS = [
+    ("HD", ["Harbour deal stalls as authority balks at cost"]),
+    ("BY", ["Jane Roe"]),
+    ("WC", ["412 words"]),
+    ("PD", ["11 January 2010"]),
+    ("ET", ["09:20"]),
+    ("SN", ["The Portmere Courier"]),
+    ("SC", ["PCOUR"]),
+    ("PG", ["5"]),
+    ("LA", ["English"]),
+    ("CY", ["(c) 2010 Courier Media Group Ltd"]),
+    ("LP", HARBOR[:2]),
+    ("TD", HARBOR[2:]),
+    ("NS", ["gports : Ports | gmunfin : Municipal Finance"]),
+    ("RE", ["portm : Portmere"]),
+    ("AN", ["Document PCOUR00020100111e61b0000a"]),
+    ("HD", ["Council minutes withheld"]),  # a document cut short: no text
+    ("WC", ["95 words"]),
+    ("PD", ["12 January 2010"]),
+    ("SN", ["The Portmere Courier"]),
+    ("AN", ["Document PCOUR00020100112e61c0000b"]),
+    ("HD", ["Cracks close Varnes bridge to lorries"]),
+    ("SE", ["Transport"]),
+    ("WC", ["180 words"]),
+    ("PD", ["3 March 2012"]),
+    ("SN", ["Valley Gazette"]),
+    ("LA", ["English"]),
+    ("CY", ["Copyright 2012 Valley Gazette"]),
+    ("TD", BRIDGE),
+    ("AN", ["Document VALGAZ0020120303e8330000b"]),
+]
+FACTIVA_RTF_SUMMARY = [
+    "Search Summary",
+    "Text: harbour or bridge",
+    "Date: In the last 5 years",
+    "Source: All Sources",
+    "Results Found: 3",
+]
+FACTIVA_DE_RTF = [
+    "Fähre Kiel–Sandvik wird eingestellt",
+    "Von Petra Lindqvist",
+    "233 Wörter",
+    "2. September 2011",
+    "Nordwest-Kurier",
+    "NWKUR",
+    "Seite 12",
+    "Deutsch",
+    "(c) 2011 Nordwest Verlag GmbH",
+    *FERRY_DE,
+    "Dokument NWKUR00020110902e7920000c",
+    "",
+    "Markthalle in Ribe schließt",
+    "88 Wörter",
+    "17. März 2009",
+    "Nordwest-Kurier",
+    "Deutsch",
+    *MARKET_DE,
+    "Dokument NWKUR00020090317e53h0000d",
+    "",
+    "Suchzusammenfassung",
+    "Text: fähre oder markthalle",
+    "Gefundene Ergebnisse: 2",
+]
 
 
 def wrapped(paragraphs: list[str], width: int = 70) -> list[str]:
@@ -386,6 +471,10 @@ def main() -> None:
         ),
         encoding="utf-8",
     )
+    (HERE / "factiva-codes.rtf").write_text(
+        rtf_table([], FACTIVA_RTF_ROWS, FACTIVA_RTF_SUMMARY), encoding="ascii"
+    )
+    (HERE / "factiva-de.rtf").write_text(rtf_document("\n".join(FACTIVA_DE_RTF)), encoding="ascii")
     first, fourth = NEXIS_DOCS[0], NEXIS_DOCS[3]
     printed = [
         [

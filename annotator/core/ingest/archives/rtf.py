@@ -14,11 +14,16 @@ from annotator.core.errors import InputError
 _RTF_MAGIC = b"{\\rtf"
 
 
+def is_rtf(data: bytes) -> bool:
+    """Whether bytes are RTF: they start with {\\rtf (whatever the file is named)."""
+    return data.lstrip().startswith(_RTF_MAGIC)
+
+
 def rtf_text(data: bytes, source: str) -> str:
     """The text of an RTF file; InputError if it is not RTF or holds no text."""
     from striprtf.striprtf import rtf_to_text  # imported here: only needed for .rtf
 
-    if not data.lstrip().startswith(_RTF_MAGIC):
+    if not is_rtf(data):
         raise InputError(source, "not a Rich Text (.rtf) file: it does not start with {\\rtf")
     # RTF is 7-bit text; any byte above that is read as the cp1252 most RTF writers mean.
     try:
