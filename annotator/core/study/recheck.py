@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import col, func, select
 
 from annotator.core.coding import service as coding
+from annotator.core.coding.lookups import UnitRow, list_units
 from annotator.core.coding.service import Change
 from annotator.core.errors import AnnotatorError, ProjectError
 from annotator.core.store.models import Code, Coder, Unit
@@ -136,12 +137,21 @@ def pending_units(project: Project, coder: str) -> list[int]:
     return [unit for unit in scheduled if unit not in coded]
 
 
+def pending_rows(project: Project, coder: str) -> list[UnitRow]:
+    """`pending_units` as the coder sees them, in reading order: keys and texts, no codes."""
+    pending = set(pending_units(project, coder))
+    return [row for row in list_units(project) if row.id in pending]
+
+
 def code_recheck_unit(
     project: Project, coder: str, unit_id: int, codes: Mapping[str, str | None]
 ) -> list[Change]:
     """Store `coder`'s re-check codes of one scheduled unit (never study codes)."""
     identity = recheck_identity(coder)
     if not any(unit_id in r.units for r in rechecks(project, coder)):
-        raise AnnotatorError(f"unit {unit_id} is not in a re-check of {coder.strip()!r}")
+        raise AnnotatorError(
+            f"that unit is not in a re-check of {coder.strip()!r} "
+            "(`annotator recheck PROJECT --coder NAME` lists theirs)"
+        )
     with coding.writing(project, origin="recheck", reserved=identity) as writer:
         return writer.set_codes(identity, unit_id, codes)
