@@ -14,15 +14,12 @@ import pytest
 from sqlmodel import select
 
 from annotator.core.agreement.from_project import project_agreement
-from annotator.core.codebook import bundled_codebook
 from annotator.core.coding.lookups import list_units
-from annotator.core.coding.measured_fields import set_left_out_fields
 from annotator.core.coding.progress import coder_progress
 from annotator.core.coding.service import apply_codes
 from annotator.core.errors import AnnotatorError, CodingError
 from annotator.core.export import ExportOptions, export
 from annotator.core.export.scope import LAYOUTS
-from annotator.core.ingest.into_project import import_paths
 from annotator.core.store.models import Coder
 from annotator.core.store.project import Project
 from annotator.core.store.roles import Role
@@ -33,6 +30,7 @@ from annotator.core.study.recheck import (
     rechecks,
     schedule_recheck,
 )
+from tests.conftest import one_article_project
 
 ARTICLE = """Ferry timetable changes
 
@@ -45,11 +43,7 @@ AGAIN = ["fact", "fact", "intention", "fact"]
 
 @pytest.fixture
 def project(project_location, tmp_path: Path):
-    path = tmp_path / "ferry.txt"
-    path.write_text(ARTICLE, encoding="utf-8")
-    project = Project.create(project_location("drift.annotator"), bundled_codebook())
-    assert not import_paths(project, [path]).failures
-    set_left_out_fields(project, ["attribution", "confidence"])  # claim_type alone
+    project = one_article_project(project_location("drift.annotator"), tmp_path, "ferry", ARTICLE)
     units = [u for u in list_units(project, "ferry") if u.kind == "sentence"]
     assert len(units) == 4
     for unit, code in zip(units, FIRST, strict=True):
