@@ -48,6 +48,20 @@ PROJECT_FIXTURES = {
 }
 
 
+def one_article_project(location, folder: Path, key: str, text: str) -> Project:
+    """A new project (bundled codebook, `claim_type` the only measured field) holding one
+    article invented by the test, imported from `folder/key.txt`; the caller closes it."""
+    from annotator.core.coding.measured_fields import set_left_out_fields
+    from annotator.core.ingest.into_project import import_paths
+
+    source = folder / f"{key}.txt"
+    source.write_text(text, encoding="utf-8")
+    project = Project.create(location, bundled_codebook())
+    assert not import_paths(project, [source]).failures
+    set_left_out_fields(project, ["attribution", "confidence"])
+    return project
+
+
 def run_annotator(*args: str) -> subprocess.CompletedProcess:
     """The command line in a process of its own, as another program would run it."""
     return subprocess.run(

@@ -86,6 +86,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "training",
         "fields left out of agreement and adjudication; when training shows differences",
     ),
+    "recheck": ("drift", "schedule a coder's earlier units to come back to them, blind; list them"),
+    "drift": ("drift", "each coder's alpha with their own re-check codes, next to inter-coder"),
     "agreement-detail": (
         "training",
         "agreement where it helps to act: articles worst first, coder by coder, categories",

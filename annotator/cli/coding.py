@@ -30,6 +30,7 @@ from annotator.core.store import backup
 from annotator.core.store.location import project_location
 from annotator.core.store.models import NOTE_TARGET, Origin
 from annotator.core.store.project import Project
+from annotator.core.study.recheck import code_recheck_unit
 
 
 def register(command: Command) -> None:
@@ -73,6 +74,9 @@ def register(command: Command) -> None:
     sub.add_argument("unit", help="unit key, e.g. harbor-deal#4")
     sub.add_argument("assignments", nargs="+", metavar="FIELD=CODE")
     sub.add_argument("--note", help="also set the coder's note on the unit")
+    sub.add_argument(
+        "--recheck", action="store_true", help="code a unit of the coder's scheduled re-check"
+    )
 
     sub = command("info", _info)
     sub.add_argument("project", type=project_location)
@@ -226,6 +230,9 @@ def _code(args: argparse.Namespace) -> None:
         show_old = supervisor_present(project)
         assignments = _as_codes(project.codebook, assignments)
         unit = lookups.find_unit(project, args.unit)
+        if args.recheck:  # blind: what the coder coded first is never shown
+            _code_recheck(project, args, unit, assignments)
+            return
         changes = coding.apply_codes(
             project, args.coder, unit.id, assignments, origin=Origin.COMMAND_LINE
         )
@@ -242,6 +249,17 @@ def _code(args: argparse.Namespace) -> None:
         print(f"{unit.key}: unchanged")
     for change in changes:
         print(f"{unit.key}: {change.target} {change.old or '-'} -> {change.new or '-'} (saved)")
+
+
+def _code_recheck(
+    project: Project, args: argparse.Namespace, unit: lookups.UnitRow, codes: dict
+) -> None:
+    """`code --recheck`: the coder's codes of a unit of their re-check, as `~recheck`."""
+    if args.note is not None:
+        raise AnnotatorError("a re-check codes the fields only, not the note")
+    code_recheck_unit(project, args.coder, unit.id, codes)
+    for target, new in codes.items():
+        print(f"{unit.key}: {target} -> {new or '-'} (saved as a re-check)")
 
 
 def _note_assignment(note: str | None) -> list[tuple[str, str | None]]:

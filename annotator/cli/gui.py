@@ -21,6 +21,9 @@ def register(command: Command) -> None:
         "--training", action="store_true", help="code the gold articles, with feedback"
     )
     mode.add_argument(
+        "--recheck", action="store_true", help="code your scheduled re-check again, blind"
+    )
+    mode.add_argument(
         "--supervisor",
         action="store_true",
         help="open the review window (asks the supervisor passphrase, if the project has one)",
@@ -45,7 +48,13 @@ def start_screen(_args: argparse.Namespace) -> int:
 def _gui(args: argparse.Namespace) -> int:
     from annotator.ui.app import run_project
 
-    return run_project(args.project, args.coder, training=args.training, supervisor=args.supervisor)
+    return run_project(
+        args.project,
+        args.coder,
+        training=args.training,
+        supervisor=args.supervisor,
+        recheck=args.recheck,
+    )
 
 
 def _demo(_args: argparse.Namespace) -> int:

@@ -160,9 +160,14 @@ def _window_opening(path: Path | str, coder: str, settings: AppSettings):
 
 
 def run_project(
-    path: str | Path, coder: str | None = None, *, training: bool = False, supervisor: bool = False
+    path: str | Path,
+    coder: str | None = None,
+    *,
+    training: bool = False,
+    supervisor: bool = False,
+    recheck: bool = False,
 ) -> int:
-    """`annotator gui PROJECT [--coder NAME] [--training | --supervisor]`."""
+    """`annotator gui PROJECT [--coder NAME] [--training | --recheck | --supervisor]`."""
     if (code := _platform_problem()) is not None:
         return code
     path = project_location(str(path))
@@ -171,8 +176,8 @@ def run_project(
         return EXIT_USER_ERROR
     app = application()
     settings = AppSettings()
-    if training:
-        window = training_window(path, coder, settings)
+    if training or recheck:
+        window = training_window(path, coder, settings, recheck=recheck)
     elif supervisor:
         window = supervisor_review(path, settings, ask=True)
     else:
@@ -188,12 +193,16 @@ def run_project(
     return EXIT_USER_ERROR if failed else result
 
 
-def training_window(path: Path | str, coder: str | None, settings: AppSettings):
-    """Training mode on the gold articles for `coder` (asked for, as the coding window
-    does, when not given or remembered); None after saying why it cannot open."""
+def training_window(
+    path: Path | str, coder: str | None, settings: AppSettings, *, recheck: bool = False
+):
+    """Training mode on the gold articles for `coder` (with `recheck`: their pending drift
+    re-check) (the coder asked for, as the coding window does, when not given or
+    remembered); None after saying why it cannot open."""
     from annotator.core.coding.coder_names import known_coders
     from annotator.core.store.project import Project
     from annotator.ui.coder_prompt import ask_coder
+    from annotator.ui.study.recheck_window import RecheckWindow
     from annotator.ui.study.training_window import TrainingWindow
 
     try:
@@ -204,9 +213,10 @@ def training_window(path: Path | str, coder: str | None, settings: AppSettings):
         if not coder:
             project.close()
             return None
-        window = TrainingWindow(project, coder)
+        window = (RecheckWindow if recheck else TrainingWindow)(project, coder)
     except AnnotatorError as error:
-        QMessageBox.critical(None, "Cannot open training", str(error))
+        what = "the re-check" if recheck else "training"
+        QMessageBox.critical(None, f"Cannot open {what}", str(error))
         return None
     window.destroyed.connect(project.close)
     settings.set_coder_for(path, coder)

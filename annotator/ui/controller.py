@@ -21,6 +21,7 @@ from annotator.core.coding.service import Change
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.models import NOTE_TARGET
 from annotator.core.store.project import Project
+from annotator.core.study.assign import assigned_articles
 from annotator.ui.article_list import ArticleListModel
 from annotator.ui.coding_panel import CodingPanel
 from annotator.ui.operations import CodingOperations, change_text, code_label
@@ -74,7 +75,8 @@ class WorkspaceController(QObject):
     def load_articles(self) -> bool:
         """(Re)read the article list with this coder's progress; False if it could not be read."""
         try:
-            summaries = article_summaries(self.project, self.coder)
+            mine = assigned_articles(self.project, self.coder)
+            summaries = article_summaries(self.project, self.coder, mine)
         except AnnotatorError as error:
             self.message.emit(f"The article list could not be read: {error}")
             return False

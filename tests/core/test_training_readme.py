@@ -26,14 +26,18 @@ CLAIMS = ["fact", "intention", "prediction", "evaluation"]
 SOURCES = ["named_person", "anonymous_vague", "unattributed"]
 
 
-def _training_commands() -> list[str]:
-    text = README.read_text(encoding="utf-8")
-    section = text.split("### Training, certification and agreement where it helps to act\n", 1)[1]
+def readme_commands(heading: str) -> list[str]:
+    """The `annotator` lines of the first shell block under a README heading."""
+    section = README.read_text(encoding="utf-8").split(f"{heading}\n", 1)[1]
     block = section.split("```sh\n", 1)[1].split("```", 1)[0]
     return [line for line in block.splitlines() if line.startswith("annotator ")]
 
 
-def _pilot(path: Path) -> None:
+def _training_commands() -> list[str]:
+    return readme_commands("### Training, certification and agreement where it helps to act")
+
+
+def pilot(path: Path) -> None:
     with build_demo_project(path) as project:
         units = [u for u in list_units(project, "vaccine-plant") if u.kind == "sentence"]
         for i, unit in enumerate(units):
@@ -58,7 +62,7 @@ def _train(path: Path) -> None:
 
 def test_the_readme_training_commands_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
     monkeypatch.chdir(tmp_path)
-    _pilot(tmp_path / "study.annotator")
+    pilot(tmp_path / "study.annotator")
     commands = _training_commands()
     assert [c.split()[1] for c in commands] == [
         "study-settings", "gold", "gui", "certify", "agreement-detail", "agreement-detail",
@@ -97,7 +101,7 @@ def test_the_readme_training_commands_run(tmp_path: Path, monkeypatch: pytest.Mo
 )
 def test_bad_input_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, arguments):
     monkeypatch.chdir(tmp_path)
-    _pilot(tmp_path / "study.annotator")
+    pilot(tmp_path / "study.annotator")
     main(["gold", "study.annotator", "--articles", "vaccine-plant", "--from", "consensus"])
     capsys.readouterr()
     assert main(arguments) == 2

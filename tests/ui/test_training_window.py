@@ -66,7 +66,11 @@ def _training_window(qtbot, path, opened, when: str = "unit"):
     project = Project.open(path)
     opened.append(project)
     set_feedback_when(project, when)
-    window = TrainingWindow(project, "alice")
+    return shown_active(qtbot, TrainingWindow(project, "alice"))
+
+
+def shown_active(qtbot, window):
+    """`window` shown and active, so that its shortcuts (Enter) take key presses."""
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

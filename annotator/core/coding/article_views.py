@@ -9,6 +9,7 @@ here: the window reads them through `coding.coder_codes`, which keeps coding bli
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlmodel import col, select
@@ -55,19 +56,26 @@ class ReaderUnit:
     new_block: bool
 
 
-def article_summaries(project: Project, coder: str) -> list[ArticleSummary]:
-    """Every article in coding order with this coder's progress, without loading texts."""
+def article_summaries(
+    project: Project, coder: str, only: Collection[str] | None = None
+) -> list[ArticleSummary]:
+    """Every article in coding order with this coder's progress, without loading texts;
+    with `only` (article SHA-256s: a coder's assignment, `study.assign.assigned_articles`)
+    just those, so a coder of a shared project sees the articles assigned to them."""
     with project.reading() as session:
         rows = session.exec(
-            wide_select(*lookups.SUMMARY_COLUMNS, Article.metadata_json).order_by(
+            wide_select(*lookups.SUMMARY_COLUMNS, Article.metadata_json, Article.sha256).order_by(
                 col(Article.position), col(Article.id)
             )
         ).all()
+    if only is not None:
+        wanted = set(only)  # filtered here: a study's thousands of hashes exceed SQL's parameters
+        rows = [row for row in rows if row[7] in wanted]
     done = coding.progress(project, coder)
     metadata = {row[0]: metadata_of(row[6]) for row in rows}
     pairs = near_duplicates((row[1], metadata[row[0]]) for row in rows)
     summaries = []
-    for article_id, key, title, outlet, published, author, _ in rows:
+    for article_id, key, title, outlet, published, author, _, _ in rows:
         counts = done.get(article_id)
         summaries.append(
             ArticleSummary(

@@ -9,10 +9,10 @@ letter case or spaces.
 Three names are reserved (`RESERVED_NAMES`): the consensus, written only by the supervisor's
 adjudication, the suggester, written only by `annotator suggest`, and the gold standard,
 written only by `annotator gold`; so is every name ending in `~training` (a coder's training
-codes, written only by training mode). The coding service refuses everyone else
-(`reserved_why`). A new name may not hold control, bidi or zero-width characters
-(`new_name_problem`): printed, they would hide or reorder what a report or a terminal
-shows. Names stored before that rule are escaped wherever they are printed
+codes, written only by training mode) or `~recheck` (a coder's drift re-check codes). The
+coding service refuses everyone else (`reserved_why`). A new name may not hold control,
+bidi or zero-width characters (`new_name_problem`): printed, they would hide or reorder what
+a report or a terminal shows. Names stored before that rule are escaped wherever they are printed
 (`printable_name`).
 """
 
@@ -29,9 +29,11 @@ from annotator.core.store.roles import (
     CONSENSUS,
     GOLD,
     OUTSIDE_THE_STUDY,
+    RECHECK_SUFFIX,
     SUGGESTER,
     TRAINING_SUFFIX,
     Role,
+    derived_suffix,
 )
 
 RESERVED_NAMES = {
@@ -40,6 +42,8 @@ RESERVED_NAMES = {
     GOLD: "the gold standard is written only by `annotator gold`",
 }
 TRAINING_WHY = "training codes are written only in training mode"
+RECHECK_WHY = "re-check codes are written only when a coder codes a scheduled re-check"
+DERIVED_WHY = {TRAINING_SUFFIX: TRAINING_WHY, RECHECK_SUFFIX: RECHECK_WHY}
 # Unicode categories that print as nothing, or change how what follows prints: controls
 # (Cc: new lines, escapes), formats (Cf: bidi overrides and isolates, zero-width spaces and
 # joiners, the byte order mark), line and paragraph separators, surrogates and unassigned.
@@ -100,8 +104,8 @@ def new_name_problem(name: str) -> str | None:
     if any(unicodedata.category(char) in _HIDDEN for char in name):
         return "has control, bidi or zero-width characters"
     key = name_key(name)
-    if key.endswith(TRAINING_SUFFIX):
-        return f"ends in {TRAINING_SUFFIX!r} ({TRAINING_WHY})"
+    if (suffix := derived_suffix(key)) is not None:
+        return f"ends in {suffix!r} ({DERIVED_WHY[suffix]})"
     for reserved, why in RESERVED_NAMES.items():
         if key == name_key(reserved):
             return f"looks like the reserved name {reserved!r} ({why})"
@@ -110,9 +114,9 @@ def new_name_problem(name: str) -> str | None:
 
 def reserved_why(name: str) -> str | None:
     """Why only a writer made for `name` may write as it (a reserved name, a training
-    identity), or None for an ordinary name."""
-    if name.endswith(TRAINING_SUFFIX):
-        return TRAINING_WHY
+    or re-check identity), or None for an ordinary name."""
+    if (suffix := derived_suffix(name)) is not None:
+        return DERIVED_WHY[suffix]
     return RESERVED_NAMES.get(name)
 
 

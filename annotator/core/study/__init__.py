@@ -8,7 +8,9 @@ assignment kept as JSON project settings), `plan` (figures and draw together),
 per coder holding only their articles), `assignment_progress` (how far each coder has
 got with what they were assigned), `gold` (the gold standard coders train against),
 `training` (training codes under `alice~training`, feedback against the gold),
-`certification` (alpha against the gold per field, the confusions, pass or fail).
+`certification` (alpha against the gold per field, the confusions, pass or fail),
+`recheck` (drift re-checks: earlier units back to their coder, blind, as `alice~recheck`),
+`drift` (intra-coder alpha per re-check next to inter-coder alpha over the same units).
 
 May import `suggest` (a blind study's switch), `coding`, `agreement`, `ingest`, `store`
 and the foundation; sits beside `supervision` and `team` (neither imports the other), so

@@ -208,6 +208,15 @@ def recorded_assignment(project: Project) -> dict | None:
     return record
 
 
+def assigned_articles(project: Project, coder: str) -> frozenset[str] | None:
+    """The SHA-256s of the articles assigned to `coder`, or None when the project has no
+    assignment for them (no assignment, or a coder outside it): then every article is theirs."""
+    record = recorded_assignment(project)
+    if record is None or coder not in record["coders"]:
+        return None
+    return frozenset(sha for sha, entry in record["articles"].items() if coder in entry["coders"])
+
+
 def reassign(
     project: Project,
     article_key: str,
