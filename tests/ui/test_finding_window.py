@@ -389,3 +389,19 @@ def test_the_retrieved_list_follows_coding_and_keeps_the_selected_unit(qtbot, op
         qtbot.keyClick(window.reader, "2")
     assert [model.unit_at(r)[1] for r in range(model.rowCount())] == [coded[1][1], coded[2][0]]
     assert view.currentIndex().row() == 1  # gone: the row in its place
+
+
+def test_export_before_any_retrieval_writes_the_list_once_it_comes(
+    qtbot, open_window, coded, tmp_path, monkeypatch
+):
+    window = open_window("alice")
+    dialog = open_find(qtbot, window, "R")
+    dialog.set_criteria(note=True)
+    out = tmp_path / "noted.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    with shown(qtbot, dialog, RETRIEVE):
+        qtbot.keyClick(dialog.retrieve_export, Qt.Key.Key_Space)
+    with out.open(encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert [row["note"] for row in rows] == ["unsure about the source"]
+    assert "written to" in dialog.status.text()

@@ -293,6 +293,8 @@ class FindDialog(QDialog):
 
     def _answered(self, tab: int, outcome: TaskOutcome) -> None:
         if outcome.error is not None:
+            if tab == RETRIEVE:  # nothing retrieved: nothing to export
+                self._export_when_retrieved = False
             verb = {RETRIEVE: "retrieve", SEARCH: "search", FREQUENCIES: "count"}[tab]
             self._say(f"Could not {verb}: {outcome.error}", tab)
             return
