@@ -405,3 +405,35 @@ def test_export_before_any_retrieval_writes_the_list_once_it_comes(
         rows = list(csv.DictReader(stream))
     assert [row["note"] for row in rows] == ["unsure about the source"]
     assert "written to" in dialog.status.text()
+
+
+def test_a_write_during_a_new_retrieval_refreshes_by_the_new_criteria(
+    qtbot, open_window, coded, monkeypatch
+):
+    """The list of notes is shown; low confidence is asked for and held in the worker;
+    the window codes meanwhile: what comes is the low-confidence list, not the notes."""
+    release = threading.Event()
+    release.set()
+
+    def held_retrieve(project, criteria):
+        release.wait()
+        return retrieve(project, criteria)
+
+    monkeypatch.setattr(find_dialog, "retrieve", held_retrieve)
+    window = open_window("alice")
+    dialog = open_find(qtbot, window, "R")
+    dialog.set_criteria(note=True)
+    with shown(qtbot, dialog, RETRIEVE):
+        dialog.run_retrieval()
+    assert dialog.retrieval_model.unit_at(0)[1] == coded[2][3]
+    release.clear()
+    dialog.set_criteria(low=True)
+    dialog.run_retrieval()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.reader, "1")  # a write announced while the retrieval is held
+    with shown(qtbot, dialog, RETRIEVE):
+        release.set()
+    model = dialog.retrieval_model
+    assert [model.unit_at(r)[1] for r in range(model.rowCount())] == [coded[1][2]]
+    assert "low confidence" in dialog.status.text()

@@ -86,7 +86,8 @@ class FindDialog(QDialog):
         self.retrieval: Retrieval | None = None
         self.search: KeywordSearch | None = None
         self.frequencies: FrequencyTable | None = None
-        self._retrieved: Criteria | None = None  # the criteria of the list shown
+        # the newest retrieval asked for, and whether its list is to take the keyboard
+        self._asked: tuple[Criteria, bool] | None = None
         self._export_when_retrieved = False
         self.queries = FindQueries(project.path, self)
         self.queries.answered.connect(self._answered)
@@ -281,20 +282,24 @@ class FindDialog(QDialog):
         self._retrieve(self.criteria(), focus=True)
 
     def _retrieve(self, criteria: Criteria, *, focus: bool) -> None:
+        self._asked = (criteria, focus)
         self._say("Retrieving…", RETRIEVE)
         self.queries.ask(RETRIEVE, lambda project: (retrieve(project, criteria), criteria, focus))
 
     def _project_changed(self) -> None:
-        """A write on the project: the retrieved list (and the counts) read again."""
-        if self._retrieved is not None:
-            self._retrieve(self._retrieved, focus=False)
+        """A write on the project: the retrieved list (and the counts) read again, by the
+        newest criteria asked for (a retrieval still running is overtaken, not undone)."""
+        if self._asked is not None:
+            criteria, focus = self._asked
+            self._retrieve(criteria, focus=focus)
         if self.frequencies is not None:
             self.run_frequencies()
 
     def _answered(self, tab: int, outcome: TaskOutcome) -> None:
         if outcome.error is not None:
-            if tab == RETRIEVE:  # nothing retrieved: nothing to export
+            if tab == RETRIEVE and self._asked is not None:  # nothing to export or focus
                 self._export_when_retrieved = False
+                self._asked = (self._asked[0], False)
             verb = {RETRIEVE: "retrieve", SEARCH: "search", FREQUENCIES: "count"}[tab]
             self._say(f"Could not {verb}: {outcome.error}", tab)
             return
@@ -307,7 +312,7 @@ class FindDialog(QDialog):
         self.results_shown.emit(tab)
 
     def _show_retrieval(self, retrieval: Retrieval, criteria: Criteria, focus: bool) -> None:
-        self.retrieval, self._retrieved = retrieval, criteria
+        self.retrieval, self._asked = retrieval, (criteria, False)
         kept = self.retrieval_view.currentIndex()
         selected, place = kept.data(UnitRole), kept.row()
         units = retrieval.units
