@@ -75,6 +75,13 @@ def shown(qtbot, dialog: FindDialog, tab: int):
     )
 
 
+def retrieve_by(qtbot, dialog: FindDialog, **criteria) -> None:
+    """Fill the form and retrieve, waiting for the list."""
+    dialog.set_criteria(**criteria)
+    with shown(qtbot, dialog, RETRIEVE):
+        dialog.run_retrieval()
+
+
 def test_retrieval_lists_a_code_across_articles_and_enter_opens_the_unit(
     qtbot, qtmodeltester, open_window, coded
 ):
@@ -110,14 +117,10 @@ def test_retrieval_lists_a_code_across_articles_and_enter_opens_the_unit(
 def test_notes_and_low_confidence_are_retrieved(qtbot, open_window, coded):
     window = open_window("alice")
     dialog = open_find(qtbot, window, "R")
-    dialog.set_criteria(note=True)
-    with shown(qtbot, dialog, RETRIEVE):
-        dialog.run_retrieval()
+    retrieve_by(qtbot, dialog, note=True)
     assert dialog.retrieval_model.unit_at(0)[1] == coded[2][3]
     assert dialog.retrieval_model.rowCount() == 1
-    dialog.set_criteria(low=True)
-    with shown(qtbot, dialog, RETRIEVE):
-        dialog.run_retrieval()
+    retrieve_by(qtbot, dialog, low=True)
     assert [dialog.retrieval_model.unit_at(r)[1] for r in range(1)] == [coded[1][2]]
     assert "1 unit" in dialog.status.text()
 
@@ -422,9 +425,7 @@ def test_a_write_during_a_new_retrieval_refreshes_by_the_new_criteria(
     monkeypatch.setattr(find_dialog, "retrieve", held_retrieve)
     window = open_window("alice")
     dialog = open_find(qtbot, window, "R")
-    dialog.set_criteria(note=True)
-    with shown(qtbot, dialog, RETRIEVE):
-        dialog.run_retrieval()
+    retrieve_by(qtbot, dialog, note=True)
     assert dialog.retrieval_model.unit_at(0)[1] == coded[2][3]
     release.clear()
     dialog.set_criteria(low=True)
