@@ -20,6 +20,7 @@ from annotator.core.supervision.merge import MergeReport, dry_run_merges, merge_
 from annotator.core.supervision.merge_report import (
     KEPT_CONSENSUS,
     KEPT_HELD,
+    KEPT_MEMO,
     KEPT_SOURCE,
     KEPT_TARGET,
     merge_table_text,
@@ -32,6 +33,7 @@ KEPT_WORDS = {
     KEPT_TARGET: "kept ours",
     KEPT_HELD: "kept ours; theirs is newer (--accept-changes takes it)",
     KEPT_CONSENSUS: "kept ours (the consensus)",
+    KEPT_MEMO: "kept our memo; a merge never replaces one",
 }
 
 

@@ -16,6 +16,7 @@ NOTE = "note"
 CODED_AT = "coded_at"
 CONSENSUS_SOURCE = "consensus_source"  # the consensus layout: where its codes come from
 ROLE = "role"  # the articles layout: coder, consensus or machine
+MEMO = "memo"  # the articles layout: the article's memo
 
 ARTICLE_COLUMNS = ("article_key", "title", "outlet", "published", "author")
 UNIT_COLUMNS = (UNIT_KEY, "unit_index", "kind", "text")
@@ -25,7 +26,7 @@ DESCRIPTIVE_COLUMNS = frozenset({*ARTICLE_COLUMNS, *UNIT_COLUMNS[1:], CODED_AT, 
 """Columns that describe a row of the long layout (its article, unit, time and codebook)
 rather than code it: a reader of codes passes over them."""
 
-NOT_CODES = DESCRIPTIVE_COLUMNS | {NOTE, CONSENSUS_SOURCE, ROLE}
+NOT_CODES = DESCRIPTIVE_COLUMNS | {NOTE, CONSENSUS_SOURCE, ROLE, MEMO}
 """Every column of an export that holds no code, in any layout."""
 
 UNITS, CODED_UNITS = "units", "coded_units"  # the articles layout's counts

@@ -870,6 +870,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
             self.review_window.close()
         if self.find_dialog is not None:
             self.find_dialog.close()
+            self.find_dialog.finish()
         self.importer.finish()
         self.suggestions.finish()
         self.daily_backup.wait()

@@ -62,6 +62,7 @@ from annotator.core.supervision.merge import (
 from annotator.core.supervision.merge_report import (
     KEPT_CONSENSUS,
     KEPT_HELD,
+    KEPT_MEMO,
     KEPT_SOURCE,
     KEPT_TARGET,
     MERGE_TABLE_COLUMNS,
@@ -80,6 +81,7 @@ KEPT_WORDS = {
     KEPT_TARGET: "kept this project's",
     KEPT_HELD: "kept this project's; the file's is newer (tick the box above to take it)",
     KEPT_CONSENSUS: "kept this project's consensus",
+    KEPT_MEMO: "kept this project's memo; a merge never replaces one (copy from the file by hand)",
 }
 REPORT_COLUMNS = ("File", "What", "Unit", "Coder", "Field", "This project", "Merged file", "Result")
 

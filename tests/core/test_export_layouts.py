@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
 
 import pytest
@@ -9,8 +11,15 @@ import test_export_support as support
 
 from annotator.core.coding import lookups
 from annotator.core.coding import service as coding
+from annotator.core.coding.memos import set_article_memo
 from annotator.core.errors import AnnotatorError
-from annotator.core.export import ExportOptions, layout_columns, preview_rows
+from annotator.core.export import (
+    ExportOptions,
+    export_csv_stream,
+    layout_columns,
+    neutralise,
+    preview_rows,
+)
 
 ALL = 10**9
 
@@ -198,3 +207,20 @@ def test_preview_is_the_first_rows_and_columns_are_known_up_front(project):
     assert preview_rows(project, options, 5) == rows(project, "long")[:5]
     columns = layout_columns(project, options)
     assert [c.name for c in columns] == list(rows(project, "long")[0])
+
+
+def test_articles_carry_their_memo_neutralised_in_csv(project):
+    """The articles layout's `memo`: on each of the article's rows, empty where it has
+    none, and in CSV a memo that starts like a formula is neutralised like any text."""
+    memo = '=HYPERLINK("http://invented.example","see")\nsecond line'
+    articles = {a.key: a.id for a in lookups.list_articles(project)}
+    set_article_memo(project, "alice", articles["hostile"], memo)
+    result = rows(project, "articles")
+    assert "memo" in result[0]
+    assert {r["memo"] for r in result if r["article_key"] == "hostile"} == {memo}
+    assert {r["memo"] for r in result if r["article_key"] != "hostile"} == {None}
+    stream = io.BytesIO()
+    export_csv_stream(project, stream, ExportOptions("articles"))
+    table = list(csv.DictReader(io.StringIO(stream.getvalue().decode("utf-8-sig"))))
+    assert {r["memo"] for r in table if r["article_key"] == "hostile"} == {neutralise(memo)}
+    assert neutralise(memo) != memo

@@ -12,6 +12,7 @@ from sqlmodel import select
 from annotator.core.codebook import Codebook, bundled_codebook, parse_codebook
 from annotator.core.coding import service as coding
 from annotator.core.coding.lookups import find_unit, list_articles, list_units
+from annotator.core.coding.memos import article_memo, set_article_memo
 from annotator.core.ingest.corrections import split_unit
 from annotator.core.ingest.into_project import import_paths
 from annotator.core.store.location import Location
@@ -23,7 +24,12 @@ from annotator.core.supervision.merge import (
     merge_project,
     merge_projects,
 )
-from annotator.core.supervision.merge_report import MergeTableRow, merge_table, merge_table_text
+from annotator.core.supervision.merge_report import (
+    KEPT_MEMO,
+    MergeTableRow,
+    merge_table,
+    merge_table_text,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 BORDER, HARBOR, VACCINE = (
@@ -393,3 +399,56 @@ def test_the_merge_table_counts_conflicts_and_new_coders_per_coder(target, tmp_p
     ]
     assert text[1].split() == ["laptop.annotator", "ann", "1", "0", "0", "1", "1", "0"]
     assert text[2].split() == ["laptop.annotator", "cy", "(new)", "1", "0", "1", "0", "0", "0"]
+
+
+def article_id(project: Project, key: str) -> int:
+    return next(int(a.id or 0) for a in list_articles(project) if a.key == key)
+
+
+def test_article_memos_travel_where_the_target_has_none_and_never_replace_one(target, tmp_path):
+    """harbor-deal: both files hold it, only the source has a memo; vaccine-plant: both
+    hold it with different memos; border-talks: new to the target, its memo comes along."""
+    add_paths = import_paths(target, [VACCINE])
+    assert not add_paths.failures
+    set_article_memo(target, "sue", article_id(target, "vaccine-plant"), "the office's reading")
+    laptop = make_project(tmp_path / "laptop.annotator", [HARBOR, VACCINE, BORDER])
+    set_article_memo(laptop, "ann", article_id(laptop, "harbor-deal"), "check the port figures")
+    set_article_memo(laptop, "ann", article_id(laptop, "vaccine-plant"), "the laptop's reading")
+    set_article_memo(laptop, "ann", article_id(laptop, "border-talks"), "a new article's memo")
+
+    report = merge_project(target, laptop.path, accept_changes=True)
+
+    assert article_memo(target, article_id(target, "harbor-deal")) == "check the port figures"
+    assert article_memo(target, article_id(target, "vaccine-plant")) == "the office's reading"
+    assert article_memo(target, article_id(target, "border-talks")) == "a new article's memo"
+    assert report.memos_added == 1 and report.changed
+    [conflict] = report.conflicts
+    assert (conflict.unit, conflict.coder, conflict.field, conflict.kept) == (
+        "vaccine-plant",
+        "ann",
+        "#memo",
+        KEPT_MEMO,
+    )
+    assert (conflict.target_value, conflict.source_value) == (
+        "the office's reading",
+        "the laptop's reading",
+    )
+    assert conflict.target_at < conflict.source_at  # each file's own time, the laptop's later
+    assert [row.coder for row in report.coders] == ["ann"]
+    assert report.coders[0].conflicts == 1
+    again = merge_project(target, laptop.path)
+    assert again.memos_added == 0 and len(again.conflicts) == 1
+
+
+def test_a_source_memo_the_memo_editor_would_refuse_is_skipped_and_listed(target, tmp_path):
+    laptop = make_project(tmp_path / "laptop.annotator", [HARBOR])
+    with laptop.writing() as session:
+        article = session.get(Article, article_id(laptop, "harbor-deal"))
+        article.metadata_json = '{"memo": "bell\\u0007 in a memo"}'
+        session.add(article)
+    report = merge_project(target, laptop.path)
+    assert article_memo(target, article_id(target, "harbor-deal")) == ""
+    [skipped] = report.skipped
+    assert (skipped.unit, skipped.field) == ("harbor-deal", "#memo")
+    assert "control characters" in skipped.reason
+    assert report.memos_added == 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import os
+import threading
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -15,9 +16,11 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QSpinBox
 from annotator.core.coding import service as coding
 from annotator.core.coding.article_views import article_summaries, article_units
 from annotator.core.coding.frequencies import code_frequencies
+from annotator.core.coding.retrieval import retrieve
 from annotator.core.store.project import Project
 from annotator.core.suggest.switch import set_suggestions_for_coders
 from annotator.core.supervision.passphrase import set_supervisor_passphrase
+from annotator.ui.find import find_dialog
 from annotator.ui.find.find_dialog import FREQUENCIES, RETRIEVE, SEARCH, FindDialog
 from annotator.ui.reference import menu_shortcut_rows
 from annotator.ui.review.gate import SupervisorGate
@@ -64,6 +67,21 @@ def open_find(qtbot, window, key: str) -> FindDialog:
     return dialog
 
 
+def shown(qtbot, dialog: FindDialog, tab: int):
+    """Waits, around what the caller does in its block, for `tab`'s results (they come
+    from the worker thread)."""
+    return qtbot.waitSignal(
+        dialog.results_shown, check_params_cb=lambda shown_tab: shown_tab == tab
+    )
+
+
+def retrieve_by(qtbot, dialog: FindDialog, **criteria) -> None:
+    """Fill the form and retrieve, waiting for the list."""
+    dialog.set_criteria(**criteria)
+    with shown(qtbot, dialog, RETRIEVE):
+        dialog.run_retrieval()
+
+
 def test_retrieval_lists_a_code_across_articles_and_enter_opens_the_unit(
     qtbot, qtmodeltester, open_window, coded
 ):
@@ -76,7 +94,8 @@ def test_retrieval_lists_a_code_across_articles_and_enter_opens_the_unit(
     for _ in range(5):  # (any), named person, ... anonymous generic, anonymous vague
         qtbot.keyClick(dialog.code_box, Qt.Key.Key_Down)
     assert dialog.criteria().code == "anonymous_vague"
-    qtbot.keyClick(dialog.code_box, Qt.Key.Key_Return)  # the default button: Retrieve
+    with shown(qtbot, dialog, RETRIEVE):
+        qtbot.keyClick(dialog.code_box, Qt.Key.Key_Return)  # the default button: Retrieve
     model = dialog.retrieval_model
     qtmodeltester.check(model)
     assert model.rowCount() == 2  # alice's two, never bob's
@@ -98,12 +117,10 @@ def test_retrieval_lists_a_code_across_articles_and_enter_opens_the_unit(
 def test_notes_and_low_confidence_are_retrieved(qtbot, open_window, coded):
     window = open_window("alice")
     dialog = open_find(qtbot, window, "R")
-    dialog.set_criteria(note=True)
-    dialog.run_retrieval()
+    retrieve_by(qtbot, dialog, note=True)
     assert dialog.retrieval_model.unit_at(0)[1] == coded[2][3]
     assert dialog.retrieval_model.rowCount() == 1
-    dialog.set_criteria(low=True)
-    dialog.run_retrieval()
+    retrieve_by(qtbot, dialog, low=True)
     assert [dialog.retrieval_model.unit_at(r)[1] for r in range(1)] == [coded[1][2]]
     assert "1 unit" in dialog.status.text()
 
@@ -120,14 +137,16 @@ def test_every_coders_codes_only_past_the_supervisor_passphrase(qtbot, open_wind
     qtbot.waitUntil(gate.isVisible)
     gate.reject()
     assert dialog.scope.currentIndex() == 0 and dialog.coders() == ("alice",)
-    dialog.run_retrieval()
+    with shown(qtbot, dialog, RETRIEVE):
+        dialog.run_retrieval()
     assert {dialog.retrieval_model.index(r, 1).data() for r in range(2)} == {"alice"}
     dialog.scope.setCurrentIndex(1)
     gate = window.dialog
     qtbot.waitUntil(gate.isVisible)
     qtbot.keyClicks(gate.passphrase, PASSPHRASE)
-    qtbot.keyClick(gate.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: dialog.scope.currentIndex() == 1)
+    with shown(qtbot, dialog, RETRIEVE):  # the list shown again, with every coder's
+        qtbot.keyClick(gate.passphrase, Qt.Key.Key_Return)
+    assert dialog.scope.currentIndex() == 1
     coders = [dialog.retrieval_model.index(r, 1).data() for r in range(3)]
     assert dialog.retrieval_model.rowCount() == 3 and coders[0] == "bob"
 
@@ -139,7 +158,8 @@ def test_search_shows_keyword_in_context_and_enter_opens_the_unit(
     dialog = open_find(qtbot, window, "F")
     assert dialog.search_text.hasFocus()
     qtbot.keyClicks(dialog.search_text, "THE")
-    qtbot.keyClick(dialog.search_text, Qt.Key.Key_Return)
+    with shown(qtbot, dialog, SEARCH):
+        qtbot.keyClick(dialog.search_text, Qt.Key.Key_Return)
     model = dialog.search_model
     qtmodeltester.check(model)
     assert model.rowCount() > 3
@@ -152,7 +172,8 @@ def test_search_shows_keyword_in_context_and_enter_opens_the_unit(
     assert current_unit(window).id == unit_id
     everywhere = model.rowCount()
     dialog.whole_word.setChecked(True)
-    dialog.run_search()
+    with shown(qtbot, dialog, SEARCH):
+        dialog.run_search()
     assert 0 < model.rowCount() < everywhere  # "there", "other" no longer count
 
 
@@ -161,6 +182,7 @@ def test_frequencies_per_coder_and_per_article(qtbot, qtmodeltester, open_window
     qtbot.keyClick(window, "Q", CTRL_SHIFT)
     dialog = window.find_dialog
     qtbot.waitUntil(dialog.isVisible)
+    qtbot.waitUntil(lambda: dialog.frequencies is not None)
     model = dialog.freq_model
     qtmodeltester.check(model)
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(3)] == [
@@ -171,7 +193,8 @@ def test_frequencies_per_coder_and_per_article(qtbot, qtmodeltester, open_window
     vague_row = dialog.frequencies.codes.index("anonymous_vague")
     assert model.index(vague_row, 1).data() == 2
     assert model.index(model.rowCount() - 1, 2).data() == 2  # the total of totals
-    dialog.freq_by.setCurrentIndex(1)
+    with shown(qtbot, dialog, FREQUENCIES):
+        dialog.freq_by.setCurrentIndex(1)
     with Project.open(window.project.path) as project:
         expected = code_frequencies(project, "attribution", ("alice",), "article")
     assert dialog.frequencies == expected and len(expected.groups) == 2
@@ -250,12 +273,18 @@ def test_render_the_find_dialog_at_1366x768(qtbot, open_window, project_location
     dialog.scope.setCurrentIndex(1)  # no passphrase set: every coder at once
     assert dialog.coders()[:3] == ("alice", "bob", "carol")
     dialog.set_criteria("attribution", "anonymous_generic")
-    dialog.run_retrieval()
+    with shown(qtbot, dialog, RETRIEVE):
+        dialog.run_retrieval()
     dialog.search_text.setText("said")
-    dialog.run_search()
+    with shown(qtbot, dialog, SEARCH):
+        dialog.run_search()
     pictures = {}
     for tab, name in ((RETRIEVE, "retrieve"), (SEARCH, "search"), (FREQUENCIES, "frequencies")):
-        dialog.show_tab(tab)
+        if tab == FREQUENCIES:
+            with shown(qtbot, dialog, FREQUENCIES):
+                dialog.show_tab(tab)
+        else:
+            dialog.show_tab(tab)
         dialog.resize(1366, 768)
         qtbot.wait(50)
         image = dialog.grab().toImage()
@@ -289,7 +318,8 @@ def test_the_search_exports_what_it_lists(qtbot, open_window, coded, tmp_path, m
     window = open_window("alice")
     dialog = open_find(qtbot, window, "F")
     qtbot.keyClicks(dialog.search_text, "said")
-    qtbot.keyClick(dialog.search_text, Qt.Key.Key_Return)
+    with shown(qtbot, dialog, SEARCH):
+        qtbot.keyClick(dialog.search_text, Qt.Key.Key_Return)
     out = tmp_path / "said.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     qtbot.keyClick(dialog.search_export, Qt.Key.Key_Space)
@@ -298,3 +328,113 @@ def test_the_search_exports_what_it_lists(qtbot, open_window, coded, tmp_path, m
     assert rows[0] == ["unit_key", "article", "index", "left", "match", "right"]
     assert len(rows) - 1 == dialog.search_model.rowCount() > 0
     assert "written to" in dialog.status.text()
+
+
+def test_a_query_runs_off_the_gui_thread_while_the_window_keeps_coding(
+    qtbot, open_window, coded, monkeypatch
+):
+    """A retrieval held back in the worker: the coding window still takes a code (its
+    write is in the project) before the list arrives, and then the list does."""
+    started, release = threading.Event(), threading.Event()
+    on_gui_thread = []
+
+    def held_retrieve(project, criteria):
+        if threading.current_thread() is threading.main_thread():
+            on_gui_thread.append(criteria)  # the old way: would freeze the window
+        else:
+            started.set()
+            release.wait()
+        return retrieve(project, criteria)
+
+    monkeypatch.setattr(find_dialog, "retrieve", held_retrieve)
+    window = open_window("alice")
+    dialog = open_find(qtbot, window, "R")
+    dialog.set_criteria("attribution", "anonymous_vague")
+    qtbot.keyClick(dialog.retrieve_button, Qt.Key.Key_Space)
+    assert not on_gui_thread
+    qtbot.waitUntil(started.is_set)
+    assert dialog.retrieval_model.rowCount() == 0 and "Retrieving" in dialog.status.text()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    unit = current_unit(window).id
+    qtbot.keyClick(window.reader, "1")  # coded while the query is held
+    with Project.open(window.project.path) as project:
+        assert coding.coder_codes(project, "alice")[unit]["attribution"] == "named_person"
+    with shown(qtbot, dialog, RETRIEVE):
+        release.set()
+    assert dialog.retrieval_model.rowCount() == 2
+
+
+def test_the_retrieved_list_follows_coding_and_keeps_the_selected_unit(qtbot, open_window, coded):
+    window = open_window("alice")
+    dialog = open_find(qtbot, window, "R")
+    dialog.set_criteria("attribution", "anonymous_vague")
+    with shown(qtbot, dialog, RETRIEVE):
+        qtbot.keyClick(dialog.retrieve_button, Qt.Key.Key_Space)
+    model, view = dialog.retrieval_model, dialog.retrieval_view
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # the third article's unit, in the window
+    qtbot.waitUntil(window.reader.hasFocus)
+    qtbot.keyClick(window, Qt.Key.Key_Home, CTRL)  # its first unit
+    assert current_unit(window).id == coded[2][0]
+    with shown(qtbot, dialog, RETRIEVE):
+        qtbot.keyClick(window.reader, "5")  # anonymous vague: listed too now
+    assert [model.unit_at(r)[1] for r in range(model.rowCount())] == [
+        coded[1][1],
+        coded[2][0],
+        coded[2][1],
+    ]
+    assert view.currentIndex().row() == 2  # still the unit selected before
+    assert "3 units" in dialog.status.text()
+    with shown(qtbot, dialog, RETRIEVE):
+        qtbot.keyClick(view, Qt.Key.Key_Return)  # opened again and coded otherwise
+        qtbot.waitUntil(window.reader.hasFocus)
+        qtbot.keyClick(window.reader, "2")
+    assert [model.unit_at(r)[1] for r in range(model.rowCount())] == [coded[1][1], coded[2][0]]
+    assert view.currentIndex().row() == 1  # gone: the row in its place
+
+
+def test_export_before_any_retrieval_writes_the_list_once_it_comes(
+    qtbot, open_window, coded, tmp_path, monkeypatch
+):
+    window = open_window("alice")
+    dialog = open_find(qtbot, window, "R")
+    dialog.set_criteria(note=True)
+    out = tmp_path / "noted.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    with shown(qtbot, dialog, RETRIEVE):
+        qtbot.keyClick(dialog.retrieve_export, Qt.Key.Key_Space)
+    with out.open(encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert [row["note"] for row in rows] == ["unsure about the source"]
+    assert "written to" in dialog.status.text()
+
+
+def test_a_write_during_a_new_retrieval_refreshes_by_the_new_criteria(
+    qtbot, open_window, coded, monkeypatch
+):
+    """The list of notes is shown; low confidence is asked for and held in the worker;
+    the window codes meanwhile: what comes is the low-confidence list, not the notes."""
+    release = threading.Event()
+    release.set()
+
+    def held_retrieve(project, criteria):
+        release.wait()
+        return retrieve(project, criteria)
+
+    monkeypatch.setattr(find_dialog, "retrieve", held_retrieve)
+    window = open_window("alice")
+    dialog = open_find(qtbot, window, "R")
+    retrieve_by(qtbot, dialog, note=True)
+    assert dialog.retrieval_model.unit_at(0)[1] == coded[2][3]
+    release.clear()
+    dialog.set_criteria(low=True)
+    dialog.run_retrieval()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.reader, "1")  # a write announced while the retrieval is held
+    with shown(qtbot, dialog, RETRIEVE):
+        release.set()
+    model = dialog.retrieval_model
+    assert [model.unit_at(r)[1] for r in range(model.rowCount())] == [coded[1][2]]
+    assert "low confidence" in dialog.status.text()

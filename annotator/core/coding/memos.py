@@ -53,7 +53,7 @@ class _Whole:
 
 def article_memo(project: Project, article_id: int) -> str:
     with project.reading() as session:
-        return _memo_in(_article(session, article_id).metadata_json)
+        return memo_in(_article(session, article_id).metadata_json)
 
 
 def article_details(project: Project, article_id: int) -> dict[str, str]:
@@ -62,7 +62,7 @@ def article_details(project: Project, article_id: int) -> dict[str, str]:
     with project.reading() as session:
         article = _article(session, article_id)
         details = {name: getattr(article, name) or "" for name in DETAIL_TARGETS}
-        return {**details, MEMO_KEY: _memo_in(article.metadata_json)}
+        return {**details, MEMO_KEY: memo_in(article.metadata_json)}
 
 
 def project_memo(project: Project) -> str:
@@ -78,15 +78,10 @@ def set_article_memo(
     new = _checked_memo(text)
     with writing(project, origin=origin) as writer:
         article = _article(writer.session, article_id)
-        metadata = _metadata(article.metadata_json)
-        old = metadata.get(MEMO_KEY) or None
+        old = memo_in(article.metadata_json) or None
         if old == new:
             return None
-        if new is None:
-            metadata.pop(MEMO_KEY, None)
-        else:
-            metadata[MEMO_KEY] = new
-        article.metadata_json = json.dumps(metadata, ensure_ascii=False, sort_keys=True)
+        article.metadata_json = _with_memo(article.metadata_json, new)
         writer.session.add(article)
         writer.history(article.sha256, _Whole(), _editor(editor), MEMO_TARGET, old, new, None)
         return Edit(article_id, "memo", old, new)
@@ -162,9 +157,25 @@ def _metadata(metadata_json: str) -> dict:
     return value if isinstance(value, dict) else {"stored": value}
 
 
-def _memo_in(metadata_json: str) -> str:
+def memo_in(metadata_json: str) -> str:
+    """The memo kept in an article's stored metadata ("" when it has none)."""
     memo = _metadata(metadata_json).get(MEMO_KEY)
     return memo if isinstance(memo, str) else ""
+
+
+def metadata_with_memo(metadata_json: str, text: str) -> str:
+    """The stored metadata with `text` as its memo, checked as an edited memo is (a
+    merge brings memos from another file: `CodingError` names what is wrong)."""
+    return _with_memo(metadata_json, _checked_memo(text))
+
+
+def _with_memo(metadata_json: str, memo: str | None) -> str:
+    metadata = _metadata(metadata_json)
+    if memo is None:
+        metadata.pop(MEMO_KEY, None)
+    else:
+        metadata[MEMO_KEY] = memo
+    return json.dumps(metadata, ensure_ascii=False, sort_keys=True)
 
 
 def _editor(name: str) -> str:

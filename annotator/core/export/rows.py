@@ -21,7 +21,8 @@ Decisions the issue leaves open:
   ";"); otherwise no codes ("none"). Every unit in scope gets a row.
 - articles: per article, one row per coder in scope and one row for the
   consensus layout (coder "consensus", role "consensus"): the units in scope,
-  how many of them have a code, and a `field_code` count per category.
+  how many of them have a code, a `field_code` count per category, and the article's
+  memo (`memo`, on each of its rows, empty where it has none).
 - Codes of fields or categories the current codebook no longer has: the field
   columns come from the current codebook, so dropped fields are not exported;
   a dropped category is written as its code (and left empty in --values mode).
@@ -37,6 +38,7 @@ from sqlmodel import Session
 from annotator.core import layout_columns as layout
 from annotator.core.codebook import Codebook, CodebookField
 from annotator.core.coding.codebook_check import SkippedCodes
+from annotator.core.coding.memos import memo_in
 from annotator.core.export.scope import (
     CoderCodes,
     CoderInfo,
@@ -49,6 +51,7 @@ from annotator.core.export.scope import (
     latest,
     resolve_scope,
 )
+from annotator.core.store.models import Article
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS, Role
 
@@ -217,9 +220,17 @@ class Layout:
                 Column(f"{f.key}_{c.code}", f"{f.label}: {c.label} (count)", COUNT)
                 for c in f.categories
             ]
+        columns.append(Column(layout.MEMO, "The article's memo"))
         return columns + [Column(n, label) for n, label in TAIL_COLUMNS]
 
     # -- rows --------------------------------------------------------------------------
+
+    def article_memo(self, article_id: int) -> str | None:
+        """An article's memo as a text cell (None where it has none), read once per
+        article: kept out of the unit stream, where it would be repeated on every unit."""
+        article = self.session.get(Article, article_id)
+        memo = memo_in(article.metadata_json) if article is not None else ""
+        return self.text(memo) if memo else None
 
     def _codes(self, codes: CoderCodes | None) -> tuple:
         if codes is None:
@@ -316,6 +327,7 @@ class _ArticleCounts:
         self.article_id = first.article_id
         self.head = layout._head(first)[: len(ARTICLE_COLUMNS)]
         text = layout.text
+        self.memo = layout.article_memo(first.article_id)
         self.whos = [(text(c.name), text(c.role)) for c in layout.scope.coders]
         self.whos.append((CONSENSUS, Role.CONSENSUS))
         # by code; a field left empty (None) is simply not found
@@ -353,6 +365,7 @@ class _ArticleCounts:
                 self.units,
                 self.coded[i],
                 *self.counts[i],
+                self.memo,
                 *self.layout._version(self.last[i]),
             )
             for i, (name, role) in enumerate(self.whos)

@@ -22,6 +22,8 @@ The rules, in the order they are applied:
   history entry that cleared a code later than the target's code removes it, on the
   same terms. The target's consensus is never changed or removed by a merge. Notes
   alike.
+- An article's memo goes in where the target's copy has none; a memo the target has
+  is kept, and a differing one in the source is listed (`merge_memos`).
 - The reserved coders (the consensus, the suggester, the gold, a coder's training
   identity `alice~training`) are merged only from the coder of that name and role,
   into a target whose coder of that name has the same role; a coder name new to the
@@ -38,14 +40,13 @@ from a private snapshot, so merging never modifies (or migrates) the source file
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from sqlalchemy import delete, func, insert, update
-from sqlalchemy import select as select_columns
 from sqlmodel import Session, SQLModel, col, select
 
 from annotator.core.coding import service as coding
@@ -72,6 +73,7 @@ from annotator.core.store.models import (
 )
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS, Role, reserved_role
+from annotator.core.supervision.merge_memos import merge_memos
 from annotator.core.supervision.merge_report import (
     KEPT_CONSENSUS,
     KEPT_HELD,
@@ -83,12 +85,14 @@ from annotator.core.supervision.merge_report import (
     Skipped,
 )
 from annotator.core.supervision.merge_source import (
+    CHUNK,
     MergeRefused,
     SourceData,
     SourceRow,
     Unlock,
     check_codebooks,
     read_source,
+    rows_where,
 )
 
 RESERVED_ROLES = {Role.CONSENSUS, Role.MACHINE, Role.GOLD, Role.TRAINING}
@@ -276,9 +280,15 @@ class _Merger:
         columns = [getattr(History, name) for name in _HISTORY_KEY]
         self.history_keys = {
             _history_key(*row)
-            for row in _rows_where(self.session, columns, col(History.article_sha256), shas)
+            for row in rows_where(self.session, columns, col(History.article_sha256), shas)
         }
         self.clears = self._clears()
+        shared = {
+            a.sha256: (a.id, a.key)
+            for a in self.articles.values()
+            if a.id not in self.added_articles
+        }
+        merge_memos(self.session, shared, self.data, self.report, self.now)
         self._history()  # first, so the merge's own rows come after the coders' in the trail
         self._merge_values(CODES, self.data.codes)
         self._merge_values(NOTES, self.data.notes)
@@ -287,9 +297,11 @@ class _Merger:
     def _by_coder(self) -> None:
         """The report's per-coder rows, from what the merge counted on the way."""
         for conflict in self.report.conflicts:
-            self._coder(conflict.coder).conflicts += 1
+            if conflict.coder:  # a memo no history row names has no coder's row
+                self._coder(conflict.coder).conflicts += 1
         for skipped in self.report.skipped:
-            self._coder(skipped.coder).skipped += 1
+            if skipped.coder:
+                self._coder(skipped.coder).skipped += 1
         for name, units in self.coded.items():
             self._coder(name).units = len(units)
         for name, articles in self.brought.items():
@@ -311,11 +323,11 @@ class _Merger:
         columns = [col(Article.id), col(Article.key), col(Article.sha256)]
         existing = {
             row.sha256: _TargetArticle._make(row)
-            for row in _rows_where(session, columns, col(Article.sha256), shas)
+            for row in rows_where(session, columns, col(Article.sha256), shas)
         }
         target_units: dict[int, list[_TargetUnit]] = {}
         article_ids = sorted(a.id for a in existing.values())
-        for row in _rows_where(session, _UNIT_COLUMNS, col(Unit.article_id), article_ids):
+        for row in rows_where(session, _UNIT_COLUMNS, col(Unit.article_id), article_ids):
             target_units.setdefault(row.article_id, []).append(_TargetUnit._make(row))
         by_article: dict[int, list[SourceRow]] = {}
         for unit, unit_article in self.data.units.values():
@@ -441,8 +453,8 @@ class _Merger:
         """The merge's changed and removed codes or notes as set statements."""
         if updates:
             self.session.execute(update(model), updates)
-        for start in range(0, len(removed), _CHUNK):
-            ids = removed[start : start + _CHUNK]
+        for start in range(0, len(removed), CHUNK):
+            ids = removed[start : start + CHUNK]
             self.session.execute(delete(model).where(col(model.id).in_(ids)))
 
     def _copy(self, source: SourceRow, **ids: int) -> dict[str, Any]:
@@ -467,7 +479,7 @@ class _Merger:
         unit_ids = sorted(self.units_by_id)
         return {
             (r.unit_id, r.coder_id, kind.target(r)): r
-            for r in _rows_where(self.session, columns, col(model.unit_id), unit_ids)
+            for r in rows_where(self.session, columns, col(model.unit_id), unit_ids)
         }
 
     def _target_unit(
@@ -616,17 +628,7 @@ class _TargetUnit(NamedTuple):
 
 
 _UNIT_COLUMNS = [col(Unit.id), col(Unit.article_id), col(Unit.idx), col(Unit.start), col(Unit.end)]
-_CHUNK = 500  # values per IN (...): well under every backend's limit on parameters
 _BATCH = 5000  # rows per executemany
-
-
-def _rows_where(
-    session: Session, columns: list[Any], key: Any, values: list[Any]
-) -> Iterator[SourceRow]:
-    """`columns` of the rows whose `key` is one of `values`, asked in chunks."""
-    for start in range(0, len(values), _CHUNK):
-        chunk = values[start : start + _CHUNK]
-        yield from session.execute(select_columns(*columns).where(key.in_(chunk)))
 
 
 def _without(row: SourceRow, *names: str) -> dict[str, Any]:

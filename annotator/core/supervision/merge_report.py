@@ -18,11 +18,14 @@ KEPT_SOURCE = "source"  # the source's value is newer, and changes were accepted
 KEPT_TARGET = "target"  # the target's value is newer (or as new)
 KEPT_HELD = "held"  # the source's value is newer, but changes were not accepted
 KEPT_CONSENSUS = "consensus"  # the target's consensus, which a merge never changes
+KEPT_MEMO = "memo"  # the target's article memo, which a merge never replaces
 
 
 @dataclass(frozen=True)
 class Conflict:
-    """The same coder has different codes (or notes) for one unit in the two files."""
+    """The same coder has different codes (or notes) for one unit in the two files; or
+    the two files' memos of one article differ (`unit` is then the article's key,
+    `field` "#memo", `coder` who last wrote the source's memo)."""
 
     unit: str
     coder: str
@@ -82,6 +85,7 @@ class MergeReport:
     notes_updated: int = 0
     notes_removed: int = 0
     notes_unchanged: int = 0
+    memos_added: int = 0  # article memos brought where the target's article had none
     history_added: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
@@ -107,6 +111,7 @@ class MergeReport:
             "notes_added",
             "notes_updated",
             "notes_removed",
+            "memos_added",
         )
         return any(getattr(self, name) for name in counts)
 

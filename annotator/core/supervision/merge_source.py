@@ -298,3 +298,15 @@ def _unknown_code(codebook: Codebook, field_key: str, code: str) -> str | None:
     if known[field_key].category(code) is None:
         return f"it uses code {code!r} of field {field_key!r}, which the target's codebook lacks"
     return None
+
+
+CHUNK = 500  # values per IN (...): well under every backend's limit on parameters
+
+
+def rows_where(
+    session: Session, columns: list[Any], key: Any, values: list[Any]
+) -> Iterator[SourceRow]:
+    """`columns` of the target's rows whose `key` is one of `values`, asked in chunks."""
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start : start + CHUNK]
+        yield from session.execute(select_columns(*columns).where(key.in_(chunk)))

@@ -8,6 +8,11 @@ Blinding as the coding window has it: the codes searched and counted are this co
 and "every coder" asks for the supervisor passphrase first (`ask_supervisor`, the
 window's gate, once per window). Comparing with the suggester is offered where the
 coder sees suggestions (not in a blind study) or to the supervisor.
+
+The queries run off the GUI thread (`FindQueries`), so the coding window stays usable
+while a large project is searched, and the retrieved list follows the project: any
+write announced on it (`ui.project_changes`, this window's or another's) runs the last
+retrieval again, keeping the selected unit selected where it is still listed.
 """
 
 from __future__ import annotations
@@ -42,8 +47,11 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS
 from annotator.ui.find.frequency_chart import FrequencyChart
+from annotator.ui.find.queries import FindQueries
 from annotator.ui.find.rows_model import RowsModel, UnitRole
+from annotator.ui.project_changes import follow
 from annotator.ui.table_views import row_table
+from annotator.ui.tasks import TaskOutcome
 
 ANY = "(any)"
 RETRIEVE, SEARCH, FREQUENCIES = 0, 1, 2
@@ -54,6 +62,7 @@ class FindDialog(QDialog):
     """Retrieve units by code, note, confidence or suggester; search words; count codes."""
 
     unit_requested = Signal(int, int)  # article id, unit id
+    results_shown = Signal(int)  # the tab whose results were just shown
 
     def __init__(
         self,
@@ -77,6 +86,12 @@ class FindDialog(QDialog):
         self.retrieval: Retrieval | None = None
         self.search: KeywordSearch | None = None
         self.frequencies: FrequencyTable | None = None
+        # the newest retrieval asked for, and whether its list is to take the keyboard
+        self._asked: tuple[Criteria, bool] | None = None
+        self._export_when_retrieved = False
+        self.queries = FindQueries(project.path, self)
+        self.queries.answered.connect(self._answered)
+        follow(project.path, self, lambda _changes: self._project_changed())
         self.scope = QComboBox()
         self.scope.addItems([f"My codes ({coder})", "Every coder's codes (supervisor)"])
         self.scope.currentIndexChanged.connect(self._scope_changed)
@@ -263,13 +278,44 @@ class FindDialog(QDialog):
         )
 
     def run_retrieval(self) -> None:
-        criteria = self.criteria()
-        try:
-            self.retrieval = retrieve(self.project, criteria)
-        except AnnotatorError as error:
-            self._say(f"Could not retrieve: {error}", RETRIEVE)
+        """Retrieve by the form's criteria; the list appears when the worker answers."""
+        self._retrieve(self.criteria(), focus=True)
+
+    def _retrieve(self, criteria: Criteria, *, focus: bool) -> None:
+        self._asked = (criteria, focus)
+        self._say("Retrieving…", RETRIEVE)
+        self.queries.ask(RETRIEVE, lambda project: (retrieve(project, criteria), criteria, focus))
+
+    def _project_changed(self) -> None:
+        """A write on the project: the retrieved list (and the counts) read again, by the
+        newest criteria asked for (a retrieval still running is overtaken, not undone)."""
+        if self._asked is not None:
+            criteria, focus = self._asked
+            self._retrieve(criteria, focus=focus)
+        if self.frequencies is not None:
+            self.run_frequencies()
+
+    def _answered(self, tab: int, outcome: TaskOutcome) -> None:
+        if outcome.error is not None:
+            if tab == RETRIEVE and self._asked is not None:  # nothing to export or focus
+                self._export_when_retrieved = False
+                self._asked = (self._asked[0], False)
+            verb = {RETRIEVE: "retrieve", SEARCH: "search", FREQUENCIES: "count"}[tab]
+            self._say(f"Could not {verb}: {outcome.error}", tab)
             return
-        units = self.retrieval.units
+        show = {
+            RETRIEVE: self._show_retrieval,
+            SEARCH: self._show_search,
+            FREQUENCIES: self._show_frequencies,
+        }
+        show[tab](*outcome.result)  # type: ignore[misc]
+        self.results_shown.emit(tab)
+
+    def _show_retrieval(self, retrieval: Retrieval, criteria: Criteria, focus: bool) -> None:
+        self.retrieval, self._asked = retrieval, (criteria, False)
+        kept = self.retrieval_view.currentIndex()
+        selected, place = kept.data(UnitRole), kept.row()
+        units = retrieval.units
         header = ["Unit", "Coder", "Codes", "Note", "Text"]
         suggester = criteria.differs_from_suggester
         header += ["Suggester"] if suggester else []
@@ -277,9 +323,17 @@ class FindDialog(QDialog):
         for u in units:
             row = [u.unit_key, u.coder, self._codes_text(u.codes), u.note, u.text]
             rows.append([*row, self._codes_text(u.suggested)] if suggester else row)
-        self.retrieval_model.set_rows(header, rows, [(u.article_id, u.unit_id) for u in units])
-        self._say_count(RETRIEVE, len(units), self.retrieval.truncated, "unit", criteria.describe())
-        self._focus_first(self.retrieval_view)
+        keys = [(u.article_id, u.unit_id) for u in units]
+        self.retrieval_model.set_rows(header, rows, keys)
+        self._say_count(RETRIEVE, len(units), retrieval.truncated, "unit", criteria.describe())
+        if focus:
+            self._focus_first(self.retrieval_view)
+        elif rows and place >= 0:  # the same unit if still listed, else the row in its place
+            place = keys.index(selected) if selected in keys else min(place, len(rows) - 1)
+            self.retrieval_view.setCurrentIndex(self.retrieval_model.index(place, 0))
+        if self._export_when_retrieved:
+            self._export_when_retrieved = False
+            self.export_retrieval()
 
     def _codes_text(self, codes: dict[str, str]) -> str:
         parts = []
@@ -290,32 +344,34 @@ class FindDialog(QDialog):
         return " · ".join(parts)
 
     def export_retrieval(self) -> None:
+        """Export the list shown; with none yet, retrieve first and export when it comes."""
         if self.retrieval is None:
+            self._export_when_retrieved = True
             self.run_retrieval()
-        if self.retrieval is not None:
+        else:
             header, rows = retrieval_table(self.codebook, self.retrieval.units)
             self._export(header, rows, "retrieved-units.csv", RETRIEVE)
 
     # -- keyword in context --------------------------------------------------------------
 
     def run_search(self) -> None:
-        try:
-            self.search = search_articles(
-                self.project, self.search_text.text(), whole_word=self.whole_word.isChecked()
-            )
-        except AnnotatorError as error:
-            self._say(f"Could not search: {error}", SEARCH)
-            return
-        hits = self.search.hits
+        """Search every article; the matches appear when the worker answers."""
+        text, whole_word = self.search_text.text(), self.whole_word.isChecked()
+        self._say("Searching…", SEARCH)
+        self.queries.ask(
+            SEARCH, lambda project: (search_articles(project, text, whole_word=whole_word), text)
+        )
+
+    def _show_search(self, search: KeywordSearch, text: str) -> None:
+        self.search = search
+        hits = search.hits
         self.search_model.set_rows(
             ["Left context", "Match", "Right context", "Unit", "Article"],
             [[h.left, h.match, h.right, h.unit_key, h.article_title] for h in hits],
             [(h.article_id, h.unit_id) for h in hits],
             {0: Qt.AlignmentFlag.AlignRight},
         )
-        self._say_count(
-            SEARCH, len(hits), self.search.truncated, "match", repr(self.search_text.text())
-        )
+        self._say_count(SEARCH, len(hits), search.truncated, "match", repr(text))
         self._focus_first(self.search_view)
 
     def export_search(self) -> None:
@@ -326,12 +382,15 @@ class FindDialog(QDialog):
     # -- frequencies ---------------------------------------------------------------------
 
     def run_frequencies(self) -> None:
-        field, by = self.freq_field.currentData(), self.freq_by.currentData()
-        try:
-            table = code_frequencies(self.project, field, self.coders(), by)
-        except AnnotatorError as error:
-            self._say(f"Could not count: {error}", FREQUENCIES)
-            return
+        """Count the field's codes; the table and chart appear when the worker answers."""
+        field, by, coders = self.freq_field.currentData(), self.freq_by.currentData(), self.coders()
+        label = self.freq_field.currentText()
+        self.queries.ask(
+            FREQUENCIES,
+            lambda project: (code_frequencies(project, field, coders, by), by, label),
+        )
+
+    def _show_frequencies(self, table: FrequencyTable, by: str, label: str) -> None:
         self.frequencies = table
         rows = [
             [label, *counts, total]
@@ -343,9 +402,13 @@ class FindDialog(QDialog):
         numbers = {c: Qt.AlignmentFlag.AlignRight for c in range(1, len(table.groups) + 2)}
         self.freq_model.set_rows(["Code", *table.groups, "Total"], rows, None, numbers)
         self.chart.set_table(table, per_group=by == "coder")
-        self._say(f"{table.total} code(s) of {self.freq_field.currentText()} counted.", FREQUENCIES)
+        self._say(f"{table.total} code(s) of {label} counted.", FREQUENCIES)
 
     # -- shared --------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """The coding window closes: wait for a running query; show nothing after it."""
+        self.queries.finish()
 
     def show_tab(self, tab: int) -> None:
         self.tabs.setCurrentIndex(tab)
