@@ -21,9 +21,10 @@ from annotator.core.store.models import utcnow
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS, SUGGESTER
 from annotator.core.study.articles import ArticleFacts, article_facts
+from annotator.core.study.assignment_table import save_assignment
 from annotator.core.study.coder_files import coder_file_name, write_coder_file
 from annotator.core.study.plan import saved_sample
-from annotator.core.study.settings import ASSIGNMENT_KEY, read_setting, write_setting
+from annotator.core.study.settings import ASSIGNMENT_KEY, read_setting
 
 MAX_CODERS = 200
 MAX_CODER_NAME = 100
@@ -158,7 +159,7 @@ def assign_study(
             for sha, who in assigned.items()
         },
     }
-    write_setting(project, ASSIGNMENT_KEY, record)
+    save_assignment(project, record)
     return workloads(record, articles, files)
 
 
@@ -259,5 +260,5 @@ def reassign(
         write_coder_file(project, path, to, [sha])
     entry["coders"] = [to if name == from_ else name for name in who]
     entry["assigned_at"] = utcnow().isoformat()
-    write_setting(project, ASSIGNMENT_KEY, record)
+    save_assignment(project, record)
     return path
