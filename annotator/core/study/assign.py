@@ -3,7 +3,8 @@ rest split so each coder's workload in units balances; seeded, so it can be repe
 
 `plan_assignment` is the pure rule; `assign_study` applies it to a project, writes one
 file per coder (coder_files) and records the assignment in the supervisor's project
-(settings), which progress compares against; `reassign` moves one article afterwards.
+(settings, and assignment_table for a team project's row-level security), which progress
+compares against; `reassign` moves one article afterwards.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-from annotator.core.store.assignment_rls import assignment_policy_statements
+from annotator.core.store.assignment_rls import POLICY, assignment_policy_statements
 from annotator.core.store.server_guard import SCHEMA
 
 revision = "0004"
@@ -103,6 +103,8 @@ def _grant_to_readers(quoted: str) -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        for table in ("article", "unit"):
-            op.execute(f"DROP POLICY IF EXISTS annotator_assigned_articles ON {table}")
+        quoted = op.get_bind().dialect.identifier_preparer.quote_identifier(SCHEMA)
+        for table in ("article", "unit"):  # with no policy left, members would see nothing
+            op.execute(f"DROP POLICY IF EXISTS {POLICY} ON {quoted}.{table}")
+            op.execute(f"ALTER TABLE {quoted}.{table} DISABLE ROW LEVEL SECURITY")
     op.drop_table("assignment")
