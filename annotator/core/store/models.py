@@ -150,6 +150,17 @@ class Coder(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class Assignment(SQLModel, table=True):
+    """An article given to a coder by `annotator assign` (study/assign.py mirrors its
+    recorded assignment here). On a team project row-level security reads it: a coder's
+    role sees an article with no assignment, or one assigned to them (store/assignment_rls.py).
+    """
+
+    __tablename__ = "assignment"
+    article_id: int = Field(foreign_key="article.id", primary_key=True, ondelete="CASCADE")
+    coder_id: int = Field(foreign_key="coder.id", primary_key=True)
+
+
 class Code(SQLModel, table=True):
     """The current code of one field of one unit by one coder."""
 

@@ -3,7 +3,8 @@ rest split so each coder's workload in units balances; seeded, so it can be repe
 
 `plan_assignment` is the pure rule; `assign_study` applies it to a project, writes one
 file per coder (coder_files) and records the assignment in the supervisor's project
-(settings), which progress compares against; `reassign` moves one article afterwards.
+(settings, and assignment_table for a team project's row-level security), which progress
+compares against; `reassign` moves one article afterwards.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from annotator.core.store.models import utcnow
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS, SUGGESTER
 from annotator.core.study.articles import ArticleFacts, article_facts
+from annotator.core.study.assignment_table import save_assignment
 from annotator.core.study.coder_files import coder_file_name, write_coder_file
 from annotator.core.study.plan import saved_sample
-from annotator.core.study.settings import ASSIGNMENT_KEY, read_setting, write_setting
+from annotator.core.study.settings import ASSIGNMENT_KEY, read_setting
 
 MAX_CODERS = 200
 MAX_CODER_NAME = 100
@@ -158,7 +160,7 @@ def assign_study(
             for sha, who in assigned.items()
         },
     }
-    write_setting(project, ASSIGNMENT_KEY, record)
+    save_assignment(project, record)
     return workloads(record, articles, files)
 
 
@@ -259,5 +261,5 @@ def reassign(
         write_coder_file(project, path, to, [sha])
     entry["coders"] = [to if name == from_ else name for name in who]
     entry["assigned_at"] = utcnow().isoformat()
-    write_setting(project, ASSIGNMENT_KEY, record)
+    save_assignment(project, record)
     return path

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+from sqlmodel import Session
+
 from annotator.core.errors import ProjectError
 from annotator.core.store.models import ProjectSetting
 from annotator.core.store.project import Project
@@ -37,4 +39,9 @@ def read_setting(project: Project, key: str) -> dict | None:
 def write_setting(project: Project, key: str, value: dict) -> None:
     """Store `value` under `key`, replacing what was there (committed on return)."""
     with project.writing() as session:
-        session.merge(ProjectSetting(key=key, value=json.dumps(value, ensure_ascii=False)))
+        put_setting(session, key, value)
+
+
+def put_setting(session: Session, key: str, value: dict) -> None:
+    """Store `value` under `key` inside the caller's write transaction."""
+    session.merge(ProjectSetting(key=key, value=json.dumps(value, ensure_ascii=False)))

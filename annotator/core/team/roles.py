@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from annotator.core.errors import ProjectError
 from annotator.core.store import server_guard
+from annotator.core.store.assignment_rls import assignment_policy_statements
 from annotator.core.store.location import display_location, server_url
 from annotator.core.store.roles import CONSENSUS, Role
 
@@ -71,7 +72,15 @@ def add_member(url: str, name: str, password: str, role: str = Role.CODER) -> No
 
 
 def enable_blinding(connection: psycopg.Connection) -> None:
-    """Row-level security on code, note and history (idempotent: policies are replaced)."""
+    """Row-level security on code, note and history, and on article and unit for assigned
+    articles (store/assignment_rls.py); idempotent: policies are replaced. A project from
+    before the assignment table (schema 0004) gets those when it is upgraded."""
+    schema = sql.Identifier(server_guard.SCHEMA).as_string(connection)
+    found = connection.execute(
+        "SELECT pg_catalog.to_regclass('public.assignment') IS NOT NULL"
+    ).fetchone()
+    for statement in assignment_policy_statements(schema) if found and found[0] else ():
+        connection.execute(statement.encode())  # made of quoted names and constants only
     for table, column, own, consensus in _BLINDED:
         name = sql.Identifier("public", table)
         connection.execute(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(name))
