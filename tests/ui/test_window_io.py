@@ -144,7 +144,7 @@ def test_the_coder_is_asked_once_and_remembered(qtbot, project_path, clean_setti
     asked = []
     monkeypatch.setattr(  # imported by open_workspace when it asks
         "annotator.ui.coder_prompt.ask_coder",
-        lambda _parent, _path, _known: asked.append(1) or "zoe",
+        lambda _parent, _path, _known, **_options: asked.append(1) or "zoe",
     )
     window = app.open_workspace(project_path, None, clean_settings)
     qtbot.addWidget(window)

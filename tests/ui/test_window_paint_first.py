@@ -101,7 +101,9 @@ def test_asking_for_the_coder_still_opens_the_project_first(
     qtbot, project_path, clean_settings, monkeypatch
 ):
     """The coder prompt offers the project's coder names, so it needs the project."""
-    monkeypatch.setattr("annotator.ui.coder_prompt.ask_coder", lambda _parent, _path, _known: "zoe")
+    monkeypatch.setattr(
+        "annotator.ui.coder_prompt.ask_coder", lambda _parent, _path, _known, **_options: "zoe"
+    )
     window = app.open_workspace(project_path, None, clean_settings, paint_first=True)
     qtbot.addWidget(window)
     assert window.project is not None and window.coder == "zoe"
