@@ -65,7 +65,9 @@ def open_workspace(
     coder needs the project's coder names, so then the project is opened first.
     """
     if os.environ.get(SUPERVISOR_PASSPHRASE) or server_user(path):
-        review = supervisor_review(path, settings, parent)
+        # A project that cannot be opened here is said by the coding window's own opening
+        # below (one line, an unforeseen error's traceback logged), not twice.
+        review = supervisor_review(path, settings, parent, quiet=True)
         if review is not None:  # the supervisor: no coding window, no coder name to ask
             return review
     # On a server the coder is the database role: row-level security allows no other.
@@ -101,18 +103,30 @@ def open_workspace(
 
 
 def supervisor_review(
-    path: Path | str, settings: AppSettings, parent: QWidget | None = None, *, ask: bool = False
+    path: Path | str,
+    settings: AppSettings,
+    parent: QWidget | None = None,
+    *,
+    ask: bool = False,
+    quiet: bool = False,
 ):
     """The review window when the supervisor opens `path` (`core.supervision.landing`: the
     passphrase given, or a supervisor's database role), else None. With `ask` (`gui
-    --supervisor`) the passphrase gate asks for it, as View > Supervisor review does."""
+    --supervisor`) the passphrase gate asks for it, as View > Supervisor review does. With
+    `quiet`, a project that cannot be opened is None unsaid: the caller goes on to open it
+    in a coding window, which says why in its one line."""
     from annotator.core.store.project import Project
     from annotator.core.supervision.landing import recognised_supervisor
 
     try:
         project = Project.open(path)
     except AnnotatorError as error:
-        QMessageBox.critical(parent, "Cannot open project", str(error))
+        if not quiet:
+            QMessageBox.critical(parent, "Cannot open project", str(error))
+        return None
+    except Exception:
+        if not quiet:
+            raise
         return None
     given = os.environ.get(SUPERVISOR_PASSPHRASE)
     if not recognised_supervisor(project, given, server_user(path)) and not (

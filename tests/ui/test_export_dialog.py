@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
-from annotator.core.store.location import Location
+from annotator.core.store.location import Location, location_stem
 from annotator.core.store.project import Project
 from annotator.core.supervision.adjudication import adjudicate
 from annotator.ui.export_dialog import FILE_FILTER, PreviewModel
@@ -188,14 +188,16 @@ def test_the_export_says_it_left_out_a_code_not_in_the_codebook(
     )
 
 
-def test_each_layout_offers_its_own_file_name_until_one_is_typed(qtbot, dialog):
+def test_each_layout_offers_its_own_file_name_until_one_is_typed(qtbot, dialog, path):
     """Issue 28: the same default name for every layout made a second export replace
-    the first."""
+    the first. The name starts with the project's (the file's stem, or on a server the
+    database's name)."""
     names = {}
     for layout in ("long", "wide", "consensus", "articles"):
         choose_layout(qtbot, dialog, layout)
         names[layout] = Path(dialog.path.text()).name
-    assert names == {layout: f"review-{layout}.csv" for layout in names}
+    stem = location_stem(path)
+    assert names == {layout: f"{stem}-{layout}.csv" for layout in names}
     dialog.path.setText(str(Path(dialog.path.text()).with_name("mine.sav")))
     choose_layout(qtbot, dialog, "long")
     assert Path(dialog.path.text()).name == "mine.sav"
