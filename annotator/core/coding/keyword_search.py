@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlmodel import col
 
+from annotator.core.coding.lookups import unit_key
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.models import Article, Unit, wide_select
 from annotator.core.store.project import Project
@@ -40,7 +41,7 @@ class KeywordHit:
 
     @property
     def unit_key(self) -> str:
-        return f"{self.article_key}#{self.idx}"
+        return unit_key(self.article_key, self.idx)
 
 
 @dataclass(frozen=True)

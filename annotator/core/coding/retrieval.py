@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from annotator.core.codebook import Codebook, CodebookField
+from annotator.core.coding.lookups import unit_key
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.models import Article, Code, Coder, Note, Unit, wide_select
 from annotator.core.store.project import Project
@@ -78,7 +79,7 @@ class RetrievedUnit:
 
     @property
     def unit_key(self) -> str:
-        return f"{self.article_key}#{self.idx}"
+        return unit_key(self.article_key, self.idx)
 
 
 @dataclass(frozen=True)
