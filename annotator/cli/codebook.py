@@ -6,8 +6,9 @@ import argparse
 from pathlib import Path
 
 from annotator.cli.output import Command, print_json
-from annotator.core.codebook import codebook_json_schema, load_codebook
+from annotator.core.codebook import CodebookField, Scope, codebook_json_schema, load_codebook
 from annotator.core.errors import AnnotatorError
+from annotator.core.field_values import FieldType
 
 
 def register(command: Command) -> None:
@@ -40,8 +41,22 @@ def _codebook_validate(args: argparse.Namespace) -> None:
             }
         )
         return
-    fields = ", ".join(f"{f.key} ({f.level}, {len(f.categories)} codes)" for f in book.fields)
+    fields = ", ".join(f"{f.key} ({_described(f)})" for f in book.fields)
     print(f"{args.file}: valid codebook {book.name!r} {book.version}: {fields}")
+
+
+def _described(field: CodebookField) -> str:
+    """`nominal, 3 codes` for format 1's kind of field; scope, type and condition too
+    for the others."""
+    parts = [] if field.scope is Scope.UNIT else ["per article"]
+    if field.type is not FieldType.SINGLE:
+        parts.append(field.type.value)
+    parts.append(field.level.value)
+    if field.has_categories:
+        parts.append(f"{len(field.categories)} codes")
+    if field.when is not None:
+        parts.append("conditional")
+    return ", ".join(parts)
 
 
 def _codebook_schema(_args: argparse.Namespace) -> None:

@@ -1,4 +1,11 @@
-"""Codebooks: the fields a coder fills in for each unit, and their categories.
+"""Codebooks: the fields a coder fills in for each unit or article, and their answers.
+
+Format 1 (no `format` key) asks single-choice questions of each unit. Format 2
+(`"format": 2`) adds what a study's codebook holds: a field's `scope` (each unit, or
+once per article), its `type` (single or multiple choice, number, short text, date;
+see field_values), a `when` condition on other fields of the same scope (conditions),
+and `groups` that gather fields under a label in the coding panel. A format 1 file is
+read as it always was: every default is format 1's meaning.
 
 A codebook is a JSON file. Its format is defined once, here, as pydantic models:
 the published JSON Schema (`annotator/resources/schemas/codebook.schema.json`) is
@@ -12,6 +19,7 @@ found wherever the package is installed (a wheel, a pipx venv, an editable clone
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from enum import StrEnum
 from functools import cached_property
 from importlib.resources import files
@@ -21,11 +29,21 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from annotator.core.conditions import Condition, leaves
 from annotator.core.errors import CodebookError
+from annotator.core.field_values import MAX_TEXT_LENGTH, FieldType
 from annotator.core.layout_columns import FIXED_COLUMNS, WIDE_SEPARATOR
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
 UNIT_KINDS = ("title", "heading", "sentence", "furniture")
+ARTICLE_KIND = "article"
+"""The kind of the one unit per article that carries article-level codes: an empty span
+at the article's start, index `ARTICLE_UNIT_IDX` (the article's units count from 1), made
+for every article when the codebook has article fields (store.article_units), so its
+codes travel by the same write path, history, merge and review as a sentence's. Never
+shown as text, never split."""
+ARTICLE_UNIT_IDX = 0
+LATEST_FORMAT = 2
 NEVER_CODED_KINDS = ("furniture",)  # page furniture: kept in the units, never to be coded
 RESOURCES: Traversable = files("annotator") / "resources"
 """The data shipped inside the package: codebooks/, samples/, schemas/."""
@@ -45,6 +63,23 @@ class Level(StrEnum):
     ORDINAL = "ordinal"
     INTERVAL = "interval"
     RATIO = "ratio"
+
+
+class Scope(StrEnum):
+    """What a field is coded of: each unit, or once per article."""
+
+    UNIT = "unit"
+    ARTICLE = "article"
+
+
+class FieldGroup(BaseModel):
+    """A labelled section of the coding panel; fields name it in `group`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: Annotated[str, Field(pattern=KEY_PATTERN)]
+    label: Annotated[str, Field(min_length=1)]
+    description: str = ""
 
 
 class Category(BaseModel):
@@ -75,21 +110,55 @@ class Category(BaseModel):
         return self.value
 
 
+_INTERVAL_TYPES = (FieldType.NUMBER.value, FieldType.DATE.value)
+
+
 class CodebookField(BaseModel):
-    """A question asked of every unit, answered by choosing one category."""
+    """A question asked of every unit (or once per article), answered by its type."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     key: Annotated[str, Field(pattern=KEY_PATTERN)]
     label: Annotated[str, Field(min_length=1)]
     description: str = ""
-    level: Level = Level.NOMINAL
+    type: FieldType = Field(
+        default=FieldType.SINGLE,
+        description="single or multiple choice, number, text (short) or date; format 2",
+    )
+    scope: Scope = Field(default=Scope.UNIT, description="unit or article; format 2")
+    level: Level = Field(
+        default=Level.NOMINAL,
+        description="Level of measurement; default: nominal for choices and text, "
+        "interval for numbers and dates",
+    )
     required: bool = True
-    categories: Annotated[list[Category], Field(min_length=2)]
+    group: str | None = Field(default=None, description="key of a group; format 2")
+    when: Condition | None = Field(
+        default=None,
+        description="Asked only when this holds of the same unit's (or article's) codes; format 2",
+    )
+    categories: list[Category] = Field(
+        default_factory=list, description="At least two for choices; none for other types"
+    )
+    minimum: float | None = Field(default=None, allow_inf_nan=False)
+    maximum: float | None = Field(default=None, allow_inf_nan=False)
+    integer: bool = Field(default=False, description="number: whole numbers only")
+    max_length: int = Field(
+        default=200, ge=1, le=MAX_TEXT_LENGTH, description="text: the longest answer"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _level_from_type(cls, data: Any) -> Any:
+        """A number or a date is measured at interval level unless the codebook says."""
+        if isinstance(data, dict) and "level" not in data and data.get("type") in _INTERVAL_TYPES:
+            return data | {"level": Level.INTERVAL.value}
+        return data
 
     @model_validator(mode="after")
     def _fill_values_and_check(self) -> CodebookField:
         _refuse_column_names(self.key)
+        _check_type_settings(self)
         codes = [c.code for c in self.categories]
         _refuse_repeats(codes, "category code")
         _refuse_repeats([c.shortcut for c in self.categories if c.shortcut], "shortcut")
@@ -139,15 +208,51 @@ class CodebookField(BaseModel):
         """The categories on the ordinal scale, in order."""
         return [c for c in self.categories if not c.outside_scale]
 
+    @property
+    def has_categories(self) -> bool:
+        """Single and multiple choice: answered by categories (and their keys)."""
+        return self.type.has_categories
+
+
+def _check_type_settings(field: CodebookField) -> None:
+    """Each type takes its own settings and no other type's."""
+    if field.type.has_categories and len(field.categories) < 2:
+        raise ValueError(f"a {field.type} field needs at least two categories")
+    if not field.type.has_categories and field.categories:
+        raise ValueError(f"a {field.type} field has no categories")
+    if field.type is not FieldType.NUMBER:
+        if field.minimum is not None or field.maximum is not None or field.integer:
+            raise ValueError("minimum, maximum and integer belong to number fields")
+    elif field.minimum is not None and field.maximum is not None and field.minimum > field.maximum:
+        raise ValueError("minimum is above maximum")
+    if field.type is not FieldType.TEXT and "max_length" in field.model_fields_set:
+        raise ValueError("max_length belongs to text fields")
+    allowed = {
+        FieldType.SINGLE: (Level.NOMINAL, Level.ORDINAL),
+        FieldType.MULTIPLE: (Level.NOMINAL,),
+        FieldType.NUMBER: (Level.INTERVAL, Level.RATIO, Level.ORDINAL),
+        FieldType.TEXT: (Level.NOMINAL,),
+        FieldType.DATE: (Level.INTERVAL,),
+    }[field.type]
+    if field.level not in allowed:
+        names = " or ".join(level.value for level in allowed)
+        raise ValueError(f"a {field.type} field is measured at {names} level")
+
 
 class Codebook(BaseModel):
     """A named, versioned set of fields. Any codebook works without a schema change."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    format: int = Field(
+        default=1, ge=1, le=LATEST_FORMAT, description="1 (unit questions only) or 2"
+    )
     name: Annotated[str, Field(min_length=1)]
     version: Annotated[str, Field(min_length=1)]
     description: str = ""
+    groups: list[FieldGroup] = Field(
+        default_factory=list, description="Sections of the coding panel; format 2"
+    )
     coded_kinds: list[str] = Field(
         default_factory=lambda: ["sentence"],
         description="Unit kinds that must be coded; titles and headings are optional by default",
@@ -162,6 +267,10 @@ class Codebook(BaseModel):
     @model_validator(mode="after")
     def _check_across_fields(self) -> Codebook:
         _refuse_repeats([f.key for f in self.fields], "field key")
+        _refuse_repeats([g.key for g in self.groups], "group key")
+        _check_format(self)
+        _check_groups(self)
+        _check_conditions(self.fields)
         _refuse_count_column_clashes(self.fields)
         shortcuts = [c.shortcut for f in self.fields for c in f.categories if c.shortcut]
         _refuse_repeats(shortcuts, "shortcut (across fields)")
@@ -183,12 +292,69 @@ class Codebook(BaseModel):
 
     @cached_property
     def required_keys(self) -> tuple[str, ...]:
-        """Fields a unit needs before it counts as complete."""
-        return tuple(f.key for f in self.fields if f.required)
+        """Unit fields a unit needs (where their condition holds) before it is complete."""
+        return tuple(f.key for f in self.unit_fields if f.required)
+
+    def fields_of(self, scope: Scope) -> list[CodebookField]:
+        """The fields coded at this scope, in the codebook's order."""
+        return [f for f in self.fields if f.scope is scope]
+
+    @cached_property
+    def unit_fields(self) -> list[CodebookField]:
+        return self.fields_of(Scope.UNIT)
+
+    @cached_property
+    def article_fields(self) -> list[CodebookField]:
+        return self.fields_of(Scope.ARTICLE)
+
+    def fields_for_kind(self, kind: str) -> list[CodebookField]:
+        """The fields coded on a unit of this kind (the article unit takes article fields)."""
+        return self.article_fields if kind == ARTICLE_KIND else self.unit_fields
 
     def needs_coding(self, kind: str) -> bool:
-        """Whether units of this kind are part of the coding task."""
+        """Whether units of this kind are part of the coding task (the article unit is,
+        when the codebook asks anything of the article)."""
+        if kind == ARTICLE_KIND:
+            return bool(self.article_fields)
         return kind in self.coded_kinds
+
+    @cached_property
+    def progress_kinds(self) -> tuple[str, ...]:
+        """Every unit kind that counts towards an article's progress."""
+        extra = (ARTICLE_KIND,) if self.article_fields else ()
+        return (*self.coded_kinds, *extra)
+
+    def applicable(self, scope: Scope, codes: Mapping[str, str]) -> set[str]:
+        """The keys of the fields of `scope` asked, given one unit's (or article's) codes:
+        those without a condition and those whose condition holds, a condition seeing
+        only the codes of fields that are themselves asked (see conditions)."""
+        asked: set[str] = set()
+        seen: dict[str, str] = {}
+        for field in self.fields_of(scope):
+            if field.when is None or field.when.holds(seen):
+                asked.add(field.key)
+                if field.key in codes:
+                    seen[field.key] = codes[field.key]
+        return asked
+
+    def is_complete(self, kind: str, codes: Mapping[str, str]) -> bool:
+        """Whether a unit of this kind has every required field that is asked of it."""
+        scope = Scope.ARTICLE if kind == ARTICLE_KIND else Scope.UNIT
+        asked = self.applicable(scope, codes)
+        return all(f.key in codes for f in self.fields_of(scope) if f.required and f.key in asked)
+
+    def dependents(self, key: str) -> list[CodebookField]:
+        """Fields whose condition mentions `key`, directly or through another such field."""
+        found: list[CodebookField] = []
+        names = {key}
+        for field in self.fields:
+            if field.when is not None and {leaf.field for leaf in leaves(field.when)} & names:
+                found.append(field)
+                names.add(field.key)
+        return found
+
+    def group(self, key: str | None) -> FieldGroup | None:
+        return next((g for g in self.groups if g.key == key), None)
 
     @cached_property
     def shortcuts(self) -> dict[str, tuple[str, str]]:
@@ -200,10 +366,76 @@ class Codebook(BaseModel):
     def to_json(self) -> str:
         """Canonical JSON, as stored in a project (an unset `suggestion_rules` left out, so
         codebooks that say nothing of suggestions are stored as they always were)."""
-        data = self.model_dump(mode="json")
+        data = self.model_dump(mode="json", by_alias=True)
         if data.get("suggestion_rules") is None:
             data.pop("suggestion_rules", None)
-        return json.dumps(data, ensure_ascii=False, indent=2)
+        if self.format == 1:  # stored exactly as before format 2 existed
+            data.pop("format")
+            data.pop("groups")
+        for field in data["fields"]:
+            unset = [k for k, v in field.items() if v is None]
+            for key in unset + (list(_FORMAT_2_SETTINGS) if self.format == 1 else []):
+                field.pop(key, None)
+            if field.get("type", "single") not in ("number",):
+                for key in ("integer",):
+                    field.pop(key, None)
+            if field.get("type", "single") != "text":
+                field.pop("max_length", None)
+        return json.dumps(_ordered(data), ensure_ascii=False, indent=2)
+
+
+_FORMAT_2_FIELD_KEYS = ("type", "scope", "group", "when")
+_FORMAT_2_SETTINGS = (*_FORMAT_2_FIELD_KEYS, "minimum", "maximum", "integer", "max_length")
+
+
+def _check_format(codebook: Codebook) -> None:
+    """A format 1 codebook may not use what format 2 added: a misplaced key would
+    otherwise be read as format 1 meant it, silently."""
+    if codebook.format >= 2:
+        return
+    if codebook.groups:
+        raise ValueError('groups need "format": 2')
+    for field in codebook.fields:
+        used = [key for key in _FORMAT_2_FIELD_KEYS if key in field.model_fields_set]
+        if used:
+            raise ValueError(f'field {field.key!r}: {used[0]} needs "format": 2')
+
+
+def _check_groups(codebook: Codebook) -> None:
+    known = {g.key for g in codebook.groups}
+    for field in codebook.fields:
+        if field.group is not None and field.group not in known:
+            raise ValueError(f"field {field.key!r}: no group {field.group!r}")
+
+
+def _check_conditions(fields: list[CodebookField]) -> None:
+    """A condition names an earlier choice field of the same scope and codes it has (so
+    conditions can never loop, and one pass in codebook order decides them)."""
+    earlier: dict[str, CodebookField] = {}
+    for field in fields:
+        for leaf in leaves(field.when) if field.when is not None else ():
+            named = earlier.get(leaf.field)
+            where = f"field {field.key!r}, when"
+            if named is None:
+                raise ValueError(f"{where}: {leaf.field!r} is not a field before this one")
+            if named.scope is not field.scope:
+                raise ValueError(f"{where}: {leaf.field!r} is coded at another scope")
+            if not named.has_categories:
+                raise ValueError(f"{where}: {leaf.field!r} is not a choice field")
+            unknown = [code for code in leaf.codes if named.category(code) is None]
+            if unknown:
+                raise ValueError(f"{where}: {leaf.field!r} has no code {unknown[0]!r}")
+        earlier[field.key] = field
+
+
+_KEY_ORDER = ("format", "name", "version", "description", "coded_kinds", "groups", "fields")
+
+
+def _ordered(data: dict) -> dict:
+    """The stored JSON with the codebook's own keys first, as people write them."""
+    return {k: data[k] for k in _KEY_ORDER if k in data} | {
+        k: v for k, v in data.items() if k not in _KEY_ORDER
+    }
 
 
 def _refuse_repeats(items: list[str], what: str) -> None:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -144,3 +145,44 @@ def test_opening_an_old_project_backs_it_up_and_migrates_it(tmp_path):
     with sqlite3.connect(backup) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     assert len(original) > 0
+
+
+def test_a_project_of_the_release_before_codebook_format_2_opens_and_migrates(tmp_path):
+    """project-v0004.annotator was made by the previous release's own command line
+    (make_v0004.py): schema 0004, the format 1 codebook, two coders, a note. After the
+    upgrade to 0005 every code and note is there, the codebook is still version 1.0, new
+    codes are written and checked by the new trigger."""
+    target = tmp_path / "release.annotator"
+    shutil.copy(FIXTURES / "project-v0004.annotator", target)
+    with Project.open(target) as project:
+        assert db.current_revision(project.read_engine) == "0005"
+        assert project.migration_backup is not None
+        assert (project.codebook.version, project.codebook.format) == ("1.0", 1)
+        assert not project.codebook.article_fields
+        unit = find_unit(project, "harbor-deal#2")
+        assert coding.coder_codes(project, "alice")[unit.id] == {
+            "attribution": "anonymous_vague",
+            "claim_type": "fact",
+            "confidence": "high",
+        }
+        assert coding.coder_codes(project, "bob")[unit.id]["attribution"] == "unattributed"
+        nine = find_unit(project, "harbor-deal#9")
+        assert coding.coder_notes(project, "alice")[nine.id] == "Sources: which ones?"
+        assert project.summary()["codes"] == 9
+        coding.code_unit(project, "bob", nine.id, "claim_type", "fact")
+        with (
+            pytest.raises(ProjectError, match="not in the project's codebook"),
+            project.writing() as session,
+        ):
+            session.execute(
+                sa.text("UPDATE code SET code = 'made_up' WHERE unit_id = :u"), {"u": nine.id}
+            )
+        with project.reading() as session:
+            fields = session.execute(
+                sa.text("SELECT field, type, scope FROM codebook_field ORDER BY field")
+            ).all()
+        assert fields == [
+            ("attribution", "single", "unit"),
+            ("claim_type", "single", "unit"),
+            ("confidence", "single", "unit"),
+        ]

@@ -18,6 +18,7 @@ from annotator.core.coding import lookups
 from annotator.core.coding import service as coding
 from annotator.core.coding.article_metadata import metadata_of, near_duplicates
 from annotator.core.coding.memos import MEMO_KEY
+from annotator.core.store.article_units import TEXT_UNIT
 from annotator.core.store.models import Article, History, Unit, wide_select
 from annotator.core.store.project import Project
 
@@ -101,7 +102,7 @@ def article_units(project: Project, article_id: int) -> list[ReaderUnit]:
         text = session.exec(select(Article.text).where(Article.id == article_id)).one()
         rows = session.exec(
             wide_select(Unit.id, Unit.idx, Unit.kind, Unit.start, Unit.end, Unit.text)
-            .where(col(Unit.article_id) == article_id)
+            .where(col(Unit.article_id) == article_id, TEXT_UNIT)
             .order_by(col(Unit.idx))
         ).all()
     units = []

@@ -13,7 +13,9 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from annotator.core.codebook import ARTICLE_KIND
 from annotator.core.errors import AnnotatorError
+from annotator.core.store.article_units import TEXT_UNIT
 from annotator.core.store.models import Article, Unit, saved_id, wide_select
 from annotator.core.store.project import Project
 
@@ -93,10 +95,13 @@ def article_by_key(session: Session, key: str) -> Article:
 
 
 def list_units(project: Project, article_key: str | None = None) -> list[UnitRow]:
-    """Units in reading order, of one article or all."""
+    """Text units in reading order, of one article or all (not the article units that
+    hold article-level codes: `article_unit_id` finds those)."""
     with project.reading() as session:
-        query = select(Unit, Article.key, Article.sha256).join(
-            Article, col(Article.id) == Unit.article_id
+        query = (
+            select(Unit, Article.key, Article.sha256)
+            .join(Article, col(Article.id) == Unit.article_id)
+            .where(TEXT_UNIT)
         )
         if article_key is not None:
             query = query.where(Article.id == article_by_key(session, article_key).id)
@@ -104,8 +109,18 @@ def list_units(project: Project, article_key: str | None = None) -> list[UnitRow
         return [_row(unit, key, sha) for unit, key, sha in session.exec(query)]
 
 
+def article_unit_id(project: Project, article_id: int) -> int | None:
+    """The id of the unit that holds an article's own codes (store.article_units), or
+    None when the codebook asks nothing of articles."""
+    with project.reading() as session:
+        return session.exec(
+            select(Unit.id).where(Unit.article_id == article_id, Unit.kind == ARTICLE_KIND)
+        ).first()
+
+
 def find_unit(project: Project, key: str) -> UnitRow:
-    """A unit from its readable key (`harbor-deal#4`)."""
+    """A unit from its readable key (`harbor-deal#4`; `harbor-deal#0` is the article's
+    own unit, for its article-level fields)."""
     article_key, sep, index = key.rpartition("#")
     if not sep or not index.isdigit():
         raise AnnotatorError(f"{key!r} is not a unit key (expected ARTICLE#N, e.g. harbor-deal#4)")

@@ -47,7 +47,9 @@ def coder_progress(project: Project) -> dict[str, CoderProgress]:
     codebook = project.codebook
     with project.reading() as session:
         total = session.exec(
-            select(func.count()).select_from(Unit).where(col(Unit.kind).in_(codebook.coded_kinds))
+            select(func.count())
+            .select_from(Unit)
+            .where(col(Unit.kind).in_(codebook.progress_kinds))
         ).one()
         complete_units = completed_units(codebook)
         complete = dict(

@@ -17,12 +17,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from sqlalchemy import delete, func, insert, update
+from sqlalchemy import and_, case, delete, func, insert, literal, not_, or_, true, update
 from sqlmodel import Session, col, select
 
-from annotator.core.codebook import Codebook
+from annotator.core import field_values
+from annotator.core.codebook import ARTICLE_KIND, Codebook, Scope
 from annotator.core.coding.coder_names import new_name_problem, printable_name, reserved_why
+from annotator.core.conditions import AllOf, Condition, FieldIn, describe
 from annotator.core.errors import CodingError
+from annotator.core.field_values import FieldType
 from annotator.core.store import db
 from annotator.core.store.models import (
     NOTE_TARGET,
@@ -131,15 +134,50 @@ class CodeWriter:
         return name, self.project.coder_id(self.session, name, role=role)
 
     def set_codes(self, coder: str, unit_id: int, codes: Mapping[str, str | None]) -> list[Change]:
-        """Set (or, with None, clear) fields of one unit; unchanged fields write nothing."""
+        """Set (or, with None, clear) fields of one unit; unchanged fields write nothing.
+
+        A code that switches a conditional field off clears that field too, in the same
+        transaction and with its own history row (and change: an undo restores both); a
+        code for a field whose condition does not hold is refused."""
         coder, coder_id = self.coder_id(coder)
         _validate_codes(self.project.codebook, codes)
         unit, sha = _unit_to_write(self.session, unit_id)
+        codes = self._with_conditions(unit, coder_id, codes)
         changes = [
             self._write_code(unit, sha, coder, coder_id, field, code)
             for field, code in codes.items()
         ]
         return [change for change in changes if change is not None]
+
+    def _with_conditions(
+        self, unit: Unit, coder_id: int, codes: Mapping[str, str | None]
+    ) -> dict[str, str | None]:
+        """`codes` checked against the unit's kind and the codebook's conditions as they
+        will stand once written, with a clear added for every coded field they switch off."""
+        codebook = self.project.codebook
+        scope = Scope.ARTICLE if unit.kind == ARTICLE_KIND else Scope.UNIT
+        for key in codes:
+            if codebook.field(key).scope is not scope:
+                where = "once per article" if scope is Scope.UNIT else "on each unit"
+                raise CodingError(f"field {key!r} is coded {where}, not here")
+        if not any(f.when for f in codebook.fields_of(scope)):
+            return dict(codes)
+        current = self._unit_codes(saved_id(unit.id), coder_id)
+        after = {k: v for k, v in (current | dict(codes)).items() if v is not None}
+        asked = codebook.applicable(scope, after)
+        for key, code in codes.items():
+            if code is not None and key not in asked:
+                field = codebook.field(key)
+                condition = describe(field.when, {f.key: f.label for f in codebook.fields})  # type: ignore[arg-type]
+                raise CodingError(f"field {key!r} is not asked here: only when {condition}")
+        cleared = {key: None for key in after if key not in asked}
+        return dict(codes) | cleared
+
+    def _unit_codes(self, unit_id: int, coder_id: int) -> dict[str, str | None]:
+        query = select(Code.field, Code.code).where(
+            Code.unit_id == unit_id, Code.coder_id == coder_id
+        )
+        return dict(self.session.exec(query).all())
 
     def replay(
         self, coder: str, changes: Sequence[Change], *, all_or_nothing: bool = False
@@ -149,6 +187,7 @@ class CodeWriter:
         for change in changes:
             _validate_codes(self.project.codebook, {change.target: change.new})
         coder, coder_id = self.coder_id(coder)
+        self._check_replayed_conditions(coder_id, changes)
         made: list[Change] = []
         for change in changes:
             row = _locked(
@@ -162,6 +201,20 @@ class CodeWriter:
             done = self._write_code(unit, sha, coder, coder_id, change.target, change.new)
             made += [done] if done else []
         return made
+
+    def _check_replayed_conditions(self, coder_id: int, changes: Sequence[Change]) -> None:
+        """An undo or redo restores a conditional field together with the code that
+        asks for it (they were one step): checked on each unit's state after all of it."""
+        by_unit: dict[int, dict[str, str | None]] = {}
+        for change in changes:
+            by_unit.setdefault(change.unit_id, {})[change.target] = change.new
+        for unit_id, codes in by_unit.items():
+            unit, _sha = _unit_and_sha(self.session, unit_id)
+            extra = self._with_conditions(unit, coder_id, codes).keys() - codes.keys()
+            if extra:
+                raise CodingError(
+                    f"this step would leave {sorted(extra)[0]!r} coded where it is not asked"
+                )
 
     def set_note(self, coder: str, unit_id: int, text: str) -> Change | None:
         """Replace a coder's note on a unit with `text` exactly as written (a leading tab
@@ -473,9 +526,10 @@ def coder_notes(project: Project, coder: str, article_id: int | None = None) -> 
         return dict(session.exec(query).all())
 
 
-def is_complete(codebook: Codebook, codes: Mapping[str, str]) -> bool:
-    """A unit is complete when every required field has a code."""
-    return all(key in codes for key in codebook.required_keys)
+def is_complete(codebook: Codebook, codes: Mapping[str, str], kind: str = "sentence") -> bool:
+    """A unit is complete when every required field asked of it has a code
+    (`Codebook.is_complete`; `completed_units` says the same in SQL)."""
+    return codebook.is_complete(kind, codes)
 
 
 @dataclass(frozen=True)
@@ -487,19 +541,57 @@ class ArticleProgress:
 
 def completed_units(codebook: Codebook, coder: str | None = None):
     """A subquery of (coder_id, article_id, unit_id) for every unit a coder has complete:
-    every required field coded, on a unit the codebook asks to be coded. The one place
-    that says what "complete" means in SQL (`is_complete` says it in Python)."""
-    required = codebook.required_keys
+    every required field asked of it coded (a conditional field only where its condition
+    holds), on a unit the codebook asks to be coded, the article unit included when the
+    codebook asks of articles. The one place that says what "complete" means in SQL
+    (`Codebook.is_complete` says it in Python; a test holds the two together)."""
     query = (
         select(Code.coder_id, Unit.article_id, Code.unit_id)
         .join(Unit, col(Unit.id) == Code.unit_id)
-        .where(col(Code.field).in_(required), col(Unit.kind).in_(codebook.coded_kinds))
-        .group_by(col(Code.coder_id), col(Unit.article_id), col(Code.unit_id))
-        .having(func.count() == len(required))
+        .where(col(Unit.kind).in_(codebook.progress_kinds))
+        .group_by(col(Code.coder_id), col(Unit.article_id), col(Code.unit_id), col(Unit.kind))
+        .having(
+            case(
+                (col(Unit.kind) == ARTICLE_KIND, _complete_sql(codebook, Scope.ARTICLE)),
+                else_=_complete_sql(codebook, Scope.UNIT),
+            )
+            == 1
+        )
     )
     if coder is not None:
         query = query.join(Coder, col(Coder.id) == Code.coder_id).where(Coder.name == coder)
     return query.subquery()
+
+
+def _complete_sql(codebook: Codebook, scope: Scope):
+    """1 when a unit's group of code rows has every required field of `scope` that its
+    condition asks for, else 0."""
+    tests = [
+        or_(not_(_holds_sql(f.when)), _has_sql(f.key)) if f.when is not None else _has_sql(f.key)
+        for f in codebook.fields_of(scope)
+        if f.required
+    ]
+    return case((and_(true(), *tests), 1), else_=0)
+
+
+def _has_sql(key: str):
+    return func.max(case((col(Code.field) == key, 1), else_=0)) == 1
+
+
+def _holds_sql(condition: Condition):
+    """A `when` condition over the code rows of one unit (see conditions)."""
+    if isinstance(condition, FieldIn):
+        framed = (
+            literal(field_values.MULTIPLE_SEPARATOR)
+            + col(Code.code)
+            + literal(field_values.MULTIPLE_SEPARATOR)
+        )
+        matches = or_(*[framed.like(f"%;{code};%") for code in condition.codes])
+        hit = case((and_(col(Code.field) == condition.field, matches), 1), else_=0)
+        return func.max(hit) == 1
+    if isinstance(condition, AllOf):
+        return and_(*[_holds_sql(part) for part in condition.all])
+    return or_(*[_holds_sql(part) for part in condition.any])
 
 
 def progress(project: Project, coder: str) -> dict[int, ArticleProgress]:
@@ -509,7 +601,7 @@ def progress(project: Project, coder: str) -> dict[int, ArticleProgress]:
         totals = dict(
             session.exec(
                 select(Unit.article_id, func.count())
-                .where(col(Unit.kind).in_(codebook.coded_kinds))
+                .where(col(Unit.kind).in_(codebook.progress_kinds))
                 .group_by(col(Unit.article_id))
             ).all()
         )
@@ -553,13 +645,19 @@ def _checked_coder(name: str) -> str:
 
 
 def _validate_codes(codebook: Codebook, codes: Mapping[str, str | None]) -> None:
+    """Each code the stored spelling of a value of its field's type (field_values)."""
     if not codes:
         raise CodingError("no field to code")
     for field_key, code in codes.items():
         field = codebook.field(field_key)
-        if code is not None and field.category(code) is None:
+        if code is None:
+            continue
+        if field.type is FieldType.SINGLE and field.category(code) is None:
             known = ", ".join(c.code for c in field.categories)
             raise CodingError(f"field {field_key!r} has no code {code!r} (codes: {known})")
+        if (problem := field_values.check(field, code)) is not None:
+            shown = code if len(code) <= 60 else code[:57] + "..."
+            raise CodingError(f"field {field_key!r}: {shown!r} is {problem}")
 
 
 def _unit_and_sha(session: Session, unit_id: int) -> tuple[Unit, str]:

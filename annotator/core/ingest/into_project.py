@@ -20,6 +20,7 @@ from typing import BinaryIO
 from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
+from annotator.core.codebook import ARTICLE_KIND, ARTICLE_UNIT_IDX
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.ingest.documents import ParsedArticle, ReadResult
 from annotator.core.ingest.near_duplicates import NEAR_DUPLICATE_OF, SameDayIndex
@@ -208,7 +209,9 @@ def store_articles(
         if not batch:
             continue
         with project.writing() as session:
-            added = _store_batch(session, batch, report, keys, same_day)
+            added = _store_batch(
+                session, batch, report, keys, same_day, bool(project.codebook.article_fields)
+            )
         report.imported.extend(added)
     if progress is not None:
         progress(total, total, "")
@@ -239,8 +242,10 @@ def _store_batch(
     report: ImportReport,
     keys: ArticleKeys,
     same_day: ProjectSameDay,
+    article_units: bool,
 ) -> list[str]:
-    """Write a batch's new articles and all their units with two bulk INSERTs.
+    """Write a batch's new articles and all their units with two bulk INSERTs (with
+    each article's article unit when `article_units`: the codebook asks of articles).
 
     An ORM object per unit and a flush per article cost more than segmenting them
     (a few thousand units per batch): the batch is checked against the project in
@@ -294,6 +299,11 @@ def _store_batch(
             }
             for article_id, (parsed, _, spans) in zip(ids, fresh, strict=True)
             for idx, span in enumerate(spans, start=1)
+        ]
+        + [
+            {"article_id": i, "idx": ARTICLE_UNIT_IDX, "kind": ARTICLE_KIND}
+            | {"start": 0, "end": 0, "text": ""}
+            for i in (ids if article_units else [])
         ],
     )
     report.units += sum(len(spans) for _, _, spans in fresh)

@@ -104,6 +104,27 @@ class CodebookCategory(SQLModel, table=True):
     code: str = Field(max_length=100, primary_key=True)
 
 
+class CodebookFieldRow(SQLModel, table=True):
+    """The type, scope and limits of each field of a codebook version, for the database's
+    check of a code (migration 0005's triggers), as codebook_category lists its codes.
+
+    A version stored before format 2 has no rows here: the check reads a missing row as
+    format 1's single-choice unit field.
+    """
+
+    __tablename__ = "codebook_field"
+    codebook_version_id: int = Field(
+        foreign_key="codebook_version.id", primary_key=True, ondelete="CASCADE"
+    )
+    field: str = Field(max_length=100, primary_key=True)
+    type: str = Field(max_length=20)
+    scope: str = Field(max_length=20)
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = False
+    max_length: int = 200
+
+
 class Article(SQLModel, table=True):
     """An imported article; identified across projects by the sha256 of its text."""
 
@@ -173,7 +194,7 @@ class Code(SQLModel, table=True):
     unit_id: int = Field(foreign_key="unit.id", ondelete="CASCADE")
     coder_id: int = Field(foreign_key="coder.id")
     field: str = Field(max_length=100)
-    code: str = Field(max_length=100)
+    code: str = Field(sa_column=Column(Text, nullable=False))  # any type's value (field_values)
     codebook_version_id: int = Field(foreign_key="codebook_version.id")
     coded_at: datetime = Field(default_factory=utcnow)
 
@@ -215,3 +236,4 @@ class History(SQLModel, table=True):
 # A code row is checked against codebook_category (migration 0003's triggers), so whatever
 # copies tables in dependency order (push, pull) must fill that table first.
 table_of(Code).add_is_dependent_on(table_of(CodebookCategory))
+table_of(Code).add_is_dependent_on(table_of(CodebookFieldRow))

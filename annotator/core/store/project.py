@@ -23,6 +23,7 @@ from annotator import __version__
 from annotator.core.codebook import Codebook, parse_codebook
 from annotator.core.errors import ProjectError
 from annotator.core.store import backup, db, engines
+from annotator.core.store.article_units import add_article_units
 from annotator.core.store.location import (
     Location,
     display_location,
@@ -34,6 +35,7 @@ from annotator.core.store.models import (
     Article,
     Code,
     CodebookCategory,
+    CodebookFieldRow,
     CodebookVersion,
     Coder,
     ProjectSetting,
@@ -299,6 +301,22 @@ def add_codebook(session: Session, codebook: Codebook) -> int:
         for f in codebook.fields
         for c in f.categories
     )
+    session.add_all(
+        CodebookFieldRow(
+            codebook_version_id=version_id,
+            field=f.key,
+            type=f.type.value,
+            scope=f.scope.value,
+            minimum=f.minimum,
+            maximum=f.maximum,
+            integer=f.integer,
+            max_length=f.max_length,
+        )
+        for f in codebook.fields
+    )
+    session.flush()
+    if codebook.article_fields:
+        add_article_units(session)
     return version_id
 
 

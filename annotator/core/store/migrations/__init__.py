@@ -7,5 +7,11 @@ the scripts (alembic costs about a fifth of a second to import). A test
 add a script, add its revision here.
 """
 
-REVISIONS = ("0001", "0002", "0003", "0004")  # oldest first; every schema this version can open
+REVISIONS = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+)  # oldest first; every schema this version can open
 HEAD = REVISIONS[-1]  # the schema this version writes
