@@ -111,6 +111,7 @@ class Category(BaseModel):
 
 
 _INTERVAL_TYPES = (FieldType.NUMBER.value, FieldType.DATE.value)
+DEFAULT_TEXT_LENGTH = 200
 
 
 class CodebookField(BaseModel):
@@ -144,7 +145,7 @@ class CodebookField(BaseModel):
     maximum: float | None = Field(default=None, allow_inf_nan=False)
     integer: bool = Field(default=False, description="number: whole numbers only")
     max_length: int = Field(
-        default=200, ge=1, le=MAX_TEXT_LENGTH, description="text: the longest answer"
+        default=DEFAULT_TEXT_LENGTH, ge=1, le=MAX_TEXT_LENGTH, description="text: the longest answer"
     )
 
     @model_validator(mode="before")
@@ -225,7 +226,7 @@ def _check_type_settings(field: CodebookField) -> None:
             raise ValueError("minimum, maximum and integer belong to number fields")
     elif field.minimum is not None and field.maximum is not None and field.minimum > field.maximum:
         raise ValueError("minimum is above maximum")
-    if field.type is not FieldType.TEXT and "max_length" in field.model_fields_set:
+    if field.type is not FieldType.TEXT and field.max_length != DEFAULT_TEXT_LENGTH:
         raise ValueError("max_length belongs to text fields")
     allowed = {
         FieldType.SINGLE: (Level.NOMINAL, Level.ORDINAL),
@@ -396,7 +397,8 @@ def _check_format(codebook: Codebook) -> None:
     if codebook.groups:
         raise ValueError('groups need "format": 2')
     for field in codebook.fields:
-        used = [key for key in _FORMAT_2_FIELD_KEYS if key in field.model_fields_set]
+        defaults = {"type": FieldType.SINGLE, "scope": Scope.UNIT, "group": None, "when": None}
+        used = [key for key in _FORMAT_2_FIELD_KEYS if getattr(field, key) != defaults[key]]
         if used:
             raise ValueError(f'field {field.key!r}: {used[0]} needs "format": 2')
 

@@ -65,10 +65,18 @@ def test_bundled_codebooks_validate_against_the_published_schema(name):
     assert bundled_codebook(name).fields
 
 
-def test_default_codebook_has_exactly_the_three_fields_in_order():
+def test_default_codebook_has_exactly_its_fields_in_order():
     book = bundled_codebook()
     assert book.name == "Source reliability"
-    assert [f.key for f in book.fields] == ["attribution", "claim_type", "confidence"]
+    assert [f.key for f in book.fields] == [
+        "story_type",
+        "anonymity_policy",
+        "attribution",
+        "anonymity_reason",
+        "claim_type",
+        "confidence",
+    ]
+    assert [f.key for f in book.article_fields] == ["story_type", "anonymity_policy"]
     attribution = book.field("attribution")
     assert attribution.level is Level.ORDINAL
     assert [(c.code, c.value, c.shortcut) for c in attribution.categories] == [
