@@ -109,3 +109,57 @@ def test_an_article_with_one_rhetorical_question_is_no_interview() -> None:
     paragraphs = [["The council met on Monday."], ["What happens next?", "Nobody knows."]]
     text, spans = article(*paragraphs)
     assert interview_roles(text, spans) == [None, None, None]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        ("Teachers I have spoken to say the rules are working.", "anonymous_generic"),
+        ("Doctors we talked to at the hospital said the wards were full.", "anonymous_generic"),
+        ("As the historian Rosa Lindgren has shown, the canal never paid.", "named_person"),
+        ('The essayist Owen Marsh put it best: "Nobody builds a bridge twice."', "named_person"),
+        (
+            "Northgate Bank held rates at 4% on Monday, saying prices were still rising.",
+            "named_organisation",
+        ),
+        ("The levy announced last month has been called a tax on the poor.", "unattributed"),
+        (
+            "The Freight Transport Association reckons that 3,000 jobs are at risk.",
+            "named_organisation",
+        ),
+        ("Insiders at the ministry whisper that the minister will go.", "anonymous_generic"),
+        ("Her rival, Senator Ruth Adair, retorted that the figures were invented.", "named_person"),
+        (
+            "It is an open secret that the contract went to a friend of the mayor.",
+            "anonymous_vague",
+        ),
+        ("This newspaper has long argued that the tax is unfair.", "unattributed"),
+        ("What, the minister says, is the alternative?", "not_applicable"),
+        ("Supporters of the plan argue that it will pay for itself.", "anonymous_vague"),
+        (
+            "A senior engineer at one of the coal plants told me the units were failing.",
+            "anonymous_specific",
+        ),
+        ("Somebody is not telling the truth.", "unattributed"),
+        ("The latest figures tell a different story.", "unattributed"),
+        ("Data from Harlow Freight Analytics show bookings up 8%.", "named_organisation"),
+        (
+            "According to calculations by the Institute of Fiscal Research, it will raise little.",
+            "named_organisation",
+        ),
+    ],
+)
+def test_how_columnists_attribute(sentence: str, code: str) -> None:
+    """Opinion and analysis: the writer's contacts ("teachers I have spoken to"), borrowed
+    findings ("as X has shown"), the outlet's own voice, rhetorical questions, stance
+    groups, idioms of "tell" and participles that modify a noun."""
+    assert codes([sentence]) == [code]
+
+
+def test_a_question_is_no_claim_even_with_a_cue() -> None:
+    suggester = Suggester.for_codebook(bundled_codebook())
+    assert suggester is not None
+    text, spans = article(["Why, critics say, should the town pay for a stadium it never wanted?"])
+    [suggestion] = suggester.suggest_article(text, spans)
+    assert suggestion.codes["attribution"].code == "not_applicable"
+    assert suggestion.codes["attribution"].reason.startswith("a question")

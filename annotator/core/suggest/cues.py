@@ -29,6 +29,13 @@ _INVERSION_MARKS = frozenset({",", "—", "–", ":"})
 _NOT_AFTER = frozenset({"as", "than", "all"})
 _COPULAS = frozenset({"is", "was", "are", "were"})
 _RELATIVES = frozenset({"who", "which", "that", "whom"})
+_CONTACT_VERBS = frozenset({"spoke", "spoken", "talked", "speak", "talk"})
+_FINITE_AFTER = frozenset({"has", "have", "had", "is", "are", "was", "were", "will", "would"})
+_TIME_WORDS = frozenset(
+    {"last", "this", "next", "week", "month", "year", "on", "in", "earlier", "yesterday", "today"}
+    | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)
+_CLAUSE_OPENERS = frozenset({",", "but", "and", "yet", "so"})
 
 
 @dataclass(frozen=True)
@@ -36,8 +43,9 @@ class Cue:
     """One attribution: the cue, its source (None for "it is understood"), and how found.
 
     `shape` is one of source_verb, inverted, according_to, passive, passive_quoted,
-    impersonal. `antecedent` is the earlier mention a pronoun or title stands for:
-    a person named earlier (`antecedent_kind` "person") or an earlier source ("source").
+    impersonal (an `idiom` of the lexicon, "tell the truth", is read but gives no cue).
+    `antecedent` is the earlier mention a pronoun or title stands for: a person named
+    earlier (`antecedent_kind` "person") or an earlier source ("source").
     """
 
     cue: Span
@@ -158,6 +166,8 @@ def _phrase_cue(text: str, tokens: list[Token], index: int, phrase, lex: Lexicon
     last = index + len(phrase.words) - 1
     cue_span = _span(text, tokens, (index, last))
     source: TokenRange | None = None
+    if phrase.shape == "idiom":
+        return None  # "telling the truth", "tells a different story": no one is quoted
     if len(phrase.words) == 1 and index > 0 and tokens[index - 1].lower in _RELATIVES:
         return None  # "the governor, who reportedly clashed with ...": not the main claim
     if phrase.shape == "according_to":
@@ -178,6 +188,8 @@ def _is_verb_use(tokens: list[Token], index: int, lex: Lexicon) -> bool:
         return False  # "the honest answer is": a noun before its verb
     if index > 0:
         before = tokens[index - 1].lower
+        if before == "to" and index > 1 and tokens[index - 2].lower in _CONTACT_VERBS:
+            return True  # "Head teachers I have spoken to say": not "to say"
         if before in lex.noun_uses_after or before in _NOT_AFTER:
             return False
         if before.endswith(("'s", "’s", "s'")):
@@ -189,7 +201,13 @@ def _verb_cue(
     text: str, tokens: list[Token], index: int, verb: Verb, lex: Lexicon, earlier: list[Cue]
 ) -> Cue | None:
     cue_last = _extended(tokens, index, lex)
+    if _reduced_relative(tokens, index, cue_last):
+        return None  # "The budget announced last week has been called ...": no one speaks
     cue_span = _span(text, tokens, (index, cue_last))
+    if tokens[index].lower.endswith("ing") and tokens[index - 1].text == ",":
+        subject = _sentence_subject(tokens, index, lex)
+        if subject is not None:  # "X ruled out changes, telling a radio show ...": X's
+            return Cue(cue_span, _span(text, tokens, subject), "source_verb", verb.lemma, verb.hint)
     passive = _passive_source(tokens, index, lex)
     if passive is not None:
         return Cue(cue_span, _span(text, tokens, passive), "passive", verb.lemma, verb.hint)
@@ -206,8 +224,12 @@ def _verb_cue(
             return Cue(cue_span, _span(text, tokens, after), "inverted", verb.lemma, verb.hint)
     if before is None:
         return None
-    if verb.needs_document and not (
-        _head_in(tokens, before, lex, "finders") or _head_in(tokens, before, lex, "documents")
+    if (
+        verb.needs_document
+        and not (
+            _head_in(tokens, before, lex, "finders") or _head_in(tokens, before, lex, "documents")
+        )
+        and not _formulates(tokens, before, index, lex)
     ):
         return None
     if verb.needs_subject and not _names_someone(tokens, before, lex):
@@ -217,6 +239,64 @@ def _verb_cue(
     if verb.needs_organisation and not _names_institution(tokens, before, lex):
         return None
     return Cue(cue_span, _span(text, tokens, before), "source_verb", verb.lemma, verb.hint)
+
+
+def _reduced_relative(tokens: list[Token], index: int, cue_last: int) -> bool:
+    """A participle that modifies a noun ("The budget announced last week has been called
+    many things"): a finite verb follows it before anything else but time words."""
+    if not tokens[index].lower.endswith("ed") or index == 0 or not tokens[index - 1].is_word:
+        return False
+    after = cue_last + 1
+    while after < len(tokens) and after <= cue_last + 4 and tokens[after].lower in _TIME_WORDS:
+        after += 1
+    return after < len(tokens) and tokens[after].lower in _FINITE_AFTER
+
+
+def _formulates(tokens: list[Token], before: TokenRange, index: int, lex: Lexicon) -> bool:
+    """A person's formulation of a point, whose verb otherwise wants a document: "put it"
+    ("as the urbanist Jane Okafor put it, ...", "X put it more bluntly:") and an opening
+    "As X has shown, ..." (the writer borrows X's finding)."""
+    if index + 1 < len(tokens) and tokens[index].lower.startswith("put"):
+        return tokens[index + 1].lower == "it"
+    opener = before[0] - 1
+    return (
+        opener >= 0
+        and tokens[opener].lower == "as"
+        and (opener == 0 or tokens[opener - 1].lower in _CLAUSE_OPENERS)
+        and index + 1 < len(tokens)
+        and tokens[index + 1].text == ","
+    )
+
+
+def _sentence_subject(tokens: list[Token], limit: int, lex: Lexicon) -> TokenRange | None:
+    """The name that opens a sentence ("Treasurer Jim Halloran", "Vesterland's central
+    bank"), the source of a participle cue after a comma ("..., saying ...")."""
+    first = 1 if tokens and tokens[0].lower in ("but", "and", "so", "yet") else 0
+    index = first
+    while index < limit and _subject_word(tokens, index, lex):
+        index += 1
+    last = index - 1
+    while last >= first and not (
+        tokens[last].is_capitalised or _institution_word(tokens[last], lex)
+    ):
+        last -= 1
+    if last < first or not tokens[first].is_capitalised:
+        return None
+    return (first, last)
+
+
+def _subject_word(tokens: list[Token], index: int, lex: Lexicon) -> bool:
+    token = tokens[index]
+    if token.is_capitalised or token.text in ("'s", "’s", "-", "&"):
+        return True
+    if token.lower in lex.determiners or _institution_word(token, lex):
+        return True
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    return token.is_word and following is not None and _institution_word(following, lex)
+
+
+def _institution_word(token: Token, lex: Lexicon) -> bool:
+    return lex.is_class(token.text, "organisations") or lex.is_class(token.text, "roles")
 
 
 def _extended(tokens: list[Token], index: int, lex: Lexicon) -> int:

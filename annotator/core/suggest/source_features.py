@@ -33,6 +33,8 @@ def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = 
     if not tokens:
         return {"impersonal"}
     classes = lex.classes
+    if _writer_medium(tokens, lex):
+        return {"writer"}  # "This newspaper has long argued": the writer's own voice
     if len(tokens) == 1:
         single = _single_word(tokens[0], lex)
         if single:
@@ -74,7 +76,7 @@ def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = 
         features.add("group")
     if len(pre) == 1 and head.is_capitalised and not features & _KNOWN_KINDS and not plural:
         features.add("capitalised_single")  # "Zavio said", "Westway said", first or not
-    if head_word in classes["public_groups"]:
+    if head_word in classes["public_groups"] and not _stance(head_word, post, features, lex):
         features.add("public_group")  # "residents of Ulvar", "farmers in the Mallee"
     if head_word in classes["institutional_roles"]:
         features.add("institutional_role")  # "a spokesman": someone's spokesman
@@ -83,6 +85,26 @@ def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = 
     if modifiers and all(_bare(t.lower) in classes["broad_affiliations"] for t in modifiers):
         features.add("broad")  # "a Western diplomat", "a senior official"
     return features
+
+
+def _writer_medium(tokens: list[Token], lex: Lexicon) -> bool:
+    """ "This newspaper", "this column", "our paper": the outlet writing, not a source."""
+    return (
+        len(tokens) == 2
+        and tokens[0].lower in ("this", "our")
+        and lex.is_class(tokens[1].text, "writer_media")
+    )
+
+
+def _stance(head_word: str, post: list[Token], features: set[str], lex: Lexicon) -> bool:
+    """ "Supporters of the change", "opponents of the plan": a stance on a policy, no
+    group of people a reader could place (fans of a club are: "supporters of the club")."""
+    return (
+        head_word in lex.classes["vague"]
+        and bool(post)
+        and post[0].lower == "of"
+        and "affiliation" not in features
+    )
 
 
 def _single_word(token: Token, lex: Lexicon) -> set[str]:
@@ -112,7 +134,9 @@ def _entity(main, pre, post, apposition, head_word: str, lex: Lexicon) -> set[st
         else:
             found.add("person_name")
     if apposition:
-        if any(lex.is_class(t.text, "organisation_name_words") for t in apposition):
+        if any(
+            t.is_capitalised and lex.is_class(t.text, "organisation_name_words") for t in apposition
+        ):
             found.add("organisation_name")
         elif name_ranges(apposition, lex):
             found.add("person_name")
@@ -123,6 +147,7 @@ def _entity(main, pre, post, apposition, head_word: str, lex: Lexicon) -> set[st
     if (
         post
         and pre[-1].is_capitalised
+        and head_word not in lex.classes["documents"]
         and not pre[-1].lower.endswith("s")
         and not lex.is_class(pre[-1].text, "organisation_name_words")
         and any(r[1] == len(post) - 1 for r in name_ranges(post, lex))
@@ -190,5 +215,6 @@ def _affiliated(modifiers: list[Token], post: list[Token], lex: Lexicon, skip_ca
         (t.is_capitalised and t.lower not in classes["not_names"])
         or (_bare(t.lower) in classes["organisations"] and t.lower not in broad)
         or t.lower in classes["roles"]
+        or t.lower in classes["workplaces"]
         for t in post[1:]
     )

@@ -18,6 +18,9 @@ _ASIDES = frozenset(
     | {"requesting", "published", "released", "issued", "seen", "obtained", "prepared"}
 )
 _JOINERS = frozenset({"'s", "’s", "-", "&", "/"})
+_WRITER = frozenset({"i", "we"})
+_CONTACTED = frozenset({"spoke", "spoken", "talked", "interviewed", "met", "asked", "contacted"})
+_CONTACT_REACH = 8  # "Nurses I spoke to at the hospital said": the clause is short
 TokenRange = tuple[int, int]  # first and last token index, inclusive
 
 
@@ -31,6 +34,9 @@ def source_before(
     tokens: list[Token], verb: int, lex: Lexicon, floor: int = 0
 ) -> TokenRange | None:
     """The subject noun phrase before tokens[verb], skipping auxiliaries and adverbs."""
+    writer = _writer_contact(tokens, verb, floor)
+    if writer is not None:  # "Parents I spoke to for this column said": the parents
+        return _phrase_ending_at(tokens, writer - 1, lex, floor)
     index = verb - 1
     while index >= floor and _is_auxiliary(tokens[index], lex):
         index -= 1
@@ -45,6 +51,20 @@ def source_before(
             break
         found = _phrase_ending_at(tokens, found[0] - 2, lex, floor)  # "Jo Roe, 54, of Elm Close,"
     return found
+
+
+def _writer_contact(tokens: list[Token], verb: int, floor: int) -> int | None:
+    """Where a contact clause of the writer's ("I have spoken to", "we interviewed")
+    starts, when one stands between a source and its verb; None when none does."""
+    for index in range(verb - 2, max(floor, verb - _CONTACT_REACH) - 1, -1):
+        if tokens[index].lower not in _CONTACTED:
+            continue
+        pronoun = index - 1
+        if pronoun > floor and tokens[pronoun].lower in ("have", "had", "'ve", "’ve"):
+            pronoun -= 1
+        if pronoun > floor and tokens[pronoun].lower in _WRITER:
+            return pronoun
+    return None
 
 
 def _is_aside(tokens: list[Token], phrase: TokenRange) -> bool:
