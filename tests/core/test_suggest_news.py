@@ -147,6 +147,16 @@ def test_an_article_with_one_rhetorical_question_is_no_interview() -> None:
             "According to calculations by the Institute of Fiscal Research, it will raise little.",
             "named_organisation",
         ),
+        ("The town should think twice before it promises a new bridge.", "unattributed"),
+        ("Voters, we are told, fear a tax rise above all.", "anonymous_generic"),
+        ("Critics of the council's approach say it ignores renters.", "anonymous_vague"),
+        ("A Paris-based diplomat said the talks had stalled.", "anonymous_generic"),
+        ("The Tánaiste insisted that the scheme was working.", "anonymous_specific"),
+        (
+            "One economist, who asked not to be named because her bank advises the state, said "
+            "the targets were too high.",
+            "anonymous_generic",
+        ),
     ],
 )
 def test_how_columnists_attribute(sentence: str, code: str) -> None:

@@ -36,6 +36,7 @@ _TIME_WORDS = frozenset(
     | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 )
 _CLAUSE_OPENERS = frozenset({",", "but", "and", "yet", "so"})
+_SUBORDINATORS = frozenset({"before", "unless", "until", "if", "when", "because", "whether"})
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,9 @@ def _sentence_cues(
         verb = lex.verbs.get(tokens[index].lower)
         if verb is not None and _is_verb_use(tokens, index, lex):
             cue = _verb_cue(text, tokens, index, verb, lex, result.cues)
+            if cue is not None and _subordinate(tokens, cue, lex):
+                used.add(index)  # "... before it promises a railway": not the main claim's
+                continue
             if cue is not None:
                 used.add(index)
                 result.cues.append(_with(cue, quotes=_near_quotes(result)))
@@ -239,6 +243,19 @@ def _verb_cue(
     if verb.needs_organisation and not _names_institution(tokens, before, lex):
         return None
     return Cue(cue_span, _span(text, tokens, before), "source_verb", verb.lemma, verb.hint)
+
+
+def _subordinate(tokens: list[Token], cue: Cue, lex: Lexicon) -> bool:
+    """A cue whose source is a relative pronoun ("who asked not to be named") or opens a
+    subordinate clause ("because her firm advises", "if the board says no"): what it
+    reports is not the sentence's main claim."""
+    source = cue.source
+    if source is None or cue.shape != "source_verb":
+        return False
+    if source.text.lower() in ("who", "which", "that"):
+        return True
+    first = next(i for i, t in enumerate(tokens) if t.start == source.start)
+    return first > 0 and tokens[first - 1].lower in _SUBORDINATORS
 
 
 def _reduced_relative(tokens: list[Token], index: int, cue_last: int) -> bool:

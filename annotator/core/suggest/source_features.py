@@ -76,7 +76,9 @@ def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = 
         features.add("group")
     if len(pre) == 1 and head.is_capitalised and not features & _KNOWN_KINDS and not plural:
         features.add("capitalised_single")  # "Zavio said", "Westway said", first or not
-    if head_word in classes["public_groups"] and not _stance(head_word, post, features, lex):
+    if _stance(head_word, post, lex):
+        features -= {"affiliation", "modified"}
+    elif head_word in classes["public_groups"]:
         features.add("public_group")  # "residents of Ulvar", "farmers in the Mallee"
     if head_word in classes["institutional_roles"]:
         features.add("institutional_role")  # "a spokesman": someone's spokesman
@@ -96,14 +98,17 @@ def _writer_medium(tokens: list[Token], lex: Lexicon) -> bool:
     )
 
 
-def _stance(head_word: str, post: list[Token], features: set[str], lex: Lexicon) -> bool:
-    """ "Supporters of the change", "opponents of the plan": a stance on a policy, no
-    group of people a reader could place (fans of a club are: "supporters of the club")."""
-    return (
-        head_word in lex.classes["vague"]
-        and bool(post)
-        and post[0].lower == "of"
-        and "affiliation" not in features
+def _stance(head_word: str, post: list[Token], lex: Lexicon) -> bool:
+    """ "Supporters of the change", "critics of the Government's approach": a stance on a
+    policy, no group a reader could place ("supporters of the club", "allies of the
+    minister" can be placed: their object is an institution or a person)."""
+    if head_word not in lex.classes["vague"] or len(post) < 2 or post[0].lower != "of":
+        return False
+    last = post[-1]
+    return not (
+        last.is_capitalised
+        or lex.is_class(_bare(last.lower), "organisations")
+        or lex.is_class(_bare(last.lower), "roles")
     )
 
 
@@ -200,8 +205,8 @@ def _affiliated(modifiers: list[Token], post: list[Token], lex: Lexicon, skip_ca
     classes = lex.classes
     for token in modifiers:
         word = _bare(token.lower)
-        if word in classes["broad_affiliations"]:
-            continue
+        if word in classes["broad_affiliations"] or word.endswith("-based"):
+            continue  # "a senior official"; "a London-based analyst": a place, no employer
         if word in classes["organisations"] or word in classes["portfolios"]:
             return True
         if token.is_capitalised and token not in skip_capital and word not in classes["not_names"]:

@@ -16,6 +16,7 @@ _RELATIVE = frozenset({"who", "whose", "which"})
 _ASIDES = frozenset(
     {"speaking", "citing", "asked", "however", "meanwhile", "though", "too", "in", "while"}
     | {"requesting", "published", "released", "issued", "seen", "obtained", "prepared"}
+    | {"we", "i"}  # "Traders, we are told, fear ...": the writer's aside
 )
 _JOINERS = frozenset({"'s", "’s", "-", "&", "/"})
 _WRITER = frozenset({"i", "we"})
