@@ -157,6 +157,16 @@ def test_an_article_with_one_rhetorical_question_is_no_interview() -> None:
             "the targets were too high.",
             "anonymous_generic",
         ),
+        ("Nobody seriously disputes that the bridge is unsafe.", "unattributed"),
+        ("Conventional wisdom holds that tax cuts pay for themselves.", "anonymous_vague"),
+        ('To quote the novelist Ada Quist, "a town is its library".', "named_person"),
+        (
+            "The Budget Office's annual report projects a deficit of $12 billion.",
+            "named_organisation",
+        ),
+        ("The Meteorological Agency recorded 41C in Ostby on Sunday.", "named_organisation"),
+        ("A parliamentary inquiry found that the scheme had failed.", "named_organisation"),
+        ("The fall is largely explained by higher fuel prices.", "unattributed"),
     ],
 )
 def test_how_columnists_attribute(sentence: str, code: str) -> None:

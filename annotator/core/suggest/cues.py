@@ -36,6 +36,9 @@ _TIME_WORDS = frozenset(
     | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 )
 _CLAUSE_OPENERS = frozenset({",", "but", "and", "yet", "so"})
+_PASSIVE_ADVERBS = frozenset({"also", "not", "later", "first", "almost", "already", "since"})
+_INDEFINITES = frozenset({"a", "an", "another", "some", "every", "any"})
+_AGENT_CLASSES = ("roles", "vague", "organisations", "documents", "public_groups", "finders")
 _SUBORDINATORS = frozenset({"before", "unless", "until", "if", "when", "because", "whether"})
 
 
@@ -213,9 +216,11 @@ def _verb_cue(
         if subject is not None:  # "X ruled out changes, telling a radio show ...": X's
             return Cue(cue_span, _span(text, tokens, subject), "source_verb", verb.lemma, verb.hint)
     passive = _passive_source(tokens, index, lex)
+    if passive is not None and not _names_agent(tokens, passive, lex):
+        return None  # "The gap is explained by lower revenue": a cause, not a source
     if passive is not None:
         return Cue(cue_span, _span(text, tokens, passive), "passive", verb.lemma, verb.hint)
-    if index > 0 and tokens[index - 1].lower in _BE and not tokens[index].lower.endswith("ing"):
+    if _after_be(tokens, index) and not tokens[index].lower.endswith("ing"):
         return None  # "the deal was announced": an event, not a source speaking
     before = source_before(tokens, index, lex)
     if (
@@ -234,6 +239,7 @@ def _verb_cue(
             _head_in(tokens, before, lex, "finders") or _head_in(tokens, before, lex, "documents")
         )
         and not _formulates(tokens, before, index, lex)
+        and not _names_institution(tokens, before, lex)  # "The Board recorded an AQI of 430"
     ):
         return None
     if verb.needs_subject and not _names_someone(tokens, before, lex):
@@ -326,14 +332,23 @@ def _extended(tokens: list[Token], index: int, lex: Lexicon) -> int:
 
 def _passive_source(tokens: list[Token], index: int, lex: Lexicon) -> TokenRange | None:
     """ "it was announced by the ministry": the source after "by"."""
-    before = index - 1
-    while before >= 0 and tokens[before].lower in ("also", "not", "later", "first"):
-        before -= 1
-    if before < 0 or tokens[before].lower not in _BE:
+    if not _after_be(tokens, index):
         return None
     if index + 1 >= len(tokens) or tokens[index + 1].lower != "by":
         return None
     return source_after(tokens, index + 2, lex, inverted=False)
+
+
+def _after_be(tokens: list[Token], index: int) -> bool:
+    """Whether a form of "be" stands before tokens[index], adverbs apart ("was also
+    announced", "is almost entirely explained"): a passive."""
+    before = index - 1
+    while before >= 0 and (
+        tokens[before].lower in _PASSIVE_ADVERBS
+        or (tokens[before].lower.endswith("ly") and len(tokens[before].text) > 3)
+    ):
+        before -= 1
+    return before >= 0 and tokens[before].lower in _BE
 
 
 def _after_inversion_mark(tokens: list[Token], index: int, lex: Lexicon) -> bool:
@@ -376,7 +391,19 @@ def _names_someone(tokens: list[Token], phrase: TokenRange, lex: Lexicon) -> boo
     if head.lower.endswith("s") and head.lower not in lex.auxiliaries:
         return True  # a group: "fans fear", "planners call"
     classes = ("roles", "vague", "organisations", "lone_quantifiers")
-    return any(lex.is_class(head.text, name) for name in classes)
+    if any(lex.is_class(head.text, name) for name in classes):
+        return True
+    first = tokens[phrase[0]].lower  # "The agency's report projects"; not "another report"
+    return lex.is_class(head.text, "documents") and first not in _INDEFINITES
+
+
+def _names_agent(tokens: list[Token], phrase: TokenRange, lex: Lexicon) -> bool:
+    """A "by" phrase that names who acted ("by the ministry", "by officials", "by Ms
+    Roe"), not a cause ("explained by lower revenue")."""
+    return any(
+        token.is_capitalised or any(lex.is_class(token.text, name) for name in _AGENT_CLASSES)
+        for token in tokens[phrase[0] : phrase[1] + 1]
+    )
 
 
 def _near_quotes(result: SentenceCues) -> tuple[Span, ...]:

@@ -35,6 +35,8 @@ def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = 
     classes = lex.classes
     if _writer_medium(tokens, lex):
         return {"writer"}  # "This newspaper has long argued": the writer's own voice
+    if " ".join(t.lower for t in tokens) in classes["negative_sources"]:
+        return {"nobody"}  # "Nobody disputes that ...": the writer's claim about everyone
     if len(tokens) == 1:
         single = _single_word(tokens[0], lex)
         if single:
