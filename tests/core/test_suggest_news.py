@@ -167,6 +167,14 @@ def test_an_article_with_one_rhetorical_question_is_no_interview() -> None:
         ("The Meteorological Agency recorded 41C in Ostby on Sunday.", "named_organisation"),
         ("A parliamentary inquiry found that the scheme had failed.", "named_organisation"),
         ("The fall is largely explained by higher fuel prices.", "unattributed"),
+        ("Ask any nurse what they think of the plan, and wait.", "unattributed"),
+        ("Councillors would have us believe that the budget is balanced.", "anonymous_generic"),
+        ("The mayor, Ines Varga, is fond of saying that a city is its parks.", "named_person"),
+        ('One Labour MP texted me: "It is over."', "anonymous_specific"),
+        ("Many said the queues had grown since spring.", "anonymous_vague"),
+        ("If this is the nanny state, we need more of it.", "unattributed"),
+        ("Fares rose in every state, and in some they doubled.", "unattributed"),
+        ("Senior figures in the party say the leader must go.", "anonymous_generic"),
     ],
 )
 def test_how_columnists_attribute(sentence: str, code: str) -> None:
@@ -183,3 +191,14 @@ def test_a_question_is_no_claim_even_with_a_cue() -> None:
     [suggestion] = suggester.suggest_article(text, spans)
     assert suggestion.codes["attribution"].code == "not_applicable"
     assert suggestion.codes["attribution"].reason.startswith("a question")
+
+
+def test_a_quotation_closed_in_the_next_sentence_is_the_speakers() -> None:
+    found = codes(
+        [
+            'The coach, Ada Lind, said on her podcast: "The owners have checked out.',
+            'Everyone at the club knows it."',
+            "The club has not replied.",
+        ]
+    )
+    assert found[:2] == ["named_person", "named_person"]

@@ -39,7 +39,9 @@ _CLAUSE_OPENERS = frozenset({",", "but", "and", "yet", "so"})
 _PASSIVE_ADVERBS = frozenset({"also", "not", "later", "first", "almost", "already", "since"})
 _INDEFINITES = frozenset({"a", "an", "another", "some", "every", "any"})
 _AGENT_CLASSES = ("roles", "vague", "organisations", "documents", "public_groups", "finders")
-_SUBORDINATORS = frozenset({"before", "unless", "until", "if", "when", "because", "whether"})
+_SUBORDINATORS = frozenset(
+    {"before", "unless", "until", "if", "when", "because", "whether", "what", "how", "why"}
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class SentenceCues:
     quotes: tuple[Span, ...] = ()
     opens_quote: bool = False
     closes_quote: bool = False
+    odd_quotes: bool = False  # an odd number of quotation marks: one opens or closes across
 
 
 def find_cues(
@@ -114,6 +117,7 @@ def _sentence_cues(
     quotes = quote_spans(tokens, lex.quote_open, lex.quote_close)
     inside = {i for first, last in quotes for i in range(first, last + 1)}
     result = SentenceCues(start, end, quotes=tuple(_span(text, tokens, q) for q in quotes))
+    result.odd_quotes = _odd_quotes(tokens)
     if quotes:
         first, last = quotes[0][0], quotes[-1][1]
         result.opens_quote = last == len(tokens) - 1 and tokens[last].text in lex.quote_open + '"'
@@ -197,6 +201,8 @@ def _is_verb_use(tokens: list[Token], index: int, lex: Lexicon) -> bool:
         before = tokens[index - 1].lower
         if before == "to" and index > 1 and tokens[index - 2].lower in _CONTACT_VERBS:
             return True  # "Head teachers I have spoken to say": not "to say"
+        if index == 1 and lex.is_class(before, "lone_quantifiers") and token.lower[-1] != "s":
+            return True  # "Many said", "Few believe"; not "Many claims"
         if before in lex.noun_uses_after or before in _NOT_AFTER:
             return False
         if before.endswith(("'s", "’s", "s'")):
@@ -233,6 +239,8 @@ def _verb_cue(
             return Cue(cue_span, _span(text, tokens, after), "inverted", verb.lemma, verb.hint)
     if before is None:
         return None
+    if _noun_at_clause_end(tokens, index, lex) and not _names_someone(tokens, before, lex):
+        return None  # "If that is the nanny state, ...": a noun
     if (
         verb.needs_document
         and not (
@@ -262,6 +270,14 @@ def _subordinate(tokens: list[Token], cue: Cue, lex: Lexicon) -> bool:
         return True
     first = next(i for i, t in enumerate(tokens) if t.start == source.start)
     return first > 0 and tokens[first - 1].lower in _SUBORDINATORS
+
+
+def _noun_at_clause_end(tokens: list[Token], index: int, lex: Lexicon) -> bool:
+    """A verb form that is also a noun ("state", "claim") before a comma or full stop."""
+    after = index + 1
+    return lex.is_class(tokens[index].text, "noun_homographs") and (
+        after >= len(tokens) or not tokens[after].is_word
+    )
 
 
 def _reduced_relative(tokens: list[Token], index: int, cue_last: int) -> bool:
@@ -422,6 +438,19 @@ def _maybe_span(text: str, tokens: list[Token], token_range: TokenRange | None) 
     return None if token_range is None else _span(text, tokens, token_range)
 
 
+def _closes_earlier_quote(before: SentenceCues, sentence: SentenceCues) -> bool:
+    """Whether a sentence without a cue closes a quotation its cued predecessor opened
+    ('X said: "We are leaving.' then 'Nobody can stop us."')."""
+    return (
+        bool(before.cues or before.carried)
+        and before.odd_quotes
+        and sentence.odd_quotes
+        and not sentence.cues
+        and bool(sentence.quotes)
+        and sentence.quotes[-1].end >= sentence.end - 1
+    )
+
+
 def _carry_after_colon(text: str, results: list[SentenceCues]) -> None:
     """A sentence after one that ends in a colon ("..., the minister has tweeted:") is what
     that colon introduced: it belongs to that sentence's cue."""
@@ -432,9 +461,18 @@ def _carry_after_colon(text: str, results: list[SentenceCues]) -> None:
             sentence.carried = before.cues[-1]
 
 
+def _odd_quotes(tokens: list[Token]) -> bool:
+    marks = [t.text for t in tokens if t.text == '"' or t.text in "“”"]
+    return len(marks) % 2 == 1
+
+
 def _carry_quotes(results: list[SentenceCues]) -> None:
     """A quotation with no cue of its own belongs to the cue of the quotation it continues."""
     for position, sentence in enumerate(results):
+        before = results[position - 1] if position > 0 else None
+        if before is not None and _closes_earlier_quote(before, sentence):
+            sentence.carried = before.cues[-1] if before.cues else before.carried
+            continue  # '... said: "The owners have gone.' then 'Everyone knows it."'
         if sentence.cues or not sentence.quotes:
             continue
         if sentence.quotes[0].start != sentence.start and not sentence.closes_quote:

@@ -19,6 +19,7 @@ _INDEFINITE = frozenset(
     | {"another", "few", "most", "no"}
 )
 _POSSESSIVE_DETERMINERS = frozenset({"his", "her", "their", "its", "our", "my", "your"})
+_PEOPLE_MODIFIERS = frozenset({"senior", "leading", "prominent", "party", "political"})
 _KNOWN_KINDS = frozenset({"organisation", "role", "vague", "document"})
 
 
@@ -52,12 +53,14 @@ def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = 
     features |= _entity(main, pre, post, apposition, head_word, lex)
     if capital and (
         lex.is_class(head_word, "organisation_name_words")
-        or (head.text.isupper() and len(head.text) > 1)
+        or (head.text.isupper() and len(head.text) > 1 and head_word not in classes["roles"])
     ):
         features.add("organisation_name")
     for word_class in ("documents", "organisations", "roles", "vague"):
         if head_word in classes[word_class]:
             features.add(word_class.removesuffix("s") if word_class != "vague" else "vague")
+    if head_word in classes["people_figures"] and _broadly_modified(pre):
+        features = (features - {"document"}) | {"role"}  # "Senior figures in the party"
     determiner = pre[0].lower if pre[0].lower in lex.determiners else None
     plural = head_word.endswith("s") and not capital
     if determiner in _INDEFINITE or (determiner is None and plural):
@@ -89,6 +92,11 @@ def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = 
     if modifiers and all(_bare(t.lower) in classes["broad_affiliations"] for t in modifiers):
         features.add("broad")  # "a Western diplomat", "a senior official"
     return features
+
+
+def _broadly_modified(pre: list[Token]) -> bool:
+    """ "Senior figures", "leading figures": people, not numbers."""
+    return any(t.lower in _PEOPLE_MODIFIERS for t in pre[:-1])
 
 
 def _writer_medium(tokens: list[Token], lex: Lexicon) -> bool:
