@@ -175,6 +175,24 @@ def test_an_article_with_one_rhetorical_question_is_no_interview() -> None:
         ("If this is the nanny state, we need more of it.", "unattributed"),
         ("Fares rose in every state, and in some they doubled.", "unattributed"),
         ("Senior figures in the party say the leader must go.", "anonymous_generic"),
+        ("I wrote to the water board, which said the pipes were sound.", "named_organisation"),
+        ("Residents who have read the plan say it ignores the river.", "anonymous_generic"),
+        ("Mayor Lena Ostrova has a point when she says the roads come first.", "named_person"),
+        ("The port needs the deal more than its owners admit.", "unattributed"),
+        (
+            "The culture and sport secretary, Ruth Amadi, told a conference last week that "
+            "fees would rise.",
+            "named_person",
+        ),
+        (
+            "A poll by the Kestrel Institute of Public Affairs found most voters undecided.",
+            "named_organisation",
+        ),
+        ("It is no secret who gains from the delay.", "anonymous_vague"),
+        ("Traders now bet the bank will hold rates.", "anonymous_generic"),
+        ("Deputy Governor Anil Mehra maintains that inflation has peaked.", "named_person"),
+        ("Dear Editor,", "not_applicable"),
+        ("The bank said sales rose, well above forecasts.", "named_organisation"),
     ],
 )
 def test_how_columnists_attribute(sentence: str, code: str) -> None:

@@ -36,11 +36,12 @@ _TIME_WORDS = frozenset(
     | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 )
 _CLAUSE_OPENERS = frozenset({",", "but", "and", "yet", "so"})
+_ANONYMITY = frozenset({"named", "identified", "anonymity", "anonymous", "anonymously"})
 _PASSIVE_ADVERBS = frozenset({"also", "not", "later", "first", "almost", "already", "since"})
 _INDEFINITES = frozenset({"a", "an", "another", "some", "every", "any"})
 _AGENT_CLASSES = ("roles", "vague", "organisations", "documents", "public_groups", "finders")
 _SUBORDINATORS = frozenset(
-    {"before", "unless", "until", "if", "when", "because", "whether", "what", "how", "why"}
+    {"before", "unless", "until", "if", "because", "whether", "what", "how", "why", "than"}
 )
 
 
@@ -228,11 +229,14 @@ def _verb_cue(
         return Cue(cue_span, _span(text, tokens, passive), "passive", verb.lemma, verb.hint)
     if _after_be(tokens, index) and not tokens[index].lower.endswith("ing"):
         return None  # "the deal was announced": an event, not a source speaking
+    if _asks_anonymity(tokens, cue_last):
+        return None  # "who asked not to be named": no claim of its own
     before = source_before(tokens, index, lex)
     if (
         verb.inverts
         and _after_inversion_mark(tokens, index, lex)
         and not _opens_clause(tokens, before, lex)
+        and not (verb.lemma == "tell" and before is not None)  # "X, Y, told a conference"
     ):
         after = source_after(tokens, cue_last + 1, lex, inverted=True)
         if after is not None:
@@ -267,9 +271,15 @@ def _subordinate(tokens: list[Token], cue: Cue, lex: Lexicon) -> bool:
     if source is None or cue.shape != "source_verb":
         return False
     if source.text.lower() in ("who", "which", "that"):
-        return True
+        return True  # "who asked not to be named" (a relative with an antecedent is resolved)
     first = next(i for i, t in enumerate(tokens) if t.start == source.start)
     return first > 0 and tokens[first - 1].lower in _SUBORDINATORS
+
+
+def _asks_anonymity(tokens: list[Token], cue_last: int) -> bool:
+    """ "asked not to be named", "declined to be identified", "requested anonymity"."""
+    following = {t.lower for t in tokens[cue_last + 1 : cue_last + 6]}
+    return bool(following & _ANONYMITY)
 
 
 def _noun_at_clause_end(tokens: list[Token], index: int, lex: Lexicon) -> bool:

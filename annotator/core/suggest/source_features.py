@@ -158,7 +158,10 @@ def _entity(main, pre, post, apposition, head_word: str, lex: Lexicon) -> set[st
         elif apposition[0].is_capitalised and head_word in lex.classes["organisations"]:
             found.add("organisation_name")  # "The developer, Quayside Homes"
     if post and post[0].lower == "by" and name_ranges(post, lex):
-        found.add("person_name")  # "a study by the economists Gilles Duranton and ..."
+        if any(t.is_capitalised and lex.is_class(t.text, "organisation_name_words") for t in post):
+            found.add("organisation_name")  # "a survey by the Institute of Development Economics"
+        else:
+            found.add("person_name")  # "a study by the economists Gilles Duranton and ..."
     if (
         post
         and pre[-1].is_capitalised
