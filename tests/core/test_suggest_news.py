@@ -193,6 +193,9 @@ def test_an_article_with_one_rhetorical_question_is_no_interview() -> None:
         ("Deputy Governor Anil Mehra maintains that inflation has peaked.", "named_person"),
         ("Dear Editor,", "not_applicable"),
         ("The bank said sales rose, well above forecasts.", "named_organisation"),
+        ("While the council argues, the river keeps rising.", "unattributed"),
+        ("Critics note that she said the same thing in 2019.", "anonymous_vague"),
+        ("Economists observe that wages have not kept up.", "anonymous_generic"),
     ],
 )
 def test_how_columnists_attribute(sentence: str, code: str) -> None:

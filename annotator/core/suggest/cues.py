@@ -42,6 +42,7 @@ _INDEFINITES = frozenset({"a", "an", "another", "some", "every", "any"})
 _AGENT_CLASSES = ("roles", "vague", "organisations", "documents", "public_groups", "finders")
 _SUBORDINATORS = frozenset(
     {"before", "unless", "until", "if", "because", "whether", "what", "how", "why", "than"}
+    | {"while", "although", "though", "whereas"}
 )
 
 
@@ -145,7 +146,7 @@ def _sentence_cues(
         verb = lex.verbs.get(tokens[index].lower)
         if verb is not None and _is_verb_use(tokens, index, lex):
             cue = _verb_cue(text, tokens, index, verb, lex, result.cues)
-            if cue is not None and _subordinate(tokens, cue, lex):
+            if cue is not None and _subordinate(tokens, cue, bool(result.cues)):
                 used.add(index)  # "... before it promises a railway": not the main claim's
                 continue
             if cue is not None:
@@ -263,17 +264,21 @@ def _verb_cue(
     return Cue(cue_span, _span(text, tokens, before), "source_verb", verb.lemma, verb.hint)
 
 
-def _subordinate(tokens: list[Token], cue: Cue, lex: Lexicon) -> bool:
-    """A cue whose source is a relative pronoun ("who asked not to be named") or opens a
-    subordinate clause ("because her firm advises", "if the board says no"): what it
-    reports is not the sentence's main claim."""
+def _subordinate(tokens: list[Token], cue: Cue, after_a_cue: bool) -> bool:
+    """A cue whose source is a relative pronoun ("who asked not to be named"), opens a
+    subordinate clause ("because her firm advises", "if the board says no") or stands in
+    what an earlier cue reports ("Observers note that she said ..."): what it reports is
+    not the sentence's main claim."""
     source = cue.source
     if source is None or cue.shape != "source_verb":
         return False
     if source.text.lower() in ("who", "which", "that"):
         return True  # "who asked not to be named" (a relative with an antecedent is resolved)
     first = next(i for i, t in enumerate(tokens) if t.start == source.start)
-    return first > 0 and tokens[first - 1].lower in _SUBORDINATORS
+    if first == 0:
+        return False
+    before = tokens[first - 1].lower
+    return before in _SUBORDINATORS or (after_a_cue and before == "that")
 
 
 def _asks_anonymity(tokens: list[Token], cue_last: int) -> bool:
