@@ -41,6 +41,16 @@ def _code(project: Project, unit: int, codes_by_coder: dict[str, dict[str, str]]
         coding.apply_codes(project, coder, unit, codes)
 
 
+def _code_harbor(project: Project, by_coder: dict[str, tuple[dict, dict]]) -> tuple[int, int]:
+    """Each coder's (article codes, codes of the first sentence) of harbor-deal; the two
+    units' ids."""
+    article, sentence = _article_unit(project), find_unit(project, "harbor-deal#2").id
+    for coder, (article_codes, sentence_codes) in by_coder.items():
+        _code(project, article, {coder: article_codes})
+        _code(project, sentence, {coder: sentence_codes})
+    return article, sentence
+
+
 def _found(project: Project, **kwargs) -> dict[tuple[int, str], adjudication.Disagreement]:
     return {(d.unit_id, d.field): d for d in adjudication.list_disagreements(project, **kwargs)}
 
@@ -184,26 +194,18 @@ def typed_project(project_location):
 
 def test_every_type_is_compared_at_its_own_kind_of_value(typed_project):
     project = typed_project
-    article, sentence = _article_unit(project), find_unit(project, "harbor-deal#2").id
-    _code(
+    ann_article = {
+        "story_kind": "opinion",
+        "topics": "politics;health",
+        "column_author": "Ama Boateng",
+        "event_date": "2026-03-14",
+    }
+    bob_article = {"story_kind": "news", "topics": "health;politics", "event_date": "2026-03-20"}
+    article, sentence = _code_harbor(
         project,
-        article,
         {
-            "ann": {
-                "story_kind": "opinion",
-                "topics": "politics;health",
-                "column_author": "Ama Boateng",
-                "event_date": "2026-03-14",
-            },
-            "bob": {"story_kind": "news", "topics": "health;politics", "event_date": "2026-03-20"},
-        },
-    )
-    _code(
-        project,
-        sentence,
-        {
-            "ann": {"source": "named", "sources_cited": "3", "printed_name": "the minister"},
-            "bob": {"source": "named", "sources_cited": "5", "printed_name": "the Minister"},
+            "ann": (ann_article, {"source": "named", "sources_cited": "3", "printed_name": "X"}),
+            "bob": (bob_article, {"source": "named", "sources_cited": "5", "printed_name": "x"}),
         },
     )
     found = _found(project)
@@ -224,21 +226,17 @@ def test_every_type_is_compared_at_its_own_kind_of_value(typed_project):
 
 def test_each_type_is_settled_by_a_coders_value_or_a_typed_one(typed_project):
     project = typed_project
-    article, sentence = _article_unit(project), find_unit(project, "harbor-deal#2").id
-    _code(
+    article, sentence = _code_harbor(
         project,
-        article,
         {
-            "ann": {"story_kind": "opinion", "topics": "economy", "column_author": "A. Boateng"},
-            "bob": {"story_kind": "opinion", "topics": "health", "column_author": "Ama Boateng"},
-        },
-    )
-    _code(
-        project,
-        sentence,
-        {
-            "ann": {"source": "anonymous", "reason": "given", "sources_cited": "1"},
-            "bob": {"source": "anonymous", "reason": "not_given", "sources_cited": "2"},
+            "ann": (
+                {"story_kind": "opinion", "topics": "economy", "column_author": "A. Boateng"},
+                {"source": "anonymous", "reason": "given", "sources_cited": "1"},
+            ),
+            "bob": (
+                {"story_kind": "opinion", "topics": "health", "column_author": "Ama Boateng"},
+                {"source": "anonymous", "reason": "not_given", "sources_cited": "2"},
+            ),
         },
     )
     with pytest.raises(CodingError, match="not asked here"):

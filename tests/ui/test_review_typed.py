@@ -20,7 +20,7 @@ from annotator.core.store.location import Location
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS
 from annotator.ui.review.disagreements import SENTENCE
-from tests.ui.test_review_data import enter_review
+from tests.ui.test_review_data import enter_review, on_disagreements
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -58,12 +58,7 @@ def path(project_location) -> Location:
 
 @pytest.fixture
 def window(qtbot, open_window, path):
-    window = enter_review(qtbot, open_window("alice", path))
-    window.tabs.setCurrentWidget(window.disagreements)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.disagreements.table.setFocus()
-    return window
+    return on_disagreements(qtbot, enter_review(qtbot, open_window("alice", path)))
 
 
 def consensus(path: Location) -> dict[str, str]:
