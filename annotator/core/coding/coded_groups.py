@@ -111,25 +111,71 @@ def coded_groups(
     )
     if article_key is not None:
         query = query.where(Unit.article_id == article_by_key(session, article_key).id)
-    by_coder: dict[tuple[CodedUnit, str], dict[str, str]] = {}
+    stored = _StoredValues(codebook)
+    units: dict[int, CodedUnit] = {}
+    by_coder: dict[tuple[int, str], dict[str, str]] = {}
     for *place, coder, field_key, code in session.exec(query):
-        unit = CodedUnit(*place)
-        field = codebook.field(field_key)
-        if check(field, code) is not None:
+        value = stored.value(field_key, code)
+        if value is None:
             if skipped is not None and field_key in fields:
                 skipped.add(coder, field_key)
             continue
-        if field.type is FieldType.MULTIPLE:
-            code = join_choices(field, choices(code))
-        by_coder.setdefault((unit, coder), {})[field_key] = code
-    wanted = set(fields)
+        if place[0] not in units:
+            units[place[0]] = CodedUnit(*place)
+        by_coder.setdefault((place[0], coder), {})[field_key] = value
+    asked = _Asked(codebook, fields)
     groups: dict[tuple[CodedUnit, str], dict[str, str]] = {}
-    for (unit, coder), codes in by_coder.items():
-        scope = Scope.ARTICLE if unit.on_article else Scope.UNIT
-        asked = codebook.applicable(scope, codes) & wanted
-        for field_key in asked & codes.keys():
+    for (unit_id, coder), codes in by_coder.items():
+        unit = units[unit_id]
+        for field_key in asked.of(unit, codes) & codes.keys():
             groups.setdefault((unit, field_key), {})[coder] = codes[field_key]
     return groups
+
+
+class _StoredValues:
+    """Each distinct (field, code) read once: None when the codebook does not take it,
+    else the value as compared (multiple choice in the codebook's order). Codes repeat
+    across units, so a review of 100,000 codes checks a few hundred."""
+
+    def __init__(self, codebook: Codebook) -> None:
+        self._codebook = codebook
+        self._seen: dict[tuple[str, str], str | None] = {}
+
+    def value(self, field_key: str, code: str) -> str | None:
+        key = (field_key, code)
+        if key not in self._seen:
+            field = self._codebook.field(field_key)
+            if check(field, code) is not None:
+                self._seen[key] = None
+            elif field.type is FieldType.MULTIPLE:
+                self._seen[key] = join_choices(field, choices(code))
+            else:
+                self._seen[key] = code
+        return self._seen[key]
+
+
+class _Asked:
+    """Which of the wanted fields a coder was asked on a unit (`Codebook.applicable` on
+    that coder's codes), worked out once per combination of the codes that decide."""
+
+    def __init__(self, codebook: Codebook, fields: list[str]) -> None:
+        self._codebook = codebook
+        self._wanted = frozenset(fields)
+        involved = [codebook.field(key) for key in deciding_fields(codebook, fields)]
+        named = {leaf.field for f in involved if f.when is not None for leaf in leaves(f.when)}
+        self._deciding = sorted(named)  # the only codes `applicable` looks at here
+        self._always = not named
+        self._seen: dict[tuple, frozenset[str]] = {}
+
+    def of(self, unit: CodedUnit, codes: dict[str, str]) -> frozenset[str]:
+        if self._always:
+            return self._wanted
+        key = (unit.on_article, *(codes.get(k) for k in self._deciding))
+        if key not in self._seen:
+            scope = Scope.ARTICLE if unit.on_article else Scope.UNIT
+            asked = self._codebook.applicable(scope, codes) & self._wanted
+            self._seen[key] = frozenset(asked)
+        return self._seen[key]
 
 
 def deciding_fields(codebook: Codebook, fields: list[str]) -> list[str]:
