@@ -310,3 +310,30 @@ def test_accept_all_unanimous_takes_every_type(typed_project):
 )
 def test_severity_of_each_type(key, codes, expected):
     assert adjudication.severity(TYPED.field(key), codes) == expected
+
+
+def test_a_chain_of_conditions_shows_the_difference_once_where_it_starts(typed_project):
+    """The printed name is asked of a named source, or of an anonymous one whose reason is
+    given: ann gave the reason and the name, bob did not give the reason, so the two
+    differ on the reason only; on another sentence both were asked the name."""
+    project = typed_project
+    one, two = find_unit(project, "harbor-deal#2").id, find_unit(project, "harbor-deal#3").id
+    anonymous = {"source": "anonymous"}
+    _code(
+        project,
+        one,
+        {
+            "ann": anonymous | {"reason": "given", "printed_name": "a port official"},
+            "bob": anonymous | {"reason": "not_given"},
+        },
+    )
+    _code(
+        project,
+        two,
+        {
+            "ann": anonymous | {"reason": "given", "printed_name": "a port official"},
+            "bob": {"source": "named", "printed_name": "Ama Boateng"},
+        },
+    )
+    assert set(_found(project)) == {(one, "reason"), (two, "source"), (two, "printed_name")}
+    assert set(_found(project, field="printed_name")) == {(two, "printed_name")}
