@@ -81,6 +81,7 @@ def test_an_article_field_and_a_multiple_choice_settled_by_keys(qtbot, window, p
     assert tab.proxy.index(0, 1).data() == "article"
     assert "harbor-deal — the article" in tab.context.toPlainText()
     assert tab.panel.buttons[1].text().endswith("bob: News")
+    assert tab.panel.other_code.currentData() is None  # nothing shown as decided yet
 
     qtbot.keyClick(tab.table, "2")  # bob's story kind
     assert consensus(path) == {"story_kind": "news"}

@@ -197,6 +197,7 @@ class AdjudicationPanel(QWidget):
         self.other_label = QLabel("Or another code:")
         self.other_code = QComboBox()
         self.other_code.setToolTip("Any code of this field, when no coder's code is right")
+        self.other_code.setPlaceholderText("choose a code, then Set")
         self.typed_value = QLineEdit()
         self.typed_value.returnPressed.connect(self._set_other)
         self.typed_value.textEdited.connect(lambda _text: self.value_error.hide())
@@ -270,8 +271,8 @@ class AdjudicationPanel(QWidget):
         if field.type is FieldType.SINGLE:
             for category in field.categories:
                 self.other_code.addItem(category.label, category.code)
-            if disagreement.consensus is not None:
-                self.other_code.setCurrentIndex(self.other_code.findData(disagreement.consensus))
+            # none shown chosen until the consensus has one: a code in the box reads as decided
+            self.other_code.setCurrentIndex(self.other_code.findData(disagreement.consensus))
         else:
             self.typed_value.setPlaceholderText(_value_hint(field))
             if disagreement.consensus is not None:
