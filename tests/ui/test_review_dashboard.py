@@ -33,6 +33,20 @@ def review_path(project_location) -> Location:
     return path
 
 
+def shown_value(value: float | None) -> str:
+    """A coefficient as the table shows it: three decimals, or "undefined" for a field no
+    two coders coded (the default codebook's article fields and the optional anonymity
+    policy, which the review project's coders leave alone)."""
+    return "undefined" if value is None else f"{value:.3f}"
+
+
+def on_field(review, key: str) -> None:
+    """Show `key`'s figures (the dashboard opens on the codebook's first field)."""
+    dashboard = review.dashboard
+    dashboard.field_choice.setCurrentIndex(dashboard.field_choice.findData(key))
+    assert dashboard.field_key == key
+
+
 def alpha_row(model: AgreementTableModel) -> int:
     return next(
         row for row in range(model.rowCount()) if model.row(row).coefficient == "krippendorff_alpha"
@@ -82,7 +96,7 @@ def test_the_dashboard_shows_the_cores_alpha_for_every_field(qtbot, open_window,
         key = dashboard.field_key
         model = dashboard.table_model
         shown = model.index(alpha_row(model), 1).data()
-        assert shown == f"{expected[key].krippendorff_alpha.value:.3f}"
+        assert shown == shown_value(expected[key].krippendorff_alpha.value)
         assert dashboard.fields[key].krippendorff_alpha == expected[key].krippendorff_alpha
         assert dashboard.fields[key].alpha_ci_low == expected[key].alpha_ci_low
     bars = {bar.field: bar.alpha for bar in dashboard.chart.bars}
@@ -93,7 +107,9 @@ def test_choosing_two_coders_recomputes_for_that_pair(qtbot, open_window, review
     window = open_window("alice", review_path)
     review = enter_review(qtbot, window)
     carol = review.coders.index(2)
-    assert carol.data().startswith("carol  ·  6 of 37")  # name and live progress
+    # name and live progress: 37 sentences and 3 articles to code; of carol's 6 sentences
+    # the 3 with an anonymous source lack the reason for anonymity the codebook asks
+    assert carol.data().startswith("carol  ·  3 of 40")
     review.coder_list.setCurrentIndex(carol)
     review.coder_list.setFocus()
     qtbot.keyClick(review.coder_list, Qt.Key.Key_Space)  # a list view toggles the check box
@@ -101,9 +117,11 @@ def test_choosing_two_coders_recomputes_for_that_pair(qtbot, open_window, review
     wait_idle(qtbot, review)
     with Project.open(review_path) as project:
         expected = project_agreement(project, coders=["alice", "bob"]).fields
+    on_field(review, "attribution")
     model = review.dashboard.table_model
     alpha = model.row(alpha_row(model))
     key = review.dashboard.field_key
+    assert alpha.value is not None
     assert alpha.value == expected[key].krippendorff_alpha.value
     assert review.dashboard.fields[key].coders == ("alice", "bob")
 
@@ -203,7 +221,9 @@ def test_export_agreement_tables_and_html_report(qtbot, open_window, review_path
     frame = pd.read_csv(table)
     assert len(frame) == len(rows)
     alpha = frame[(frame.coefficient == "krippendorff_alpha") & frame.article.isna()]
-    assert list(alpha.value) == [r.krippendorff_alpha.value for r in expected.fields.values()]
+    assert [None if pd.isna(v) else v for v in alpha.value] == [
+        r.krippendorff_alpha.value for r in expected.fields.values()
+    ]  # an undefined alpha is an empty cell
     report = tmp_path / "agreement.html"
     assert review.export_html_report(str(report))
     wait_idle(qtbot, review)
@@ -221,6 +241,7 @@ def test_coefficients_explain_themselves_and_thin_ones_are_greyed(qtbot, open_wi
 
     window = open_window("alice", review_path)
     review = enter_review(qtbot, window)
+    on_field(review, "attribution")
     model = review.dashboard.table_model
     for row in range(model.rowCount()):
         tip = model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
@@ -255,6 +276,7 @@ def test_every_coefficient_shows_its_interval_and_kappas_a_band(qtbot, open_wind
 
     window = open_window("alice", review_path)
     review = enter_review(qtbot, window)
+    on_field(review, "attribution")
     dashboard = review.dashboard
     with Project.open(review_path) as project:
         expected = project_agreement(project).fields[dashboard.field_key]
@@ -324,8 +346,12 @@ def test_the_dashboard_leads_with_the_coefficient_to_report_for_each_field(
         expected = project_agreement(project).fields
         codebook = project.codebook
     lead = dashboard.lead.text()
+    on_field(review, "attribution")
     for field in codebook.fields:
         alpha = expected[field.key].krippendorff_alpha
+        if alpha.value is None:  # nobody coded it: said so, never a figure
+            assert f"{field.label}: Krippendorff's {field.level} alpha is undefined (" in lead
+            continue
         assert f"report Krippendorff's {field.level} alpha = {alpha.value:.3f}" in lead
         assert f"95% interval {alpha.ci_low:.3f} to {alpha.ci_high:.3f}" in lead
     assert "by Krippendorff's standard" in lead and "Landis and Koch" in lead
