@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.coding.coder_names import known_coders
 from annotator.core.coding.finding_csv import keyword_table, retrieval_table, write_table_csv
-from annotator.core.coding.frequencies import FrequencyTable, code_frequencies
+from annotator.core.coding.frequencies import FrequencyTable, code_frequencies, fields_of
 from annotator.core.coding.keyword_search import KeywordSearch, search_articles
 from annotator.core.coding.retrieval import Criteria, Retrieval, low_confidence_codes, retrieve
 from annotator.core.errors import AnnotatorError
@@ -137,8 +137,9 @@ class FindDialog(QDialog):
     def _retrieve_tab(self) -> QWidget:
         self.field_box = QComboBox()
         self.field_box.addItem(ANY, None)
-        for f in self.codebook.fields:
-            self.field_box.addItem(f.label, f.key)
+        for f in self.codebook.unit_fields:  # units are retrieved by their own fields
+            if f.has_categories:
+                self.field_box.addItem(f.label, f.key)
         self.code_box = QComboBox()
         self.field_box.currentIndexChanged.connect(self._fill_codes)
         self._fill_codes()
@@ -185,8 +186,8 @@ class FindDialog(QDialog):
 
     def _frequencies_tab(self) -> QWidget:
         self.freq_field = QComboBox()
-        for f in self.codebook.fields:
-            self.freq_field.addItem(f.label, f.key)
+        for key, label in fields_of(self.codebook):
+            self.freq_field.addItem(label, key)
         self.freq_by = QComboBox()
         self.freq_by.addItem("per coder", "coder")
         self.freq_by.addItem("per article", "article")
