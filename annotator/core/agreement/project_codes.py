@@ -172,7 +172,8 @@ def coded_table(
         if not _counted(coder, role, chosen, include_consensus):
             continue
         if not allowed.allows(key, code):
-            table.skipped.add(coder, key)
+            if key in keys:  # a field read for a condition counts when it is measured
+                table.skipped.add(coder, key)
             continue
         scope = Scope.ARTICLE if kind == ARTICLE_KIND else Scope.UNIT
         if codebook.field(key).scope is not scope:
