@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
+from annotator.core.codebook import ARTICLE_KIND, Scope
 from annotator.core.coding import service as coding
 from annotator.core.coding.lookups import article_by_key
 from annotator.core.coding.measured_fields import measured_fields
@@ -50,30 +51,44 @@ class GoldMarked:
 def mark_gold(project: Project, articles: Sequence[str], source: str) -> GoldMarked:
     """Make `articles` gold with `source`'s codes (`consensus` or a coder's name).
 
-    Every coded unit of every article must have the source's code in every measured
-    field, else nothing is written and the first gap is named. Marking an article again
-    replaces its gold codes with the source's."""
+    Every coded unit of every article (and the article's own unit, when the codebook asks
+    about articles) must have the source's code in every measured field of its scope that
+    is required and asked (a conditional field only where the source's codes make its
+    condition hold), else nothing is written and the first gap is named; optional fields
+    are copied where coded. Marking an article again replaces its gold codes with the
+    source's."""
     keys = list(dict.fromkeys(key.strip() for key in articles if key.strip()))
     if not keys:
         raise AnnotatorError("name at least one article to mark as gold")
     if len(keys) > MAX_GOLD_ARTICLES:
         raise AnnotatorError(f"at most {MAX_GOLD_ARTICLES} gold articles at once")
-    fields = measured_fields(project)
+    fields = set(measured_fields(project))
+    codebook = project.codebook
     with project.reading() as session:
         _check_source(session, source)
         _check_gold_coder(session)
         ids = [article_by_key(session, key).id for key in keys]
         units = session.exec(
-            wide_select(Unit.id, Article.key, Unit.idx, Article.sha256, Unit.start, Unit.end)
+            wide_select(
+                Unit.id, Article.key, Unit.idx, Unit.kind, Article.sha256, Unit.start, Unit.end
+            )
             .join(Article, col(Article.id) == Unit.article_id)
-            .where(col(Unit.article_id).in_(ids), col(Unit.kind).in_(project.codebook.coded_kinds))
+            .where(col(Unit.article_id).in_(ids), col(Unit.kind).in_(codebook.progress_kinds))
             .order_by(col(Article.position), col(Unit.idx))
         ).all()
-    codes = _source_codes(project, source, [row[0] for row in units], fields)
+    codes = _source_codes(project, source, [row[0] for row in units])
     batch = []
-    for unit_id, article_key, idx, sha, start, end in units:
-        for field in fields:
-            code = codes.get((unit_id, field))
+    for unit_id, article_key, idx, kind, sha, start, end in units:
+        mine = codes.get(unit_id, {})
+        scope = Scope.ARTICLE if kind == ARTICLE_KIND else Scope.UNIT
+        asked = codebook.applicable(scope, mine)
+        for book_field in codebook.fields_of(scope):
+            field = book_field.key
+            if field not in fields or field not in asked:
+                continue
+            code = mine.get(field)
+            if code is None and not book_field.required:
+                continue
             if code is None:
                 raise AnnotatorError(
                     f"{article_key}#{idx}: {source!r} has not coded {field!r}; only a "
@@ -122,15 +137,16 @@ def _check_gold_coder(session) -> None:
         raise AnnotatorError(f"an ordinary coder is named {GOLD!r}; their codes cannot be the gold")
 
 
-def _source_codes(
-    project: Project, source: str, unit_ids: list[int], fields: list[str]
-) -> dict[tuple[int, str], str]:
+def _source_codes(project: Project, source: str, unit_ids: list[int]) -> dict[int, dict[str, str]]:
+    """The source's codes on the units, every field (a condition may name one that is
+    not measured), by unit."""
     with project.reading() as session:
         rows = session.exec(
             select(Code.unit_id, Code.field, Code.code)
             .join(Coder, col(Coder.id) == Code.coder_id)
-            .where(
-                Coder.name == source, col(Code.unit_id).in_(unit_ids), col(Code.field).in_(fields)
-            )
+            .where(Coder.name == source, col(Code.unit_id).in_(unit_ids))
         ).all()
-    return {(unit_id, field): code for unit_id, field, code in rows}
+    codes: dict[int, dict[str, str]] = {}
+    for unit_id, field, code in rows:
+        codes.setdefault(unit_id, {})[field] = code
+    return codes
