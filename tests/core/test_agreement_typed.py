@@ -286,3 +286,23 @@ def test_cli_prints_every_type_and_scope(typed_location, capsys, tmp_path):
     assert main(["agreement", str(location), "--bootstrap", "0", "--html", str(html_path)]) == 0
     html = html_path.read_text(encoding="utf-8")
     assert "alpha (MASI distance): 0.423" in html and "Columnist" in html
+
+
+def test_agreement_detail_refuses_what_has_no_single_alpha_to_break_down(typed):
+    """A multiple choice or a short text has no one alpha; an article field no units
+    within an article: each is refused in one line that names the way to its figures."""
+    from annotator.core.agreement.where_to_act import (
+        coder_agreements,
+        confused_categories,
+        worst_articles,
+    )
+    from annotator.core.errors import AnnotatorError
+
+    with pytest.raises(AnnotatorError, match="'topics' is multiple choice: it has no single"):
+        coder_agreements(typed, "topics", bootstrap_samples=0)
+    with pytest.raises(AnnotatorError, match="'column_author' is short text"):
+        worst_articles(typed, "column_author")
+    with pytest.raises(AnnotatorError, match="'story_kind' is coded once per article"):
+        confused_categories(typed, "story_kind")
+    assert [(r.coder, r.other) for r in coder_agreements(typed, "story_kind")] == [("ann", "bob")]
+    assert [a.article for a in worst_articles(typed, "reason")] == ["art-2", "art-1", "art-5"]
