@@ -306,3 +306,31 @@ def test_agreement_detail_refuses_what_has_no_single_alpha_to_break_down(typed):
         confused_categories(typed, "story_kind")
     assert [(r.coder, r.other) for r in coder_agreements(typed, "story_kind")] == [("ann", "bob")]
     assert [a.article for a in worst_articles(typed, "reason")] == ["art-2", "art-1", "art-5"]
+
+
+def test_an_empty_choice_and_a_code_where_the_condition_did_not_hold():
+    """An optional multiple choice with no code from a coder who coded the article is
+    the empty set ("none of these"); without any code on the article it is missing. A
+    code whose own coder's condition did not hold (left by an import) is set aside."""
+    articles = {
+        "a#0": {"ann": {"story_kind": "news"}, "bob": {"story_kind": "news", "topics": "health"}},
+        "b#0": {"ann": {"story_kind": "news", "topics": "health"}},
+    }
+    units = {
+        "a#1": {
+            "ann": {"source": "named", "reason": "given"},  # reason is not asked of a named source
+            "bob": {"source": "anonymous", "reason": "given"},
+        },
+        "a#2": {
+            "ann": {"source": "anonymous", "reason": "given"},
+            "bob": {"source": "anonymous", "reason": "given"},
+        },
+    }
+    table = CodedTable(TYPED, None, {Scope.UNIT: units, Scope.ARTICLE: articles})
+    ids, coders, values, _ = table.values("topics")
+    assert (ids, coders) == (["a#0", "b#0"], ["ann", "bob"])
+    assert values == [["", "health"], ["health", None]]  # ann's empty set; bob not on b
+    ids, coders, values, set_aside = table.values("reason")
+    assert (ids, values, set_aside) == (["a#2"], [["given"], ["given"]], 1)
+    ids, coders, held, both = table.condition_held("reason")
+    assert (held, both) == ([["0", "1"], ["1", "1"]], 1)

@@ -5,7 +5,8 @@ package. Everything the statistics need to know about a field comes from the
 codebook, so the numbers always match what the coders chose from: the level of
 measurement, the scale's categories in order with their numbers, and the codes that
 lie outside the scale. Units are the ones the codebook asks to be coded
-(`coded_kinds`); the consensus coder is left out unless asked for, because
+(`coded_kinds`) for a unit field and the articles' own units for an article field, read
+with their conditions by `project_codes`; the consensus coder is left out unless asked for, because
 agreement measures independent coders, not the adjudicated version. The gold standard
 and training codes are left out unless named (`OUTSIDE_THE_STUDY`): training is not the
 study. A machine coder

@@ -8,7 +8,12 @@ measurement, and a spreadsheet or ``pandas`` can pivot it as the reader needs.
 Decisions, so that the file reads the same way every time:
 
 - Order is deterministic: fields in the order given, the field-wide rows before
-  that field's per-article rows, articles in the order given (reading order for a
+  that field's typed rows (with `details`, see `field_details`: a short text's
+  exact-match ``percent_agreement``; a multiple choice's identical-set
+  ``percent_agreement``, ``krippendorff_alpha_masi``, ``krippendorff_alpha_jaccard`` and
+  the rows of one binary variable per category, field ``topics=politics``; a
+  conditional field's rows of the binary agreement on its condition, field
+  ``reason:condition``), then its per-article rows, articles in the order given (reading order for a
   project), coefficients in `COEFFICIENTS` order, Cohen pairs in the report's order
   with each pair's weighted variants right after its unweighted kappa.
 - ``level`` is the field's level of measurement as analysed. The coefficient's name
