@@ -49,6 +49,7 @@ class CodedTable:
     chosen: list[str] | None
     units: dict[Scope, dict[str, dict[str, dict[str, str]]]]
     versions: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    """(unit, coder, field) -> the codebook version of the code, when there are several."""
     skipped: SkippedCodes = field(default_factory=SkippedCodes)
     _values: dict[str, tuple[list[str], list[str], Values, int]] = field(default_factory=dict)
 
@@ -63,6 +64,15 @@ class CodedTable:
         book_field = self.codebook.field(key)
         per_unit: dict[str, dict[str, str | None]] = {}
         set_aside = 0
+        absent = self._absent(book_field)
+        if book_field.when is None and absent is None:  # the common case, kept quick
+            for unit, by_coder in self.units[book_field.scope].items():
+                coded: dict[str, str | None] = {
+                    coder: codes[key] for coder, codes in by_coder.items() if key in codes
+                }
+                if coded:
+                    per_unit[unit] = coded
+            return self._matrix(per_unit, 0)
         for unit, by_coder in self.units[book_field.scope].items():
             row: dict[str, str | None] = {}
             applying = 0
@@ -74,7 +84,7 @@ class CodedTable:
                         set_aside += key in codes
                         continue
                     applying += 1
-                row[coder] = codes.get(key, self._absent(book_field))
+                row[coder] = codes.get(key, absent)
             if book_field.when is not None and applying < 2:
                 continue
             if any(value is not None for value in row.values()):
@@ -100,9 +110,12 @@ class CodedTable:
         return units, coders, values, both
 
     def version_pairs(self, key: str) -> Counter[tuple[str, str]]:
-        """Compared pairs of the field's codes (two coders, one unit) by their versions."""
-        units, coders, values, _ = self.values(key)
+        """Compared pairs of the field's codes (two coders, one unit) by their versions
+        (none counted when the project has one codebook version)."""
         pairs: Counter[tuple[str, str]] = Counter()
+        if not self.versions:
+            return pairs
+        units, coders, values, _ = self.values(key)
         for j, unit in enumerate(units):
             made = [
                 self.versions.get((unit, coder, key))
@@ -154,33 +167,51 @@ def coded_table(
             Coder.role,
             Code.field,
             Code.code,
-            CodebookVersion.name,
-            CodebookVersion.version,
+            Code.codebook_version_id,
         )
         .join(Unit, col(Unit.id) == Code.unit_id)
         .join(Article, col(Article.id) == Unit.article_id)
         .join(Coder, col(Coder.id) == Code.coder_id)
-        .join(CodebookVersion, col(CodebookVersion.id) == Code.codebook_version_id)
         .where(col(Unit.kind).in_(kinds), col(Code.field).in_(needed))
         .order_by(col(Article.position), col(Article.id), col(Unit.idx), col(Coder.name))
     )
     table = CodedTable(codebook, chosen, {Scope.UNIT: {}, Scope.ARTICLE: {}})
     allowed = CodebookCodes(codebook)
+    scope_of = {f.key: f.scope for f in codebook.fields}
+    measured = set(keys)
     with project.reading() as session:
         rows = session.exec(query).all()
-    for article, idx, kind, coder, role, key, code, book, version in rows:
-        if not _counted(coder, role, chosen, include_consensus):
+        names = {
+            version_id: f"{name} {version}"
+            for version_id, name, version in session.exec(
+                select(CodebookVersion.id, CodebookVersion.name, CodebookVersion.version)
+            ).all()
+        }
+    several = len(names) > 1  # a project with one codebook version compares no two
+    # Checked once per distinct coder, code and unit, not once per row: rows come by unit.
+    counted: dict[tuple[str, str], bool] = {}
+    valid: dict[tuple[str, str], bool] = {}
+    place: tuple[str, int] | None = None
+    unit = ""
+    for article, idx, kind, coder, role, key, code, version_id in rows:
+        if (coder, role) not in counted:
+            counted[coder, role] = _counted(coder, role, chosen, include_consensus)
+        if not counted[coder, role]:
             continue
-        if not allowed.allows(key, code):
-            if key in keys:  # a field read for a condition counts when it is measured
+        if (key, code) not in valid:
+            valid[key, code] = allowed.allows(key, code)
+        if not valid[key, code]:
+            if key in measured:  # a field read for a condition counts when it is measured
                 table.skipped.add(coder, key)
             continue
         scope = Scope.ARTICLE if kind == ARTICLE_KIND else Scope.UNIT
-        if codebook.field(key).scope is not scope:
+        if scope_of[key] is not scope:
             continue  # the database refuses these; a damaged file is not measured
-        unit = unit_key(article, idx)
+        if place != (article, idx):
+            place, unit = (article, idx), unit_key(article, idx)
         table.units[scope].setdefault(unit, {}).setdefault(coder, {})[key] = code
-        table.versions[(unit, coder, key)] = f"{book} {version}"
+        if several:
+            table.versions[(unit, coder, key)] = names.get(version_id, str(version_id))
     return table
 
 
