@@ -121,6 +121,7 @@ def agreement_html(
             source_type,
             (confusion or {}).get(key, ()),
             (by_article or {}).get(key),
+            details[key].unit_noun if key in details else "units",
         )
         body.append(section.removesuffix("</section>") + extra + "</section>")
     body.append(
@@ -169,6 +170,7 @@ def _field_section(
     source_type: str,
     matrices: Sequence[ConfusionMatrix],
     articles: Mapping[str, FieldAgreement] | None,
+    noun: str = "units",
 ) -> str:
     heading = escape(label) + (
         f" <small>({escape(report.field)})</small>" if label != report.field else ""
@@ -176,7 +178,7 @@ def _field_section(
     parts = [
         f'<section class="field" id="field-{number}"><h2>{heading}</h2>',
         f'<p class="small">Level of measurement: {escape(report.alpha_level)} · '
-        f"{report.n_units} units · {report.n_coders} coders ({escape(_coder_list(report))})"
+        f"{report.n_units} {noun} · {report.n_coders} coders ({escape(_coder_list(report))})"
         f" · {report.n_pairable_values} pairable values</p>",
         f'<p class="lead"><strong>{escape(headline(label, report).text)}</strong></p>',
         _coefficient_table(report),
@@ -221,8 +223,7 @@ def _stated_text(name: str, coefficient: Coefficient) -> str:
     if coefficient.ci_low is not None and coefficient.ci_high is not None:
         text += f" (95% CI {_interval(coefficient)})"
     found = verdict(name, coefficient.value)
-    text += f", {found}" if found else ""
-    return text + f"; {coefficient.n_units} units"
+    return text + (f", {found}" if found else "")
 
 
 def _coder_list(report: FieldAgreement) -> str:
