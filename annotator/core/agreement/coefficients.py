@@ -396,7 +396,10 @@ def alpha_with_distances(
 
     The alpha of `alpha_from_counts`, only with the metric given rather than one of the
     four levels: the coincidence matrix is the same, and so is alpha = 1 - D_o / D_e
-    (Krippendorff 2011, section A: alpha for any difference function).
+    (Krippendorff 2011, section A: alpha for any difference function). The krippendorff
+    package takes a distance too (a callable ``level_of_measurement``), and the tests
+    check that it finds the same value; it is computed here for the reasons given above
+    `coincidences` (an undefined alpha as a reason, the bootstrap's reuse of the matrix).
     """
     n_units = int((row_sums(np.asarray(counts)) >= 2).sum())
     if n_coders < 2:
