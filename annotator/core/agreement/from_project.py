@@ -129,13 +129,13 @@ def project_agreement(
     groups = article_groups(project) if by_article else {}
     for key in keys:
         book_field = project.codebook.field(key)
-        data = field_data(table, key, level)
         text = sets = None
         if book_field.type is FieldType.TEXT:
-            text = text_agreement(data, bootstrap_samples, seed)
+            text = text_agreement(field_data(table, key), bootstrap_samples, seed)
         elif book_field.type is FieldType.MULTIPLE:
             sets = _set_agreement(table, key, options)
         else:
+            data = field_data(table, key, level)
             overall[key] = _marked(agreement_report(data, **options), machines)
             if by_article and book_field.scope is Scope.UNIT:
                 coded = set(data.unit_ids)
