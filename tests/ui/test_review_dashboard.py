@@ -374,3 +374,4 @@ def test_the_dashboard_shows_the_typed_and_conditional_rows(qtbot, open_window, 
     }
     assert shown["Krippendorff's alpha (nominal)"] == "0.444"
     assert shown["reason:condition: Krippendorff's alpha (nominal)"] == "0.571"
+    assert "asked when Source is anonymous: measured over the 3 units" in dashboard.summary.text()

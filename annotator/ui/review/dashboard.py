@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from annotator.core.agreement.charts import AlphaBar
 from annotator.core.agreement.confusion import ConfusionMatrix
 from annotator.core.agreement.descriptions import describe, too_few_units
-from annotator.core.agreement.field_details import FieldDetails
+from annotator.core.agreement.field_details import FieldDetails, condition_line
 from annotator.core.agreement.report import FieldAgreement
 from annotator.core.agreement.tables import AgreementRow, agreement_rows
 from annotator.core.agreement.verdicts import (
@@ -356,14 +356,14 @@ class DashboardTab(QWidget):
         extra = {self.field_key: details} if details is not None else None
         if report is None and details is not None:
             self.table_model.set_rows(agreement_rows({}, details=extra))
-            self.summary.setText(details.heading)
+            self.summary.setText("\n".join([details.heading, *_context(details)]))
         elif report is None:
             self.table_model.set_rows([])
             self.summary.setText("No agreement computed for this field yet.")
         else:
             self.table_model.set_rows(agreement_rows({self.field_key: report}, details=extra))
             left_out = self.skipped.for_field(self.field_key).message()
-            summary = field_summary(report)
+            summary = "\n".join([field_summary(report), *_context(details)])
             self.summary.setText(f"{summary}\nLeft out, {left_out}." if left_out else summary)
         self.update_confusion()
 
@@ -384,6 +384,19 @@ class DashboardTab(QWidget):
             f"{a} down, {b} across: {matrix.n_units} unit(s) coded by both; "
             "the outlined diagonal is where they agree."
         )
+
+
+def _context(details: FieldDetails | None) -> list[str]:
+    """Over which units a conditional field was measured, and when codes of two codebook
+    versions were compared: the lines the table's rows cannot say."""
+    if details is None:
+        return []
+    lines = []
+    if details.condition is not None:
+        lines.append(condition_line(details.condition, details.unit_noun))
+    if details.versions is not None:
+        lines.append(details.versions)
+    return lines
 
 
 def lead_text(fields: Mapping[str, FieldAgreement], labels: Mapping[str, str]) -> str:
