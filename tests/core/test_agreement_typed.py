@@ -28,6 +28,7 @@ from annotator.core.agreement.set_distances import (
     jaccard_distance,
     masi_distance,
 )
+from annotator.core.agreement.tables import agreement_rows
 from annotator.core.codebook import Scope, parse_codebook
 from annotator.core.coding import lookups
 from annotator.core.coding import service as coding
@@ -247,6 +248,9 @@ def test_the_report_says_when_codes_of_two_codebook_versions_are_compared(projec
     assert line is not None
     assert "3 compared pair(s)" in line and "Typed study 1 and Typed study 2" in line
     assert result.details["sources_cited"].versions is None
+    rows = agreement_rows(result.fields, result.by_article, result.details)
+    assert all(line in r.note for r in rows if r.field == "source")
+    assert not any(r.note and "codebook versions" in r.note for r in rows if r.field != "source")
     project.close()
 
 

@@ -13,8 +13,9 @@ Decisions, so that the file reads the same way every time:
   ``percent_agreement``, ``krippendorff_alpha_masi``, ``krippendorff_alpha_jaccard`` and
   the rows of one binary variable per category, field ``topics=politics``; a
   conditional field's rows of the binary agreement on its condition, field
-  ``reason:condition``), then its per-article rows, articles in the order given (reading order for a
-  project), coefficients in `COEFFICIENTS` order, Cohen pairs in the report's order
+  ``reason:condition``), then its per-article rows (when compared codes of the field
+  were made under two codebook versions, its field-wide rows' ``note`` says so),
+  articles in the order given (reading order for a project), coefficients in `COEFFICIENTS` order, Cohen pairs in the report's order
   with each pair's weighted variants right after its unweighted kappa.
 - ``level`` is the field's level of measurement as analysed. The coefficient's name
   says which variant it is: ``krippendorff_alpha`` is at that level,
@@ -112,10 +113,13 @@ def agreement_rows(
     rows: list[AgreementRow] = []
     details = details or {}
     for key in dict.fromkeys([*details, *fields]):
-        if key in fields:
-            rows.extend(_field_rows(fields[key], None))
+        own = list(_field_rows(fields[key], None)) if key in fields else []
         if key in details:
-            rows.extend(_detail_rows(details[key]))
+            own.extend(_detail_rows(details[key]))
+        versions = details[key].versions if key in details else None
+        if versions is not None:  # every figure of the field compares across versions
+            own = [row._replace(note="; ".join(filter(None, (row.note, versions)))) for row in own]
+        rows.extend(own)
         for article, part in (by_article or {}).get(key, {}).items():
             rows.extend(_field_rows(part, article))
     return rows
