@@ -47,8 +47,9 @@ def project(project_location, tmp_path: Path):
     path.write_text(ARTICLE, encoding="utf-8")
     project = Project.create(project_location("training.annotator"), bundled_codebook())
     assert not import_paths(project, [path]).failures
-    others = [f.key for f in project.codebook.fields if f.key != "claim_type"]
-    set_left_out_fields(project, others)  # claim_type alone
+    set_left_out_fields(
+        project, [f.key for f in project.codebook.fields if f.key != "claim_type"]
+    )  # claim_type alone
     yield project
     project.close()
 
@@ -170,7 +171,7 @@ def test_training_and_gold_never_mix_with_study_codes(project, tmp_path: Path):
 
 def test_a_field_left_out_leaves_agreement_and_adjudication(project):
     """Every field is measured until the supervisor leaves one out (the fixture leaves
-    out every field but claim_type)."""
+    out all but claim_type)."""
     units = _sentences(project)
     for coder, code in (("alice", "fact"), ("bob", "intention")):
         apply_codes(project, coder, units[0].id, {"claim_type": code, "confidence": "low"})
@@ -178,8 +179,8 @@ def test_a_field_left_out_leaves_agreement_and_adjudication(project):
     assert [d.field for d in list_disagreements(project)] == ["claim_type"]
     set_left_out_fields(project, [])
     assert left_out_fields(project) == set()
-    every = project_agreement(project, bootstrap_samples=0)
-    assert list(every.details) == [f.key for f in project.codebook.fields]
+    measured = project_agreement(project, bootstrap_samples=0).fields
+    assert list(measured) == [f.key for f in project.codebook.fields]
     with pytest.raises(AnnotatorError, match="no field 'nope'"):
         set_left_out_fields(project, ["nope"])
 

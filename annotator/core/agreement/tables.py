@@ -15,8 +15,9 @@ Decisions, so that the file reads the same way every time:
   conditional field's rows of the binary agreement on its condition, field
   ``reason:condition``), then its per-article rows (when compared codes of the field
   were made under two codebook versions, its field-wide rows' ``note`` says so),
-  articles in the order given (reading order for a project), coefficients in `COEFFICIENTS` order, Cohen pairs in the report's order
-  with each pair's weighted variants right after its unweighted kappa.
+  articles in the order given (reading order for a project), coefficients in
+  `COEFFICIENTS` order, Cohen pairs in the report's order with each pair's weighted
+  variants right after its unweighted kappa.
 - ``level`` is the field's level of measurement as analysed. The coefficient's name
   says which variant it is: ``krippendorff_alpha`` is at that level,
   ``krippendorff_alpha_nominal`` treats every code as a category (kept at the nominal

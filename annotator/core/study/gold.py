@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
-from annotator.core.codebook import ARTICLE_KIND, Scope
+from annotator.core.codebook import ARTICLE_KIND, Codebook, Scope
 from annotator.core.coding import service as coding
 from annotator.core.coding.lookups import article_by_key
 from annotator.core.coding.measured_fields import measured_fields
@@ -51,18 +51,15 @@ class GoldMarked:
 def mark_gold(project: Project, articles: Sequence[str], source: str) -> GoldMarked:
     """Make `articles` gold with `source`'s codes (`consensus` or a coder's name).
 
-    Every coded unit of every article (and the article's own unit, when the codebook asks
-    about articles) must have the source's code in every measured field of its scope that
-    is required and asked (a conditional field only where the source's codes make its
-    condition hold), else nothing is written and the first gap is named; optional fields
-    are copied where coded. Marking an article again replaces its gold codes with the
-    source's."""
+    Every coded unit of every article must have the source's code in every measured
+    field, else nothing is written and the first gap is named. Marking an article again
+    replaces its gold codes with the source's."""
     keys = list(dict.fromkeys(key.strip() for key in articles if key.strip()))
     if not keys:
         raise AnnotatorError("name at least one article to mark as gold")
     if len(keys) > MAX_GOLD_ARTICLES:
         raise AnnotatorError(f"at most {MAX_GOLD_ARTICLES} gold articles at once")
-    fields = set(measured_fields(project))
+    fields = measured_fields(project)
     codebook = project.codebook
     with project.reading() as session:
         _check_source(session, source)
@@ -70,34 +67,42 @@ def mark_gold(project: Project, articles: Sequence[str], source: str) -> GoldMar
         ids = [article_by_key(session, key).id for key in keys]
         units = session.exec(
             wide_select(
-                Unit.id, Article.key, Unit.idx, Unit.kind, Article.sha256, Unit.start, Unit.end
+                Unit.id, Article.key, Unit.idx, Article.sha256, Unit.start, Unit.end, Unit.kind
             )
             .join(Article, col(Article.id) == Unit.article_id)
             .where(col(Unit.article_id).in_(ids), col(Unit.kind).in_(codebook.progress_kinds))
             .order_by(col(Article.position), col(Unit.idx))
         ).all()
-    codes = _source_codes(project, source, [row[0] for row in units])
+    codes = _source_codes(project, source, [row[0] for row in units], fields)
     batch = []
-    for unit_id, article_key, idx, kind, sha, start, end in units:
-        mine = codes.get(unit_id, {})
-        scope = Scope.ARTICLE if kind == ARTICLE_KIND else Scope.UNIT
-        asked = codebook.applicable(scope, mine)
-        for book_field in codebook.fields_of(scope):
-            field = book_field.key
-            if field not in fields or field not in asked:
-                continue
-            code = mine.get(field)
-            if code is None and not book_field.required:
-                continue
+    for unit_id, article_key, idx, sha, start, end, kind in units:
+        coded = {f: c for (u, f), c in codes.items() if u == unit_id}
+        for key in _gold_fields(codebook, kind, coded, fields):
+            code = coded.get(key)
             if code is None:
                 raise AnnotatorError(
-                    f"{article_key}#{idx}: {source!r} has not coded {field!r}; only a "
+                    f"{article_key}#{idx}: {source!r} has not coded {key!r}; only a "
                     "completely coded article can be gold (nothing marked)"
                 )
-            batch.append(BatchCode(unit_id, sha, start, end, GOLD, field, code))
+            batch.append(BatchCode(unit_id, sha, start, end, GOLD, key, code))
     with coding.writing(project, origin=f"gold from {source}"[:40], reserved=GOLD) as writer:
         counts = writer.write_batch(batch, keep_changes=False)
     return GoldMarked(tuple(keys), source, counts.added, counts.changed)
+
+
+def _gold_fields(
+    codebook: Codebook, kind: str, coded: dict[str, str], measured: list[str]
+) -> list[str]:
+    """The measured fields a gold unit of this kind carries: those asked of it (a
+    conditional field where the source's codes ask it), required ones always, optional
+    ones where the source coded them."""
+    scope = Scope.ARTICLE if kind == ARTICLE_KIND else Scope.UNIT
+    asked = codebook.applicable(scope, coded)
+    return [
+        f.key
+        for f in codebook.fields_of(scope)
+        if f.key in measured and f.key in asked and (f.required or f.key in coded)
+    ]
 
 
 def gold_articles(project: Project) -> list[str]:
@@ -137,16 +142,15 @@ def _check_gold_coder(session) -> None:
         raise AnnotatorError(f"an ordinary coder is named {GOLD!r}; their codes cannot be the gold")
 
 
-def _source_codes(project: Project, source: str, unit_ids: list[int]) -> dict[int, dict[str, str]]:
-    """The source's codes on the units, every field (a condition may name one that is
-    not measured), by unit."""
+def _source_codes(
+    project: Project, source: str, unit_ids: list[int], fields: list[str]
+) -> dict[tuple[int, str], str]:
     with project.reading() as session:
         rows = session.exec(
             select(Code.unit_id, Code.field, Code.code)
             .join(Coder, col(Coder.id) == Code.coder_id)
-            .where(Coder.name == source, col(Code.unit_id).in_(unit_ids))
+            .where(
+                Coder.name == source, col(Code.unit_id).in_(unit_ids), col(Code.field).in_(fields)
+            )
         ).all()
-    codes: dict[int, dict[str, str]] = {}
-    for unit_id, field, code in rows:
-        codes.setdefault(unit_id, {})[field] = code
-    return codes
+    return {(unit_id, field): code for unit_id, field, code in rows}
