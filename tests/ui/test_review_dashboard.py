@@ -17,6 +17,7 @@ from annotator.core.supervision.passphrase import set_supervisor_passphrase
 from annotator.ui.review.charts import ConfusionModel
 from annotator.ui.review.coder_choice import CoderChoiceModel
 from annotator.ui.review.dashboard import AgreementTableModel
+from tests.typed_study import typed_project
 from tests.ui.test_review_data import (
     build_review_project,
     enter_review,
@@ -217,13 +218,17 @@ def test_export_agreement_tables_and_html_report(qtbot, open_window, review_path
     wait_idle(qtbot, review)
     with Project.open(review_path) as project:
         expected = project_agreement(project, by_article=True)
-    rows = agreement_rows(expected.fields, expected.by_article)
+    rows = agreement_rows(expected.fields, expected.by_article, expected.details)
     frame = pd.read_csv(table)
     assert len(frame) == len(rows)
-    alpha = frame[(frame.coefficient == "krippendorff_alpha") & frame.article.isna()]
-    assert [None if pd.isna(v) else v for v in alpha.value] == [
-        r.krippendorff_alpha.value for r in expected.fields.values()
-    ]  # an undefined alpha is an empty cell
+    assert "anonymity_reason:condition" in set(frame.field)  # the condition's own agreement
+    alpha = frame[
+        (frame.coefficient == "krippendorff_alpha")
+        & frame.article.isna()
+        & frame.field.isin(list(expected.fields))
+    ]
+    expected_alphas = [r.krippendorff_alpha.value for r in expected.fields.values()]
+    assert [None if pd.isna(v) else v for v in alpha.value] == expected_alphas
     report = tmp_path / "agreement.html"
     assert review.export_html_report(str(report))
     wait_idle(qtbot, review)
@@ -278,6 +283,7 @@ def test_every_coefficient_shows_its_interval_and_kappas_a_band(qtbot, open_wind
     review = enter_review(qtbot, window)
     on_field(review, "attribution")
     dashboard = review.dashboard
+    dashboard.field_choice.setCurrentIndex(dashboard.field_choice.findData("attribution"))
     with Project.open(review_path) as project:
         expected = project_agreement(project).fields[dashboard.field_key]
     model = dashboard.table_model
@@ -349,12 +355,13 @@ def test_the_dashboard_leads_with_the_coefficient_to_report_for_each_field(
     on_field(review, "attribution")
     for field in codebook.fields:
         alpha = expected[field.key].krippendorff_alpha
-        if alpha.value is None:  # nobody coded it: said so, never a figure
-            assert f"{field.label}: Krippendorff's {field.level} alpha is undefined (" in lead
+        if alpha.value is None:  # the article fields, which nobody coded here
+            assert f"{field.label}: Krippendorff's {field.level} alpha is undefined" in lead
             continue
         assert f"report Krippendorff's {field.level} alpha = {alpha.value:.3f}" in lead
         assert f"95% interval {alpha.ci_low:.3f} to {alpha.ci_high:.3f}" in lead
     assert "by Krippendorff's standard" in lead and "Landis and Koch" in lead
+    dashboard.field_choice.setCurrentIndex(dashboard.field_choice.findData("attribution"))
     model = dashboard.table_model
     rows = {
         model.row(r).coefficient: r for r in range(model.rowCount()) if not model.row(r).coder_a
@@ -368,3 +375,29 @@ def test_the_dashboard_leads_with_the_coefficient_to_report_for_each_field(
     disagreements = review.disagreements.model
     tip = disagreements.headerData(3, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("Severity: How far apart the codes are")
+
+
+def test_the_dashboard_shows_the_typed_and_conditional_rows(qtbot, open_window, project_location):
+    """The typed study (tests/core/test_agreement_typed.py): a multiple choice has no
+    classic report, only its set alphas and a binary alpha per category; a conditional
+    field's rows end with the agreement on its condition."""
+    path = project_location("typed.annotator")
+    typed_project(path).close()
+    window = open_window("ann", path)
+    review = enter_review(qtbot, window)
+    dashboard = review.dashboard
+    dashboard.field_choice.setCurrentIndex(dashboard.field_choice.findData("topics"))
+    model = dashboard.table_model
+    shown = {
+        model.index(row, 0).data(): model.index(row, 1).data() for row in range(model.rowCount())
+    }
+    assert shown["Krippendorff's alpha (sets, MASI distance)"] == "0.423"
+    assert shown["topics=politics: Krippendorff's alpha (nominal)"] == "0.571"
+    assert dashboard.summary.text() == "topics: multiple choice, over articles"
+    dashboard.field_choice.setCurrentIndex(dashboard.field_choice.findData("reason"))
+    shown = {
+        model.index(row, 0).data(): model.index(row, 1).data() for row in range(model.rowCount())
+    }
+    assert shown["Krippendorff's alpha (nominal)"] == "0.444"
+    assert shown["reason:condition: Krippendorff's alpha (nominal)"] == "0.571"
+    assert "asked when Source is anonymous: measured over the 3 units" in dashboard.summary.text()

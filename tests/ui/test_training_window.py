@@ -227,6 +227,8 @@ def test_agreement_where_it_helps_to_act_in_the_review(qtbot, project_path, tmp_
     assert dialog.rows.rows[0][:2] == ("alice", "bob")
     dialog.breakdown.setCurrentIndex(2)
     assert dialog.rows.headers == ["Code", "Confused with", "Units"]
+    dialog.field.setCurrentIndex(dialog.field.findData("story_type"))  # an article field
+    assert dialog.rows.rows == [] and "coded once per article" in dialog.note.text()
 
 
 @pytest.mark.sqlite_only  # on a server the coder is the database role: nothing is asked

@@ -114,10 +114,28 @@ def certify(
     )
     results = []
     for key in fields:
-        report = agreement.fields[key]
+        report = agreement.fields.get(key)
+        if report is None:  # a short text or a multiple choice: no single alpha to pass
+            continue
         alpha = report.krippendorff_alpha.value
         matrix = confusion_matrix(project, key, identity, GOLD)
         passed = alpha is not None and alpha >= threshold
         results.append(FieldCertification(key, report, matrix, passed))
-    coded = sum(1 for unit in gold if all(k in mine.get(unit, {}) for k in fields))
+    measured = set(fields)
+    coded = sum(
+        1 for unit, codes in gold.items() if _answered(project, measured, codes, mine.get(unit))
+    )
     return Certification(coder.strip(), threshold, len(gold), coded, tuple(results))
+
+
+def _answered(
+    project: Project, measured: set[str], gold: dict[str, str], mine: dict[str, str] | None
+) -> bool:
+    """Whether the trainee answered every measured field the gold answers on a unit that
+    is asked of them (a conditional field only where their own codes make it hold)."""
+    keys = set(gold).intersection(measured)
+    if mine is None or not keys:
+        return mine is not None
+    scope = project.codebook.field(next(iter(keys))).scope
+    asked = project.codebook.applicable(scope, mine)
+    return all(key in mine for key in keys if key in asked)
