@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from annotator.core import field_values
+from annotator.core import field_values, layout_columns
 from annotator.core.codebook import Category, Codebook, CodebookField, Scope
 from annotator.core.field_values import FieldType
 
@@ -44,9 +44,7 @@ FIELD_KINDS = {
     FieldType.DATE: DATE,
     FieldType.TEXT: ANSWER,
 }
-NA_MARKER = "NA"
-"""A not-applicable cell in CSV and Excel: what R's read.csv and pandas read as missing by
-default, while a not-coded cell is empty (see the README on reading the two apart)."""
+NA_MARKER = layout_columns.NOT_APPLICABLE  # "NA": a not-applicable cell in CSV and Excel
 CACHE_LIMIT = 4096  # code combinations whose cells are remembered: bounded whatever the data
 
 

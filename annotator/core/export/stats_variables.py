@@ -87,7 +87,7 @@ def variable(column: Column, values: list, fmt: str) -> Variable:
         assert book_field is not None  # a field's columns always have their field
         conditional = book_field.when is not None
         if column.kind == ANSWER:
-            return _answer(values, conditional)
+            return _answer(values, conditional, fmt)
         if column.kind == DATE:
             return _date(values, conditional, fmt)
         return _numeric(column, book_field, values, conditional, fmt)
@@ -151,11 +151,12 @@ def _stata_numeric(
     values: list, labels: dict[float, str], outside: list[float], whole: bool, conditional: bool
 ) -> Variable:
     """Numbers, a tag letter for an outside-scale value or "not applicable", NaN when
-    empty. pyreadstat writes a number variable only if every number has one type (all
-    int, or all float), so whole-numbered columns get ints and the others floats; Stata
-    labels only whole numbers, so a column with fractions keeps only its tags' labels."""
+    empty. pyreadstat writes a mixed column as numbers only if every number has one type,
+    and writes NaN among ints as garbage, so every number is a float (a double variable,
+    which Stata labels like any other); Stata labels only whole numbers, so a column with
+    fractions keeps only its tags' labels."""
     tags = dict(zip(outside, STATA_TAGS, strict=False))
-    kind = int if whole else float
+    kind = float
     tagged = bool(tags) or conditional
     if not tagged:
         data: Any = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
@@ -209,14 +210,14 @@ def _date(values: list, conditional: bool, fmt: str) -> Variable:
     return Variable(seconds, {na: NOT_APPLICABLE_LABEL}, [na], spss_format=SPSS_DATE_FORMAT)
 
 
-def _answer(values: list, conditional: bool) -> Variable:
+def _answer(values: list, conditional: bool, fmt: str) -> Variable:
     texts = {v for v in values if isinstance(v, str)}
     marker = _free_text(texts) if conditional else None
     data = pd.Series(
         ["" if v is None else marker or "" if v is NOT_APPLICABLE else str(v) for v in values],
         dtype=object,
     )
-    return Variable(data, missing=[marker] if marker else [])
+    return Variable(data, missing=[marker] if marker and fmt == "sav" else [])
 
 
 def _free_number(taken: set[float], minimum: float | None) -> float | None:
