@@ -376,3 +376,30 @@ def test_mixed_codebook_versions_are_named_per_row_and_once_on_stderr(
         assert "2 codebook versions" in err and "Typed study 1, Typed study 2" in err
     finally:
         project.close()
+
+
+def test_a_consensus_without_a_field_that_does_not_apply_is_whole(project_location):
+    """reason is required, but not asked of a named source: a decision without it is a
+    whole one; the consensus's article fields fill the articles layout's consensus row."""
+    project = typed_articles(project_location("p.annotator"))
+    try:
+        unit = lookups.find_unit(project, "harbor-deal#2").id
+        support.add_consensus(project, unit, {"source": "named"})
+        article_id = lookups.find_unit(project, "harbor-deal#2").article_id
+        article_unit = lookups.article_unit_id(project, article_id)
+        assert article_unit is not None
+        coding.apply_codes(project, "panel", article_unit, {"story_kind": "news"})
+        rows = preview_rows(project, ExportOptions("consensus"), limit=100)
+        row = next(r for r in rows if r["unit_key"] == "harbor-deal#2")
+        assert (row["consensus_source"], row["source"], row["reason"]) == (
+            "consensus",
+            "named",
+            "NA",
+        )
+        articles = preview_rows(project, ExportOptions("articles"), limit=100)
+        consensus = next(
+            r for r in articles if r["article_key"] == "harbor-deal" and r["coder"] == "consensus"
+        )
+        assert (consensus["story_kind"], consensus["column_author"]) == ("news", "NA")
+    finally:
+        project.close()
