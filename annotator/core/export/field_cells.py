@@ -115,11 +115,11 @@ class FieldCells:
 
     def cells(self, codes: tuple[str | None, ...] | None) -> tuple:
         """The cells of one coder's codes; all empty when the coder coded nothing here."""
-        if codes is None or not any(code is not None for code in codes):
+        if codes is None:
             return self.blank
-        found = self._cache.get(codes)
+        found = self._cache.get(codes)  # the usual case: combinations repeat over rows
         if found is None:
-            found = self._make(codes)
+            found = self._make(codes) if any(c is not None for c in codes) else self.blank
             if len(self._cache) < CACHE_LIMIT:
                 self._cache[codes] = found
         return found

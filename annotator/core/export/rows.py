@@ -42,6 +42,7 @@ Decisions the issue leaves open:
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -146,7 +147,7 @@ class Layout:
         book = self.codebook
         self.fields = book.article_fields if options.layout == "articles" else book.unit_fields
         positions = {f.key: i for i, f in enumerate(book.fields)}
-        self._positions = [positions[f.key] for f in self.fields]  # in CoderCodes.codes
+        self._pick = _picker([positions[f.key] for f in self.fields])  # from CoderCodes.codes
         self.cells = FieldCells(book, self.fields, options.values, text, not_applicable)
         self.skipped = SkippedCodes()  # codes not in the codebook, left out of the rows
         self._names = {c.id: text(c.name) for c in self.scope.coders}
@@ -253,7 +254,7 @@ class Layout:
         """The cells of the layout's fields for one coder's codes (see `field_cells`)."""
         if codes is None:
             return self.cells.blank
-        return self.cells.cells(tuple(codes.codes[i] for i in self._positions))
+        return self.cells.cells(self._pick(codes.codes))
 
     def _version(self, codes: CoderCodes | None) -> tuple[str | None, str | None]:
         return self._versions.get(codes.version_id, (None, None)) if codes else (None, None)
@@ -393,6 +394,17 @@ class _ArticleCounts:
             )
             for i, (name, role) in enumerate(self.whos)
         ]
+
+
+def _picker(positions: list[int]) -> Callable[[tuple], tuple]:
+    """codes of every codebook field -> those at `positions`, as a tuple (itemgetter:
+    this runs once per row and coder)."""
+    if len(positions) > 1:
+        return operator.itemgetter(*positions)
+    if positions:
+        only = positions[0]
+        return lambda codes: (codes[only],)
+    return lambda codes: ()
 
 
 def _counted(codebook: Codebook) -> list[CodebookField]:
