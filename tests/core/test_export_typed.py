@@ -403,3 +403,19 @@ def test_a_consensus_without_a_field_that_does_not_apply_is_whole(project_locati
         assert (consensus["story_kind"], consensus["column_author"]) == ("news", "NA")
     finally:
         project.close()
+
+
+def test_wide_has_every_unit_field_per_coder_with_not_applicable(typed, tmp_path):
+    path = tmp_path / "wide.csv"
+    export(typed, path, ExportOptions("wide"))
+    frame = read_csv(path, dtype=str, keep_default_na=False)
+    codes = [c for c in frame.columns if "__" in c and not c.startswith(("note__", "coded_at__"))]
+    assert codes == [f"{key}__{coder}" for key in UNIT_FIELDS for coder in ("alice", "bob")]
+    assert not frame["unit_key"].str.endswith("#0").any()
+    second = frame[frame["kind"] == "sentence"].iloc[0]
+    assert (second["reason__alice"], second["reason__bob"]) == ("NA", "")
+    sav = tmp_path / "wide.sav"
+    export(typed, sav, ExportOptions("wide"))
+    _, meta = pyreadstat.read_sav(sav, user_missing=True)
+    assert meta.missing_ranges["reason__bob"] == [{"lo": -9.0, "hi": -9.0}]
+    assert meta.column_names_to_labels["reason__bob"] == "Reason for anonymity given (bob)"
