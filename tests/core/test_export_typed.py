@@ -419,3 +419,45 @@ def test_wide_has_every_unit_field_per_coder_with_not_applicable(typed, tmp_path
     _, meta = pyreadstat.read_sav(sav, user_missing=True)
     assert meta.missing_ranges["reason__bob"] == [{"lo": -9.0, "hi": -9.0}]
     assert meta.column_names_to_labels["reason__bob"] == "Reason for anonymity given (bob)"
+
+
+def test_a_fields_not_applicable_value_is_one_across_coders(project_location, tmp_path):
+    """alice's -9 is a value: the number field's not-applicable value is -99 in every
+    coder's column of the wide .sav, not -9 in bob's."""
+    from annotator.core.codebook import parse_codebook
+
+    book = parse_codebook(
+        {
+            "format": 2,
+            "name": "Counts",
+            "version": "1",
+            "fields": [
+                {
+                    "key": "has",
+                    "label": "Has a count",
+                    "categories": [{"code": "yes", "label": "Yes"}, {"code": "no", "label": "No"}],
+                },
+                {
+                    "key": "count",
+                    "label": "Count",
+                    "type": "number",
+                    "when": {"field": "has", "in": ["yes"]},
+                },
+            ],
+        }
+    )
+    project = Project.create(project_location("p.annotator"), book)
+    try:
+        assert not import_paths(project, ARTICLES[:1]).failures
+        unit = lookups.find_unit(project, "harbor-deal#2").id
+        coding.apply_codes(project, "alice", unit, {"has": "yes", "count": "-9"})
+        coding.apply_codes(project, "bob", unit, {"has": "no"})
+        path = tmp_path / "wide.sav"
+        export(project, path, ExportOptions("wide"))
+        frame, meta = pyreadstat.read_sav(path, user_missing=True)
+        for coder in ("alice", "bob"):
+            assert meta.missing_ranges[f"count__{coder}"] == [{"lo": -99.0, "hi": -99.0}]
+        row = frame[frame["unit_key"] == "harbor-deal#2"].iloc[0]
+        assert (row["count__alice"], row["count__bob"]) == (-9, -99)
+    finally:
+        project.close()

@@ -54,6 +54,7 @@ from annotator.core.export.stats_variables import (
     Variable,
     measure,
     stata_tags,
+    values_by_field,
     variable,
 )
 
@@ -81,7 +82,11 @@ def write_stats_file(
         return 0, True, {}
     kept = [(c, v) for c, v in zip(layout.columns, cells, strict=True) if c.kind != CHOICES]
     columns = [c for c, _ in kept]
-    variables = [variable(c, values, fmt) for c, values in kept]
+    taken = values_by_field(columns, [values for _, values in kept])
+    variables = [
+        variable(c, values, fmt, taken.get(c.field.key, frozenset()) if c.field else frozenset())
+        for c, values in kept
+    ]
     labelled = {c.name for c, v in zip(columns, variables, strict=True) if v.value_labels}
     names = variable_names([c.name for c in columns], labelled)
     frame = pd.DataFrame({names[c.name]: v.data for c, v in zip(columns, variables, strict=True)})

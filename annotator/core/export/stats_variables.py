@@ -80,17 +80,19 @@ class Variable:
     spss_format: str | None = None
 
 
-def variable(column: Column, values: list, fmt: str) -> Variable:
-    """The variable of one column of a .sav (`fmt` "sav") or .dta ("dta")."""
+def variable(column: Column, values: list, fmt: str, taken: frozenset = frozenset()) -> Variable:
+    """The variable of one column of a .sav (`fmt` "sav") or .dta ("dta"). `taken` are
+    values the field holds in its other columns (the wide layout's other coders), which
+    its not-applicable value must not be either: one field, one such value."""
     book_field = column.field
     if column.kind in (CODE, DUMMY, NUMBER, DATE, ANSWER):
         assert book_field is not None  # a field's columns always have their field
         conditional = book_field.when is not None
         if column.kind == ANSWER:
-            return _answer(values, conditional, fmt)
+            return _answer(values, conditional, fmt, taken)
         if column.kind == DATE:
             return _date(values, conditional, fmt)
-        return _numeric(column, book_field, values, conditional, fmt)
+        return _numeric(column, book_field, values, conditional, fmt, taken)
     if column.kind in (INTEGER, COUNT):
         numbers = [float(v) for v in values] or [0.0]
         return Variable(np.array(values, dtype=np.int64), numbers=numbers)
@@ -118,7 +120,12 @@ def stata_tags(field: CodebookField) -> dict[float, str]:
 
 
 def _numeric(
-    column: Column, book_field: CodebookField, values: list, conditional: bool, fmt: str
+    column: Column,
+    book_field: CodebookField,
+    values: list,
+    conditional: bool,
+    fmt: str,
+    taken: frozenset,
 ) -> Variable:
     """Single choice, 0/1 and number columns."""
     labels: dict[float, str]
@@ -135,7 +142,7 @@ def _numeric(
     present = {float(v) for v in values if isinstance(v, int | float)}
     if fmt == "dta":
         return _stata_numeric(values, labels, outside, whole, conditional)
-    na = _free_number(present | set(labels), book_field.minimum) if conditional else None
+    na = _free_number(present | set(labels) | taken, book_field.minimum) if conditional else None
     data = np.array(
         [np.nan if v is None else na if v is NOT_APPLICABLE else v for v in values],
         dtype=np.float64,
@@ -210,14 +217,28 @@ def _date(values: list, conditional: bool, fmt: str) -> Variable:
     return Variable(seconds, {na: NOT_APPLICABLE_LABEL}, [na], spss_format=SPSS_DATE_FORMAT)
 
 
-def _answer(values: list, conditional: bool, fmt: str) -> Variable:
-    texts = {v for v in values if isinstance(v, str)}
+def _answer(values: list, conditional: bool, fmt: str, taken: frozenset) -> Variable:
+    texts = {v for v in values if isinstance(v, str)} | taken
     marker = _free_text(texts) if conditional else None
     data = pd.Series(
         ["" if v is None else marker or "" if v is NOT_APPLICABLE else str(v) for v in values],
         dtype=object,
     )
     return Variable(data, missing=[marker] if marker and fmt == "sav" else [])
+
+
+def values_by_field(columns: list[Column], cells: list[list]) -> dict[str, frozenset]:
+    """Field key -> every number or text its number and text columns hold (for `taken`)."""
+    found: dict[str, set] = {}
+    for column, values in zip(columns, cells, strict=True):
+        if column.field is not None and column.kind in (NUMBER, ANSWER):
+            kept = {
+                float(v) if column.kind == NUMBER else v
+                for v in values
+                if isinstance(v, int | float | str)
+            }
+            found.setdefault(column.field.key, set()).update(kept)
+    return {key: frozenset(values) for key, values in found.items()}
 
 
 def _free_number(taken: set[float], minimum: float | None) -> float | None:
