@@ -38,7 +38,8 @@ def register(command: Command) -> None:
         choices=LAYOUTS,
         default="long",
         help="long: a row per unit and coder (default); wide: a row per unit, a column per "
-        "coder and field; consensus: adjudicated or agreed codes; articles: code counts",
+        "coder and field; consensus: adjudicated or agreed codes; articles: article fields and "
+        "code counts",
     )
     sub.add_argument(
         "--format", choices=FORMATS, help="default: from the ending (.sav, .dta, .xlsx), else csv"
