@@ -117,15 +117,25 @@ def certify(
         report = agreement.fields.get(key)
         if report is None:  # a short text or a multiple choice: no single alpha to pass
             continue
-        alpha = report.krippendorff_alpha.value
+        if report.n_pairable_values == 0:  # the gold asks nothing of it (an optional field)
+            continue
         matrix = confusion_matrix(project, key, identity, GOLD)
-        passed = alpha is not None and alpha >= threshold
-        results.append(FieldCertification(key, report, matrix, passed))
+        results.append(FieldCertification(key, report, matrix, _passes(report, threshold)))
     measured = set(fields)
     coded = sum(
         1 for unit, codes in gold.items() if _answered(project, measured, codes, mine.get(unit))
     )
     return Certification(coder.strip(), threshold, len(gold), coded, tuple(results))
+
+
+def _passes(report: FieldAgreement, threshold: float) -> bool:
+    """Alpha at or above the threshold; where alpha is undefined because the gold's codes
+    do not vary (one gold article's story type), the trainee passes by matching every one
+    of them, as alpha would reward if it could be computed."""
+    alpha = report.krippendorff_alpha.value
+    if alpha is not None:
+        return alpha >= threshold
+    return report.percent_agreement.value == 1.0
 
 
 def _answered(
