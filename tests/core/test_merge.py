@@ -452,3 +452,28 @@ def test_a_source_memo_the_memo_editor_would_refuse_is_skipped_and_listed(target
     assert (skipped.unit, skipped.field) == ("harbor-deal", "#memo")
     assert "control characters" in skipped.reason
     assert report.memos_added == 0
+
+
+def test_an_article_level_unit_the_target_lacks_comes_with_its_codes(target, tmp_path):
+    """A zero-length unit (the article-level unit that carries article-level codes) holds
+    no text, so no segmentation can differ on it: in an article both files hold, the merge
+    adds it where the target's copy lacks it, codes and all, instead of skipping them."""
+    path = tmp_path / "source.annotator"
+    with make_project(path, [HARBOR]) as source:
+        with source.writing() as session:
+            article = session.exec(select(Article)).one()
+            whole = Unit(article_id=article.id, idx=-1, kind="article", start=0, end=0, text="")
+            session.add(whole)
+            session.flush()
+            unit_id = whole.id
+        coding.code_unit(source, "ann", unit_id, "claim_type", "fact")
+
+    report = merge_project(target, path)
+
+    assert (report.units_added, report.codes_added, report.skipped) == (1, 1, [])
+    with target.reading() as session:
+        merged = session.exec(select(Unit).where(Unit.start == Unit.end)).one()
+        code = session.exec(select(Code).where(Code.unit_id == merged.id)).one()
+    assert (merged.kind, merged.idx, code.field, code.code) == ("article", -1, "claim_type", "fact")
+    again = merge_project(target, path)
+    assert (again.units_added, again.codes_unchanged, again.changed) == (0, 1, False)

@@ -346,9 +346,11 @@ class _Merger:
         self.report.coders = [self.tally[name] for name in sorted(self.tally)]
 
     def _run(self, statement: Any, parameters: Any = None) -> Any:
-        """Execute in the merge's transaction: the result as the caller reads it (rows,
-        or `rowcount`)."""
-        return self.session.execute(statement, parameters)
+        """Execute a Core statement in the merge's transaction, on its connection: the
+        result as the caller reads it (rows, or the `rowcount` of an INSERT ... SELECT,
+        which PostgreSQL's driver keeps only when asked to)."""
+        options = {"preserve_rowcount": True}
+        return self.session.connection().execute(statement, parameters, execution_options=options)
 
     def _coder(self, name: str) -> CoderMerge:
         return self.tally.setdefault(name, CoderMerge(name))
@@ -488,7 +490,7 @@ class _Merger:
         )
         self._run(insert(mine).from_select(names, adding))
         if updates:
-            self._run(update(kind.model), updates)
+            self.session.execute(update(kind.model), updates)  # the ORM's update by id
         for start in range(0, len(removed), CHUNK):
             ids = removed[start : start + CHUNK]
             self._run(delete(kind.model).where(col(kind.model.id).in_(ids)))
