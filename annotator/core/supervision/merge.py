@@ -14,7 +14,9 @@ The rules, in the order they are applied:
   taken gets a numbered suffix). In an article the target already has, a coded
   unit whose span the target lacks (the article was segmented differently) is a
   conflict: its codes and notes are skipped and listed, never guessed onto
-  another unit.
+  another unit. A zero-length unit (the article-level unit that carries the
+  article's own codes) holds no text that could be segmented differently: where
+  the target's copy lacks it, it is added.
 - One coder's code appears once. Where the same coder has different codes in the
   two files, every case is listed; the target keeps its own unless the caller
   accepted the source's changes (`accept_changes`, --accept-changes, the preview's
@@ -34,8 +36,11 @@ The rules, in the order they are applied:
   (identity, coder, target, old, new, at); where the merge replaced or removed a
   target value it adds a history row of origin "merge" so the trail stays whole.
 
-Each source is merged in one write transaction (all or nothing). A source is read
-from a private snapshot, so merging never modifies (or migrates) the source file.
+Each source is merged in one write transaction (all or nothing), in set statements
+(`_Merger`, `merge_staging`): the time and memory a merge takes follow the database's
+own INSERT ... SELECT, not one Python object per row. A source is read from a private
+snapshot file (a server source is copied into one), so merging never modifies (or
+migrates) the source.
 """
 
 from __future__ import annotations
