@@ -51,7 +51,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    Column,
+    DateTime,
     Table,
+    Text,
     and_,
     case,
     delete,
@@ -113,7 +116,13 @@ from annotator.core.supervision.merge_source import (
     check_codebooks,
     read_source,
 )
-from annotator.core.supervision.merge_staging import SourceTables, drop, stage
+from annotator.core.supervision.merge_staging import (
+    Scratch,
+    SourceTables,
+    integers,
+    key,
+    source_tables,
+)
 
 ATTACHED = "merge_source"  # the schema name of the source's snapshot, attached to a file target
 RESERVED_ROLES = {Role.CONSENSUS, Role.MACHINE, Role.GOLD, Role.TRAINING}
@@ -308,17 +317,18 @@ class _Merger:
         self.tally: dict[str, CoderMerge] = {}
 
     def run(self, attached: str | None) -> None:
-        self.source, self.work = stage(self.session, self.data.project, attached)
-        self._articles()
-        self._units()
-        self._coders()
-        self._clears()
-        merge_memos(self.session, self.source, self.work, self.report, self.writer.now)
+        self.scratch = Scratch(self.session)
+        self.source = source_tables(self.scratch, self.data.project, attached)
+        self.places = self._articles()  # source article id -> key, position in the target
+        self.unit_map = self._units()
+        self.coder_map = self._coders()
+        self.clear = self._clears()
+        merge_memos(self.session, self.source, self.places, self.report, self.writer.now)
         self._history()  # first, so the merge's own rows come after the coders' in the trail
         self._merge_values(CODES)
         self._merge_values(NOTES)
         self._by_coder()
-        drop(self.session, self.work, *([] if attached else [self.source]))
+        self.scratch.drop()
 
     def _by_coder(self) -> None:
         """The report's per-coder rows, from what the merge counted on the way."""
@@ -336,7 +346,7 @@ class _Merger:
         )
         for name, count in self._run(units):
             self._coder(name).units = count
-        unit_map, coder_map = self.work.unit_map, self.work.coder_map
+        unit_map, coder_map = self.unit_map, self.coder_map
         brought = (
             select_columns(coder_map.c.name, func.count(distinct(unit_map.c.article_id)))
             .select_from(_mapped(code, unit_map, coder_map))
@@ -362,9 +372,9 @@ class _Merger:
 
     # articles and units
 
-    def _articles(self) -> None:
+    def _articles(self) -> FromClause:
         """Add the source's articles whose sha256 the target lacks, at the end of its order,
-        under free keys."""
+        under free keys; the set of them (`sid`, `key`, `position`)."""
         session, article, target = self.session, self.source.article, table_of(Article)
         lacking = (
             select_columns(article.c.id, article.c.key)
@@ -372,18 +382,18 @@ class _Merger:
             .order_by(article.c.position, article.c.id)
         )
         new = list(self._run(lacking))
-        if not new:
-            return
         position = self.session.scalar(select_columns(func.max(target.c.position))) or 0
-        keys = ArticleKeys().take(session, [row.key for row in new])
-        places = self.work.new_article
-        self._run(
-            insert(places),
+        keys = ArticleKeys().take(session, [row.key for row in new]) if new else []
+        places = self.scratch.rows(
+            "merge_new_article",
+            [key("sid"), Column("key", Text), *integers("position")],
             [
-                {"sid": row.id, "key": key, "position": position + number}
-                for number, (row, key) in enumerate(zip(new, keys, strict=True), 1)
+                (row.id, name, position + number)
+                for number, (row, name) in enumerate(zip(new, keys, strict=True), 1)
             ],
         )
+        if not new:
+            return places
         values = {"key": places.c.key, "position": places.c.position}
         names = [c.name for c in target.columns if c.name != "id"]
         rows = (
@@ -393,58 +403,71 @@ class _Merger:
         )
         self._run(insert(target).from_select(names, rows))
         self.report.articles_added = keys
+        return places
 
-    def _units(self) -> None:
-        """Map every source unit to the target's unit of the same span, and add the units
-        the target lacks: all those of the articles the merge added, and in an article both
-        hold a zero-length unit (an article-level unit, which segmentation cannot change).
-        Any other span the target lacks stays unmapped: its codes are skipped and listed."""
-        work, source = self.work, self.source
+    def _units(self) -> FromClause:
+        """Add the units the target lacks: all those of the articles the merge added, and in
+        an article both hold a zero-length unit (an article-level unit, which segmentation
+        cannot change); then map every source unit to the target's unit of the same span
+        (the unit map: `sid`, `article_id`, `tid`, `added`, `new_article`). Any other span
+        the target lacks stays unmapped (`tid` NULL): its codes are skipped and listed."""
+        source, places = self.source, self.places
         unit, article = source.unit, source.article
-        target, target_article, places = table_of(Unit), table_of(Article), work.new_article
-        new_article = places.c.sid.is_not(None)
-        adds = and_(target.c.id.is_(None), or_(new_article, unit.c.start == unit.c["end"]))
-        spans = (
-            unit.join(article, article.c.id == unit.c.article_id)
-            .join(target_article, target_article.c.sha256 == article.c.sha256)
-            .outerjoin(places, places.c.sid == article.c.id)
-            .outerjoin(
-                target, and_(target.c.article_id == target_article.c.id, _same_span(target, unit))
+        target, target_article = table_of(Unit), table_of(Article)
+
+        def spans(*more: FromClause) -> Any:
+            joined = (
+                unit.join(article, article.c.id == unit.c.article_id)
+                .join(target_article, target_article.c.sha256 == article.c.sha256)
+                .outerjoin(places, places.c.sid == article.c.id)
+                .outerjoin(
+                    target,
+                    and_(target.c.article_id == target_article.c.id, _same_span(target, unit)),
+                )
             )
+            for other in more:
+                joined = joined.outerjoin(other, other.c.sid == unit.c.id)
+            return joined
+
+        lacking = and_(
+            target.c.id.is_(None),
+            or_(places.c.sid.is_not(None), unit.c.start == unit.c["end"]),
         )
-        mapping = select_columns(
-            unit.c.id,
-            target_article.c.id,
-            target.c.id,
-            unit.c.start,
-            unit.c["end"],
-            _flag(adds),
-            _flag(new_article),
-        ).select_from(spans)
-        unit_map = work.unit_map
-        self._run(insert(unit_map).from_select(list(unit_map.c.keys()), mapping))
+        added = self.scratch.select(
+            "merge_added_unit",
+            [key("sid"), *integers("article_id")],
+            select_columns(unit.c.id, target_article.c.id).select_from(spans()).where(lacking),
+        )
         names = ["article_id", "idx", "kind", "start", "end", "text"]
         adding = (
-            select_columns(unit_map.c.article_id, *(unit.c[name] for name in names[1:]))
-            .join_from(unit_map, unit, unit.c.id == unit_map.c.sid)
-            .where(unit_map.c.added == 1)
-            .order_by(unit_map.c.article_id, unit.c.idx)
+            select_columns(added.c.article_id, *(unit.c[name] for name in names[1:]))
+            .join_from(added, unit, unit.c.id == added.c.sid)
+            .order_by(added.c.article_id, unit.c.idx)
         )
-        self.report.units_added = self._run(insert(target).from_select(names, adding)).rowcount
-        if self.report.units_added:
-            made = (
-                select_columns(target.c.id)
-                .where(target.c.article_id == unit_map.c.article_id, _same_span(target, unit_map))
-                .scalar_subquery()
-            )
-            self._run(update(unit_map).where(unit_map.c.added == 1).values(tid=made))
+        if self.session.scalar(select_columns(func.count()).select_from(added)):
+            # (only then: a team member, who may add no units, merges her codes back)
+            inserted = self._run(insert(target).from_select(names, adding))
+            self.report.units_added = inserted.rowcount
+        unit_map = self.scratch.select(
+            "merge_unit_map",
+            [key("sid"), *integers("article_id", "tid", "added", "new_article")],
+            select_columns(
+                unit.c.id,
+                target_article.c.id,
+                target.c.id,
+                _flag(added.c.sid.is_not(None)),
+                _flag(places.c.sid.is_not(None)),
+            ).select_from(spans(added)),
+        )
         matched = select_columns(func.count()).where(
             unit_map.c.added == 0, unit_map.c.tid.is_not(None)
         )
         self.report.units_matched = self.session.scalar(matched) or 0
+        return unit_map
 
-    def _coders(self) -> None:
-        """Add the source's coders the target lacks, and map the ones whose work is merged."""
+    def _coders(self) -> FromClause:
+        """Add the source's coders the target lacks; the map of the ones whose work is
+        merged (`sid`, `tid`, `name`)."""
         session, target = self.session, table_of(Coder)
         known = {row.name: (row.id, row.role) for row in self._run(select_columns(target))}
         mapped = []
@@ -460,9 +483,9 @@ class _Merger:
                 session.flush()
                 known[name] = (saved_id(coder.id), coder.role)
                 self.report.coders_added.append(name)
-            mapped.append({"sid": source_coder.id, "tid": known[name][0], "name": name})
-        if mapped:
-            self._run(insert(self.work.coder_map), mapped)
+            mapped.append((source_coder.id, known[name][0], name))
+        columns = [key("sid"), *integers("tid"), Column("name", Text)]
+        return self.scratch.rows("merge_coder_map", columns, mapped)
 
     # codes and notes
 
@@ -471,7 +494,7 @@ class _Merger:
         docstring); the source's clears may remove the target's."""
         self._skipped(kind)
         mine, theirs = kind.table(), kind.source(self.source)
-        unit_map, coder_map = self.work.unit_map, self.work.coder_map
+        unit_map, coder_map = self.unit_map, self.coder_map
         joined = _mapped(theirs, unit_map, coder_map).outerjoin(
             mine,
             and_(
@@ -503,7 +526,7 @@ class _Merger:
     def _skipped(self, kind: _Kind) -> None:
         """List the source's codes or notes that are not merged: a coder's whose work is not
         merged, or on a span the target's copy of the article lacks."""
-        source, unit_map = self.source, self.work.unit_map
+        source, unit_map = self.source, self.unit_map
         theirs = kind.source(source)
         coder, unit, article = source.coder, source.unit, source.article
         query = (
@@ -523,16 +546,18 @@ class _Merger:
             .where(or_(unit_map.c.tid.is_(None), coder.c.name.in_(sorted(self.not_merged))))
             .order_by(theirs.c.id)
         )
-        for name, key, idx, start, end, target, value in self._run(query):
+        for name, article_key, idx, start, end, target, value in self._run(query):
             why = self.not_merged.get(name) or (
                 f"characters {start}-{end} are not a unit of the "
                 "target's copy of this article (segmented differently)"
             )
-            self.report.skipped.append(Skipped(unit_key(key, idx), name, target, value, why))
+            self.report.skipped.append(
+                Skipped(unit_key(article_key, idx), name, target, value, why)
+            )
 
     def _counts(self, kind: _Kind, joined: Any, mine: Table, theirs: Table) -> None:
         """Count, per coder, the source's values the target lacks and those it holds alike."""
-        unit_map, coder_map = self.work.unit_map, self.work.coder_map
+        unit_map, coder_map = self.unit_map, self.coder_map
         query = (
             select_columns(
                 coder_map.c.name,
@@ -552,7 +577,7 @@ class _Merger:
     ) -> list[dict[str, Any]]:
         """The conflicts: the target holds another value from the same coder. Each is
         listed; the changes the source wins (see `_kept`) are returned to be written."""
-        unit_map, coder_map = self.work.unit_map, self.work.coder_map
+        unit_map, coder_map = self.unit_map, self.coder_map
         query = (
             _about_target_unit(
                 select_columns(
@@ -600,7 +625,7 @@ class _Merger:
         """The target's values that the source's coder cleared later than they were made,
         and that the source holds no value for: each is listed as a conflict; the ids of
         those the source wins are returned to be removed."""
-        clear, unit_map, coder_map = self.work.clear, self.work.unit_map, self.work.coder_map
+        clear, unit_map, coder_map = self.clear, self.unit_map, self.coder_map
         coder = table_of(Coder)
         holds = (
             exists()
@@ -653,7 +678,7 @@ class _Merger:
                 self._count(kind, "removed", row.coder, 1)
         return removed
 
-    def _clears(self) -> None:
+    def _clears(self) -> FromClause:
         """Where the source's last history row of a (unit, coder, target) cleared it, and
         the target has that unit and coder: when (`_cleared` weighs it against the target's
         value)."""
@@ -678,8 +703,8 @@ class _Merger:
             .join(coder, coder.c.name == history.c.coder)
             .where(history.c.new.is_(None), last)
         )
-        clear = self.work.clear
-        self._run(insert(clear).from_select(list(clear.c.keys()), query))
+        columns = [*integers("unit_id", "coder_id"), Column("target", Text), Column("at", DateTime)]
+        return self.scratch.select("merge_clear", columns, query)
 
     def _version(self, column: Any) -> Any:
         """The target's codebook version for a source's version id (NULL stays NULL)."""
@@ -738,7 +763,7 @@ class _Merger:
         self.report.history_added += result.rowcount
 
 
-def _mapped(theirs: FromClause, unit_map: Table, coder_map: Table) -> Any:
+def _mapped(theirs: FromClause, unit_map: FromClause, coder_map: FromClause) -> Any:
     """The source's codes or notes joined to their target unit and coder (a unit the target
     lacks has a NULL `tid`; a coder whose work is not merged drops out)."""
     return theirs.join(unit_map, unit_map.c.sid == theirs.c.unit_id).join(

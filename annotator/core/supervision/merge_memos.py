@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import func, update
 from sqlalchemy import select as select_columns
+from sqlalchemy.sql.expression import FromClause
 from sqlmodel import Session, col
 
 from annotator.core.coding.memos import MEMO_TARGET, memo_in, metadata_with_memo
@@ -25,22 +26,22 @@ from annotator.core.errors import CodingError
 from annotator.core.store.models import Article, History, table_of
 from annotator.core.supervision.merge_report import KEPT_MEMO, Conflict, MergeReport, Skipped
 from annotator.core.supervision.merge_source import CHUNK
-from annotator.core.supervision.merge_staging import SourceTables, WorkTables
+from annotator.core.supervision.merge_staging import SourceTables
 
 
 def merge_memos(
     session: Session,
     source: SourceTables,
-    work: WorkTables,
+    added: FromClause,
     report: MergeReport,
     now: datetime,
 ) -> None:
     """Carry the memos of the source's articles that the target already held (not those
-    the merge added, `work.new_article`) into the target, filling `report`. Called before
-    the source's history is copied, so the target's memo times are its own. Only the
+    the merge added: `added`, their source ids `sid`) into the target, filling `report`.
+    Called before the source's history is copied, so the target's memo times are its own. Only the
     articles whose metadata differ in the two files are read: equal metadata hold the
     same memo."""
-    theirs, mine, added = source.article, table_of(Article), work.new_article
+    theirs, mine = source.article, table_of(Article)
     differing = (
         select_columns(theirs.c.sha256, theirs.c.metadata_json, mine.c.id, mine.c.key)
         .add_columns(mine.c.metadata_json.label("stored"))

@@ -4,23 +4,44 @@ A merge decides with set statements (INSERT ... SELECT, joins) between the sourc
 and the target's, inside the target's write transaction, on the target's one connection.
 The source is always a private snapshot file (`merge_source`). Into a project file, the
 snapshot is attached to that connection (ATTACH, before the transaction begins) and its
-tables are joined where they are. Where nothing can be attached (a server target, or a
-dry run, whose one transaction covers many sources) its tables are copied, in batches,
-into temporary tables of the target's connection (SQLite's `temp` schema, PostgreSQL's
-session schema): the same statements then run on both back ends. Between two project
-files the rows pass as SQLite stores them, without conversion; into a server they pass
-through the column types, which turn SQLite's stored times into timestamps. The merge's
-own work tables (`WorkTables`: the unit and coder maps, the articles it adds, the
-source's clears) are temporary tables in every case, dropped when the merge ends (a
-rolled-back transaction takes them with it).
+tables are joined where they are; in a dry run, whose one transaction covers many
+sources, they are copied in batches into temporary tables, as SQLite stores them.
+
+On a server nothing can be attached, and a team member may not make temporary tables
+(`team.roles`): there each set of rows the statements join (`Scratch`) goes to the
+server as arrays, one per column, that `unnest` turns back into rows inside the
+statement, so the server's statements are the same joins and INSERT ... SELECTs, with
+the rows sent along as parameters (the snapshot's rows pass through the column types,
+which turn SQLite's stored times into timestamps).
+
+The merge's own sets (the articles it adds, the units it adds, the unit and coder maps,
+the source's clears) are made the same way: temporary tables on SQLite,
+dropped when the merge ends (a rolled-back transaction takes them with it), arrays on a
+server.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, Connection, DateTime, Index, Integer, MetaData, Table, Text, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    bindparam,
+    column,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.expression import FromClause
 from sqlmodel import Session
 
@@ -34,7 +55,7 @@ _BATCH = 5000  # rows per fetch and executemany: a large source is never all in 
 
 @dataclass(frozen=True)
 class SourceTables:
-    """The source's tables, copied into temporary tables of the target's connection."""
+    """The source's tables, as the target's connection can join them."""
 
     article: FromClause
     unit: FromClause
@@ -44,49 +65,77 @@ class SourceTables:
     history: FromClause
 
 
-@dataclass(frozen=True)
-class WorkTables:
-    """The merge's own temporary tables.
+class Scratch:
+    """Sets of rows the merge's statements join, on the target's connection: temporary
+    tables on SQLite, arrays sent with each statement on a server (see the module
+    docstring)."""
 
-    - new_article: source article id -> the key and position it takes in the target;
-    - unit_map: every source unit -> the target's article and unit (NULL where the target
-      lacks the span), whether the merge adds the unit, and whether its article is new;
-    - coder_map: source coder id -> target coder id, for the coders whose work is merged;
-    - clear: the source's last word on a (target unit, coder, target) was to clear it, when.
-    """
+    def __init__(self, session: Session) -> None:
+        self.connection = session.connection()
+        self.metadata = MetaData()
+        self.arrays = self.connection.dialect.name == "postgresql"
+        self.made: list[Table] = []
 
-    new_article: Table
-    unit_map: Table
-    coder_map: Table
-    clear: Table
+    def rows(self, name: str, columns: list[Column], rows: Sequence[Sequence[Any]]) -> FromClause:
+        """A set of `rows` (tuples in `columns` order) from Python."""
+        if self.arrays:
+            return _unnested(name, columns, rows)
+        table = self._table(name, columns)
+        if rows:
+            names = [c.name for c in columns]
+            self.connection.execute(
+                insert(table), [dict(zip(names, row, strict=True)) for row in rows]
+            )
+        return table
+
+    def select(self, name: str, columns: list[Column], query: Any) -> FromClause:
+        """The set of rows `query` selects now (in `columns` order)."""
+        if self.arrays:
+            return _unnested(name, columns, self.connection.execute(query).all())
+        table = self._table(name, columns)
+        self.connection.execute(insert(table).from_select([c.name for c in columns], query))
+        return table
+
+    def drop(self) -> None:
+        """Drop the temporary tables made (a later merge in the same transaction makes its
+        own under the same names)."""
+        for table in reversed(self.made):
+            table.drop(self.connection)
+        self.made.clear()
+
+    def _table(self, name: str, columns: list[Column]) -> Table:
+        table = Table(name, self.metadata, *columns, prefixes=["TEMPORARY"])
+        table.create(self.connection)
+        self.made.append(table)
+        return table
 
 
-def stage(
-    session: Session, source: Project, attached: str | None = None
-) -> tuple[SourceTables, WorkTables]:
-    """The source's tables as the target's connection sees them, and the merge's work
-    tables (made here). With `attached`, the schema name under which the source's snapshot
-    is attached to that connection (a file target: see `Project.writing`), the source's
-    own tables; else temporary copies of them, filled here from `source`."""
-    connection = session.connection()
-    metadata = MetaData()
-    work = _work_tables(metadata)
-    for table in _tables(work):
-        table.create(connection)
+def source_tables(scratch: Scratch, source: Project, attached: str | None) -> SourceTables:
+    """The source's tables as the target's connection sees them. With `attached`, the
+    schema name under which the source's snapshot is attached to that connection (a file
+    target: see `Project.writing`): its own tables; else copies of them in `scratch`."""
     if attached is not None:
-        return SourceTables(**_attached_tables(metadata, attached)), work
-    as_stored = connection.dialect.name == "sqlite"
+        return SourceTables(**_attached_tables(scratch.metadata, attached))
     copies: dict[str, FromClause] = {}
     with source.read_engine.connect() as reader:
         for table in _TABLES:
-            copy = _temporary(metadata, PREFIX + table.name, _columns(table))
-            copy.create(connection)
-            _fill(reader, connection, table, copy, as_stored=as_stored)
-            copies[table.name] = copy
-    sources = SourceTables(**copies)
-    identity = (sources.history.c[name] for name in ("article_sha256", "start", "end"))
-    Index(f"{PREFIX}history_identity", *identity).create(connection)
-    return sources, work
+            name, columns = PREFIX + table.name, _columns(table)
+            if scratch.arrays:
+                copies[table.name] = scratch.rows(
+                    name, columns, reader.execute(select(table)).all()
+                )
+            else:
+                copies[table.name] = _copied(scratch, reader, table, name, columns)
+    return SourceTables(**copies)
+
+
+def key(name: str) -> Column:
+    """A scratch set's key column: an integer, each row's own."""
+    return Column(name, Integer, primary_key=True, autoincrement=False)
+
+
+def integers(*names: str) -> list[Column]:
+    return [Column(name, Integer) for name in names]
 
 
 def _attached_tables(metadata: MetaData, schema: str) -> dict[str, FromClause]:
@@ -100,19 +149,6 @@ def _attached_tables(metadata: MetaData, schema: str) -> dict[str, FromClause]:
     }
 
 
-def drop(session: Session, *groups: SourceTables | WorkTables) -> None:
-    """Drop the temporary tables (a later merge in the same transaction makes its own);
-    pass the `SourceTables` only when `stage` copied them."""
-    connection = session.connection()
-    for group in groups:
-        for table in _tables(group):
-            table.drop(connection)
-
-
-def _tables(group: SourceTables | WorkTables) -> list[Table]:
-    return [getattr(group, item.name) for item in fields(group)]
-
-
 def _columns(table: Table) -> list[Column]:
     """The table's columns without their constraints (ids kept as they are: no sequence)."""
     return [
@@ -121,63 +157,40 @@ def _columns(table: Table) -> list[Column]:
     ]
 
 
-def _temporary(metadata: MetaData, name: str, columns: list[Column]) -> Table:
-    return Table(name, metadata, *columns, prefixes=["TEMPORARY"])
+def _copied(
+    scratch: Scratch, reader: Connection, table: Table, name: str, columns: list[Column]
+) -> Table:
+    """A temporary copy of the SQLite source's `table` on the SQLite target, its rows
+    passed as SQLite stores them, `_BATCH` at a time."""
+    copy = scratch._table(name, columns)
+    names = ", ".join(f'"{c.name}"' for c in table.columns)
+    result = reader.exec_driver_sql(f'SELECT {names} FROM "{table.name}"')
+    marks = ", ".join("?" for _ in table.columns)
+    statement = f'INSERT INTO temp."{copy.name}" ({names}) VALUES ({marks})'
+    while rows := result.fetchmany(_BATCH):
+        scratch.connection.exec_driver_sql(statement, [tuple(row) for row in rows])
+    if table.name == "history":
+        identity = (copy.c[column] for column in ("article_sha256", "start", "end"))
+        Index(f"{name}_identity", *identity).create(scratch.connection)
+    return copy
 
 
-def _fill(
-    reader: Connection, writer: Connection, table: Table, copy: Table, *, as_stored: bool
-) -> None:
-    """Copy `table`'s rows from the source into `copy`, `_BATCH` rows at a time."""
-    if as_stored:
-        names = ", ".join(f'"{c.name}"' for c in table.columns)
-        result = reader.exec_driver_sql(f'SELECT {names} FROM "{table.name}"')
-        marks = ", ".join("?" for _ in table.columns)
-        statement = f'INSERT INTO temp."{copy.name}" ({names}) VALUES ({marks})'
-        while rows := result.fetchmany(_BATCH):
-            writer.exec_driver_sql(statement, [tuple(row) for row in rows])
-        return
-    typed = reader.execute(select(table))
-    while rows := typed.fetchmany(_BATCH):
-        writer.execute(copy.insert(), [dict(row._mapping) for row in rows])
+def _unnested(name: str, columns: list[Column], rows: Sequence[Sequence[Any]]) -> FromClause:
+    """`rows` as a PostgreSQL set: one array parameter per column, `unnest` in the FROM."""
+    arrays = [
+        bindparam(f"{name}_{c.name}", [row[i] for row in rows], type_=ARRAY(_element_type(c)))
+        for i, c in enumerate(columns)
+    ]
+    rendered = [column(c.name, _element_type(c)) for c in columns]
+    return func.unnest(*arrays).table_valued(*rendered).render_derived(name=name)
 
 
-def _work_tables(metadata: MetaData) -> WorkTables:
-    def integer(name: str, **options: Any) -> Column:
-        return Column(name, Integer, autoincrement=False, **options)
-
-    return WorkTables(
-        new_article=_temporary(
-            metadata,
-            "merge_new_article",
-            [integer("sid", primary_key=True), Column("key", Text), integer("position")],
-        ),
-        unit_map=_temporary(
-            metadata,
-            "merge_unit_map",
-            [
-                integer("sid", primary_key=True),
-                integer("article_id"),
-                integer("tid", nullable=True),
-                integer("start"),
-                integer("end"),
-                integer("added"),
-                integer("new_article"),
-            ],
-        ),
-        coder_map=_temporary(
-            metadata,
-            "merge_coder_map",
-            [integer("sid", primary_key=True), integer("tid"), Column("name", Text)],
-        ),
-        clear=_temporary(
-            metadata,
-            "merge_clear",
-            [
-                integer("unit_id"),
-                integer("coder_id"),
-                Column("target", Text),
-                Column("at", DateTime),
-            ],
-        ),
-    )
+def _element_type(column: Column) -> Any:
+    """The array element type for a column: integers as they are, times as PostgreSQL's
+    timestamps with a zone (as the project's columns are), text else."""
+    affinity = column.type._type_affinity
+    if affinity is not None and issubclass(affinity, Integer):
+        return Integer()
+    if affinity is not None and issubclass(affinity, DateTime):
+        return DateTime(timezone=True)
+    return Text()
