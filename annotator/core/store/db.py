@@ -482,8 +482,11 @@ def attached(engine: Engine, files: dict[str, Path]) -> Iterator[Connection]:
         finally:
             if connection.in_transaction():
                 connection.rollback()
-            for name in files:
-                driver.execute(f'DETACH DATABASE "{name}"')
+            try:
+                for name in files:
+                    driver.execute(f'DETACH DATABASE "{name}"')
+            except sqlite3.Error:
+                connection.invalidate()  # the pool drops it, and its attachments with it
 
 
 DISK_FULL = "the disk is full (no space left on device); free some space and try again"
