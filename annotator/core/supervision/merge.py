@@ -299,10 +299,11 @@ class _Merger:
     coded later wins" must keep comparing the coders' times; every history row the merge
     adds (where it replaced or removed a target value) is written by the writer.
 
-    The source's rows are copied into temporary tables of the target's connection
-    (`merge_staging`) and every rule is a set statement between them and the target's
-    tables: the articles, units, codes, notes and history the merge adds go in as one
-    INSERT ... SELECT each, the counts of the report are GROUP BYs. Only what the report
+    The source's tables are joined where the target's connection can see them (attached,
+    or copied into its scratch sets: `merge_staging`) and every rule is a set statement
+    between them and the target's tables: the articles, units, codes, notes and history
+    the merge adds go in as one INSERT ... SELECT each, the counts of the report are
+    GROUP BYs. Only what the report
     lists one by one comes back to Python: the conflicts, the skipped codes and notes, the
     articles the target lacks (for their free keys), the source's coders.
     """
@@ -555,7 +556,7 @@ class _Merger:
                 Skipped(unit_key(article_key, idx), name, target, value, why)
             )
 
-    def _counts(self, kind: _Kind, joined: Any, mine: Table, theirs: Table) -> None:
+    def _counts(self, kind: _Kind, joined: Any, mine: Table, theirs: FromClause) -> None:
         """Count, per coder, the source's values the target lacks and those it holds alike."""
         unit_map, coder_map = self.unit_map, self.coder_map
         query = (
@@ -573,7 +574,7 @@ class _Merger:
             self._count(kind, "unchanged", name, unchanged or 0)
 
     def _changed(
-        self, kind: _Kind, joined: Any, mine: Table, theirs: Table
+        self, kind: _Kind, joined: Any, mine: Table, theirs: FromClause
     ) -> list[dict[str, Any]]:
         """The conflicts: the target holds another value from the same coder. Each is
         listed; the changes the source wins (see `_kept`) are returned to be written."""
@@ -621,7 +622,7 @@ class _Merger:
             self._count(kind, "updated", row.coder, 1)
         return updates
 
-    def _cleared(self, kind: _Kind, mine: Table, theirs: Table) -> list[int]:
+    def _cleared(self, kind: _Kind, mine: Table, theirs: FromClause) -> list[int]:
         """The target's values that the source's coder cleared later than they were made,
         and that the source holds no value for: each is listed as a conflict; the ids of
         those the source wins are returned to be removed."""
@@ -845,13 +846,13 @@ class _Kind:
     def source(self, tables: SourceTables) -> Table:
         return getattr(tables, str(self.model.__tablename__))
 
-    def target_column(self, table: Table) -> Any:
+    def target_column(self, table: FromClause) -> Any:
         return table.c[self.field] if self.field else literal(NOTE_TARGET)
 
-    def value_column(self, table: Table) -> Any:
+    def value_column(self, table: FromClause) -> Any:
         return table.c[self.value_name]
 
-    def same(self, mine: Table, theirs: Table) -> list[Any]:
+    def same(self, mine: FromClause, theirs: FromClause) -> list[Any]:
         """Besides unit and coder, what makes two rows the same value's place."""
         return [mine.c[self.field] == theirs.c[self.field]] if self.field else []
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select as select_columns
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from annotator.core.codebook import Codebook
 from annotator.core.errors import AnnotatorError
@@ -315,12 +315,3 @@ def _unknown_code(codebook: Codebook, field_key: str, code: str) -> str | None:
 
 
 CHUNK = 500  # values per IN (...): well under every backend's limit on parameters
-
-
-def rows_where(
-    session: Session, columns: list[Any], key: Any, values: list[Any]
-) -> Iterator[SourceRow]:
-    """`columns` of the target's rows whose `key` is one of `values`, asked in chunks."""
-    for start in range(0, len(values), CHUNK):
-        chunk = values[start : start + CHUNK]
-        yield from session.execute(select_columns(*columns).where(key.in_(chunk)))
