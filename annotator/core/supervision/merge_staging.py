@@ -7,17 +7,17 @@ snapshot is attached to that connection (ATTACH, before the transaction begins) 
 tables are joined where they are; in a dry run, whose one transaction covers many
 sources, they are copied in batches into temporary tables, as SQLite stores them.
 
-On a server nothing can be attached, and a team member may not make temporary tables
-(`team.roles`): there each set of rows the statements join (`Scratch`) goes to the
-server as arrays, one per column, that `unnest` turns back into rows inside the
-statement, so the server's statements are the same joins and INSERT ... SELECTs, with
-the rows sent along as parameters (the snapshot's rows pass through the column types,
-which turn SQLite's stored times into timestamps).
+On a server nothing can be attached: the source's tables are copied into temporary
+tables there too, through the column types (which turn SQLite's stored times into
+timestamps). A team member may make no temporary tables (`team.roles`): on her
+connection each set of rows the statements join (`Scratch`) goes to the server as
+arrays, one per column, that `unnest` turns back into rows inside each statement that
+joins it; the statements are the same joins and INSERT ... SELECTs, slower (the arrays
+travel with every statement) but needing no privilege beyond the rows' own.
 
 The merge's own sets (the articles it adds, the units it adds, the unit and coder maps,
-the source's clears) are made the same way: temporary tables on SQLite,
-dropped when the merge ends (a rolled-back transaction takes them with it), arrays on a
-server.
+the source's clears) are made the same way: temporary tables, dropped when the merge
+ends (a rolled-back transaction takes them with it), or arrays.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from psycopg import sql
 from sqlalchemy import (
     Column,
     Connection,
@@ -40,6 +41,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.expression import FromClause
@@ -67,13 +69,15 @@ class SourceTables:
 
 class Scratch:
     """Sets of rows the merge's statements join, on the target's connection: temporary
-    tables on SQLite, arrays sent with each statement on a server (see the module
-    docstring)."""
+    tables, or on a server where the connection may make none, arrays sent with each
+    statement (see the module docstring)."""
 
     def __init__(self, session: Session) -> None:
         self.connection = session.connection()
         self.metadata = MetaData()
-        self.arrays = self.connection.dialect.name == "postgresql"
+        self.arrays = self.connection.dialect.name == "postgresql" and not self.connection.scalar(
+            text("SELECT has_database_privilege(current_database(), 'TEMPORARY')")
+        )
         self.made: list[Table] = []
 
     def rows(self, name: str, columns: list[Column], rows: Sequence[Sequence[Any]]) -> FromClause:
@@ -160,19 +164,35 @@ def _columns(table: Table) -> list[Column]:
 def _copied(
     scratch: Scratch, reader: Connection, table: Table, name: str, columns: list[Column]
 ) -> Table:
-    """A temporary copy of the SQLite source's `table` on the SQLite target, its rows
-    passed as SQLite stores them, `_BATCH` at a time."""
+    """A temporary copy of the source's `table`, `_BATCH` rows at a time: into a SQLite
+    target as SQLite stores them, into a server through the column types."""
     copy = scratch._table(name, columns)
-    names = ", ".join(f'"{c.name}"' for c in table.columns)
-    result = reader.exec_driver_sql(f'SELECT {names} FROM "{table.name}"')
-    marks = ", ".join("?" for _ in table.columns)
-    statement = f'INSERT INTO temp."{copy.name}" ({names}) VALUES ({marks})'
-    while rows := result.fetchmany(_BATCH):
-        scratch.connection.exec_driver_sql(statement, [tuple(row) for row in rows])
+    if scratch.connection.dialect.name == "sqlite":
+        names = ", ".join(f'"{c.name}"' for c in table.columns)
+        result = reader.exec_driver_sql(f'SELECT {names} FROM "{table.name}"')
+        marks = ", ".join("?" for _ in table.columns)
+        statement = f'INSERT INTO temp."{copy.name}" ({names}) VALUES ({marks})'
+        while rows := result.fetchmany(_BATCH):
+            scratch.connection.exec_driver_sql(statement, [tuple(row) for row in rows])
+    else:
+        _copy_into_server(scratch.connection, reader.execute(select(table)), copy)
     if table.name == "history":
         identity = (copy.c[column] for column in ("article_sha256", "start", "end"))
         Index(f"{name}_identity", *identity).create(scratch.connection)
     return copy
+
+
+def _copy_into_server(connection: Connection, rows: Any, copy: Table) -> None:
+    """`rows` (typed, from the snapshot) into the server's temporary table `copy` by COPY,
+    in the transaction of the target's connection."""
+    names = sql.SQL(", ").join(sql.Identifier(c.name) for c in copy.columns)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier("pg_temp", copy.name), names
+    )
+    driver: Any = connection.connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(statement) as copying:
+        for row in rows:
+            copying.write_row(tuple(row))
 
 
 def _unnested(name: str, columns: list[Column], rows: Sequence[Sequence[Any]]) -> FromClause:
