@@ -194,12 +194,9 @@ def measured(code: str) -> tuple[float, int]:
     return float(elapsed), int(peak)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=1000)
-    parser.add_argument("--large", action="store_true", help="10,000 articles per coder file")
-    args = parser.parse_args()
-    articles = 10_000 if args.large else args.articles
+def merge_times(articles: int) -> dict[str, tuple[float, int]]:
+    """Build the three coder files of `articles` articles and merge them both ways, each
+    in a fresh child: {"bare": ..., "annotator": ...} -> (seconds, peak bytes)."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         sources = []
@@ -213,6 +210,16 @@ def main() -> None:
             build_target(target)
             code = template.format(root=str(ROOT), target=str(target), sources=sources)
             results[name] = measured(code)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--large", action="store_true", help="10,000 articles per coder file")
+    args = parser.parse_args()
+    articles = 10_000 if args.large else args.articles
+    results = merge_times(articles)
     mb = 1_000_000
     bare_time, bare_peak = results["bare"]
     print(f"merge of three {articles:,}-article coder files ({UNITS_PER_ARTICLE} units each)")

@@ -15,7 +15,9 @@ unit that needs coding) through the project's own bulk paths: `store_articles`, 
   `annotator info`, each a fresh process, against a fresh `python -c` process running the
   same queries with sqlite3 (so both include an interpreter's start; annotator's also
   the import of SQLModel, which issue 29 accepts as the floor); then again the time
-  each process spent after its imports, timed inside it: the work the command does.
+  each process spent after its imports, timed inside it: the work the command does;
+- merge: three coder files of the same size merged into a new project, against a bare
+  ATTACH + INSERT ... SELECT of the same rows (bench_merge.py), and both peak memories.
 
 `--large` adds 100,000 articles (about 2.1 million units and 18 million codes, several GB
 and over an hour to build): do not run it on a shared machine. `--small` builds 40 articles,
@@ -41,6 +43,8 @@ from sqlmodel import col, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import bench_merge  # noqa: E402  (beside this file: the merge row)
 
 from annotator.core.codebook import bundled_codebook  # noqa: E402
 from annotator.core.coding import service as coding  # noqa: E402
@@ -313,6 +317,16 @@ def measure(path: Path, saves: int, runs: int) -> None:
         row(label, *walls, work)
 
 
+def merge_row(size: int) -> None:
+    """Three coder files of `size` articles merged into a new project, against a bare
+    ATTACH + INSERT ... SELECT of the same rows (bench_merge.py), with peak memory."""
+    results = bench_merge.merge_times(size)
+    (app, app_peak), (bare, bare_peak) = results["annotator"], results["bare"]
+    row("merge of 3 coder files", app, bare)
+    mb = 1_000_000
+    print(f"  {'  peak memory':<24} {app_peak / mb:9.1f} MB {bare_peak / mb:9.1f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="articles per project")
@@ -334,6 +348,7 @@ def main() -> None:
             if not path.exists():
                 build(path, size)
             measure(path, saves, runs)
+            merge_row(size)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
 from annotator.core.codebook import Codebook, bundled_codebook, parse_codebook
@@ -452,3 +453,69 @@ def test_a_source_memo_the_memo_editor_would_refuse_is_skipped_and_listed(target
     assert (skipped.unit, skipped.field) == ("harbor-deal", "#memo")
     assert "control characters" in skipped.reason
     assert report.memos_added == 0
+
+
+def test_an_article_level_unit_the_target_lacks_comes_with_its_codes(target, tmp_path):
+    """A zero-length unit (the article-level unit that carries article-level codes) holds
+    no text, so no segmentation can differ on it: in an article both files hold, the merge
+    adds it where the target's copy lacks it, codes and all, instead of skipping them."""
+    path = tmp_path / "source.annotator"
+    with make_project(path, [HARBOR]) as source:
+        with source.writing() as session:
+            article = session.exec(select(Article)).one()
+            whole = Unit(article_id=article.id, idx=-1, kind="article", start=0, end=0, text="")
+            session.add(whole)
+            session.flush()
+            unit_id = whole.id
+        coding.code_unit(source, "ann", unit_id, "claim_type", "fact")
+
+    report = merge_project(target, path)
+
+    assert (report.units_added, report.codes_added, report.skipped) == (1, 1, [])
+    with target.reading() as session:
+        merged = session.exec(select(Unit).where(Unit.start == Unit.end)).one()
+        code = session.exec(select(Code).where(Code.unit_id == merged.id)).one()
+    assert (merged.kind, merged.idx, code.field, code.code) == ("article", -1, "claim_type", "fact")
+    again = merge_project(target, path)
+    assert (again.units_added, again.codes_unchanged, again.changed) == (0, 1, False)
+
+
+def statements_of_merge(target: Project, source: Path) -> int:
+    """How many statements merging `source` runs on the target's connection."""
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    event.listen(target.write_engine, "before_cursor_execute", count)
+    try:
+        merge_project(target, source)
+    finally:
+        event.remove(target.write_engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def source_of(folder: Path, articles: int) -> Path:
+    """A coder's file of `articles` short articles, one unit of the first one coded."""
+    folder.mkdir()
+    texts = []
+    for number in range(articles):
+        text = folder / f"wire-{number}.txt"
+        text.write_text(f"Wire story {number}.\n\nThe council met on day {number}.\n")
+        texts.append(text)
+    with make_project(folder / "coder.annotator", texts) as project:
+        coding.code_unit(project, "ann", sentences(project, "wire-0")[0], "claim_type", "fact")
+    return folder / "coder.annotator"
+
+
+def test_a_merge_runs_as_many_statements_for_600_articles_as_for_one(project_location, tmp_path):
+    """Issue 29: a merge is set statements, not statements per row or per chunk of rows,
+    so what it asks the target does not grow with the source."""
+    counts = []
+    for articles in (1, 600):
+        source = source_of(tmp_path / f"source-{articles}", articles)
+        location = project_location(f"target-{articles}.annotator")
+        with Project.create(location, bundled_codebook()) as target:
+            counts.append(statements_of_merge(target, source))
+            assert len(list_articles(target)) == articles
+    assert counts[0] == counts[1]

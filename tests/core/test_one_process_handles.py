@@ -43,7 +43,11 @@ def agreement_command(path: Path) -> None:
 
 
 def merge_source_read(path: Path) -> None:
-    assert merge_source.read_source(path).codes  # the snapshot a merge reads
+    data = merge_source.read_source(path)  # the snapshot a merge reads
+    try:
+        assert data.used_codes
+    finally:
+        data.close()
 
 
 def backup_by_hand(path: Path) -> None:

@@ -20,11 +20,11 @@ import os
 import sqlite3
 import stat
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, Table, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
@@ -448,20 +448,45 @@ def read_session(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
-    """A session whose work is committed on leaving, or rolled back whole on error."""
-    session = Session(engine, expire_on_commit=False)
-    try:
-        yield session
-        session.commit()
-    except DatabaseError as error:
-        session.rollback()
-        raise project_failure(error, "could not save") from None
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+def write_session(engine: Engine, attach: dict[str, Path] | None = None) -> Iterator[Session]:
+    """A session whose work is committed on leaving, or rolled back whole on error; with
+    `attach`, on a connection that has those SQLite files attached (`attached`)."""
+    with ExitStack() as stack:
+        bind = stack.enter_context(attached(engine, attach)) if attach else engine
+        session = Session(bind, expire_on_commit=False)
+        try:
+            yield session
+            session.commit()
+        except DatabaseError as error:
+            session.rollback()
+            raise project_failure(error, "could not save") from None
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+@contextmanager
+def attached(engine: Engine, files: dict[str, Path]) -> Iterator[Connection]:
+    """A connection of the SQLite `engine` with `files` attached under their names, so
+    that one transaction's statements can join their tables with the project's. SQLite
+    refuses ATTACH inside a transaction, so the files are attached before the connection
+    begins one, and detached after it has ended."""
+    with engine.connect() as connection:
+        driver: Any = connection.connection.driver_connection
+        for name, path in files.items():
+            driver.execute(f'ATTACH DATABASE ? AS "{name}"', (str(path),))
+        try:
+            yield connection
+        finally:
+            if connection.in_transaction():
+                connection.rollback()
+            try:
+                for name in files:
+                    driver.execute(f'DETACH DATABASE "{name}"')
+            except sqlite3.Error:
+                connection.invalidate()  # the pool drops it, and its attachments with it
 
 
 DISK_FULL = "the disk is full (no space left on device); free some space and try again"

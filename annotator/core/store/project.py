@@ -203,9 +203,11 @@ class Project:
             yield session
 
     @contextmanager
-    def writing(self) -> Iterator[Session]:
-        """One write transaction, committed on leaving (durably) or rolled back whole."""
-        with db.write_session(self.write_engine) as session:
+    def writing(self, attach: dict[str, Path] | None = None) -> Iterator[Session]:
+        """One write transaction, committed on leaving (durably) or rolled back whole.
+        `attach` (a file project only) names other SQLite files to attach to the
+        transaction's connection for its duration (a merge reads its source so)."""
+        with db.write_session(self.write_engine, attach) as session:
             yield session
 
     # -- facts -----------------------------------------------------------------------

@@ -12,37 +12,54 @@ about the memo come along with the rest of its history (`merge`), so no row is a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, update
 from sqlalchemy import select as select_columns
+from sqlalchemy.sql.expression import FromClause
 from sqlmodel import Session, col
 
 from annotator.core.coding.memos import MEMO_TARGET, memo_in, metadata_with_memo
 from annotator.core.errors import CodingError
-from annotator.core.store.models import Article, History
+from annotator.core.store.models import Article, History, table_of
 from annotator.core.supervision.merge_report import KEPT_MEMO, Conflict, MergeReport, Skipped
-from annotator.core.supervision.merge_source import CHUNK, SourceData, SourceRow, rows_where
+from annotator.core.supervision.merge_source import CHUNK
+from annotator.core.supervision.merge_staging import SourceTables
 
 
 def merge_memos(
     session: Session,
-    shared: Mapping[str, tuple[int, str]],
-    source: SourceData,
+    source: SourceTables,
+    added: FromClause,
     report: MergeReport,
     now: datetime,
 ) -> None:
-    """Carry the memos of `source.articles` whose sha256 is in `shared` (sha256 ->
-    the target's article id and key) into the target, filling `report`. Called before
-    the source's history is copied, so the target's memo times are its own."""
-    memos = {a.sha256: memo_in(a.metadata_json) for a in source.articles if a.sha256 in shared}
-    memos = {sha: memo for sha, memo in memos.items() if memo.strip()}
+    """Carry the memos of the source's articles that the target already held (not those
+    the merge added: `added`, their source ids `sid`) into the target, filling `report`.
+    Called before the source's history is copied, so the target's memo times are its own. Only the
+    articles whose metadata differ in the two files are read: equal metadata hold the
+    same memo."""
+    theirs, mine = source.article, table_of(Article)
+    differing = (
+        select_columns(theirs.c.sha256, theirs.c.metadata_json, mine.c.id, mine.c.key)
+        .add_columns(mine.c.metadata_json.label("stored"))
+        .join_from(theirs, mine, mine.c.sha256 == theirs.c.sha256)
+        .where(mine.c.metadata_json != theirs.c.metadata_json)
+        .where(~theirs.c.id.in_(select_columns(added.c.sid)))
+    )
+    memos, shared, stored = {}, {}, {}
+    for row in session.execute(differing):
+        memo = memo_in(row.metadata_json)
+        if memo.strip():
+            memos[row.sha256] = memo
+            shared[row.sha256] = (row.id, row.key)
+            stored[row.id] = row.stored
     if not memos:
         return
-    stored = _stored(session, [shared[sha][0] for sha in memos])
     target_at = _memo_times(session, list(memos))
-    edits = _source_edits(source.history, memos)
+    edits = _source_edits(session, source, memos)
     updates = []
     for sha, memo in memos.items():
         article_id, key = shared[sha]
@@ -67,14 +84,6 @@ def merge_memos(
         report.memos_added += len(updates)
 
 
-def _stored(session: Session, article_ids: list[int]) -> dict[int, str]:
-    """The target's stored metadata of these articles, by id."""
-    columns = [col(Article.id), col(Article.metadata_json)]
-    return {
-        row.id: row.metadata_json for row in rows_where(session, columns, columns[0], article_ids)
-    }
-
-
 def _memo_times(session: Session, shas: list[str]) -> dict[str, datetime]:
     """When the target's memo of each article was last written (from its history)."""
     times: dict[str, datetime] = {}
@@ -90,11 +99,18 @@ def _memo_times(session: Session, shas: list[str]) -> dict[str, datetime]:
 
 
 def _source_edits(
-    history: Iterable[SourceRow], memos: Mapping[str, str]
+    session: Session, source: SourceTables, memos: Mapping[str, str]
 ) -> dict[str, tuple[str, datetime]]:
     """Who last wrote each source memo, and when (the source's newest memo history row)."""
+    history = source.history
+    query = (
+        select_columns(history.c.article_sha256, history.c.coder, history.c.at)
+        .where(history.c.target == MEMO_TARGET)
+        .order_by(history.c.id)
+    )
     edits: dict[str, tuple[str, datetime]] = {}
-    for row in history:
-        if row.target == MEMO_TARGET and row.article_sha256 in memos:
-            edits[row.article_sha256] = (row.coder, row.at)  # the rows come in id order
+    rows: Any = session.execute(query)
+    for sha, coder, at in rows:
+        if sha in memos:
+            edits[sha] = (coder, at)  # the rows come in id order
     return edits

@@ -13,31 +13,28 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections import namedtuple
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select as select_columns
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import col, select
 
 from annotator.core.codebook import Codebook
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import db
 from annotator.core.store.location import Location, display_location, is_server_url
 from annotator.core.store.models import (
-    Article,
     Code,
     CodebookVersion,
     Coder,
-    History,
-    Note,
-    Unit,
     saved_id,
+    table_of,
 )
 from annotator.core.store.project import Project, parse_codebook_text
+from annotator.core.store.transfer import copy_rows
 from annotator.core.supervision.passphrase import (
     check_supervisor_passphrase,
     has_supervisor_passphrase,
@@ -143,20 +140,44 @@ def _age(path: Path) -> float:
 
 
 def read_source(source: Location, unlock: Unlock | None = None) -> SourceData:
-    """Everything a merge needs from a source: a project file (read from a snapshot) or a
-    server project (read in one REPEATABLE READ transaction: a consistent view while its
-    coders go on working).
+    """A source opened for a merge: a private snapshot file of a project file, or of a
+    server project (copied in one REPEATABLE READ transaction: a consistent view while its
+    coders go on working), with what the codebook check needs. The merge reads the rows
+    from the snapshot inside its transaction; `SourceData.close` removes the snapshot.
 
     A source with a supervisor passphrase is read only with that passphrase (`unlock`):
     merging it brings every coder's codes into a project whose own passphrase may be
     another, or none."""
-    if is_server_url(source):
-        with Project.open(source, backups=False) as project:
-            _check_unlocked(project, display_location(source), unlock)
-            return SourceData.read(project)
-    with snapshot(Path(source)) as copy:
-        _check_unlocked(copy, str(source), unlock)
-        return SourceData.read(copy)
+    with ExitStack() as cleanup:
+        if is_server_url(source):
+            copy = cleanup.enter_context(server_snapshot(str(source)))
+        else:
+            copy = cleanup.enter_context(snapshot(Path(source)))
+        _check_unlocked(copy, display_location(source), unlock)
+        data = SourceData.read(copy, cleanup.pop_all())
+    return data
+
+
+@contextmanager
+def server_snapshot(url: str) -> Iterator[Project]:
+    """A private project file holding a server project's rows, copied in one REPEATABLE
+    READ transaction (`transfer.copy_rows`), so that every source a merge reads is a file."""
+    remove_stale_snapshots()
+    with _snapshot_folder() as folder:
+        copy = folder / "source.annotator"
+        with Project.open(url, backups=False) as server:
+            writer = db.make_engine(copy, immediate=True)
+            try:
+                db.upgrade(writer)
+                reader = server.read_engine.execution_options(isolation_level="REPEATABLE READ")
+                copy_rows(reader, writer)
+            finally:
+                writer.dispose()
+        project = Project.open(copy, backups=False)
+        try:
+            yield project
+        finally:
+            project.close()
 
 
 def _check_unlocked(project: Project, label: str, unlock: Unlock | None) -> None:
@@ -179,53 +200,46 @@ def _check_unlocked(project: Project, label: str, unlock: Unlock | None) -> None
 
 
 SourceRow = Any
-"""A source row as a named tuple of its columns (attribute access by column name): a
-merge reads hundreds of thousands of them, and a model instance each would cost a
-validation and an identity-map entry for nothing; `_asdict` makes the row to insert."""
+"""A row read as a named tuple of its columns (attribute access by column name)."""
 
 
 @dataclass
 class SourceData:
-    """Everything the merge needs from a source, read in one transaction."""
+    """A source before the merge's transaction: its snapshot (open until `close`), its
+    codebook versions, the (field, code) pairs and codebook versions its codes use, and its
+    coders. The rows themselves stay in the snapshot until the merge reads them in bulk."""
 
+    project: Project
+    path: Path  # the snapshot file
     codebooks: dict[int, Codebook]
-    articles: list[SourceRow]
-    units: dict[int, tuple[SourceRow, SourceRow]]
-    coders: dict[int, SourceRow]
-    codes: list[SourceRow]
-    notes: list[SourceRow]
-    history: list[SourceRow]
+    used_codes: set[tuple[str, str]]
+    used_versions: set[int]
+    coders: list[SourceRow]
+    cleanup: ExitStack
 
     @classmethod
-    def read(cls, project: Project) -> SourceData:
+    def read(cls, project: Project, cleanup: ExitStack) -> SourceData:
         with project.reading() as session:
-            if project.on_server:  # every SELECT below sees the same moment
-                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             versions = session.exec(select(CodebookVersion)).all()
-            articles = _rows(session, Article, col(Article.position), col(Article.id))
-            by_id = {a.id: a for a in articles}
-            units = {u.id: (u, by_id[u.article_id]) for u in _rows(session, Unit, col(Unit.id))}
+            pairs = select_columns(col(Code.field), col(Code.code)).distinct()
+            used = select_columns(col(Code.codebook_version_id)).distinct()
+            coders = select_columns(*table_of(Coder).columns).order_by(col(Coder.id))
             return cls(
+                project=project,
+                path=Path(project.path),
                 codebooks={
                     saved_id(v.id): parse_codebook_text(v.definition, str(project.path))
                     for v in versions
                 },
-                articles=articles,
-                units=units,
-                coders={c.id: c for c in _rows(session, Coder, col(Coder.id))},
-                codes=_rows(session, Code, col(Code.id)),
-                notes=_rows(session, Note, col(Note.id)),
-                history=_rows(session, History, col(History.id)),
+                used_codes={(row[0], row[1]) for row in session.execute(pairs)},
+                used_versions={row[0] for row in session.execute(used)},
+                coders=list(session.execute(coders)),
+                cleanup=cleanup,
             )
 
-
-def _rows(session: Session, model: type[SQLModel], *order: Any) -> list[SourceRow]:
-    """Every row of `model`'s table as named tuples, in `order`."""
-    table = model.__table__  # type: ignore[attr-defined]
-    names = [column.name for column in table.columns]
-    row_type: Any = namedtuple("SourceRow", names)  # type: ignore[misc]
-    query = select_columns(*table.columns).order_by(*order)
-    return [row_type._make(row) for row in session.execute(query)]
+    def close(self) -> None:
+        """Close the snapshot and remove its folder."""
+        self.cleanup.close()
 
 
 # -- codebooks ---------------------------------------------------------------------------
@@ -236,7 +250,7 @@ def check_codebooks(
 ) -> tuple[dict[int, int], str | None]:
     """Refuse incompatible codebooks; map source codebook version ids to target ones."""
     mine = target.codebook
-    used_versions = {c.codebook_version_id for c in data.codes} | {max(data.codebooks)}
+    used_versions = data.used_versions | {max(data.codebooks)}
     for version_id in sorted(used_versions):
         book = data.codebooks[version_id]
         if book.name != mine.name:
@@ -249,7 +263,7 @@ def check_codebooks(
                 f"{source}: codebook {book.name!r} version {book.version} is not compatible "
                 f"with the target's version {mine.version} ({reason}); merge refused"
             )
-    for field_key, code in sorted({(c.field, c.code) for c in data.codes}):
+    for field_key, code in sorted(data.used_codes):
         if (reason := _unknown_code(mine, field_key, code)) is not None:
             raise MergeRefused(f"{source}: {reason}; merge refused")
     with target.reading() as session:
@@ -301,12 +315,3 @@ def _unknown_code(codebook: Codebook, field_key: str, code: str) -> str | None:
 
 
 CHUNK = 500  # values per IN (...): well under every backend's limit on parameters
-
-
-def rows_where(
-    session: Session, columns: list[Any], key: Any, values: list[Any]
-) -> Iterator[SourceRow]:
-    """`columns` of the target's rows whose `key` is one of `values`, asked in chunks."""
-    for start in range(0, len(values), CHUNK):
-        chunk = values[start : start + CHUNK]
-        yield from session.execute(select_columns(*columns).where(key.in_(chunk)))
