@@ -306,6 +306,8 @@ def measure(path: Path, saves: int, runs: int) -> None:
     app, bare = key_times(path, saves)
     row("key -> commit, median", median(app), median(bare))
     row("key -> commit, p99", p99(app), p99(bare))
+    app, bare = scale_window.process_times(path, min(runs, 3))
+    row("window, from process start", median(app), median(bare))
     app, bare, counted = scale_window.open_times(path, min(runs, 3))
     row("window: list and article", median(app), median(bare))
     row("window: sums counted", median(counted), median(bare))

@@ -1,7 +1,11 @@
 """The coding window on a large project, for bench_scale.py (issue 29's first row).
 
-Two figures, each against a bare baseline in the same process:
-- open: from `Project.open` until the window shows the article list and the coder's
+Each figure against a bare baseline measured in the same run:
+- open, from process start (issue 29's row): `annotator gui`'s own path in a fresh
+  interpreter until the list and the starting article are in, against a fresh
+  interpreter showing a bare QListView of every article's title (bench_window_visible.py's
+  two child scripts, run alternately);
+- open, in this process: from `Project.open` until the window shows the article list and the coder's
   starting article, painted (`MainWindow.load`, which the app runs after the first paint,
   counted in), against a bare sqlite3 SELECT of every article's title into a
   QStringListModel shown in a QListView ("a QListView of the same rows");
@@ -24,6 +28,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import bench_window_visible
 from PySide6.QtCore import QCoreApplication, QStandardPaths, QStringListModel
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QListView, QWidget
@@ -48,6 +53,21 @@ def application() -> QApplication:
 def painted(app: QApplication, view: QWidget) -> None:
     app.processEvents()
     view.repaint()
+
+
+def process_times(path: Path, runs: int) -> tuple[list[float], list[float]]:
+    """From process start: seconds until our window is loaded, and the bare list shown."""
+    titles = path.with_name(path.stem + "-titles.txt")
+    with closing(sqlite3.connect(path)) as connection:
+        query = "SELECT title FROM article ORDER BY position, id"
+        text = "\n".join(row[0].replace("\n", " ") for row in connection.execute(query))
+    titles.write_text(text + "\n", encoding="utf-8")
+    ours, bare = [], []
+    for _ in range(runs):
+        ours.append(bench_window_visible.run_child(bench_window_visible.OURS, path)["loaded"][0])
+        bare.append(bench_window_visible.run_child(bench_window_visible.BARE, titles)["visible"][0])
+    titles.unlink()
+    return ours, bare
 
 
 def open_times(path: Path, runs: int) -> tuple[list[float], list[float], list[float]]:

@@ -449,9 +449,7 @@ def coder_codes(
             .where(Coder.name == coder)
         )
         if article_id is not None:
-            query = query.join(Unit, col(Unit.id) == Code.unit_id).where(
-                Unit.article_id == article_id
-            )
+            query = query.where(col(Code.unit_id).in_(_units_of([article_id])))
         result: dict[int, dict[str, str]] = {}
         for unit_id, field, code in session.exec(query):
             result.setdefault(unit_id, {})[field] = code
@@ -467,10 +465,16 @@ def coder_notes(project: Project, coder: str, article_id: int | None = None) -> 
             .where(Coder.name == coder)
         )
         if article_id is not None:
-            query = query.join(Unit, col(Unit.id) == Note.unit_id).where(
-                Unit.article_id == article_id
-            )
+            query = query.where(col(Note.unit_id).in_(_units_of([article_id])))
         return dict(session.exec(query).all())
+
+
+def _units_of(article_ids: Collection[int]):
+    """These articles' unit ids, as a subquery: a filter `unit_id IN` this leads SQLite's
+    planner from the articles' units (by the unit table's article index) to their codes
+    or notes, where a join on the unit table alone let it walk every one of the coder's
+    codes (0.25 s for one article of a 10,000-article project, against 0.01 s)."""
+    return select(Unit.id).where(col(Unit.article_id).in_(article_ids))
 
 
 def is_complete(codebook: Codebook, codes: Mapping[str, str]) -> bool:
@@ -513,12 +517,10 @@ def completed_units(
     )
     if coder is not None:
         query = query.join(Coder, col(Coder.id) == Code.coder_id).where(Coder.name == coder)
-    if article_ids is not None:
-        # Said twice on purpose: the second leads SQLite's planner from these articles'
-        # units to their codes by the code table's unique index, instead of through all
-        # of the coder's codes.
-        units = select(Unit.id).where(col(Unit.article_id).in_(article_ids))
-        query = query.where(col(Unit.article_id).in_(article_ids), col(Code.unit_id).in_(units))
+    if article_ids is not None:  # both: the second leads the planner (`_units_of`)
+        query = query.where(
+            col(Unit.article_id).in_(article_ids), col(Code.unit_id).in_(_units_of(article_ids))
+        )
     return query.subquery()
 
 
