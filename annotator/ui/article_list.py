@@ -338,8 +338,10 @@ class ArticleFilterProxy(QSortFilterProxyModel):
         if not (self._unfinished_only or self._outlet is not None or self._published or self._text):
             return True
         model = self._articles()
-        if self._unfinished_only and model.finished(source_row):
-            return False
+        if self._unfinished_only:
+            model.count_all()  # once per list: a list read again is counted again first
+            if model.finished(source_row):
+                return False
         if self._outlet is not None and model.outlet(source_row) != self._outlet:
             return False
         if not model.published(source_row).startswith(self._published):

@@ -14,7 +14,7 @@ from annotator.core.ingest.into_project import import_paths
 from annotator.core.store import backup
 from annotator.core.store.project import Project
 from annotator.ui import article_list
-from annotator.ui.article_list import ArticleListModel, ProjectRows
+from annotator.ui.article_list import ArticleFilterProxy, ArticleListModel, ProjectRows
 
 
 class ListedRows:
@@ -93,6 +93,22 @@ def test_the_list_reads_the_rows_a_view_shows_and_counts_the_rest_later(qapp):
     model.count_all()
     assert model.overall().articles == 1000
     assert len(rows.read) == article_list.LIST_PAGE  # counting reads no row either
+
+
+def test_filtering_reads_no_row_even_when_the_list_is_read_again(qapp):
+    model = ArticleListModel()
+    proxy = ArticleFilterProxy()
+    proxy.setSourceModel(model)
+    order, rows = listed(1000)
+    model.set_articles(order, rows)
+    proxy.set_text("A7")  # the keys a7, a70-a79, a700-a799
+    assert proxy.rowCount() == 111
+    proxy.set_text("")
+    proxy.set_unfinished_only(True)
+    assert proxy.rowCount() == sum(1 for i in order.ids if i % 3 < 2 + i % 2)
+    model.set_articles(order, rows)  # read again (an import, another window's change)
+    assert proxy.rowCount() == sum(1 for i in order.ids if i % 3 < 2 + i % 2)
+    assert rows.read == []  # the filters used what the list holds and what it counted
 
 
 def write_articles(path, count: int) -> None:
