@@ -99,6 +99,7 @@ class ArticleListModel(QAbstractListModel):
         self._order = ArticleOrder([], [], [], [], {})
         self._row_of: dict[int, int] = {}
         self._read: dict[int, ArticleSummary] = {}  # by article id: the rows read so far
+        self._unreadable: set[int] = set()  # pages that failed: tried again with the list
         self._search: dict[int, str] | None = None  # by article id, casefolded; on first use
         self._progress: dict[int, ArticleProgress] = {}  # counted so far, by article id
         self._told: dict[int, int] = {}  # complete units set before the article was counted
@@ -113,6 +114,7 @@ class ArticleListModel(QAbstractListModel):
         self._rows, self._order = rows, order
         self._row_of = {article_id: row for row, article_id in enumerate(order.ids)}
         self._read, self._search, self._progress, self._told = {}, None, {}, {}
+        self._unreadable = set()
         self._complete = self._total = self._finished = 0
         self._generation += 1
         self.endResetModel()
@@ -152,7 +154,7 @@ class ArticleListModel(QAbstractListModel):
     def summary(self, row: int) -> ArticleSummary:
         """The row's article with this coder's progress (its page is read if need be)."""
         article_id = self._order.ids[row]
-        if article_id not in self._read:
+        if article_id not in self._read and row // LIST_PAGE not in self._unreadable:
             self._read_page(row // LIST_PAGE)
         return self._read.get(article_id) or self._key_only(row)
 
@@ -166,15 +168,18 @@ class ArticleListModel(QAbstractListModel):
         if self._rows is None or not ids:
             return
         try:
-            summaries = self._rows.page(ids)
-        except AnnotatorError as error:  # out of reach: shown by key now, read again later
+            summaries = {summary.id: summary for summary in self._rows.page(ids)}
+        except AnnotatorError as error:  # out of reach: shown by key until the list is
+            self._unreadable.add(page)  # read again (the window does on reconnecting)
             self.read_failed.emit(str(error))
             return
-        for summary in summaries:
-            counted = self._progress.get(summary.id)
+        first = page * LIST_PAGE
+        for row, article_id in enumerate(ids, start=first):
+            summary = summaries.get(article_id) or self._key_only(row)  # gone meanwhile
+            counted = self._progress.get(article_id)
             if counted is not None:  # the running count may be newer than this read
                 summary = replace(summary, complete=counted.complete)
-            self._read[summary.id] = summary
+            self._read[article_id] = summary
 
     def _key_only(self, row: int) -> ArticleSummary:
         """A row whose article could not be read: its key, outlet and date, no progress."""

@@ -10,6 +10,7 @@ from annotator.core.codebook import bundled_codebook
 from annotator.core.coding import service as coding
 from annotator.core.coding.article_views import ArticleOrder, ArticleSummary
 from annotator.core.coding.service import ArticleProgress
+from annotator.core.errors import AnnotatorError
 from annotator.core.ingest.into_project import import_paths
 from annotator.core.store import backup
 from annotator.core.store.project import Project
@@ -109,6 +110,27 @@ def test_filtering_reads_no_row_even_when_the_list_is_read_again(qapp):
     model.set_articles(order, rows)  # read again (an import, another window's change)
     assert proxy.rowCount() == sum(1 for i in order.ids if i % 3 < 2 + i % 2)
     assert rows.read == []  # the filters used what the list holds and what it counted
+
+
+def test_a_page_out_of_reach_is_shown_by_key_and_tried_again_with_the_list(qapp):
+    model = ArticleListModel()
+    order, rows = listed(300)
+    said: list[str] = []
+    model.read_failed.connect(said.append)
+    real_page = rows.page
+
+    def unreachable(ids):
+        rows.read += ids
+        raise AnnotatorError("the server is out of reach")
+
+    rows.page = unreachable
+    model.set_articles(order, rows)
+    assert [model.summary(row).title for row in (0, 1)] == ["a1", "a2"]  # keys meanwhile
+    assert len(rows.read) == article_list.LIST_PAGE  # tried once, not once a row
+    assert said == ["the server is out of reach"]
+    rows.page = real_page
+    model.set_articles(order, rows)  # the list read again (the window does on reconnecting)
+    assert model.summary(1).title == "Article 2"
 
 
 def write_articles(path, count: int) -> None:
