@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import event
 
 from annotator.core.coding import service as coding
-from annotator.core.coding.article_views import article_order, article_page
+from annotator.core.coding.article_views import article_order, article_page, last_article_of
 from annotator.core.coding.lookups import list_units
 from annotator.core.store.project import Project
 
@@ -76,3 +76,16 @@ def test_one_articles_codes_and_a_list_page_cost_the_same_whatever_else_is_coded
     assert all(b <= a <= b * 1.05 for a, b in zip(after, before, strict=True)), (after, before)
     complete = coding.progress(sample_project, "alice", [first])[first]
     assert complete.finished and complete.total > 0
+
+
+def test_where_a_new_coder_starts_is_found_without_reading_the_history(sample_project):
+    order = article_order(sample_project)
+
+    def starting() -> int:
+        return steps(sample_project, lambda: last_article_of(sample_project, "newcomer"))
+
+    before = starting()
+    code_every_unit(sample_project, "alice", order.keys)  # a long history, all alice's
+    assert starting() == before
+    assert last_article_of(sample_project, "newcomer") is None
+    assert last_article_of(sample_project, "alice") == order.ids[-1]
