@@ -11,6 +11,9 @@ unit that needs coding) through the project's own bulk paths: `store_articles`, 
   connect that reads the schema, the alembic revision and the codebook row;
 - key -> commit, median and p99: `coding.apply_codes` of one field (validation, history,
   durable commit) against a bare upsert of the code plus its history row and COMMIT;
+- the coding window (scale_window.py): opened until its list and starting article are
+  painted, against a bare QListView of every article's title; a coding key in it, median
+  and p99, against a bare INSERT + COMMIT;
 - `annotator articles`, `annotator code` (one code), `annotator units --article KEY` and
   `annotator info`, each a fresh process, against a fresh `python -c` process running the
   same queries with sqlite3 (so both include an interpreter's start; annotator's also
@@ -45,6 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import bench_merge  # noqa: E402  (beside this file: the merge row)
+import scale_window  # noqa: E402  (beside this file: the window rows)
 
 from annotator.core.codebook import bundled_codebook  # noqa: E402
 from annotator.core.coding import service as coding  # noqa: E402
@@ -305,6 +309,14 @@ def measure(path: Path, saves: int, runs: int) -> None:
     app, bare = key_times(path, saves)
     row("key -> commit, median", median(app), median(bare))
     row("key -> commit, p99", p99(app), p99(bare))
+    app, bare = scale_window.process_times(path, min(runs, 3))
+    row("window, from process start", median(app), median(bare))
+    app, bare, counted = scale_window.open_times(path, min(runs, 3))
+    row("window: list and article", median(app), median(bare))
+    row("window: sums counted", median(counted), median(bare))
+    app, bare = scale_window.key_times(path, saves)
+    row("window: key, median", median(app), median(bare))
+    row("window: key, p99", p99(app), p99(bare))
     for command, label in (
         ("articles", "`annotator articles`"),
         ("code", "`annotator code`"),

@@ -35,9 +35,7 @@ class ArticleFacets(QWidget):
 
     def refill(self) -> None:
         """The outlets and months of the articles now listed; a choice still there stays."""
-        summaries = self.model.summaries()
-        outlets = sorted({s.outlet for s in summaries if s.outlet}, key=str.casefold)
-        months = sorted({s.published[:7] for s in summaries if len(s.published) >= 7})
+        outlets, months = self.model.outlets(), self.model.months()
         _fill(self.outlet, ALL_OUTLETS, outlets)
         _fill(self.month, ALL_DATES, months)
         self.setVisible(len(outlets) > 1 or len(months) > 1)

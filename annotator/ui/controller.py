@@ -13,7 +13,7 @@ from PySide6.QtCore import QModelIndex, QObject, Signal
 from annotator.core.coding import service as coding
 from annotator.core.coding.article_views import (
     ArticleSummary,
-    article_summaries,
+    article_order,
     article_units,
     last_article_of,
 )
@@ -22,7 +22,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.store.models import NOTE_TARGET
 from annotator.core.store.project import Project
 from annotator.core.study.assign import assigned_articles
-from annotator.ui.article_list import ArticleListModel
+from annotator.ui.article_list import ArticleListModel, ProjectRows
 from annotator.ui.coding_panel import CodingPanel
 from annotator.ui.operations import CodingOperations, change_text, code_label
 from annotator.ui.reader_view import ReaderView
@@ -53,6 +53,10 @@ class WorkspaceController(QObject):
         self.operations = operations
         self.settings = settings
         self.articles = ArticleListModel(self)
+        self.articles.counted.connect(self.progress_changed)
+        self.articles.read_failed.connect(
+            lambda why: self.message.emit(f"The article list could not be read: {why}")
+        )
         self.units = UnitsModel(self.codebook, self)
         self.reader = reader
         self.panel = panel
@@ -76,11 +80,11 @@ class WorkspaceController(QObject):
         """(Re)read the article list with this coder's progress; False if it could not be read."""
         try:
             mine = assigned_articles(self.project, self.coder)
-            summaries = article_summaries(self.project, self.coder, mine)
+            order = article_order(self.project, mine)
         except AnnotatorError as error:
             self.message.emit(f"The article list could not be read: {error}")
             return False
-        self.articles.set_articles(summaries)
+        self.articles.set_articles(order, ProjectRows(self.project, self.coder, order.twins))
         self.progress_changed.emit()
         return True
 
@@ -94,13 +98,13 @@ class WorkspaceController(QObject):
 
     def _starting_article(self) -> int:
         remembered = self.settings.last_article(self.project.path, self.coder)
-        for summary in self.articles.summaries():
-            if summary.key == remembered:
-                return summary.id
+        row = self.articles.row_of_key(remembered) if remembered else None
+        if row is not None:
+            return self.articles.article_id(row)
         latest = last_article_of(self.project, self.coder)
         if latest is not None and self.articles.row_of(latest) is not None:
             return latest
-        return self.articles.summary(0).id
+        return self.articles.article_id(0)
 
     @property
     def article_id(self) -> int | None:
@@ -158,9 +162,8 @@ class WorkspaceController(QObject):
             return False
         row += step
         while 0 <= row < self.articles.rowCount():
-            summary = self.articles.summary(row)
-            if not (unfinished_only and summary.finished):
-                self.open_article(summary.id)
+            if not (unfinished_only and self.articles.finished(row)):
+                self.open_article(self.articles.article_id(row))
                 return True
             row += step
         return False

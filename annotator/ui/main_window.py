@@ -658,11 +658,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
 
     def _update_progress(self) -> None:
         c = self.controller
-        row = c.articles.row_of(c.article_id) if c.article_id is not None else None
-        article = c.articles.summary(row) if row is not None else None
-        self.status.show_progress(
-            article, *c.articles.totals(), c.articles.finished_count(), c.articles.rowCount()
-        )
+        self.status.show_progress(c.open_summary(), c.articles.overall())
 
     def _say(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow
 
 from annotator.core.coding.article_views import ArticleSummary
 from annotator.ui import theme
+from annotator.ui.article_list import Overall
 from annotator.ui.operations import CodingOperations
 
 
@@ -35,23 +36,21 @@ class WorkspaceStatus:
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
 
-    def show_progress(
-        self,
-        article: ArticleSummary | None,
-        done: int,
-        total: int,
-        articles_done: int = 0,
-        articles: int = 0,
-    ) -> None:
+    def show_progress(self, article: ArticleSummary | None, overall: Overall | None) -> None:
         """Units coded here and overall (units, not articles, are what is counted), and
-        how many articles are done."""
+        how many articles are done; the sums once the list has counted them (`counted`)."""
         if article is None:
             self.article.setText("No article")
         else:
             self.article.setText(f"This article: {article.complete:,} of {article.total:,} units")
+        if overall is None:
+            self.overall.setText("Counting units coded…")
+            self.articles_done.setText("")
+            return
+        done, total = overall.complete, overall.total
         percent = f" ({100 * done // total}%)" if total else ""
         self.overall.setText(f"{done:,} of {total:,} units coded{percent}")
-        self.articles_done.setText(f"{articles_done:,} of {articles:,} articles done")
+        self.articles_done.setText(f"{overall.finished:,} of {overall.articles:,} articles done")
 
     def follow(self, operations: CodingOperations) -> None:
         """Keep the save state in step with what `operations` reports."""

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 from annotator.core.coding import service as coding
-from annotator.core.coding.article_views import article_summaries, article_units
+from annotator.core.coding.article_views import article_order, article_summaries, article_units
 from annotator.core.store.project import Project
-from annotator.ui.article_list import ArticleFilterProxy, ArticleListModel, FinishedRole
+from annotator.ui.article_list import (
+    ArticleFilterProxy,
+    ArticleListModel,
+    FinishedRole,
+    ProjectRows,
+)
 from annotator.ui.start_screen import RecentProjectsModel
 from annotator.ui.units_model import CompleteRole, UnitsModel
 
 
 def test_article_list_model_and_filter(qtmodeltester, project_path):
     with Project.open(project_path) as project:
-        summaries = article_summaries(project, "alice")
+        _check_article_list(qtmodeltester, project)
+
+
+def _check_article_list(qtmodeltester, project: Project) -> None:
+    summaries = article_summaries(project, "alice")
+    order = article_order(project)
     model = ArticleListModel()
-    model.set_articles(summaries)
+    model.set_articles(order, ProjectRows(project, "alice", order.twins))
+    assert model.summaries() == summaries  # read page by page: the same rows
     qtmodeltester.check(model)
     proxy = ArticleFilterProxy()
     proxy.setSourceModel(model)

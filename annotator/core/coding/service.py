@@ -11,7 +11,7 @@ returned before the commit, so a caller that shows "saved" can trust it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -502,9 +502,7 @@ def coder_codes(
             .where(Coder.name == coder)
         )
         if article_id is not None:
-            query = query.join(Unit, col(Unit.id) == Code.unit_id).where(
-                Unit.article_id == article_id
-            )
+            query = query.where(col(Code.unit_id).in_(_units_of([article_id])))
         result: dict[int, dict[str, str]] = {}
         for unit_id, field, code in session.exec(query):
             result.setdefault(unit_id, {})[field] = code
@@ -520,10 +518,16 @@ def coder_notes(project: Project, coder: str, article_id: int | None = None) -> 
             .where(Coder.name == coder)
         )
         if article_id is not None:
-            query = query.join(Unit, col(Unit.id) == Note.unit_id).where(
-                Unit.article_id == article_id
-            )
+            query = query.where(col(Note.unit_id).in_(_units_of([article_id])))
         return dict(session.exec(query).all())
+
+
+def _units_of(article_ids: Collection[int]):
+    """These articles' unit ids, as a subquery: a filter `unit_id IN` this leads SQLite's
+    planner from the articles' units (by the unit table's article index) to their codes
+    or notes, where a join on the unit table alone let it walk every one of the coder's
+    codes (0.25 s for one article of a 10,000-article project, against 0.01 s)."""
+    return select(Unit.id).where(col(Unit.article_id).in_(article_ids))
 
 
 def is_complete(codebook: Codebook, codes: Mapping[str, str], kind: str = "sentence") -> bool:
@@ -532,19 +536,33 @@ def is_complete(codebook: Codebook, codes: Mapping[str, str], kind: str = "sente
     return codebook.is_complete(kind, codes)
 
 
+def is_finished(complete: int, total: int) -> bool:
+    """An article is finished when every unit of it that needs coding is complete (the
+    one rule: the article list, its filter and the status bar all ask it)."""
+    return complete >= total
+
+
 @dataclass(frozen=True)
 class ArticleProgress:
     article_id: int
     complete: int
     total: int
 
+    @property
+    def finished(self) -> bool:
+        return is_finished(self.complete, self.total)
 
-def completed_units(codebook: Codebook, coder: str | None = None):
+
+def completed_units(
+    codebook: Codebook, coder: str | None = None, article_ids: Collection[int] | None = None
+):
     """A subquery of (coder_id, article_id, unit_id) for every unit a coder has complete:
     every required field asked of it coded (a conditional field only where its condition
     holds), on a unit the codebook asks to be coded, the article unit included when the
     codebook asks of articles. The one place that says what "complete" means in SQL
-    (`Codebook.is_complete` says it in Python; a test holds the two together)."""
+    (`Codebook.is_complete` says it in Python; a test holds the two together). With
+    `article_ids`, only those articles' units: the unit table's index on the article
+    finds them, so a page of the article list costs the same in any size of project."""
     query = (
         select(Code.coder_id, Unit.article_id, Code.unit_id)
         .join(Unit, col(Unit.id) == Code.unit_id)
@@ -560,6 +578,10 @@ def completed_units(codebook: Codebook, coder: str | None = None):
     )
     if coder is not None:
         query = query.join(Coder, col(Coder.id) == Code.coder_id).where(Coder.name == coder)
+    if article_ids is not None:  # both: the second leads the planner (`_units_of`)
+        query = query.where(
+            col(Unit.article_id).in_(article_ids), col(Code.unit_id).in_(_units_of(article_ids))
+        )
     return query.subquery()
 
 
@@ -594,25 +616,32 @@ def _holds_sql(condition: Condition):
     return or_(*[_holds_sql(part) for part in condition.any])
 
 
-def progress(project: Project, coder: str) -> dict[int, ArticleProgress]:
-    """Per article: how many of the units that need coding this coder has completed."""
+def progress(
+    project: Project, coder: str, article_ids: Collection[int] | None = None
+) -> dict[int, ArticleProgress]:
+    """Per article: how many of the units that need coding this coder has completed; with
+    `article_ids` (a page of the article list: up to a few hundred), only those articles,
+    read through the indexes on unit and code rather than by scanning every code."""
     codebook = project.codebook
     with project.reading() as session:
-        totals = dict(
-            session.exec(
-                select(Unit.article_id, func.count())
-                .where(col(Unit.kind).in_(codebook.progress_kinds))
-                .group_by(col(Unit.article_id))
-            ).all()
+        unit_query = select(Unit.article_id, func.count()).where(
+            col(Unit.kind).in_(codebook.progress_kinds)
         )
-        complete = completed_units(codebook, coder)
+        if article_ids is not None:
+            unit_query = unit_query.where(col(Unit.article_id).in_(article_ids))
+        totals = dict(session.exec(unit_query.group_by(col(Unit.article_id))).all())
+        complete = completed_units(codebook, coder, article_ids)
         done = dict(
             session.exec(
                 select(complete.c.article_id, func.count()).group_by(complete.c.article_id)
             ).all()
         )
-        ids = session.exec(select(Article.id)).all()
-    return {i: ArticleProgress(i, done.get(i, 0), totals.get(i, 0)) for i in map(saved_id, ids)}
+        ids = (
+            list(article_ids)
+            if article_ids is not None
+            else list(map(saved_id, session.exec(select(Article.id)).all()))
+        )
+    return {i: ArticleProgress(i, done.get(i, 0), totals.get(i, 0)) for i in ids}
 
 
 def unit_history(project: Project, unit_id: int) -> list[History]:

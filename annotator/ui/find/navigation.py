@@ -81,16 +81,17 @@ class UnitNavigation:
         except AnnotatorError as error:
             c.message.emit(f"Could not search: {error}")
             return False
-        order = {s.id: row for row, s in enumerate(c.articles.summaries())}
+        order = c.articles.row_of
         row = c.current_row()
+        listed_row = order(c.article_id) if c.article_id is not None else None
         here = (
-            order.get(c.article_id, -1) if c.article_id is not None else -1,
+            -1 if listed_row is None else listed_row,
             c.units.unit(row).idx if row is not None else -1,
         )
         listed = sorted(
-            (order[article_id], idx, article_id, unit_id)
+            (order(article_id), idx, article_id, unit_id)
             for article_id, unit_id, idx in places
-            if article_id in order
+            if order(article_id) is not None
         )
         after = [place for place in listed if place[:2] > here] or listed
         if not after:
