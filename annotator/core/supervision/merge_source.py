@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
+from annotator.core import field_values
 from annotator.core.codebook import Codebook
 from annotator.core.errors import AnnotatorError
 from annotator.core.store import db
@@ -285,14 +286,17 @@ def check_codebooks(
 
 
 def _version_mismatch(target: Codebook, source: Codebook) -> str | None:
-    """Why two versions of one codebook cannot be merged, or None if they can."""
+    """Why two versions of one codebook cannot be merged, or None if they can. A field the
+    source's version lacks was added since (its coders were not asked it): that is no
+    conflict; a field both have must mean the same (type, scope, level, categories)."""
     theirs = {f.key: f for f in source.fields}
     for mine in target.fields:
         other = theirs.get(mine.key)
         if other is None:
-            return f"field {mine.key!r} is missing"
-        if other.level != mine.level:
-            return f"field {mine.key!r} is {other.level} there but {mine.level} here"
+            continue
+        for facet in ("type", "scope", "level"):
+            if (there := getattr(other, facet)) != (here := getattr(mine, facet)):
+                return f"field {mine.key!r} is {there} there but {here} here"
         for category in mine.categories:
             match = other.category(category.code)
             if match is None:
@@ -309,8 +313,18 @@ def _unknown_code(codebook: Codebook, field_key: str, code: str) -> str | None:
     known = {f.key: f for f in codebook.fields}
     if field_key not in known:
         return f"it has codes for field {field_key!r}, which the target's codebook lacks"
-    if known[field_key].category(code) is None:
-        return f"it uses code {code!r} of field {field_key!r}, which the target's codebook lacks"
+    field = known[field_key]
+    if field.has_categories:
+        unknown = [c for c in field_values.choices(code) if field.category(c) is None]
+        if unknown:
+            return (
+                f"it uses code {unknown[0]!r} of field {field_key!r}, which the target's "
+                "codebook lacks"
+            )
+    if (problem := field_values.check(field, code)) is not None:
+        return (
+            f"its value {code[:60]!r} of field {field_key!r} is {problem} in the target's codebook"
+        )
     return None
 
 
