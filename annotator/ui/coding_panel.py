@@ -96,10 +96,6 @@ class CodingPanel(QWidget):
         self.unit_label.setTextFormat(Qt.TextFormat.PlainText)
         self.unit_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.unit_label.setFixedHeight(UNIT_LINES * line + 4)
-        self.target_label = QLabel()
-        self.target_label.setObjectName("target")
-        self.target_label.setFixedHeight(line + 2)
-        layout.addWidget(self.target_label)
         layout.addWidget(self.unit_label)
         state_row = QHBoxLayout()
         self.state_icon = QLabel()
@@ -247,10 +243,8 @@ class CodingPanel(QWidget):
         self._show_unit_text()
         enabled = unit_id is not None
         self.scope = scope
-        self.fields.set_target(scope, enabled)
-        self.target_label.setVisible(bool(self.codebook.article_fields))
         self._target = f"Keys code: {target}" if enabled else ""
-        self.target_label.setText(f"<b>{html.escape(self._target)}</b>")
+        self.fields.set_target(scope, enabled, target if enabled else "")
         self.show_codes(codes, needs_coding=needs_coding, waiting=waiting)
         self.note.setEnabled(enabled)
 

@@ -319,16 +319,12 @@ class WorkspaceController(QObject):
 
     def _target_name(self, row: int | None) -> str:
         """What the keys code, in words: "the article" or "sentence 4"."""
-        back = "the units"
-        if row is not None:
-            back = f"{self.units.unit(row).kind} {self.units.unit(row).idx}"
         if self.on_article:
-            return f"the article (Shift+A or Down: back to {back})"
+            return "the article"
         if row is None:
             return ""
         unit = self.units.unit(row)
-        more = " (Shift+A: the article)" if self.units.article_unit_id is not None else ""
-        return f"{unit.kind} {unit.idx}{more}"
+        return f"{unit.kind} {unit.idx}"
 
     def _target_text(self, row: int | None) -> str:
         if self.on_article:

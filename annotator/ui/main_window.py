@@ -160,6 +160,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         self.confirm_box: QMessageBox | None = None  # asking before dependent codes are cleared
         self.controller.confirm_clearing = self.confirm_clearing
         self.article_key = article_key(project.codebook.shortcuts)
+        self.panel.fields.article_key = key_name(self.article_key)
         self._build_layout()
         self._build_menus()
         self._build_toolbar()
@@ -809,7 +810,8 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
     def show_cheat_sheet(self) -> None:
         if self.cheat_sheet is None:
             commands = menu_shortcut_rows(self.menuBar())
-            self.cheat_sheet = CheatSheet(self.project.codebook, commands, self)
+            key = key_name(self.article_key)
+            self.cheat_sheet = CheatSheet(self.project.codebook, commands, self, key)
         self.cheat_sheet.show()
         self.cheat_sheet.raise_()
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:  # annotations only: the codebook module brings pydantic
 UNIT = "unit"
 ARTICLE = "article"
 ARTICLE_TITLE = "Article"
+UNIT_TITLE = "This unit"  # the heading of unit fields without a group, beside article fields
 BUTTON_STYLE = """
 QPushButton { text-align: left; padding: 2px 8px; }
 QPushButton:checked {
@@ -136,6 +138,7 @@ class PanelFields(QWidget):
         super().__init__(parent)
         self.codebook = codebook
         self.target = UNIT
+        self.article_key = "Shift+A"  # the window's key for the article (keyboard.article_key)
         self.buttons: dict[tuple[str, str], QAbstractButton] = {}
         self.inputs: dict[str, ValueEdit] = {}
         self.errors: dict[str, QLabel] = {}
@@ -153,10 +156,16 @@ class PanelFields(QWidget):
         self.unit_section = QWidget()
         unit_layout = QVBoxLayout(self.unit_section)
         unit_layout.setContentsMargins(0, 0, 0, 0)
-        unit_layout.setSpacing(4)
+        unit_layout.setSpacing(2)  # 2 px, not 4: the default codebook fits 1024x700
+        self.unit_heading: QLabel | None = None  # the first, which says what the keys code
         for title, fields in unit_sections(codebook):
+            if title is None and codebook.article_fields and self.unit_heading is None:
+                title = UNIT_TITLE
             if title is not None:
-                unit_layout.addWidget(self._heading(title))
+                heading = self._heading(title)
+                heading.setProperty("title", title)
+                self.unit_heading = self.unit_heading or heading
+                unit_layout.addWidget(heading)
             for field in fields:
                 unit_layout.addWidget(self._field_box(field))
         layout.addWidget(self.unit_section)
@@ -174,14 +183,19 @@ class PanelFields(QWidget):
         section = QFrame()
         section.setObjectName("article_section")
         layout = QVBoxLayout(section)
-        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setContentsMargins(6, 1, 6, 1)
         layout.setSpacing(2)
+        # Folded, the heading and the article's codes share one line.
+        head = QHBoxLayout()
+        head.setContentsMargins(0, 0, 0, 0)
         self.article_heading = self._heading(ARTICLE_TITLE)
         self.article_line = QLabel()
         self.article_line.setTextFormat(Qt.TextFormat.PlainText)
         self.article_line.setWordWrap(False)
-        layout.addWidget(self.article_heading)
-        layout.addWidget(self.article_line)
+        self.article_line.setMinimumWidth(1)  # cut at the panel's edge; the tooltip has it all
+        head.addWidget(self.article_heading)
+        head.addWidget(self.article_line, 1)
+        layout.addLayout(head)
         self.article_body = QWidget()
         body = QVBoxLayout(self.article_body)
         body.setContentsMargins(0, 0, 0, 0)
@@ -207,10 +221,8 @@ class PanelFields(QWidget):
         grid.setContentsMargins(6, 2, 6, 2)
         grid.setSpacing(2)
         if field.has_categories:
-            columns = 1 if len(field.categories) > 5 else 2
-            for position, category in enumerate(field.categories):
-                button = self._choice(field, category)
-                grid.addWidget(button, position // columns, position % columns)
+            buttons = [self._choice(field, category) for category in field.categories]
+            grid.addWidget(ChoiceGrid(buttons), 0, 0)
         else:
             edit = ValueEdit(field)
             edit.entered.connect(self.value_entered)
@@ -259,9 +271,10 @@ class PanelFields(QWidget):
 
     # -- showing -------------------------------------------------------------------------
 
-    def set_target(self, scope: str, enabled: bool) -> None:
-        """Which scope the keys code: its fields are live, the other scope's are not (the
-        article's folded to its one line)."""
+    def set_target(self, scope: str, enabled: bool, target: str = "") -> None:
+        """Which scope the keys code (`target` in words: "sentence 4", "the article"): its
+        fields are live, the other scope's are not (the article's folded to one line),
+        and the live section's heading says so."""
         self.target = scope
         on_article = scope == ARTICLE
         for field in self.codebook.fields:
@@ -273,10 +286,13 @@ class PanelFields(QWidget):
             self.article_section.setStyleSheet(
                 ACTIVE_SECTION.format(color=color.name()) if color else IDLE_SECTION
             )
-            self.article_heading.setText(
-                f"<b>{ARTICLE_TITLE}</b>"
-                + (" — the keys code these" if on_article else " — Shift+A to code")
-            )
+            key = self.article_key
+            said = f" · the keys code it ({key}: back)" if on_article else f" ({key}):"
+            self.article_heading.setText(f"<b>{ARTICLE_TITLE}</b>{html.escape(said)}")
+        if self.unit_heading is not None:
+            title = html.escape(self.unit_heading.property("title"))
+            said = "" if on_article or not target else f" · the keys code {html.escape(target)}"
+            self.unit_heading.setText(f"<b>{title}</b>{said}")
 
     def show_values(
         self, scope: str, codes: Mapping[str, str], waiting: set[str] | None = None
@@ -313,6 +329,44 @@ class PanelFields(QWidget):
             for f in fields_of(self.codebook, scope)
             if f.key in self.inputs and self.boxes[f.key].isVisibleTo(self)
         ]
+
+
+class ChoiceGrid(QWidget):
+    """A field's buttons in as many columns (up to three) as the panel's width holds
+    with every label whole: a short scale (Low, Medium, High) on one row, seven
+    attribution codes in one column on a narrow panel. Never fewer columns than before
+    format 2 (two for up to five categories), so a wide panel only gains rows. The
+    columns follow the width alone, never a text, so buttons stay put as codes change."""
+
+    SPACING = 2
+    MOST_COLUMNS = 3
+
+    def __init__(self, buttons: list[QAbstractButton]) -> None:
+        super().__init__()
+        self.buttons = buttons
+        self.least = 2 if len(buttons) <= 5 else 1
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(self.SPACING)
+        self.columns = 0
+        for button in buttons:
+            button.setMinimumWidth(1)  # the width decides the columns, not the labels
+        self._arrange(self.least)
+
+    def _arrange(self, columns: int) -> None:
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for button in self.buttons:
+            self.grid.removeWidget(button)
+        for position, button in enumerate(self.buttons):
+            self.grid.addWidget(button, position // columns, position % columns)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        widest = max(button.sizeHint().width() for button in self.buttons)
+        fit = (self.width() + self.SPACING) // (widest + self.SPACING)
+        self._arrange(max(self.least, min(self.MOST_COLUMNS, len(self.buttons), fit)))
 
 
 def _mark_waiting(button: QAbstractButton, waiting: bool) -> None:
