@@ -56,6 +56,7 @@ class WorkspaceController(QObject):
     article_opened = Signal(int)  # article id
     progress_changed = Signal()
     message = Signal(str)  # a passing remark for the status bar
+    target_changed = Signal()  # the keys now code the article, or the current unit again
 
     def __init__(
         self,
@@ -230,6 +231,7 @@ class WorkspaceController(QObject):
             return False
         self.on_article = True
         self.refresh_current()
+        self.target_changed.emit()
         return True
 
     def leave_article(self) -> bool:
@@ -238,6 +240,7 @@ class WorkspaceController(QObject):
             return False
         self.on_article = False
         self.refresh_current()
+        self.target_changed.emit()
         return True
 
     def _show_row(self, row: int) -> None:

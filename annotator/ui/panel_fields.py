@@ -20,7 +20,7 @@ import html
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -142,7 +143,7 @@ class PanelFields(QWidget):
         self.buttons: dict[tuple[str, str], QAbstractButton] = {}
         self.inputs: dict[str, ValueEdit] = {}
         self.errors: dict[str, QLabel] = {}
-        self.boxes: dict[str, QGroupBox] = {}
+        self.boxes: dict[str, FieldBox] = {}
         self._labels = {f.key: f.label for f in codebook.fields}
         mark = theme.mark_field(codebook)
         self._colors = theme.category_colors(mark) if mark is not None else {}
@@ -211,9 +212,8 @@ class PanelFields(QWidget):
         self.article_section = section
         return section
 
-    def _field_box(self, field: CodebookField) -> QGroupBox:
-        title = field.label + ("" if field.required else " (optional)")
-        box = QGroupBox(title)
+    def _field_box(self, field: CodebookField) -> FieldBox:
+        box = FieldBox(field.label + ("" if field.required else " (optional)"))
         box.setObjectName(f"field:{field.key}")
         if field.description or field.when is not None:
             box.setToolTip(field_tooltip(field, self._labels))
@@ -242,7 +242,8 @@ class PanelFields(QWidget):
 
     def _choice(self, field: CodebookField, category: Category) -> QAbstractButton:
         """A category's button (single choice) or check box (multiple), named by its key."""
-        text = f"{category.shortcut or ' '}   {category.label}"
+        # "&" would make the next letter a mnemonic ("Q&A" drawn as an underlined "QA").
+        text = f"{category.shortcut or ' '}   {category.label}".replace("&", "&&")
         button: QAbstractButton
         if field.type is FieldType.MULTIPLE:
             button = QCheckBox(text)
@@ -331,12 +332,36 @@ class PanelFields(QWidget):
         ]
 
 
+class FieldBox(QGroupBox):
+    """A field's box whose title is cut to its width ("Outlet explains its use of…", the
+    whole in the tooltip) rather than widening the panel past the screen: a group box
+    is otherwise at least as wide as its title."""
+
+    TITLE_PADDING = 20  # pixels the frame takes beside the title
+
+    def __init__(self, title: str) -> None:
+        title = title.replace("&", "&&")  # a literal ampersand, not a mnemonic
+        super().__init__(title)
+        self.full_title = title
+        self.setMinimumWidth(1)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        room = max(self.width() - self.TITLE_PADDING, 10)
+        shown = self.fontMetrics().elidedText(self.full_title, Qt.TextElideMode.ElideRight, room)
+        if shown != self.title():
+            self.setTitle(shown)
+
+
 class ChoiceGrid(QWidget):
     """A field's buttons in as many columns (up to three) as the panel's width holds
     with every label whole: a short scale (Low, Medium, High) on one row, seven
-    attribution codes in one column on a narrow panel. Never fewer columns than before
-    format 2 (two for up to five categories), so a wide panel only gains rows. The
-    columns follow the width alone, never a text, so buttons stay put as codes change."""
+    attribution codes in one column on a narrow panel, no label ever cut. The columns
+    follow the width alone, never a code shown, so buttons stay put as codes change.
+
+    It places its buttons itself and answers `heightForWidth`, so the panel's layout
+    knows a field's height at a width in one pass (a grid rebuilt on resize settled
+    only after several turns of the event loop, drawing stale rows meanwhile)."""
 
     SPACING = 2
     MOST_COLUMNS = 3
@@ -344,29 +369,50 @@ class ChoiceGrid(QWidget):
     def __init__(self, buttons: list[QAbstractButton]) -> None:
         super().__init__()
         self.buttons = buttons
-        self.least = 2 if len(buttons) <= 5 else 1
-        self.grid = QGridLayout(self)
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setSpacing(self.SPACING)
-        self.columns = 0
         for button in buttons:
-            button.setMinimumWidth(1)  # the width decides the columns, not the labels
-        self._arrange(self.least)
+            button.setParent(self)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
 
-    def _arrange(self, columns: int) -> None:
-        if columns == self.columns:
-            return
-        self.columns = columns
-        for button in self.buttons:
-            self.grid.removeWidget(button)
-        for position, button in enumerate(self.buttons):
-            self.grid.addWidget(button, position // columns, position % columns)
+    def _widest(self) -> int:
+        return max(button.sizeHint().width() for button in self.buttons)
+
+    def _row_height(self) -> int:
+        return max(button.sizeHint().height() for button in self.buttons)
+
+    def columns_for(self, width: int) -> int:
+        fit = (width + self.SPACING) // (self._widest() + self.SPACING)
+        return max(1, min(self.MOST_COLUMNS, len(self.buttons), fit))
+
+    @property
+    def columns(self) -> int:
+        return self.columns_for(self.width())
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        rows = -(-len(self.buttons) // self.columns_for(width))
+        return rows * self._row_height() + (rows - 1) * self.SPACING
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._widest(), self.heightForWidth(self._widest()))
+
+    def minimumSizeHint(self) -> QSize:
+        """As wide as the widest label (a panel narrower than that scrolls rather than
+        cutting it), as high as one row (the height comes from `heightForWidth`)."""
+        return QSize(self._widest(), self._row_height())
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        widest = max(button.sizeHint().width() for button in self.buttons)
-        fit = (self.width() + self.SPACING) // (widest + self.SPACING)
-        self._arrange(max(self.least, min(self.MOST_COLUMNS, len(self.buttons), fit)))
+        columns = self.columns_for(self.width())
+        width = (self.width() - (columns - 1) * self.SPACING) // columns
+        height = self._row_height()
+        for position, button in enumerate(self.buttons):
+            row, column = divmod(position, columns)
+            x = column * (width + self.SPACING)
+            button.setGeometry(x, row * (height + self.SPACING), width, height)
 
 
 def _mark_waiting(button: QAbstractButton, waiting: bool) -> None:
