@@ -676,8 +676,13 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         c = self.controller
         row = c.articles.row_of(c.article_id) if c.article_id is not None else None
         article = c.articles.summary(row) if row is not None else None
+        fields_done = None if c.units.article_unit_id is None else not c.units.article_incomplete()
         self.status.show_progress(
-            article, *c.articles.totals(), c.articles.finished_count(), c.articles.rowCount()
+            article,
+            *c.articles.totals(),
+            c.articles.finished_count(),
+            c.articles.rowCount(),
+            article_fields_done=fields_done,
         )
 
     def _say(self, text: str) -> None:

@@ -42,13 +42,19 @@ class WorkspaceStatus:
         total: int,
         articles_done: int = 0,
         articles: int = 0,
+        article_fields_done: bool | None = None,
     ) -> None:
         """Units coded here and overall (units, not articles, are what is counted), and
-        how many articles are done."""
+        how many articles are done. With a codebook that asks questions of the article,
+        its own unit is one of the units counted, and `article_fields_done` says whether
+        it is complete."""
         if article is None:
             self.article.setText("No article")
         else:
-            self.article.setText(f"This article: {article.complete:,} of {article.total:,} units")
+            text = f"This article: {article.complete:,} of {article.total:,} units"
+            if article_fields_done is not None:
+                text += " (its own fields " + ("done)" if article_fields_done else "to do)")
+            self.article.setText(text)
         percent = f" ({100 * done // total}%)" if total else ""
         self.overall.setText(f"{done:,} of {total:,} units coded{percent}")
         self.articles_done.setText(f"{articles_done:,} of {articles:,} articles done")

@@ -164,7 +164,9 @@ def test_the_status_bar_counts_units_and_articles_done(qtbot, open_window, proje
     )
     assert window.status.articles_done.text() == f"1 of {articles.rowCount()} articles done"
     summary = articles.summary(0)
-    assert window.status.article.text() == f"This article: {coded} of {summary.total} units"
+    assert window.status.article.text() == (
+        f"This article: {coded} of {summary.total} units (its own fields done)"
+    )
 
 
 def test_wide_screens_keep_a_readable_measure(qtbot, open_window):

@@ -57,6 +57,7 @@ def test_article_fields_are_coded_by_keys_on_the_article_unit(qtbot, open_window
     window = open_window()
     unit = current_unit(window)
     article = article_unit(window)
+    assert window.status.article.text().endswith("units (its own fields to do)")
     assert window.panel.target_text.startswith(f"Keys code: sentence {unit.idx}")
     press(qtbot, window, "w")  # Story type: News, but the keys code the sentence
     assert stored_codes(project_path, "alice") == {}
@@ -77,6 +78,8 @@ def test_article_fields_are_coded_by_keys_on_the_article_unit(qtbot, open_window
     both = {"anonymity_policy": "policy_explained", "story_type": "news"}
     assert stored_codes(project_path, "alice") == {article: both}
     assert window.controller.articles.summary(0).complete == 1  # the article's unit counts
+    total = window.controller.articles.summary(0).total
+    assert window.status.article.text() == f"This article: 1 of {total} units (its own fields done)"
     assert not window.controller.on_article  # auto-advance: to the first incomplete unit
     assert current_unit(window).id == unit.id
 
@@ -278,3 +281,26 @@ def test_a_text_and_a_date_on_the_article(qtbot, typed_window):
     assert stored(path, article) == {"story_kind": "news", "event_date": "2026-03-14"}
     press(qtbot, window, "z", CTRL)
     assert stored(path, article)["column_author"] == "Ada Quill"
+
+
+def test_on_the_article_no_unit_key_writes_unseen(qtbot, open_window, project_path):
+    """The suggestion's key and Delete act on what the keys code: on the article, the
+    sentence's suggestion is neither shown nor taken, and Delete clears the article's."""
+    from tests.ui.test_suggestions_window import go_to
+
+    window = open_window()
+    go_to(qtbot, window, "harbor-deal#4")
+    qtbot.waitUntil(window.panel.suggestion_label.isVisible)
+    article_key(qtbot, window)
+    assert not window.panel.suggestion_label.isVisible()
+    press(qtbot, window, window.suggestions.key)
+    assert stored_codes(project_path, "alice") == {}
+    press(qtbot, window, "b")  # the outlet does not explain its anonymous sources
+    article = article_unit(window)
+    assert stored_codes(project_path, "alice") == {
+        article: {"anonymity_policy": "policy_not_explained"}
+    }
+    press(qtbot, window, Qt.Key.Key_Delete)
+    assert stored_codes(project_path, "alice") == {}
+    article_key(qtbot, window)  # back on the sentence: its suggestion again
+    qtbot.waitUntil(window.panel.suggestion_label.isVisible)

@@ -46,6 +46,7 @@ from annotator.core.coding.retrieval import Criteria, Retrieval, low_confidence_
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS
+from annotator.ui import theme
 from annotator.ui.find.frequency_chart import FrequencyChart
 from annotator.ui.find.queries import FindQueries
 from annotator.ui.find.rows_model import RowsModel, UnitRole
@@ -138,7 +139,8 @@ class FindDialog(QDialog):
         self.field_box = QComboBox()
         self.field_box.addItem(ANY, None)
         for f in self.codebook.fields:
-            self.field_box.addItem(f.label, f.key)
+            if f.has_categories:  # retrieved by a category
+                self.field_box.addItem(f.label, f.key)
         self.code_box = QComboBox()
         self.field_box.currentIndexChanged.connect(self._fill_codes)
         self._fill_codes()
@@ -186,7 +188,11 @@ class FindDialog(QDialog):
     def _frequencies_tab(self) -> QWidget:
         self.freq_field = QComboBox()
         for f in self.codebook.fields:
-            self.freq_field.addItem(f.label, f.key)
+            if f.has_categories:  # frequencies count categories
+                self.freq_field.addItem(f.label, f.key)
+        first = theme.mark_field(self.codebook)  # the sentence's main question, not the article's
+        if first is not None:
+            self.freq_field.setCurrentIndex(self.freq_field.findData(first.key))
         self.freq_by = QComboBox()
         self.freq_by.addItem("per coder", "coder")
         self.freq_by.addItem("per article", "article")
