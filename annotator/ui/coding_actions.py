@@ -96,6 +96,8 @@ class CodingActions:
             unit_id, field, value
         ):
             return False
+        self.panel.value_input(field).show_saved(value)
+        self.message.emit(f"Saved: {spec.label}: {code_label(self.codebook, field, value)}.")
         self.reader.setFocus()
         return True
 

@@ -81,6 +81,12 @@ class ValueEdit(QLineEdit):
         if not self.hasFocus():
             self.setText(self.stored)
 
+    def show_saved(self, value: str | None) -> None:
+        """The value as saved (a typed "012" is stored as "12"), shown at once, so leaving
+        the box after Enter is not taken for leaving it unsaved."""
+        self.stored = value or ""
+        self.setText(self.stored)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.entered.emit(self.field_key, self.text())

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.codebook import load_codebook
@@ -22,7 +23,9 @@ from tests.ui.test_keyboard_coding import current_unit, press
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
-TYPED = Path(__file__).resolve().parent.parent / "data" / "codebooks" / "typed-study.json"
+CODEBOOKS = Path(__file__).resolve().parent.parent / "data" / "codebooks"
+TYPED = CODEBOOKS / "typed-study.json"
+RELEASE_1 = CODEBOOKS / "source-reliability-1.0.json"
 
 
 def article_key(qtbot, window) -> None:
@@ -162,15 +165,14 @@ def test_a_conditional_field_shows_and_is_cleared_after_a_warning_in_one_undo(
 # -- a codebook with a field of every type -----------------------------------------------
 
 
-@pytest.fixture
-def typed_window(qtbot, project_location, clean_settings):
-    """The main window on the sample articles coded with tests/data/codebooks/typed-study.json."""
+def window_on(qtbot, project_location, settings, codebook_file: Path):
+    """The main window on the sample articles coded with a codebook file; its path."""
     from annotator.ui.main_window import MainWindow
 
-    path = project_location("typed.annotator")
-    with Project.create(path, load_codebook(TYPED)) as project:
+    path = project_location(f"{codebook_file.stem}.annotator")
+    with Project.create(path, load_codebook(codebook_file)) as project:
         assert not import_paths(project, SAMPLE_TEXTS).failures
-    window = MainWindow(Project.open(path), "alice", clean_settings)
+    window = MainWindow(Project.open(path), "alice", settings)
     qtbot.addWidget(window)
     window.resize(1400, 900)
     window.show()
@@ -178,9 +180,41 @@ def typed_window(qtbot, project_location, clean_settings):
     qtbot.waitUntil(lambda: window.is_loaded)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
+    return window, path
+
+
+@pytest.fixture
+def typed_window(qtbot, project_location, clean_settings):
+    """The window on a codebook with a field of every type (typed-study.json)."""
+    window, path = window_on(qtbot, project_location, clean_settings, TYPED)
     yield window, path
     window.close()
     window.project.close()
+
+
+def test_a_format_1_codebook_codes_as_before(qtbot, project_location, clean_settings):
+    """The release-1 codebook: no article section, no article key in the menus, the
+    panel's fields as they were; Shift+A only says there is nothing to code there."""
+    window, path = window_on(qtbot, project_location, clean_settings, RELEASE_1)
+    try:
+        assert window.panel.fields.article_section is None
+        assert window.panel.fields.unit_heading is None
+        menus = [a.text() for a in window.menuBar().findChildren(QAction)]
+        assert not any("article's fields" in text for text in menus)
+        unit = current_unit(window)
+        article_key(qtbot, window)
+        assert not window.controller.on_article
+        assert window.statusBar().currentMessage() == (
+            "This codebook asks nothing of the article as a whole."
+        )
+        for key in "1f9":
+            press(qtbot, window, key)
+        full = {"attribution": "named_person", "claim_type": "fact", "confidence": "high"}
+        assert stored_codes(path, "alice") == {unit.id: full}
+        assert current_unit(window).id != unit.id  # complete: auto-advance as before
+    finally:
+        window.close()
+        window.project.close()
 
 
 def test_multiple_choice_keys_toggle_their_categories(qtbot, typed_window):
@@ -262,6 +296,8 @@ def test_a_text_and_a_date_on_the_article(qtbot, typed_window):
     qtbot.keyClicks(date, "2026-03-14T09:30")
     press(qtbot, date, Qt.Key.Key_Return)
     assert stored(path, article) == {"event_date": "2026-03-14"}
+    assert date.text() == "2026-03-14"  # as saved; and leaving it was no "not saved"
+    assert window.statusBar().currentMessage() == "Saved: Date of the event: 2026-03-14."
     press(qtbot, window, "o")  # Opinion: the columnist is asked
     assert panel.is_asked("column_author")
     enter(qtbot, window)
