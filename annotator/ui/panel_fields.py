@@ -190,10 +190,7 @@ class PanelFields(QWidget):
         head = QHBoxLayout()
         head.setContentsMargins(0, 0, 0, 0)
         self.article_heading = self._heading(ARTICLE_TITLE)
-        self.article_line = QLabel()
-        self.article_line.setTextFormat(Qt.TextFormat.PlainText)
-        self.article_line.setWordWrap(False)
-        self.article_line.setMinimumWidth(1)  # cut at the panel's edge; the tooltip has it all
+        self.article_line = ElidedLabel()
         head.addWidget(self.article_heading)
         head.addWidget(self.article_line, 1)
         layout.addLayout(head)
@@ -314,8 +311,7 @@ class PanelFields(QWidget):
                 self.inputs[field.key].show_value(value)
         if scope == ARTICLE and self.article_section is not None:
             line = article_summary(self.codebook, codes)
-            self.article_line.setText(line)
-            self.article_line.setToolTip(line)
+            self.article_line.set_full_text(line)
 
     def show_error(self, field: str, text: str) -> None:
         """One line under a field's input (empty: none)."""
@@ -330,6 +326,29 @@ class PanelFields(QWidget):
             for f in fields_of(self.codebook, scope)
             if f.key in self.inputs and self.boxes[f.key].isVisibleTo(self)
         ]
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text cut with "…" at its width, the whole in its tooltip."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setMinimumWidth(1)
+        self.full_text = ""
+
+    def set_full_text(self, text: str) -> None:
+        self.full_text = text
+        self.setToolTip(text)
+        self._elide()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        mode = Qt.TextElideMode.ElideRight
+        self.setText(self.fontMetrics().elidedText(self.full_text, mode, self.width()))
 
 
 class FieldBox(QGroupBox):

@@ -97,7 +97,7 @@ def test_article_fields_are_coded_by_keys_on_the_article_unit(qtbot, open_window
     article_key(qtbot, window)  # back to the sentence: the keys code it again
     assert not window.controller.on_article
     assert not window.panel.fields.article_body.isVisibleTo(window.panel)
-    assert "Story type: News" in window.panel.fields.article_line.text()
+    assert "Story type: News" in window.panel.fields.article_line.full_text
     press(qtbot, window, "1")
     assert stored(project_path, unit.id) == {"attribution": "named_person"}
 
