@@ -1,7 +1,7 @@
 """The coding panel: what the keys code, the codebook's fields, a note box and a completeness mark.
 
 The fields (panel_fields) are the codebook's groups as sections, the article's
-fields in their own. One line above them says what the keys code now: a unit
+fields in their own; the live section's heading says what the keys code now: a unit
 ("sentence 4") or the article, which Shift+A makes the target. Buttons never change
 their own checked state: a click asks for a code, and the panel shows codes only
 when the window passes it what the database now holds, so a failed write can never
