@@ -340,3 +340,18 @@ def test_on_the_article_no_unit_key_writes_unseen(qtbot, open_window, project_pa
     assert stored_codes(project_path, "alice") == {}
     article_key(qtbot, window)  # back on the sentence: its suggestion again
     qtbot.waitUntil(window.panel.suggestion_label.isVisible)
+
+
+def test_the_readers_tags_show_every_type_of_unit_field():
+    """Beside each unit the reader shows its codes' tags: a choice's key, a number as it
+    is, a text cut short; article fields are not a unit's."""
+    from annotator.ui.units_model import code_tags
+
+    typed = load_codebook(TYPED)
+    codes = {
+        "story_kind": "news",  # an article field: never on a unit's line
+        "source": "named",
+        "sources_cited": "12",
+        "printed_name": "Minister of Finance",
+    }
+    assert code_tags(typed, codes) == ["1", "12", "Ministe…"]
