@@ -24,6 +24,7 @@ from annotator.core.agreement import (
     agreement_report,
     read_reliability_csv,
 )
+from annotator.core.agreement.field_details import FieldDetails, detail_lines
 from annotator.core.agreement.from_project import project_agreement
 from annotator.core.agreement.html_report import pairwise_confusion, write_agreement_html
 from annotator.core.agreement.tables import write_agreement_csv
@@ -123,6 +124,7 @@ def _agreement(args: argparse.Namespace) -> None:
             check_output(path, args.source)
     confusion, labels = {}, {}
     skipped: list[dict[str, object]] = []
+    details: dict[str, FieldDetails] = {}
     if is_server_url(args.source) or _is_sqlite(args.source):
         for option in ("order", "codebook", "missing"):
             if getattr(args, option) is not None:
@@ -146,6 +148,7 @@ def _agreement(args: argparse.Namespace) -> None:
             print(f"annotator: {message}", file=sys.stderr)
         skipped = result.skipped.to_dict()
         fields, by_article, kind = result.fields, result.by_article, "project"
+        details = result.details
     else:
         if args.by:
             raise AnnotatorError(f"--by {args.by} needs a project; a CSV file has no articles")
@@ -163,7 +166,7 @@ def _agreement(args: argparse.Namespace) -> None:
             data = {args.field: data[args.field]}
         fields = {key: agreement_report(d, coders, **options) for key, d in data.items()}
         by_article, kind = {}, "csv"
-    _write_files(args, fields, by_article, kind, confusion, labels)
+    _write_files(args, fields, by_article, kind, confusion, labels, details)
     if args.json:
         print_json(
             {
@@ -179,12 +182,15 @@ def _agreement(args: argparse.Namespace) -> None:
                     for key, articles in by_article.items()
                 },
                 "skipped_codes": skipped,
+                "details": {key: d.to_dict() for key, d in details.items()},
             }
         )
         return
     blocks = []
-    for key, report in fields.items():
-        lines = _field_lines(report)
+    for key in dict.fromkeys([*details, *fields]):
+        lines = _field_lines(fields[key], details.get(key)) if key in fields else []
+        if key in details:
+            lines = _with_details(lines, details[key])
         for name, part in by_article.get(key, {}).items():
             lines.append(f"  article {name}: {_article_line(part)}")
         blocks.append("\n".join(lines))
@@ -193,9 +199,9 @@ def _agreement(args: argparse.Namespace) -> None:
     print("\n".join(printable_name(line) for line in text.split("\n")))
 
 
-def _write_files(args, fields, by_article, kind, confusion, labels) -> None:
+def _write_files(args, fields, by_article, kind, confusion, labels, details) -> None:
     if args.csv is not None:
-        rows = write_agreement_csv(args.csv, fields, by_article)
+        rows = write_agreement_csv(args.csv, fields, by_article, details)
         print(f"wrote {rows} row(s) to {args.csv}", file=sys.stderr)
     if args.html is not None:
         write_agreement_html(
@@ -206,11 +212,12 @@ def _write_files(args, fields, by_article, kind, confusion, labels) -> None:
             by_article=by_article,
             confusion=confusion,
             field_labels=labels,
+            details=details,
         )
         print(f"wrote the report to {args.html}", file=sys.stderr)
 
 
-def _field_lines(report: FieldAgreement) -> list[str]:
+def _field_lines(report: FieldAgreement, details: FieldDetails | None = None) -> list[str]:
     """A compact table of one field's statistics, each with its interval and verdict."""
     rows = [
         ("percent agreement", _stated("percent_agreement", report.percent_agreement)),
@@ -228,8 +235,9 @@ def _field_lines(report: FieldAgreement) -> list[str]:
             )
         )
     rows.append(("Gwet's AC1", _stated("gwet_ac1", report.gwet_ac1)))
+    noun = details.unit_noun if details is not None else "units"
     lines = [
-        f"{report.field}: {report.n_units} units, {report.n_coders} coders, "
+        f"{report.field}: {report.n_units} {noun}, {report.n_coders} coders, "
         f"{report.n_pairable_values} pairable values",
         f"  {headline(report.field, report).text}",
         *(f"  {label:<32}{text}" for label, text in rows),
@@ -261,6 +269,14 @@ def _field_lines(report: FieldAgreement) -> list[str]:
     lines.append(f"            kappas and AC1 on {verdict_source('fleiss_kappa')}")
     lines.extend(f"  input: {note}" for note in report.input_notes)
     return lines
+
+
+def _with_details(lines: list[str], details: FieldDetails) -> list[str]:
+    """A field's lines with what its type, scope and condition add; a field with no
+    classic report (short text, multiple choice) gets a heading of its own."""
+    if not lines:
+        lines = [details.heading]
+    return lines + [f"  {line}" for line in detail_lines(details, _stated)]
 
 
 def _article_line(report: FieldAgreement) -> str:

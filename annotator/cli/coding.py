@@ -8,12 +8,14 @@ alone, so that `code` and the listings start without them.
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 
 from annotator.cli.output import EXIT_USER_ERROR, Command, print_json, print_json_stream
 from annotator.cli.passphrase import require_supervisor, supervisor_present
 from annotator.cli.progress import ProgressBar
+from annotator.core import field_values
 from annotator.core.codebook import Codebook, resolve_codebook
 from annotator.core.coding import lookups
 from annotator.core.coding import service as coding
@@ -24,6 +26,7 @@ from annotator.core.coding.article_metadata import (
 )
 from annotator.core.coding.coder_names import printable_name
 from annotator.core.errors import AnnotatorError
+from annotator.core.field_values import FieldType
 from annotator.core.ingest.documents import one_line
 from annotator.core.ingest.near_duplicates import NEAR_DUPLICATE_OF
 from annotator.core.store import backup
@@ -290,13 +293,27 @@ def _info(args: argparse.Namespace) -> None:
 
 
 def _as_codes(codebook: Codebook, assignments: dict[str, str | None]) -> dict[str, str | None]:
-    """FIELD=KEY and FIELD=VALUE as well as FIELD=CODE (`attribution=3`); what matches
-    nothing is left for the coding service to refuse with its own message."""
+    """FIELD=KEY and FIELD=VALUE as well as FIELD=CODE (`attribution=3`); several keys or
+    codes for a multiple choice (`topics=p,e`); a number, text or date as typed
+    (field_values.parse). What matches nothing is left for the coding service to refuse
+    with its own message."""
     fields = {f.key: f for f in codebook.fields}
     codes: dict[str, str | None] = {}
     for key, text in assignments.items():
-        category = fields[key].typed(text) if key in fields and text is not None else None
-        codes[key] = category.code if category is not None else text
+        field = fields.get(key)
+        if field is None or text is None:
+            codes[key] = text
+        elif field.type is FieldType.SINGLE:
+            category = field.typed(text)
+            codes[key] = category.code if category is not None else text
+        elif field.type is FieldType.MULTIPLE:
+            parts = [field.typed(part) for part in re.split(r"[;,|]", text) if part.strip()]
+            if parts and all(parts):
+                codes[key] = field_values.join_choices(field, [p.code for p in parts if p])
+            else:
+                codes[key] = field_values.parse(field, text)  # names the part it cannot read
+        else:
+            codes[key] = field_values.parse(field, text)
     return codes
 
 

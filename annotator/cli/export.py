@@ -21,6 +21,8 @@ from annotator.core.export import (
     export,
     export_csv_stream,
     format_for_path,
+    mixed_versions,
+    mixed_versions_message,
 )
 from annotator.core.store.location import project_location
 from annotator.core.store.outputs import check_output
@@ -36,7 +38,8 @@ def register(command: Command) -> None:
         choices=LAYOUTS,
         default="long",
         help="long: a row per unit and coder (default); wide: a row per unit, a column per "
-        "coder and field; consensus: adjudicated or agreed codes; articles: code counts",
+        "coder and field; consensus: adjudicated or agreed codes; articles: article fields and "
+        "code counts",
     )
     sub.add_argument(
         "--format", choices=FORMATS, help="default: from the ending (.sav, .dta, .xlsx), else csv"
@@ -80,13 +83,18 @@ def _export(args: argparse.Namespace) -> None:
             skipped = SkippedCodes()
             export_csv_stream(project, sys.stdout.buffer, options, bom=args.bom, skipped=skipped)
             sys.stdout.flush()
-            if (message := skipped.message()) is not None:
-                print(f"annotator: {message}", file=sys.stderr)
+            for message in (
+                skipped.message(),
+                mixed_versions_message(mixed_versions(project, options)),
+            ):
+                if message is not None:
+                    print(f"annotator: {message}", file=sys.stderr)
             return
         with ProgressBar("exporting", "unit", min_total=10_000) as progress:
             result = export(project, args.output, options, fmt, bom=args.bom, progress=progress)
-    if (message := result.skipped.message()) is not None:
-        print(f"annotator: {message}", file=sys.stderr)
+    for message in (result.skipped.message(), mixed_versions_message(result.versions)):
+        if message is not None:
+            print(f"annotator: {message}", file=sys.stderr)
     for column, name in result.renamed.items():
         print(f"annotator: column {column!r} is variable {name!r}", file=sys.stderr)
     print(f"wrote {result.rows} row(s) to {result.path} ({args.layout} layout, {fmt})")

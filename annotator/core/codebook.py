@@ -145,7 +145,10 @@ class CodebookField(BaseModel):
     maximum: float | None = Field(default=None, allow_inf_nan=False)
     integer: bool = Field(default=False, description="number: whole numbers only")
     max_length: int = Field(
-        default=DEFAULT_TEXT_LENGTH, ge=1, le=MAX_TEXT_LENGTH, description="text: the longest answer"
+        default=DEFAULT_TEXT_LENGTH,
+        ge=1,
+        le=MAX_TEXT_LENGTH,
+        description="text: the longest answer",
     )
 
     @model_validator(mode="before")

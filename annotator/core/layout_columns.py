@@ -30,6 +30,11 @@ NOT_CODES = DESCRIPTIVE_COLUMNS | {NOTE, CONSENSUS_SOURCE, ROLE, MEMO}
 """Every column of an export that holds no code, in any layout."""
 
 UNITS, CODED_UNITS = "units", "coded_units"  # the articles layout's counts
+ARTICLE_KEY = ARTICLE_COLUMNS[0]  # the articles layout's key of a row's article
+NOT_APPLICABLE = "NA"
+"""A CSV or Excel cell of a field whose condition does not hold (a question not asked), where
+a field not coded is empty: read as missing by R's read.csv and pandas by default, and
+as no code by `import-codes`."""
 WIDE_SEPARATOR = "__"  # the wide layout's `field__coder`, `note__coder`, `coded_at__coder`
 
 FIXED_COLUMNS = NOT_CODES | {UNIT_KEY, CODER, UNITS, CODED_UNITS}

@@ -46,6 +46,7 @@ from annotator.core.export import (
     export,
     format_for_path,
     layout_columns,
+    mixed_versions_message,
     preview_rows,
 )
 from annotator.core.export.scope import consensus_coders
@@ -344,8 +345,9 @@ class ExportDialog(QDialog):
             if result.renamed:
                 renamed = ", ".join(f"{old} → {new}" for old, new in result.renamed.items())
                 text += f" Variables renamed for {FORMAT_NAMES[result.format]}: {renamed}."
-            if (skipped := result.skipped.message()) is not None:
-                text += f" {skipped[0].upper()}{skipped[1:]}."
+            for line in (result.skipped.message(), mixed_versions_message(result.versions)):
+                if line is not None:
+                    text += f" {line[0].upper()}{line[1:]}."
             self._say(text)
             self.exported.emit(result)
         self._options_changed()

@@ -49,19 +49,29 @@ WORDS = [
 ]
 
 
+NUMBER_LEVELS = ("interval", "ratio")
+"""Levels a codebook gives number fields: a choice field is nominal or ordinal (format 2)."""
+
+
 def rating_codebook() -> Codebook:
-    """One field per level of measurement, each with the codes v1..v5 valued 1..5."""
+    """One field per level of measurement: nominal and ordinal single choices with the
+    codes v1..v5 valued 1..5, interval and ratio numbers from 1 to 5."""
     categories = [{"code": f"v{n}", "label": f"Value {n}", "value": n} for n in range(1, 6)]
     fields = [
-        {
-            "key": f"{level}_rating",
-            "label": f"Rating ({level})",
-            "level": level,
-            "categories": categories,
-        }
+        {"key": f"{level}_rating", "label": f"Rating ({level})", "level": level}
+        | (
+            {"type": "number", "minimum": 1, "maximum": 5}
+            if level in NUMBER_LEVELS
+            else {"categories": categories}
+        )
         for level in LEVELS
     ]
-    return parse_codebook({"name": "Ratings", "version": "1", "fields": fields})
+    return parse_codebook({"format": 2, "name": "Ratings", "version": "1", "fields": fields})
+
+
+def rating_code(level: str, value: str) -> str:
+    """What a coder stores for `value` in the field of `level`: a code or a number."""
+    return value if level in NUMBER_LEVELS else f"v{value}"
 
 
 def twelve_sentence_articles(groups: int) -> list[ParsedArticle]:
@@ -94,7 +104,7 @@ def krippendorff_project(path: Location, groups: int = 1) -> Project:
     for coder, row in KRIPPENDORFF_2011.items():
         for unit_id, value in zip(unit_ids, row.split(), strict=True):
             if value != ".":
-                codes = {f"{level}_rating": f"v{value}" for level in LEVELS}
+                codes = {f"{level}_rating": rating_code(level, value) for level in LEVELS}
                 coding.apply_codes(project, coder, unit_id, codes)
     return project
 

@@ -32,13 +32,13 @@ def run_json(capsys, *argv) -> object:
 def test_new_import_articles_units_info(project_file, capsys):
     articles = run_json(capsys, "articles", str(project_file))
     assert [a["key"] for a in articles] == ["border-talks", "harbor-deal", "vaccine-plant"]
-    assert articles[1]["units_to_code"] == 14
+    assert articles[1]["units_to_code"] == 15  # 14 sentences and the article's own questions
     units = run_json(capsys, "units", str(project_file), "--article", "harbor-deal")
     assert units[1]["key"] == "harbor-deal#2" and units[1]["kind"] == "sentence"
     assert units[0]["identity"].endswith(":0-68")
     info = run_json(capsys, "info", str(project_file))
     assert info["articles"] == 3 and info["units"] == 42
-    assert info["codebook"] == {"name": "Source reliability", "version": "1.0"}
+    assert info["codebook"] == {"name": "Source reliability", "version": "2.0"}
 
 
 def test_scripted_coding_goes_through_the_service_with_history(project_file, capsys):

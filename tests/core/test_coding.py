@@ -116,7 +116,12 @@ def test_notes_are_saved_with_history(sample_project):
 def test_progress_counts_complete_units_that_need_coding(sample_project):
     unit = find_unit(sample_project, "harbor-deal#2")
     title = find_unit(sample_project, "harbor-deal#1")
-    full = {"attribution": "anonymous_generic", "claim_type": "fact", "confidence": "high"}
+    full = {
+        "attribution": "anonymous_generic",
+        "anonymity_reason": "no_reason",  # asked of an anonymous source: required
+        "claim_type": "fact",
+        "confidence": "high",
+    }
     coding.apply_codes(sample_project, "alice", unit.id, full)
     coding.apply_codes(sample_project, "alice", title.id, full)  # titles are optional: not counted
     coding.code_unit(
@@ -124,10 +129,8 @@ def test_progress_counts_complete_units_that_need_coding(sample_project):
     )
     progress = coding.progress(sample_project, "alice")
     harbor = progress[unit.article_id]
-    assert (harbor.complete, harbor.total) == (
-        1,
-        14,
-    )  # 16 units: a title and a heading are optional
+    # 16 units: a title and a heading are optional; the article's own questions count
+    assert (harbor.complete, harbor.total) == (1, 15)
     assert sum(p.complete for p in progress.values()) == 1
     assert coding.is_complete(sample_project.codebook, full)
     assert not coding.is_complete(sample_project.codebook, {"claim_type": "fact"})

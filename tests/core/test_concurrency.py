@@ -33,9 +33,7 @@ WORKER = textwrap.dedent(
     project = Project.open(path)
     units = [u.id for u in list_units(project)]
     mine = units[seed % 2 :: 2]  # each process also has units the other never touches
-    # a sentence's fields asked of every sentence (article fields and conditional ones
-    # are refused on a unit where they are not asked)
-    fields = [f for f in project.codebook.unit_fields if f.when is None]
+    fields = [f for f in project.codebook.unit_fields if f.when is None]  # asked of every unit
     if os.environ.get("START_BARRIER"):  # "ready", wait for a line; code until the next one
         print("ready", flush=True)
         sys.stdin.readline()

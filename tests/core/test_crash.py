@@ -38,7 +38,7 @@ BURST = textwrap.dedent(
     path, coder, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
     project = Project.open(path)
     units = [u.id for u in list_units(project)]
-    fields = project.codebook.fields
+    fields = [f for f in project.codebook.unit_fields if f.when is None]  # asked of every unit
     for round_ in range(rounds):
         for index, unit in enumerate(units):
             for field in fields:

@@ -174,7 +174,7 @@ def test_spss_and_stata_files_read_back_with_labels(project, tmp_path, layout, f
                 assert value_labels == {}  # Stata labels whole numbers only
     if fmt == "sav" and layout == "long":
         assert meta.variable_measure["attribution"] == "ordinal"
-        assert meta.variable_measure["tone"] == "scale"
+        assert meta.variable_measure["tone"] == "ordinal"
         assert meta.variable_measure["topic"] == "nominal"
         assert meta.missing_ranges["attribution"] == [{"lo": -2.0, "hi": -2.0}]
     if fmt == "dta" and layout == "long":

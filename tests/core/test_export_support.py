@@ -42,7 +42,7 @@ HOSTILE_CODEBOOK = {
         {
             "key": "tone",
             "label": 'Tone, "overall"',
-            "level": "interval",
+            "level": "ordinal",  # single choice is nominal or ordinal (format 2)
             "categories": [
                 {"code": "neg", "label": "Negative", "value": -1.5},
                 {"code": "neutral", "label": "Neutral", "value": 0},
@@ -157,18 +157,37 @@ def sample_project(path: Location, coders=("alice", "bob", "carol"), seed: int =
 
 
 def code_at_random(project: Project, coders, seed: int) -> None:
+    """Every coder codes each text unit's unit fields, and each article's article fields
+    on its article unit, mostly agreeing; a field is coded only where its condition holds
+    (the write path refuses the others)."""
     rng = random.Random(seed)
     book = project.codebook
-    for unit in lookups.list_units(project):
-        if not book.needs_coding(unit.kind):
-            continue
-        base = {f.key: rng.choice(f.categories).code for f in book.fields}
+    targets = [
+        (unit.id, book.unit_fields)
+        for unit in lookups.list_units(project)
+        if book.needs_coding(unit.kind)
+    ]
+    if book.article_fields:
+        with project.reading() as session:
+            article_ids = session.exec(select(Article.id).order_by(Article.position)).all()
+        targets += [
+            (lookups.article_unit_id(project, article_id), book.article_fields)
+            for article_id in article_ids
+        ]
+    for unit_id, fields in targets:
+        base = {f.key: rng.choice(f.categories).code for f in fields}
         for coder in coders:
             codes = {
                 key: code if rng.random() < 0.7 else rng.choice(book.field(key).categories).code
                 for key, code in base.items()
             }
-            coding.apply_codes(project, coder, unit.id, codes)
+            coding.apply_codes(project, coder, unit_id, asked(book, fields, codes))
+
+
+def asked(book, fields, codes: dict[str, str]) -> dict[str, str]:
+    """Only the codes of fields whose condition holds."""
+    applicable = book.applicable(fields[0].scope, codes)
+    return {key: code for key, code in codes.items() if key in applicable}
 
 
 def db_codes(project: Project) -> set[tuple[str, str, str, str]]:

@@ -81,7 +81,17 @@ def test_the_codebook_sheet_lists_fields_codes_labels_and_values(project, tmp_pa
     path = tmp_path / "wide.xlsx"
     export(project, path, ExportOptions("wide"))
     header, *rows = sheet_rows(path, "codebook")
-    assert header == ["field", "field_label", "level", "code", "label", "value", "outside_scale"]
+    assert header == [
+        "field",
+        "field_label",
+        "level",
+        "code",
+        "label",
+        "value",
+        "outside_scale",
+        "type",
+        "scope",
+    ]
     assert rows == [
         [
             f.key,
@@ -91,12 +101,22 @@ def test_the_codebook_sheet_lists_fields_codes_labels_and_values(project, tmp_pa
             c.label,
             c.value,
             "yes" if c.outside_scale else "no",
+            "single",
+            "unit",
         ]
         for f in project.codebook.fields
         for c in f.categories
     ]
-    assert ["attribution", "Attribution", "ordinal", "cannot", "Cannot judge", -2, "yes"] in rows
-    assert ["tone", 'Tone, "overall"', "interval", "neg", "Negative", -1.5, "no"] in rows
+    assert rows[3][:7] == [
+        "attribution",
+        "Attribution",
+        "ordinal",
+        "cannot",
+        "Cannot judge",
+        -2,
+        "yes",
+    ]
+    assert rows[4][:7] == ["tone", 'Tone, "overall"', "ordinal", "neg", "Negative", -1.5, "no"]
 
 
 def test_what_excel_cannot_hold_is_refused_and_leaves_no_file(project, tmp_path, monkeypatch):

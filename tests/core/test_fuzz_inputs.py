@@ -26,6 +26,7 @@ from annotator.core.ingest.documents import ReadResult
 from annotator.core.ingest.into_project import import_paths
 from annotator.core.ingest.readers import read_bytes, read_file
 from annotator.core.ingest.segmentation import article_units
+from annotator.core.store.article_units import TEXT_UNIT
 from annotator.core.store.models import Article, Unit
 from tests.hostile.make_corpus import sample_docx
 
@@ -257,7 +258,7 @@ def article_and_unit_counts(project) -> tuple[int, int]:
     with project.reading() as session:
         return (
             session.exec(select(func.count()).select_from(Article)).one(),
-            session.exec(select(func.count()).select_from(Unit)).one(),
+            session.exec(select(func.count()).select_from(Unit).where(TEXT_UNIT)).one(),
         )
 
 
@@ -265,7 +266,7 @@ def check_whole_articles(project, after_id: int) -> None:
     """Every article imported since `after_id` has units, each exactly a slice of its text."""
     with project.reading() as session:
         for article in session.exec(select(Article).where(Article.id > after_id)):
-            units = session.exec(select(Unit).where(Unit.article_id == article.id)).all()
+            units = session.exec(select(Unit).where(Unit.article_id == article.id, TEXT_UNIT)).all()
             assert units, f"article {article.key} has no units"
             for unit in units:
                 assert unit.text == article.text[unit.start : unit.end]

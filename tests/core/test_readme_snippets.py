@@ -22,7 +22,11 @@ import pytest
 import test_export_support as support
 
 from annotator import cli
+from annotator.core.codebook import Scope
+from annotator.core.coding import lookups
+from annotator.core.coding import service as coding
 from annotator.core.demo import build_demo_project
+from annotator.core.store.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
 CODERS = ("alice", "bob", "carol")
@@ -44,11 +48,38 @@ def exported(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("readme")
     project = build_demo_project(folder / "demo.annotator")
     support.code_at_random(project, CODERS, seed=27)
+    leave_one_reason_uncoded(project)
     project.close()
     for output, extra in (("wide.csv", ["--values"]), ("wide.sav", []), ("wide.dta", [])):
         args = ["export", str(folder / "demo.annotator"), "--layout", "wide", *extra]
         assert cli.main([*args, "-o", str(folder / output)]) == 0
+    assert cli.main(["export", str(folder / "demo.annotator"), "-o", str(folder / "long.csv")]) == 0
     return folder
+
+
+def leave_one_reason_uncoded(project) -> None:
+    """alice's first reason for anonymity taken back: not coded, where it applies."""
+    codes = coding.coder_codes(project, "alice")
+    unit = min(unit for unit, given in codes.items() if "anonymity_reason" in given)
+    coding.apply_codes(project, "alice", unit, {"anonymity_reason": None})
+
+
+def reason_counts(folder: Path) -> tuple[int, int]:
+    """(not applicable, not coded) of the reason for anonymity over the coders' rows of
+    sentences, from the project itself (Codebook.applicable)."""
+    not_applicable = not_coded = 0
+    with Project.open(folder / "demo.annotator") as project:
+        book = project.codebook
+        sentences = [u.id for u in lookups.list_units(project) if u.kind == "sentence"]
+        for coder in CODERS:
+            codes = coding.coder_codes(project, coder)
+            for unit in sentences:
+                given = codes.get(unit, {})
+                if given and "anonymity_reason" not in book.applicable(Scope.UNIT, given):
+                    not_applicable += 1
+                elif "anonymity_reason" not in given:
+                    not_coded += 1
+    return not_applicable, not_coded
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +188,27 @@ def test_the_dta_has_not_applicable_as_labelled_extended_missing(exported):
         assert 0 not in meta.variable_value_labels[name]
         assert list(frame[name] == "a") == list(wide[name] == 0)
     assert (exported / "wide.dta").read_bytes()[:40].find(b"<release>118<") > 0
+
+
+def test_python_missing_snippet_tells_not_applicable_from_not_coded(exported):
+    script = exported / "missing.py"
+    script.write_text(readme_block("python-missing"), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, script.name], cwd=exported, capture_output=True, text=True, check=True
+    )
+    expected = reason_counts(exported)
+    assert expected[0] > 0 and expected[1] == 1
+    assert result.stdout.strip() == "not applicable: {} not coded: {}".format(*expected)
+
+
+@pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed")
+def test_r_missing_snippet_tells_not_applicable_from_not_coded(exported):
+    script = exported / "missing.R"
+    script.write_text(readme_block("r-missing"), encoding="utf-8")
+    result = subprocess.run(
+        ["Rscript", script.name], cwd=exported, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "not applicable: {} not coded: {}".format(
+        *reason_counts(exported)
+    )

@@ -109,3 +109,117 @@ def test_an_article_with_one_rhetorical_question_is_no_interview() -> None:
     paragraphs = [["The council met on Monday."], ["What happens next?", "Nobody knows."]]
     text, spans = article(*paragraphs)
     assert interview_roles(text, spans) == [None, None, None]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        ("Teachers I have spoken to say the rules are working.", "anonymous_generic"),
+        ("Doctors we talked to at the hospital said the wards were full.", "anonymous_generic"),
+        ("As the historian Rosa Lindgren has shown, the canal never paid.", "named_person"),
+        ('The essayist Owen Marsh put it best: "Nobody builds a bridge twice."', "named_person"),
+        (
+            "Northgate Bank held rates at 4% on Monday, saying prices were still rising.",
+            "named_organisation",
+        ),
+        ("The levy announced last month has been called a tax on the poor.", "unattributed"),
+        (
+            "The Freight Transport Association reckons that 3,000 jobs are at risk.",
+            "named_organisation",
+        ),
+        ("Insiders at the ministry whisper that the minister will go.", "anonymous_generic"),
+        ("Her rival, Senator Ruth Adair, retorted that the figures were invented.", "named_person"),
+        (
+            "It is an open secret that the contract went to a friend of the mayor.",
+            "anonymous_vague",
+        ),
+        ("This newspaper has long argued that the tax is unfair.", "unattributed"),
+        ("What, the minister says, is the alternative?", "not_applicable"),
+        ("Supporters of the plan argue that it will pay for itself.", "anonymous_vague"),
+        (
+            "A senior engineer at one of the coal plants told me the units were failing.",
+            "anonymous_specific",
+        ),
+        ("Somebody is not telling the truth.", "unattributed"),
+        ("The latest figures tell a different story.", "unattributed"),
+        ("Data from Harlow Freight Analytics show bookings up 8%.", "named_organisation"),
+        (
+            "According to calculations by the Institute of Fiscal Research, it will raise little.",
+            "named_organisation",
+        ),
+        ("The town should think twice before it promises a new bridge.", "unattributed"),
+        ("Voters, we are told, fear a tax rise above all.", "anonymous_generic"),
+        ("Critics of the council's approach say it ignores renters.", "anonymous_vague"),
+        ("A Paris-based diplomat said the talks had stalled.", "anonymous_generic"),
+        ("The Tánaiste insisted that the scheme was working.", "anonymous_specific"),
+        (
+            "One economist, who asked not to be named because her bank advises the state, said "
+            "the targets were too high.",
+            "anonymous_generic",
+        ),
+        ("Nobody seriously disputes that the bridge is unsafe.", "unattributed"),
+        ("Conventional wisdom holds that tax cuts pay for themselves.", "anonymous_vague"),
+        ('To quote the novelist Ada Quist, "a town is its library".', "named_person"),
+        (
+            "The Budget Office's annual report projects a deficit of $12 billion.",
+            "named_organisation",
+        ),
+        ("The Meteorological Agency recorded 41C in Ostby on Sunday.", "named_organisation"),
+        ("A parliamentary inquiry found that the scheme had failed.", "named_organisation"),
+        ("The fall is largely explained by higher fuel prices.", "unattributed"),
+        ("Ask any nurse what they think of the plan, and wait.", "unattributed"),
+        ("Councillors would have us believe that the budget is balanced.", "anonymous_generic"),
+        ("The mayor, Ines Varga, is fond of saying that a city is its parks.", "named_person"),
+        ('One Labour MP texted me: "It is over."', "anonymous_specific"),
+        ("Many said the queues had grown since spring.", "anonymous_vague"),
+        ("If this is the nanny state, we need more of it.", "unattributed"),
+        ("Fares rose in every state, and in some they doubled.", "unattributed"),
+        ("Senior figures in the party say the leader must go.", "anonymous_generic"),
+        ("I wrote to the water board, which said the pipes were sound.", "named_organisation"),
+        ("Residents who have read the plan say it ignores the river.", "anonymous_generic"),
+        ("Mayor Lena Ostrova has a point when she says the roads come first.", "named_person"),
+        ("The port needs the deal more than its owners admit.", "unattributed"),
+        (
+            "The culture and sport secretary, Ruth Amadi, told a conference last week that "
+            "fees would rise.",
+            "named_person",
+        ),
+        (
+            "A poll by the Kestrel Institute of Public Affairs found most voters undecided.",
+            "named_organisation",
+        ),
+        ("It is no secret who gains from the delay.", "anonymous_vague"),
+        ("Traders now bet the bank will hold rates.", "anonymous_generic"),
+        ("Deputy Governor Anil Mehra maintains that inflation has peaked.", "named_person"),
+        ("Dear Editor,", "not_applicable"),
+        ("The bank said sales rose, well above forecasts.", "named_organisation"),
+        ("While the council argues, the river keeps rising.", "unattributed"),
+        ("Critics note that she said the same thing in 2019.", "anonymous_vague"),
+        ("Economists observe that wages have not kept up.", "anonymous_generic"),
+    ],
+)
+def test_how_columnists_attribute(sentence: str, code: str) -> None:
+    """Opinion and analysis: the writer's contacts ("teachers I have spoken to"), borrowed
+    findings ("as X has shown"), the outlet's own voice, rhetorical questions, stance
+    groups, idioms of "tell" and participles that modify a noun."""
+    assert codes([sentence]) == [code]
+
+
+def test_a_question_is_no_claim_even_with_a_cue() -> None:
+    suggester = Suggester.for_codebook(bundled_codebook())
+    assert suggester is not None
+    text, spans = article(["Why, critics say, should the town pay for a stadium it never wanted?"])
+    [suggestion] = suggester.suggest_article(text, spans)
+    assert suggestion.codes["attribution"].code == "not_applicable"
+    assert suggestion.codes["attribution"].reason.startswith("a question")
+
+
+def test_a_quotation_closed_in_the_next_sentence_is_the_speakers() -> None:
+    found = codes(
+        [
+            'The coach, Ada Lind, said on her podcast: "The owners have checked out.',
+            'Everyone at the club knows it."',
+            "The club has not replied.",
+        ]
+    )
+    assert found[:2] == ["named_person", "named_person"]

@@ -47,7 +47,9 @@ def project(project_location, tmp_path: Path):
     path.write_text(ARTICLE, encoding="utf-8")
     project = Project.create(project_location("training.annotator"), bundled_codebook())
     assert not import_paths(project, [path]).failures
-    set_left_out_fields(project, ["attribution", "confidence"])  # claim_type alone
+    set_left_out_fields(
+        project, [f.key for f in project.codebook.fields if f.key != "claim_type"]
+    )  # claim_type alone
     yield project
     project.close()
 
@@ -169,7 +171,7 @@ def test_training_and_gold_never_mix_with_study_codes(project, tmp_path: Path):
 
 def test_a_field_left_out_leaves_agreement_and_adjudication(project):
     """Every field is measured until the supervisor leaves one out (the fixture leaves
-    out attribution and confidence)."""
+    out all but claim_type)."""
     units = _sentences(project)
     for coder, code in (("alice", "fact"), ("bob", "intention")):
         apply_codes(project, coder, units[0].id, {"claim_type": code, "confidence": "low"})
@@ -177,7 +179,8 @@ def test_a_field_left_out_leaves_agreement_and_adjudication(project):
     assert [d.field for d in list_disagreements(project)] == ["claim_type"]
     set_left_out_fields(project, [])
     assert left_out_fields(project) == set()
-    assert len(project_agreement(project, bootstrap_samples=0).fields) == 3
+    measured = project_agreement(project, bootstrap_samples=0).fields
+    assert list(measured) == [f.key for f in project.codebook.fields]
     with pytest.raises(AnnotatorError, match="no field 'nope'"):
         set_left_out_fields(project, ["nope"])
 
@@ -201,3 +204,32 @@ def test_training_done_in_a_copy_merges_back_as_training(project, tmp_path: Path
     assert roles["carol~training"] == Role.TRAINING
     assert "carol" not in coder_progress(project)
     assert project_agreement(project, bootstrap_samples=0).fields["claim_type"].coders == ("sue",)
+
+
+def test_gold_and_certification_follow_scopes_and_conditions(project):
+    """With the default codebook measured in full, the gold takes the article's own codes
+    (story type, on the article's unit) and a sentence's reason for anonymity only where
+    the source's attribution is anonymous; an optional field left empty (the outlet's
+    anonymity policy) is not a gap. A trainee has answered a unit when they coded what
+    the gold answers there and is asked of them by their own codes."""
+    set_left_out_fields(project, [])
+    units = _sentences(project)
+    article = list_units(project)[0].article_id
+    from annotator.core.coding.lookups import article_unit_id
+
+    article_unit = article_unit_id(project, article)
+    apply_codes(project, "sue", article_unit, {"story_type": "news"})
+    for n, unit in enumerate(units):
+        attribution = "anonymous_vague" if n == 0 else "named_person"
+        codes = {"attribution": attribution, "claim_type": GOLD[n], "confidence": "high"}
+        if n == 0:
+            codes["anonymity_reason"] = "no_reason"
+        apply_codes(project, "sue", unit.id, codes)
+    marked = mark_gold(project, ["bridge"], "sue")
+    assert marked.added == 1 + 3 * len(units) + 1  # story type, three fields, one reason
+    same = {"attribution": "named_person", "claim_type": "fact", "confidence": "high"}
+    code_training_unit(project, "alice", units[0].id, same)  # not anonymous: no reason asked
+    code_training_unit(project, "alice", article_unit, {"story_type": "news"})
+    report = certify(project, "alice", bootstrap_samples=0)
+    assert report.gold_units == len(units) + 1 and report.coded_units == 2
+    assert "story_type" in {f.field for f in report.fields}

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from annotator.cli import main
-from annotator.core.coding.lookups import list_units
+from annotator.core.codebook import bundled_codebook
+from annotator.core.coding.lookups import find_unit, list_units
 from annotator.core.coding.service import apply_codes
 from annotator.core.demo import build_demo_project
 from annotator.core.store.project import Project
@@ -24,6 +25,7 @@ from annotator.core.supervision.adjudication import accept_all_unanimous
 README = Path(__file__).resolve().parents[2] / "README.md"
 CLAIMS = ["fact", "intention", "prediction", "evaluation"]
 SOURCES = ["named_person", "anonymous_vague", "unattributed"]
+EVERY_FIELD = [f.key for f in bundled_codebook().fields]
 
 
 def readme_commands(heading: str) -> list[str]:
@@ -37,13 +39,24 @@ def _training_commands() -> list[str]:
     return readme_commands("### Training, certification and agreement where it helps to act")
 
 
+def _source(i: int) -> dict[str, str]:
+    """An attribution, with the reason for anonymity it then asks for."""
+    codes = {"attribution": SOURCES[i % 3]}
+    return codes | (
+        {"anonymity_reason": "no_reason"} if SOURCES[i % 3] == "anonymous_vague" else {}
+    )
+
+
 def pilot(path: Path) -> None:
     with build_demo_project(path) as project:
         units = [u for u in list_units(project, "vaccine-plant") if u.kind == "sentence"]
         for i, unit in enumerate(units):
-            codes = {"attribution": SOURCES[i % 3], "claim_type": CLAIMS[i % 4]}
+            codes = _source(i) | {"claim_type": CLAIMS[i % 4]}
             for coder in ("alice", "bob"):
                 apply_codes(project, coder, unit.id, {**codes, "confidence": "high"})
+        article = find_unit(project, "vaccine-plant#0").id
+        for coder in ("alice", "bob"):
+            apply_codes(project, coder, article, {"story_type": "news"})
         harbor = [u for u in list_units(project, "harbor-deal") if u.kind == "sentence"]
         for i, unit in enumerate(harbor):
             apply_codes(project, "alice", unit.id, {"claim_type": CLAIMS[i % 4]})
@@ -56,8 +69,10 @@ def _train(path: Path) -> None:
         units = [u for u in list_units(project, "vaccine-plant") if u.kind == "sentence"]
         for i, unit in enumerate(units):
             claim = "no_claim" if i == 0 else CLAIMS[i % 4]
-            codes = {"attribution": SOURCES[i % 3], "claim_type": claim}
+            codes = _source(i) | {"claim_type": claim}
             code_training_unit(project, "carol", unit.id, codes)
+        article = find_unit(project, "vaccine-plant#0").id
+        code_training_unit(project, "carol", article, {"story_type": "news"})
 
 
 def test_the_readme_training_commands_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
@@ -96,7 +111,7 @@ def test_the_readme_training_commands_run(tmp_path: Path, monkeypatch: pytest.Mo
         ["certify", "study.annotator", "--coder", "gold"],
         ["agreement-detail", "study.annotator", "--field", "nope"],
         ["study-settings", "study.annotator", "--leave-out", "nope"],
-        ["study-settings", "study.annotator", "--leave-out", "attribution,claim_type,confidence"],
+        ["study-settings", "study.annotator", "--leave-out", ",".join(EVERY_FIELD)],
     ],
 )
 def test_bad_input_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, arguments):

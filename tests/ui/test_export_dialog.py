@@ -231,3 +231,27 @@ def test_the_consensus_box_is_honoured_for_wide_and_greyed_where_it_cannot_be(
         for row in range(dialog.preview_model.rowCount())
     ]
     assert "partial" in sources and "consensus" not in sources  # one field decided
+
+
+def test_the_export_names_the_codebook_versions_it_mixes(qtbot, open_window, path, tmp_path):
+    """Issue 23: codes made under two codebook versions, exported side by side, are said
+    in the dialog's summary."""
+    from annotator.core.coding import service as coding
+    from annotator.core.store.project import add_codebook
+
+    with Project.open(path) as project:
+        codebook = project.codebook
+        with project.writing() as session:
+            add_codebook(session, codebook.model_copy(update={"version": "9.9"}))
+    with Project.open(path) as project:
+        unit = sentence_ids(project)[0]
+        field = project.codebook.unit_fields[0]
+        coding.apply_codes(project, "alice", unit, {field.key: field.categories[1].code})
+    window = open_window("alice", path)
+    qtbot.keyClick(window, "e", Qt.KeyboardModifier.ControlModifier)
+    dialog = window.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.path.setText(str(tmp_path / "long.csv"))
+    export_and_wait(qtbot, dialog)
+    assert "Codes of 2 codebook versions are exported side by side" in dialog.status.text()
+    assert f"{codebook.name} {codebook.version}, {codebook.name} 9.9" in dialog.status.text()

@@ -12,7 +12,12 @@ from annotator.core.store.location import Location
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS
 from annotator.core.supervision import adjudication
-from tests.ui.test_review_data import build_review_project, enter_review, wait_idle
+from tests.ui.test_review_data import (
+    build_review_project,
+    enter_review,
+    on_disagreements,
+    wait_idle,
+)
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -30,12 +35,7 @@ def coded(path: Location) -> dict:
 @pytest.fixture
 def window(qtbot, open_window, path, coded):
     """The review window on its disagreement list, the list focused."""
-    window = enter_review(qtbot, open_window("alice", path))
-    window.tabs.setCurrentWidget(window.disagreements)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.disagreements.table.setFocus()
-    return window
+    return on_disagreements(qtbot, enter_review(qtbot, open_window("alice", path)))
 
 
 def consensus_codes(path: Location) -> dict[int, dict[str, str]]:

@@ -17,6 +17,7 @@ from annotator.core.supervision.passphrase import set_supervisor_passphrase
 from annotator.ui.review.charts import ConfusionModel
 from annotator.ui.review.coder_choice import CoderChoiceModel
 from annotator.ui.review.dashboard import AgreementTableModel
+from tests.typed_study import typed_project
 from tests.ui.test_review_data import (
     build_review_project,
     enter_review,
@@ -31,6 +32,20 @@ def review_path(project_location) -> Location:
     path = project_location("review.annotator")
     build_review_project(path)
     return path
+
+
+def shown_value(value: float | None) -> str:
+    """A coefficient as the table shows it: three decimals, or "undefined" for a field no
+    two coders coded (the default codebook's article fields and the optional anonymity
+    policy, which the review project's coders leave alone)."""
+    return "undefined" if value is None else f"{value:.3f}"
+
+
+def on_field(review, key: str) -> None:
+    """Show `key`'s figures (the dashboard opens on the codebook's first field)."""
+    dashboard = review.dashboard
+    dashboard.field_choice.setCurrentIndex(dashboard.field_choice.findData(key))
+    assert dashboard.field_key == key
 
 
 def alpha_row(model: AgreementTableModel) -> int:
@@ -82,7 +97,7 @@ def test_the_dashboard_shows_the_cores_alpha_for_every_field(qtbot, open_window,
         key = dashboard.field_key
         model = dashboard.table_model
         shown = model.index(alpha_row(model), 1).data()
-        assert shown == f"{expected[key].krippendorff_alpha.value:.3f}"
+        assert shown == shown_value(expected[key].krippendorff_alpha.value)
         assert dashboard.fields[key].krippendorff_alpha == expected[key].krippendorff_alpha
         assert dashboard.fields[key].alpha_ci_low == expected[key].alpha_ci_low
     bars = {bar.field: bar.alpha for bar in dashboard.chart.bars}
@@ -93,7 +108,9 @@ def test_choosing_two_coders_recomputes_for_that_pair(qtbot, open_window, review
     window = open_window("alice", review_path)
     review = enter_review(qtbot, window)
     carol = review.coders.index(2)
-    assert carol.data().startswith("carol  ·  6 of 37")  # name and live progress
+    # name and live progress: 37 sentences and 3 articles to code; of carol's 6 sentences
+    # the 3 with an anonymous source lack the reason for anonymity the codebook asks
+    assert carol.data().startswith("carol  ·  3 of 40")
     review.coder_list.setCurrentIndex(carol)
     review.coder_list.setFocus()
     qtbot.keyClick(review.coder_list, Qt.Key.Key_Space)  # a list view toggles the check box
@@ -101,9 +118,11 @@ def test_choosing_two_coders_recomputes_for_that_pair(qtbot, open_window, review
     wait_idle(qtbot, review)
     with Project.open(review_path) as project:
         expected = project_agreement(project, coders=["alice", "bob"]).fields
+    on_field(review, "attribution")
     model = review.dashboard.table_model
     alpha = model.row(alpha_row(model))
     key = review.dashboard.field_key
+    assert alpha.value is not None
     assert alpha.value == expected[key].krippendorff_alpha.value
     assert review.dashboard.fields[key].coders == ("alice", "bob")
 
@@ -199,11 +218,17 @@ def test_export_agreement_tables_and_html_report(qtbot, open_window, review_path
     wait_idle(qtbot, review)
     with Project.open(review_path) as project:
         expected = project_agreement(project, by_article=True)
-    rows = agreement_rows(expected.fields, expected.by_article)
+    rows = agreement_rows(expected.fields, expected.by_article, expected.details)
     frame = pd.read_csv(table)
     assert len(frame) == len(rows)
-    alpha = frame[(frame.coefficient == "krippendorff_alpha") & frame.article.isna()]
-    assert list(alpha.value) == [r.krippendorff_alpha.value for r in expected.fields.values()]
+    assert "anonymity_reason:condition" in set(frame.field)  # the condition's own agreement
+    alpha = frame[
+        (frame.coefficient == "krippendorff_alpha")
+        & frame.article.isna()
+        & frame.field.isin(list(expected.fields))
+    ]
+    expected_alphas = [r.krippendorff_alpha.value for r in expected.fields.values()]
+    assert [None if pd.isna(v) else v for v in alpha.value] == expected_alphas
     report = tmp_path / "agreement.html"
     assert review.export_html_report(str(report))
     wait_idle(qtbot, review)
@@ -221,6 +246,7 @@ def test_coefficients_explain_themselves_and_thin_ones_are_greyed(qtbot, open_wi
 
     window = open_window("alice", review_path)
     review = enter_review(qtbot, window)
+    on_field(review, "attribution")
     model = review.dashboard.table_model
     for row in range(model.rowCount()):
         tip = model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
@@ -255,7 +281,9 @@ def test_every_coefficient_shows_its_interval_and_kappas_a_band(qtbot, open_wind
 
     window = open_window("alice", review_path)
     review = enter_review(qtbot, window)
+    on_field(review, "attribution")
     dashboard = review.dashboard
+    dashboard.field_choice.setCurrentIndex(dashboard.field_choice.findData("attribution"))
     with Project.open(review_path) as project:
         expected = project_agreement(project).fields[dashboard.field_key]
     model = dashboard.table_model
@@ -324,11 +352,16 @@ def test_the_dashboard_leads_with_the_coefficient_to_report_for_each_field(
         expected = project_agreement(project).fields
         codebook = project.codebook
     lead = dashboard.lead.text()
+    on_field(review, "attribution")
     for field in codebook.fields:
         alpha = expected[field.key].krippendorff_alpha
+        if alpha.value is None:  # the article fields, which nobody coded here
+            assert f"{field.label}: Krippendorff's {field.level} alpha is undefined" in lead
+            continue
         assert f"report Krippendorff's {field.level} alpha = {alpha.value:.3f}" in lead
         assert f"95% interval {alpha.ci_low:.3f} to {alpha.ci_high:.3f}" in lead
     assert "by Krippendorff's standard" in lead and "Landis and Koch" in lead
+    dashboard.field_choice.setCurrentIndex(dashboard.field_choice.findData("attribution"))
     model = dashboard.table_model
     rows = {
         model.row(r).coefficient: r for r in range(model.rowCount()) if not model.row(r).coder_a
@@ -342,3 +375,29 @@ def test_the_dashboard_leads_with_the_coefficient_to_report_for_each_field(
     disagreements = review.disagreements.model
     tip = disagreements.headerData(3, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("Severity: How far apart the codes are")
+
+
+def test_the_dashboard_shows_the_typed_and_conditional_rows(qtbot, open_window, project_location):
+    """The typed study (tests/core/test_agreement_typed.py): a multiple choice has no
+    classic report, only its set alphas and a binary alpha per category; a conditional
+    field's rows end with the agreement on its condition."""
+    path = project_location("typed.annotator")
+    typed_project(path).close()
+    window = open_window("ann", path)
+    review = enter_review(qtbot, window)
+    dashboard = review.dashboard
+    dashboard.field_choice.setCurrentIndex(dashboard.field_choice.findData("topics"))
+    model = dashboard.table_model
+    shown = {
+        model.index(row, 0).data(): model.index(row, 1).data() for row in range(model.rowCount())
+    }
+    assert shown["Krippendorff's alpha (sets, MASI distance)"] == "0.423"
+    assert shown["topics=politics: Krippendorff's alpha (nominal)"] == "0.571"
+    assert dashboard.summary.text() == "topics: multiple choice, over articles"
+    dashboard.field_choice.setCurrentIndex(dashboard.field_choice.findData("reason"))
+    shown = {
+        model.index(row, 0).data(): model.index(row, 1).data() for row in range(model.rowCount())
+    }
+    assert shown["Krippendorff's alpha (nominal)"] == "0.444"
+    assert shown["reason:condition: Krippendorff's alpha (nominal)"] == "0.571"
+    assert "asked when Source is anonymous: measured over the 3 units" in dashboard.summary.text()

@@ -107,6 +107,16 @@ def enter_review(qtbot, window, passphrase: str | None = None):
     return review
 
 
+def on_disagreements(qtbot, review):
+    """The review window on its disagreement list, active, the list focused (the number
+    keys decide)."""
+    review.tabs.setCurrentWidget(review.disagreements)
+    review.activateWindow()
+    qtbot.waitUntil(review.isActiveWindow)
+    review.disagreements.table.setFocus()
+    return review
+
+
 def wait_idle(qtbot, review) -> None:
     """Until the review window has no job running and none waiting."""
     qtbot.waitUntil(lambda: not review.busy, timeout=20000)

@@ -40,7 +40,9 @@ def gold_path(project_location, tmp_path: Path):
     path = project_location("gold.annotator")
     with Project.create(path, bundled_codebook()) as project:
         assert not import_paths(project, [text]).failures
-        set_left_out_fields(project, ["attribution", "confidence"])
+        set_left_out_fields(
+            project, [f.key for f in project.codebook.fields if f.key != "claim_type"]
+        )
         for unit, code in zip(_sentences(project), GOLD, strict=True):
             coding.apply_codes(project, "sue", unit.id, {"claim_type": code})
         mark_gold(project, ["bridge"], "sue")
@@ -225,6 +227,8 @@ def test_agreement_where_it_helps_to_act_in_the_review(qtbot, project_path, tmp_
     assert dialog.rows.rows[0][:2] == ("alice", "bob")
     dialog.breakdown.setCurrentIndex(2)
     assert dialog.rows.headers == ["Code", "Confused with", "Units"]
+    dialog.field.setCurrentIndex(dialog.field.findData("story_type"))  # an article field
+    assert dialog.rows.rows == [] and "coded once per article" in dialog.note.text()
 
 
 @pytest.mark.sqlite_only  # on a server the coder is the database role: nothing is asked

@@ -154,8 +154,12 @@ def alpha_bootstrap_interval(
     n_samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
     seed: int = DEFAULT_BOOTSTRAP_SEED,
     confidence: float = 0.95,
+    distances: np.ndarray | None = None,
 ) -> BootstrapInterval:
     """Percentile interval for alpha from ``n_samples`` unit-resampling bootstrap samples.
+
+    ``distances`` replaces the level's difference function by a fixed matrix (the set
+    distances of a multiple-choice field, `coefficients.alpha_with_distances`).
 
     This is not Krippendorff's own algorithm (Hayes & Krippendorff 2007), which keeps
     the expected disagreement fixed and resamples pairs of values; it resamples the
@@ -170,7 +174,9 @@ def alpha_bootstrap_interval(
     profiles, frequency = _profiles(pairable)
     size = profiles.shape[1]
     inverse_m = 1.0 / (profiles.sum(axis=1) - 1.0)
-    fixed_delta = None if level == "ordinal" else squared_differences(level, np.ones(size), values)
+    fixed_delta = distances
+    if fixed_delta is None and level != "ordinal":
+        fixed_delta = squared_differences(level, np.ones(size), values)
     idx = np.arange(size)
 
     def alphas(draws: np.ndarray) -> np.ndarray:

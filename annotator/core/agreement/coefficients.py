@@ -384,7 +384,39 @@ def alpha_from_coincidences(
     n_pairable = round(n)
     if n_pairable == 0:
         return _undefined(NO_PAIRABLE_UNITS, 0, n_coders, 0, note)
-    delta = squared_differences(level, n_c, values)
+    return _alpha_of(matrix, squared_differences(level, n_c, values), n_units, n_coders, note)
+
+
+def alpha_with_distances(
+    counts: np.ndarray, n_coders: int, distances: np.ndarray, note: str | None = None
+) -> Coefficient:
+    """Krippendorff's alpha with a difference function given as a matrix: ``distances[c, k]``
+    between categories c and k (0 on the diagonal), e.g. the MASI or Jaccard distance
+    between two sets of codes (Passonneau 2006; see `set_distances`).
+
+    The alpha of `alpha_from_counts`, only with the metric given rather than one of the
+    four levels: the coincidence matrix is the same, and so is alpha = 1 - D_o / D_e
+    (Krippendorff 2011, section A: alpha for any difference function). The krippendorff
+    package takes a distance too (a callable ``level_of_measurement``), and the tests
+    check that it finds the same value; it is computed here for the reasons given above
+    `coincidences` (an undefined alpha as a reason, the bootstrap's reuse of the matrix).
+    """
+    n_units = int((row_sums(np.asarray(counts)) >= 2).sum())
+    if n_coders < 2:
+        return _undefined(TOO_FEW_CODERS, n_units, n_coders, 0, note)
+    matrix = coincidences(counts)
+    if round(float(matrix.sum())) == 0:
+        return _undefined(NO_PAIRABLE_UNITS, 0, n_coders, 0, note)
+    return _alpha_of(matrix, np.asarray(distances, dtype=np.float64), n_units, n_coders, note)
+
+
+def _alpha_of(
+    matrix: np.ndarray, delta: np.ndarray, n_units: int, n_coders: int, note: str | None
+) -> Coefficient:
+    """1 - D_o / D_e of a coincidence matrix under the difference function ``delta``."""
+    n_c = matrix.sum(axis=1)
+    n = float(n_c.sum())
+    n_pairable = round(n)
     observed = (matrix * delta).sum()
     expected = (np.outer(n_c, n_c) * delta).sum() / (n - 1.0)
     if expected <= _EPSILON * max(n, 1.0):

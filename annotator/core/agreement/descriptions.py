@@ -30,6 +30,15 @@ DESCRIPTIONS = {
         "exactly the same code, corrected for chance. Compare it with alpha at the field's "
         "level to see whether disagreements are near misses."
     ),
+    "krippendorff_alpha_masi": (
+        "Krippendorff's alpha on a multiple-choice field's whole set of codes, with the MASI "
+        "distance (Passonneau 2006): two sets that overlap count as partly agreeing, more so "
+        "when one contains the other. 1 is perfect, 0 is what chance gives."
+    ),
+    "krippendorff_alpha_jaccard": (
+        "Krippendorff's alpha on a multiple-choice field's whole set of codes, with the "
+        "Jaccard distance (1 - shared codes / all codes of the two sets)."
+    ),
     "fleiss_kappa": (
         "Chance-corrected agreement of several coders on unordered categories, with chance "
         "taken from all coders' codes together (Scott's pi for many coders). Use it when "

@@ -5,7 +5,8 @@ package. Everything the statistics need to know about a field comes from the
 codebook, so the numbers always match what the coders chose from: the level of
 measurement, the scale's categories in order with their numbers, and the codes that
 lie outside the scale. Units are the ones the codebook asks to be coded
-(`coded_kinds`); the consensus coder is left out unless asked for, because
+(`coded_kinds`) for a unit field and the articles' own units for an article field, read
+with their conditions by `project_codes`; the consensus coder is left out unless asked for, because
 agreement measures independent coders, not the adjudicated version. The gold standard
 and training codes are left out unless named (`OUTSIDE_THE_STUDY`): training is not the
 study. A machine coder
@@ -16,21 +17,33 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TypedDict, cast
+from typing import TypedDict
 
 from sqlmodel import col, select
 
 from annotator.core.agreement.bootstrap import DEFAULT_BOOTSTRAP_SAMPLES, DEFAULT_BOOTSTRAP_SEED
 from annotator.core.agreement.coefficients import Level
+from annotator.core.agreement.field_details import (
+    ConditionAgreement,
+    FieldDetails,
+    SetAgreement,
+    binary_data,
+    set_agreement,
+    text_agreement,
+    version_line,
+)
+from annotator.core.agreement.project_codes import CodedTable, coded_table, field_data, field_sets
 from annotator.core.agreement.reliability_data import ReliabilityData
 from annotator.core.agreement.report import FieldAgreement, agreement_report, by_unit_groups
-from annotator.core.coding.codebook_check import CodebookCodes, SkippedCodes
+from annotator.core.codebook import Scope
+from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.core.coding.lookups import unit_key
 from annotator.core.coding.measured_fields import measured_fields
-from annotator.core.errors import AnnotatorError
-from annotator.core.store.models import Article, Code, Coder, Unit, wide_select
+from annotator.core.conditions import describe
+from annotator.core.field_values import FieldType
+from annotator.core.store.models import Article, Coder, Unit
 from annotator.core.store.project import Project
-from annotator.core.store.roles import OUTSIDE_THE_STUDY, Role
+from annotator.core.store.roles import Role
 
 
 @dataclass(frozen=True)
@@ -40,10 +53,13 @@ class ProjectAgreement:
     fields: dict[str, FieldAgreement]
     by_article: dict[str, dict[str, FieldAgreement]] = field(default_factory=dict)
     skipped: SkippedCodes = field(default_factory=SkippedCodes)  # codes not in the codebook
+    details: dict[str, FieldDetails] = field(default_factory=dict)
+    """Every field's type, scope and what they add (`field_details`), in codebook order."""
 
     def to_dict(self) -> dict[str, object]:
         return {
             "fields": {key: report.to_dict() for key, report in self.fields.items()},
+            "details": {key: details.to_dict() for key, details in self.details.items()},
             "by_article": {
                 key: {article: report.to_dict() for article, report in articles.items()}
                 for key, articles in self.by_article.items()
@@ -64,70 +80,24 @@ def project_reliability(
     """`ReliabilityData` for each field (the ones named, or all that agreement measures:
     `measured_fields`: those the project's setting does not leave out).
 
-    Units are the codebook's coded kinds that at least one chosen coder coded in the
-    field, in reading order, named by their readable keys (`article#3`). Without
-    `coders`, the chosen coders of a field are those who coded it (role "coder", plus
-    the consensus coder with `include_consensus`); named coders are taken as given,
-    consensus or not. `level` overrides the codebook's level of measurement. Codes the
-    codebook does not have are left out, and counted in `skipped` when it is given.
+    Units are those of the field's scope (`coded_table`) that at least one chosen coder
+    coded in the field, in reading order, named by their readable keys (`article#3`; an
+    article field's unit is the article's own, `article#0`). A conditional field keeps
+    only the units where its condition held for two or more coders, and a coder's code
+    only where it held for that coder. Without `coders`, the chosen coders of a field
+    are those who coded it (role "coder", plus the consensus coder with
+    `include_consensus`); named coders are taken as given, consensus or not. `level`
+    overrides the codebook's level of measurement of choice, number and date fields.
+    Codes the codebook does not have are left out, and counted in `skipped` when it is
+    given. A number's values are its numbers, a date's its day numbers; a short text or
+    a multiple choice is read as nominal exact values here (`project_agreement` measures
+    them as they need).
     """
-    codebook = project.codebook
     keys = list(fields) if fields else measured_fields(project)
-    book_fields = [codebook.field(key) for key in keys]  # a CodebookError names unknown ones
-    chosen = _checked_coders(project, coders)
-    query = (
-        wide_select(Article.key, Unit.idx, Coder.name, Coder.role, Code.field, Code.code)
-        .join(Unit, col(Unit.id) == Code.unit_id)
-        .join(Article, col(Article.id) == Unit.article_id)
-        .join(Coder, col(Coder.id) == Code.coder_id)
-        .where(col(Unit.kind).in_(codebook.coded_kinds), col(Code.field).in_(keys))
-        .order_by(col(Article.position), col(Article.id), col(Unit.idx), col(Coder.name))
-    )
-    per_field: dict[str, dict[str, dict[str, str]]] = {key: {} for key in keys}
-    allowed = CodebookCodes(codebook)
-    for article_key, idx, coder, role, field_key, code in _rows(project, query):
-        if chosen is not None and coder not in chosen:
-            continue
-        if chosen is None and role == Role.CONSENSUS and not include_consensus:
-            continue
-        if chosen is None and role in OUTSIDE_THE_STUDY:
-            continue
-        if not allowed.allows(field_key, code):
-            if skipped is not None:
-                skipped.add(coder, field_key)
-            continue
-        per_field[field_key].setdefault(unit_key(article_key, idx), {})[coder] = code
-    result = {}
-    for book_field in book_fields:
-        units = per_field[book_field.key]
-        names = chosen or sorted({name for codes in units.values() for name in codes})
-        result[book_field.key] = ReliabilityData(
-            book_field.key,
-            list(units),
-            list(names),
-            [[units[unit].get(name) for unit in units] for name in names],
-            # the codebook's levels are the statistics' levels, by the same names
-            level=level or cast(Level, str(book_field.level)),
-            categories={c.code: c.number for c in book_field.scale},
-            outside_scale=frozenset(c.code for c in book_field.categories if c.outside_scale),
-            category_source="codebook",
-        )
-    return result
-
-
-def article_groups(project: Project) -> dict[str, list[str]]:
-    """Article key -> the readable keys of its units that need coding, in reading order."""
-    with project.reading() as session:
-        rows = session.exec(
-            select(Article.key, Unit.idx)
-            .join(Unit, col(Unit.article_id) == Article.id)
-            .where(col(Unit.kind).in_(project.codebook.coded_kinds))
-            .order_by(col(Article.position), col(Article.id), col(Unit.idx))
-        ).all()
-    groups: dict[str, list[str]] = {}
-    for article_key, idx in rows:
-        groups.setdefault(article_key, []).append(unit_key(article_key, idx))
-    return groups
+    table = coded_table(project, keys, coders, include_consensus=include_consensus)
+    if skipped is not None:
+        skipped.counts.update(table.skipped.counts)
+    return {key: field_data(table, key, level) for key in keys}
 
 
 def project_agreement(
@@ -143,24 +113,60 @@ def project_agreement(
 ) -> ProjectAgreement:
     """Every agreement statistic for each field, overall and (optionally) per article.
 
-    Per article only articles with at least one coded unit in the field are listed.
+    `fields` of the result holds the classic report of each field measured as one
+    variable (single choice, number, date); `details` holds, for every field, what its
+    type, scope and condition add (`field_details`). Per article only unit fields are
+    listed (an article field has one unit per article), and only articles with at least
+    one coded unit in the field.
     """
-    skipped = SkippedCodes()
-    data = project_reliability(
-        project, fields, coders, include_consensus=include_consensus, level=level, skipped=skipped
-    )
+    keys = list(fields) if fields else measured_fields(project)
+    table = coded_table(project, keys, coders, include_consensus=include_consensus)
     options: _Bootstrap = {"bootstrap_samples": bootstrap_samples, "seed": seed}
     machines = machine_coders(project)
-    overall = {key: _marked(agreement_report(d, **options), machines) for key, d in data.items()}
+    overall: dict[str, FieldAgreement] = {}
+    details: dict[str, FieldDetails] = {}
     articles: dict[str, dict[str, FieldAgreement]] = {}
-    if by_article:
-        groups = article_groups(project)
-        for key, field_data in data.items():
-            coded = set(field_data.unit_ids)
-            used = {name: units for name, units in groups.items() if coded.intersection(units)}
-            parts = by_unit_groups(field_data, used, **options)
-            articles[key] = {name: _marked(part, machines) for name, part in parts.items()}
-    return ProjectAgreement(overall, articles, skipped)
+    groups = article_groups(project) if by_article else {}
+    for key in keys:
+        book_field = project.codebook.field(key)
+        text = sets = None
+        if book_field.type is FieldType.TEXT:
+            text = text_agreement(field_data(table, key), bootstrap_samples, seed)
+        elif book_field.type is FieldType.MULTIPLE:
+            sets = _set_agreement(table, key, options)
+        else:
+            data = field_data(table, key, level)
+            overall[key] = _marked(agreement_report(data, **options), machines)
+            if by_article and book_field.scope is Scope.UNIT:
+                coded = set(data.unit_ids)
+                used = {name: units for name, units in groups.items() if coded.intersection(units)}
+                parts = by_unit_groups(data, used, **options)
+                articles[key] = {name: _marked(part, machines) for name, part in parts.items()}
+        details[key] = FieldDetails(
+            key,
+            str(book_field.type),
+            str(book_field.scope),
+            text=text,
+            sets=sets,
+            condition=_condition_agreement(table, key, options, machines),
+            versions=version_line(table.version_pairs(key)),
+        )
+    return ProjectAgreement(overall, articles, table.skipped, details)
+
+
+def article_groups(project: Project) -> dict[str, list[str]]:
+    """Article key -> the readable keys of its units that need coding, in reading order."""
+    with project.reading() as session:
+        rows = session.exec(
+            select(Article.key, Unit.idx)
+            .join(Unit, col(Unit.article_id) == Article.id)
+            .where(col(Unit.kind).in_(project.codebook.coded_kinds))
+            .order_by(col(Article.position), col(Article.id), col(Unit.idx))
+        ).all()
+    groups: dict[str, list[str]] = {}
+    for article_key, idx in rows:
+        groups.setdefault(article_key, []).append(unit_key(article_key, idx))
+    return groups
 
 
 class _Bootstrap(TypedDict):
@@ -183,23 +189,22 @@ def _marked(report: FieldAgreement, machines: frozenset[str]) -> FieldAgreement:
     return replace(report, machine_coders=mine) if mine else report
 
 
-def _checked_coders(project: Project, coders: Sequence[str] | None) -> list[str] | None:
-    if coders is None:
+def _set_agreement(table: CodedTable, key: str, options: _Bootstrap) -> SetAgreement:
+    units, coders, sets = field_sets(table, key)
+    codes = [c.code for c in table.codebook.field(key).categories]
+    return set_agreement(key, units, coders, sets, codes, **options)
+
+
+def _condition_agreement(
+    table: CodedTable, key: str, options: _Bootstrap, machines: frozenset[str]
+) -> ConditionAgreement | None:
+    """A conditional field's units, and the binary agreement on whether it held."""
+    book_field = table.codebook.field(key)
+    if book_field.when is None:
         return None
-    with project.reading() as session:
-        known = set(session.exec(select(Coder.name)).all())
-    names = [name.strip() for name in coders if name.strip()]
-    for name in names:
-        if name not in known:
-            listed = ", ".join(sorted(known)) or "none yet"
-            raise AnnotatorError(f"no coder {name!r} in this project (coders: {listed})")
-    if len(set(names)) != len(names):
-        raise AnnotatorError("each coder can be chosen only once")
-    if len(names) < 2:
-        raise AnnotatorError("agreement needs at least two coders")
-    return names
-
-
-def _rows(project: Project, query) -> list[tuple]:
-    with project.reading() as session:
-        return list(session.exec(query).all())
+    units, coders, values, both = table.condition_held(key)
+    held = agreement_report(binary_data(f"{key}:condition", units, coders, values), **options)
+    labels = {f.key: f.label for f in table.codebook.fields}
+    return ConditionAgreement(
+        describe(book_field.when, labels), both, _marked(held, machines), table.values(key)[3]
+    )

@@ -26,8 +26,9 @@ import annotator
 from annotator.core.agreement.charts import AlphaBar, alpha_chart_svg, confusion_svg
 from annotator.core.agreement.coefficients import Coefficient
 from annotator.core.agreement.confusion import ConfusionMatrix, confusion_matrix
+from annotator.core.agreement.field_details import FieldDetails, detail_lines
 from annotator.core.agreement.report import ALPHA_THRESHOLDS, FieldAgreement
-from annotator.core.agreement.tables import ByArticle, write_text_atomically
+from annotator.core.agreement.tables import ByArticle, Details, write_text_atomically
 from annotator.core.agreement.verdicts import headline, verdict, verdict_source, verdict_tone
 from annotator.core.store.project import Project
 
@@ -66,12 +67,15 @@ def agreement_html(
     field_labels: Mapping[str, str] | None = None,
     title: str = DEFAULT_TITLE,
     generated: datetime | None = None,
+    details: Details | None = None,
 ) -> str:
     """The whole report as an HTML5 document.
 
     `source_type` is "project" or "csv"; `confusion` maps a field key to its
     heat maps (see `pairwise_confusion`); `field_labels` gives readable names to
-    field keys (the codebook's labels); `generated` defaults to now, local time.
+    field keys (the codebook's labels); `generated` defaults to now, local time;
+    `details` adds what each field's type, scope and condition add (a short text or a
+    multiple choice, which have no classic report, get a section of their own).
     """
     if source_type not in SOURCE_TYPES:
         raise ValueError(f"source_type must be one of {', '.join(SOURCE_TYPES)}")
@@ -104,17 +108,22 @@ def agreement_html(
     else:
         body.append('<p class="undefined">No fields to report.</p>')
     body.append("</section>")
-    for number, (key, report) in enumerate(fields.items(), start=1):
-        body.append(
-            _field_section(
-                number,
-                report,
-                labels.get(key, key),
-                source_type,
-                (confusion or {}).get(key, ()),
-                (by_article or {}).get(key),
-            )
+    details = details or {}
+    for number, key in enumerate(dict.fromkeys([*details, *fields]), start=1):
+        extra = _details_part(details[key]) if key in details else ""
+        if key not in fields:
+            body.append(_details_section(number, details[key], labels.get(key, key), extra))
+            continue
+        section = _field_section(
+            number,
+            fields[key],
+            labels.get(key, key),
+            source_type,
+            (confusion or {}).get(key, ()),
+            (by_article or {}).get(key),
+            details[key].unit_noun if key in details else "units",
         )
+        body.append(section.removesuffix("</section>") + extra + "</section>")
     body.append(
         "<footer>Undefined coefficients (no variation or nothing to compare) are shown as "
         "undefined with the reason, never as 0. Counts: units and pairable values that "
@@ -161,6 +170,7 @@ def _field_section(
     source_type: str,
     matrices: Sequence[ConfusionMatrix],
     articles: Mapping[str, FieldAgreement] | None,
+    noun: str = "units",
 ) -> str:
     heading = escape(label) + (
         f" <small>({escape(report.field)})</small>" if label != report.field else ""
@@ -168,7 +178,7 @@ def _field_section(
     parts = [
         f'<section class="field" id="field-{number}"><h2>{heading}</h2>',
         f'<p class="small">Level of measurement: {escape(report.alpha_level)} · '
-        f"{report.n_units} units · {report.n_coders} coders ({escape(_coder_list(report))})"
+        f"{report.n_units} {noun} · {report.n_coders} coders ({escape(_coder_list(report))})"
         f" · {report.n_pairable_values} pairable values</p>",
         f'<p class="lead"><strong>{escape(headline(label, report).text)}</strong></p>',
         _coefficient_table(report),
@@ -184,6 +194,36 @@ def _field_section(
         parts.append(_article_table(articles))
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def _details_section(number: int, details: FieldDetails, label: str, extra: str) -> str:
+    """The section of a field that has no classic report (short text, multiple choice)."""
+    heading = escape(label) + (
+        f" <small>({escape(details.field)})</small>" if label != details.field else ""
+    )
+    return (
+        f'<section class="field" id="field-{number}"><h2>{heading}</h2>'
+        f'<p class="small">{escape(details.heading)}</p>{extra}</section>'
+    )
+
+
+def _details_part(details: FieldDetails) -> str:
+    lines = detail_lines(details, _stated_text)
+    if not lines:
+        return ""
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return f'<ul class="details">{items}</ul>'
+
+
+def _stated_text(name: str, coefficient: Coefficient) -> str:
+    """A coefficient in words: value, 95% interval, verdict (or why it is undefined)."""
+    if coefficient.value is None:
+        return f"undefined ({coefficient.reason})"
+    text = f"{coefficient.value:.3f}"
+    if coefficient.ci_low is not None and coefficient.ci_high is not None:
+        text += f" (95% CI {_interval(coefficient)})"
+    found = verdict(name, coefficient.value)
+    return text + (f", {found}" if found else "")
 
 
 def _coder_list(report: FieldAgreement) -> str:

@@ -30,6 +30,9 @@ CATEGORY_SOURCES = {
     "codebook": "the field's categories in the codebook",
     "order": "the categories given with --order",
     "given": "the categories given with the data",
+    "days": "the dates found in the data, each as its day number (days since 1 January of "
+    "year 1), so that interval alpha weighs a disagreement by the squared days between",
+    "binary": "1 (chosen, or the condition held) and 0 (not)",
 }
 """Where a field's categories come from, and how the report says so."""
 

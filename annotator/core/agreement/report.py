@@ -305,7 +305,9 @@ def _report(
         else _bootstrapped(
             nominal_alpha,
             bootstrap_samples,
-            lambda: alpha_bootstrap_interval(counts, "nominal", None, **boot),
+            lambda: alpha_bootstrap_interval(
+                counts, "nominal", None, n_samples=bootstrap_samples, seed=seed
+            ),
         )
     )
     fleiss = _bootstrapped(

@@ -8,9 +8,16 @@ measurement, and a spreadsheet or ``pandas`` can pivot it as the reader needs.
 Decisions, so that the file reads the same way every time:
 
 - Order is deterministic: fields in the order given, the field-wide rows before
-  that field's per-article rows, articles in the order given (reading order for a
-  project), coefficients in `COEFFICIENTS` order, Cohen pairs in the report's order
-  with each pair's weighted variants right after its unweighted kappa.
+  that field's typed rows (with `details`, see `field_details`: a short text's
+  exact-match ``percent_agreement``; a multiple choice's identical-set
+  ``percent_agreement``, ``krippendorff_alpha_masi``, ``krippendorff_alpha_jaccard`` and
+  the rows of one binary variable per category, field ``topics=politics``; a
+  conditional field's rows of the binary agreement on its condition, field
+  ``reason:condition``), then its per-article rows (when compared codes of the field
+  were made under two codebook versions, its field-wide rows' ``note`` says so),
+  articles in the order given (reading order for a project), coefficients in
+  `COEFFICIENTS` order, Cohen pairs in the report's order with each pair's weighted
+  variants right after its unweighted kappa.
 - ``level`` is the field's level of measurement as analysed. The coefficient's name
   says which variant it is: ``krippendorff_alpha`` is at that level,
   ``krippendorff_alpha_nominal`` treats every code as a category (kept at the nominal
@@ -39,6 +46,7 @@ Decisions, so that the file reads the same way every time:
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 from collections.abc import Iterator, Mapping
@@ -46,6 +54,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from annotator.core.agreement.coefficients import Coefficient
+from annotator.core.agreement.field_details import FieldDetails
 from annotator.core.agreement.report import FieldAgreement, PairwiseKappa
 from annotator.core.agreement.verdicts import verdict
 from annotator.core.csv_dialect import csv_writer, neutralise
@@ -54,6 +63,8 @@ from annotator.core.store.part_files import part_path, remove_stale_parts
 
 ByArticle = Mapping[str, Mapping[str, FieldAgreement]]
 """field key -> article key -> the field's agreement within that article."""
+Details = Mapping[str, FieldDetails]
+"""field key -> what its type, scope and condition add (`field_details`)."""
 
 COEFFICIENTS: tuple[str, ...] = (
     "percent_agreement",
@@ -64,6 +75,8 @@ COEFFICIENTS: tuple[str, ...] = (
     "cohen_kappa",
     "cohen_kappa_weighted_quadratic",
     "cohen_kappa_weighted_linear",
+    "krippendorff_alpha_masi",
+    "krippendorff_alpha_jaccard",
 )
 
 
@@ -92,31 +105,44 @@ COLUMNS: tuple[str, ...] = AgreementRow._fields
 
 
 def agreement_rows(
-    fields: Mapping[str, FieldAgreement], by_article: ByArticle | None = None
+    fields: Mapping[str, FieldAgreement],
+    by_article: ByArticle | None = None,
+    details: Details | None = None,
 ) -> list[AgreementRow]:
-    """Every coefficient of every field (and article) as rows, in the documented order."""
+    """Every coefficient of every field (and article) as rows, in the documented order;
+    with `details`, each field's typed and conditional rows right after its own."""
     rows: list[AgreementRow] = []
-    for key, report in fields.items():
-        rows.extend(_field_rows(report, None))
+    details = details or {}
+    for key in dict.fromkeys([*details, *fields]):
+        own = list(_field_rows(fields[key], None)) if key in fields else []
+        if key in details:
+            own.extend(_detail_rows(details[key]))
+        versions = details[key].versions if key in details else None
+        if versions is not None:  # every figure of the field compares across versions
+            own = [row._replace(note="; ".join(filter(None, (row.note, versions)))) for row in own]
+        rows.extend(own)
         for article, part in (by_article or {}).get(key, {}).items():
             rows.extend(_field_rows(part, article))
     return rows
 
 
 def agreement_csv_text(
-    fields: Mapping[str, FieldAgreement], by_article: ByArticle | None = None
+    fields: Mapping[str, FieldAgreement],
+    by_article: ByArticle | None = None,
+    details: Details | None = None,
 ) -> str:
     """The CSV file's text: a header of `COLUMNS` and one record per `agreement_rows` row."""
-    return _csv_text(agreement_rows(fields, by_article))
+    return _csv_text(agreement_rows(fields, by_article, details))
 
 
 def write_agreement_csv(
     path: str | Path,
     fields: Mapping[str, FieldAgreement],
     by_article: ByArticle | None = None,
+    details: Details | None = None,
 ) -> int:
     """Write the agreement table to `path` (UTF-8, all or nothing); returns the rows written."""
-    rows = agreement_rows(fields, by_article)
+    rows = agreement_rows(fields, by_article, details)
     write_text_atomically(Path(path), _csv_text(rows))
     return len(rows)
 
@@ -153,24 +179,8 @@ def _field_rows(report: FieldAgreement, article: str | None) -> Iterator[Agreeme
         on_the_scale.add("krippendorff_alpha")
 
     def row(name: str, coefficient: Coefficient, pair: PairwiseKappa | None = None) -> AgreementRow:
-        return AgreementRow(
-            field=report.field,
-            level=report.alpha_level,
-            coefficient=name,
-            coder_a=pair.coder_a if pair else None,
-            coder_b=pair.coder_b if pair else None,
-            article=article,
-            value=coefficient.value,
-            ci_low=coefficient.ci_low,
-            ci_high=coefficient.ci_high,
-            n_units=coefficient.n_units,
-            n_coders=coefficient.n_coders,
-            n_pairable=coefficient.n_pairable_values,
-            undefined_reason=coefficient.reason,
-            threshold_verdict=verdict(name, coefficient.value),
-            note=coefficient.note,
-            category_set=scale if name in on_the_scale else everything,
-        )
+        categories = scale if name in on_the_scale else everything
+        return _row(report.field, report.alpha_level, name, coefficient, categories, article, pair)
 
     yield row("percent_agreement", report.percent_agreement)
     yield row("fleiss_kappa", report.fleiss_kappa)
@@ -183,6 +193,57 @@ def _field_rows(report: FieldAgreement, article: str | None) -> Iterator[Agreeme
             yield row("cohen_kappa_weighted_quadratic", pair.weighted_kappa, pair)
         if pair.weighted_kappa_linear is not None:
             yield row("cohen_kappa_weighted_linear", pair.weighted_kappa_linear, pair)
+
+
+def _row(
+    field: str,
+    level: str,
+    name: str,
+    coefficient: Coefficient,
+    category_set: str,
+    article: str | None = None,
+    pair: PairwiseKappa | None = None,
+) -> AgreementRow:
+    return AgreementRow(
+        field=field,
+        level=level,
+        coefficient=name,
+        coder_a=pair.coder_a if pair else None,
+        coder_b=pair.coder_b if pair else None,
+        article=article,
+        value=coefficient.value,
+        ci_low=coefficient.ci_low,
+        ci_high=coefficient.ci_high,
+        n_units=coefficient.n_units,
+        n_coders=coefficient.n_coders,
+        n_pairable=coefficient.n_pairable_values,
+        undefined_reason=coefficient.reason,
+        threshold_verdict=verdict(name, coefficient.value),
+        note=coefficient.note,
+        category_set=category_set,
+    )
+
+
+def _detail_rows(details: FieldDetails) -> Iterator[AgreementRow]:
+    """The rows a field's type and condition add: a short text's exact-match agreement; a
+    multiple choice's set alphas, identical-set agreement and one binary variable per
+    category (``field=code``); a condition's binary agreement (``field:condition``)."""
+    key = details.field
+    if details.text is not None:
+        text = details.text
+        noted = dataclasses.replace(text, note=text.note or "exact match only (see the report)")
+        yield _row(key, "nominal", "percent_agreement", noted, "exact texts")
+    if details.sets is not None:
+        sets = details.sets
+        yield _row(key, "nominal", "percent_agreement", sets.exact, "identical sets of codes")
+        yield _row(key, "nominal", "krippendorff_alpha_masi", sets.masi, "sets, MASI distance")
+        yield _row(
+            key, "nominal", "krippendorff_alpha_jaccard", sets.jaccard, "sets, Jaccard distance"
+        )
+        for report in sets.per_category.values():
+            yield from _field_rows(report, None)
+    if details.condition is not None:
+        yield from _field_rows(details.condition.held, None)
 
 
 def _csv_text(rows: list[AgreementRow]) -> str:

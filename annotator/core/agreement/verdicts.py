@@ -29,7 +29,14 @@ LANDIS_KOCH_BANDS: tuple[tuple[float, str], ...] = (
 """(lower bound, name): a value above the bound (0 included for "slight") is in the band;
 below 0 is "poor". Landis & Koch print 0.81–1.00, 0.61–0.80, ..., 0.00–0.20."""
 
-ALPHAS = frozenset({"krippendorff_alpha", "krippendorff_alpha_nominal"})
+ALPHAS = frozenset(
+    {
+        "krippendorff_alpha",
+        "krippendorff_alpha_nominal",
+        "krippendorff_alpha_masi",
+        "krippendorff_alpha_jaccard",
+    }
+)
 KAPPA_LIKE = frozenset(
     {
         "fleiss_kappa",

@@ -15,9 +15,13 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from annotator.core.agreement.bootstrap import DEFAULT_BOOTSTRAP_SAMPLES, DEFAULT_BOOTSTRAP_SEED
+from annotator.core.agreement.field_details import TYPE_NAMES
 from annotator.core.agreement.from_project import project_agreement, project_reliability
 from annotator.core.agreement.report import FieldAgreement
+from annotator.core.codebook import Scope
 from annotator.core.coding.coded_groups import coded_groups, coder_names
+from annotator.core.errors import AnnotatorError
+from annotator.core.field_values import FieldType
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS
 
@@ -67,7 +71,8 @@ def worst_articles(
 ) -> list[ArticleAgreement]:
     """Articles coded by two or more coders, lowest alpha first (an undefined alpha, where
     every coder gave one category, sorts by percent agreement after the defined ones);
-    ties by article order."""
+    ties by article order. A unit field with one alpha only (`one_alpha`)."""
+    one_alpha(project, field, units_only=True)
     result = project_agreement(
         project, [field], by_article=True, bootstrap_samples=bootstrap_samples
     )
@@ -101,6 +106,7 @@ def coder_agreements(
 ) -> list[CoderAgreement]:
     """Each coder against the consensus (where there is one) and against each other
     coder: alpha at the field's level with its interval, over the units both coded."""
+    one_alpha(project, field)
     data = project_reliability(project, [field], include_consensus=True)[field]
     coders = [name for name in data.coders if name != CONSENSUS]
     pairs = [(name, CONSENSUS) for name in coders if CONSENSUS in data.coders]
@@ -114,6 +120,23 @@ def coder_agreements(
     return result
 
 
+def one_alpha(project: Project, field: str, *, units_only: bool = False) -> None:
+    """Refuse, in one line, a field these breakdowns cannot take: a short text or a
+    multiple choice has no single alpha (`annotator agreement` gives their figures); with
+    `units_only`, an article field, which has one unit per article."""
+    book_field = project.codebook.field(field)  # a CodebookError names an unknown field
+    if book_field.type in (FieldType.TEXT, FieldType.MULTIPLE):
+        raise AnnotatorError(
+            f"field {field!r} is {TYPE_NAMES[str(book_field.type)]}: it has no single "
+            "alpha to break down; `annotator agreement` gives its figures"
+        )
+    if units_only and book_field.scope is Scope.ARTICLE:
+        raise AnnotatorError(
+            f"field {field!r} is coded once per article: this breakdown is of the units "
+            "within articles; `annotator agreement` gives it over the articles"
+        )
+
+
 def _pair(a: str, b: str, report: FieldAgreement) -> CoderAgreement:
     alpha = report.krippendorff_alpha
     return CoderAgreement(a, b, alpha.value, alpha.ci_low, alpha.ci_high, alpha.n_units)
@@ -122,6 +145,7 @@ def _pair(a: str, b: str, report: FieldAgreement) -> CoderAgreement:
 def confused_categories(project: Project, field: str) -> list[Confusion]:
     """Pairs of different codes two coders gave one unit, most frequent first: every pair
     of coders on every unit counts once, in either order."""
+    one_alpha(project, field, units_only=True)
     with project.reading() as session:
         names = coder_names(session, None)
         groups = coded_groups(session, project, names, [field], None)

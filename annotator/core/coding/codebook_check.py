@@ -13,19 +13,28 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from annotator.core.codebook import Codebook
+from annotator.core.field_values import FieldType, check
 
 
 class CodebookCodes:
-    """The (field, code) pairs a codebook allows, for checking codes read in bulk."""
+    """The (field, code) pairs a codebook allows, for checking codes read in bulk.
+
+    A single choice's code is looked up in its categories; any other type's value is
+    checked by its type (`field_values.check`: a set of the field's codes, a number in
+    range, a short text, a date)."""
 
     def __init__(self, codebook: Codebook) -> None:
         self._codes = {f.key: frozenset(c.code for c in f.categories) for f in codebook.fields}
+        self._typed = {f.key: f for f in codebook.fields if f.type is not FieldType.SINGLE}
 
     def codes_of(self, field_key: str) -> frozenset[str]:
         """Every code `field_key` allows (none for a field the codebook lacks)."""
         return self._codes.get(field_key, frozenset())
 
     def allows(self, field_key: str, code: str) -> bool:
+        typed = self._typed.get(field_key)
+        if typed is not None:
+            return check(typed, code) is None
         return code in self.codes_of(field_key)
 
 

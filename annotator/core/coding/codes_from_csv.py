@@ -1,14 +1,26 @@
 """Importing codes from a CSV in the long layout: all or nothing, with history.
 
 For coding done in a spreadsheet or another tool, for restoring an export, and
-for test data at scale. The file has a `unit_key` column (`harbor-deal#4`), a
-`coder` column (or `--coder`), a column per codebook field holding a code, a
-label or a numeric value (`CodebookField.resolve`), and optionally a `note`
-column: the coder's note on the unit. The export's other columns of the long
-layout (`layout_columns.DESCRIPTIVE_COLUMNS`: article, unit text, times, codebook)
-are recognised and passed over, so an export imports back as it is, notes
-included; any other column is refused, because a misspelt field would otherwise
-be silently dropped.
+for test data at scale. The file has a `unit_key` column (`harbor-deal#4`; `KEY#0`
+is the article's own unit, which holds the article fields), a `coder` column (or
+`--coder`), a column per codebook field and optionally a `note` column: the coder's
+note on the unit. A cell is read by the field's type (`field_values.parse`: a code,
+label or numeric value of a choice, several of them separated by ";" for a multiple
+choice, a number, a text, a date); an empty cell and the export's not-applicable
+marker "NA" are no code. A multiple-choice field's 0/1 columns (`field_code`) are
+passed over when the field's own (joined) column is there, and read (1 chosen, 0 not)
+when it is not. The export's other columns of the long layout
+(`layout_columns.DESCRIPTIVE_COLUMNS`: article, unit text, times, codebook) are
+recognised and passed over, so an export imports back as it is, notes included; any
+other column is refused, because a misspelt field would otherwise be silently dropped.
+
+A file of the articles layout (an `article_key` column and no `unit_key`) gives each
+article's fields on its article unit; its counts, role and memo columns are passed
+over, and so is its derived consensus row (role "consensus"): it may be the coders'
+agreement rather than anyone's codes. A field given on a unit of the wrong scope (an
+article field on a sentence) is refused, and so is a code whose field's condition
+does not hold for the row's codes, when the file has the fields the condition reads
+(a file without them sets codes beside the ones the project holds).
 
 Every row is checked before anything is written; one problem means nothing is
 imported, and the message names the file, the row (the header is row 1) and the
@@ -50,18 +62,26 @@ from typing import BinaryIO
 
 from sqlmodel import col
 
+from annotator.core import field_values
 from annotator.core import layout_columns as layout
+from annotator.core.codebook import ARTICLE_KIND, ARTICLE_UNIT_IDX, Codebook, CodebookField, Scope
 from annotator.core.coding import service as coding
 from annotator.core.coding.service import BatchCode
+from annotator.core.conditions import describe, leaves
 from annotator.core.csv_dialect import unneutralise
-from annotator.core.errors import InputError
+from annotator.core.errors import CodebookError, InputError
+from annotator.core.field_values import FieldType
 from annotator.core.ingest.limits import MAX_FILE_BYTES as MAX_ARTICLE_BYTES
 from annotator.core.store.models import Article, Origin, Unit, wide_select
 from annotator.core.store.project import Project
+from annotator.core.store.roles import Role
 
 UNIT_COLUMN, CODER_COLUMN, NOTE_COLUMN = layout.UNIT_KEY, layout.CODER, layout.NOTE
 TEXT_COLUMN = layout.UNIT_COLUMNS[3]
 IGNORED_COLUMNS = layout.DESCRIPTIVE_COLUMNS
+ARTICLES_LAYOUT_IGNORED = frozenset({layout.UNITS, layout.CODED_UNITS, layout.MEMO})
+NOT_CODED = frozenset({"", layout.NOT_APPLICABLE})  # cells that give no code
+CHOSEN, NOT_CHOSEN = "1", "0"  # a multiple-choice field's 0/1 columns
 DELIMITERS = (",", ";", "\t")
 MAX_FILE_BYTES = 2_000_000_000
 MAX_CELL_CHARS = MAX_ARTICLE_BYTES + 1  # a whole article's text, and the formula quote
@@ -76,6 +96,7 @@ class UnitIdentity:
     start: int
     end: int
     text_digest: bytes
+    kind: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +217,9 @@ class _Columns:
     fields: dict[str, int]  # field key -> column position
     note: int | None = None
     text: int | None = None
+    dummies: dict[str, dict[str, int]] = field(default_factory=dict)  # field -> code -> column
+    by_article: bool = False  # the articles layout: `unit` is the article key's column
+    role: int | None = None
 
 
 def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -252,31 +276,59 @@ def _columns(project: Project, path: Path, header: list[str], coder: str | None)
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
         raise InputError(str(path), f"column {repeated[0]!r} appears twice in the header")
-    keys = [f.key for f in project.codebook.fields]
+    book = project.codebook
+    keys = [f.key for f in book.fields]
+    by_article = UNIT_COLUMN not in header and layout.ARTICLE_KEY in header
+    dummies = _dummy_columns(book, header)
+    passed_over = {name for columns in dummies.values() for name in columns.values()}
+    if by_article:  # the articles layout's counts of unit fields' categories, role, memo
+        passed_over |= ARTICLES_LAYOUT_IGNORED | {layout.ROLE}
+        passed_over |= {f"{f.key}_{c.code}" for f in book.unit_fields for c in f.categories}
     unknown = [
         name
         for name in header
         if name not in keys
         and name not in (UNIT_COLUMN, CODER_COLUMN, NOTE_COLUMN)
         and name not in IGNORED_COLUMNS
+        and name not in passed_over
     ]
     if unknown:
         raise InputError(
             str(path), f"unknown column {unknown[0]!r} (codebook fields: {', '.join(keys)})"
         )
-    if UNIT_COLUMN not in header:
+    if UNIT_COLUMN not in header and not by_article:
         raise InputError(str(path), f"no {UNIT_COLUMN!r} column (e.g. harbor-deal#4)")
     if CODER_COLUMN not in header and coder is None:
         raise InputError(str(path), f"no {CODER_COLUMN!r} column; name the coder with --coder")
     fields = {key: header.index(key) for key in keys if key in header}
+    dummies = {key: columns for key, columns in dummies.items() if key not in fields}
     note = header.index(NOTE_COLUMN) if NOTE_COLUMN in header else None
-    if not fields and note is None:
+    if not fields and not dummies and note is None:
         raise InputError(
             str(path), f"no codebook field or {NOTE_COLUMN!r} column (fields: {', '.join(keys)})"
         )
     position = header.index(CODER_COLUMN) if CODER_COLUMN in header else None
     text = header.index(TEXT_COLUMN) if TEXT_COLUMN in header else None
-    return _Columns(header.index(UNIT_COLUMN), position, fields, note, text)
+    unit = header.index(layout.ARTICLE_KEY if by_article else UNIT_COLUMN)
+    role = header.index(layout.ROLE) if by_article and layout.ROLE in header else None
+    positions = {
+        key: {code: header.index(name) for code, name in d.items()} for key, d in dummies.items()
+    }
+    return _Columns(unit, position, fields, note, text, positions, by_article, role)
+
+
+def _dummy_columns(book: Codebook, header: list[str]) -> dict[str, dict[str, str]]:
+    """field -> category code -> column name of the 0/1 columns of multiple-choice
+    fields that the header has."""
+    found: dict[str, dict[str, str]] = {}
+    for book_field in book.fields:
+        if book_field.type is not FieldType.MULTIPLE:
+            continue
+        columns = {c.code: f"{book_field.key}_{c.code}" for c in book_field.categories}
+        present = {code: name for code, name in columns.items() if name in header}
+        if present:
+            found[book_field.key] = present
+    return found
 
 
 def _unit_map(project: Project) -> dict[str, UnitIdentity]:
@@ -284,12 +336,21 @@ def _unit_map(project: Project) -> dict[str, UnitIdentity]:
     imports), with a digest of its text rather than the text."""
     with project.reading() as session:
         query = wide_select(
-            Article.key, Unit.idx, Unit.id, Article.sha256, Unit.start, Unit.end, Unit.text
+            Article.key,
+            Unit.idx,
+            Unit.id,
+            Article.sha256,
+            Unit.start,
+            Unit.end,
+            Unit.text,
+            Unit.kind,
         ).join(Article, col(Article.id) == Unit.article_id)
         query = query.execution_options(yield_per=10_000)  # the texts a chunk at a time
         return {
-            f"{key}#{idx}": UnitIdentity(unit_id, sha, start, end, _text_digest(text))
-            for key, idx, unit_id, sha, start, end, text in session.exec(query)
+            f"{key}#{idx}": UnitIdentity(
+                unit_id, sha, start, end, _text_digest(text), sys.intern(kind)
+            )
+            for key, idx, unit_id, sha, start, end, text, kind in session.exec(query)
         }
 
 
@@ -311,7 +372,15 @@ class _RowCheck:
         width: int,
     ) -> None:
         self.columns, self.units, self.width = columns, units, width
-        self.fields = {key: project.codebook.field(key) for key in columns.fields}
+        self.codebook = book = project.codebook
+        self.fields = {key: book.field(key) for key in columns.fields}
+        self.from_dummies = {key: book.field(key) for key in columns.dummies}
+        given = {*columns.fields, *columns.dummies}
+        self.checked = {  # fields whose condition the file's columns can decide
+            f.key
+            for f in book.fields
+            if f.when is not None and all(leaf.field in given for leaf in leaves(f.when))
+        }
         self.coder = coder.strip() if coder is not None else None
         self.coders: dict[str, int] = {}
         self.code_sets: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
@@ -325,9 +394,11 @@ class _RowCheck:
         columns = self.columns
         if len(cells) != self.width:
             raise ValueError(f"{len(cells)} cells where the header has {self.width}")
+        if columns.role is not None and cells[columns.role].strip() == Role.CONSENSUS:
+            return None  # the articles layout's derived consensus row
         unit = self._unit(cells)
         name = self._coder(cells)
-        codes = self._codes(cells)
+        codes = self._codes(cells, unit)
         note = unneutralise(cells[columns.note]) if columns.note is not None else ""
         if not codes and not note.strip():
             return None
@@ -335,6 +406,8 @@ class _RowCheck:
 
     def _unit(self, cells: list[str]) -> UnitIdentity:
         key = unneutralise(cells[self.columns.unit].strip())
+        if self.columns.by_article and key:
+            key = f"{key}#{ARTICLE_UNIT_IDX}"
         unit = self.units.get(key)
         if unit is None:
             raise ValueError(f"no unit {key!r} in this project" if key else "no unit key")
@@ -361,18 +434,59 @@ class _RowCheck:
         self.coders.setdefault(name, len(self.coders))
         return name
 
-    def _codes(self, cells: list[str]) -> dict[str, str]:
+    def _codes(self, cells: list[str], unit: UnitIdentity) -> dict[str, str]:
         pairs = []
         for key, position in self.columns.fields.items():
             text = unneutralise(cells[position]).strip()
-            if not text:
-                continue
-            category = self.fields[key].resolve(text)
-            if category is None:
-                known = ", ".join(c.code for c in self.fields[key].categories)
-                raise ValueError(
-                    f"field {key!r} has no code, label or value {text!r} (codes: {known})"
-                )
-            pairs.append((key, category.code))
+            if text not in NOT_CODED:
+                pairs.append((key, self._parse(self.fields[key], text)))
+        for key, positions in self.columns.dummies.items():
+            value = self._chosen(self.from_dummies[key], cells, positions)
+            if value is not None:
+                pairs.append((key, value))
         found = tuple(pairs)
+        if found:
+            self._check_scope(dict(found), unit)
         return self.code_sets.setdefault(found, dict(found))
+
+    @staticmethod
+    def _parse(book_field: CodebookField, text: str) -> str:
+        try:
+            return field_values.parse(book_field, text)
+        except CodebookError as error:
+            raise ValueError(str(error)) from None
+
+    @staticmethod
+    def _chosen(
+        book_field: CodebookField, cells: list[str], positions: dict[str, int]
+    ) -> str | None:
+        """A multiple choice read from its 0/1 columns (no code when none is 1)."""
+        chosen = []
+        for code, position in positions.items():
+            cell = cells[position].strip()
+            if cell == CHOSEN:
+                chosen.append(code)
+            elif cell not in NOT_CODED and cell != NOT_CHOSEN:
+                raise ValueError(
+                    f"column {book_field.key}_{code} holds {cell[:20]!r}, not 1, 0 or empty"
+                )
+        return field_values.join_choices(book_field, chosen) or None
+
+    def _check_scope(self, codes: dict[str, str], unit: UnitIdentity) -> None:
+        """Refuses a field of the other scope, and a code whose condition does not hold."""
+        scope = Scope.ARTICLE if unit.kind == ARTICLE_KIND else Scope.UNIT
+        for key in codes:
+            if self.codebook.field(key).scope is not scope:
+                raise ValueError(
+                    f"field {key!r} is coded on the article's own unit (KEY#{ARTICLE_UNIT_IDX})"
+                    if scope is Scope.UNIT
+                    else f"field {key!r} is coded per unit, not on the article's own unit"
+                )
+        asked = self.codebook.applicable(scope, codes)
+        for key in codes:
+            book_field = self.codebook.field(key)
+            if key in self.checked and key not in asked and book_field.when is not None:
+                raise ValueError(
+                    f"field {key!r} does not apply: it is asked only when "
+                    f"{describe(book_field.when)}"
+                )

@@ -27,7 +27,7 @@ def retrieval_table(
 ) -> tuple[list[str], list[list[Cell]]]:
     """Header and rows: the unit, the coder, one column per field, the note, the text;
     the suggester's code beside each field's when a unit carries one."""
-    keys = [f.key for f in codebook.fields]
+    keys = [f.key for f in codebook.unit_fields]  # a finding lists units
     units = list(units)
     suggested = any(u.suggested for u in units)
     header = ["unit_key", "article", "index", "coder", *keys, "note", "text"]

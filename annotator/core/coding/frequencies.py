@@ -16,7 +16,7 @@ from typing import Literal
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from annotator.core.codebook import Codebook
+from annotator.core.codebook import Codebook, CodebookField
 from annotator.core.store.models import Article, Code, Coder, Unit
 from annotator.core.store.project import Project
 
@@ -90,5 +90,11 @@ def _groups_in_order(project: Project, by: By, coders: Sequence[str], found: set
 
 
 def fields_of(codebook: Codebook) -> list[tuple[str, str]]:
-    """(key, label) of every field, for a picker."""
-    return [(f.key, f.label) for f in codebook.fields]
+    """(key, label) of every field whose codes can be counted (the choice fields), the
+    units' first, for a picker."""
+    return [(f.key, f.label) for f in counted_fields(codebook)]
+
+
+def counted_fields(codebook: Codebook) -> list[CodebookField]:
+    """The choice fields, unit fields first, then the article's."""
+    return [f for f in (*codebook.unit_fields, *codebook.article_fields) if f.has_categories]

@@ -7,10 +7,15 @@ The command line and the GUI's export dialog both use:
   that can cancel; the file appears only when complete (written to a temporary file
   in the same folder, then moved into place with `os.replace`), so a cancelled or
   failed export leaves no partial file and never damages an existing one;
-- `export_csv_stream(project, stream, options)`: CSV to an open binary stream (stdout).
+- `export_csv_stream(project, stream, options)`: CSV to an open binary stream (stdout);
+- `mixed_versions(project, options)` and `mixed_versions_message(versions)`: the codebook
+  versions an export's codes were made under, and the line that says when there are
+  several (codes of two versions compared side by side).
 
 Layouts and their decisions are described in `rows`, CSV safety in `csv_writer`,
-SPSS/Stata specifics in `stats_files`, Excel's in `xlsx_file`, and variable naming in `names`.
+the cells of every field type (and "not applicable") in `field_cells`, SPSS/Stata specifics
+in `stats_files` and `stats_variables`, Excel's in `xlsx_file`, and variable naming in
+`names`.
 """
 
 from __future__ import annotations
@@ -28,9 +33,16 @@ from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.core.csv_dialect import neutralise, unneutralise
 from annotator.core.errors import AnnotatorError
 from annotator.core.export.csv_writer import Progress, write_csv
+from annotator.core.export.field_cells import NA_MARKER, NOT_APPLICABLE
 from annotator.core.export.names import variable_names
 from annotator.core.export.rows import Column, Layout, same
-from annotator.core.export.scope import LAYOUTS, VALUE_MODES, ExportOptions
+from annotator.core.export.scope import (
+    LAYOUTS,
+    VALUE_MODES,
+    ExportOptions,
+    resolve_scope,
+    versions_used,
+)
 from annotator.core.store.part_files import part_path, remove_stale_parts
 from annotator.core.store.project import Project
 
@@ -41,6 +53,7 @@ PREVIEW_CHUNK = 50  # units read for a preview: enough for a few rows, fast on a
 __all__ = [
     "FORMATS",
     "LAYOUTS",
+    "NA_MARKER",
     "VALUE_MODES",
     "Column",
     "ExportOptions",
@@ -50,6 +63,8 @@ __all__ = [
     "export_csv_stream",
     "format_for_path",
     "layout_columns",
+    "mixed_versions",
+    "mixed_versions_message",
     "neutralise",
     "preview_rows",
     "unneutralise",
@@ -67,6 +82,7 @@ class ExportResult:
     cancelled: bool = False
     renamed: dict[str, str] = field(default_factory=dict)
     skipped: SkippedCodes = field(default_factory=SkippedCodes)  # codes not in the codebook
+    versions: list[tuple[str, str]] = field(default_factory=list)  # codebooks of its codes
 
 
 CSV_SUFFIXES = ("", "csv", "txt")
@@ -97,6 +113,26 @@ def layout_columns(project: Project, options: ExportOptions) -> list[Column]:
     """The columns a layout will have (for a dialog's column list)."""
     with project.reading() as session:
         return Layout(project, session, options).columns
+
+
+def mixed_versions(project: Project, options: ExportOptions) -> list[tuple[str, str]]:
+    """(name, version) of each codebook version the codes of an export were made under,
+    oldest first (one, or none, for most projects)."""
+    with project.reading() as session:
+        return versions_used(session, resolve_scope(session, options))
+
+
+def mixed_versions_message(versions: list[tuple[str, str]]) -> str | None:
+    """The line that says an export compares codes of several codebook versions, or None:
+    "codes of 2 codebook versions are exported side by side: Study 1.0, Study 2.0 (the
+    codebook_version column says which each row's codes were made under)"."""
+    if len(versions) < 2:
+        return None
+    named = ", ".join(f"{name} {version}" for name, version in versions)
+    return (
+        f"codes of {len(versions)} codebook versions are exported side by side: {named} "
+        "(the codebook_version column says which each row's codes were made under)"
+    )
 
 
 def preview_rows(project: Project, options: ExportOptions, limit: int = 20) -> list[dict]:
@@ -136,7 +172,11 @@ def export(
     temp = _temp_path(path)
     try:
         with project.reading() as session:
-            layout = Layout(project, session, options, neutralise if fmt == "csv" else same)
+            if fmt in ("sav", "dta"):
+                layout = Layout(project, session, options, same, NOT_APPLICABLE)
+            else:
+                layout = Layout(project, session, options, neutralise if fmt == "csv" else same)
+            versions = versions_used(session, layout.scope)
             if fmt == "csv":
                 with _create(temp) as raw:
                     rows, cancelled = _write_csv_binary(layout, raw, bom, progress)
@@ -153,7 +193,7 @@ def export(
                 rows, cancelled, renamed = write_stats_file(layout, temp, fmt, progress)
         if cancelled:
             temp.unlink(missing_ok=True)
-            return ExportResult(None, fmt, rows, True, skipped=layout.skipped)
+            return ExportResult(None, fmt, rows, True, skipped=layout.skipped, versions=versions)
         os.replace(temp, path)
     except OSError as error:
         temp.unlink(missing_ok=True)
@@ -161,7 +201,7 @@ def export(
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    return ExportResult(path, fmt, rows, False, renamed, layout.skipped)
+    return ExportResult(path, fmt, rows, False, renamed, layout.skipped, versions)
 
 
 def export_csv_stream(

@@ -7,22 +7,33 @@ the requested representation of codes (codes, numeric values or labels) here,
 so the CSV and SPSS/Stata writers only ever see finished cells.
 
 Decisions the issue leaves open:
+- Fields: long, wide and consensus carry the codebook's unit fields, the articles
+  layout its article fields; each field's columns and cells are `field_cells`' (every
+  type; a multiple-choice field as its joined column and one 0/1 column per category;
+  "not applicable" apart from "not coded").
 - long: one row per unit in scope and coder in scope, coded or not (a balanced
   panel; rows with no codes show what is still to do). `coded_at` is the time
   of the row's most recent code; `codebook`/`codebook_version` name the newest
-  codebook version among its codes (see `scope.CoderCodes`).
-- wide: columns `field__coder` grouped by field, then `note__coder` and
+  codebook version among its codes (see `scope.CoderCodes`). An article's own unit
+  (its article fields' codes) is never a row here, nor in wide and consensus.
+- wide: columns `field__coder` grouped by field (a multiple-choice field's 0/1
+  columns `field_code__coder` after its own), then `note__coder` and
   `coded_at__coder`; `codebook`/`codebook_version` as in long, over all coders.
 - consensus: the consensus coder's codes when that coder coded the unit
   (`consensus_source` "consensus", or "partial" when the supervisor left a required
-  field undecided: those fields are left empty, not filled from elsewhere); otherwise,
+  field that applies undecided: those fields are left empty, not filled from
+  elsewhere); otherwise,
   when at least two coders are in scope, each coded the unit and their codes are
   identical on every field, those codes ("agreement", `coder` lists them joined by
   ";"); otherwise no codes ("none"). Every unit in scope gets a row.
 - articles: per article, one row per coder in scope and one row for the
-  consensus layout (coder "consensus", role "consensus"): the units in scope,
-  how many of them have a code, a `field_code` count per category, and the article's
-  memo (`memo`, on each of its rows, empty where it has none).
+  consensus layout (coder "consensus", role "consensus"): that coder's codes of the
+  article fields (the consensus row: the consensus of the article's own unit, as in
+  the consensus layout), the text units in scope, how many of them have a code, a
+  `field_code` count per category of each unit choice field (a multiple-choice
+  field counts every category chosen), and the article's memo (`memo`, on each of
+  its rows, empty where it has none). `codebook`/`codebook_version` name the newest
+  version among the row's codes, article and unit fields alike.
 - Codes of fields or categories the current codebook no longer has: the field
   columns come from the current codebook, so dropped fields are not exported;
   a dropped category is written as its code (and left empty in --values mode).
@@ -30,15 +41,30 @@ Decisions the issue leaves open:
 
 from __future__ import annotations
 
+import dataclasses
+import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from annotator.core import field_values
 from annotator.core import layout_columns as layout
-from annotator.core.codebook import Codebook, CodebookField
+from annotator.core.codebook import ARTICLE_KIND, Codebook, CodebookField
 from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.core.coding.memos import memo_in
+from annotator.core.export.field_cells import (
+    CODE,
+    COUNT,
+    INTEGER,
+    NA_MARKER,
+    TEXT,
+    TIMESTAMP,
+    Column,
+    FieldCells,
+    field_columns,
+    number,
+)
 from annotator.core.export.scope import (
     CoderCodes,
     CoderInfo,
@@ -55,8 +81,7 @@ from annotator.core.store.models import Article
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS, Role
 
-TEXT, INTEGER, CODE, COUNT = "text", "integer", "code", "count"
-TIMESTAMP = "timestamp"  # ISO 8601 UTC text in CSV; a date-time variable in .sav, .dta, .xlsx
+__all__ = ["CODE", "COUNT", "INTEGER", "TEXT", "TIMESTAMP", "Column", "Layout", "number"]
 ISO_SECOND = "%Y-%m-%dT%H:%M:%SZ"  # how `scope.iso_utc` writes a TIMESTAMP cell
 # The names are `layout_columns`' (the readers of exports use the same); the labels ours.
 ARTICLE_COLUMNS = tuple(
@@ -83,21 +108,6 @@ TAIL_COLUMNS = tuple(zip(layout.TAIL_COLUMNS, ("Codebook", "Codebook version"), 
 
 
 @dataclass(frozen=True)
-class Column:
-    """One exported column: its header, a human label, and what kind of cells it holds.
-
-    `kind` decides formula neutralisation (only TEXT and CODE cells that are text)
-    and the SPSS/Stata type; `field` is set for code columns, whose value labels
-    and level of measurement come from it.
-    """
-
-    name: str
-    label: str
-    kind: str = TEXT
-    field: CodebookField | None = None
-
-
-@dataclass(frozen=True)
 class RowChunk:
     """Rows ready to write, and how many units of the total they account for."""
 
@@ -116,7 +126,8 @@ class Layout:
     `text` is applied to every text cell and never to a number: the CSV writer
     passes formula neutralisation, previews and SPSS/Stata files pass nothing.
     Doing it here lets repeated text (a unit's article and sentence, a coder's name,
-    a label) be treated once rather than once per row.
+    a label) be treated once rather than once per row. `not_applicable` is the cell of
+    a field whose condition does not hold (`field_cells`).
     """
 
     def __init__(
@@ -125,6 +136,7 @@ class Layout:
         session: Session,
         options: ExportOptions,
         text: Callable[[str], str] = same,
+        not_applicable: object = NA_MARKER,
     ) -> None:
         self.project = project
         self.session = session
@@ -132,10 +144,12 @@ class Layout:
         self.text = text
         self.codebook: Codebook = project.codebook
         self.scope: Scope = resolve_scope(session, options)
-        self.fields = list(self.codebook.fields)
-        self._converters = [_converter(f, options.values, text) for f in self.fields]
+        book = self.codebook
+        self.fields = book.article_fields if options.layout == "articles" else book.unit_fields
+        positions = {f.key: i for i, f in enumerate(book.fields)}
+        self._pick = _picker([positions[f.key] for f in self.fields])  # from CoderCodes.codes
+        self.cells = FieldCells(book, self.fields, options.values, text, not_applicable)
         self.skipped = SkippedCodes()  # codes not in the codebook, left out of the rows
-        self._blank = (None,) * len(self.fields)
         self._names = {c.id: text(c.name) for c in self.scope.coders}
         self._versions = {i: (text(n), text(v)) for i, (n, v) in self.scope.versions.items()}
         self.columns: list[Column] = getattr(self, f"_{options.layout}_columns")()
@@ -163,8 +177,8 @@ class Layout:
             Column(n, label, kind) for n, label, kind in UNIT_COLUMNS
         ]
 
-    def _field_columns(self, suffix: str = "", who: str = "") -> list[Column]:
-        return [Column(f"{f.key}{suffix}", f"{f.label}{who}", CODE, f) for f in self.fields]
+    def _field_columns(self) -> list[Column]:
+        return [column for f in self.fields for column in field_columns(f)]
 
     def _tail_columns(self) -> list[Column]:
         return [
@@ -184,9 +198,12 @@ class Layout:
     def _wide_columns(self) -> list[Column]:
         coders = self.scope.coders
         columns = self._head_columns()
-        for f in self.fields:
+        for base in self._field_columns():
             columns += [
-                Column(f"{f.key}__{c.name}", f"{f.label} ({c.name})", CODE, f) for c in coders
+                dataclasses.replace(
+                    base, name=f"{base.name}__{c.name}", label=f"{base.label} ({c.name})"
+                )
+                for c in coders
             ]
         columns += [Column(f"{layout.NOTE}__{c.name}", f"Note ({c.name})") for c in coders]
         columns += [
@@ -212,10 +229,11 @@ class Layout:
         columns += [
             Column("coder", "Coder, or consensus"),
             Column(layout.ROLE, "coder, consensus or machine (the suggester)"),
+            *self._field_columns(),
             Column(layout.UNITS, "Units in the export", COUNT),
             Column(layout.CODED_UNITS, "Units with at least one code", COUNT),
         ]
-        for f in self.fields:
+        for f in _counted(self.codebook):
             columns += [
                 Column(f"{f.key}_{c.code}", f"{f.label}: {c.label} (count)", COUNT)
                 for c in f.categories
@@ -233,17 +251,10 @@ class Layout:
         return self.text(memo) if memo else None
 
     def _codes(self, codes: CoderCodes | None) -> tuple:
+        """The cells of the layout's fields for one coder's codes (see `field_cells`)."""
         if codes is None:
-            return self._blank
-        if self.options.values == "codes":
-            # Only the codebook's codes reach here (scope leaves out any other, written
-            # around the app), and they are identifiers ([a-z][a-z0-9_]*) that need no
-            # neutralising.
-            return codes.codes
-        return tuple(
-            None if code is None else convert(code)
-            for convert, code in zip(self._converters, codes.codes, strict=True)
-        )
+            return self.cells.blank
+        return self.cells.cells(self._pick(codes.codes))
 
     def _version(self, codes: CoderCodes | None) -> tuple[str | None, str | None]:
         return self._versions.get(codes.version_id, (None, None)) if codes else (None, None)
@@ -285,14 +296,14 @@ class Layout:
         lasts = [unit.codes.get(c.id) for c in coders]
         yield (
             *self._head(unit),
-            *(codes[i] for i in range(len(self.fields)) for codes in per_coder),
+            *(codes[i] for i in range(self.cells.width) for codes in per_coder),
             *(self._note(unit, c.id) for c in coders),
             *(iso_utc(codes.coded_at) if codes else None for codes in lasts),
             *self._version(latest([codes for codes in lasts if codes])),
         )
 
     def _consensus_rows(self, unit: UnitRecord) -> Iterator[tuple]:
-        source, who, codes, note = consensus_of(unit, self.scope, self.fields)
+        source, who, codes, note = consensus_of(unit, self.scope, self.codebook)
         yield (
             *self._head(unit),
             source,
@@ -320,7 +331,8 @@ class Layout:
 
 
 class _ArticleCounts:
-    """Running code counts of one article, per coder in scope and for the consensus."""
+    """One article's rows being built: per coder in scope and for the consensus, the
+    codes of the article's own unit and running counts over its text units."""
 
     def __init__(self, layout: Layout, first: UnitRecord) -> None:
         self.layout = layout
@@ -330,31 +342,42 @@ class _ArticleCounts:
         self.memo = layout.article_memo(first.article_id)
         self.whos = [(text(c.name), text(c.role)) for c in layout.scope.coders]
         self.whos.append((CONSENSUS, Role.CONSENSUS))
+        book = layout.codebook
+        positions = {f.key: i for i, f in enumerate(book.fields)}
+        counted = _counted(book)
+        self.positions = [positions[f.key] for f in counted]  # in CoderCodes.codes
         # by code; a field left empty (None) is simply not found
-        self.index: list[dict[str | None, int]] = [
+        self.index: list[dict[str, int]] = [
             {c.code: i for i, c in enumerate(f.categories, start=start)}
-            for f, start in zip(layout.fields, _starts(layout.fields), strict=True)
+            for f, start in zip(counted, _starts(counted), strict=True)
         ]
-        width = sum(len(f.categories) for f in layout.fields)
+        width = sum(len(f.categories) for f in counted)
         self.counts = [[0] * width for _ in self.whos]
         self.coded = [0] * len(self.whos)
         self.last: list[CoderCodes | None] = [None] * len(self.whos)
+        self.article: list[CoderCodes | None] = [None] * len(self.whos)
         self.units = 0
 
     def add(self, unit: UnitRecord) -> None:
-        self.units += 1
+        is_article = unit.kind == ARTICLE_KIND
+        if not is_article:
+            self.units += 1
         per_who = [unit.codes.get(c.id) for c in self.layout.scope.coders]
-        per_who.append(consensus_of(unit, self.layout.scope, self.layout.fields)[2])
+        per_who.append(consensus_of(unit, self.layout.scope, self.layout.codebook)[2])
         for i, codes in enumerate(per_who):
             if codes is None:
                 continue
-            self.coded[i] += 1
             last = self.last[i]
             self.last[i] = latest([codes, last] if last else [codes])
-            for positions, code in zip(self.index, codes.codes, strict=True):
-                position = positions.get(code)
-                if position is not None:
-                    self.counts[i][position] += 1
+            if is_article:
+                self.article[i] = codes
+                continue
+            self.coded[i] += 1
+            for positions, at in zip(self.index, self.positions, strict=True):
+                for code in field_values.choices(codes.codes[at]):
+                    position = positions.get(code)
+                    if position is not None:
+                        self.counts[i][position] += 1
 
     def rows(self) -> list[tuple]:
         return [
@@ -362,6 +385,7 @@ class _ArticleCounts:
                 *self.head,
                 name,
                 role,
+                *self.layout._codes(self.article[i]),
                 self.units,
                 self.coded[i],
                 *self.counts[i],
@@ -370,6 +394,22 @@ class _ArticleCounts:
             )
             for i, (name, role) in enumerate(self.whos)
         ]
+
+
+def _picker(positions: list[int]) -> Callable[[tuple], tuple]:
+    """codes of every codebook field -> those at `positions`, as a tuple (itemgetter:
+    this runs once per row and coder)."""
+    if len(positions) > 1:
+        return operator.itemgetter(*positions)
+    if positions:
+        only = positions[0]
+        return lambda codes: (codes[only],)
+    return lambda codes: ()
+
+
+def _counted(codebook: Codebook) -> list[CodebookField]:
+    """The unit fields the articles layout counts categories of: the choice fields."""
+    return [f for f in codebook.unit_fields if f.has_categories]
 
 
 def _starts(fields: list[CodebookField]) -> list[int]:
@@ -382,18 +422,16 @@ def _starts(fields: list[CodebookField]) -> list[int]:
 
 
 def consensus_of(
-    unit: UnitRecord, scope: Scope, fields: list[CodebookField]
+    unit: UnitRecord, scope: Scope, codebook: Codebook
 ) -> tuple[str, str, CoderCodes | None, str | None]:
     """(source, coder(s), codes, note) of a unit's consensus; see the module docstring.
-    `fields` are the codebook's, in the order of a `CoderCodes`' codes."""
+    A consensus is partial when it leaves out a required field that applies to the
+    unit's kind (`Codebook.is_complete`: article fields on the article's own unit)."""
     chief: CoderInfo | None = scope.consensus
     if chief is not None and chief.id in unit.codes:
         decided = unit.codes[chief.id]
-        undecided = any(
-            code is None and field.required
-            for code, field in zip(decided.codes, fields, strict=True)
-        )
-        source = "partial" if undecided else "consensus"
+        given = decided.as_dict([f.key for f in codebook.fields])
+        source = "consensus" if codebook.is_complete(unit.kind, given) else "partial"
         return source, chief.name, decided, unit.notes.get(chief.id)
     coders = scope.coders
     coded = [codes for c in coders if (codes := unit.codes.get(c.id)) is not None]
@@ -407,19 +445,3 @@ def consensus_of(
         agreed = CoderCodes(coded[0].codes, newest.coded_at, max(c.version_id for c in coded))
         return "agreement", ";".join(c.name for c in coders), agreed, None
     return "none", "", None, None
-
-
-def _converter(field: CodebookField, mode: str, text: Callable[[str], str]):
-    """code -> cell in --values or --labels mode: its numeric value (int when whole) or label."""
-    if mode == "labels":
-        table = {c.code: text(c.label) for c in field.categories}
-        return lambda code: table.get(code) or text(code)
-    values = {c.code: number(c.value) for c in field.categories}
-    return values.get
-
-
-def number(value: float | None) -> int | float | None:
-    """A category value as written: 2 rather than 2.0, so R and Stata read integers."""
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else value

@@ -9,7 +9,10 @@ size nor the number of coders changes how much is held at once.
 
 Which units: those the codebook says need coding (`Codebook.needs_coding`, by
 kind) plus any other unit (a title, a heading) that a coder in scope has coded
-or annotated with a note, so nothing coded is ever left out of an export.
+or annotated with a note, so nothing coded is ever left out of an export. An
+article's own unit (kind "article", idx 0: the article fields' codes) is a unit
+only of the articles layout, where its codes fill the article's rows; the long,
+wide and consensus layouts are about text units and never show it as a row.
 """
 
 from __future__ import annotations
@@ -24,8 +27,11 @@ from sqlalchemy import String, case, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col
 
-from annotator.core.coding.codebook_check import CodebookCodes, SkippedCodes
+from annotator.core import field_values
+from annotator.core.codebook import ARTICLE_KIND, Codebook
+from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.core.errors import AnnotatorError
+from annotator.core.store.article_units import TEXT_UNIT
 from annotator.core.store.models import (
     Article,
     Code,
@@ -120,6 +126,7 @@ class Scope:
     consensus: CoderInfo | None
     versions: dict[int, tuple[str, str]]  # codebook_version id -> (name, version)
     article_ids: list[int] | None
+    article_units: bool = False  # the articles layout reads the articles' own units
 
     @property
     def read_ids(self) -> list[int]:
@@ -156,7 +163,8 @@ def resolve_scope(session: Session, options: ExportOptions) -> Scope:
             sqlmodel.select(CodebookVersion.id, CodebookVersion.name, CodebookVersion.version)
         )
     }
-    return Scope(coders, consensus, versions, _article_ids(session, options.articles))
+    articles = _article_ids(session, options.articles)
+    return Scope(coders, consensus, versions, articles, options.layout == "articles")
 
 
 def consensus_coders(project: Project) -> list[str]:
@@ -188,10 +196,33 @@ def _units_in_scope(project: Project, scope: Scope):
         exists().where(col(Code.unit_id) == Unit.id, col(Code.coder_id).in_(ids)),
         exists().where(col(Note.unit_id) == Unit.id, col(Note.coder_id).in_(ids)),
     )
-    condition = or_(col(Unit.kind).in_(project.codebook.coded_kinds), touched)
+    codebook = project.codebook
+    kinds = [*codebook.coded_kinds, *([ARTICLE_KIND] if scope.article_units else [])]
+    condition = or_(col(Unit.kind).in_(kinds), touched)
+    if not scope.article_units:
+        condition = condition & TEXT_UNIT
     if scope.article_ids is not None:
         condition = condition & col(Unit.article_id).in_(scope.article_ids)
     return condition
+
+
+def versions_used(session: Session, scope: Scope) -> list[tuple[str, str]]:
+    """(name, version) of every codebook version that codes in the export were made
+    under, oldest first: more than one means codes of two versions are compared."""
+    # Every unit a coder in scope coded is in scope (see _units_in_scope), but for the
+    # article units and the articles chosen.
+    query = (
+        select(col(Code.codebook_version_id))
+        .join(Unit, col(Unit.id) == Code.unit_id)
+        .where(col(Code.coder_id).in_(scope.read_ids))
+        .distinct()
+    )
+    if not scope.article_units:
+        query = query.where(TEXT_UNIT)
+    if scope.article_ids is not None:
+        query = query.where(col(Unit.article_id).in_(scope.article_ids))
+    ids: list[int] = sorted(session.execute(query).scalars())
+    return [scope.versions[i] for i in ids if i in scope.versions]
 
 
 def count_units(project: Project, session: Session, scope: Scope) -> int:
@@ -252,12 +283,13 @@ _VALID_REMEMBERED = 4096  # combinations of codes remembered as valid: bounded w
 
 
 class _CodeCheck:
-    """Blanks and counts the codes of a pivoted row that the codebook does not have."""
+    """Blanks and counts the codes of a pivoted row that the codebook does not have: a
+    code no single-choice field has, or a value its field's type does not take
+    (`field_values.check`)."""
 
     def __init__(self, project: Project, scope: Scope, skipped: SkippedCodes) -> None:
         self.keys = [f.key for f in project.codebook.fields]
-        codebook_codes = CodebookCodes(project.codebook)
-        self.allowed = [codebook_codes.codes_of(key) for key in self.keys]  # by position
+        self.allowed = [_ValidValues(project.codebook, key) for key in self.keys]  # by position
         coders = [*scope.coders, *([scope.consensus] if scope.consensus else [])]
         self.names = {c.id: c.name for c in coders}
         self.skipped = skipped
@@ -279,6 +311,21 @@ class _CodeCheck:
                 code = None
             kept.append(code)
         return tuple(kept)
+
+
+class _ValidValues:
+    """`value in valid` for one field: a set lookup for single choice, the type's check
+    for the others."""
+
+    def __init__(self, codebook: Codebook, key: str) -> None:
+        self.field = codebook.field(key)
+        self.codes = frozenset(c.code for c in self.field.categories)
+        self.single = self.field.type is field_values.FieldType.SINGLE
+
+    def __contains__(self, value: object) -> bool:
+        if self.single:
+            return value in self.codes
+        return isinstance(value, str) and field_values.check(self.field, value) is None
 
 
 def _fill_codes(

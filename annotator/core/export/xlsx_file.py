@@ -11,7 +11,10 @@ Decisions:
 - Codes follow --values/--labels like the CSV (codes, numeric values or labels).
 - The `codebook` sheet has a row per category: field, field label, level, code, label,
   value and whether the category is outside the scale (the agreement statistics treat
-  those as missing above the nominal level).
+  those as missing above the nominal level), then the field's type and scope; a number,
+  date or text field, which has no categories, has one row with those cells empty.
+- A date field's cells are Excel dates; a field whose condition does not hold is "NA"
+  (`field_cells.NA_MARKER`), as in the CSV.
 - What Excel cannot hold is refused in one line, never cut silently: a cell over
   32,767 characters, more than 1,048,575 data rows or 16,384 columns (CSV, .sav and
   .dta hold those). Control characters that XML forbids (U+0000 to U+001F but tab,
@@ -40,7 +43,17 @@ EXCEL_MAX_ROWS = 1_048_576  # the header included
 EXCEL_MAX_COLUMNS = 16_384
 DATE_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-CODEBOOK_HEADER = ("field", "field_label", "level", "code", "label", "value", "outside_scale")
+CODEBOOK_HEADER = (
+    "field",
+    "field_label",
+    "level",
+    "code",
+    "label",
+    "value",
+    "outside_scale",
+    "type",
+    "scope",
+)
 
 Progress = Callable[[int, int, str], bool | None]
 
@@ -144,6 +157,9 @@ def _codebook_sheet(sheet: WriteOnlyWorksheet, codebook: Codebook) -> None:
 
 def _codebook_rows(codebook: Codebook) -> Iterable[tuple[object, ...]]:
     for field in codebook.fields:
+        about = (field.type.value, field.scope.value)
+        if not field.categories:
+            yield (field.key, field.label, field.level.value, None, None, None, None, *about)
         for category in field.categories:
             yield (
                 field.key,
@@ -153,4 +169,5 @@ def _codebook_rows(codebook: Codebook) -> Iterable[tuple[object, ...]]:
                 category.label,
                 number(category.number),
                 "yes" if category.outside_scale else "no",
+                *about,
             )

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func
 from sqlmodel import col, select
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.store.article_units import TEXT_UNIT
 from annotator.core.store.models import Article, Code, Note, Unit, saved_id
 from annotator.core.store.project import Project
 
@@ -35,7 +36,7 @@ def drop_article(project: Project, key: str) -> int:
                 "drop an article before anyone codes it"
             )
         count = session.exec(
-            select(func.count()).select_from(Unit).where(Unit.article_id == article_id)
+            select(func.count()).select_from(Unit).where(Unit.article_id == article_id, TEXT_UNIT)
         ).one()
         session.execute(delete(Unit).where(col(Unit.article_id) == article_id))
         session.execute(delete(Article).where(col(Article.id) == article_id))

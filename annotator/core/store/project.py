@@ -23,7 +23,7 @@ from annotator import __version__
 from annotator.core.codebook import Codebook, parse_codebook
 from annotator.core.errors import ProjectError
 from annotator.core.store import backup, db, engines
-from annotator.core.store.article_units import add_article_units
+from annotator.core.store.article_units import TEXT_UNIT, add_article_units
 from annotator.core.store.location import (
     Location,
     display_location,
@@ -280,7 +280,9 @@ class Project:
                 "codebook": {"name": self.codebook.name, "version": self.codebook.version},
                 "fields": [f.key for f in self.codebook.fields],
                 "articles": count(Article),
-                "units": count(Unit),
+                "units": session.exec(
+                    select(func.count()).select_from(Unit).where(TEXT_UNIT)
+                ).one(),
                 "coders": list(coders),
                 "codes": count(Code),
                 "created_at": self.setting("created_at"),

@@ -114,10 +114,38 @@ def certify(
     )
     results = []
     for key in fields:
-        report = agreement.fields[key]
-        alpha = report.krippendorff_alpha.value
+        report = agreement.fields.get(key)
+        if report is None:  # a short text or a multiple choice: no single alpha to pass
+            continue
+        if report.n_pairable_values == 0:  # the gold asks nothing of it (an optional field)
+            continue
         matrix = confusion_matrix(project, key, identity, GOLD)
-        passed = alpha is not None and alpha >= threshold
-        results.append(FieldCertification(key, report, matrix, passed))
-    coded = sum(1 for unit in gold if all(k in mine.get(unit, {}) for k in fields))
+        results.append(FieldCertification(key, report, matrix, _passes(report, threshold)))
+    measured = set(fields)
+    coded = sum(
+        1 for unit, codes in gold.items() if _answered(project, measured, codes, mine.get(unit))
+    )
     return Certification(coder.strip(), threshold, len(gold), coded, tuple(results))
+
+
+def _passes(report: FieldAgreement, threshold: float) -> bool:
+    """Alpha at or above the threshold; where alpha is undefined because the gold's codes
+    do not vary (one gold article's story type), the trainee passes by matching every one
+    of them, as alpha would reward if it could be computed."""
+    alpha = report.krippendorff_alpha.value
+    if alpha is not None:
+        return alpha >= threshold
+    return report.percent_agreement.value == 1.0
+
+
+def _answered(
+    project: Project, measured: set[str], gold: dict[str, str], mine: dict[str, str] | None
+) -> bool:
+    """Whether the trainee answered every measured field the gold answers on a unit that
+    is asked of them (a conditional field only where their own codes make it hold)."""
+    keys = set(gold).intersection(measured)
+    if mine is None or not keys:
+        return mine is not None
+    scope = project.codebook.field(next(iter(keys))).scope
+    asked = project.codebook.applicable(scope, mine)
+    return all(key in mine for key in keys if key in asked)

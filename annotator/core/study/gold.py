@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
+from annotator.core.codebook import ARTICLE_KIND, Codebook, Scope
 from annotator.core.coding import service as coding
 from annotator.core.coding.lookups import article_by_key
 from annotator.core.coding.measured_fields import measured_fields
@@ -59,30 +60,49 @@ def mark_gold(project: Project, articles: Sequence[str], source: str) -> GoldMar
     if len(keys) > MAX_GOLD_ARTICLES:
         raise AnnotatorError(f"at most {MAX_GOLD_ARTICLES} gold articles at once")
     fields = measured_fields(project)
+    codebook = project.codebook
     with project.reading() as session:
         _check_source(session, source)
         _check_gold_coder(session)
         ids = [article_by_key(session, key).id for key in keys]
         units = session.exec(
-            wide_select(Unit.id, Article.key, Unit.idx, Article.sha256, Unit.start, Unit.end)
+            wide_select(
+                Unit.id, Article.key, Unit.idx, Article.sha256, Unit.start, Unit.end, Unit.kind
+            )
             .join(Article, col(Article.id) == Unit.article_id)
-            .where(col(Unit.article_id).in_(ids), col(Unit.kind).in_(project.codebook.coded_kinds))
+            .where(col(Unit.article_id).in_(ids), col(Unit.kind).in_(codebook.progress_kinds))
             .order_by(col(Article.position), col(Unit.idx))
         ).all()
     codes = _source_codes(project, source, [row[0] for row in units], fields)
     batch = []
-    for unit_id, article_key, idx, sha, start, end in units:
-        for field in fields:
-            code = codes.get((unit_id, field))
+    for unit_id, article_key, idx, sha, start, end, kind in units:
+        coded = {f: c for (u, f), c in codes.items() if u == unit_id}
+        for key in _gold_fields(codebook, kind, coded, fields):
+            code = coded.get(key)
             if code is None:
                 raise AnnotatorError(
-                    f"{article_key}#{idx}: {source!r} has not coded {field!r}; only a "
+                    f"{article_key}#{idx}: {source!r} has not coded {key!r}; only a "
                     "completely coded article can be gold (nothing marked)"
                 )
-            batch.append(BatchCode(unit_id, sha, start, end, GOLD, field, code))
+            batch.append(BatchCode(unit_id, sha, start, end, GOLD, key, code))
     with coding.writing(project, origin=f"gold from {source}"[:40], reserved=GOLD) as writer:
         counts = writer.write_batch(batch, keep_changes=False)
     return GoldMarked(tuple(keys), source, counts.added, counts.changed)
+
+
+def _gold_fields(
+    codebook: Codebook, kind: str, coded: dict[str, str], measured: list[str]
+) -> list[str]:
+    """The measured fields a gold unit of this kind carries: those asked of it (a
+    conditional field where the source's codes ask it), required ones always, optional
+    ones where the source coded them."""
+    scope = Scope.ARTICLE if kind == ARTICLE_KIND else Scope.UNIT
+    asked = codebook.applicable(scope, coded)
+    return [
+        f.key
+        for f in codebook.fields_of(scope)
+        if f.key in measured and f.key in asked and (f.required or f.key in coded)
+    ]
 
 
 def gold_articles(project: Project) -> list[str]:

@@ -29,6 +29,21 @@ _INVERSION_MARKS = frozenset({",", "—", "–", ":"})
 _NOT_AFTER = frozenset({"as", "than", "all"})
 _COPULAS = frozenset({"is", "was", "are", "were"})
 _RELATIVES = frozenset({"who", "which", "that", "whom"})
+_CONTACT_VERBS = frozenset({"spoke", "spoken", "talked", "speak", "talk"})
+_FINITE_AFTER = frozenset({"has", "have", "had", "is", "are", "was", "were", "will", "would"})
+_TIME_WORDS = frozenset(
+    {"last", "this", "next", "week", "month", "year", "on", "in", "earlier", "yesterday", "today"}
+    | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)
+_CLAUSE_OPENERS = frozenset({",", "but", "and", "yet", "so"})
+_ANONYMITY = frozenset({"named", "identified", "anonymity", "anonymous", "anonymously"})
+_PASSIVE_ADVERBS = frozenset({"also", "not", "later", "first", "almost", "already", "since"})
+_INDEFINITES = frozenset({"a", "an", "another", "some", "every", "any"})
+_AGENT_CLASSES = ("roles", "vague", "organisations", "documents", "public_groups", "finders")
+_SUBORDINATORS = frozenset(
+    {"before", "unless", "until", "if", "because", "whether", "what", "how", "why", "than"}
+    | {"while", "although", "though", "whereas"}
+)
 
 
 @dataclass(frozen=True)
@@ -36,8 +51,9 @@ class Cue:
     """One attribution: the cue, its source (None for "it is understood"), and how found.
 
     `shape` is one of source_verb, inverted, according_to, passive, passive_quoted,
-    impersonal. `antecedent` is the earlier mention a pronoun or title stands for:
-    a person named earlier (`antecedent_kind` "person") or an earlier source ("source").
+    impersonal (an `idiom` of the lexicon, "tell the truth", is read but gives no cue).
+    `antecedent` is the earlier mention a pronoun or title stands for: a person named
+    earlier (`antecedent_kind` "person") or an earlier source ("source").
     """
 
     cue: Span
@@ -62,6 +78,7 @@ class SentenceCues:
     quotes: tuple[Span, ...] = ()
     opens_quote: bool = False
     closes_quote: bool = False
+    odd_quotes: bool = False  # an odd number of quotation marks: one opens or closes across
 
 
 def find_cues(
@@ -102,6 +119,7 @@ def _sentence_cues(
     quotes = quote_spans(tokens, lex.quote_open, lex.quote_close)
     inside = {i for first, last in quotes for i in range(first, last + 1)}
     result = SentenceCues(start, end, quotes=tuple(_span(text, tokens, q) for q in quotes))
+    result.odd_quotes = _odd_quotes(tokens)
     if quotes:
         first, last = quotes[0][0], quotes[-1][1]
         result.opens_quote = last == len(tokens) - 1 and tokens[last].text in lex.quote_open + '"'
@@ -128,6 +146,9 @@ def _sentence_cues(
         verb = lex.verbs.get(tokens[index].lower)
         if verb is not None and _is_verb_use(tokens, index, lex):
             cue = _verb_cue(text, tokens, index, verb, lex, result.cues)
+            if cue is not None and _subordinate(tokens, cue, bool(result.cues)):
+                used.add(index)  # "... before it promises a railway": not the main claim's
+                continue
             if cue is not None:
                 used.add(index)
                 result.cues.append(_with(cue, quotes=_near_quotes(result)))
@@ -158,6 +179,8 @@ def _phrase_cue(text: str, tokens: list[Token], index: int, phrase, lex: Lexicon
     last = index + len(phrase.words) - 1
     cue_span = _span(text, tokens, (index, last))
     source: TokenRange | None = None
+    if phrase.shape == "idiom":
+        return None  # "telling the truth", "tells a different story": no one is quoted
     if len(phrase.words) == 1 and index > 0 and tokens[index - 1].lower in _RELATIVES:
         return None  # "the governor, who reportedly clashed with ...": not the main claim
     if phrase.shape == "according_to":
@@ -178,6 +201,10 @@ def _is_verb_use(tokens: list[Token], index: int, lex: Lexicon) -> bool:
         return False  # "the honest answer is": a noun before its verb
     if index > 0:
         before = tokens[index - 1].lower
+        if before == "to" and index > 1 and tokens[index - 2].lower in _CONTACT_VERBS:
+            return True  # "Head teachers I have spoken to say": not "to say"
+        if index == 1 and lex.is_class(before, "lone_quantifiers") and token.lower[-1] != "s":
+            return True  # "Many said", "Few believe"; not "Many claims"
         if before in lex.noun_uses_after or before in _NOT_AFTER:
             return False
         if before.endswith(("'s", "’s", "s'")):
@@ -189,25 +216,43 @@ def _verb_cue(
     text: str, tokens: list[Token], index: int, verb: Verb, lex: Lexicon, earlier: list[Cue]
 ) -> Cue | None:
     cue_last = _extended(tokens, index, lex)
+    if _reduced_relative(tokens, index, cue_last):
+        return None  # "The budget announced last week has been called ...": no one speaks
     cue_span = _span(text, tokens, (index, cue_last))
+    if tokens[index].lower.endswith("ing") and tokens[index - 1].text == ",":
+        subject = _sentence_subject(tokens, index, lex)
+        if subject is not None:  # "X ruled out changes, telling a radio show ...": X's
+            return Cue(cue_span, _span(text, tokens, subject), "source_verb", verb.lemma, verb.hint)
     passive = _passive_source(tokens, index, lex)
+    if passive is not None and not _names_agent(tokens, passive, lex):
+        return None  # "The gap is explained by lower revenue": a cause, not a source
     if passive is not None:
         return Cue(cue_span, _span(text, tokens, passive), "passive", verb.lemma, verb.hint)
-    if index > 0 and tokens[index - 1].lower in _BE and not tokens[index].lower.endswith("ing"):
+    if _after_be(tokens, index) and not tokens[index].lower.endswith("ing"):
         return None  # "the deal was announced": an event, not a source speaking
+    if _asks_anonymity(tokens, cue_last):
+        return None  # "who asked not to be named": no claim of its own
     before = source_before(tokens, index, lex)
     if (
         verb.inverts
         and _after_inversion_mark(tokens, index, lex)
         and not _opens_clause(tokens, before, lex)
+        and not (verb.lemma == "tell" and before is not None)  # "X, Y, told a conference"
     ):
         after = source_after(tokens, cue_last + 1, lex, inverted=True)
         if after is not None:
             return Cue(cue_span, _span(text, tokens, after), "inverted", verb.lemma, verb.hint)
     if before is None:
         return None
-    if verb.needs_document and not (
-        _head_in(tokens, before, lex, "finders") or _head_in(tokens, before, lex, "documents")
+    if _noun_at_clause_end(tokens, index, lex) and not _names_someone(tokens, before, lex):
+        return None  # "If that is the nanny state, ...": a noun
+    if (
+        verb.needs_document
+        and not (
+            _head_in(tokens, before, lex, "finders") or _head_in(tokens, before, lex, "documents")
+        )
+        and not _formulates(tokens, before, index, lex)
+        and not _names_institution(tokens, before, lex)  # "The Board recorded an AQI of 430"
     ):
         return None
     if verb.needs_subject and not _names_someone(tokens, before, lex):
@@ -217,6 +262,95 @@ def _verb_cue(
     if verb.needs_organisation and not _names_institution(tokens, before, lex):
         return None
     return Cue(cue_span, _span(text, tokens, before), "source_verb", verb.lemma, verb.hint)
+
+
+def _subordinate(tokens: list[Token], cue: Cue, after_a_cue: bool) -> bool:
+    """A cue whose source is a relative pronoun ("who asked not to be named"), opens a
+    subordinate clause ("because her firm advises", "if the board says no") or stands in
+    what an earlier cue reports ("Observers note that she said ..."): what it reports is
+    not the sentence's main claim."""
+    source = cue.source
+    if source is None or cue.shape != "source_verb":
+        return False
+    if source.text.lower() in ("who", "which", "that"):
+        return True  # "who asked not to be named" (a relative with an antecedent is resolved)
+    first = next(i for i, t in enumerate(tokens) if t.start == source.start)
+    if first == 0:
+        return False
+    before = tokens[first - 1].lower
+    return before in _SUBORDINATORS or (after_a_cue and before == "that")
+
+
+def _asks_anonymity(tokens: list[Token], cue_last: int) -> bool:
+    """ "asked not to be named", "declined to be identified", "requested anonymity"."""
+    following = {t.lower for t in tokens[cue_last + 1 : cue_last + 6]}
+    return bool(following & _ANONYMITY)
+
+
+def _noun_at_clause_end(tokens: list[Token], index: int, lex: Lexicon) -> bool:
+    """A verb form that is also a noun ("state", "claim") before a comma or full stop."""
+    after = index + 1
+    return lex.is_class(tokens[index].text, "noun_homographs") and (
+        after >= len(tokens) or not tokens[after].is_word
+    )
+
+
+def _reduced_relative(tokens: list[Token], index: int, cue_last: int) -> bool:
+    """A participle that modifies a noun ("The budget announced last week has been called
+    many things"): a finite verb follows it before anything else but time words."""
+    if not tokens[index].lower.endswith("ed") or index == 0 or not tokens[index - 1].is_word:
+        return False
+    after = cue_last + 1
+    while after < len(tokens) and after <= cue_last + 4 and tokens[after].lower in _TIME_WORDS:
+        after += 1
+    return after < len(tokens) and tokens[after].lower in _FINITE_AFTER
+
+
+def _formulates(tokens: list[Token], before: TokenRange, index: int, lex: Lexicon) -> bool:
+    """A person's formulation of a point, whose verb otherwise wants a document: "put it"
+    ("as the urbanist Jane Okafor put it, ...", "X put it more bluntly:") and an opening
+    "As X has shown, ..." (the writer borrows X's finding)."""
+    if index + 1 < len(tokens) and tokens[index].lower.startswith("put"):
+        return tokens[index + 1].lower == "it"
+    opener = before[0] - 1
+    return (
+        opener >= 0
+        and tokens[opener].lower == "as"
+        and (opener == 0 or tokens[opener - 1].lower in _CLAUSE_OPENERS)
+        and index + 1 < len(tokens)
+        and tokens[index + 1].text == ","
+    )
+
+
+def _sentence_subject(tokens: list[Token], limit: int, lex: Lexicon) -> TokenRange | None:
+    """The name that opens a sentence ("Treasurer Jim Halloran", "Vesterland's central
+    bank"), the source of a participle cue after a comma ("..., saying ...")."""
+    first = 1 if tokens and tokens[0].lower in ("but", "and", "so", "yet") else 0
+    index = first
+    while index < limit and _subject_word(tokens, index, lex):
+        index += 1
+    last = index - 1
+    while last >= first and not (
+        tokens[last].is_capitalised or _institution_word(tokens[last], lex)
+    ):
+        last -= 1
+    if last < first or not tokens[first].is_capitalised:
+        return None
+    return (first, last)
+
+
+def _subject_word(tokens: list[Token], index: int, lex: Lexicon) -> bool:
+    token = tokens[index]
+    if token.is_capitalised or token.text in ("'s", "’s", "-", "&"):
+        return True
+    if token.lower in lex.determiners or _institution_word(token, lex):
+        return True
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    return token.is_word and following is not None and _institution_word(following, lex)
+
+
+def _institution_word(token: Token, lex: Lexicon) -> bool:
+    return lex.is_class(token.text, "organisations") or lex.is_class(token.text, "roles")
 
 
 def _extended(tokens: list[Token], index: int, lex: Lexicon) -> int:
@@ -229,14 +363,23 @@ def _extended(tokens: list[Token], index: int, lex: Lexicon) -> int:
 
 def _passive_source(tokens: list[Token], index: int, lex: Lexicon) -> TokenRange | None:
     """ "it was announced by the ministry": the source after "by"."""
-    before = index - 1
-    while before >= 0 and tokens[before].lower in ("also", "not", "later", "first"):
-        before -= 1
-    if before < 0 or tokens[before].lower not in _BE:
+    if not _after_be(tokens, index):
         return None
     if index + 1 >= len(tokens) or tokens[index + 1].lower != "by":
         return None
     return source_after(tokens, index + 2, lex, inverted=False)
+
+
+def _after_be(tokens: list[Token], index: int) -> bool:
+    """Whether a form of "be" stands before tokens[index], adverbs apart ("was also
+    announced", "is almost entirely explained"): a passive."""
+    before = index - 1
+    while before >= 0 and (
+        tokens[before].lower in _PASSIVE_ADVERBS
+        or (tokens[before].lower.endswith("ly") and len(tokens[before].text) > 3)
+    ):
+        before -= 1
+    return before >= 0 and tokens[before].lower in _BE
 
 
 def _after_inversion_mark(tokens: list[Token], index: int, lex: Lexicon) -> bool:
@@ -279,7 +422,19 @@ def _names_someone(tokens: list[Token], phrase: TokenRange, lex: Lexicon) -> boo
     if head.lower.endswith("s") and head.lower not in lex.auxiliaries:
         return True  # a group: "fans fear", "planners call"
     classes = ("roles", "vague", "organisations", "lone_quantifiers")
-    return any(lex.is_class(head.text, name) for name in classes)
+    if any(lex.is_class(head.text, name) for name in classes):
+        return True
+    first = tokens[phrase[0]].lower  # "The agency's report projects"; not "another report"
+    return lex.is_class(head.text, "documents") and first not in _INDEFINITES
+
+
+def _names_agent(tokens: list[Token], phrase: TokenRange, lex: Lexicon) -> bool:
+    """A "by" phrase that names who acted ("by the ministry", "by officials", "by Ms
+    Roe"), not a cause ("explained by lower revenue")."""
+    return any(
+        token.is_capitalised or any(lex.is_class(token.text, name) for name in _AGENT_CLASSES)
+        for token in tokens[phrase[0] : phrase[1] + 1]
+    )
 
 
 def _near_quotes(result: SentenceCues) -> tuple[Span, ...]:
@@ -298,6 +453,19 @@ def _maybe_span(text: str, tokens: list[Token], token_range: TokenRange | None) 
     return None if token_range is None else _span(text, tokens, token_range)
 
 
+def _closes_earlier_quote(before: SentenceCues, sentence: SentenceCues) -> bool:
+    """Whether a sentence without a cue closes a quotation its cued predecessor opened
+    ('X said: "We are leaving.' then 'Nobody can stop us."')."""
+    return (
+        bool(before.cues or before.carried)
+        and before.odd_quotes
+        and sentence.odd_quotes
+        and not sentence.cues
+        and bool(sentence.quotes)
+        and sentence.quotes[-1].end >= sentence.end - 1
+    )
+
+
 def _carry_after_colon(text: str, results: list[SentenceCues]) -> None:
     """A sentence after one that ends in a colon ("..., the minister has tweeted:") is what
     that colon introduced: it belongs to that sentence's cue."""
@@ -308,9 +476,18 @@ def _carry_after_colon(text: str, results: list[SentenceCues]) -> None:
             sentence.carried = before.cues[-1]
 
 
+def _odd_quotes(tokens: list[Token]) -> bool:
+    marks = [t.text for t in tokens if t.text == '"' or t.text in "“”"]
+    return len(marks) % 2 == 1
+
+
 def _carry_quotes(results: list[SentenceCues]) -> None:
     """A quotation with no cue of its own belongs to the cue of the quotation it continues."""
     for position, sentence in enumerate(results):
+        before = results[position - 1] if position > 0 else None
+        if before is not None and _closes_earlier_quote(before, sentence):
+            sentence.carried = before.cues[-1] if before.cues else before.carried
+            continue  # '... said: "The owners have gone.' then 'Everyone knows it."'
         if sentence.cues or not sentence.quotes:
             continue
         if sentence.quotes[0].start != sentence.start and not sentence.closes_quote:

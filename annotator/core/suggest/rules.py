@@ -49,6 +49,7 @@ class NoCueRule(_Strict):
     code: str
     confidence: Confidence
     even_with_cue: bool = False  # a credit or service line is no claim, cue or not
+    reason: str = ""  # what the coder is told ("a question: no claim"); a default if empty
 
     @field_validator("pattern")
     @classmethod

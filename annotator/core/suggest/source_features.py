@@ -19,6 +19,7 @@ _INDEFINITE = frozenset(
     | {"another", "few", "most", "no"}
 )
 _POSSESSIVE_DETERMINERS = frozenset({"his", "her", "their", "its", "our", "my", "your"})
+_PEOPLE_MODIFIERS = frozenset({"senior", "leading", "prominent", "party", "political"})
 _KNOWN_KINDS = frozenset({"organisation", "role", "vague", "document"})
 
 
@@ -33,6 +34,10 @@ def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = 
     if not tokens:
         return {"impersonal"}
     classes = lex.classes
+    if _writer_medium(tokens, lex):
+        return {"writer"}  # "This newspaper has long argued": the writer's own voice
+    if " ".join(t.lower for t in tokens) in classes["negative_sources"]:
+        return {"nobody"}  # "Nobody disputes that ...": the writer's claim about everyone
     if len(tokens) == 1:
         single = _single_word(tokens[0], lex)
         if single:
@@ -48,12 +53,14 @@ def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = 
     features |= _entity(main, pre, post, apposition, head_word, lex)
     if capital and (
         lex.is_class(head_word, "organisation_name_words")
-        or (head.text.isupper() and len(head.text) > 1)
+        or (head.text.isupper() and len(head.text) > 1 and head_word not in classes["roles"])
     ):
         features.add("organisation_name")
     for word_class in ("documents", "organisations", "roles", "vague"):
         if head_word in classes[word_class]:
             features.add(word_class.removesuffix("s") if word_class != "vague" else "vague")
+    if head_word in classes["people_figures"] and _broadly_modified(pre):
+        features = (features - {"document"}) | {"role"}  # "Senior figures in the party"
     determiner = pre[0].lower if pre[0].lower in lex.determiners else None
     plural = head_word.endswith("s") and not capital
     if determiner in _INDEFINITE or (determiner is None and plural):
@@ -74,7 +81,9 @@ def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = 
         features.add("group")
     if len(pre) == 1 and head.is_capitalised and not features & _KNOWN_KINDS and not plural:
         features.add("capitalised_single")  # "Zavio said", "Westway said", first or not
-    if head_word in classes["public_groups"]:
+    if _stance(head_word, post, lex):
+        features -= {"affiliation", "modified"}
+    elif head_word in classes["public_groups"]:
         features.add("public_group")  # "residents of Ulvar", "farmers in the Mallee"
     if head_word in classes["institutional_roles"]:
         features.add("institutional_role")  # "a spokesman": someone's spokesman
@@ -83,6 +92,34 @@ def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = 
     if modifiers and all(_bare(t.lower) in classes["broad_affiliations"] for t in modifiers):
         features.add("broad")  # "a Western diplomat", "a senior official"
     return features
+
+
+def _broadly_modified(pre: list[Token]) -> bool:
+    """ "Senior figures", "leading figures": people, not numbers."""
+    return any(t.lower in _PEOPLE_MODIFIERS for t in pre[:-1])
+
+
+def _writer_medium(tokens: list[Token], lex: Lexicon) -> bool:
+    """ "This newspaper", "this column", "our paper": the outlet writing, not a source."""
+    return (
+        len(tokens) == 2
+        and tokens[0].lower in ("this", "our")
+        and lex.is_class(tokens[1].text, "writer_media")
+    )
+
+
+def _stance(head_word: str, post: list[Token], lex: Lexicon) -> bool:
+    """ "Supporters of the change", "critics of the Government's approach": a stance on a
+    policy, no group a reader could place ("supporters of the club", "allies of the
+    minister" can be placed: their object is an institution or a person)."""
+    if head_word not in lex.classes["vague"] or len(post) < 2 or post[0].lower != "of":
+        return False
+    last = post[-1]
+    return not (
+        last.is_capitalised
+        or lex.is_class(_bare(last.lower), "organisations")
+        or lex.is_class(_bare(last.lower), "roles")
+    )
 
 
 def _single_word(token: Token, lex: Lexicon) -> set[str]:
@@ -112,17 +149,23 @@ def _entity(main, pre, post, apposition, head_word: str, lex: Lexicon) -> set[st
         else:
             found.add("person_name")
     if apposition:
-        if any(lex.is_class(t.text, "organisation_name_words") for t in apposition):
+        if any(
+            t.is_capitalised and lex.is_class(t.text, "organisation_name_words") for t in apposition
+        ):
             found.add("organisation_name")
         elif name_ranges(apposition, lex):
             found.add("person_name")
         elif apposition[0].is_capitalised and head_word in lex.classes["organisations"]:
             found.add("organisation_name")  # "The developer, Quayside Homes"
     if post and post[0].lower == "by" and name_ranges(post, lex):
-        found.add("person_name")  # "a study by the economists Gilles Duranton and ..."
+        if any(t.is_capitalised and lex.is_class(t.text, "organisation_name_words") for t in post):
+            found.add("organisation_name")  # "a survey by the Institute of Development Economics"
+        else:
+            found.add("person_name")  # "a study by the economists Gilles Duranton and ..."
     if (
         post
         and pre[-1].is_capitalised
+        and head_word not in lex.classes["documents"]
         and not pre[-1].lower.endswith("s")
         and not lex.is_class(pre[-1].text, "organisation_name_words")
         and any(r[1] == len(post) - 1 for r in name_ranges(post, lex))
@@ -175,8 +218,8 @@ def _affiliated(modifiers: list[Token], post: list[Token], lex: Lexicon, skip_ca
     classes = lex.classes
     for token in modifiers:
         word = _bare(token.lower)
-        if word in classes["broad_affiliations"]:
-            continue
+        if word in classes["broad_affiliations"] or word.endswith("-based"):
+            continue  # "a senior official"; "a London-based analyst": a place, no employer
         if word in classes["organisations"] or word in classes["portfolios"]:
             return True
         if token.is_capitalised and token not in skip_capital and word not in classes["not_names"]:
@@ -190,5 +233,6 @@ def _affiliated(modifiers: list[Token], post: list[Token], lex: Lexicon, skip_ca
         (t.is_capitalised and t.lower not in classes["not_names"])
         or (_bare(t.lower) in classes["organisations"] and t.lower not in broad)
         or t.lower in classes["roles"]
+        or t.lower in classes["workplaces"]
         for t in post[1:]
     )

@@ -16,8 +16,15 @@ _RELATIVE = frozenset({"who", "whose", "which"})
 _ASIDES = frozenset(
     {"speaking", "citing", "asked", "however", "meanwhile", "though", "too", "in", "while"}
     | {"requesting", "published", "released", "issued", "seen", "obtained", "prepared"}
+    | {"we", "i"}  # "Traders, we are told, fear ...": the writer's aside
 )
 _JOINERS = frozenset({"'s", "’s", "-", "&", "/"})
+_WRITER = frozenset({"i", "we"})
+_ANTECEDENT_STOPS = frozenset(
+    {"to", "from", "with", "by", "for", "on", "at", "into", "about", "i", "we", "you", "this"}
+)
+_CONTACTED = frozenset({"spoke", "spoken", "talked", "interviewed", "met", "asked", "contacted"})
+_CONTACT_REACH = 8  # "Nurses I spoke to at the hospital said": the clause is short
 TokenRange = tuple[int, int]  # first and last token index, inclusive
 
 
@@ -31,11 +38,16 @@ def source_before(
     tokens: list[Token], verb: int, lex: Lexicon, floor: int = 0
 ) -> TokenRange | None:
     """The subject noun phrase before tokens[verb], skipping auxiliaries and adverbs."""
+    writer = _writer_contact(tokens, verb, floor)
+    if writer is not None:  # "Parents I spoke to for this column said": the parents
+        return _phrase_ending_at(tokens, writer - 1, lex, floor)
     index = verb - 1
     while index >= floor and _is_auxiliary(tokens[index], lex):
         index -= 1
     if index < floor:
         return None
+    if tokens[index].lower in _RELATIVE:
+        return _antecedent(tokens, index, lex, floor)  # "the council, which said"
     if tokens[index].text == ",":
         found = _before_parenthetical(tokens, index, lex, floor)
     else:
@@ -44,7 +56,53 @@ def source_before(
         if tokens[found[0] - 1].text != ",":
             break
         found = _phrase_ending_at(tokens, found[0] - 2, lex, floor)  # "Jo Roe, 54, of Elm Close,"
+    if found is not None:
+        found = _before_relative(tokens, found, lex, floor) or found
     return found
+
+
+def _before_relative(
+    tokens: list[Token], found: TokenRange, lex: Lexicon, floor: int
+) -> TokenRange | None:
+    """The antecedent when the phrase found ends a relative clause ("Activists who have
+    seen the draft say"): the clause's words are no source."""
+    first = found[0]
+    if any(t.text == "," for t in tokens[first : found[1] + 1]):
+        return None  # "A commissioner who was affected, Dr Bisi Alade, told": named after
+    relative = first - 1
+    while relative > floor and _is_auxiliary(tokens[relative], lex):
+        relative -= 1
+    if relative <= floor or relative == first - 1 or tokens[relative].lower not in _RELATIVE:
+        return None
+    return _antecedent(tokens, relative, lex, floor)
+
+
+def _antecedent(tokens: list[Token], relative: int, lex: Lexicon, floor: int) -> TokenRange | None:
+    """The noun phrase a relative pronoun at tokens[relative] refers to."""
+    comma = relative - 1 >= floor and tokens[relative - 1].text == ","
+    end = relative - 2 if comma else relative - 1
+    found = _phrase_ending_at(tokens, end, lex, floor) if end >= floor else None
+    if found is None:
+        return None
+    first = found[0]
+    for index in range(found[0], found[1]):
+        if tokens[index].lower in _ANTECEDENT_STOPS:
+            first = index + 1  # "I put this to the county council, which": the council
+    return (first, found[1]) if first <= found[1] else None
+
+
+def _writer_contact(tokens: list[Token], verb: int, floor: int) -> int | None:
+    """Where a contact clause of the writer's ("I have spoken to", "we interviewed")
+    starts, when one stands between a source and its verb; None when none does."""
+    for index in range(verb - 2, max(floor, verb - _CONTACT_REACH) - 1, -1):
+        if tokens[index].lower not in _CONTACTED:
+            continue
+        pronoun = index - 1
+        if pronoun > floor and tokens[pronoun].lower in ("have", "had", "'ve", "’ve"):
+            pronoun -= 1
+        if pronoun > floor and tokens[pronoun].lower in _WRITER:
+            return pronoun
+    return None
 
 
 def _is_aside(tokens: list[Token], phrase: TokenRange) -> bool:

@@ -209,13 +209,21 @@ class Suggester:
         information is asked to call ..."): no claim, whatever cue it has."""
         for pattern, rule in self._no_cue:
             if rule.even_with_cue and pattern.search(sentence.strip()):
-                return rule.code, rule.confidence, "a credit or service line, not a claim"
+                return (
+                    rule.code,
+                    rule.confidence,
+                    rule.reason or "a credit or service line, not a claim",
+                )
         return None
 
     def _without_cue(self, sentence: str) -> tuple[str, float, str]:
         for pattern, rule in self._no_cue:
             if pattern.search(sentence.strip()):
-                return rule.code, rule.confidence, "no attribution cue in the sentence"
+                return (
+                    rule.code,
+                    rule.confidence,
+                    rule.reason or "no attribution cue in the sentence",
+                )
         return "", 0.0, ""
 
     def _hint(self, text: str, cue: Cue | None, sentence: SentenceCues) -> FieldSuggestion | None:

@@ -8,7 +8,12 @@ coding service with history, and stay out of agreement statistics.
 One rule runs through the module: a unit's field is *comparable* when at least
 two of the chosen coders coded it; it is *unanimous* when all of those codes are
 the same and a *disagreement* otherwise. A coder who left the field empty neither
-agrees nor disagrees.
+agrees nor disagrees, and neither does one who was not asked it (a conditional field
+whose condition does not hold for that coder's codes: see coded_groups).
+
+Every field type and scope is reviewed alike: an article-level field is a field of the
+article's own unit, a multiple-choice code is compared as a set, numbers, texts and
+dates as their stored values.
 """
 
 from __future__ import annotations
@@ -19,31 +24,40 @@ from typing import NamedTuple
 
 from sqlmodel import Session, col, select
 
-from annotator.core.codebook import CodebookField, Level
+from annotator.core.codebook import ARTICLE_KIND, CodebookField, Level, Scope
 from annotator.core.coding import service as coding
-from annotator.core.coding.coded_groups import coded_groups, coder_names, field_keys
+from annotator.core.coding.coded_groups import CodedUnit, coded_groups, coder_names, field_keys
 from annotator.core.coding.lookups import unit_key
 from annotator.core.coding.service import BatchCode, Change
 from annotator.core.errors import AnnotatorError
-from annotator.core.store.models import Coder, Origin, Unit, saved_id
+from annotator.core.field_values import FieldType, as_date, as_number, choices
+from annotator.core.store.models import Article, Coder, Origin, Unit, saved_id
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS, Role
 
 
 @dataclass(frozen=True)
 class Disagreement:
-    """One field of one unit on which the chosen coders differ, with its context."""
+    """One field of one unit on which the chosen coders differ, with its context. For an
+    article-level field the unit is the article's own one (`on_article`) and `text` is
+    the article's title."""
 
     unit_id: int
     unit_key: str
     article_key: str
     field: str
-    text: str
+    text: str  # the sentence; for the article's own unit, the article's title
     previous_text: str | None
     next_text: str | None
     codes: dict[str, str | None]  # every chosen coder, in name order; None = not coded
     consensus: str | None  # the adjudicated code, if there is one yet
     severity: float = 0.0  # how far apart the codes are (see `severity`)
+    on_article: bool = False  # an article-level field, coded on the article's own unit
+
+    @property
+    def place(self) -> str:
+        """Where it is, as people read it: "harbor-deal#4", or "harbor-deal — the article"."""
+        return f"{self.article_key} — the article" if self.on_article else self.unit_key
 
 
 class AdjudicationProgress(NamedTuple):
@@ -74,6 +88,7 @@ def list_disagreements(
             if len({codes[n] for n in names if n in codes}) > 1
         ]
         texts = _texts(session, {unit.article_id for unit, _, _ in found})
+        titles = _titles(session, {unit.article_id for unit, _, _ in found if unit.on_article})
     order = {key: i for i, key in enumerate(fields)}
     found.sort(key=lambda item: (item[0].position, item[0].article_id, item[0].idx, order[item[1]]))
     return [
@@ -82,14 +97,15 @@ def list_disagreements(
             unit_key=unit_key(unit.article_key, unit.idx),
             article_key=unit.article_key,
             field=field_key,
-            text=texts[(unit.article_id, unit.idx)],
-            previous_text=texts.get((unit.article_id, unit.idx - 1)),
-            next_text=texts.get((unit.article_id, unit.idx + 1)),
+            text=titles[unit.article_id] if unit.on_article else texts[(unit.article_id, unit.idx)],
+            previous_text=None if unit.on_article else texts.get((unit.article_id, unit.idx - 1)),
+            next_text=None if unit.on_article else texts.get((unit.article_id, unit.idx + 1)),
             codes={name: codes.get(name) for name in names},
             consensus=codes.get(CONSENSUS),
             severity=severity(
                 project.codebook.field(field_key), [codes[n] for n in names if n in codes]
             ),
+            on_article=unit.on_article,
         )
         for unit, field_key, codes in found
     ]
@@ -149,25 +165,35 @@ def accept_all_unanimous(
     Fields the consensus coder has already settled are left alone, so running it
     again, or after some adjudication, changes nothing that a supervisor decided.
     """
-    codebook = project.codebook
     keys = list(fields) if fields else field_keys(project, None)
     with coding.writing(project, origin=Origin.UNANIMOUS, reserved=CONSENSUS) as writer:
         _consensus_coder(writer.session)
         names = coder_names(writer.session, coders)
         groups = coded_groups(writer.session, project, [*names, CONSENSUS], keys, None)
-        batch: list[BatchCode] = []
+        settled = _consensus_codes(writer.session, project, [u for u, _ in groups])
+        agreed: dict[CodedUnit, dict[str, str]] = {}
         for (unit, field_key), codes in groups.items():
             chosen = {codes[n] for n in names if n in codes}
-            agreed = sum(n in codes for n in names) >= 2 and len(chosen) == 1
-            if not agreed or CONSENSUS in codes:
-                continue
-            code = chosen.pop()
-            if codebook.field(field_key).category(code) is None:
-                continue  # made with an older codebook version; needs a person to decide
-            batch.append(
-                BatchCode(unit.id, unit.sha256, unit.start, unit.end, CONSENSUS, field_key, code)
-            )
+            unanimous = sum(n in codes for n in names) >= 2 and len(chosen) == 1
+            if unanimous and CONSENSUS not in codes:  # what a supervisor decided stays
+                agreed.setdefault(unit, {})[field_key] = chosen.pop()
+        batch = [
+            BatchCode(unit.id, unit.sha256, unit.start, unit.end, CONSENSUS, field_key, code)
+            for unit, codes in agreed.items()
+            for field_key, code in _asked_of_consensus(project, unit, settled.get(unit, {}), codes)
+        ]
         return writer.write_batch(batch).changes
+
+
+def _asked_of_consensus(
+    project: Project, unit: CodedUnit, settled: dict[str, str], agreed: dict[str, str]
+) -> list[tuple[str, str]]:
+    """The unanimous codes that the consensus is asked once they are added to what it
+    already holds: a conditional field agreed by the coders who were asked it waits until
+    the consensus answers the field that decides in the same way."""
+    scope = Scope.ARTICLE if unit.on_article else Scope.UNIT
+    asked = project.codebook.applicable(scope, settled | agreed)
+    return [(key, code) for key, code in agreed.items() if key in asked]
 
 
 def adjudication_progress(
@@ -193,14 +219,33 @@ def adjudication_progress(
 def severity(field: CodebookField, codes: Sequence[str]) -> float:
     """How bad a disagreement is, for sorting the worst first.
 
-    Nominal fields: the number of distinct codes (2 for a plain disagreement). Ordinal
-    fields: the distance between the lowest and highest code in scale positions; interval
-    and ratio fields: the difference of the category numbers. A code outside the scale
-    (e.g. "not applicable") against one on it counts as the whole scale's width.
+    Nominal fields and short texts: the number of distinct codes (2 for a plain
+    disagreement). Multiple choice: the number of categories not every coder chose.
+    Ordinal fields: the distance between the lowest and highest code in scale positions;
+    interval and ratio fields: the difference of the category numbers. Numbers: the
+    difference of the highest and lowest; dates: the days between the first and last. A
+    code outside the scale (e.g. "not applicable") against one on it counts as the whole
+    scale's width.
     """
     distinct = set(codes)
-    if field.level == Level.NOMINAL or len(distinct) < 2:
+    if len(distinct) < 2:
         return float(len(distinct))
+    if field.type is FieldType.MULTIPLE:
+        chosen = [frozenset(choices(code)) for code in distinct]
+        return float(len(frozenset().union(*chosen) - chosen[0].intersection(*chosen)))
+    if field.type is FieldType.NUMBER:
+        numbers = [as_number(code) for code in distinct]
+        return max(numbers) - min(numbers)
+    if field.type is FieldType.DATE:
+        dates = [as_date(code) for code in distinct]
+        return float((max(dates) - min(dates)).days)
+    if field.type is FieldType.TEXT or field.level == Level.NOMINAL:
+        return float(len(distinct))
+    return _scale_distance(field, distinct)
+
+
+def _scale_distance(field: CodebookField, distinct: set[str]) -> float:
+    """How far apart codes of an ordinal, interval or ratio choice field are on its scale."""
     scale = field.scale
     if field.level == Level.ORDINAL:
         places = {c.code: float(i) for i, c in enumerate(scale)}
@@ -240,10 +285,33 @@ def _consensus_coder(session: Session) -> int:
 
 
 def _texts(session: Session, article_ids: set[int]) -> dict[tuple[int, int], str]:
-    """(article id, unit index) -> text, for showing units with their neighbours."""
+    """(article id, unit index) -> text, for showing units with their neighbours (the
+    article's own unit, which has no text, is not a neighbour)."""
     if not article_ids:
         return {}
     query = select(Unit.article_id, Unit.idx, Unit.text).where(
-        col(Unit.article_id).in_(article_ids)
+        col(Unit.article_id).in_(article_ids), Unit.kind != ARTICLE_KIND
     )
     return {(article_id, idx): text for article_id, idx, text in session.exec(query)}
+
+
+def _titles(session: Session, article_ids: set[int]) -> dict[int, str]:
+    """Article id -> title, what an article-level disagreement shows in place of a sentence."""
+    if not article_ids:
+        return {}
+    query = select(Article.id, Article.title).where(col(Article.id).in_(article_ids))
+    return {saved_id(article_id): title for article_id, title in session.exec(query)}
+
+
+def _consensus_codes(
+    session: Session, project: Project, units: Sequence[CodedUnit]
+) -> dict[CodedUnit, dict[str, str]]:
+    """What the consensus already holds on these units, every field (conditions need the
+    fields that decide, whether or not they are measured)."""
+    keys = [f.key for f in project.codebook.fields]
+    wanted = set(units)
+    held: dict[CodedUnit, dict[str, str]] = {}
+    for (unit, key), codes in coded_groups(session, project, [CONSENSUS], keys, None).items():
+        if unit in wanted and CONSENSUS in codes:
+            held.setdefault(unit, {})[key] = codes[CONSENSUS]
+    return held

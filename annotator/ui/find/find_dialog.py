@@ -40,13 +40,12 @@ from PySide6.QtWidgets import (
 
 from annotator.core.coding.coder_names import known_coders
 from annotator.core.coding.finding_csv import keyword_table, retrieval_table, write_table_csv
-from annotator.core.coding.frequencies import FrequencyTable, code_frequencies
+from annotator.core.coding.frequencies import FrequencyTable, code_frequencies, fields_of
 from annotator.core.coding.keyword_search import KeywordSearch, search_articles
 from annotator.core.coding.retrieval import Criteria, Retrieval, low_confidence_codes, retrieve
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS
-from annotator.ui import theme
 from annotator.ui.find.frequency_chart import FrequencyChart
 from annotator.ui.find.queries import FindQueries
 from annotator.ui.find.rows_model import RowsModel, UnitRole
@@ -138,8 +137,8 @@ class FindDialog(QDialog):
     def _retrieve_tab(self) -> QWidget:
         self.field_box = QComboBox()
         self.field_box.addItem(ANY, None)
-        for f in self.codebook.fields:
-            if f.has_categories:  # retrieved by a category
+        for f in self.codebook.unit_fields:  # units are retrieved by their own fields
+            if f.has_categories:
                 self.field_box.addItem(f.label, f.key)
         self.code_box = QComboBox()
         self.field_box.currentIndexChanged.connect(self._fill_codes)
@@ -187,12 +186,8 @@ class FindDialog(QDialog):
 
     def _frequencies_tab(self) -> QWidget:
         self.freq_field = QComboBox()
-        for f in self.codebook.fields:
-            if f.has_categories:  # frequencies count categories
-                self.freq_field.addItem(f.label, f.key)
-        first = theme.mark_field(self.codebook)  # the sentence's main question, not the article's
-        if first is not None:
-            self.freq_field.setCurrentIndex(self.freq_field.findData(first.key))
+        for key, label in fields_of(self.codebook):
+            self.freq_field.addItem(label, key)
         self.freq_by = QComboBox()
         self.freq_by.addItem("per coder", "coder")
         self.freq_by.addItem("per article", "article")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -25,16 +25,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.codebook import Codebook
+from annotator.core.codebook import Codebook, CodebookField
 from annotator.core.coding import service as coding
 from annotator.core.coding.service import Change
+from annotator.core.errors import CodebookError
+from annotator.core.field_values import FieldType, parse
 from annotator.core.store.models import NOTE_TARGET
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS
 from annotator.core.supervision import adjudication
 from annotator.core.supervision.adjudication import Disagreement
+from annotator.ui import theme
 from annotator.ui.coding_panel import category_tooltip
 from annotator.ui.operations import commit_and_announce
+from annotator.ui.review.disagreements import value_label
 
 MAX_NUMBERED_CODERS = 9  # keys 1-9 take a coder's code
 
@@ -173,7 +177,9 @@ class AdjudicateCommand(QUndoCommand):
 
 class AdjudicationPanel(QWidget):
     """Every coder's code for the current disagreement, side by side, each a button to take it,
-    plus another code from the codebook and a note. Asks by signal; writes nothing itself."""
+    plus another code from the codebook (a choice field) or a value typed in (multiple choice,
+    number, text, date: read as `field_values.parse` reads it) and a note. Asks by signal;
+    writes nothing itself."""
 
     decided = Signal(str, str)  # code, note
 
@@ -188,13 +194,22 @@ class AdjudicationPanel(QWidget):
         self.consensus.setTextFormat(Qt.TextFormat.RichText)
         self.coder_notes = QLabel(wordWrap=True)
         self.coder_notes.setTextFormat(Qt.TextFormat.RichText)
+        self.other_label = QLabel("Or another code:")
         self.other_code = QComboBox()
         self.other_code.setToolTip("Any code of this field, when no coder's code is right")
+        self.other_code.setPlaceholderText("choose a code, then Set")
+        self.typed_value = QLineEdit()
+        self.typed_value.returnPressed.connect(self._set_other)
+        self.typed_value.textEdited.connect(lambda _text: self.value_error.hide())
+        self.value_error = QLabel()
+        self.value_error.setStyleSheet(f"color: {theme.error_color().name()};")
+        self.value_error.hide()
         self.set_other = QPushButton("Set")
         self.note = QLineEdit(placeholderText="Note on this unit (saved with the decision)")
         other = QHBoxLayout()
-        other.addWidget(QLabel("Or another code:"))
+        other.addWidget(self.other_label)
         other.addWidget(self.other_code, 1)
+        other.addWidget(self.typed_value, 1)
         other.addWidget(self.set_other)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -202,9 +217,14 @@ class AdjudicationPanel(QWidget):
         layout.addLayout(self.coder_row)
         layout.addWidget(self.coder_notes)
         layout.addLayout(other)
+        layout.addWidget(self.value_error)
         layout.addWidget(self.note)
         layout.addWidget(self.consensus)
         self.set_other.clicked.connect(self._set_other)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            pick = QShortcut(QKeySequence(key), self.other_code)
+            pick.setContext(Qt.ShortcutContext.WidgetShortcut)
+            pick.activated.connect(self._set_other)
         self.show_disagreement(None, [], None)
 
     def show_disagreement(
@@ -221,35 +241,51 @@ class AdjudicationPanel(QWidget):
         self.coders = list(coders)[:MAX_NUMBERED_CODERS]
         for button in self.buttons:
             self.coder_row.removeWidget(button)
+            button.hide()  # at once: deleteLater waits for the event loop
             button.deleteLater()
         self.buttons = []
         self.other_code.clear()
+        self.typed_value.clear()
+        self.value_error.hide()
         enabled = disagreement is not None
-        for widget in (self.other_code, self.set_other, self.note):
+        for widget in (self.other_code, self.typed_value, self.set_other, self.note):
             widget.setEnabled(enabled)
         if disagreement is None:
+            self._show_value_input(FieldType.SINGLE)
             self.note.clear()
             self.consensus.setText("Choose a disagreement in the list.")
             return
         field = self.codebook.field(disagreement.field)
         for number, coder in enumerate(self.coders, start=1):
             code = disagreement.codes.get(coder)
-            category = field.category(code) if code else None
-            label = category.label if category else (code or "not coded")
+            label = value_label(field, code) if code else "not coded"
             chosen = code is not None and code == disagreement.consensus
             button = QPushButton(f"{number}   {coder}: {label}" + ("   ✓" if chosen else ""))
             button.setEnabled(code is not None)
-            if category is not None:
-                button.setToolTip(category_tooltip(category))
+            category = field.category(code) if code and field.type is FieldType.SINGLE else None
+            button.setToolTip(category_tooltip(category) if category is not None else label)
             button.clicked.connect(lambda _checked=False, n=number: self.take(n))
             self.coder_row.addWidget(button, 0, number - 1)
             self.buttons.append(button)
-        for category in field.categories:
-            self.other_code.addItem(category.label, category.code)
-        if disagreement.consensus is not None:
+        self._show_value_input(field.type)
+        if field.type is FieldType.SINGLE:
+            for category in field.categories:
+                self.other_code.addItem(category.label, category.code)
+            # none shown chosen until the consensus has one: a code in the box reads as decided
             self.other_code.setCurrentIndex(self.other_code.findData(disagreement.consensus))
+        else:
+            self.typed_value.setPlaceholderText(_value_hint(field))
+            if disagreement.consensus is not None:
+                self.typed_value.setText(value_label(field, disagreement.consensus))
         self.note.setText(note or "")
         self.show_consensus(disagreement.consensus)
+
+    def _show_value_input(self, kind: FieldType) -> None:
+        """A list of codes for a single choice; a line to type in for every other type."""
+        single = kind is FieldType.SINGLE
+        self.other_code.setVisible(single)
+        self.typed_value.setVisible(not single)
+        self.other_label.setText("Or another code:" if single else "Or type a value:")
 
     def _show_coder_notes(self, notes: dict[str, str], coders: list[str]) -> None:
         """Each coder's note as "2 bob: unsure about source" (the coder's number as on the
@@ -269,10 +305,9 @@ class AdjudicationPanel(QWidget):
         if code is None:
             self.consensus.setText(f"<b>{html.escape(field.label)}</b>: not adjudicated yet")
             return
-        category = field.category(code)
-        label = category.label if category else code
         self.consensus.setText(
-            f"<b>{html.escape(field.label)}</b>: consensus is <b>{html.escape(label)}</b>"
+            f"<b>{html.escape(field.label)}</b>: consensus is "
+            f"<b>{html.escape(value_label(field, code))}</b>"
         )
 
     def take(self, number: int) -> bool:
@@ -285,7 +320,47 @@ class AdjudicationPanel(QWidget):
         self.decided.emit(code, self.note.text())
         return True
 
+    def focus_other(self) -> None:
+        """Keyboard focus on "another code": the list of codes or the line to type in."""
+        if self.disagreement is None:
+            return
+        if self.codebook.field(self.disagreement.field).type is FieldType.SINGLE:
+            self.other_code.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        self.typed_value.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.typed_value.selectAll()
+
     def _set_other(self) -> None:
-        code = self.other_code.currentData()
-        if self.disagreement is not None and code:
-            self.decided.emit(code, self.note.text())
+        if self.disagreement is None:
+            return
+        field = self.codebook.field(self.disagreement.field)
+        if field.type is FieldType.SINGLE:
+            code = self.other_code.currentData()
+            if code:
+                self.decided.emit(code, self.note.text())
+            return
+        try:
+            value = parse(field, self.typed_value.text())
+        except CodebookError as error:  # one line: what is wrong with what was typed
+            self.value_error.setText(str(error))
+            self.value_error.show()
+            return
+        self.value_error.hide()
+        self.decided.emit(value, self.note.text())
+
+
+def _value_hint(field: CodebookField) -> str:
+    """What the typed-value line takes, as its placeholder."""
+    if field.type is FieldType.MULTIPLE:
+        labels = "; ".join(c.label for c in field.categories)
+        return f"categories separated by ';' ({labels})"
+    if field.type is FieldType.NUMBER:
+        bounds = [
+            f"from {field.minimum:g}" if field.minimum is not None else "",
+            f"to {field.maximum:g}" if field.maximum is not None else "",
+        ]
+        whole = "a whole number" if field.integer else "a number"
+        return " ".join([whole, *filter(None, bounds)])
+    if field.type is FieldType.DATE:
+        return "a date, YYYY-MM-DD"
+    return f"a text of at most {field.max_length} characters"

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from annotator.core.agreement.charts import AlphaBar
 from annotator.core.agreement.confusion import ConfusionMatrix
 from annotator.core.agreement.descriptions import describe, too_few_units
+from annotator.core.agreement.field_details import FieldDetails, condition_line
 from annotator.core.agreement.report import FieldAgreement
 from annotator.core.agreement.tables import AgreementRow, agreement_rows
 from annotator.core.agreement.verdicts import (
@@ -55,6 +56,8 @@ COEFFICIENT_NAMES = {
     "cohen_kappa": "Cohen's kappa",
     "cohen_kappa_weighted_quadratic": "Cohen's kappa, quadratic weights",
     "cohen_kappa_weighted_linear": "Cohen's kappa, linear weights",
+    "krippendorff_alpha_masi": "Krippendorff's alpha (sets, MASI distance)",
+    "krippendorff_alpha_jaccard": "Krippendorff's alpha (sets, Jaccard distance)",
 }
 COLUMNS = (
     "Coefficient",
@@ -76,6 +79,8 @@ INTERVAL_TOOLTIP = (
 
 def coefficient_name(row: AgreementRow) -> str:
     name = COEFFICIENT_NAMES.get(row.coefficient, row.coefficient).format(level=row.level)
+    if any(mark in row.field for mark in "=:"):  # a category chosen or not, a condition held
+        name = f"{row.field}: {name}"
     if row.coder_a is not None:
         name += f": {row.coder_a} × {row.coder_b}"
     return name
@@ -204,6 +209,7 @@ class DashboardTab(QWidget):
         self.codebook = codebook
         self._confusion = confusion
         self.fields: dict[str, FieldAgreement] = {}
+        self.details: dict[str, FieldDetails] = {}
         self.skipped = SkippedCodes()
         self._labels = {f.key: f.label for f in codebook.fields}
 
@@ -307,11 +313,17 @@ class DashboardTab(QWidget):
         self.update_confusion()
 
     def set_results(
-        self, fields: Mapping[str, FieldAgreement], skipped: SkippedCodes | None = None
+        self,
+        fields: Mapping[str, FieldAgreement],
+        skipped: SkippedCodes | None = None,
+        details: Mapping[str, FieldDetails] | None = None,
     ) -> None:
         """Show `fields`; `skipped` counts the codes the codebook lacks, which the figures
-        leave out, so the supervisor learns that someone's rows hold foreign codes."""
+        leave out, so the supervisor learns that someone's rows hold foreign codes;
+        `details` adds each field's typed and conditional rows (a short text or a
+        multiple choice has only those)."""
         self.fields = dict(fields)
+        self.details = dict(details or {})
         self.skipped = skipped or SkippedCodes()
         self.chart.set_bars(
             [
@@ -331,6 +343,7 @@ class DashboardTab(QWidget):
 
     def clear_results(self, reason: str) -> None:
         self.fields = {}
+        self.details = {}
         self.skipped = SkippedCodes()
         self.chart.set_bars([])
         self.table_model.set_rows([])
@@ -339,13 +352,18 @@ class DashboardTab(QWidget):
 
     def _show_field(self) -> None:
         report = self.fields.get(self.field_key)
-        if report is None:
+        details = self.details.get(self.field_key)
+        extra = {self.field_key: details} if details is not None else None
+        if report is None and details is not None:
+            self.table_model.set_rows(agreement_rows({}, details=extra))
+            self.summary.setText("\n".join([details.heading, *_context(details)]))
+        elif report is None:
             self.table_model.set_rows([])
             self.summary.setText("No agreement computed for this field yet.")
         else:
-            self.table_model.set_rows(agreement_rows({self.field_key: report}))
+            self.table_model.set_rows(agreement_rows({self.field_key: report}, details=extra))
             left_out = self.skipped.for_field(self.field_key).message()
-            summary = field_summary(report)
+            summary = "\n".join([field_summary(report), *_context(details)])
             self.summary.setText(f"{summary}\nLeft out, {left_out}." if left_out else summary)
         self.update_confusion()
 
@@ -366,6 +384,19 @@ class DashboardTab(QWidget):
             f"{a} down, {b} across: {matrix.n_units} unit(s) coded by both; "
             "the outlined diagonal is where they agree."
         )
+
+
+def _context(details: FieldDetails | None) -> list[str]:
+    """Over which units a conditional field was measured, and when codes of two codebook
+    versions were compared: the lines the table's rows cannot say."""
+    if details is None:
+        return []
+    lines = []
+    if details.condition is not None:
+        lines.append(condition_line(details.condition, details.unit_noun))
+    if details.versions is not None:
+        lines.append(details.versions)
+    return lines
 
 
 def lead_text(fields: Mapping[str, FieldAgreement], labels: Mapping[str, str]) -> str:

@@ -1,8 +1,10 @@
 """The disagreement tab: the list with its filters, and below it the chosen disagreement in
 context (the sentences before and after) with the adjudication panel.
 
-Number keys 1-9 take that coder's code while the tab has focus; after a decision the
-list moves on to the next disagreement that has no consensus yet.
+Number keys 1-9 take that coder's code while the tab has focus; F2 goes to "another
+code" (a list for a single choice, a line to type a value in for every other type: Enter
+sets it, Escape goes back to the list). After a decision the list moves on to the next
+disagreement that has no consensus yet, and the keys are the list's again.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -38,6 +41,8 @@ from annotator.ui.review.adjudication import (
     ReviewOperations,
 )
 from annotator.ui.review.disagreements import (
+    ARTICLE_TEXT,
+    ARTICLE_UNIT,
     SENTENCE,
     SEVERITY,
     DisagreementFilter,
@@ -45,6 +50,7 @@ from annotator.ui.review.disagreements import (
     DisagreementRole,
     pair_key,
     pair_of,
+    value_label,
 )
 
 
@@ -61,12 +67,17 @@ def context_color() -> QColor:
 
 
 def context_html(item: Disagreement, field_label: str) -> str:
-    """The sentence between its neighbours, the neighbours muted."""
+    """The sentence between its neighbours, the neighbours muted; for an article-level
+    field, the article named as such, with its title."""
     muted = context_color().name()
-    parts = [f"<p style='color:{muted}'>{html.escape(field_label)} · {item.unit_key}</p>"]
+    place = html.escape(item.place)
+    parts = [f"<p style='color:{muted}'>{html.escape(field_label)} · {place}</p>"]
     if item.previous_text:
         parts.append(f"<p style='color:{muted}'>{html.escape(item.previous_text)}</p>")
-    parts.append(f"<p style='font-size:large'><b>{html.escape(item.text)}</b></p>")
+    text = html.escape(item.text)
+    if item.on_article:
+        text = f"{ARTICLE_TEXT}: <i>{text}</i>"
+    parts.append(f"<p style='font-size:large'><b>{text}</b></p>")
     if item.next_text:
         parts.append(f"<p style='color:{muted}'>{html.escape(item.next_text)}</p>")
     return "".join(parts)
@@ -116,9 +127,13 @@ class DisagreementsTab(QWidget):
         self.panel.decided.connect(self._decide)
         operations.changed.connect(self._changes_committed)
         operations.revisited.connect(self.select)
-        leave_note = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.panel.note)
-        leave_note.setContext(Qt.ShortcutContext.WidgetShortcut)
-        leave_note.activated.connect(self.table.setFocus)  # the next key decides, not types
+        for typing in (self.panel.note, self.panel.typed_value, self.panel.other_code):
+            leave = QShortcut(QKeySequence(Qt.Key.Key_Escape), typing)
+            leave.setContext(Qt.ShortcutContext.WidgetShortcut)
+            leave.activated.connect(self.table.setFocus)  # the next key decides, not types
+        other = QShortcut(QKeySequence(Qt.Key.Key_F2), self)
+        other.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        other.activated.connect(self.panel.focus_other)
         for number in range(1, MAX_NUMBERED_CODERS + 1):
             shortcut = QShortcut(QKeySequence(str(number)), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -199,7 +214,9 @@ class DisagreementsTab(QWidget):
         header = self.table.horizontalHeader()
         em = self.fontMetrics().horizontalAdvance("M")
         severity = self.fontMetrics().horizontalAdvance("Severity") + 3 * em  # + sort arrow
-        widths = [9 * em, 4 * em, 8 * em, severity, 0] + [12 * em] * (len(self.model.coders) + 1)
+        unit = self.fontMetrics().horizontalAdvance(ARTICLE_UNIT) + 2 * em  # an article's row
+        coders = [12 * em] * (len(self.model.coders) + 1)
+        widths = [9 * em, unit, 10 * em, severity, 0, *coders]
         for column, width in enumerate(widths):
             if width:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
@@ -319,11 +336,12 @@ class DisagreementsTab(QWidget):
             return
         following = self._next_unsettled(item)
         field = self.codebook.field(item.field)
-        category = field.category(code)
-        text = f"Consensus {field.label}: {category.label if category else code}"
+        text = f"Consensus {field.label}: {value_label(field, code)}"
         saved = self.operations.adjudicate(item.unit_id, item.field, code, note, text)
         if saved and following is not None:
             self.select(following.unit_id, following.field)
+        if saved and self.panel.isAncestorOf(QApplication.focusWidget()):
+            self.table.setFocus()  # a typed value set: the next number key decides again
 
     def _next_unsettled(self, item: Disagreement) -> Disagreement | None:
         """The next row below `item` still without a consensus (where to go after deciding)."""

@@ -18,8 +18,9 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from annotator.core.codebook import Codebook
+from annotator.core.codebook import Codebook, CodebookField
 from annotator.core.coding.service import Change
+from annotator.core.field_values import FieldType, choices
 from annotator.core.ingest.documents import one_line
 from annotator.core.store.models import NOTE_TARGET
 from annotator.core.store.roles import CONSENSUS
@@ -44,7 +45,7 @@ class DisagreementModel(QAbstractTableModel):
         self._rows: list[Disagreement] = []
         self._row_of: dict[tuple[int, str], int] = {}
         self.coders: list[str] = []
-        self._labels = {(f.key, c.code): c.label for f in codebook.fields for c in f.categories}
+        self._fields = {f.key: f for f in codebook.fields}
         self._field_labels = {f.key: f.label for f in codebook.fields}
         self._field_order = {f.key: i for i, f in enumerate(codebook.fields)}
 
@@ -77,7 +78,8 @@ class DisagreementModel(QAbstractTableModel):
     def label(self, field: str, code: str | None) -> str:
         if code is None:
             return "—"
-        return self._labels.get((field, code), code)
+        known = self._fields.get(field)
+        return value_label(known, code) if known is not None else code
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         return 0 if parent.isValid() else len(self._rows)
@@ -110,13 +112,15 @@ class DisagreementModel(QAbstractTableModel):
         if column == 0:
             return item.article_key
         if column == 1:
-            return item.unit_key.rsplit("#", 1)[-1]
+            return ARTICLE_UNIT if item.on_article else item.unit_key.rsplit("#", 1)[-1]
         if column == 2:
             return self._field_labels.get(item.field, item.field)
         if column == SEVERITY:
             return f"{item.severity:g}"
         if column == SENTENCE:  # one line per row: a line break inside the unit shows as ⏎
-            return one_line(item.text)
+            return (
+                f"{ARTICLE_TEXT}: {one_line(item.text)}" if item.on_article else one_line(item.text)
+            )
         coder_column = column - len(FIXED_COLUMNS)
         if coder_column < len(self.coders):
             return self.label(item.field, item.codes.get(self.coders[coder_column]))
@@ -144,10 +148,30 @@ class DisagreementModel(QAbstractTableModel):
         return names[section] if 0 <= section < len(names) else None
 
 
+ARTICLE_UNIT = "article"  # the Unit column of an article-level field
+ARTICLE_TEXT = "The article"  # before its title, where a unit's sentence would be
+
+
+def value_label(field: CodebookField, code: str) -> str:
+    """A stored value as people read it: a category's label, a multiple choice's labels
+    joined by "; " in the codebook's order, a number, text or date as it is."""
+    if field.type is FieldType.MULTIPLE:
+        return "; ".join(_category_label(field, part) for part in choices(code))
+    if field.type is FieldType.SINGLE:
+        return _category_label(field, code)
+    return code
+
+
+def _category_label(field: CodebookField, code: str) -> str:
+    category = field.category(code)
+    return category.label if category is not None else code
+
+
 SEVERITY_TIP = (
     "How far apart the codes are: for an ordinal field the distance between the lowest and "
-    "highest code on the scale, for interval and ratio fields the difference of their "
-    "numbers, for a nominal field the number of different codes."
+    "highest code on the scale, for interval and ratio fields and numbers the difference of "
+    "their numbers, for dates the days between them, for multiple choice the categories not "
+    "every coder chose, for a nominal field or a text the number of different codes."
 )
 
 

@@ -84,6 +84,7 @@ def agreement_by_field(
         result = project_agreement(project, [key], coders, by_article=by_article)
         combined.fields.update(result.fields)
         combined.by_article.update(result.by_article)
+        combined.details.update(result.details)
         combined.skipped.counts.update(result.skipped.counts)
     progress(len(keys), len(keys), "")
     return combined
@@ -356,7 +357,8 @@ class ReviewWindow(QMainWindow):
             self.dashboard.clear_results("Cancelled; press F5 to compute the agreement again.")
         else:
             self.fields = outcome.result.fields
-            self.dashboard.set_results(self.fields, outcome.result.skipped)
+            result = outcome.result
+            self.dashboard.set_results(self.fields, result.skipped, result.details)
         self._after_job()
 
     def _after_job(self) -> None:
@@ -372,7 +374,7 @@ class ReviewWindow(QMainWindow):
 
         def job(project: Project, progress: Progress) -> str:
             result = agreement_by_field(project, coders, progress, by_article=True)
-            rows = write_agreement_csv(path, result.fields, result.by_article)
+            rows = write_agreement_csv(path, result.fields, result.by_article, result.details)
             return f"Wrote {rows} row(s) of agreement figures to {path}."
 
         return self._start_export(path, job, "Exporting agreement tables…")
@@ -394,6 +396,7 @@ class ReviewWindow(QMainWindow):
                 by_article=result.by_article,
                 confusion=pairwise_confusion(project, result.fields),
                 field_labels={f.key: f.label for f in project.codebook.fields},
+                details=result.details,
             )
             return f"Wrote the agreement report to {path}."
 

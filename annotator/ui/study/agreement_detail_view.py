@@ -8,7 +8,14 @@ are left out here (no bootstrap) so the view answers at once, and the command gi
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+)
 
 from annotator.core.agreement.where_to_act import (
     coder_agreements,
@@ -16,6 +23,7 @@ from annotator.core.agreement.where_to_act import (
     worst_articles,
 )
 from annotator.core.coding.measured_fields import measured_fields
+from annotator.core.errors import AnnotatorError
 from annotator.core.store.project import Project
 from annotator.ui.study.study_dialog import RowsModel
 from annotator.ui.table_views import row_table
@@ -66,6 +74,9 @@ class AgreementDetailDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(row_table(self.rows), 1)
+        self.note = QLabel()  # why a field has no such breakdown (an article field, a text)
+        self.note.setWordWrap(True)
+        layout.addWidget(self.note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -78,4 +89,11 @@ class AgreementDetailDialog(QDialog):
         headers = BREAKDOWNS[which][1]
         self.rows.headers = list(headers)
         self.rows.numeric = set(range(1, len(headers))) if which != 2 else {2}
-        self.rows.set_rows(breakdown_rows(self.project, self.field.currentData(), which))
+        try:
+            rows = breakdown_rows(self.project, self.field.currentData(), which)
+        except AnnotatorError as error:
+            rows = []
+            self.note.setText(str(error))
+        else:
+            self.note.clear()
+        self.rows.set_rows(rows)

@@ -86,14 +86,16 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body
 DECLARE
     spec record;
     unit_kind text;
+    unit_scope text;
     valid boolean;
 BEGIN
     SELECT f.type, f.scope, f.minimum, f.maximum, f.integer, f.max_length INTO spec
         FROM {schema}.codebook_field f
         WHERE f.codebook_version_id = NEW.codebook_version_id AND f.field = NEW.field;
     SELECT u.kind INTO unit_kind FROM {schema}.unit u WHERE u.id = NEW.unit_id;
-    IF COALESCE(spec.scope, 'unit')
-            <> CASE WHEN unit_kind = 'article' THEN 'article' ELSE 'unit' END THEN
+    -- (a CASE inside the IF would end its condition at the CASE's own THEN)
+    unit_scope := CASE WHEN unit_kind = 'article' THEN 'article' ELSE 'unit' END;
+    IF COALESCE(spec.scope, 'unit') <> unit_scope THEN
         valid := false;
     ELSIF COALESCE(spec.type, 'single') = 'single' THEN
         valid := EXISTS (SELECT 1 FROM {schema}.codebook_category k
@@ -159,8 +161,16 @@ def upgrade() -> None:
     _fill_fields()
     if postgres:
         quoted = op.get_bind().dialect.identifier_preparer.quote_identifier(SCHEMA)
+        # The trigger names the column (UPDATE OF ... code): it goes while the type changes.
+        op.execute(f"DROP TRIGGER IF EXISTS code_in_codebook ON {quoted}.code")
         op.execute(f"ALTER TABLE {quoted}.code ALTER COLUMN code TYPE TEXT")
         op.execute(_POSTGRES_FUNCTION.format(schema=quoted, message=MESSAGE.replace("'", "''")))
+        op.execute(
+            "CREATE TRIGGER code_in_codebook"
+            " BEFORE INSERT OR UPDATE OF field, code, codebook_version_id, unit_id"
+            f" ON {quoted}.code FOR EACH ROW EXECUTE FUNCTION"
+            f" {quoted}.annotator_code_in_codebook()"
+        )
         _grant_to_readers(quoted)
     else:
         op.execute("DROP TRIGGER IF EXISTS code_in_codebook_on_insert")
