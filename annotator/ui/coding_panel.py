@@ -1,10 +1,13 @@
-"""The coding panel: one group of buttons per codebook field, a note box and a completeness mark.
+"""The coding panel: what the keys code, the codebook's fields, a note box and a completeness mark.
 
-Buttons never change their own checked state: a click asks for a code, and the
-panel shows codes only when the window passes it what the database now holds,
-so a failed write can never leave a button looking saved. Codes that wait to be
-saved (the project is out of reach) show with a dashed amber frame and the state
-line says so, until they are committed.
+The fields (panel_fields) are the codebook's groups as sections, the article's
+fields in their own; the live section's heading says what the keys code now: a unit
+("sentence 4") or the article, which Shift+A makes the target. Buttons never change
+their own checked state: a click asks for a code, and the panel shows codes only
+when the window passes it what the database now holds, so a failed write can never
+leave a button looking saved. Codes that wait to be saved (the project is out of
+reach) show with a dashed amber frame and the state line says so, until they are
+committed.
 """
 
 from __future__ import annotations
@@ -14,9 +17,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QFrame,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -25,50 +27,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-if TYPE_CHECKING:  # annotations only: the codebook module brings pydantic
-    from annotator.core.codebook import Category, Codebook, CodebookField
+from annotator.core.field_values import FieldType, join_choices
 from annotator.ui import theme
+from annotator.ui.field_inputs import ValueEdit
+from annotator.ui.panel_fields import (  # noqa: F401 (category_tooltip, TOOLTIP_WIDTH: used by others)
+    ARTICLE,
+    TOOLTIP_WIDTH,
+    UNIT,
+    PanelFields,
+    asked_fields,
+    category_tooltip,
+    fields_of,
+)
+
+if TYPE_CHECKING:  # annotations only: the codebook module brings pydantic
+    from annotator.core.codebook import Codebook
 
 NOTE_IDLE_MS = 800
 # The unit's text in three lines and buttons 2 px padded: with the default codebook the
 # whole panel, note included, fits a 1366x768 screen without scrolling (issue 28).
 UNIT_LINES = 3
-BUTTON_STYLE = """
-QPushButton { text-align: left; padding: 2px 8px; }
-QPushButton:checked {
-    background: palette(highlight); color: palette(highlighted-text); font-weight: bold;
-    border: 1px solid palette(dark); border-radius: 3px;
-}
-"""
-WAITING_STYLE = "QPushButton:checked {{ border: 2px dashed {color}; font-style: italic; }}"
-
-
-def category_tooltip(category: Category) -> str:
-    """Definition and examples, as rich text so long definitions wrap."""
-    parts = [f"<b>{html.escape(category.label)}</b>"]
-    if category.definition:
-        parts.append(f"<p>{html.escape(category.definition)}</p>")
-    if category.examples:
-        items = "".join(f"<li>{html.escape(example)}</li>" for example in category.examples)
-        parts.append(f"<p>Examples:</p><ul>{items}</ul>")
-    length = len(category.definition) + sum(len(e) for e in category.examples)
-    return wrapped_tooltip("".join(parts), length)
-
-
-TOOLTIP_WIDTH = 380  # pixels: a comfortable measure for a definition
-TOOLTIP_WRAP_AFTER = 60  # characters: shorter texts stay on one line
-
-
-def wrapped_tooltip(body_html: str, length: int) -> str:
-    """Rich text that wraps at TOOLTIP_WIDTH once it is long (a plain tooltip never wraps,
-    and a rich one alone may still run half the screen wide)."""
-    if length <= TOOLTIP_WRAP_AFTER:
-        return f"<qt>{body_html}</qt>"
-    return f"<qt><table width={TOOLTIP_WIDTH}><tr><td>{body_html}</td></tr></table></qt>"
-
-
-def field_tooltip(field: CodebookField) -> str:
-    return wrapped_tooltip(html.escape(field.description), len(field.description))
 
 
 class NoteEdit(QPlainTextEdit):
@@ -92,6 +70,8 @@ class CodingPanel(QWidget):
     """Asks for codes and notes by signal; shows what the window says is stored."""
 
     code_requested = Signal(str, str)  # field key, category code
+    value_entered = Signal(str, str)  # field key, typed text: Enter in a number/text/date input
+    value_abandoned = Signal(str, str)  # field key, typed text left without Enter
     note_edited = Signal(int, str)  # unit id, text: emitted on leaving the box or when idle
     next_article_requested = Signal()  # the "Next article" offer at the end of an article
 
@@ -99,7 +79,8 @@ class CodingPanel(QWidget):
         super().__init__(parent)
         self.codebook = codebook
         self.unit_id: int | None = None
-        self._buttons: dict[tuple[str, str], QPushButton] = {}
+        self.scope = UNIT  # what the keys code: a unit, or the article
+        self._target = ""
         self._note_dirty = False
         self._idle = QTimer(self, singleShot=True, interval=NOTE_IDLE_MS)
         self._idle.timeout.connect(self.flush_note)
@@ -131,8 +112,11 @@ class CodingPanel(QWidget):
         self.suggestion_label.hide()
         self._suggestion = ""
         layout.addWidget(self._message_slot(line))
-        for field in codebook.fields:
-            layout.addWidget(self._field_group(field))
+        self.fields = PanelFields(codebook)
+        self.fields.code_requested.connect(self.code_requested)
+        self.fields.value_entered.connect(self.value_entered)
+        self.fields.value_abandoned.connect(self.value_abandoned)
+        layout.addWidget(self.fields)
         layout.addWidget(QLabel("Note"))
         self.note = NoteEdit()
         self.note.setPlaceholderText("A note on this unit (saved as you type)")
@@ -195,44 +179,41 @@ class CodingPanel(QWidget):
     def article_end_text(self) -> str | None:
         return self.article_end_label.text() if self.article_end.isVisible() else None
 
-    def _field_group(self, field: CodebookField) -> QGroupBox:
-        title = field.label + ("" if field.required else " (optional)")
-        group = QGroupBox(title)
-        if field.description:
-            group.setToolTip(field_tooltip(field))
-        grid = QGridLayout(group)
-        grid.setContentsMargins(6, 2, 6, 2)
-        grid.setSpacing(2)
-        columns = 1 if len(field.categories) > 5 else 2
-        # The first field's colours are the reader's margin marks: the buttons are their legend.
-        colors = theme.category_colors(field) if field is self.codebook.fields[0] else {}
-        for position, category in enumerate(field.categories):
-            shortcut = category.shortcut or " "
-            button = QPushButton(f"{shortcut}   {category.label}")
-            button.setCheckable(True)
-            if category.code in colors:
-                button.setIcon(theme.swatch(colors[category.code]))
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setToolTip(category_tooltip(category))
-            button.setStyleSheet(BUTTON_STYLE)
-            button.setObjectName(f"code:{field.key}:{category.code}")
-            button.clicked.connect(
-                lambda _checked=False, f=field.key, c=category.code: self._request(f, c)
-            )
-            self._buttons[(field.key, category.code)] = button
-            grid.addWidget(button, position // columns, position % columns)
-        return group
+    def button(self, field: str, code: str) -> QAbstractButton:
+        return self.fields.buttons[(field, code)]
 
-    def _request(self, field: str, code: str) -> None:
-        # Undo the button's own toggle first; the window re-shows what got stored.
-        self.button(field, code).setChecked(not self.button(field, code).isChecked())
-        self.code_requested.emit(field, code)
+    def value_input(self, field: str) -> ValueEdit:
+        return self.fields.inputs[field]
 
-    def button(self, field: str, code: str) -> QPushButton:
-        return self._buttons[(field, code)]
+    def input_error(self, field: str) -> str:
+        """The one line shown under a field's input ("" when none)."""
+        label = self.fields.errors[field]
+        return label.text() if label.isVisibleTo(self) else ""
+
+    def show_input_error(self, field: str, text: str) -> None:
+        self.fields.show_error(field, text)
 
     def checked_codes(self) -> dict[str, str]:
-        return {field: code for (field, code), b in self._buttons.items() if b.isChecked()}
+        """The choices shown as chosen, as stored values (a multiple choice's joined)."""
+        chosen: dict[str, list[str]] = {}
+        for (field, code), button in self.fields.buttons.items():
+            if button.isChecked():
+                chosen.setdefault(field, []).append(code)
+        shown = {}
+        for field, codes in chosen.items():
+            spec = self.codebook.field(field)
+            multiple = spec.type is FieldType.MULTIPLE
+            shown[field] = join_choices(spec, codes) if multiple else codes[0]
+        return shown
+
+    def is_asked(self, field: str) -> bool:
+        """Whether a field's box is shown (its condition holds of the codes shown)."""
+        return self.fields.boxes[field].isVisibleTo(self)
+
+    @property
+    def target_text(self) -> str:
+        """What the keys code, as the panel says it ("Keys code: sentence 4 …")."""
+        return self._target
 
     # -- showing a unit ----------------------------------------------------------------
 
@@ -245,8 +226,12 @@ class CodingPanel(QWidget):
         *,
         needs_coding: bool,
         waiting: set[str] | None = None,
+        scope: str = UNIT,
+        target: str = "",
     ) -> None:
-        """Show a unit's stored codes and note; the previous unit's pending note is saved first."""
+        """Show what the keys code, its stored codes and note; the previous unit's pending
+        note is saved first. `scope` says whether that is a unit or the article, `target`
+        names it in words ("sentence 4", "the article")."""
         if unit_id != self.unit_id:
             self.flush_note()
             self.unit_id = unit_id
@@ -256,11 +241,17 @@ class CodingPanel(QWidget):
             self._note_dirty = False
         self._unit_text = text
         self._show_unit_text()
-        self.show_codes(codes, needs_coding=needs_coding, waiting=waiting)
         enabled = unit_id is not None
-        for button in self._buttons.values():
-            button.setEnabled(enabled)
+        self.scope = scope
+        self._target = f"Keys code: {target}" if enabled else ""
+        self.fields.set_target(scope, enabled, target if enabled else "")
+        self.show_codes(codes, needs_coding=needs_coding, waiting=waiting)
         self.note.setEnabled(enabled)
+
+    def show_other_codes(self, codes: dict[str, str]) -> None:
+        """The codes of the scope the keys do not code now (the article's while on a unit,
+        the unit's while on the article), shown but not live."""
+        self.fields.show_values(ARTICLE if self.scope == UNIT else UNIT, codes)
 
     def _show_unit_text(self) -> None:
         """The unit's text, elided to about the label's UNIT_LINES lines at its width."""
@@ -280,10 +271,13 @@ class CodingPanel(QWidget):
     ) -> None:
         """`waiting` names the fields whose shown code is not saved yet."""
         waiting = waiting or set()
-        for (field, code), button in self._buttons.items():
-            button.setChecked(codes.get(field) == code)
-            self._mark_waiting(button, field in waiting)
-        missing = [f.label for f in self.codebook.fields if f.required and f.key not in codes]
+        self.fields.show_values(self.scope, codes, waiting)
+        asked = asked_fields(self.codebook, self.scope, codes)
+        missing = [
+            f.label
+            for f in fields_of(self.codebook, self.scope)
+            if f.required and f.key in asked and f.key not in codes
+        ]
         if self.unit_id is not None and waiting:
             labels = ", ".join(f.label for f in self.codebook.fields if f.key in waiting)
             self._set_state(
@@ -308,16 +302,6 @@ class CodingPanel(QWidget):
         self.suggestion_label.setText(self._suggestion)
         self.suggestion_label.setToolTip(self._suggestion)
         self._fill_slot()
-
-    @staticmethod
-    def _mark_waiting(button: QPushButton, waiting: bool) -> None:
-        """Restyle only on a change: a style sheet re-polishes the button, and this runs for
-        every button on every key press."""
-        if bool(button.property("waiting")) == waiting:
-            return
-        button.setProperty("waiting", waiting)
-        style = WAITING_STYLE.format(color=theme.waiting_color().name()) if waiting else ""
-        button.setStyleSheet(BUTTON_STYLE + style)
 
     def _set_state(self, icon_name: str, text: str, color) -> None:
         size = self.fontMetrics().height()

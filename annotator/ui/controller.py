@@ -4,12 +4,21 @@ The controller connects the models (article list, units), the reader view and
 the coding panel to the coding operations. It reads articles through
 `workspace_queries` and codes through `coding.coder_codes` for this coder only,
 so the window never shows another coder's work.
+
+The keys code one target at a time: the current unit, or (Shift+A, `toggle_article`)
+the article's own unit, whose fields are the codebook's article fields. Going back
+to a unit (Shift+A again, or any key that moves between units) makes the unit the
+target again. A key of the other target's fields codes nothing and says why, so a key
+never changes what the panel does not show as coded by it. The article's unit is one
+more unit to complete: "next incomplete" and auto-advance visit it after the last
+unit of the article.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QObject, Signal
 
+from annotator.core.codebook import Scope
 from annotator.core.coding import service as coding
 from annotator.core.coding.article_views import (
     ArticleSummary,
@@ -17,25 +26,28 @@ from annotator.core.coding.article_views import (
     article_units,
     last_article_of,
 )
+from annotator.core.coding.lookups import article_unit_id
 from annotator.core.coding.service import Change
 from annotator.core.errors import AnnotatorError
 from annotator.core.store.models import NOTE_TARGET
 from annotator.core.store.project import Project
 from annotator.core.study.assign import assigned_articles
 from annotator.ui.article_list import ArticleListModel, ProjectRows
+from annotator.ui.coding_actions import CodingActions
 from annotator.ui.coding_panel import CodingPanel
-from annotator.ui.operations import CodingOperations, change_text, code_label
+from annotator.ui.operations import CodingOperations
 from annotator.ui.reader_view import ReaderView
 from annotator.ui.settings import AppSettings
 from annotator.ui.units_model import UnitsModel
 
 
-class WorkspaceController(QObject):
+class WorkspaceController(CodingActions, QObject):
     """Keeps the current article and unit, and turns requests into coding operations."""
 
     article_opened = Signal(int)  # article id
     progress_changed = Signal()
     message = Signal(str)  # a passing remark for the status bar
+    target_changed = Signal()  # the keys now code the article, or the current unit again
 
     def __init__(
         self,
@@ -73,6 +85,10 @@ class WorkspaceController(QObject):
         self.find_rows: list[int] = []
         self.find_position: int | None = None
         self.ended_on: int | None = None  # the unit auto-advance stopped on at the article's end
+        self.on_article = False  # the keys code the article's own unit, not the current unit
+        self.panel.value_entered.connect(self.enter_value)
+        self.panel.value_abandoned.connect(self._value_abandoned)
+        self.reader.clicked.connect(lambda _index: self.leave_article())
 
     # -- articles ----------------------------------------------------------------------
 
@@ -120,12 +136,16 @@ class WorkspaceController(QObject):
         self.panel.flush_note()
         try:
             units = article_units(self.project, article_id)
+            article_unit = (
+                article_unit_id(self.project, article_id) if self.codebook.article_fields else None
+            )
             codes = coding.coder_codes(self.project, self.coder, article_id)
             notes = coding.coder_notes(self.project, self.coder, article_id)
         except AnnotatorError as error:  # out of reach: stay where we are, say why
             self.message.emit(f"The article could not be opened: {error}")
             return
-        self.units.set_article(article_id, units, codes, notes)
+        self.units.set_article(article_id, units, codes, notes, article_unit)
+        self.on_article = False
         self.ended_on = None
         self.panel.show_article_end(None)
         self._show_waiting()
@@ -141,6 +161,10 @@ class WorkspaceController(QObject):
             self.reader.show_row(row)
         else:
             self.panel.show_unit(None, "", {}, "", needs_coding=False)
+        asked_for = unit_id is not None and unit_id == article_unit
+        left_to_code = unit_id is None and self.units.next_row(-1, 1, incomplete_only=True) is None
+        if asked_for or (left_to_code and self.units.article_incomplete()):
+            self.show_article()  # asked for, or all that is left to code here
         row_in_list = self.articles.row_of(article_id)
         if row_in_list is not None:
             self.settings.set_last_article(
@@ -178,8 +202,48 @@ class WorkspaceController(QObject):
         row = self.current_row()
         return None if row is None else self.units.unit(row).id
 
+    def target_unit_id(self) -> int | None:
+        """The unit the keys code: the article's own while on the article, else the current."""
+        return self.units.article_unit_id if self.on_article else self.current_unit_id()
+
+    def toggle_article(self) -> bool:
+        """Shift+A: the keys code the article's fields; pressed again, the unit's."""
+        if self.on_article:
+            return self.leave_article()
+        if self.article_id is None:
+            return False
+        if self.units.article_unit_id is None:
+            self.message.emit("This codebook asks nothing of the article as a whole.")
+            return False
+        return self.show_article()
+
+    def show_article(self) -> bool:
+        if self.units.article_unit_id is None:
+            return False
+        self.on_article = True
+        self.refresh_current()
+        self.target_changed.emit()
+        return True
+
+    def leave_article(self) -> bool:
+        """Back to the current unit as the keys' target; False when already there."""
+        if not self.on_article:
+            return False
+        self.on_article = False
+        self.refresh_current()
+        self.target_changed.emit()
+        return True
+
+    def _show_row(self, row: int) -> None:
+        """Make a row the current unit and the keys' target."""
+        self.leave_article()
+        self.reader.show_row(row)
+
     def move(self, step: int) -> bool:
-        """To the next (or previous) unit the codebook requires; titles and headings are skipped."""
+        """To the next (or previous) unit the codebook requires; titles and headings are
+        skipped. From the article, back to the unit the coder was on."""
+        if self.leave_article():
+            return True
         row = self.current_row()
         target = self.units.next_row(-1 if row is None else row, step)
         if target is None:
@@ -190,16 +254,19 @@ class WorkspaceController(QObject):
         return True
 
     def next_incomplete(self) -> bool:
-        """The next incomplete unit here (wrapping round), else in the next unfinished article."""
+        """The next incomplete unit here, the article's own fields counting as one before
+        the first unit (wrapping round), else the next unfinished article."""
         row = self.current_row()
-        row = -1 if row is None else row
+        row = -1 if row is None or self.on_article else row
         target = self.units.next_row(row, 1, incomplete_only=True)
+        if target is None and not self.on_article and self.units.article_incomplete():
+            return self.show_article()
         if target is None:
             target = self.units.next_row(-1, 1, incomplete_only=True)
-        if target is not None and target != row:
-            self.reader.show_row(target)
+        if target is not None and (target != row or self.on_article):
+            self._show_row(target)
             return True
-        if target == row:
+        if target == row or (self.on_article and self.units.article_incomplete()):
             return False
         if self.open_adjacent_article(1, unfinished_only=True):
             self.message.emit("This article is complete; on to the next unfinished one.")
@@ -208,104 +275,59 @@ class WorkspaceController(QObject):
         return False
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.on_article = False
         self.refresh_current()
 
     def refresh_current(self) -> None:
         row = self.current_row()
-        if self.ended_on is not None and (row is None or self.units.unit(row).id != self.ended_on):
+        if self.ended_on is not None and (
+            row is None or self.on_article or self.units.unit(row).id != self.ended_on
+        ):
             self.ended_on = None
             self.panel.show_article_end(None)
-        if row is None:
+        if row is None and not self.on_article:
             self.panel.show_unit(None, "", {}, "", needs_coding=False)
             return
-        unit = self.units.unit(row)
-        unsaved = self.unsaved_notes.get(unit.id)
+        unit_id = self.target_unit_id()
+        assert unit_id is not None
+        unsaved = self.unsaved_notes.get(unit_id)
         self.panel.show_unit(
-            unit.id,
-            unit.text,
-            self.units.codes(unit.id),
-            self.units.note(unit.id) if unsaved is None else unsaved,
-            needs_coding=self.units.needs_coding(row),
-            waiting=self.units.waiting_fields(unit.id),
+            unit_id,
+            self._target_text(row),
+            self.units.codes(unit_id),
+            self.units.note(unit_id) if unsaved is None else unsaved,
+            needs_coding=self.on_article or (row is not None and self.units.needs_coding(row)),
+            waiting=self.units.waiting_fields(unit_id),
+            scope=Scope.ARTICLE if self.on_article else Scope.UNIT,
+            target=self._target_name(row),
         )
+        self._show_other_codes()
         if unsaved is not None:
             self.panel.mark_note_unsaved()
 
-    # -- coding ------------------------------------------------------------------------
+    def _show_other_codes(self) -> None:
+        """The codes of the target the keys do not code now, shown greyed or folded."""
+        other = self.current_unit_id() if self.on_article else self.units.article_unit_id
+        if other is not None:
+            self.panel.show_other_codes(self.units.codes(other))
 
-    def code(self, field: str, code: str) -> bool:
-        """Set one field of the current unit; pressing the code already set keeps it set."""
-        row = self.current_row()
-        if row is None or self.article_id is None:
-            return False
+    def _target_name(self, row: int | None) -> str:
+        """What the keys code, in words: "the article" or "sentence 4"."""
+        if self.on_article:
+            return "the article"
+        if row is None:
+            return ""
         unit = self.units.unit(row)
-        self.reader.keep_in_view()  # never code a unit the coder cannot see
-        if self.units.codes(unit.id).get(field) == code:
-            return True
-        was_complete = self.units.is_complete(row)
-        old = self.units.codes(unit.id).get(field)
-        label = code_label(self.codebook, field, code)
-        saved = self.operations.code(
-            self.article_id, unit.id, {field: code}, f"{self.codebook.field(field).label}: {label}"
-        )
-        if (
-            (saved or bool(self.operations.pending))  # waiting codes count for moving on
-            and not was_complete
-            and self.units.is_complete(row)
-            and self.settings.auto_advance()
-        ):
-            self._advance_from(row, unit.id)
-        elif saved and was_complete:
-            # A key on a complete unit changes it, as pressed, but never unawares.
-            change = change_text(self.codebook, {field: old}, {field: code})
-            text = f"Changed a complete unit ({change})."
-            if self.ended_on == unit.id:
-                text += " " + self._end_text()
-            self.message.emit(text)
-        return saved
+        return f"{unit.kind} {unit.idx}"
 
-    def _advance_from(self, row: int, unit_id: int) -> None:
-        """Auto-advance: to the next unit still needing coding after `row`, else the first
-        one before it (a gap left behind), else announce the article complete."""
-        target = self.units.next_row(row, 1, incomplete_only=True)
-        if target is None:
-            target = self.units.next_row(-1, 1, incomplete_only=True)
-            if target is not None:
-                self.message.emit("Back to a unit left incomplete above.")
-        if target is None:
-            self.reader.keep_in_view()
-            self._stopped_at_end(unit_id)
-        else:
-            self.reader.show_row(target)
+    def _target_text(self, row: int | None) -> str:
+        if self.on_article:
+            summary = self.open_summary()
+            title = summary.title if summary is not None else ""
+            return f"The article as a whole: {title}"
+        return self.units.unit(row).text if row is not None else ""
 
-    def _stopped_at_end(self, unit_id: int) -> None:
-        """Auto-advance found no unit after this one: say so, and offer the next article."""
-        self.ended_on = unit_id
-        text = self._end_text()
-        self.panel.show_article_end(text, offer_next=True)
-        self.message.emit(text)
-
-    def _end_text(self) -> str:
-        left = sum(
-            1
-            for row in range(self.units.rowCount())
-            if self.units.needs_coding(row) and not self.units.is_complete(row)
-        )
-        if not left:
-            return "Article complete: Page Down for the next one."
-        units = "1 unit" if left == 1 else f"{left} units"
-        return f"End of the article; {units} still incomplete (Enter goes there)."
-
-    def clear_unit(self) -> bool:
-        row = self.current_row()
-        if row is None or self.article_id is None:
-            return False
-        unit = self.units.unit(row)
-        self.reader.keep_in_view()
-        codes = self.units.codes(unit.id)
-        if not codes:
-            return True
-        return self.operations.code(self.article_id, unit.id, dict.fromkeys(codes), "Clear codes")
+    # -- coding: see CodingActions (ui.coding_actions) ----------------------------------
 
     def save_note(self, unit_id: int, text: str) -> None:
         """Save a note; if that fails the text is kept (and shown) until a save succeeds."""
@@ -323,8 +345,8 @@ class WorkspaceController(QObject):
                 change.new or ""
             ):
                 self.unsaved_notes.pop(change.unit_id)
-        current = self.current_unit_id()
-        if any(c.unit_id == current and c.target != NOTE_TARGET for c in changes):
+        shown = {self.current_unit_id(), self.units.article_unit_id}
+        if any(c.unit_id in shown and c.target != NOTE_TARGET for c in changes):
             self._show_current_codes()
         if self.article_id is not None:
             self.articles.set_progress(self.article_id, self.units.complete_count())
@@ -366,19 +388,24 @@ class WorkspaceController(QObject):
 
     def _show_current_codes(self) -> None:
         row = self.current_row()
-        if row is None:
+        unit_id = self.target_unit_id()
+        if unit_id is None:
             return
-        unit_id = self.units.unit(row).id
         self.panel.show_codes(
             self.units.codes(unit_id),
-            needs_coding=self.units.needs_coding(row),
+            needs_coding=self.on_article or (row is not None and self.units.needs_coding(row)),
             waiting=self.units.waiting_fields(unit_id),
         )
+        self._show_other_codes()
 
     def _show_waiting(self) -> None:
         """Lay the codes still waiting to be saved over this article's units."""
         pending = self.operations.pending
-        unit_ids = {w.unit_id for w in pending.writes if self.units.row_of(w.unit_id) is not None}
+        unit_ids = {
+            w.unit_id
+            for w in pending.writes
+            if self.units.row_of(w.unit_id) is not None or w.unit_id == self.units.article_unit_id
+        }
         self.units.set_waiting({unit_id: pending.overlay(unit_id) for unit_id in unit_ids})
         self._show_current_codes()
 
@@ -387,7 +414,7 @@ class WorkspaceController(QObject):
         action whose commit got through just before the connection dropped changed nothing
         on its retry, so only a re-read shows it)."""
         if self.article_id is not None:
-            self.open_article(self.article_id, self.current_unit_id())
+            self.open_article(self.article_id, self.target_unit_id())
         self.load_articles()
 
     def _revisit(self, article_id: int, unit_id: int) -> None:
@@ -395,9 +422,12 @@ class WorkspaceController(QObject):
         if article_id != self.article_id:
             self.open_article(article_id, unit_id)
             return
+        if unit_id == self.units.article_unit_id:
+            self.show_article()
+            return
         row = self.units.row_of(unit_id)
         if row is not None:
-            self.reader.show_row(row)
+            self._show_row(row)
 
     # -- finding -----------------------------------------------------------------------
 

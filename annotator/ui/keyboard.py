@@ -39,6 +39,20 @@ LIST_KEYS = {
     Qt.Key.Key_Enter,
 }
 
+# The key that makes the article's own fields the keys' target, and back (the first one
+# the codebook does not take as a shortcut; Shift+A unless a codebook uses "A").
+ARTICLE_KEYS = ("A", "^", "@", "~")
+
+
+def article_key(shortcuts: Collection[str]) -> str:
+    return next((key for key in ARTICLE_KEYS if key not in shortcuts), ARTICLE_KEYS[0])
+
+
+def key_name(key: str) -> str:
+    """A typed key as the menus name it: "Shift+A" for a capital letter."""
+    return f"Shift+{key}" if key.isalpha() and key.isupper() else key
+
+
 _NO_COMMAND_MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier
     | Qt.KeyboardModifier.AltModifier

@@ -51,7 +51,7 @@ from annotator.ui.coding_panel import CodingPanel
 from annotator.ui.empty_project import IMPORT_FILES_KEY, IMPORT_FOLDER_KEY, EmptyProjectPage
 from annotator.ui.find.window_find import FindWork
 from annotator.ui.find_bar import FindBar
-from annotator.ui.keyboard import KeyRouter, is_typed_text
+from annotator.ui.keyboard import KeyRouter, article_key, is_typed_text, key_name
 from annotator.ui.reference import CheatSheet, CodebookDock, menu_shortcut_rows
 from annotator.ui.settings import AppSettings, location_key
 from annotator.ui.start_screen import ask_new_project, ask_project_file, recent_project_titles
@@ -157,6 +157,10 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         self.cheat_sheet: CheatSheet | None = None
         self.review_window = None  # opened on demand (SupervisorWork)
         self.dialog: QDialog | None = None  # the supervisor gate, merge or export dialog
+        self.confirm_box: QMessageBox | None = None  # asking before dependent codes are cleared
+        self.controller.confirm_clearing = self.confirm_clearing
+        self.article_key = article_key(project.codebook.shortcuts)
+        self.panel.fields.article_key = key_name(self.article_key)
         self._build_layout()
         self._build_menus()
         self._build_toolbar()
@@ -356,6 +360,17 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
                 "previous_article",
             )
         )
+        if self.project.codebook.article_fields:
+            go_menu.addAction(
+                self._action(
+                    f"Code the article's fields (and back)\t{key_name(self.article_key)}",
+                    c.toggle_article,
+                )
+            )
+        if any(not f.has_categories for f in self.project.codebook.fields):
+            go_menu.addAction(
+                self._action("Type a value (number, text, date)", self.enter_input, "F2")
+            )
         go_menu.addAction(self._action("Filter the articles…", self.focus_filter, "Ctrl+L"))
         view_menu = bar.addMenu("&View")
         self.pane_actions = {}
@@ -480,6 +495,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
             Qt.Key.Key_Return: c.next_incomplete,
             Qt.Key.Key_Enter: c.next_incomplete,
             "N": c.next_incomplete,
+            self.article_key: c.toggle_article,
             Qt.Key.Key_PageDown: c.next_article,
             Qt.Key.Key_PageUp: partial(c.open_adjacent_article, -1),
             Qt.Key.Key_Delete: c.clear_unit,
@@ -658,7 +674,10 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
 
     def _update_progress(self) -> None:
         c = self.controller
-        self.status.show_progress(c.open_summary(), c.articles.overall())
+        fields_done = None if c.units.article_unit_id is None else not c.units.article_incomplete()
+        self.status.show_progress(
+            c.open_summary(), c.articles.overall(), article_fields_done=fields_done
+        )
 
     def _say(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -730,6 +749,52 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
     def open_find(self) -> None:
         self.find_bar.open_bar()
 
+    def enter_input(self) -> None:
+        """F2: into the first number, text or date input of what the keys code (the next
+        one when already in one); Enter saves it, Esc leaves it."""
+        from annotator.ui.panel_fields import ARTICLE, UNIT
+
+        scope = ARTICLE if self.controller.on_article else UNIT
+        inputs = self.panel.fields.visible_inputs(scope)
+        if not inputs or self.panel.unit_id is None:
+            self.statusBar().showMessage("Nothing to type here: these fields take keys.", 5000)
+            return
+        focus = self.focusWidget()
+        after = inputs.index(focus) + 1 if focus in inputs else 0
+        target = inputs[after % len(inputs)]
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        target.selectAll()
+
+    def confirm_clearing(self, fields: list[str], proceed) -> None:
+        """Before a change that switches coded conditional fields off: one question naming
+        them; OK makes the change (they are cleared with it, one undo brings all back),
+        Cancel changes nothing."""
+        names = ", ".join(fields)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Clear dependent codes?",
+            f"This change clears: {names}.\n\nThey are asked only under the code you are "
+            "changing. Ctrl+Z brings the change and them back.",
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        ok = box.button(QMessageBox.StandardButton.Ok)
+        ok.setText("Change and clear")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.finished.connect(
+            lambda _result: self._clearing_answered(box.clickedButton() is ok, proceed)
+        )
+        self.confirm_box = box
+        box.open()
+
+    def _clearing_answered(self, agreed: bool, proceed) -> None:
+        self.confirm_box = None
+        if agreed:
+            proceed()
+        else:
+            self.statusBar().showMessage("Nothing changed.", 5000)
+
     def focus_note(self) -> None:
         self.panel.note.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
@@ -744,7 +809,8 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
     def show_cheat_sheet(self) -> None:
         if self.cheat_sheet is None:
             commands = menu_shortcut_rows(self.menuBar())
-            self.cheat_sheet = CheatSheet(self.project.codebook, commands, self)
+            key = key_name(self.article_key)
+            self.cheat_sheet = CheatSheet(self.project.codebook, commands, self, key)
         self.cheat_sheet.show()
         self.cheat_sheet.raise_()
 

@@ -24,6 +24,7 @@ from annotator.core.log_file import log_unexpected
 from annotator.core.store.models import Origin
 from annotator.core.store.project import Project
 from annotator.ui import theme
+from annotator.ui.field_inputs import value_label
 from annotator.ui.pending import PendingQueue, PendingWrite, Prober
 from annotator.ui.project_changes import announce
 
@@ -59,7 +60,7 @@ def commit_and_announce(
 
 
 def code_label(codebook: Codebook, field: str, code: str | None) -> str:
-    return "none" if code is None else codebook.field(field).category(code).label
+    return value_label(codebook.field(field), code)
 
 
 def change_text(

@@ -45,6 +45,8 @@ from annotator.ui.units_model import (
     NewBlockRole,
     NoteRole,
     WaitingRole,
+    code_tags,
+    tag_sample,
 )
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -75,9 +77,9 @@ class UnitDelegate(QStyledItemDelegate):
         self.highlights: dict[int, list[tuple[int, int, str]]] = {}
         self.find_text = ""  # the text the find bar looks for: highlighted in matching rows
         self.current_match: int | None = None  # the match Enter goes to: marked more strongly
-        first = codebook.fields[0]
-        self._mark_field = first.key
-        self._mark_colors = theme.category_colors(first, view.palette())
+        first = theme.mark_field(codebook)
+        self._mark_field = first.key if first is not None else ""
+        self._mark_colors = theme.category_colors(first, view.palette()) if first else {}
         self._tags = {
             (f.key, c.code): c.shortcut or c.code for f in codebook.fields for c in f.categories
         }
@@ -94,7 +96,7 @@ class UnitDelegate(QStyledItemDelegate):
     def _tags_width(self) -> int:
         if not self._tag_width:
             metrics = QFontMetrics(self._small_font(self._view.font()))
-            sample = " ".join(["↻", *("W" for _ in self._codebook.fields)])  # ↻: unsaved, retrying
+            sample = "↻ " + tag_sample(self._codebook)  # ↻: unsaved, retrying
             self._tag_width = metrics.horizontalAdvance(sample) + 12
         return self._tag_width
 
@@ -299,11 +301,7 @@ class UnitDelegate(QStyledItemDelegate):
         waiting: bool,
     ) -> None:
         """The codes' short tags at the right; amber and marked while some wait to be saved."""
-        tags = [
-            self._tags.get((f.key, codes[f.key]), "?")
-            for f in self._codebook.fields
-            if f.key in codes
-        ]
+        tags = code_tags(self._codebook, codes)
         painter.setFont(self._small_font(self._view.font()))
         tag_color = QColor(palette.color(QPalette.ColorRole.Text))
         tag_color.setAlpha(150)

@@ -36,13 +36,23 @@ class WorkspaceStatus:
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
 
-    def show_progress(self, article: ArticleSummary | None, overall: Overall | None) -> None:
+    def show_progress(
+        self,
+        article: ArticleSummary | None,
+        overall: Overall | None,
+        article_fields_done: bool | None = None,
+    ) -> None:
         """Units coded here and overall (units, not articles, are what is counted), and
-        how many articles are done; the sums once the list has counted them (`counted`)."""
+        how many articles are done; the sums once the list has counted them (`counted`).
+        With a codebook that asks questions of the article, its own unit is one of the
+        units counted, and `article_fields_done` says whether it is complete."""
         if article is None:
             self.article.setText("No article")
         else:
-            self.article.setText(f"This article: {article.complete:,} of {article.total:,} units")
+            text = f"This article: {article.complete:,} of {article.total:,} units"
+            if article_fields_done is not None:
+                text += " (its own fields " + ("done)" if article_fields_done else "to do)")
+            self.article.setText(text)
         if overall is None:
             self.overall.setText("Counting units coded…")
             self.articles_done.setText("")

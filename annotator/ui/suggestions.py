@@ -89,6 +89,7 @@ class WindowSuggestions(QObject):
         self._finished = False
         controller.article_opened.connect(self._article_opened)
         controller.reader.selectionModel().currentChanged.connect(self._current_changed)
+        controller.target_changed.connect(self.refresh)
 
     @property
     def active(self) -> bool:
@@ -104,9 +105,12 @@ class WindowSuggestions(QObject):
         self.refresh()
 
     def current(self) -> UnitSuggestion | None:
-        """The suggestion for the current unit, if one is shown."""
+        """The suggestion for the current unit, if one is shown (none while the keys code
+        the article: its key would code a unit the panel does not offer)."""
         row = self.controller.current_row()
         if not self.active or row is None or not self.controller.units.needs_coding(row):
+            return None
+        if self.controller.on_article:
             return None
         return self.by_unit.get(self.controller.units.unit(row).id)
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 
 if TYPE_CHECKING:  # the codebook module brings pydantic: not needed for a first paint
-    from annotator.core.codebook import CodebookField
+    from annotator.core.codebook import Codebook, CodebookField
 
 # A visible frame round a list, the reader or a text box while it has the keyboard focus
 # (a text box keeps a thin frame without it; the lists and the reader show none).
@@ -155,6 +155,15 @@ def _viridis(step: float) -> QColor:
         round(a.green() + (b.green() - a.green()) * t),
         round(a.blue() + (b.blue() - a.blue()) * t),
     )
+
+
+def mark_field(codebook: Codebook) -> CodebookField | None:
+    """The field whose colours mark units in the reader's margin and on the panel's
+    buttons: the first single-choice question asked of every unit (article fields are
+    never a sentence's, and a multiple choice has no one colour)."""
+    from annotator.core.field_values import FieldType
+
+    return next((f for f in codebook.unit_fields if f.type is FieldType.SINGLE), None)
 
 
 def category_colors(field: CodebookField, palette: QPalette | None = None) -> dict[str, QColor]:

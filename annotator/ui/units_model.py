@@ -13,9 +13,10 @@ from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from annotator.core.codebook import Codebook
+from annotator.core.codebook import ARTICLE_KIND, Codebook
 from annotator.core.coding.article_views import ReaderUnit
 from annotator.core.coding.service import Change, is_complete
+from annotator.core.field_values import FieldType, choices
 from annotator.core.store.models import NOTE_TARGET
 
 UnitRole = Qt.ItemDataRole.UserRole + 1
@@ -29,6 +30,40 @@ NoteRole = Qt.ItemDataRole.UserRole + 8
 WaitingRole = Qt.ItemDataRole.UserRole + 9
 
 _Index = QModelIndex | QPersistentModelIndex
+TAG_TEXT_LENGTH = 8  # characters of a typed value shown as a unit's tag in the reader
+
+
+def code_tags(codebook: Codebook, codes: Mapping[str, str]) -> list[str]:
+    """A unit's codes as the reader's short tags, field by field: a choice's key (its
+    code when it has none), every key of a multiple choice run together, a number or a
+    date as it is, a text cut to a few characters."""
+    tags = []
+    for field in codebook.unit_fields:
+        value = codes.get(field.key)
+        if value is None:
+            continue
+        if field.has_categories:
+            keys = {c.code: c.shortcut or c.code for c in field.categories}
+            tags.append("".join(keys.get(code, "?") for code in choices(value)))
+        elif field.type is FieldType.TEXT and len(value) > TAG_TEXT_LENGTH:
+            tags.append(value[: TAG_TEXT_LENGTH - 1] + "…")
+        else:
+            tags.append(value)
+    return tags
+
+
+_TAG_SAMPLES = {
+    FieldType.SINGLE: "W",
+    FieldType.MULTIPLE: "WW",
+    FieldType.NUMBER: "0000",
+    FieldType.TEXT: "W" * TAG_TEXT_LENGTH,
+    FieldType.DATE: "0000-00-00",
+}
+
+
+def tag_sample(codebook: Codebook) -> str:
+    """A typical unit's tags, for the width the reader keeps for them."""
+    return " ".join(_TAG_SAMPLES[field.type] for field in codebook.unit_fields)
 
 
 class UnitsModel(QAbstractListModel):
@@ -44,6 +79,7 @@ class UnitsModel(QAbstractListModel):
         self._notes: dict[int, str] = {}
         self._complete: set[int] = set()  # units that need coding and are complete
         self._waiting: dict[int, dict[str, str | None]] = {}  # unit -> codes not yet saved
+        self.article_unit_id: int | None = None  # the unit holding the article's own codes
 
     def set_article(
         self,
@@ -51,19 +87,29 @@ class UnitsModel(QAbstractListModel):
         units: list[ReaderUnit],
         codes: Mapping[int, dict[str, str]],
         notes: Mapping[int, str],
+        article_unit_id: int | None = None,
     ) -> None:
         self.beginResetModel()
         self.article_id = article_id
+        self.article_unit_id = article_unit_id
         self._units = list(units)
         self._row_of = {unit.id: row for row, unit in enumerate(self._units)}
         self._codes = {unit_id: dict(c) for unit_id, c in codes.items()}
         self._notes = dict(notes)
         self._complete = {unit.id for unit in self._units if self._counts_as_done(unit)}
+        if article_unit_id is not None and self._article_done():
+            self._complete.add(article_unit_id)
         self.endResetModel()
 
     def _counts_as_done(self, unit: ReaderUnit) -> bool:
         return self.codebook.needs_coding(unit.kind) and is_complete(
-            self.codebook, self._codes.get(unit.id, {})
+            self.codebook, self._codes.get(unit.id, {}), unit.kind
+        )
+
+    def _article_done(self) -> bool:
+        """Whether the article's own fields, as committed, are complete."""
+        return self.article_unit_id is not None and is_complete(
+            self.codebook, self._codes.get(self.article_unit_id, {}), ARTICLE_KIND
         )
 
     # -- Qt model interface ------------------------------------------------------------
@@ -88,7 +134,7 @@ class UnitsModel(QAbstractListModel):
         if role == NeedsCodingRole:
             return self.codebook.needs_coding(unit.kind)
         if role == CompleteRole:
-            return is_complete(self.codebook, self.codes(unit.id))
+            return is_complete(self.codebook, self.codes(unit.id), unit.kind)
         if role == NewBlockRole:
             return unit.new_block
         if role == NoteRole:
@@ -125,10 +171,20 @@ class UnitsModel(QAbstractListModel):
         return self.codebook.needs_coding(self._units[row].kind)
 
     def is_complete(self, row: int) -> bool:
-        return is_complete(self.codebook, self.codes(self._units[row].id))
+        unit = self._units[row]
+        return is_complete(self.codebook, self.codes(unit.id), unit.kind)
+
+    def article_incomplete(self) -> bool:
+        """Whether the article's own fields still need coding (waiting codes counted, as
+        for the rows): False when the codebook asks nothing of the article."""
+        unit_id = self.article_unit_id
+        return unit_id is not None and not is_complete(
+            self.codebook, self.codes(unit_id), ARTICLE_KIND
+        )
 
     def complete_count(self) -> int:
-        """Units that need coding and are complete: this article's progress."""
+        """Units that need coding and are complete, the article's own unit included:
+        this article's progress, as the core counts it."""
         return len(self._complete)
 
     def next_row(self, row: int, step: int, *, incomplete_only: bool = False) -> int | None:
@@ -171,24 +227,29 @@ class UnitsModel(QAbstractListModel):
         """What turns this article's shown codes and notes into `codes` and `notes` (as
         read afresh from the project), as changes to apply."""
         changes = []
-        for unit in self._units:
-            shown, stored = self._codes.get(unit.id, {}), codes.get(unit.id, {})
+        for unit_id in self._unit_ids():
+            shown, stored = self._codes.get(unit_id, {}), codes.get(unit_id, {})
             for field in sorted(set(shown) | set(stored)):
                 if shown.get(field) != stored.get(field):
                     changes.append(
-                        Change(unit.id, coder, field, shown.get(field), stored.get(field))
+                        Change(unit_id, coder, field, shown.get(field), stored.get(field))
                     )
-            note, stored_note = self._notes.get(unit.id), notes.get(unit.id)
+            note, stored_note = self._notes.get(unit_id), notes.get(unit_id)
             if (note or None) != (stored_note or None):
-                changes.append(Change(unit.id, coder, NOTE_TARGET, note, stored_note))
+                changes.append(Change(unit_id, coder, NOTE_TARGET, note, stored_note))
         return changes
+
+    def _unit_ids(self) -> list[int]:
+        """The article's own unit (if any), then the rows' units."""
+        first = [] if self.article_unit_id is None else [self.article_unit_id]
+        return first + [unit.id for unit in self._units]
 
     def apply_changes(self, changes: Iterable[Change]) -> None:
         """Reflect committed changes; units of other articles are ignored."""
         touched: set[int] = set()
         for change in changes:
             row = self._row_of.get(change.unit_id)
-            if row is None:
+            if row is None and change.unit_id != self.article_unit_id:
                 continue
             if change.target == NOTE_TARGET:
                 if change.new is None:
@@ -201,8 +262,12 @@ class UnitsModel(QAbstractListModel):
                     codes.pop(change.target, None)
                 else:
                     codes[change.target] = change.new
-            touched.add(row)
             self._complete.discard(change.unit_id)
+            if row is None:  # the article's own unit
+                if self._article_done():
+                    self._complete.add(change.unit_id)
+                continue
+            touched.add(row)
             if self._counts_as_done(self._units[row]):
                 self._complete.add(change.unit_id)
         for row in touched:

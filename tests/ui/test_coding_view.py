@@ -63,8 +63,10 @@ def test_a_code_key_on_a_unit_scrolled_away_brings_it_back_first(qtbot, open_win
 
 
 def code_to_the_end(qtbot, window) -> None:
-    for _ in range(window.controller.units.rowCount()):
-        for key in "1f9":
+    """Every unit by keys, then the article's story type, where auto-advance takes the
+    keys after the last unit (the article is complete only with its own fields)."""
+    for _ in range(window.controller.units.rowCount() + 1):
+        for key in "w" if window.controller.on_article else "1f9":
             press(qtbot, window, key)
         if window.panel.article_end_text is not None:
             return
@@ -163,7 +165,9 @@ def test_the_status_bar_counts_units_and_articles_done(qtbot, open_window, proje
     )
     assert window.status.articles_done.text() == f"1 of {articles.rowCount()} articles done"
     summary = articles.summary(0)
-    assert window.status.article.text() == f"This article: {coded} of {summary.total} units"
+    assert window.status.article.text() == (
+        f"This article: {coded} of {summary.total} units (its own fields done)"
+    )
 
 
 def test_wide_screens_keep_a_readable_measure(qtbot, open_window):

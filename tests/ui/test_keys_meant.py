@@ -31,6 +31,18 @@ def complete_in_the_project(path, unit_ids) -> None:
             coding.apply_codes(project, "alice", unit_id, FULL)
 
 
+def complete_the_first_articles_own_fields(path) -> None:
+    """The article's story type (its one required article field), by the same core."""
+    from annotator.core.coding.article_views import article_summaries
+    from annotator.core.coding.lookups import article_unit_id
+
+    with Project.open(path) as project:
+        first = article_summaries(project, "alice")[0]
+        unit_id = article_unit_id(project, first.id)
+        assert unit_id is not None
+        coding.apply_codes(project, "alice", unit_id, {"story_type": "news"})
+
+
 def unit_ids_of_first_article(path) -> list[int]:
     from annotator.core.coding.article_views import article_summaries, article_units
 
@@ -58,6 +70,7 @@ def test_the_last_gap_filled_says_article_complete_and_a_stray_key_says_what_it_
 ):
     ids = unit_ids_of_first_article(project_path)
     complete_in_the_project(project_path, ids[1:])  # only the first unit is left
+    complete_the_first_articles_own_fields(project_path)  # the article's fields are done
     window = open_window()
     assert current_unit(window).id == ids[0]
     for key in "1f9":

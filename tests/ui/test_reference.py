@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox
 
-from annotator.core.codebook import bundled_codebook
+from annotator.core.codebook import bundled_codebook, load_codebook
 from annotator.ui.coding_panel import TOOLTIP_WIDTH, category_tooltip
 from annotator.ui.reference import (
     WINDOW_KEYS,
@@ -13,6 +15,7 @@ from annotator.ui.reference import (
     codebook_reference_html,
     codebook_shortcut_rows,
 )
+from tests.ui.conftest import DATA
 
 
 def test_cheat_sheet_lists_every_shortcut_of_each_bundled_codebook():
@@ -23,10 +26,28 @@ def test_cheat_sheet_lists_every_shortcut_of_each_bundled_codebook():
         assert len(rows) == len(book.shortcuts)
         for key, _field, label in rows:
             assert f"<b>{key}</b>" in sheet
-            assert label.replace('"', "&quot;") in sheet
+            assert html.escape(label) in sheet
         for key, _action in WINDOW_KEYS:
             assert key in sheet
         assert "Shift+N" in sheet
+
+
+def test_cheat_sheet_and_reference_show_article_fields_groups_and_typed_fields():
+    """Format 2: the article's fields under their own heading with the key that reaches
+    them, the unit fields under their groups, a typed field's way in, a condition."""
+    book = bundled_codebook()
+    sheet = cheat_sheet_html(book, [], "Shift+A")
+    article = sheet.index("<h2>Article (Shift+A first")
+    sentence = sheet.index("<h2>Sentence</h2>")
+    assert article < sheet.index("Story type") < sentence < sheet.index("Attribution")
+    typed = load_codebook(DATA / "codebooks" / "typed-study.json")
+    sheet = cheat_sheet_html(typed, [])
+    assert "<h2>The claim</h2>" in sheet
+    assert "F2</b></td><td>type a whole number, 0 to 20; Enter saves" in sheet
+    assert "Politics (toggles; several at once)" in sheet
+    reference = codebook_reference_html(typed)
+    assert "Source as printed" in reference and "a date, YYYY-MM-DD" in reference
+    assert "Asked only when Story kind is opinion." in reference
 
 
 def test_question_mark_opens_the_cheat_sheet(qtbot, open_window):
@@ -40,7 +61,7 @@ def test_question_mark_opens_the_cheat_sheet(qtbot, open_window):
 def test_codebook_reference_filters_by_text(qtbot, open_window):
     book = bundled_codebook()
     everything = codebook_reference_html(book)
-    assert all(c.label in everything for f in book.fields for c in f.categories)
+    assert all(html.escape(c.label) in everything for f in book.fields for c in f.categories)
     only = codebook_reference_html(book, "diplomat")
     assert "Anonymous, generic" in only and "Fact" not in only
     window = open_window()

@@ -14,14 +14,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
-CODING = [  # (attribution, claim type, confidence) keys for the first units of harbor-deal
-    "4f8",
+CODING = [  # (attribution, [reason for anonymity,] claim type, confidence) keys for the
+    "4gf8",  # first units of harbor-deal; an anonymous attribution asks for the reason
     "6i9",
     "1i9",
     "1f9",
-    "3i7",
+    "3ui7",
     "2f8",
-    "5f7",
+    "5gf7",
 ]
 
 
@@ -140,3 +140,32 @@ def test_render_coding_window_at_scale_2(qtbot, open_window, tmp_path):
     if os.environ.get("ANNOTATOR_SCREENSHOT"):
         DOCS.mkdir(exist_ok=True)
         assert image.save(str(DOCS / "coding-2560x1440-scale2.png"))
+
+
+def test_render_the_coding_panel_with_article_fields_and_a_conditional_field(
+    qtbot, open_window, tmp_path
+):
+    """Codebook format 2 at 1366x768: the keys on the article (Shift+A), its fields open in
+    their section, the sentence's anonymous attribution asking for the reason for
+    anonymity below; with ANNOTATOR_SCREENSHOT set, docs/coding-panel-format2.png."""
+    window = open_window()
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    for keys in CODING[:3]:
+        for key in keys:
+            qtbot.keyClick(window, key)
+    qtbot.keyClick(window, "3")  # anonymous, specific: the reason is asked
+    qtbot.keyClick(window, "A")
+    qtbot.keyClick(window, "h")  # the outlet explains its anonymity policy
+    window.resize(1366, 768)
+    qtbot.wait(50)
+    window.reader.keep_in_view()
+    panel = window.panel
+    assert panel.fields.article_body.isVisible() and panel.is_asked("anonymity_reason")
+    assert panel.target_text == "Keys code: the article"
+    image = window.grab().toImage()
+    assert (image.width(), image.height()) == (1366, 768)
+    assert_not_blank(image)
+    image.save(str(tmp_path / "coding-panel-format2.png"))
+    if os.environ.get("ANNOTATOR_SCREENSHOT"):
+        DOCS.mkdir(exist_ok=True)
+        assert image.save(str(DOCS / "coding-panel-format2.png"))
