@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
-from sqlmodel import select
+from sqlalchemy import delete, event
+from sqlmodel import col, select
 
 from annotator.core.codebook import Codebook, bundled_codebook, parse_codebook
 from annotator.core.coding import service as coding
@@ -458,26 +458,24 @@ def test_a_source_memo_the_memo_editor_would_refuse_is_skipped_and_listed(target
 
 
 def test_an_article_level_unit_the_target_lacks_comes_with_its_codes(target, tmp_path):
-    """A zero-length unit (the article-level unit that carries article-level codes) holds
-    no text, so no segmentation can differ on it: in an article both files hold, the merge
-    adds it where the target's copy lacks it, codes and all, instead of skipping them."""
+    """A zero-length unit (the article's own unit, which carries its article-level codes)
+    holds no text, so no segmentation can differ on it: in an article both files hold, the
+    merge adds it where the target's copy lacks it (a target whose article came before
+    the codebook asked of articles), codes and all, instead of skipping them."""
     path = tmp_path / "source.annotator"
     with make_project(path, [HARBOR]) as source:
-        with source.writing() as session:
-            article = session.exec(select(Article)).one()
-            whole = Unit(article_id=article.id, idx=-1, kind="article", start=0, end=0, text="")
-            session.add(whole)
-            session.flush()
-            unit_id = whole.id
-        coding.code_unit(source, "ann", unit_id, "claim_type", "fact")
+        unit_id = find_unit(source, "harbor-deal#0").id
+        coding.code_unit(source, "ann", unit_id, "story_type", "news")
+    with target.writing() as session:
+        session.execute(delete(Unit).where(col(Unit.kind) == "article"))
 
     report = merge_project(target, path)
 
-    assert (report.units_added, report.codes_added, report.skipped) == (1, 1, [])
+    assert (report.units_added, report.codes_added, report.skipped) == (0, 1, [])
     with target.reading() as session:
         merged = session.exec(select(Unit).where(Unit.start == Unit.end)).one()
         code = session.exec(select(Code).where(Code.unit_id == merged.id)).one()
-    assert (merged.kind, merged.idx, code.field, code.code) == ("article", -1, "claim_type", "fact")
+    assert (merged.kind, merged.idx, code.field, code.code) == ("article", 0, "story_type", "news")
     again = merge_project(target, path)
     assert (again.units_added, again.codes_unchanged, again.changed) == (0, 1, False)
 

@@ -24,7 +24,6 @@ from annotator.core.store.project import Project
 from annotator.core.study.coder_files import write_coder_file
 from annotator.core.supervision import adjudication
 from annotator.core.supervision.merge import merge_project
-from annotator.core.supervision.merge_source import MergeRefused
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TYPED = load_codebook(DATA / "codebooks" / "typed-study.json")
@@ -99,14 +98,6 @@ def study(project_location, tmp_path):
     supervisor.close()
 
 
-@pytest.mark.xfail(
-    raises=MergeRefused,
-    strict=True,
-    reason="merge code: merge_source._unknown_code (via check_codebooks) takes every code for "
-    "a category (`field.category(code) is None`), so a text, number, date or multiple-choice "
-    "code is refused ('it uses code 'Ama Boateng' of field 'column_author', which the target's "
-    "codebook lacks'); checking with field_values.check instead makes this test pass",
-)
 def test_every_type_and_its_history_arrive_and_article_codes_land_on_article_units(study):
     supervisor, files = study
     before = _state(supervisor)

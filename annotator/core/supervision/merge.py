@@ -447,8 +447,13 @@ class _Merger:
         )
         if self.session.scalar(select_columns(func.count()).select_from(added)):
             # (only then: a team member, who may add no units, merges her codes back)
-            inserted = self._run(insert(target).from_select(names, adding))
-            self.report.units_added = inserted.rowcount
+            self._run(insert(target).from_select(names, adding))
+            self.report.units_added = self.session.scalar(  # text units: not article units
+                select_columns(func.count())
+                .select_from(added)
+                .join(unit, unit.c.id == added.c.sid)
+                .where(unit.c.start != unit.c["end"])
+            )
         unit_map = self.scratch.select(
             "merge_unit_map",
             [key("sid"), *integers("article_id", "tid", "added", "new_article")],
@@ -460,8 +465,12 @@ class _Merger:
                 _flag(places.c.sid.is_not(None)),
             ).select_from(spans(added)),
         )
-        matched = select_columns(func.count()).where(
-            unit_map.c.added == 0, unit_map.c.tid.is_not(None)
+        matched = (  # text units: an article's own unit is bookkeeping, not a unit to report
+            select_columns(func.count())
+            .select_from(unit_map)
+            .join(unit, unit.c.id == unit_map.c.sid)
+            .where(unit_map.c.added == 0, unit_map.c.tid.is_not(None))
+            .where(unit.c.start != unit.c["end"])
         )
         self.report.units_matched = self.session.scalar(matched) or 0
         return unit_map
