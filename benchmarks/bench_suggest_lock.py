@@ -94,7 +94,7 @@ def suggested_changes(path: Path) -> tuple[list[coding.Change], dict[int, lookup
         suggester = Suggester.for_codebook(project.codebook)
         assert suggester is not None
         records = list(article_suggestions(project, suggester))
-        fields = [f.key for f in project.codebook.fields]
+        fields = [f.key for f in project.codebook.coded_fields]
         changes = [
             coding.Change(r.unit.id, SUGGESTER, key, None, code)
             for r in records

@@ -58,7 +58,9 @@ def one_article_project(location, folder: Path, key: str, text: str) -> Project:
     source.write_text(text, encoding="utf-8")
     project = Project.create(location, bundled_codebook())
     assert not import_paths(project, [source]).failures
-    set_left_out_fields(project, [f.key for f in project.codebook.fields if f.key != "claim_type"])
+    set_left_out_fields(
+        project, [f.key for f in project.codebook.coded_fields if f.key != "claim_type"]
+    )
     return project
 
 

@@ -66,10 +66,12 @@ class Level(StrEnum):
 
 
 class Scope(StrEnum):
-    """What a field is coded of: each unit, or once per article."""
+    """What a field is coded of: each unit, once per article, or once per source (a
+    coder's source of an article; coding/sources_service.py writes its codes)."""
 
     UNIT = "unit"
     ARTICLE = "article"
+    SOURCE = "source"
 
 
 class FieldGroup(BaseModel):
@@ -126,7 +128,7 @@ class CodebookField(BaseModel):
         default=FieldType.SINGLE,
         description="single or multiple choice, number, text (short) or date; format 2",
     )
-    scope: Scope = Field(default=Scope.UNIT, description="unit or article; format 2")
+    scope: Scope = Field(default=Scope.UNIT, description="unit, article or source; format 2")
     level: Level = Field(
         default=Level.NOMINAL,
         description="Level of measurement; default: nominal for choices and text, "
@@ -310,6 +312,17 @@ class Codebook(BaseModel):
     @cached_property
     def article_fields(self) -> list[CodebookField]:
         return self.fields_of(Scope.ARTICLE)
+
+    @cached_property
+    def source_fields(self) -> list[CodebookField]:
+        """Fields coded once per source, never on a unit (coding/sources_service.py)."""
+        return self.fields_of(Scope.SOURCE)
+
+    @cached_property
+    def coded_fields(self) -> list[CodebookField]:
+        """The fields whose codes sit on units (unit and article scope), in order: what
+        the code table, its exports, imports and agreement hold. Source fields are not."""
+        return [f for f in self.fields if f.scope is not Scope.SOURCE]
 
     def fields_for_kind(self, kind: str) -> list[CodebookField]:
         """The fields coded on a unit of this kind (the article unit takes article fields)."""

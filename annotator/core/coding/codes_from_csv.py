@@ -277,7 +277,7 @@ def _columns(project: Project, path: Path, header: list[str], coder: str | None)
     if repeated:
         raise InputError(str(path), f"column {repeated[0]!r} appears twice in the header")
     book = project.codebook
-    keys = [f.key for f in book.fields]
+    keys = [f.key for f in book.coded_fields]
     by_article = UNIT_COLUMN not in header and layout.ARTICLE_KEY in header
     dummies = _dummy_columns(book, header)
     passed_over = {name for columns in dummies.values() for name in columns.values()}
@@ -321,7 +321,7 @@ def _dummy_columns(book: Codebook, header: list[str]) -> dict[str, dict[str, str
     """field -> category code -> column name of the 0/1 columns of multiple-choice
     fields that the header has."""
     found: dict[str, dict[str, str]] = {}
-    for book_field in book.fields:
+    for book_field in book.coded_fields:
         if book_field.type is not FieldType.MULTIPLE:
             continue
         columns = {c.code: f"{book_field.key}_{c.code}" for c in book_field.categories}
@@ -378,7 +378,7 @@ class _RowCheck:
         given = {*columns.fields, *columns.dummies}
         self.checked = {  # fields whose condition the file's columns can decide
             f.key
-            for f in book.fields
+            for f in book.coded_fields
             if f.when is not None and all(leaf.field in given for leaf in leaves(f.when))
         }
         self.coder = coder.strip() if coder is not None else None

@@ -26,7 +26,7 @@ MAX_LEFT_OUT_CHARS = 100_000
 
 def left_out_fields(project: Project) -> frozenset[str]:
     """The codebook's fields that agreement and adjudication leave out."""
-    keys = {f.key for f in project.codebook.fields}
+    keys = {f.key for f in project.codebook.coded_fields}
     text = project.setting(LEFT_OUT_KEY)
     if text is None:
         return frozenset()
@@ -46,13 +46,13 @@ def left_out_fields(project: Project) -> frozenset[str]:
 def measured_fields(project: Project) -> list[str]:
     """The keys of the fields agreement and adjudication measure, in codebook order."""
     left_out = left_out_fields(project)
-    return [f.key for f in project.codebook.fields if f.key not in left_out]
+    return [f.key for f in project.codebook.coded_fields if f.key not in left_out]
 
 
 def set_left_out_fields(project: Project, fields: Iterable[str]) -> list[str]:
     """Leave exactly `fields` out of agreement and adjudication (none: measure them all);
     an unknown key is refused with the codebook's keys. Returns the keys stored."""
-    keys = [f.key for f in project.codebook.fields]
+    keys = [f.key for f in project.codebook.coded_fields]
     chosen = list(dict.fromkeys(name.strip() for name in fields if name.strip()))
     unknown = [name for name in chosen if name not in keys]
     if unknown:

@@ -146,7 +146,7 @@ class Layout:
         self.scope: Scope = resolve_scope(session, options)
         book = self.codebook
         self.fields = book.article_fields if options.layout == "articles" else book.unit_fields
-        positions = {f.key: i for i, f in enumerate(book.fields)}
+        positions = {f.key: i for i, f in enumerate(book.coded_fields)}
         self._pick = _picker([positions[f.key] for f in self.fields])  # from CoderCodes.codes
         self.cells = FieldCells(book, self.fields, options.values, text, not_applicable)
         self.skipped = SkippedCodes()  # codes not in the codebook, left out of the rows
@@ -343,7 +343,7 @@ class _ArticleCounts:
         self.whos = [(text(c.name), text(c.role)) for c in layout.scope.coders]
         self.whos.append((CONSENSUS, Role.CONSENSUS))
         book = layout.codebook
-        positions = {f.key: i for i, f in enumerate(book.fields)}
+        positions = {f.key: i for i, f in enumerate(book.coded_fields)}
         counted = _counted(book)
         self.positions = [positions[f.key] for f in counted]  # in CoderCodes.codes
         # by code; a field left empty (None) is simply not found
@@ -430,7 +430,7 @@ def consensus_of(
     chief: CoderInfo | None = scope.consensus
     if chief is not None and chief.id in unit.codes:
         decided = unit.codes[chief.id]
-        given = decided.as_dict([f.key for f in codebook.fields])
+        given = decided.as_dict([f.key for f in codebook.coded_fields])
         source = "consensus" if codebook.is_complete(unit.kind, given) else "partial"
         return source, chief.name, decided, unit.notes.get(chief.id)
     coders = scope.coders

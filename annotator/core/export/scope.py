@@ -265,7 +265,7 @@ def iter_unit_chunks(
         .order_by(col(Article.position), col(Article.id), col(Unit.idx))
         .execution_options(yield_per=chunk_size)
     )
-    fields = [f.key for f in project.codebook.fields]
+    fields = [f.key for f in project.codebook.coded_fields]
     coder_ids = set(scope.read_ids)
     check = _CodeCheck(project, scope, skipped if skipped is not None else SkippedCodes())
     connection = session.connection()
@@ -288,7 +288,7 @@ class _CodeCheck:
     (`field_values.check`)."""
 
     def __init__(self, project: Project, scope: Scope, skipped: SkippedCodes) -> None:
-        self.keys = [f.key for f in project.codebook.fields]
+        self.keys = [f.key for f in project.codebook.coded_fields]
         self.allowed = [_ValidValues(project.codebook, key) for key in self.keys]  # by position
         coders = [*scope.coders, *([scope.consensus] if scope.consensus else [])]
         self.names = {c.id: c.name for c in coders}

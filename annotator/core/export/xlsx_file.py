@@ -156,7 +156,7 @@ def _codebook_sheet(sheet: WriteOnlyWorksheet, codebook: Codebook) -> None:
 
 
 def _codebook_rows(codebook: Codebook) -> Iterable[tuple[object, ...]]:
-    for field in codebook.fields:
+    for field in codebook.coded_fields:
         about = (field.type.value, field.scope.value)
         if not field.categories:
             yield (field.key, field.label, field.level.value, None, None, None, None, *about)

@@ -76,7 +76,7 @@ def share_from_codebook(codebook: Codebook) -> SmallestShare:
     choose them like any other).
     """
     required = [f for f in codebook.fields if f.key in codebook.required_keys]
-    widest = max(required or codebook.fields, key=lambda f: len(f.categories))
+    widest = max(required or codebook.unit_fields, key=lambda f: len(f.categories))
     count = len(widest.categories)
     return SmallestShare(1 / count, f"codebook field '{widest.key}': {count} categories")
 

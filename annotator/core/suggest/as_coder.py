@@ -167,7 +167,7 @@ def run_suggester(
 def _changes(project: Project, wanted: list[tuple[UnitRow, dict[str, str]]]) -> list[coding.Change]:
     """What turns the suggester's stored codes into the wanted ones, field by field."""
     earlier = coding.coder_codes(project, SUGGESTER)
-    fields = [f.key for f in project.codebook.fields]
+    fields = [f.key for f in project.codebook.coded_fields]
     changes = []
     for unit, codes in wanted:
         now = earlier.get(unit.id, {})

@@ -308,7 +308,7 @@ def _consensus_codes(
 ) -> dict[CodedUnit, dict[str, str]]:
     """What the consensus already holds on these units, every field (conditions need the
     fields that decide, whether or not they are measured)."""
-    keys = [f.key for f in project.codebook.fields]
+    keys = [f.key for f in project.codebook.coded_fields]
     wanted = set(units)
     held: dict[CodedUnit, dict[str, str]] = {}
     for (unit, key), codes in coded_groups(session, project, [CONSENSUS], keys, None).items():
