@@ -10,11 +10,12 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, Index, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKeyConstraint, Index, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 from sqlmodel.sql.expression import Select
 
 NOTE_TARGET = "#note"  # history target for notes; can never clash with a field key
+SOURCE_TARGET = "#source"  # history targets of sources start with it (coding/sources_service.py)
 
 
 class Origin(StrEnum):
@@ -233,7 +234,102 @@ class History(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, index=True)
 
 
+class Source(SQLModel, table=True):
+    """A source of an article as one coder sees it: an entity with a label, mentioned in
+    units (SourceMention), linked to the units whose claims rest on it (SourceLink), coded
+    once in the codebook's source fields (SourceCode). `uid` names it in history and files
+    (stable across renames); the suggester's list is the suggester coder's sources."""
+
+    __tablename__ = "source"
+    __table_args__ = (
+        UniqueConstraint("article_id", "coder_id", "uid", name="uq_source_article_coder_uid"),
+        UniqueConstraint("id", "coder_id", name="uq_source_id_coder"),  # for the children's FK
+        Index("ix_source_coder_article", "coder_id", "article_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", ondelete="CASCADE")
+    coder_id: int = Field(foreign_key="coder.id")
+    uid: str = Field(max_length=32)
+    label: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+def _of_the_source_coder() -> ForeignKeyConstraint:
+    """A source's mention, link or code belongs to the source's own coder: the database
+    refuses one that names another coder (so row-level security on `coder_id` is enough)."""
+    return ForeignKeyConstraint(
+        ["source_id", "coder_id"], ["source.id", "source.coder_id"], ondelete="CASCADE"
+    )
+
+
+class SourceMention(SQLModel, table=True):
+    """Where a source is mentioned: a character span of the article inside one unit."""
+
+    __tablename__ = "source_mention"
+    __table_args__ = (
+        UniqueConstraint("source_id", "start", "end", name="uq_source_mention_span"),
+        _of_the_source_coder(),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int
+    coder_id: int = Field(foreign_key="coder.id")
+    unit_id: int = Field(foreign_key="unit.id", ondelete="CASCADE")
+    start: int
+    end: int
+
+
+class SourceLink(SQLModel, table=True):
+    """A unit whose claim rests on a source; `position` 0 is the claim's own source."""
+
+    __tablename__ = "source_link"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "source_id", name="uq_source_link_unit_source"),
+        Index("ix_source_link_coder_unit", "coder_id", "unit_id"),
+        _of_the_source_coder(),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int
+    coder_id: int = Field(foreign_key="coder.id")
+    unit_id: int = Field(foreign_key="unit.id", ondelete="CASCADE")
+    position: int = 0
+
+
+class SourceCode(SQLModel, table=True):
+    """The code of one source field of one source (checked like a code by migration
+    0006's trigger: a field of source scope, a valid value of its type)."""
+
+    __tablename__ = "source_code"
+    __table_args__ = (
+        UniqueConstraint("source_id", "field", name="uq_source_code_field"),
+        _of_the_source_coder(),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int
+    coder_id: int = Field(foreign_key="coder.id")
+    field: str = Field(max_length=100)
+    code: str = Field(sa_column=Column(Text, nullable=False))
+    codebook_version_id: int = Field(foreign_key="codebook_version.id")
+    coded_at: datetime = Field(default_factory=utcnow)
+
+
+class SpanCorrection(SQLModel, table=True):
+    """A coder's own cue or source span of a unit (article offsets inside the unit),
+    shown instead of the machine's; `kind` is "cue" or "source"."""
+
+    __tablename__ = "span_correction"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "coder_id", "kind", name="uq_span_correction_kind"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", ondelete="CASCADE")
+    coder_id: int = Field(foreign_key="coder.id")
+    kind: str = Field(max_length=20)
+    start: int
+    end: int
+
+
 # A code row is checked against codebook_category (migration 0003's triggers), so whatever
 # copies tables in dependency order (push, pull) must fill that table first.
 table_of(Code).add_is_dependent_on(table_of(CodebookCategory))
 table_of(Code).add_is_dependent_on(table_of(CodebookFieldRow))
+table_of(SourceCode).add_is_dependent_on(table_of(CodebookFieldRow))

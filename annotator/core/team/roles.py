@@ -24,6 +24,7 @@ from annotator.core.store import server_guard
 from annotator.core.store.assignment_rls import assignment_policy_statements
 from annotator.core.store.location import display_location, server_url
 from annotator.core.store.roles import CONSENSUS, Role
+from annotator.core.store.source_rls import source_grant_statements, source_policy_statements
 
 _EQ = "OPERATOR(pg_catalog.=)"
 _ME = f"c.name::pg_catalog.text {_EQ} CURRENT_USER::pg_catalog.text"
@@ -72,7 +73,8 @@ def add_member(url: str, name: str, password: str, role: str = Role.CODER) -> No
 
 
 def enable_blinding(connection: psycopg.Connection) -> None:
-    """Row-level security on code, note and history, and on article and unit for assigned
+    """Row-level security on code, note and history, on the source tables
+    (store/source_rls.py), and on article and unit for assigned
     articles (store/assignment_rls.py); idempotent: policies are replaced. A project from
     before the assignment table (schema 0004) gets those when it is upgraded."""
     schema = sql.Identifier(server_guard.SCHEMA).as_string(connection)
@@ -80,6 +82,8 @@ def enable_blinding(connection: psycopg.Connection) -> None:
         "SELECT pg_catalog.to_regclass('public.assignment') IS NOT NULL"
     ).fetchone()
     for statement in assignment_policy_statements(schema) if found and found[0] else ():
+        connection.execute(statement.encode())  # made of quoted names and constants only
+    for statement in source_policy_statements(schema):
         connection.execute(statement.encode())  # made of quoted names and constants only
     for table, column, own, consensus in _BLINDED:
         name = sql.Identifier("public", table)
@@ -167,7 +171,7 @@ def _ensure_role(connection: psycopg.Connection, name: str, password: str) -> No
 
 
 def _grant(connection: psycopg.Connection, name: str, database: str) -> None:
-    """Read everything; write codes, notes and (append-only) history; nothing else."""
+    """Read everything; write codes, notes, sources and (append-only) history; nothing else."""
     role = sql.Identifier(name)
     for statement in (
         "GRANT CONNECT ON DATABASE {db} TO {role}",
@@ -179,6 +183,9 @@ def _grant(connection: psycopg.Connection, name: str, database: str) -> None:
         " TO {role}",
     ):
         connection.execute(sql.SQL(statement).format(db=sql.Identifier(database), role=role))
+    schema = sql.Identifier(server_guard.SCHEMA).as_string(connection)
+    for statement in source_grant_statements(schema, role.as_string(connection)):
+        connection.execute(statement.encode())  # made of quoted names and constants only
 
 
 def _ensure_coder_row(connection: psycopg.Connection, name: str, role: str) -> None:

@@ -13,5 +13,6 @@ REVISIONS = (
     "0003",
     "0004",
     "0005",
+    "0006",
 )  # oldest first; every schema this version can open
 HEAD = REVISIONS[-1]  # the schema this version writes
