@@ -67,6 +67,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pull": ("team", "copy a PostgreSQL project into a new project file"),
     "team": ("team", "team members of a PostgreSQL project"),
     "unit": ("units", "correct a unit before coding: split, merge, change kind"),
+    "sources": (
+        "sources",
+        "an article's sources per coder: list, propose, accept, link, rename, merge, split",
+    ),
     "suggest": (
         "suggest",
         "suggest attribution codes from cues and store them as the machine coder 'suggester'",

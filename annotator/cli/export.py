@@ -39,7 +39,7 @@ def register(command: Command) -> None:
         default="long",
         help="long: a row per unit and coder (default); wide: a row per unit, a column per "
         "coder and field; consensus: adjudicated or agreed codes; articles: article fields and "
-        "code counts",
+        "code counts; sources: a row per source, article and coder",
     )
     sub.add_argument(
         "--format", choices=FORMATS, help="default: from the ending (.sav, .dta, .xlsx), else csv"

@@ -182,6 +182,11 @@ def _article_units(session: Session, article_id: int) -> ArticleUnits:
     )
 
 
+def stored_list(session: Session, article_id: int, coder_id: int) -> SourceList:
+    """A coder's source list of an article read in the caller's session (exports)."""
+    return _stored(session, article_id, coder_id)
+
+
 def _stored(session: Session, article_id: int, coder_id: int) -> SourceList:
     sources = session.exec(
         select(Source)

@@ -34,6 +34,7 @@ Decisions the issue leaves open:
   field counts every category chosen), and the article's memo (`memo`, on each of
   its rows, empty where it has none). `codebook`/`codebook_version` name the newest
   version among the row's codes, article and unit fields alike.
+- sources: one row per source, article and coder (export/source_rows.py).
 - Codes of fields or categories the current codebook no longer has: the field
   columns come from the current codebook, so dropped fields are not exported;
   a dropped category is written as its code (and left empty in --values mode).
@@ -77,6 +78,7 @@ from annotator.core.export.scope import (
     latest,
     resolve_scope,
 )
+from annotator.core.export.source_rows import articles_in_scope, source_chunks, source_columns
 from annotator.core.store.models import Article
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS, Role
@@ -145,9 +147,12 @@ class Layout:
         self.codebook: Codebook = project.codebook
         self.scope: Scope = resolve_scope(session, options)
         book = self.codebook
-        self.fields = book.article_fields if options.layout == "articles" else book.unit_fields
+        self.fields = {"articles": book.article_fields, "sources": book.source_fields}.get(
+            options.layout, book.unit_fields
+        )
         positions = {f.key: i for i, f in enumerate(book.coded_fields)}
-        self._pick = _picker([positions[f.key] for f in self.fields])  # from CoderCodes.codes
+        # from CoderCodes.codes (source fields' codes are not among them: source_rows)
+        self._pick = _picker([positions[f.key] for f in self.fields if f.key in positions])
         self.cells = FieldCells(book, self.fields, options.values, text, not_applicable)
         self.skipped = SkippedCodes()  # codes not in the codebook, left out of the rows
         self._names = {c.id: text(c.name) for c in self.scope.coders}
@@ -155,10 +160,16 @@ class Layout:
         self.columns: list[Column] = getattr(self, f"_{options.layout}_columns")()
 
     def total_units(self) -> int:
+        """What progress counts: units, or articles in the sources layout."""
+        if self.options.layout == "sources":
+            return len(articles_in_scope(self))
         return count_units(self.project, self.session, self.scope)
 
     def chunks(self, chunk_size: int | None = None) -> Iterator[RowChunk]:
         """Rows in final order, a chunk of units at a time."""
+        if self.options.layout == "sources":
+            yield from (RowChunk(1, rows) for rows in source_chunks(self))
+            return
         extra = {} if chunk_size is None else {"chunk_size": chunk_size}
         units = iter_unit_chunks(
             self.project, self.session, self.scope, skipped=self.skipped, **extra
@@ -223,6 +234,9 @@ class Layout:
             *self._field_columns(),
             *self._tail_columns(),
         ]
+
+    def _sources_columns(self) -> list[Column]:
+        return source_columns(self, ARTICLE_COLUMNS)
 
     def _articles_columns(self) -> list[Column]:
         columns = [Column(n, label) for n, label in ARTICLE_COLUMNS]

@@ -45,7 +45,7 @@ from annotator.core.store.project import Project
 from annotator.core.store.roles import OUTSIDE_THE_STUDY, Role
 
 CHUNK_UNITS = 1000  # units per chunk; each chunk costs one codes query and one notes query
-LAYOUTS = ("long", "wide", "consensus", "articles")
+LAYOUTS = ("long", "wide", "consensus", "articles", "sources")
 VALUE_MODES = ("codes", "values", "labels")
 
 

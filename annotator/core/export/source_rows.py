@@ -1,0 +1,118 @@
+"""The `sources` layout: one row per source, article and coder.
+
+Each row names the article (as every layout does), the coder, the source's id (stable,
+coding/sources_service.py) and label, how many mentions it has, its first mention (the
+words and the unit holding them), the keys of the units linked to it (the claims resting
+on it, joined by ";"; `claim_units`: those where it is the claim's own source, first),
+and the codebook's source fields in the cells of `field_cells` (every type; "not
+applicable" apart from "not coded"). Articles come in their order, coders by name,
+sources in the order the coder made them. A coder in scope with no source of an article
+has no row for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Protocol
+
+from sqlmodel import Session, col, select
+
+from annotator.core import layout_columns as layout_names
+from annotator.core.codebook import CodebookField
+from annotator.core.coding.source_lists import SourceList
+from annotator.core.coding.sources_service import stored_list
+from annotator.core.export.field_cells import COUNT, TEXT, Column, FieldCells, field_columns
+from annotator.core.export.scope import Scope
+from annotator.core.store.models import Article, Source, Unit, saved_id
+
+SOURCE_ID = "source_id"
+
+
+class Layout(Protocol):
+    """What of rows.Layout this layout reads."""
+
+    session: Session
+    scope: Scope
+    fields: list[CodebookField]
+    cells: FieldCells
+    text: Callable[[str], str]
+
+
+def source_columns(layout: Layout, article_columns: tuple) -> list[Column]:
+    return [
+        *(Column(n, label) for n, label in article_columns),
+        Column(layout_names.CODER, "Coder"),
+        Column(SOURCE_ID, "Source id (stable within the coder's list)"),
+        Column("source_label", "Source label", TEXT),
+        Column("mentions", "Mentions of the source", COUNT),
+        Column("first_mention", "First mention (its words)", TEXT),
+        Column("first_mention_unit", "Unit of the first mention", TEXT),
+        Column("units", "Units linked to the source (keys, ';')", TEXT),
+        Column("claim_units", "Units whose own source it is (keys, ';')", TEXT),
+        *(column for f in layout.fields for column in field_columns(f)),
+    ]
+
+
+def articles_in_scope(layout: Layout) -> list[Article]:
+    query = select(Article).order_by(col(Article.position), col(Article.id))
+    if layout.scope.article_ids is not None:
+        query = query.where(col(Article.id).in_(layout.scope.article_ids))
+    return list(layout.session.exec(query).all())
+
+
+def source_chunks(layout: Layout) -> Iterator[list[tuple]]:
+    """One chunk per article in scope: its coders' source rows."""
+    session = layout.session
+    for article in articles_in_scope(layout):
+        article_id = saved_id(article.id)
+        coders = set(
+            session.exec(select(Source.coder_id).where(Source.article_id == article_id)).all()
+        )
+        rows: list[tuple] = []
+        if coders:
+            keys = {
+                saved_id(i): f"{article.key}#{idx}"
+                for i, idx in session.exec(
+                    select(Unit.id, Unit.idx).where(Unit.article_id == article_id)
+                )
+            }
+            head = _head(layout, article)
+            for coder in layout.scope.coders:
+                if coder.id in coders:
+                    listed = stored_list(session, article_id, coder.id)
+                    rows += _rows(layout, head, coder.name, listed, article.text, keys)
+        yield rows
+
+
+def _head(layout: Layout, article: Article) -> tuple:
+    text = layout.text
+    return (
+        text(article.key),
+        text(article.title),
+        article.outlet and text(article.outlet),
+        article.published and text(article.published),
+        article.author and text(article.author),
+    )
+
+
+def _rows(
+    layout: Layout, head: tuple, coder: str, listed: SourceList, body: str, keys: dict[int, str]
+) -> Iterator[tuple]:
+    text = layout.text
+    for source in listed.sources:
+        first = source.first_mention()
+        linked = listed.linked_units(source.uid)
+        own = [u for u in linked if listed.links[u][0] == source.uid]
+        codes = tuple(source.codes.get(f.key) for f in layout.fields)
+        yield (
+            *head,
+            text(coder),
+            text(source.uid),
+            text(source.label),
+            len(source.mentions),
+            text(body[first.start : first.end]) if first else None,
+            text(keys[first.unit_id]) if first else None,
+            text(";".join(keys[u] for u in linked)) or None,
+            text(";".join(keys[u] for u in own)) or None,
+            *layout.cells.cells(codes if source.codes else None),
+        )
