@@ -83,7 +83,7 @@ def enable_blinding(connection: psycopg.Connection) -> None:
     ).fetchone()
     for statement in assignment_policy_statements(schema) if found and found[0] else ():
         connection.execute(statement.encode())  # made of quoted names and constants only
-    for statement in source_policy_statements(schema):
+    for statement in source_policy_statements(schema) if _has_sources(connection) else ():
         connection.execute(statement.encode())  # made of quoted names and constants only
     for table, column, own, consensus in _BLINDED:
         name = sql.Identifier("public", table)
@@ -184,8 +184,18 @@ def _grant(connection: psycopg.Connection, name: str, database: str) -> None:
     ):
         connection.execute(sql.SQL(statement).format(db=sql.Identifier(database), role=role))
     schema = sql.Identifier(server_guard.SCHEMA).as_string(connection)
-    for statement in source_grant_statements(schema, role.as_string(connection)):
+    grants = source_grant_statements(schema, role.as_string(connection))
+    for statement in grants if _has_sources(connection) else ():
         connection.execute(statement.encode())  # made of quoted names and constants only
+
+
+def _has_sources(connection: psycopg.Connection) -> bool:
+    """Whether the project has the source tables (schema 0006; its migration grants them
+    to the members of an older project when it adds them)."""
+    found = connection.execute(
+        "SELECT pg_catalog.to_regclass('public.source') IS NOT NULL"
+    ).fetchone()
+    return bool(found and found[0])
 
 
 def _ensure_coder_row(connection: psycopg.Connection, name: str, role: str) -> None:
