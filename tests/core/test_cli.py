@@ -38,7 +38,7 @@ def test_new_import_articles_units_info(project_file, capsys):
     assert units[0]["identity"].endswith(":0-68")
     info = run_json(capsys, "info", str(project_file))
     assert info["articles"] == 3 and info["units"] == 42
-    assert info["codebook"] == {"name": "Source reliability", "version": "2.0"}
+    assert info["codebook"] == {"name": "Source reliability", "version": "2.1"}
 
 
 def test_scripted_coding_goes_through_the_service_with_history(project_file, capsys):

@@ -129,7 +129,25 @@ def hostile_project(path: Location) -> Project:
     coding.set_note(project, "alice", all_units[1].id, HOSTILE_NOTE)
     coding.set_note(project, "=bob", all_units[2].id, "-starts with minus")
     coding.apply_codes(project, "=bob", all_units[2].id, {"tone": "neg"})
+    _hostile_sources(project, all_units[1])
     return project
+
+
+def _hostile_sources(project: Project, unit: lookups.UnitRow) -> None:
+    """Sources for the sources layout: a label a spreadsheet would run as a formula, one
+    mention, a link; and a second source with neither."""
+    from annotator.core.coding import source_lists as lists
+    from annotator.core.coding import sources_service as sources
+    from annotator.core.coding.source_lists import Mention
+
+    def build(source_list, units):
+        first = lists.add_source(
+            source_list, '=HYPERLINK("http://x")', [Mention(unit.id, unit.start, unit.start + 3)]
+        )
+        lists.link(source_list, unit.id, first)
+        lists.add_source(source_list, "@unmentioned source")
+
+    sources.edit(project, unit.article_id, "=bob", build)
 
 
 @pytest.fixture(scope="module", name="project")

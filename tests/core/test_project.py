@@ -186,3 +186,38 @@ def test_a_project_of_the_release_before_codebook_format_2_opens_and_migrates(tm
             ("claim_type", "single", "unit"),
             ("confidence", "single", "unit"),
         ]
+
+
+def test_a_project_of_the_release_before_sources_gets_the_source_tables(tmp_path):
+    """The v0004 project upgraded through 0005 to 0006: its codes stay, a coder's sources
+    are written with history, and the new trigger refuses a source code of a field that
+    its (format 1) codebook does not have at source scope."""
+    from annotator.core.coding import source_lists as lists
+    from annotator.core.coding import sources_service as sources
+
+    target = tmp_path / "release.annotator"
+    shutil.copy(FIXTURES / "project-v0004.annotator", target)
+    with Project.open(target) as project:
+        assert db.current_revision(project.read_engine) == "0006"
+        unit = find_unit(project, "harbor-deal#2")
+        sources.edit(
+            project,
+            unit.article_id,
+            "alice",
+            lambda s, u: lists.link(s, unit.id, lists.add_source(s, "two officials")),
+        )
+        [source] = sources.read_list(project, unit.article_id, "alice").sources
+        assert source.label == "two officials"
+        assert coding.coder_codes(project, "alice")[unit.id]["attribution"] == "anonymous_vague"
+        with (
+            pytest.raises(ProjectError, match="not in the project's codebook"),
+            project.writing() as session,
+        ):
+            session.execute(
+                sa.text(
+                    "INSERT INTO source_code (source_id, coder_id, field, code,"
+                    " codebook_version_id, coded_at) SELECT id, coder_id, 'attribution',"
+                    " 'named_person', :v, CURRENT_TIMESTAMP FROM source"
+                ),
+                {"v": project.codebook_version_id},
+            )

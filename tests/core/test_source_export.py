@@ -9,6 +9,7 @@ import pandas as pd
 import pyreadstat
 
 from annotator.cli import main
+from annotator.core.coding import service as coding
 from annotator.core.coding import source_lists as lists
 from annotator.core.coding import sources_service as sources
 from annotator.core.coding.lookups import find_unit
@@ -161,3 +162,27 @@ def test_the_sources_command_proposes_accepts_edits_and_lists(sample_project, ca
     assert "not a unit of this article" in capsys.readouterr().err
     assert main([*base, "--coder", "alice", "--code", "officials", "reason_given=no_reason"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_the_articles_layout_counts_each_coders_sources(sample_project, tmp_path):
+    """alice coded units 2 and 4: unit 2's own source is the anonymous officials, unit 4's
+    the named Brandt, so half her coded units rest on an anonymous source."""
+    project = sample_project
+    _two_sources(project)
+    for key in ("harbor-deal#2", "harbor-deal#4"):
+        coding.code_unit(project, "alice", find_unit(project, key).id, "claim_type", "fact")
+    coding.code_unit(
+        project, "bob", find_unit(project, "harbor-deal#2").id, "claim_type", "evaluation"
+    )
+    options = ExportOptions(layout="articles", articles=("harbor-deal",))
+    export(project, tmp_path / "a.csv", options)
+    table = pd.read_csv(tmp_path / "a.csv").set_index("coder")
+    columns = ["sources", "named_sources", "anonymous_sources", "anonymous_claim_share"]
+    assert list(table.columns).index("memo") == list(table.columns).index(columns[-1]) + 1
+    assert table.loc["alice", columns].tolist() == [2, 1, 1, 0.5]
+    assert table.loc["bob", columns[:3]].tolist() == [0, 0, 0]
+    assert table.loc["bob", "anonymous_claim_share"] == 0  # one coded unit, no sources
+    assert pd.isna(table.loc["consensus", "anonymous_claim_share"])  # no unit agreed: none
+    export(project, tmp_path / "a.sav", options)
+    frame, _ = pyreadstat.read_sav(str(tmp_path / "a.sav"))
+    assert frame.set_index("coder").loc["alice", "anonymous_claim_share"] == 0.5

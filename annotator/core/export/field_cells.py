@@ -37,6 +37,7 @@ DUMMY = "dummy"  # one category of a multiple-choice field: 1 chosen, 0 not
 NUMBER = "number"  # a number field
 DATE = "date"  # a date field: ISO text in CSV, a date in .sav (DATE11), .dta (%td), .xlsx
 ANSWER = "answer"  # a short-text field
+SHARE = "share"  # a proportion from 0 to 1, empty where it has no denominator
 FIELD_KINDS = {
     FieldType.SINGLE: CODE,
     FieldType.MULTIPLE: CHOICES,

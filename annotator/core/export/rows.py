@@ -31,7 +31,9 @@ Decisions the issue leaves open:
   article fields (the consensus row: the consensus of the article's own unit, as in
   the consensus layout), the text units in scope, how many of them have a code, a
   `field_code` count per category of each unit choice field (a multiple-choice
-  field counts every category chosen), and the article's memo (`memo`, on each of
+  field counts every category chosen), with a codebook of source fields the coder's
+  number of sources, of named and of anonymous ones and the share of her coded units
+  whose own source is anonymous (export/source_rows.py), and the article's memo (`memo`, on each of
   its rows, empty where it has none). `codebook`/`codebook_version` name the newest
   version among the row's codes, article and unit fields alike.
 - sources: one row per source, article and coder (export/source_rows.py).
@@ -78,7 +80,13 @@ from annotator.core.export.scope import (
     latest,
     resolve_scope,
 )
-from annotator.core.export.source_rows import articles_in_scope, source_chunks, source_columns
+from annotator.core.export.source_rows import (
+    articles_in_scope,
+    source_chunks,
+    source_columns,
+    source_count_columns,
+    source_counts,
+)
 from annotator.core.store.models import Article
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS, Role
@@ -252,6 +260,7 @@ class Layout:
                 Column(f"{f.key}_{c.code}", f"{f.label}: {c.label} (count)", COUNT)
                 for c in f.categories
             ]
+        columns += source_count_columns(self.codebook.source_fields)
         columns.append(Column(layout.MEMO, "The article's memo"))
         return columns + [Column(n, label) for n, label in TAIL_COLUMNS]
 
@@ -356,6 +365,10 @@ class _ArticleCounts:
         self.memo = layout.article_memo(first.article_id)
         self.whos = [(text(c.name), text(c.role)) for c in layout.scope.coders]
         self.whos.append((CONSENSUS, Role.CONSENSUS))
+        consensus = layout.scope.consensus
+        self.who_ids: list[int | None] = [c.id for c in layout.scope.coders]
+        self.who_ids.append(consensus.id if consensus else None)
+        self.coded_ids: list[set[int]] = [set() for _ in self.whos]
         book = layout.codebook
         positions = {f.key: i for i, f in enumerate(book.coded_fields)}
         counted = _counted(book)
@@ -387,6 +400,7 @@ class _ArticleCounts:
                 self.article[i] = codes
                 continue
             self.coded[i] += 1
+            self.coded_ids[i].add(unit.id)
             for positions, at in zip(self.index, self.positions, strict=True):
                 for code in field_values.choices(codes.codes[at]):
                     position = positions.get(code)
@@ -394,6 +408,7 @@ class _ArticleCounts:
                         self.counts[i][position] += 1
 
     def rows(self) -> list[tuple]:
+        session, fields = self.layout.session, self.layout.codebook.source_fields
         return [
             (
                 *self.head,
@@ -403,6 +418,9 @@ class _ArticleCounts:
                 self.units,
                 self.coded[i],
                 *self.counts[i],
+                *source_counts(
+                    session, fields, self.article_id, self.who_ids[i], self.coded_ids[i]
+                ),
                 self.memo,
                 *self.layout._version(self.last[i]),
             )

@@ -21,7 +21,14 @@ from annotator.core import layout_columns as layout_names
 from annotator.core.codebook import CodebookField
 from annotator.core.coding.source_lists import SourceList
 from annotator.core.coding.sources_service import stored_list
-from annotator.core.export.field_cells import COUNT, TEXT, Column, FieldCells, field_columns
+from annotator.core.export.field_cells import (
+    COUNT,
+    SHARE,
+    TEXT,
+    Column,
+    FieldCells,
+    field_columns,
+)
 from annotator.core.export.scope import Scope
 from annotator.core.store.models import Article, Source, Unit, saved_id
 
@@ -116,3 +123,48 @@ def _rows(
             text(";".join(keys[u] for u in own)) or None,
             *layout.cells.cells(codes if source.codes else None),
         )
+
+
+NAMED_FIELD = "named_or_anonymous"
+"""The source field that says whether a source is named (the bundled codebook's; its codes
+`named` and `anonymous`). The articles layout counts named and anonymous sources by it."""
+NAMED, ANONYMOUS = "named", "anonymous"
+
+
+def source_count_columns(fields: list[CodebookField]) -> list[Column]:
+    """The articles layout's source columns, for a codebook with source fields."""
+    if not fields:
+        return []
+    columns = [Column("sources", "Sources of the article (the coder's list)", COUNT)]
+    if any(f.key == NAMED_FIELD for f in fields):
+        columns += [
+            Column("named_sources", "Sources coded named", COUNT),
+            Column("anonymous_sources", "Sources coded anonymous", COUNT),
+            Column(
+                "anonymous_claim_share",
+                "Share of the coder's coded units whose own source (linked first) is anonymous",
+                SHARE,
+            ),
+        ]
+    return columns
+
+
+def source_counts(
+    session: Session,
+    fields: list[CodebookField],
+    article_id: int,
+    coder_id: int | None,
+    coded_units: set[int],
+) -> tuple:
+    """One coder's cells of `source_count_columns` for one article (the coder may be none:
+    no consensus coder yet)."""
+    if not fields:
+        return ()
+    listed = stored_list(session, article_id, coder_id) if coder_id is not None else SourceList()
+    if not any(f.key == NAMED_FIELD for f in fields):
+        return (len(listed.sources),)
+    anonymous = {s.uid for s in listed.sources if s.codes.get(NAMED_FIELD) == ANONYMOUS}
+    named = sum(1 for s in listed.sources if s.codes.get(NAMED_FIELD) == NAMED)
+    resting = sum(1 for u in coded_units if listed.links.get(u, [None])[0] in anonymous)
+    share = resting / len(coded_units) if coded_units else None
+    return (len(listed.sources), named, len(anonymous), share)

@@ -44,6 +44,7 @@ from annotator.core.export.field_cells import (
     INTEGER,
     NOT_APPLICABLE,
     NUMBER,
+    SHARE,
     TIMESTAMP,
     Column,
 )
@@ -96,6 +97,10 @@ def variable(column: Column, values: list, fmt: str, taken: frozenset = frozense
     if column.kind in (INTEGER, COUNT):
         numbers = [float(v) for v in values] or [0.0]
         return Variable(np.array(values, dtype=np.int64), numbers=numbers)
+    if column.kind == SHARE:  # an empty cell is system-missing
+        numbers = [float(v) for v in values if v is not None] or [0.0]
+        data = np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+        return Variable(data, numbers=numbers)
     if column.kind == TIMESTAMP:
         return Variable(pd.to_datetime(pd.Series(values, dtype=object), format=ISO_SECOND))
     return Variable(pd.Series(["" if v is None else str(v) for v in values], dtype=object))
@@ -107,7 +112,7 @@ def measure(column: Column) -> str:
         return "nominal"
     if column.field is not None:
         return MEASURE[column.field.level]
-    return "scale" if column.kind in (INTEGER, COUNT) else "nominal"
+    return "scale" if column.kind in (INTEGER, COUNT, SHARE) else "nominal"
 
 
 def stata_tags(field: CodebookField) -> dict[float, str]:
