@@ -275,7 +275,7 @@ class PanelFields(QWidget):
         and the live section's heading says so."""
         self.target = scope
         on_article = scope == ARTICLE
-        for field in self.codebook.fields:
+        for field in self.codebook.coded_fields:  # source fields have no box
             self.boxes[field.key].setEnabled(enabled and field.scope == scope)
         if self.article_section is not None:
             self.article_body.setVisible(on_article)

@@ -85,7 +85,7 @@ def test_panel_tooltips_carry_definition_and_examples(open_window):
 def test_field_tooltips_are_rich_text_that_wraps(open_window):
     window = open_window()
     groups = [g for g in window.panel.findChildren(QGroupBox) if g.toolTip()]
-    assert len(groups) == len([f for f in window.project.codebook.fields if f.description])
+    assert len(groups) == len([f for f in window.project.codebook.coded_fields if f.description])
     for group in groups:
         tip = group.toolTip()
         assert Qt.mightBeRichText(tip)

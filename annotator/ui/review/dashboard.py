@@ -214,7 +214,7 @@ class DashboardTab(QWidget):
         self._labels = {f.key: f.label for f in codebook.fields}
 
         self.field_choice = QComboBox()
-        for field in codebook.fields:
+        for field in codebook.coded_fields:  # source fields: not unit codes
             self.field_choice.addItem(field.label, field.key)
         self.lead = QLabel(wordWrap=True)
         self.lead.setObjectName("report_these")

@@ -168,7 +168,7 @@ class DisagreementsTab(QWidget):
 
     def _fill_field_choice(self) -> None:
         self.field_choice.addItem("All fields", None)
-        for field in self.codebook.fields:
+        for field in self.codebook.coded_fields:
             self.field_choice.addItem(field.label, field.key)
 
     # -- data --------------------------------------------------------------------------
