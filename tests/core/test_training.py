@@ -48,7 +48,7 @@ def project(project_location, tmp_path: Path):
     project = Project.create(project_location("training.annotator"), bundled_codebook())
     assert not import_paths(project, [path]).failures
     set_left_out_fields(
-        project, [f.key for f in project.codebook.fields if f.key != "claim_type"]
+        project, [f.key for f in project.codebook.coded_fields if f.key != "claim_type"]
     )  # claim_type alone
     yield project
     project.close()
@@ -180,7 +180,7 @@ def test_a_field_left_out_leaves_agreement_and_adjudication(project):
     set_left_out_fields(project, [])
     assert left_out_fields(project) == set()
     measured = project_agreement(project, bootstrap_samples=0).fields
-    assert list(measured) == [f.key for f in project.codebook.fields]
+    assert list(measured) == [f.key for f in project.codebook.coded_fields]
     with pytest.raises(AnnotatorError, match="no field 'nope'"):
         set_left_out_fields(project, ["nope"])
 

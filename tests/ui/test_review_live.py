@@ -49,7 +49,7 @@ def test_new_work_by_coders_appears_by_itself(qtbot, open_window, path):
     assert any(d.codes.get("dave") == "unattributed" for d in tab.visible())
     assert (tab.current().unit_id, tab.current().field) == (on.unit_id, on.field)
     assert tab.panel.note.text() == "ask the desk"  # typed, not saved: kept
-    assert list(review.fields) == [f.key for f in bundled_codebook().fields]  # every field
+    assert list(review.fields) == [f.key for f in bundled_codebook().coded_fields]  # every field
 
 
 def test_a_poll_with_nothing_new_reads_nothing_more(qtbot, open_window, path, monkeypatch):

@@ -41,7 +41,7 @@ def gold_path(project_location, tmp_path: Path):
     with Project.create(path, bundled_codebook()) as project:
         assert not import_paths(project, [text]).failures
         set_left_out_fields(
-            project, [f.key for f in project.codebook.fields if f.key != "claim_type"]
+            project, [f.key for f in project.codebook.coded_fields if f.key != "claim_type"]
         )
         for unit, code in zip(_sentences(project), GOLD, strict=True):
             coding.apply_codes(project, "sue", unit.id, {"claim_type": code})
