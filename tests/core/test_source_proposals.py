@@ -168,3 +168,17 @@ def test_matching_two_coders_sources_by_a_hand_worked_example():
     back = match_sources(b, a)
     assert [(p.first, p.second) for p in back.pairs] == [("b1", "a1"), ("b2", "a2")]
     assert bundled_codebook().source_fields  # the fields agreement will compare per pair
+
+
+def test_no_proposal_for_an_article_in_a_language_the_cue_finder_does_not_read(sample_project):
+    from annotator.core.store.models import Article
+
+    project = sample_project
+    article = find_unit(project, "harbor-deal#2").article_id
+    with project.writing() as session:
+        row = session.get(Article, article)
+        assert row is not None
+        row.metadata_json = '{"language": "fi"}'
+    with pytest.raises(CodingError, match="does not read 'fi'"):
+        propose_for_article(project, article)
+    assert sources.read_list(project, article, SUGGESTER).sources == []

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from annotator.core.coding import source_lists as lists
 from annotator.core.coding import sources_service as sources
+from annotator.core.coding.article_metadata import metadata_of
 from annotator.core.coding.source_lists import Mention, SourceList
 from annotator.core.errors import CodingError
 from annotator.core.store.models import Article, Origin
@@ -35,6 +36,7 @@ from annotator.core.store.project import Project
 from annotator.core.store.roles import SUGGESTER
 from annotator.core.suggest.as_coder import ensure_machine_coder
 from annotator.core.suggest.cues import Cue, find_cues
+from annotator.core.suggest.languages import suggests_for
 from annotator.core.suggest.lexicon import Lexicon
 
 PROPOSAL_ORIGIN = "source proposal"
@@ -109,6 +111,9 @@ def propose_for_article(project: Project, article_id: int) -> sources.SourceEdit
         article = session.get(Article, article_id)
         if article is None:
             raise CodingError(f"no article with id {article_id}")
+        language = metadata_of(article.metadata_json).get("language")
+        if not suggests_for(language):
+            raise CodingError(f"{article.key}: the cue finder does not read {language!r}")
         body = article.text
     ordered = sorted(units.units.values(), key=lambda u: u.start)
     wanted = propose(body, [(u.id, u.start, u.end) for u in ordered])
