@@ -75,6 +75,10 @@ def test_default_codebook_has_exactly_its_fields_in_order():
         "anonymity_reason",
         "claim_type",
         "confidence",
+        "source_type",
+        "named_or_anonymous",
+        "reason_given",
+        "quote_form",
     ]
     assert [f.key for f in book.article_fields] == ["story_type", "anonymity_policy"]
     attribution = book.field("attribution")

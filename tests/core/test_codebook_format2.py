@@ -238,4 +238,4 @@ def test_the_bundled_codebook_asks_a_sourcing_study_s_questions():
     assert reason.when is not None
     assert book.applicable(Scope.UNIT, {"attribution": "anonymous_vague"}) >= {"anonymity_reason"}
     assert "anonymity_reason" not in book.applicable(Scope.UNIT, {"attribution": "named_person"})
-    assert [g.label for g in book.groups] == ["Article", "Sentence"]
+    assert [g.label for g in book.groups] == ["Article", "Sentence", "Source"]
