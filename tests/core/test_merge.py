@@ -256,11 +256,15 @@ def edited_codebook(version: str, change) -> Codebook:
 
 
 def drop_last_confidence_code(data: dict) -> None:
-    data["fields"][-1]["categories"].pop()
+    _confidence(data)["categories"].pop()
 
 
 def add_confidence_code(data: dict) -> None:
-    data["fields"][-1]["categories"].append({"code": "very_high", "label": "Very high"})
+    _confidence(data)["categories"].append({"code": "very_high", "label": "Very high"})
+
+
+def _confidence(data: dict) -> dict:
+    return next(f for f in data["fields"] if f["key"] == "confidence")
 
 
 @pytest.mark.parametrize(
