@@ -61,12 +61,12 @@ def write_csv(project_path: Path, target: Path, megabytes: float) -> int:
     rows = 0
     with target.open("w", encoding="utf-8", newline="") as stream:
         writer = csv_writer(stream)
-        writer.writerow(["unit_key", "coder", "text", *(f.key for f in book.coded_fields), "note"])
+        writer.writerow(["unit_key", "coder", "text", *(f.key for f in book.unit_fields), "note"])
         coder = 0
         while stream.tell() < megabytes * 1_000_000:
             coder += 1
             for unit in units:
-                codes = [rng.choice(f.categories).code for f in book.coded_fields]
+                codes = [rng.choice(f.categories).code for f in book.unit_fields]
                 note = "\tsee the wire copy" if rng.random() < 0.1 else ""
                 writer.writerow([unit.key, f"c{coder}", neutralise(unit.text), *codes, note])
                 rows += 1
