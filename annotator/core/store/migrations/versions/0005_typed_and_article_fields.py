@@ -93,7 +93,7 @@ BEGIN
         WHERE f.codebook_version_id = NEW.codebook_version_id AND f.field = NEW.field;
     SELECT u.kind INTO unit_kind FROM {schema}.unit u WHERE u.id = NEW.unit_id;
     IF COALESCE(spec.scope, 'unit')
-            <> CASE WHEN unit_kind = 'article' THEN 'article' ELSE 'unit' END THEN
+            <> (CASE WHEN unit_kind = 'article' THEN 'article' ELSE 'unit' END) THEN
         valid := false;
     ELSIF COALESCE(spec.type, 'single') = 'single' THEN
         valid := EXISTS (SELECT 1 FROM {schema}.codebook_category k
@@ -159,8 +159,16 @@ def upgrade() -> None:
     _fill_fields()
     if postgres:
         quoted = op.get_bind().dialect.identifier_preparer.quote_identifier(SCHEMA)
+        # PostgreSQL will not change the type of a column a trigger names: off, then on
+        # again (checking the unit too, whose kind now decides a code's scope).
+        op.execute(f"DROP TRIGGER IF EXISTS code_in_codebook ON {quoted}.code")
         op.execute(f"ALTER TABLE {quoted}.code ALTER COLUMN code TYPE TEXT")
         op.execute(_POSTGRES_FUNCTION.format(schema=quoted, message=MESSAGE.replace("'", "''")))
+        op.execute(
+            "CREATE TRIGGER code_in_codebook BEFORE INSERT OR UPDATE OF"
+            f" field, code, codebook_version_id, unit_id ON {quoted}.code"
+            f" FOR EACH ROW EXECUTE FUNCTION {quoted}.annotator_code_in_codebook()"
+        )
         _grant_to_readers(quoted)
     else:
         op.execute("DROP TRIGGER IF EXISTS code_in_codebook_on_insert")
