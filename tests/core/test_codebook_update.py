@@ -79,7 +79,7 @@ def without_anonymous(data: dict) -> None:
     field_of(data, "printed_name")["when"] = {"field": "source", "in": ["named"]}
 
 
-# -- the changes listed ----------------------------------------------------------------------
+# -- the changes listed -------------------------------------------------------------------
 
 
 def test_every_kind_of_change_is_listed_one_line_each():
@@ -126,7 +126,7 @@ def test_a_version_the_project_has_with_other_contents_is_refused(typed_project)
         plan_update(typed_project, parse_codebook(data))
 
 
-# -- refusing to orphan codes ------------------------------------------------------------------
+# -- refusing to orphan codes -------------------------------------------------------------
 
 
 def test_removing_a_category_that_has_codes_is_refused_and_writes_nothing(typed_project):
@@ -178,7 +178,7 @@ def test_a_field_moved_to_the_other_scope_is_named_once_and_can_only_be_dropped(
         assert not session.exec(select(Code).where(Code.field == "sources_cited")).all()
 
 
-# -- the mapping ----------------------------------------------------------------------------------
+# -- the mapping --------------------------------------------------------------------------
 
 
 def test_a_mapping_is_applied_with_history_and_other_codes_keep_their_version(typed_project):
@@ -278,7 +278,7 @@ def test_a_bad_mapping_is_one_line_naming_the_file(typed_project, tmp_path, mapp
     assert problem in str(raised.value)
 
 
-# -- format 1 to format 2 ------------------------------------------------------------------------
+# -- format 1 to format 2 -----------------------------------------------------------------
 
 
 def test_a_release_1_project_takes_the_format_2_codebook(project_location):
@@ -312,7 +312,7 @@ def test_a_release_1_project_takes_the_format_2_codebook(project_location):
         assert coding.unit_codes(reopened, "ann", unit)["claim_type"] == "fact"
 
 
-# -- team projects ----------------------------------------------------------------------------------
+# -- team projects ------------------------------------------------------------------------
 
 
 @pytest.mark.postgres
