@@ -226,6 +226,54 @@ def test_a_mapping_is_applied_with_history_and_other_codes_keep_their_version(ty
     )
 
 
+def test_codes_a_condition_no_longer_asks_for_are_listed_and_cleared_with_history(
+    typed_project,
+):
+    first, second = sentences(typed_project)[:2]
+    codes = {"source": "anonymous", "reason": "given", "printed_name": "a Western diplomat"}
+    coding.apply_codes(typed_project, "ann", first, codes)
+    coding.apply_codes(typed_project, "ann", second, {"source": "named", "printed_name": "Lind"})
+
+    def narrowed(data: dict) -> None:  # the name as printed: of named sources only
+        field_of(data, "printed_name")["when"] = {"field": "source", "in": ["named"]}
+
+    plan = plan_update(typed_project, edited(narrowed))
+    assert plan.refusal is None and plan.cleared == 1
+    assert (
+        "not asked any more: printed_name on 1 unit(s) (its condition no longer holds): "
+        "cleared, with history"
+    ) in plan.changes
+    result = update_codebook(typed_project, edited(narrowed))
+    assert result.cleared == 1 and "1 cleared where no longer asked" in result.summary()
+    assert coding.unit_codes(typed_project, "ann", first) == {
+        "source": "anonymous",
+        "reason": "given",
+    }
+    assert coding.unit_codes(typed_project, "ann", second)["printed_name"] == "Lind"
+    last = coding.unit_history(typed_project, first)[-1]
+    assert (last.target, last.old, last.new, last.origin) == (
+        "printed_name",
+        "a Western diplomat",
+        None,
+        Origin.CODEBOOK_UPDATE,
+    )
+
+
+def test_a_mapping_that_switches_a_condition_off_clears_what_it_asked(typed_project):
+    unit = sentences(typed_project)[0]
+    coding.apply_codes(typed_project, "ann", unit, {"source": "named", "printed_name": "Lind"})
+
+    def quoted(data: dict) -> None:
+        field_of(data, "source")["categories"].append({"code": "quoted", "label": "Quoted"})
+
+    mapping = parse_mapping({"source.named": "quoted"})  # printed_name asks for `named`
+    plan = plan_update(typed_project, edited(quoted), mapping)
+    assert (plan.remapped, plan.cleared) == (1, 1)
+    result = update_codebook(typed_project, edited(quoted), mapping)
+    assert (result.remapped, result.cleared) == (1, 1)
+    assert coding.unit_codes(typed_project, "ann", unit) == {"source": "quoted"}
+
+
 def test_a_multiple_choice_mapping_moves_one_category_inside_each_set(typed_project):
     article = article_unit_id(typed_project, find_unit(typed_project, "harbor-deal#1").article_id)
     other = article_unit_id(typed_project, find_unit(typed_project, "border-talks#1").article_id)

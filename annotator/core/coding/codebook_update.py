@@ -25,11 +25,11 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import text
+from sqlalchemy import and_, text
 from sqlmodel import Session, col, func, select
 
 from annotator.core import field_values
-from annotator.core.codebook import ARTICLE_KIND, Codebook, CodebookField
+from annotator.core.codebook import ARTICLE_KIND, Codebook, CodebookField, Scope
 from annotator.core.coding.codebook_mapping import NO_MAPPING, CodeMapping
 from annotator.core.coding.service import BatchCode, CodeWriter
 from annotator.core.conditions import describe
@@ -79,6 +79,7 @@ class UpdatePlan:
     orphans: list[Orphans] = field(default_factory=list)
     remapped: int = 0
     dropped: int = 0
+    cleared: int = 0
 
     @property
     def unchanged(self) -> bool:
@@ -112,12 +113,14 @@ class UpdateResult:
     remapped: int
     dropped: int
     article_units: int
+    cleared: int = 0
 
     def summary(self) -> str:
         units = f", {self.article_units} article units added" if self.article_units else ""
+        cleared = f", {self.cleared} cleared where no longer asked" if self.cleared else ""
         return (
             f"codebook updated: {self.remapped} code(s) remapped, {self.dropped} dropped"
-            f"{units}; the codebook is now {self.name} {self.version} "
+            f"{cleared}{units}; the codebook is now {self.name} {self.version} "
             f"(version {self.version_id} in the project); other codes keep their version"
         )
 
@@ -143,19 +146,27 @@ def update_codebook(
             if plan.refusal:
                 raise UpdateRefused(plan.refusal)
             recoder = _Recoder(plan.current, new, mapping)
-            rows = list(_mapped_rows(session, recoder))
-            _write(session, project, [r for r in rows if r.code is None])  # under the old version
+            moved = list(_mapped_rows(session, recoder))
+            dropped = [entry for entry in moved if entry.code is None]
+            cleared = {_key(entry): entry for entry in _not_asked(session, new, recoder)}
+            remapped = [e for e in moved if e.code is not None and _key(e) not in cleared]
+            _write(session, project, dropped)  # under the version they were made with
             before = _article_units(session)
             version_id = add_codebook(session, new)
             units = _article_units(session) - before
             row = session.get(CodebookVersion, version_id)
             assert row is not None, "the version just added"
             project.use_codebook(row, new)  # the codes moved below are made with it
-            _write(session, project, [r for r in rows if r.code is not None])
+            _write(session, project, remapped + list(cleared.values()))
     finally:
         project.forget_codebook()  # the committed one: the new, or the old after a failure
-    remapped = sum(1 for r in rows if r.code is not None)
-    return UpdateResult(new.name, new.version, version_id, remapped, len(rows) - remapped, units)
+    return UpdateResult(
+        new.name, new.version, version_id, len(remapped), len(dropped), units, len(cleared)
+    )
+
+
+def _key(entry: BatchCode) -> tuple[int, str, str]:
+    return entry.unit_id, entry.coder, entry.field
 
 
 # -- planning -----------------------------------------------------------------------------
@@ -183,7 +194,13 @@ def _plan(session: Session, current: Codebook, new: Codebook, mapping: CodeMappi
             orphans.append(Orphans(key, value, count, reason))
     orphans = _whole_fields(orphans)
     changes += [_mapping_line(current, new, entry, touched) for entry in mapping.entries()]
-    return UpdatePlan(current, new, changes, orphans, remapped, dropped)
+    cleared = Counter(entry.field for entry in _not_asked(session, new, recoder))
+    changes += [
+        f"not asked any more: {key} on {count} unit(s) (its condition no longer holds): "
+        "cleared, with history"
+        for key, count in sorted(cleared.items())
+    ]
+    return UpdatePlan(current, new, changes, orphans, remapped, dropped, cleared.total())
 
 
 def _whole_fields(orphans: list[Orphans]) -> list[Orphans]:
@@ -438,16 +455,7 @@ def _shown(value: object) -> str:
 # -- applying -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Row:
-    batch: BatchCode
-
-    @property
-    def code(self) -> str | None:
-        return self.batch.code
-
-
-def _mapped_rows(session: Session, recoder: _Recoder) -> Iterator[_Row]:
+def _mapped_rows(session: Session, recoder: _Recoder) -> Iterator[BatchCode]:
     """Each code the mapping moves or drops, as the batch entry that writes it."""
     keys = recoder.mapping.fields
     if not keys:
@@ -465,15 +473,69 @@ def _mapped_rows(session: Session, recoder: _Recoder) -> Iterator[_Row]:
     for unit_id, key, value, coder, sha, start, end in session.exec(query):
         mapped, _entries = recoder.target(key, value)
         if mapped != value:
-            yield _Row(BatchCode(unit_id, sha, start, end, coder, key, mapped))
+            yield BatchCode(unit_id, sha, start, end, coder, key, mapped)
 
 
-def _write(session: Session, project: Project, rows: list[_Row]) -> None:
+def _not_asked(session: Session, new: Codebook, recoder: _Recoder) -> list[BatchCode]:
+    """Codes of conditional fields whose condition, in the new codebook and on the codes
+    as the mapping leaves them, no longer holds: the write path clears such a code when a
+    coder's change switches its field off, and so does the update (the plan lists them)."""
+    conditional = {f.key for f in new.fields if f.when is not None}
+    if not conditional or not _conditions_touched(recoder):
+        return []
+    pairs = (
+        select(Code.unit_id, Code.coder_id)
+        .where(col(Code.field).in_(sorted(conditional)))
+        .distinct()
+        .subquery()
+    )
+    query = (
+        wide_select(
+            Code.unit_id,
+            Coder.name,
+            Code.field,
+            Code.code,
+            Unit.kind,
+            Article.sha256,
+            Unit.start,
+            Unit.end,
+        )
+        .join(pairs, and_(pairs.c.unit_id == Code.unit_id, pairs.c.coder_id == Code.coder_id))
+        .join(Coder, col(Coder.id) == Code.coder_id)
+        .join(Unit, col(Unit.id) == Code.unit_id)
+        .join(Article, col(Article.id) == Unit.article_id)
+        .order_by(col(Code.unit_id), col(Code.coder_id))
+    )
+    units: dict[tuple[int, str], tuple[tuple[str, int, int], str, dict[str, str]]] = {}
+    for unit_id, coder, key, value, kind, sha, start, end in session.exec(query):
+        mapped, _entries = recoder.target(key, value)
+        codes = units.setdefault((unit_id, coder), ((sha, start, end), kind, {}))[2]
+        if mapped is not None:
+            codes[key] = mapped
+    cleared: list[BatchCode] = []
+    for (unit_id, coder), ((sha, start, end), kind, codes) in units.items():
+        asked = new.applicable(Scope.ARTICLE if kind == ARTICLE_KIND else Scope.UNIT, codes)
+        cleared += [
+            BatchCode(unit_id, sha, start, end, coder, key, None)
+            for key in sorted(codes.keys() & conditional - asked)
+        ]
+    return cleared
+
+
+def _conditions_touched(recoder: _Recoder) -> bool:
+    """Whether a condition may hold elsewhere than before: one changed, or a code it
+    reads may change."""
+    new_conditions = {key: f.when for key, f in recoder.new.items() if f.when is not None}
+    old_conditions = {key: f.when for key, f in recoder.current.items() if f.when is not None}
+    return new_conditions != old_conditions or bool(recoder.mapping.fields)
+
+
+def _write(session: Session, project: Project, rows: list[BatchCode]) -> None:
     """The rows through the write path, one writer per coder: each writes as that coder
     only, the consensus and the machine coder included (a mapping moves their codes too)."""
     by_coder: dict[str, list[BatchCode]] = {}
     for row in rows:
-        by_coder.setdefault(row.batch.coder, []).append(row.batch)
+        by_coder.setdefault(row.coder, []).append(row)
     for coder, batch in by_coder.items():
         writer = CodeWriter(session, project, origin=Origin.CODEBOOK_UPDATE, reserved=coder)
         writer.write_batch(batch, keep_changes=False)
