@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -201,17 +202,24 @@ def reopen_with_new_codebook(window, summary: str) -> QMainWindow | None:
     window may not close yet (an import running, actions waiting to be saved)."""
     project, coder, settings = window.project, window.coder, window.settings
     geometry = window.geometry()
-    if not window.close():
-        window.statusBar().showMessage(
-            f"{summary}. Close and reopen the project to code with the new codebook.", 20000
-        )
-        return None
-    project.forget_codebook()
-    new = type(window)(project, coder, settings)
-    for name in ("open_requested", "create_requested"):
-        getattr(new, name).connect(getattr(window, name))  # the app listens to the old one
-    new.destroyed.connect(window.deleteLater)  # the app closes the project with the old one
-    new.setGeometry(geometry)
-    new.show()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    quits = app.quitOnLastWindowClosed()
+    app.setQuitOnLastWindowClosed(False)  # for the moment between the two windows
+    try:
+        if not window.close():
+            window.statusBar().showMessage(
+                f"{summary}. Close and reopen the project to code with the new codebook.", 20000
+            )
+            return None
+        project.forget_codebook()
+        new = type(window)(project, coder, settings)
+        for name in ("open_requested", "create_requested"):
+            getattr(new, name).connect(getattr(window, name))  # the app listens to the old one
+        new.destroyed.connect(window.deleteLater)  # the app closes the project with the old
+        new.setGeometry(geometry)
+        new.show()
+    finally:
+        app.setQuitOnLastWindowClosed(quits)
     new.statusBar().showMessage(summary, 20000)
     return new
