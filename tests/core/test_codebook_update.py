@@ -14,8 +14,8 @@ from sqlmodel import col, func, select
 
 from annotator.core.codebook import Codebook, bundled_codebook, load_codebook, parse_codebook
 from annotator.core.coding import service as coding
-from annotator.core.coding.codebook_mapping import load_mapping, parse_mapping
 from annotator.core.coding.codebook_changes import codebook_changes
+from annotator.core.coding.codebook_mapping import load_mapping, parse_mapping
 from annotator.core.coding.codebook_update import UpdateRefused, plan_update, update_codebook
 from annotator.core.coding.lookups import article_unit_id, find_unit, list_units
 from annotator.core.errors import InputError, ProjectError

@@ -2,10 +2,10 @@
 
 AmCAT users lost codes when a codebook was edited mid-study (amcat#65). Here an update
 is planned first (`plan_update`): the changes between the project's codebook and the
-new one, one line each (coding.codebook_changes), and the codes the new codebook would leave without a place
-(a removed field or category that has codes, a value the new type or limits refuse, a
-field moved to the other scope). Such a change is refused until a mapping
-(coding.codebook_mapping) says where those codes go, null (drop) included.
+new one, one line each (coding.codebook_changes), and the codes the new codebook would
+leave without a place (a removed field or category that has codes, a value the new type
+or limits refuse, a field moved to the other scope). Such a change is refused until a
+mapping (coding.codebook_mapping) says where those codes go, null (drop) included.
 
 Applying it (`update_codebook`) is one transaction: the codes the mapping drops are
 cleared under the version they were made with, the new codebook version is stored
