@@ -376,6 +376,8 @@ def test_on_a_team_server_only_the_owner_updates_the_codebook(new_database):
     try:
         with Project.open(as_role(new_database, sue)) as member:
             with pytest.raises(ProjectError, match="only the project's owner"):
+                plan_update(member, bundled_codebook())
+            with pytest.raises(ProjectError, match="only the project's owner"):
                 update_codebook(member, bundled_codebook())
             assert member.codebook.format == 1
         with Project.open(new_database) as owner:

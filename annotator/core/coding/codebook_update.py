@@ -11,8 +11,11 @@ Applying it (`update_codebook`) is one transaction: the codes the mapping drops 
 cleared under the version they were made with, the new codebook version is stored
 (with its article units when it asks anything of articles), and the codes the mapping
 moves are rewritten under the new version; every write goes through the coding
-service, with history (origin `Origin.CODEBOOK_UPDATE`). Every other code keeps the
-codebook version it was made under, which the database goes on checking it against.
+service, with history (origin `Origin.CODEBOOK_UPDATE`). A code of a conditional field
+that the new codebook no longer asks for (a narrowed condition, or a moved code that the
+condition reads) is cleared too, as the write path clears one a coder's change switches
+off; the plan lists those. Every other code keeps the codebook version it was made
+under, which the database goes on checking it against.
 
 On a team server only the project's owner may do it: a member's role may write codes
 and nothing else, and never another coder's (core.team.roles).
@@ -127,8 +130,10 @@ class UpdateResult:
 
 def plan_update(project: Project, new: Codebook, mapping: CodeMapping = NO_MAPPING) -> UpdatePlan:
     """The changes from the project's codebook to `new`, checked against its codes (a read;
-    `update_codebook` plans again inside its own transaction)."""
+    `update_codebook` plans again inside its own transaction). On a team server a member
+    is refused here already: row-level security would show her only her own codes."""
     with project.reading() as session:
+        _refuse_members(session, project)
         return _plan(session, project.codebook, new, mapping)
 
 
