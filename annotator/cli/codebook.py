@@ -6,21 +6,15 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.cli.output import Command, print_json
-from annotator.cli.passphrase import ask_passphrase
 from annotator.core.codebook import CodebookField, Scope, codebook_json_schema, load_codebook
-from annotator.core.coding.codebook_mapping import NO_MAPPING, load_mapping
-from annotator.core.coding.codebook_update import UpdateRefused, plan_update, update_codebook
 from annotator.core.errors import AnnotatorError
 from annotator.core.field_values import FieldType
-from annotator.core.store.location import project_location
-from annotator.core.store.project import Project
-from annotator.core.supervision.landing import ENVIRONMENT
-from annotator.core.supervision.passphrase import (
-    check_supervisor_passphrase,
-    has_supervisor_passphrase,
-)
+
+if TYPE_CHECKING:  # the database's modules load with the command that opens a project
+    from annotator.core.store.project import Project
 
 
 def register(command: Command) -> None:
@@ -39,7 +33,7 @@ def register(command: Command) -> None:
         "update",
         help="change a project's codebook: list the changes, refuse to orphan codes, apply",
     )
-    sub.add_argument("project", type=project_location)
+    sub.add_argument("project")  # read as a location by the handler: --help opens nothing
     sub.add_argument("file", type=Path, help="the new codebook (JSON)")
     sub.add_argument(
         "--map",
@@ -91,9 +85,18 @@ def _codebook_schema(_args: argparse.Namespace) -> None:
 
 def _codebook_update(args: argparse.Namespace) -> None:
     """List the changes one a line; then apply them, or refuse on one line (exit 2)."""
+    from annotator.core.coding.codebook_mapping import NO_MAPPING, load_mapping
+    from annotator.core.coding.codebook_update import (
+        UpdateRefused,
+        plan_update,
+        update_codebook,
+    )
+    from annotator.core.store.location import project_location
+    from annotator.core.store.project import Project
+
     new = load_codebook(args.file)
     mapping = load_mapping(args.mapping) if args.mapping else NO_MAPPING
-    with Project.open(args.project) as project:
+    with Project.open(project_location(args.project)) as project:
         plan = plan_update(project, new, mapping)
         if plan.unchanged:
             print(f"{project.label}: no changes (the codebook is already {new.name} {new.version})")
@@ -115,6 +118,13 @@ def _codebook_update(args: argparse.Namespace) -> None:
 def _require_supervisor(project: Project) -> None:
     """A file project with a supervisor passphrase is updated by the supervisor only (a
     team project by its owner only: the core checks that)."""
+    from annotator.cli.passphrase import ask_passphrase
+    from annotator.core.supervision.landing import ENVIRONMENT
+    from annotator.core.supervision.passphrase import (
+        check_supervisor_passphrase,
+        has_supervisor_passphrase,
+    )
+
     if not has_supervisor_passphrase(project):
         return
     given = os.environ.get(ENVIRONMENT)
