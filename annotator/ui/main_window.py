@@ -929,6 +929,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         self.keys.detach()
         self._stop_following()
         self.outside_changes.stop()
+        self.controller.articles.stop_counting()
         if self.review_window is not None:
             self.review_window.close()
         if self.find_dialog is not None:

@@ -197,8 +197,15 @@ class Project:
 
     # -- sessions ------------------------------------------------------------------
 
+    def _check_open(self) -> None:
+        """A closed handle is refused, not quietly reconnected: a disposed engine would
+        otherwise open a fresh connection that nobody closes any more."""
+        if self._closed:
+            raise ProjectError(f"{self.label}: this project was closed")
+
     @contextmanager
     def reading(self) -> Iterator[Session]:
+        self._check_open()
         with db.read_session(self.read_engine) as session:
             yield session
 
@@ -207,6 +214,7 @@ class Project:
         """One write transaction, committed on leaving (durably) or rolled back whole.
         `attach` (a file project only) names other SQLite files to attach to the
         transaction's connection for its duration (a merge reads its source so)."""
+        self._check_open()
         with db.write_session(self.write_engine, attach) as session:
             yield session
 
