@@ -60,7 +60,7 @@ from annotator.core.store.project import Project  # noqa: E402
 from annotator.core.store.transfer import push  # noqa: E402
 from annotator.core.team import roles  # noqa: E402
 
-MEMBER = "ann"  # a coder of the built project, made a team member
+CODER = "ann"  # a coder of the built project, renamed to a team member of this run
 PAGE = article_views.LIST_PAGE
 BIG_TABLES = {"unit", "code", "note", "history"}
 CODES = ("named_person", "anonymous_vague", "named_organisation")
@@ -136,11 +136,13 @@ BARE_SCRIPT = (
 
 @contextmanager
 def project_on_server(admin: str, file: Path) -> Iterator[tuple[str, str]]:
-    """A fresh database holding `file` (pushed), ANALYZEd, with `ann` a team member:
-    yields (owner URL, member URL); dropped afterwards."""
+    """A fresh database holding `file` (pushed), its coder `ann` renamed to a role name of
+    this run's own and made a team member, vacuumed and ANALYZEd: yields (owner URL,
+    member URL); the database and the role are dropped afterwards."""
     base = make_url(admin).set(drivername="postgresql")
     libpq = base.render_as_string(hide_password=False)
     name = f"annotator_scale_{uuid.uuid4().hex[:8]}"
+    member_name = f"{CODER}_{name[-8:]}"  # roles are the cluster's: one of this run's own
     owner = base.set(drivername="postgresql+psycopg", database=name)
     owner_url = owner.render_as_string(hide_password=False)
     with psycopg.connect(libpq, autocommit=True) as connection:
@@ -150,21 +152,33 @@ def project_on_server(admin: str, file: Path) -> Iterator[tuple[str, str]]:
         push(file, owner_url)
         print(f"  pushed in {time.perf_counter() - started:.0f} s", end="")
         with psycopg.connect(plain(owner_url), autocommit=True) as connection:
-            connection.execute("ANALYZE")
+            for rename in (
+                "UPDATE coder SET name = %s WHERE name = %s",
+                "UPDATE history SET coder = %s WHERE coder = %s",
+            ):
+                connection.execute(rename, (member_name, CODER))
+            connection.execute("VACUUM ANALYZE")
             size = connection.execute("SELECT pg_database_size(current_database())").fetchone()
         print(f", {size[0] >> 20} MB on the server" if size else "")
-        roles.add_member(owner_url, MEMBER, "bench")
-        member = owner.set(username=MEMBER, password="bench")
+        roles.add_member(owner_url, member_name, "bench")
+        member = owner.set(username=member_name, password="bench")
         yield owner_url, member.render_as_string(hide_password=False)
     finally:
         with psycopg.connect(libpq, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            connection.execute(f'DROP ROLE IF EXISTS "{MEMBER}"')
+            connection.execute(f'DROP ROLE IF EXISTS "{member_name}"')
 
 
 def plain(url: str) -> str:
     """The libpq spelling of a SQLAlchemy URL (psycopg.connect takes no driver name)."""
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def member_of(url: str) -> str:
+    """The team member a URL connects as: her role name is her coder name."""
+    name = make_url(url).username
+    assert name is not None
+    return name
 
 
 class Statements:
@@ -212,13 +226,16 @@ def explain(url: str, label: str, sent: list[tuple[str, object]]) -> None:
 
 
 def scans(node: dict) -> list[str]:
-    """'Seq Scan on TABLE (rows read)' of every sequential scan of a big table in a plan."""
+    """'Seq Scan on TABLE (rows read)' of every sequential scan of a big table in a plan,
+    and every sort that did not fit in work_mem."""
     found = []
     if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in BIG_TABLES:
         read = (node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)) * node.get(
             "Actual Loops", 1
         )
         found.append(f"Seq Scan on {node['Relation Name']} ({read:,} rows read)")
+    if node.get("Sort Space Type") == "Disk":  # work_mem too small for this sort
+        found.append(f"sort spilled to disk ({node.get('Sort Space Used', 0):,} kB)")
     for child in node.get("Plans", ()):
         found += scans(child)
     return found
@@ -235,13 +252,13 @@ def timed_path(
     return times
 
 
-def key_times(url: str, saves: int, statements: Statements | None) -> tuple[list, list]:
-    """apply_codes of one field on sentences spread over the project, against a bare
-    upsert + history row + COMMIT on one psycopg connection, both as `url`'s role."""
+def key_times(url: str, coder: str, saves: int, statements: Statements | None) -> tuple[list, list]:
+    """apply_codes of one field by `coder` on sentences spread over the project, against a
+    bare upsert + history row + COMMIT on one psycopg connection, both as `url`'s role."""
     with psycopg.connect(plain(url)) as connection:
         sentences = connection.execute("SELECT id FROM unit WHERE kind = 'sentence'")
         units = [row[0] for row in sentences]
-        me = connection.execute("SELECT id, name FROM coder WHERE name = %s", (MEMBER,)).fetchone()
+        me = connection.execute("SELECT id, name FROM coder WHERE name = %s", (coder,)).fetchone()
     rng = random.Random(1)
     picks = [rng.choice(units) for _ in range(saves)]
     app = []
@@ -249,11 +266,11 @@ def key_times(url: str, saves: int, statements: Statements | None) -> tuple[list
         project.codebook  # noqa: B018
         for number, unit_id in enumerate(picks):
             start = time.perf_counter()
-            coding.apply_codes(project, MEMBER, unit_id, {"attribution": CODES[number % 3]})
+            coding.apply_codes(project, coder, unit_id, {"attribution": CODES[number % 3]})
             app.append(time.perf_counter() - start)
         if statements is not None:
             with statements.capture() as sent:
-                coding.apply_codes(project, MEMBER, picks[0], {"attribution": CODES[2]})
+                coding.apply_codes(project, coder, picks[0], {"attribution": CODES[2]})
             explain(url, "key -> commit", sent)
     bare = []
     now = datetime.now(UTC)
@@ -270,9 +287,10 @@ def key_times(url: str, saves: int, statements: Statements | None) -> tuple[list
 
 def read_rows(owner: str, member: str, runs: int, statements: Statements | None) -> None:
     """The list page, progress per page, one article's codes and the agreement read."""
+    name = member_of(member)
     with psycopg.connect(plain(owner)) as connection:
         ids = [r[0] for r in connection.execute("SELECT id FROM article ORDER BY position, id")]
-        coder = connection.execute("SELECT id FROM coder WHERE name = %s", (MEMBER,)).fetchone()
+        coder = connection.execute("SELECT id FROM coder WHERE name = %s", (name,)).fetchone()
     middle = len(ids) // 2
     page = ids[middle : middle + PAGE]
     with Project.open(member) as project, psycopg.connect(plain(member)) as bare:
@@ -283,19 +301,19 @@ def read_rows(owner: str, member: str, runs: int, statements: Statements | None)
         for label, action, sql, parameters in (
             (
                 "list page (100 rows)",
-                lambda: article_views.article_page(project, MEMBER, page, {}),
+                lambda: article_views.article_page(project, name, page, {}),
                 LIST_SQL,
                 where,
             ),
             (
                 "progress of a page",
-                lambda: coding.progress(project, MEMBER, page),
+                lambda: coding.progress(project, name, page),
                 PROGRESS_SQL,
                 where,
             ),
             (
                 "one article's codes",
-                lambda: coding.coder_codes(project, MEMBER, page[0]),
+                lambda: coding.coder_codes(project, name, page[0]),
                 CODES_SQL,
                 (page[0], coder[0]),
             ),
@@ -324,7 +342,7 @@ def command_times(url: str, command: str, runs: int) -> tuple[list, list]:
     key = "article-1"
     argv = {
         "articles": ["articles", url],
-        "code": ["code", url, "--coder", MEMBER, f"{key}#2", "attribution=named_person"],
+        "code": ["code", url, "--coder", member_of(url), f"{key}#2", "attribution=named_person"],
         "units": ["units", url, "--article", key],
         "info": ["info", url],
     }[command]
@@ -362,7 +380,7 @@ def measure(owner: str, member: str, saves: int, runs: int, statements: Statemen
     app, bare = open_times(member, runs)
     row("open", median(app), median(bare))
     for who, url in (("coder, RLS", member), ("owner", owner)):
-        app, bare = key_times(url, saves, statements if url == member else None)
+        app, bare = key_times(url, member_of(member), saves, statements if url == member else None)
         row(f"key, {who}: median", median(app), median(bare))
         row(f"key, {who}: p99", p99(app), p99(bare))
     read_rows(owner, member, runs * 4, statements)
