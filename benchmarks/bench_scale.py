@@ -50,7 +50,7 @@ sys.path.insert(0, str(ROOT))
 import bench_merge  # noqa: E402  (beside this file: the merge row)
 import scale_window  # noqa: E402  (beside this file: the window rows)
 
-from annotator.core.codebook import Scope, bundled_codebook  # noqa: E402
+from annotator.core.codebook import bundled_codebook  # noqa: E402
 from annotator.core.coding import service as coding  # noqa: E402
 from annotator.core.ingest.into_project import ImportReport, store_articles  # noqa: E402
 from annotator.core.ingest.readers import read_bytes  # noqa: E402
@@ -174,7 +174,8 @@ def build(path: Path, articles: int) -> None:
                 (
                     batch(unit_id, sha, start, end, coder, f.key, rng.choice(f.categories).code)
                     for unit_id, sha, start, end in units
-                    for f in codebook.fields_of(Scope.UNIT)  # sentences take unit fields
+                    for f in codebook.unit_fields
+                    if f.when is None
                 ),
                 origin=Origin.IMPORT,
                 size=50_000,

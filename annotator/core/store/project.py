@@ -231,6 +231,17 @@ class Project:
     def codebook_version_id(self) -> int:
         return saved_id(self.codebook_row.id)
 
+    def use_codebook(self, row: CodebookVersion, codebook: Codebook) -> None:
+        """Make new codes with `codebook` (stored as `row`) from now on, before the
+        transaction that added it has committed: a codebook update writes the codes it
+        moves under the new version in that same transaction (coding.codebook_update)."""
+        self.__dict__["codebook_row"], self.__dict__["codebook"] = row, codebook
+
+    def forget_codebook(self) -> None:
+        """Read the codebook again on next use: another transaction may have added one."""
+        self.__dict__.pop("codebook_row", None)
+        self.__dict__.pop("codebook", None)
+
     def setting(self, key: str, default: str | None = None) -> str | None:
         with self.reading() as session:
             row = session.get(ProjectSetting, key)
