@@ -54,7 +54,7 @@ with sqlite3.connect({path!r}) as db:
         " JOIN unit u ON u.id = c.unit_id WHERE u.kind = 'sentence'",
         db,
     )
-for field in book.unit_fields:
+for field in [f for f in book.unit_fields if f.when is None]:
     numbers = {{c.code: c.number for c in field.scale}}
     rows = codes[codes.field == field.key]
     values = rows.code.map(numbers)

@@ -56,17 +56,18 @@ def write_csv(project_path: Path, target: Path, megabytes: float) -> int:
     """A long-layout CSV of about `megabytes` MB; returns its row count."""
     with Project.open(project_path) as project:
         book = project.codebook
+        asked = [f for f in book.unit_fields if f.when is None]  # asked of every unit
         units = [u for u in lookups.list_units(project) if book.needs_coding(u.kind)]
     rng = random.Random(7)
     rows = 0
     with target.open("w", encoding="utf-8", newline="") as stream:
         writer = csv_writer(stream)
-        writer.writerow(["unit_key", "coder", "text", *(f.key for f in book.unit_fields), "note"])
+        writer.writerow(["unit_key", "coder", "text", *(f.key for f in asked), "note"])
         coder = 0
         while stream.tell() < megabytes * 1_000_000:
             coder += 1
             for unit in units:
-                codes = [rng.choice(f.categories).code for f in book.unit_fields]
+                codes = [rng.choice(f.categories).code for f in asked]
                 note = "\tsee the wire copy" if rng.random() < 0.1 else ""
                 writer.writerow([unit.key, f"c{coder}", neutralise(unit.text), *codes, note])
                 rows += 1

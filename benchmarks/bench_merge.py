@@ -125,7 +125,11 @@ def build_coder(path: Path, coder: str, articles: int, seed: int) -> None:
     """A coder's file: the shared articles and units, every unit coded in every field."""
     project = Project.create(path, bundled_codebook())
     version = project.codebook_version_id
-    categories = {f.key: [c.code for c in f.categories] for f in project.codebook.unit_fields}
+    categories = {
+        f.key: [c.code for c in f.categories]
+        for f in project.codebook.unit_fields
+        if f.when is None
+    }
     rng = random.Random(seed)
     when = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=seed)
     with project.writing() as session:

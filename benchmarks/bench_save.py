@@ -107,7 +107,7 @@ def build_large(folder: Path, articles: int, per_article: int, codes: int) -> Pa
     Project.create(path, bundled_codebook()).close()
     text = SENTENCE * per_article
     step = len(SENTENCE)
-    fields = [f.key for f in bundled_codebook().unit_fields]
+    fields = [f.key for f in bundled_codebook().unit_fields if f.when is None]
     first_code = {f.key: f.categories[0].code for f in bundled_codebook().unit_fields}
     with closing(sqlite3.connect(path, isolation_level=None)) as conn:
         conn.execute("BEGIN")

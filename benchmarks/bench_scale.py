@@ -175,6 +175,7 @@ def build(path: Path, articles: int) -> None:
                     batch(unit_id, sha, start, end, coder, f.key, rng.choice(f.categories).code)
                     for unit_id, sha, start, end in units
                     for f in codebook.unit_fields
+                    if f.when is None
                 ),
                 origin=Origin.IMPORT,
                 size=50_000,

@@ -184,3 +184,15 @@ def sample_project(project_location):
     assert not report.failures
     yield project
     project.close()
+
+
+@pytest.fixture(autouse=True)
+def _collect_what_the_test_left() -> Iterator[None]:
+    """After each test on a server run, collect its garbage, so a connection the test left open is
+    reported (as the ResourceWarning that fails it) against that test, not against
+    whichever later test the collector happens to run in."""
+    yield
+    if server_admin_url() is not None:  # psycopg warns of an unclosed connection; sqlite3 not
+        import gc
+
+        gc.collect()

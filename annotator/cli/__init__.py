@@ -41,7 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "units": ("coding", "list the units (sentences, titles, headings)"),
     "code": ("coding", "code a unit: FIELD=CODE, or FIELD= to clear"),
     "info": ("coding", "show what a project holds"),
-    "codebook": ("codebook", "check codebooks, print the format's schema"),
+    "codebook": ("codebook", "check codebooks, print the format's schema, update a project's"),
     "gui": ("gui", "open a project in the coding window"),
     "demo": ("gui", "open a throw-away copy of the demo project in the coding window"),
     "export": ("export", "export for R, Stata, SPSS, pandas, Excel (CSV, .sav, .dta, .xlsx)"),

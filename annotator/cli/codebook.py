@@ -1,14 +1,20 @@
-"""`annotator codebook validate|schema`: checking a codebook file, printing the format."""
+"""`annotator codebook validate|schema|update`: checking a codebook file, printing the
+format, changing a project's codebook during a study (core.coding.codebook_update)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.cli.output import Command, print_json
 from annotator.core.codebook import CodebookField, Scope, codebook_json_schema, load_codebook
 from annotator.core.errors import AnnotatorError
 from annotator.core.field_values import FieldType
+
+if TYPE_CHECKING:  # the database's modules load with the command that opens a project
+    from annotator.core.store.project import Project
 
 
 def register(command: Command) -> None:
@@ -23,6 +29,20 @@ def register(command: Command) -> None:
     sub.set_defaults(handler=_codebook_validate)
     sub = codebook_commands.add_parser("schema", help="print the codebook JSON Schema")
     sub.set_defaults(handler=_codebook_schema)
+    sub = codebook_commands.add_parser(
+        "update",
+        help="change a project's codebook: list the changes, refuse to orphan codes, apply",
+    )
+    sub.add_argument("project")  # read as a location by the handler: --help opens nothing
+    sub.add_argument("file", type=Path, help="the new codebook (JSON)")
+    sub.add_argument(
+        "--map",
+        type=Path,
+        dest="mapping",
+        help='where orphaned codes go (JSON): {"field.old_code": "new_code", "field": null}',
+    )
+    sub.add_argument("--dry-run", action="store_true", help="list the changes; write nothing")
+    sub.set_defaults(handler=_codebook_update)
 
 
 def _no_subcommand(_args: argparse.Namespace) -> None:
@@ -61,3 +81,57 @@ def _described(field: CodebookField) -> str:
 
 def _codebook_schema(_args: argparse.Namespace) -> None:
     print_json(codebook_json_schema())
+
+
+def _codebook_update(args: argparse.Namespace) -> None:
+    """List the changes one a line; then apply them, or refuse on one line (exit 2)."""
+    from annotator.core.coding.codebook_mapping import NO_MAPPING, load_mapping
+    from annotator.core.coding.codebook_update import (
+        UpdateRefused,
+        plan_update,
+        update_codebook,
+    )
+    from annotator.core.store.location import project_location
+    from annotator.core.store.project import Project
+
+    new = load_codebook(args.file)
+    mapping = load_mapping(args.mapping) if args.mapping else NO_MAPPING
+    with Project.open(project_location(args.project)) as project:
+        plan = plan_update(project, new, mapping)
+        if plan.unchanged:
+            print(f"{project.label}: no changes (the codebook is already {new.name} {new.version})")
+            return
+        for line in plan.changes:
+            print(line)
+        if plan.refusal:
+            raise UpdateRefused(plan.refusal)
+        if args.dry_run:
+            print(
+                f"dry run: nothing written ({plan.remapped} code(s) would be remapped, "
+                f"{plan.dropped} dropped)"
+            )
+            return
+        _require_supervisor(project)
+        print(update_codebook(project, new, mapping).summary())
+
+
+def _require_supervisor(project: Project) -> None:
+    """A file project with a supervisor passphrase is updated by the supervisor only (a
+    team project by its owner only: the core checks that)."""
+    from annotator.cli.passphrase import ask_passphrase
+    from annotator.core.supervision.landing import ENVIRONMENT
+    from annotator.core.supervision.passphrase import (
+        check_supervisor_passphrase,
+        has_supervisor_passphrase,
+    )
+
+    if not has_supervisor_passphrase(project):
+        return
+    given = os.environ.get(ENVIRONMENT)
+    if given is None:
+        given = ask_passphrase("updating the codebook is the supervisor's")
+    if not check_supervisor_passphrase(project, given):
+        raise AnnotatorError(
+            f"{project.label}: wrong supervisor passphrase (updating the codebook is the "
+            "supervisor's); nothing changed"
+        )

@@ -279,6 +279,12 @@ class ArticleListModel(QAbstractListModel):
         else:
             self.counted.emit()
 
+    def stop_counting(self) -> None:
+        """No more idle counting: the window is closing and its project with it (a step
+        after that would open a connection on a closed project)."""
+        self._count_timer.stop()
+        self._generation += 1
+
     def count_all(self) -> None:
         """Count every article's progress now (the "not finished" filter needs it)."""
         generation = self._generation

@@ -305,6 +305,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
             self._action("Merge coders' projects…", self.merge_projects, MERGE_PROJECTS_KEY)
         )
         file_menu.addAction(self._action("Export…", self.export_data, "Ctrl+E"))
+        file_menu.addAction(self._action("Update codebook…", self.update_codebook))
         file_menu.addAction(
             self._action(
                 "Try saving waiting actions now", self.operations.pending.retry_now, "F5", "retry"
@@ -928,6 +929,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         self.keys.detach()
         self._stop_following()
         self.outside_changes.stop()
+        self.controller.articles.stop_counting()
         if self.review_window is not None:
             self.review_window.close()
         if self.find_dialog is not None:

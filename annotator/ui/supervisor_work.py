@@ -1,4 +1,4 @@
-"""The coding window's supervisor menu items: review, merge and export.
+"""The coding window's supervisor menu items: review, merge, export and codebook update.
 
 A mixin of `MainWindow`, kept apart because none of it is coding: each opens a dialog or
 window of its own on the same project and, after a merge, brings the coding view up to
@@ -19,12 +19,14 @@ if TYPE_CHECKING:
 
 
 class SupervisorWork:
-    """View > Supervisor review, File > Merge and File > Export for the coding window."""
+    """View > Supervisor review, File > Merge, Export and Update codebook for the coding
+    window."""
 
     review_window: ReviewWindow | None = None
     dialog = None  # the supervisor gate, merge or export dialog while one is open
 
     supervisor_unlocked = False  # the passphrase was given once in this window
+    replacement = None  # the window built again on an updated codebook, in place of this one
 
     def open_review(self) -> None:
         """View > Supervisor review: asks first, then shows every coder's codes in a window of
@@ -102,3 +104,22 @@ class SupervisorWork:
 
         self.dialog = ExportDialog(self.project, parent or self)
         self.dialog.open()
+
+    def update_codebook(self) -> None:
+        self._as_supervisor("Update codebook", self._open_codebook_update)
+
+    def _open_codebook_update(self) -> None:
+        """The dialog; once it has updated the codebook, the window is built again on it."""
+        from annotator.ui.codebook_update_dialog import (
+            CodebookUpdateDialog,
+            reopen_with_new_codebook,
+        )
+
+        self.dialog = CodebookUpdateDialog(self.project, self)
+        self.dialog.updated.connect(
+            lambda result: self._rebuilt(reopen_with_new_codebook(self, result.summary()))
+        )
+        self.dialog.open()
+
+    def _rebuilt(self, window) -> None:
+        self.replacement = window

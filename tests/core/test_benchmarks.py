@@ -35,23 +35,42 @@ SMALL_RUNS = {
     "bench_window_visible.py": "--small",
     "bench_workspace.py": "--small",
 }
+# Benchmarks of a team project: their small run is against the test server.
+SERVER_RUNS = {"bench_scale_server.py": "--small"}
 
 
 def test_every_benchmark_has_a_small_run():
-    assert sorted(p.name for p in BENCHMARKS.glob("bench_*.py")) == sorted(SMALL_RUNS)
+    names = sorted(p.name for p in BENCHMARKS.glob("bench_*.py"))
+    assert names == sorted(SMALL_RUNS | SERVER_RUNS)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SMALL_RUNS))
 def test_the_benchmark_runs_at_a_small_size(name, tmp_path):
-    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(tmp_path)}
-    done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / name), *shlex.split(SMALL_RUNS[name])],
+    done = run_benchmark(name, shlex.split(SMALL_RUNS[name]), tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip()
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.parametrize("name", sorted(SERVER_RUNS))
+def test_the_server_benchmark_runs_at_a_small_size(name, server_url, tmp_path):
+    arguments = [*shlex.split(SERVER_RUNS[name]), "--server", server_url, "--explain"]
+    done = run_benchmark(name, arguments, tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "key, coder, RLS: p99" in done.stdout  # it measured on the server, under RLS
+    assert "`annotator info`" in done.stdout  # and ran to its last row
+
+
+def run_benchmark(name: str, arguments: list[str], folder: Path) -> subprocess.CompletedProcess:
+    """The benchmark in a fresh process, its temporary files in `folder`."""
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(folder)}
+    return subprocess.run(
+        [sys.executable, str(BENCHMARKS / name), *arguments],
         cwd=ROOT,
         env=environment,
         capture_output=True,
         text=True,
         timeout=900,  # only keeps a hang from stopping the suite
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.strip()

@@ -18,7 +18,7 @@ from sqlalchemy import event
 
 from annotator.core.coding import service as coding
 from annotator.core.coding.article_views import article_order, article_page, last_article_of
-from annotator.core.coding.lookups import list_units
+from annotator.core.coding.lookups import find_unit, list_units
 from annotator.core.store.project import Project
 
 pytestmark = pytest.mark.sqlite_only  # counts SQLite's steps
@@ -46,8 +46,12 @@ def code_every_unit(project: Project, coder: str, article_keys: list[str]) -> No
     for key in article_keys:
         for unit in list_units(project, key):
             if unit.kind in codebook.coded_kinds:
-                codes = {field.key: field.categories[0].code for field in codebook.fields}
+                asked = [f for f in codebook.unit_fields if f.when is None]  # of every unit
+                codes = {field.key: field.categories[0].code for field in asked}
                 coding.apply_codes(project, coder, unit.id, codes)
+        own = find_unit(project, f"{key}#0").id  # the article's own questions
+        asked = [f for f in codebook.article_fields if f.when is None]
+        coding.apply_codes(project, coder, own, {f.key: f.categories[0].code for f in asked})
 
 
 def test_one_articles_codes_and_a_list_page_cost_the_same_whatever_else_is_coded(

@@ -221,3 +221,15 @@ def test_a_project_of_the_release_before_sources_gets_the_source_tables(tmp_path
                 ),
                 {"v": project.codebook_version_id},
             )
+
+
+def test_a_closed_project_refuses_to_read_or_write(tmp_path):
+    """A closed handle must not reconnect behind its owner's back (on a server a
+    disposed engine would open a fresh connection that nobody closes)."""
+    from annotator.core.errors import ProjectError
+
+    project = Project.create(tmp_path / "closed.annotator", bundled_codebook())
+    project.close()
+    for session in (project.reading, project.writing):
+        with pytest.raises(ProjectError, match="closed"), session():
+            pass

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlmodel import func, select
 
 from annotator.core.codebook import bundled_codebook
+from annotator.core.store.article_units import TEXT_UNIT
 from annotator.core.store.models import Article, Unit
 from annotator.core.store.project import Project
 
@@ -89,7 +90,7 @@ def stored(project_path: Path) -> tuple[dict[str, Article], int, list[str]]:
     wrong: list[str] = []
     with Project.open(project_path) as project, project.reading() as session:
         articles = {article.source: article for article in session.exec(select(Article))}
-        units = session.exec(select(Unit)).all()
+        units = session.exec(select(Unit).where(TEXT_UNIT)).all()  # not the article units
         by_article: dict[int, list[Unit]] = {}
         for unit in units:
             by_article.setdefault(unit.article_id, []).append(unit)

@@ -178,6 +178,28 @@ def test_importing_into_an_empty_project_opens_the_first_article(
     window.project.close()
 
 
+def test_a_closed_window_counts_no_more_progress(qtbot, qapp, project_location, clean_settings):
+    """The article list counts progress when idle; a window closed (and its project with
+    it) before the count ended must not count on: that would read a closed project."""
+    from annotator.core.codebook import bundled_codebook
+    from annotator.ui.main_window import MainWindow
+
+    path = project_location("counted.annotator")
+    Project.create(path, bundled_codebook()).close()
+    window = MainWindow(Project.open(path), "alice", clean_settings)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.importer.imported, timeout=60_000):
+        window.import_paths([str(HTML_SAMPLE)])
+    failures: list[str] = []
+    window.controller.articles.read_failed.connect(failures.append)
+    counted: list[bool] = []
+    window.controller.articles.counted.connect(lambda: counted.append(True))
+    window.close()
+    window.project.close()
+    qapp.processEvents()
+    assert failures == [] and counted == []
+
+
 def test_run_project_refuses_a_missing_file(tmp_path, capsys, monkeypatch):
     from annotator.ui import app
 

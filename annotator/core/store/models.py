@@ -34,6 +34,7 @@ class Origin(StrEnum):
     UNANIMOUS = "unanimous"  # accept all unanimous units
     MERGE = "merge"
     SUGGESTION = "suggestion"  # a machine suggestion accepted by a coder (one key)
+    CODEBOOK_UPDATE = "codebook update"  # codes a mapping moved when the codebook changed
 
 
 def utcnow() -> datetime:

@@ -197,8 +197,15 @@ class Project:
 
     # -- sessions ------------------------------------------------------------------
 
+    def _check_open(self) -> None:
+        """A closed handle is refused, not quietly reconnected: a disposed engine would
+        otherwise open a fresh connection that nobody closes any more."""
+        if self._closed:
+            raise ProjectError(f"{self.label}: this project was closed")
+
     @contextmanager
     def reading(self) -> Iterator[Session]:
+        self._check_open()
         with db.read_session(self.read_engine) as session:
             yield session
 
@@ -207,6 +214,7 @@ class Project:
         """One write transaction, committed on leaving (durably) or rolled back whole.
         `attach` (a file project only) names other SQLite files to attach to the
         transaction's connection for its duration (a merge reads its source so)."""
+        self._check_open()
         with db.write_session(self.write_engine, attach) as session:
             yield session
 
@@ -230,6 +238,17 @@ class Project:
     @property
     def codebook_version_id(self) -> int:
         return saved_id(self.codebook_row.id)
+
+    def use_codebook(self, row: CodebookVersion, codebook: Codebook) -> None:
+        """Make new codes with `codebook` (stored as `row`) from now on, before the
+        transaction that added it has committed: a codebook update writes the codes it
+        moves under the new version in that same transaction (coding.codebook_update)."""
+        self.__dict__["codebook_row"], self.__dict__["codebook"] = row, codebook
+
+    def forget_codebook(self) -> None:
+        """Read the codebook again on next use: another transaction may have added one."""
+        self.__dict__.pop("codebook_row", None)
+        self.__dict__.pop("codebook", None)
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         with self.reading() as session:

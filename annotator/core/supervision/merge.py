@@ -448,11 +448,14 @@ class _Merger:
         if self.session.scalar(select_columns(func.count()).select_from(added)):
             # (only then: a team member, who may add no units, merges her codes back)
             self._run(insert(target).from_select(names, adding))
-            self.report.units_added = self.session.scalar(  # text units: not article units
-                select_columns(func.count())
-                .select_from(added)
-                .join(unit, unit.c.id == added.c.sid)
-                .where(unit.c.start != unit.c["end"])
+            self.report.units_added = (
+                self.session.scalar(  # text units: not article units
+                    select_columns(func.count())
+                    .select_from(added)
+                    .join(unit, unit.c.id == added.c.sid)
+                    .where(unit.c.start != unit.c["end"])
+                )
+                or 0
             )
         unit_map = self.scratch.select(
             "merge_unit_map",
