@@ -19,7 +19,7 @@ from annotator.core.store.project import Project
 from tests.ui.conftest import stored_codes
 from tests.ui.test_screenshot import assert_not_blank
 
-NEW_VERSION = "2.1"
+NEW_VERSION = "2.2"
 
 
 @pytest.fixture
