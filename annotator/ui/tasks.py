@@ -140,7 +140,12 @@ class TaskRunner(QObject):
             self.worker.cancel()
 
     def wait(self) -> None:
-        """Cancel and wait for a running job (a window that closes must not leave it behind)."""
+        """Cancel and wait for a running job (a window that closes must not leave it behind).
+
+        Its outcome, still on its way through the event queue, is shown to nobody: the
+        window and its project are closing, and a callback reading them would find the
+        project closed."""
+        self._on_done = None
         if self.thread is not None:
             self.cancel()
             self.thread.quit()
