@@ -269,18 +269,29 @@ def key_times(path: Path, saves: int) -> tuple[list[float], list[float]]:
     return app, bare
 
 
-def command_times(path: Path, command: str, runs: int) -> tuple[list, list]:
-    """(wall time of the process, time of its work after its imports) of each run, for
-    the command and its bare script."""
-    key = "article-1"
-    argv = {
-        "articles": ["articles", str(path)],
-        "code": ["code", str(path), "--coder", "cai", f"{key}#2", "attribution=named_person"],
-        "units": ["units", str(path), "--article", key],
-        "info": ["info", str(path)],
+COMMANDS = {
+    "articles": "`annotator articles`",
+    "code": "`annotator code`",
+    "units": "`units --article KEY`",
+    "info": "`annotator info`",
+}
+"""The commands measured as processes of their own, with their rows' labels."""
+
+
+def command_argv(command: str, location: str, coder: str, key: str) -> list[str]:
+    """The command line of one of COMMANDS on `location` (a file or a server URL)."""
+    return {
+        "articles": ["articles", location],
+        "code": ["code", location, "--coder", coder, f"{key}#2", "attribution=named_person"],
+        "units": ["units", location, "--article", key],
+        "info": ["info", location],
     }[command]
-    app = [sys.executable, "-c", APP_SCRIPT, *argv]
-    bare = [sys.executable, "-c", BARE_SCRIPT.format(body=BARE[command]), str(path), key]
+
+
+def process_times(app: list[str], bare: list[str], runs: int) -> tuple[list, list]:
+    """(wall time of the process, time of its work after its imports, which the process
+    prints last on stderr) of each run of `app` and of `bare`, alternating, so that the
+    machine's load hits both."""
 
     def run(args: list[str]) -> tuple[float, float]:
         start = time.perf_counter()
@@ -290,8 +301,26 @@ def command_times(path: Path, command: str, runs: int) -> tuple[list, list]:
         wall = time.perf_counter() - start
         return wall, float(done.stderr.decode().split()[-1])
 
-    results = [(run(app), run(bare)) for _ in range(runs)]  # alternating: load hits both
+    results = [(run(app), run(bare)) for _ in range(runs)]
     return [a for a, _ in results], [b for _, b in results]
+
+
+def command_rows(times: Callable[[str], tuple[list, list]]) -> None:
+    """A row per one of COMMANDS: the process's wall time and its work, from `times`."""
+    for command, label in COMMANDS.items():
+        app, bare = times(command)
+        walls = median([a[0] for a in app]), median([b[0] for b in bare])
+        work = median([a[1] for a in app]), median([b[1] for b in bare])
+        row(label, *walls, work)
+
+
+def command_times(path: Path, command: str, runs: int) -> tuple[list, list]:
+    """(wall time of the process, time of its work after its imports) of each run, for
+    the command and its bare script."""
+    key = "article-1"
+    app = [sys.executable, "-c", APP_SCRIPT, *command_argv(command, str(path), "cai", key)]
+    bare = [sys.executable, "-c", BARE_SCRIPT.format(body=BARE[command]), str(path), key]
+    return process_times(app, bare, runs)
 
 
 def row(name: str, app: float, bare: float, work: tuple[float, float] | None = None) -> None:
@@ -318,16 +347,7 @@ def measure(path: Path, saves: int, runs: int) -> None:
     app, bare = scale_window.key_times(path, saves)
     row("window: key, median", median(app), median(bare))
     row("window: key, p99", p99(app), p99(bare))
-    for command, label in (
-        ("articles", "`annotator articles`"),
-        ("code", "`annotator code`"),
-        ("units", "`units --article KEY`"),
-        ("info", "`annotator info`"),
-    ):
-        app, bare = command_times(path, command, runs)
-        walls = median([a[0] for a in app]), median([b[0] for b in bare])
-        work = median([a[1] for a in app]), median([b[1] for b in bare])
-        row(label, *walls, work)
+    command_rows(lambda command: command_times(path, command, runs))
 
 
 def merge_row(size: int) -> None:

@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -340,24 +339,10 @@ def read_rows(owner: str, member: str, runs: int, statements: Statements | None)
 def command_times(url: str, command: str, runs: int) -> tuple[list, list]:
     """(wall, work after imports) of `annotator COMMAND URL` and of its bare script."""
     key = "article-1"
-    argv = {
-        "articles": ["articles", url],
-        "code": ["code", url, "--coder", member_of(url), f"{key}#2", "attribution=named_person"],
-        "units": ["units", url, "--article", key],
-        "info": ["info", url],
-    }[command]
+    argv = bench_scale.command_argv(command, url, member_of(url), key)
     app = [sys.executable, "-c", bench_scale.APP_SCRIPT, *argv]
     bare = [sys.executable, "-c", BARE_SCRIPT.format(body=BARE[command]), plain(url), key]
-
-    def run(args: list[str]) -> tuple[float, float]:
-        start = time.perf_counter()
-        done = subprocess.run(
-            args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT
-        )
-        return time.perf_counter() - start, float(done.stderr.decode().split()[-1])
-
-    results = [(run(app), run(bare)) for _ in range(runs)]
-    return [a for a, _ in results], [b for _, b in results]
+    return bench_scale.process_times(app, bare, runs)
 
 
 def open_times(url: str, runs: int) -> tuple[list[float], list[float]]:
@@ -384,16 +369,7 @@ def measure(owner: str, member: str, saves: int, runs: int, statements: Statemen
         row(f"key, {who}: median", median(app), median(bare))
         row(f"key, {who}: p99", p99(app), p99(bare))
     read_rows(owner, member, runs * 4, statements)
-    for command, label in (
-        ("articles", "`annotator articles`"),
-        ("code", "`annotator code`"),
-        ("units", "`units --article KEY`"),
-        ("info", "`annotator info`"),
-    ):
-        app, bare = command_times(member, command, runs)
-        walls = median([a[0] for a in app]), median([b[0] for b in bare])
-        work = median([a[1] for a in app]), median([b[1] for b in bare])
-        row(label, *walls, work)
+    bench_scale.command_rows(lambda command: command_times(member, command, runs))
 
 
 def main() -> None:
