@@ -4,17 +4,12 @@ format, changing a project's codebook during a study (core.coding.codebook_updat
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from annotator.cli.output import Command, print_json
 from annotator.core.codebook import CodebookField, Scope, codebook_json_schema, load_codebook
 from annotator.core.errors import AnnotatorError
 from annotator.core.field_values import FieldType
-
-if TYPE_CHECKING:  # the database's modules load with the command that opens a project
-    from annotator.core.store.project import Project
 
 
 def register(command: Command) -> None:
@@ -85,6 +80,7 @@ def _codebook_schema(_args: argparse.Namespace) -> None:
 
 def _codebook_update(args: argparse.Namespace) -> None:
     """List the changes one a line; then apply them, or refuse on one line (exit 2)."""
+    from annotator.cli.passphrase import require_supervisor
     from annotator.core.coding.codebook_mapping import NO_MAPPING, load_mapping
     from annotator.core.coding.codebook_update import (
         UpdateRefused,
@@ -111,27 +107,7 @@ def _codebook_update(args: argparse.Namespace) -> None:
                 f"{plan.dropped} dropped)"
             )
             return
-        _require_supervisor(project)
-        print(update_codebook(project, new, mapping).summary())
-
-
-def _require_supervisor(project: Project) -> None:
-    """A file project with a supervisor passphrase is updated by the supervisor only (a
-    team project by its owner only: the core checks that)."""
-    from annotator.cli.passphrase import ask_passphrase
-    from annotator.core.supervision.landing import ENVIRONMENT
-    from annotator.core.supervision.passphrase import (
-        check_supervisor_passphrase,
-        has_supervisor_passphrase,
-    )
-
-    if not has_supervisor_passphrase(project):
-        return
-    given = os.environ.get(ENVIRONMENT)
-    if given is None:
-        given = ask_passphrase("updating the codebook is the supervisor's")
-    if not check_supervisor_passphrase(project, given):
-        raise AnnotatorError(
-            f"{project.label}: wrong supervisor passphrase (updating the codebook is the "
-            "supervisor's); nothing changed"
+        require_supervisor(
+            project, "codebook update", why="updating the codebook is the supervisor's"
         )
+        print(update_codebook(project, new, mapping).summary())

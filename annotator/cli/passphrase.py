@@ -24,18 +24,18 @@ from annotator.core.supervision.passphrase import (
 )
 
 
-def require_supervisor(project: Project, what: str) -> str | None:
+def require_supervisor(project: Project, what: str, *, why: str | None = None) -> str | None:
     """Go on only with the supervisor passphrase, when the project has one; the passphrase
-    given (None when the project has none and none was given in the environment)."""
+    given (None when the project has none and none was given in the environment). `why`
+    is said when asking and when refusing (default: the command shows every coder's codes)."""
     if not has_supervisor_passphrase(project):
         return os.environ.get(ENVIRONMENT)
+    why = why or f"{what} shows every coder's codes"
     given = os.environ.get(ENVIRONMENT)
     if given is None:
-        given = ask_passphrase(f"{what} shows every coder's codes")
+        given = ask_passphrase(why)
     if not check_supervisor_passphrase(project, given):
-        raise AnnotatorError(
-            f"{project.label}: wrong supervisor passphrase ({what} shows every coder's codes)"
-        )
+        raise AnnotatorError(f"{project.label}: wrong supervisor passphrase ({why})")
     return given
 
 
