@@ -15,7 +15,9 @@ service, with history (origin `Origin.CODEBOOK_UPDATE`). A code of a conditional
 that the new codebook no longer asks for (a narrowed condition, or a moved code that the
 condition reads) is cleared too, as the write path clears one a coder's change switches
 off; the plan lists those. Every other code keeps the codebook version it was made
-under, which the database goes on checking it against.
+under, which the database goes on checking it against. The codes of source fields
+(issue 24) are counted, refused, moved, dropped and cleared the same way, through the
+sources' write path (coding.sources_service.recode_in), one list per article and coder.
 
 On a team server only the project's owner may do it: a member's role may write codes
 and nothing else, and never another coder's (core.team.roles).
@@ -33,9 +35,11 @@ from sqlmodel import Session, col, func, select
 
 from annotator.core import field_values
 from annotator.core.codebook import ARTICLE_KIND, Codebook, CodebookField, Scope
+from annotator.core.coding import sources_service
 from annotator.core.coding.codebook_changes import codebook_changes
 from annotator.core.coding.codebook_mapping import NO_MAPPING, CodeMapping
 from annotator.core.coding.service import BatchCode, CodeWriter
+from annotator.core.coding.source_lists import SourceEntry
 from annotator.core.errors import AnnotatorError, CodebookError, InputError, ProjectError
 from annotator.core.field_values import FieldType, choices
 from annotator.core.store.models import (
@@ -44,6 +48,8 @@ from annotator.core.store.models import (
     CodebookVersion,
     Coder,
     Origin,
+    Source,
+    SourceCode,
     Unit,
     wide_select,
 )
@@ -163,6 +169,7 @@ def update_codebook(
             assert row is not None, "the version just added"
             project.use_codebook(row, new)  # the codes moved below are made with it
             _write(session, project, remapped + list(cleared.values()))
+            _recode_sources(session, project, recoder)
     finally:
         project.forget_codebook()  # the committed one: the new, or the old after a failure
     return UpdateResult(
@@ -200,6 +207,7 @@ def _plan(session: Session, current: Codebook, new: Codebook, mapping: CodeMappi
     orphans = _whole_fields(orphans)
     changes += [_mapping_line(current, new, entry, touched) for entry in mapping.entries()]
     cleared = Counter(entry.field for entry in _not_asked(session, new, recoder))
+    cleared += _sources_not_asked(session, recoder)
     changes += [
         f"not asked any more: {key} on {count} unit(s) (its condition no longer holds): "
         "cleared, with history"
@@ -242,14 +250,17 @@ def _validity(field: CodebookField) -> tuple:
 
 def _value_counts(session: Session, keys: set[str]) -> Counter[tuple[str, str]]:
     """(field, stored value) -> how many codes of any coder hold it, for these fields."""
+    counts: Counter[tuple[str, str]] = Counter()
     if not keys:
-        return Counter()
-    query = (
-        select(Code.field, Code.code, func.count())
-        .where(col(Code.field).in_(sorted(keys)))
-        .group_by(col(Code.field), col(Code.code))
-    )
-    return Counter({(key, value): count for key, value, count in session.exec(query)})
+        return counts
+    for table in (Code, SourceCode):  # a field's codes are in one of them (its scope)
+        query = (
+            select(table.field, table.code, func.count())
+            .where(col(table.field).in_(sorted(keys)))
+            .group_by(col(table.field), col(table.code))
+        )
+        counts.update({(key, value): count for key, value, count in session.exec(query)})
+    return counts
 
 
 def _refuse_stored_version(session: Session, current: Codebook, new: Codebook) -> None:
@@ -278,6 +289,7 @@ class _Recoder:
     def __init__(self, current: Codebook, new: Codebook, mapping: CodeMapping) -> None:
         self.current = {f.key: f for f in current.fields}
         self.new = {f.key: f for f in new.fields}
+        self.new_codebook = new
         self.mapping = mapping
         self.targets = self._parsed_targets()
 
@@ -441,6 +453,62 @@ def _not_asked(session: Session, new: Codebook, recoder: _Recoder) -> list[Batch
             for key in sorted(codes.keys() & conditional - asked)
         ]
     return cleared
+
+
+def _sources_not_asked(session: Session, recoder: _Recoder) -> Counter[str]:
+    """Source codes the update clears because their condition no longer holds, by field."""
+    cleared: Counter[str] = Counter()
+    for _article, _coder, _uid, codes in _source_codes(session, recoder):
+        kept = _recoded(recoder, codes)
+        cleared.update(k for k, v in codes.items() if recoder.target(k, v)[0] and k not in kept)
+    return cleared
+
+
+def _recode_sources(session: Session, project: Project, recoder: _Recoder) -> None:
+    """Move, drop or clear source codes as unit codes are (`_write`), through the sources'
+    write path, one list per article and coder, under the new codebook version."""
+    lists = sorted(
+        {(article, coder) for article, coder, _uid, _codes in _source_codes(session, recoder)}
+    )
+    for article_id, coder in lists:
+        writer = CodeWriter(session, project, origin=Origin.CODEBOOK_UPDATE, reserved=coder)
+        sources_service.recode_in(writer, article_id, coder, lambda s: _recode_entry(recoder, s))
+
+
+def _recode_entry(recoder: _Recoder, source: SourceEntry) -> None:
+    source.codes = _recoded(recoder, source.codes)
+
+
+def _recoded(recoder: _Recoder, codes: dict[str, str]) -> dict[str, str]:
+    """A source's codes as the mapping leaves them, less those no longer asked."""
+    mapped = {key: recoder.target(key, value)[0] for key, value in codes.items()}
+    kept = {key: value for key, value in mapped.items() if value is not None}
+    new_book = recoder.new_codebook
+    asked = new_book.applicable(Scope.SOURCE, kept)
+    conditional = {f.key for f in new_book.fields_of(Scope.SOURCE) if f.when is not None}
+    return {k: v for k, v in kept.items() if k in asked or k not in conditional}
+
+
+def _source_codes(
+    session: Session, recoder: _Recoder
+) -> Iterator[tuple[int, str, str, dict[str, str]]]:
+    """(article id, coder, source uid, all its codes) of each source the update may
+    change: one with a code the mapping names, or any with codes when a condition may
+    now hold elsewhere (source codes are few: a handful per source)."""
+    if not recoder.mapping.fields and not _conditions_touched(recoder):
+        return
+    query = (
+        wide_select(Source.article_id, Coder.name, Source.uid, SourceCode.field, SourceCode.code)
+        .join(Source, col(Source.id) == SourceCode.source_id)
+        .join(Coder, col(Coder.id) == SourceCode.coder_id)
+        .order_by(col(Source.id))
+    )
+    grouped: dict[tuple[int, str, str], dict[str, str]] = {}
+    for article_id, coder, uid, key, value in session.exec(query):
+        grouped.setdefault((article_id, coder, uid), {})[key] = value
+    for (article_id, coder, uid), codes in grouped.items():
+        if _conditions_touched(recoder) or codes.keys() & recoder.mapping.fields:
+            yield article_id, coder, uid, codes
 
 
 def _conditions_touched(recoder: _Recoder) -> bool:
