@@ -228,9 +228,11 @@ def _first_start(entries: Sequence[SourceEntry]) -> int:
 # -- reading ------------------------------------------------------------------------------
 
 
-def compared_articles(project: Project, coders: Sequence[str] | None = None) -> list[ArticleLists]:
-    """The articles two or more chosen coders took part in, in reading order, with each
-    such coder's source list (empty when she listed none)."""
+def compared_articles(
+    project: Project, coders: Sequence[str] | None = None, only: int | None = None
+) -> list[ArticleLists]:
+    """The articles two or more chosen coders took part in (or only the article `only`),
+    in reading order, with each such coder's source list (empty when she listed none)."""
     with project.reading() as session:
         names = _chosen(session, coders)
         ids = {name: id_ for name, id_ in _coder_ids(session).items() if name in names}
@@ -245,7 +247,7 @@ def compared_articles(project: Project, coders: Sequence[str] | None = None) -> 
             for article_id, coder_id in session.exec(query):
                 if coder_id in by_id:
                     taking_part.setdefault(article_id, set()).add(by_id[coder_id])
-        compared = [a for a, who in taking_part.items() if len(who) >= 2]
+        compared = [a for a, who in taking_part.items() if len(who) >= 2 and only in (None, a)]
         rows = session.exec(
             select(Article.id, Article.key)
             .where(col(Article.id).in_(compared))
