@@ -58,6 +58,7 @@ from annotator.ui.review.adjudication import ReviewOperations
 from annotator.ui.review.coder_choice import CoderChoiceModel
 from annotator.ui.review.dashboard import DashboardTab
 from annotator.ui.review.disagreement_tab import DisagreementsTab
+from annotator.ui.review.sources_tab import SourcesTab
 from annotator.ui.settings import AppSettings
 from annotator.ui.study.study_dialog import StudyDialog
 from annotator.ui.tasks import Progress, TaskCancelled, TaskOutcome, TaskRunner
@@ -120,6 +121,7 @@ class ReviewWindow(QMainWindow):
         self.live_timer.timeout.connect(self.poll)
         self.dashboard = DashboardTab(project.codebook, self._confusion)
         self.disagreements = DisagreementsTab(project.codebook, self.operations)
+        self.sources = SourcesTab(project.codebook, self.operations)
         self._build()
         self._build_menus()
         self.coders.chosen_changed.connect(self._refresh_timer.start)
@@ -158,6 +160,7 @@ class ReviewWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.dashboard, theme.icon("find"), "Agreement")
         self.tabs.addTab(self.disagreements, theme.icon("clear"), "Disagreements")
+        self.tabs.addTab(self.sources, "Sources")
         split = QSplitter()
         split.addWidget(side)
         split.addWidget(self.tabs)
@@ -186,6 +189,11 @@ class ReviewWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.disagreements)
         self.disagreements.take_keys()
 
+    def show_sources(self) -> None:
+        """Ctrl+3: the coders' source lists side by side, the rows focused (1-9 take)."""
+        self.tabs.setCurrentWidget(self.sources)
+        self.sources.table.setFocus()
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -212,6 +220,7 @@ class ReviewWindow(QMainWindow):
             self._action("Agreement", lambda: self.tabs.setCurrentWidget(self.dashboard), "Ctrl+1")
         )
         view_menu.addAction(self._action("Disagreements", self.show_disagreements, "Ctrl+2"))
+        view_menu.addAction(self._action("Sources", self.show_sources, "Ctrl+3"))
         view_menu.addAction(self._action("Reload from the project", self.reload, "F5"))
         view_menu.addSeparator()
         self.suggestions_action = QAction("Machine suggestions for coders", self, checkable=True)
@@ -303,11 +312,13 @@ class ReviewWindow(QMainWindow):
         self.dashboard.set_coders(chosen)
         if len(chosen) < 2:
             self.disagreements.set_data([], chosen, {})
+            self.sources.set_coders(chosen)
             self.dashboard.clear_results("Choose at least two coders to compare.")
             self.progress.setRange(0, 1)
             self.progress.setValue(0)
             return
         coders = self.chosen_coders()
+        self.sources.set_coders(coders)
         found = adjudication.list_disagreements(self.project, coders=coders)
         notes = coding.coder_notes(self.project, CONSENSUS)
         reasons = {coder: coding.coder_notes(self.project, coder) for coder in chosen}
