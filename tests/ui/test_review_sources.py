@@ -46,11 +46,12 @@ def on_sources(qtbot, review):
     return tab
 
 
-def test_the_supervisor_settles_the_consensus_by_keys(qtbot, open_window, coded):
+def test_the_supervisor_settles_the_consensus_by_keys(qtbot, qtmodeltester, open_window, coded):
     review = enter_review(qtbot, open_window("alice", coded))
     tab = on_sources(qtbot, review)
     assert tab.article_box.currentText() == "border-talks — 3 source(s), 1 unmatched, 1 differing"
     model = tab.model
+    qtmodeltester.check(model)
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)] == [
         "Row",
         "1  alice",

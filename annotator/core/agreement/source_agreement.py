@@ -238,12 +238,16 @@ def compared_articles(
         ids = {name: id_ for name, id_ in _coder_ids(session).items() if name in names}
         by_id = {id_: name for name, id_ in ids.items()}
         taking_part: dict[int, set[str]] = {}
-        for query in (
-            select(Source.article_id, Source.coder_id).distinct(),
+        listed = select(Source.article_id, Source.coder_id).distinct()
+        coded = (
             select(Unit.article_id, Code.coder_id)
             .join(Unit, col(Unit.id) == Code.unit_id)
-            .distinct(),
-        ):
+            .distinct()
+        )
+        if only is not None:  # one article: read its rows only
+            listed = listed.where(Source.article_id == only)
+            coded = coded.where(Unit.article_id == only)
+        for query in (listed, coded):
             for article_id, coder_id in session.exec(query):
                 if coder_id in by_id:
                     taking_part.setdefault(article_id, set()).add(by_id[coder_id])
