@@ -28,7 +28,11 @@ from annotator.core.agreement import (
 from annotator.core.agreement.field_details import FieldDetails, detail_lines
 from annotator.core.agreement.from_project import ProjectAgreement, project_agreement
 from annotator.core.agreement.html_report import pairwise_confusion, write_agreement_html
-from annotator.core.agreement.source_agreement import SourceAgreement, source_agreement
+from annotator.core.agreement.source_agreement import (
+    SOURCES_PER_ARTICLE,
+    SourceAgreement,
+    source_agreement,
+)
 from annotator.core.agreement.tables import write_agreement_csv
 from annotator.core.agreement.verdicts import ALPHAS, headline, verdict, verdict_source
 from annotator.core.codebook import resolve_codebook
@@ -213,7 +217,8 @@ def _agreement(args: argparse.Namespace) -> None:
 
 def _write_files(args, fields, by_article, kind, confusion, labels, details, sources) -> None:
     if args.csv is not None:
-        rows = write_agreement_csv(args.csv, fields, by_article, details)
+        table_fields, table_details = _with_sources(fields, details, sources)
+        rows = write_agreement_csv(args.csv, table_fields, by_article, table_details)
         print(f"wrote {rows} row(s) to {args.csv}", file=sys.stderr)
     if args.html is not None:
         write_agreement_html(
@@ -284,6 +289,17 @@ def _field_lines(
     lines.append(f"            kappas and AC1 on {verdict_source('fleiss_kappa')}")
     lines.extend(f"  input: {note}" for note in report.input_notes)
     return lines
+
+
+def _with_sources(fields, details, sources: SourceAgreement | None):
+    """The CSV table's fields and details with the source fields' (their keys are their
+    own: no unit field shares one) and "sources per article" after them."""
+    if sources is None:
+        return fields, details
+    extra = dict(sources.fields)
+    if sources.sources_per_article is not None:
+        extra[SOURCES_PER_ARTICLE] = sources.sources_per_article
+    return {**fields, **extra}, {**details, **sources.details}
 
 
 def _sources_part(result: SourceAgreement, field: str | None) -> SourceAgreement | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
@@ -72,9 +73,18 @@ def test_json_carries_the_exact_figures_and_field_picks_a_source_field(coded, ca
     assert unit_only["sources"] is None
 
 
-def test_the_html_report_has_a_sources_section(coded, capsys, tmp_path):
-    page = tmp_path / "report.html"
-    run(capsys, "agreement", coded, "--bootstrap", "0", "--html", str(page))
+def test_the_html_report_has_a_sources_section_and_the_csv_their_rows(coded, capsys, tmp_path):
+    page, table = tmp_path / "report.html", tmp_path / "table.csv"
+    run(capsys, "agreement", coded, "--bootstrap", "0", "--html", str(page), "--csv", str(table))
+    with table.open(encoding="utf-8", newline="") as cells:
+        rows = list(csv.DictReader(cells))
+    alphas = {
+        r["field"]: float(r["value"])
+        for r in rows
+        if r["coefficient"] == "krippendorff_alpha" and r["value"] and not r["article"]
+    }
+    assert alphas["named_or_anonymous"] == pytest.approx(16 / 30)
+    assert alphas["sources per article"] == pytest.approx(0.5)
     html = page.read_text(encoding="utf-8")
     assert '<section class="field" id="sources"><h2>Sources</h2>' in html
     assert "Source: Named or anonymous" in html
