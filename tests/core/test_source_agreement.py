@@ -10,8 +10,10 @@ import pytest
 from annotator.core.agreement.source_agreement import (
     SOURCES_PER_ARTICLE,
     cluster_sources,
+    compared_articles,
     source_agreement,
 )
+from annotator.core.coding import source_lists as lists
 from annotator.core.coding import sources_service as sources
 from annotator.core.coding.lookups import find_unit
 from annotator.core.coding.source_lists import Mention, SourceEntry, SourceList
@@ -213,3 +215,23 @@ def test_a_coder_who_coded_the_article_but_listed_no_source_found_none(hand_work
     assert (carol.found, carol.matched) == (0, 0)
     per_article = result.sources_per_article
     assert per_article is not None and per_article.n_pairable_values == 7
+
+
+def test_the_lists_read_at_once_are_the_write_paths_lists(hand_worked):
+    """compared_articles reads every list in a few queries; each is the list the write
+    path reads one by one (span corrections aside: agreement does not compare them)."""
+    unit = find_unit(hand_worked, "harbor-deal#2")
+    first = sources.read_list(hand_worked, unit.article_id, "alice").sources[0].uid
+
+    def more(source_list, units):
+        lists.link(source_list, unit.id, first)
+        lists.code(source_list, first, hand_worked.codebook, {"source_type": "government"})
+
+    sources.edit(hand_worked, unit.article_id, "alice", more)
+    for article in compared_articles(hand_worked):
+        for coder, read in article.lists.items():
+            one = sources.read_list(hand_worked, article.article_id, coder)
+            one.spans = {}
+            assert read == one
+    (only,) = compared_articles(hand_worked, only=unit.article_id)
+    assert only.lists["alice"].links == {unit.id: [first]}

@@ -54,12 +54,21 @@ from annotator.core.agreement.project_codes import CodedTable, field_data, field
 from annotator.core.agreement.reliability_data import ReliabilityData
 from annotator.core.agreement.report import FieldAgreement, agreement_report
 from annotator.core.codebook import Codebook, Scope
-from annotator.core.coding.source_lists import SourceEntry, SourceList
+from annotator.core.coding.source_lists import Mention, SourceEntry, SourceList
 from annotator.core.coding.source_matching import match_sources
-from annotator.core.coding.sources_service import stored_list
 from annotator.core.errors import AnnotatorError
 from annotator.core.field_values import FieldType
-from annotator.core.store.models import Article, Code, Coder, Source, Unit, saved_id
+from annotator.core.store.models import (
+    Article,
+    Code,
+    Coder,
+    Source,
+    SourceCode,
+    SourceLink,
+    SourceMention,
+    Unit,
+    saved_id,
+)
 from annotator.core.store.project import Project
 from annotator.core.store.roles import CONSENSUS, OUTSIDE_THE_STUDY, Role
 
@@ -232,12 +241,11 @@ def compared_articles(
     project: Project, coders: Sequence[str] | None = None, only: int | None = None
 ) -> list[ArticleLists]:
     """The articles two or more chosen coders took part in (or only the article `only`),
-    in reading order, with each such coder's source list (empty when she listed none)."""
+    in reading order, with each such coder's source list (empty when she listed none).
+    The lists are read in a few queries for all articles at once (`_read_lists`)."""
     with project.reading() as session:
         names = _chosen(session, coders)
-        ids = {name: id_ for name, id_ in _coder_ids(session).items() if name in names}
-        by_id = {id_: name for name, id_ in ids.items()}
-        taking_part: dict[int, set[str]] = {}
+        by_id = {id_: name for name, id_ in _coder_ids(session).items() if name in names}
         listed = select(Source.article_id, Source.coder_id).distinct()
         coded = (
             select(Unit.article_id, Code.coder_id)
@@ -247,24 +255,58 @@ def compared_articles(
         if only is not None:  # one article: read its rows only
             listed = listed.where(Source.article_id == only)
             coded = coded.where(Unit.article_id == only)
+        taking_part: dict[int, set[str]] = {}
         for query in (listed, coded):
             for article_id, coder_id in session.exec(query):
                 if coder_id in by_id:
                     taking_part.setdefault(article_id, set()).add(by_id[coder_id])
-        compared = [a for a, who in taking_part.items() if len(who) >= 2 and only in (None, a)]
-        rows = session.exec(
-            select(Article.id, Article.key)
-            .where(col(Article.id).in_(compared))
-            .order_by(col(Article.position), col(Article.id))
+        articles = session.exec(
+            select(Article.id, Article.key).order_by(col(Article.position), col(Article.id))
         ).all()
-        result = []
-        for found_id, key in rows:
-            article = ArticleLists(saved_id(found_id), key)
-            for name in names:  # the chosen coders' order
-                if name in taking_part[article.article_id]:
-                    article.lists[name] = stored_list(session, article.article_id, ids[name])
-            result.append(article)
+        stored = _read_lists(session, by_id, only)
+    result = []
+    for found_id, key in articles:
+        who = taking_part.get(saved_id(found_id), set())
+        if len(who) < 2:
+            continue
+        article = ArticleLists(saved_id(found_id), key)
+        for name in names:  # the chosen coders' order
+            if name in who:
+                article.lists[name] = stored.get((article.article_id, name), SourceList())
+        result.append(article)
     return result
+
+
+def _read_lists(
+    session: Session, names: Mapping[int, str], only: int | None
+) -> dict[tuple[int, str], SourceList]:
+    """(article id, coder) -> her source list: sources, mentions, codes and links (what
+    agreement and review compare; span corrections are not read), one query per table."""
+
+    def restricted(query):
+        query = query.where(col(Source.coder_id).in_(list(names)))
+        return query if only is None else query.where(Source.article_id == only)
+
+    lists: dict[tuple[int, str], SourceList] = {}
+    entries: dict[int, tuple[SourceList, SourceEntry]] = {}
+    for row in session.exec(restricted(select(Source)).order_by(col(Source.id))):
+        owner = lists.setdefault((row.article_id, names[row.coder_id]), SourceList())
+        entries[saved_id(row.id)] = (owner, SourceEntry(row.uid, row.label))
+        owner.sources.append(entries[saved_id(row.id)][1])
+    joined = col(Source.id) == SourceMention.source_id
+    for m in session.exec(restricted(select(SourceMention).join(Source, joined))):
+        entries[m.source_id][1].mentions.add(Mention(m.unit_id, m.start, m.end))
+    joined = col(Source.id) == SourceCode.source_id
+    for c in session.exec(restricted(select(SourceCode).join(Source, joined))):
+        entries[c.source_id][1].codes[c.field] = c.code
+    joined = col(Source.id) == SourceLink.source_id
+    links = restricted(select(SourceLink).join(Source, joined)).order_by(
+        col(SourceLink.unit_id), col(SourceLink.position)
+    )
+    for link in session.exec(links):
+        owner, entry = entries[link.source_id]
+        owner.links.setdefault(link.unit_id, []).append(entry.uid)
+    return lists
 
 
 def _coder_ids(session: Session) -> dict[str, int]:

@@ -167,6 +167,7 @@ class SourcesTab(QWidget):
         self.operations = operations
         self.project = operations.project
         self.coders: list[str] | None = None
+        self._stale = True
         self.articles: list[ReviewedArticle] = []
         self.model = SourceRowsModel(codebook, self)
         self._build()
@@ -248,11 +249,21 @@ class SourcesTab(QWidget):
     # -- reading -----------------------------------------------------------------------
 
     def set_coders(self, coders: list[str] | None) -> None:
-        """The chosen coders (None: all); re-reads the article list, keeping the article."""
+        """The chosen coders (None: all); re-reads the article list, keeping the article,
+        now if the tab is shown, else when it next is (reading every article's lists is
+        not worth doing for a tab nobody looks at)."""
         self.coders = coders
-        self.reload()
+        self._stale = True
+        if self.isVisible():
+            self.reload()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
 
     def reload(self) -> None:
+        self._stale = False
         current = self.current_article()
         self.articles = review.reviewed_articles(self.project, self.coders)
         self.article_box.blockSignals(True)
