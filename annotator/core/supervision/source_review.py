@@ -16,6 +16,8 @@ The supervisor's decisions, each one transaction through the sources' write path
   mentions, codes and the units linked to it), replacing what the row held;
 - `set_consensus_code`: one field of a consensus source set or cleared;
 - `remove_consensus_source`: the consensus source leaves the list;
+- `edit_consensus`: any other edit of source_lists.py (the command line's --coder
+  consensus: rename, merge, link, ...);
 - `restore`: an edit taken back (undo) or made again (redo), refused when the list
   changed since.
 
@@ -224,7 +226,25 @@ def take_source(
             lists.link(consensus, unit, new_uid, first=taken.links[unit][0] == uid)
         return new_uid
 
-    return _decide(project, article_id, change, supervisor)
+    return edit_consensus(project, article_id, change, supervisor)
+
+
+def take_into_row(
+    project: Project,
+    article_id: int,
+    coder: str,
+    uid: str,
+    *,
+    coders: Sequence[str] | None = None,
+    supervisor: str | None = None,
+) -> SourceEdit:
+    """`take_source` in place of the consensus source on the row of `coder`'s source."""
+    shown = review_article(project, article_id, coders)
+    row = next((r for r in shown.rows if (e := r.sources.get(coder)) and e.uid == uid), None)
+    if row is None:
+        raise CodingError(f"{coder} has no source {uid!r} in {shown.article_key}")
+    replacing = row.consensus.uid if row.consensus is not None else None
+    return take_source(project, article_id, coder, uid, replacing=replacing, supervisor=supervisor)
 
 
 def set_consensus_code(
@@ -237,7 +257,7 @@ def set_consensus_code(
     supervisor: str | None = None,
 ) -> SourceEdit:
     """One source field of a consensus source set (a value as typed) or cleared (None)."""
-    return _decide(
+    return edit_consensus(
         project,
         article_id,
         lambda consensus, _units: lists.code(consensus, uid, project.codebook, {field: value}),
@@ -249,7 +269,7 @@ def remove_consensus_source(
     project: Project, article_id: int, uid: str, *, supervisor: str | None = None
 ) -> SourceEdit:
     """A consensus source leaves the list, with its codes and links."""
-    return _decide(
+    return edit_consensus(
         project,
         article_id,
         lambda consensus, _units: lists.remove_source(consensus, uid),
@@ -272,7 +292,11 @@ def restore(project: Project, done: SourceEdit) -> SourceEdit:
     )
 
 
-def _decide(project: Project, article_id: int, change, supervisor: str | None) -> SourceEdit:
+def edit_consensus(
+    project: Project, article_id: int, change, supervisor: str | None = None
+) -> SourceEdit:
+    """Any edit of the consensus list (`change(list, units)`, as `sources_service.edit`
+    takes it), written as the consensus with history naming the supervisor."""
     ensure_consensus_coder(project)
     done, _ = sources.edit(
         project,
