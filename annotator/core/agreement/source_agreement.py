@@ -49,7 +49,7 @@ from annotator.core.agreement.field_details import (
     set_agreement,
     text_agreement,
 )
-from annotator.core.agreement.from_project import _Bootstrap, machine_coders
+from annotator.core.agreement.from_project import machine_coders
 from annotator.core.agreement.project_codes import CodedTable, field_data, field_sets
 from annotator.core.agreement.reliability_data import ReliabilityData
 from annotator.core.agreement.report import FieldAgreement, agreement_report
@@ -364,7 +364,6 @@ def measured(
 ) -> SourceAgreement:
     """The figures from the articles' lists (pure: no database)."""
     names = coders or sorted({c for a in articles for c in a.lists})
-    options: _Bootstrap = {"bootstrap_samples": bootstrap_samples, "seed": seed}
     units: dict[str, dict[str, dict[str, str]]] = {}
     found = dict.fromkeys(names, 0)
     matched = dict.fromkeys(names, 0)
@@ -397,7 +396,8 @@ def measured(
             codes = [c.code for c in book_field.categories]
             sets = set_agreement(key, unit_ids, who, values, codes, bootstrap_samples, seed)
         else:
-            fields[key] = _marked(agreement_report(field_data(table, key), **options), machines)
+            report = agreement_report(field_data(table, key), None, bootstrap_samples, seed)
+            fields[key] = _marked(report, machines)
         details[key] = FieldDetails(key, str(kind), str(Scope.SOURCE), text=text, sets=sets)
     return SourceAgreement(
         coders=tuple(names),
@@ -408,7 +408,7 @@ def measured(
         pairs=tuple(_pair_counts(articles, a, b) for a, b in combinations(names, 2)),
         fields=fields,
         details=details,
-        sources_per_article=_per_article(articles, names, machines, options),
+        sources_per_article=_per_article(articles, names, machines, bootstrap_samples, seed),
         unmatched=tuple(unmatched),
     )
 
@@ -429,7 +429,8 @@ def _per_article(
     articles: Sequence[ArticleLists],
     names: list[str],
     machines: frozenset[str],
-    options: _Bootstrap,
+    bootstrap_samples: int,
+    seed: int,
 ) -> FieldAgreement | None:
     """The number of sources each coder found per article, an interval variable."""
     if not articles:
@@ -440,7 +441,7 @@ def _per_article(
     data = ReliabilityData(
         SOURCES_PER_ARTICLE, [x.key for x in articles], names, values, "interval"
     )
-    return _marked(agreement_report(data, **options), machines)
+    return _marked(agreement_report(data, None, bootstrap_samples, seed), machines)
 
 
 def _marked(report: FieldAgreement, machines: frozenset[str]) -> FieldAgreement:
