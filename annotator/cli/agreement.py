@@ -28,11 +28,7 @@ from annotator.core.agreement import (
 from annotator.core.agreement.field_details import FieldDetails, detail_lines
 from annotator.core.agreement.from_project import ProjectAgreement, project_agreement
 from annotator.core.agreement.html_report import pairwise_confusion, write_agreement_html
-from annotator.core.agreement.source_agreement import (
-    SOURCES_PER_ARTICLE,
-    SourceAgreement,
-    source_agreement,
-)
+from annotator.core.agreement.source_agreement import SourceAgreement, source_agreement
 from annotator.core.agreement.tables import write_agreement_csv
 from annotator.core.agreement.verdicts import ALPHAS, headline, verdict, verdict_source
 from annotator.core.codebook import resolve_codebook
@@ -292,19 +288,16 @@ def _field_lines(
 
 
 def _with_sources(fields, details, sources: SourceAgreement | None):
-    """The CSV table's fields and details with the source fields' (their keys are their
-    own: no unit field shares one) and "sources per article" after them."""
+    """The CSV table's fields and details with the sources' after them."""
     if sources is None:
         return fields, details
-    extra = dict(sources.fields)
-    if sources.sources_per_article is not None:
-        extra[SOURCES_PER_ARTICLE] = sources.sources_per_article
-    return {**fields, **extra}, {**details, **sources.details}
+    return {**fields, **sources.table_fields()}, {**details, **sources.details}
 
 
 def _sources_part(result: SourceAgreement, field: str | None) -> SourceAgreement | None:
-    """The sources' figures when any article was compared; with --field, that field's."""
-    if not result.n_articles:
+    """The sources' figures when any compared coder listed a source; with --field, only
+    that field's."""
+    if not result.has_sources:
         return None
     if field is None:
         return result

@@ -235,3 +235,15 @@ def test_the_lists_read_at_once_are_the_write_paths_lists(hand_worked):
             assert read == one
     (only,) = compared_articles(hand_worked, only=unit.article_id)
     assert only.lists["alice"].links == {unit.id: [first]}
+
+
+def test_coders_who_listed_no_source_anywhere_have_no_sources_to_report(sample_project):
+    from annotator.core.coding import service as coding
+    from annotator.core.supervision.source_review import reviewed_articles
+
+    unit = find_unit(sample_project, "harbor-deal#2")
+    for coder in ("alice", "bob"):
+        coding.apply_codes(sample_project, coder, unit.id, {"claim_type": "fact"})
+    result = source_agreement(sample_project, bootstrap_samples=0)
+    assert result.n_articles == 1 and not result.has_sources
+    assert reviewed_articles(sample_project) == []

@@ -126,3 +126,25 @@ def test_render_the_sources_tab_at_1366x768(qtbot, open_window, coded, tmp_path)
     if os.environ.get("ANNOTATOR_SCREENSHOT"):  # as tests/ui/test_screenshot.py does
         assert image.save(str(DOCS / "review-sources-1366x768.png"))
     wait_idle(qtbot, review)
+
+
+def test_the_review_windows_exports_carry_the_agreement_on_sources(
+    qtbot, open_window, coded, tmp_path
+):
+    import csv
+
+    review = enter_review(qtbot, open_window("alice", coded))
+    table, report = tmp_path / "agreement.csv", tmp_path / "agreement.html"
+    assert review.export_agreement_tables(str(table))
+    wait_idle(qtbot, review)
+    with table.open(encoding="utf-8", newline="") as cells:
+        alphas = {
+            row["field"]: row["value"]
+            for row in csv.DictReader(cells)
+            if row["coefficient"] == "krippendorff_alpha" and not row["article"]
+        }
+    assert float(alphas["named_or_anonymous"]) == pytest.approx(16 / 30)
+    assert float(alphas["sources per article"]) == pytest.approx(0.5)
+    assert review.export_html_report(str(report))
+    wait_idle(qtbot, review)
+    assert '<section class="field" id="sources">' in report.read_text(encoding="utf-8")

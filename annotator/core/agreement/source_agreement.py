@@ -167,6 +167,21 @@ class SourceAgreement:
     def label(self, coder: str) -> str:
         return f"{coder} (machine)" if coder in self.machine_coders else coder
 
+    @property
+    def has_sources(self) -> bool:
+        """Whether any compared coder listed a source: without one there is nothing to
+        report (coders who coded sentences and no source are not a sources study)."""
+        return any(c.found for c in self.per_coder)
+
+    def table_fields(self) -> dict[str, FieldAgreement]:
+        """The reports the agreement table (tables.py) lists after the unit fields: each
+        source field (its key is its own: no unit field shares one), then sources per
+        article."""
+        extra = dict(self.fields)
+        if self.sources_per_article is not None:
+            extra[SOURCES_PER_ARTICLE] = self.sources_per_article
+        return extra
+
     def to_dict(self) -> dict[str, object]:
         per_article = self.sources_per_article
         return {

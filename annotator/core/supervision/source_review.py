@@ -103,11 +103,14 @@ class ReviewedArticle:
 def reviewed_articles(
     project: Project, coders: Sequence[str] | None = None
 ) -> list[ReviewedArticle]:
-    """Every article two or more of the chosen coders took part in, in reading order."""
+    """Every article two or more of the chosen coders took part in and at least one listed
+    a source in, in reading order."""
     result = []
     for article in compared_articles(project, coders):
         review = _review(project, article.article_id, article.key, article.lists, SourceList())
         rows = [row for row in review.rows if row.found_by]
+        if not rows:
+            continue  # the coders coded its sentences and listed no source
         result.append(
             ReviewedArticle(
                 article.article_id,

@@ -39,6 +39,7 @@ from annotator.core.agreement.from_project import (
 )
 from annotator.core.agreement.html_report import pairwise_confusion, write_agreement_html
 from annotator.core.agreement.report import FieldAgreement
+from annotator.core.agreement.source_agreement import source_agreement
 from annotator.core.agreement.tables import write_agreement_csv
 from annotator.core.coding import service as coding
 from annotator.core.coding.codebook_check import SkippedCodes
@@ -385,7 +386,12 @@ class ReviewWindow(QMainWindow):
 
         def job(project: Project, progress: Progress) -> str:
             result = agreement_by_field(project, coders, progress, by_article=True)
-            rows = write_agreement_csv(path, result.fields, result.by_article, result.details)
+            fields, details = dict(result.fields), dict(result.details)
+            on_sources = source_agreement(project, coders)
+            if on_sources.has_sources:  # the sources' rows after the unit fields'
+                fields.update(on_sources.table_fields())
+                details.update(on_sources.details)
+            rows = write_agreement_csv(path, fields, result.by_article, details)
             return f"Wrote {rows} row(s) of agreement figures to {path}."
 
         return self._start_export(path, job, "Exporting agreement tables…")
@@ -399,6 +405,7 @@ class ReviewWindow(QMainWindow):
 
         def job(project: Project, progress: Progress) -> str:
             result = agreement_by_field(project, coders, progress, by_article=True)
+            on_sources = source_agreement(project, coders)
             write_agreement_html(
                 path,
                 result.fields,
@@ -408,6 +415,7 @@ class ReviewWindow(QMainWindow):
                 confusion=pairwise_confusion(project, result.fields),
                 field_labels={f.key: f.label for f in project.codebook.fields},
                 details=result.details,
+                sources=on_sources if on_sources.has_sources else None,
             )
             return f"Wrote the agreement report to {path}."
 
