@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from annotator.cli.output import Command, print_json
@@ -25,8 +26,9 @@ from annotator.core.agreement import (
     read_reliability_csv,
 )
 from annotator.core.agreement.field_details import FieldDetails, detail_lines
-from annotator.core.agreement.from_project import project_agreement
+from annotator.core.agreement.from_project import ProjectAgreement, project_agreement
 from annotator.core.agreement.html_report import pairwise_confusion, write_agreement_html
+from annotator.core.agreement.source_agreement import SourceAgreement, source_agreement
 from annotator.core.agreement.tables import write_agreement_csv
 from annotator.core.agreement.verdicts import ALPHAS, headline, verdict, verdict_source
 from annotator.core.codebook import resolve_codebook
@@ -47,7 +49,7 @@ def register(command: Command) -> None:
         help="a project, or a CSV file: long (unit, coder, value[, field]), wide (unit "
         "and one column per coder) or an `annotator export` in the long or wide layout",
     )
-    sub.add_argument("--field", help="only this field")
+    sub.add_argument("--field", help="only this field (a source field: only the sources' part)")
     sub.add_argument("--coders", help="only these coders, comma-separated (at least two)")
     sub.add_argument("--by", choices=["article"], help="also per article (projects only)")
     sub.add_argument(
@@ -123,6 +125,7 @@ def _agreement(args: argparse.Namespace) -> None:
         if path is not None:
             check_output(path, args.source)
     confusion, labels = {}, {}
+    sources: SourceAgreement | None = None
     skipped: list[dict[str, object]] = []
     details: dict[str, FieldDetails] = {}
     if is_server_url(args.source) or _is_sqlite(args.source):
@@ -133,14 +136,20 @@ def _agreement(args: argparse.Namespace) -> None:
                 )
         with Project.open(args.source) as project:
             require_supervisor(project, "agreement")
-            result = project_agreement(
-                project,
-                [args.field] if args.field else None,
-                coders,
-                by_article=args.by == "article",
-                level=args.level,
-                **options,
-            )
+            source_keys = {f.key for f in project.codebook.source_fields}
+            on_sources = args.field in source_keys
+            result = ProjectAgreement({})
+            if not on_sources:
+                result = project_agreement(
+                    project,
+                    [args.field] if args.field else None,
+                    coders,
+                    by_article=args.by == "article",
+                    level=args.level,
+                    **options,
+                )
+            if args.field is None or on_sources:
+                sources = _sources_part(source_agreement(project, coders, **options), args.field)
             if args.html is not None:
                 confusion = pairwise_confusion(project, result.fields)
                 labels = {f.key: f.label for f in project.codebook.fields}
@@ -166,7 +175,7 @@ def _agreement(args: argparse.Namespace) -> None:
             data = {args.field: data[args.field]}
         fields = {key: agreement_report(d, coders, **options) for key, d in data.items()}
         by_article, kind = {}, "csv"
-    _write_files(args, fields, by_article, kind, confusion, labels, details)
+    _write_files(args, fields, by_article, kind, confusion, labels, details, sources)
     if args.json:
         print_json(
             {
@@ -183,6 +192,7 @@ def _agreement(args: argparse.Namespace) -> None:
                 },
                 "skipped_codes": skipped,
                 "details": {key: d.to_dict() for key, d in details.items()},
+                "sources": None if sources is None else sources.to_dict(),
             }
         )
         return
@@ -194,14 +204,17 @@ def _agreement(args: argparse.Namespace) -> None:
         for name, part in by_article.get(key, {}).items():
             lines.append(f"  article {name}: {_article_line(part)}")
         blocks.append("\n".join(lines))
+    if sources is not None:
+        blocks.append("\n".join(_source_lines(sources)))
     # Coder names stored before hidden characters were refused print escaped.
     text = "\n\n".join(blocks) if blocks else "no fields to report"
     print("\n".join(printable_name(line) for line in text.split("\n")))
 
 
-def _write_files(args, fields, by_article, kind, confusion, labels, details) -> None:
+def _write_files(args, fields, by_article, kind, confusion, labels, details, sources) -> None:
     if args.csv is not None:
-        rows = write_agreement_csv(args.csv, fields, by_article, details)
+        table_fields, table_details = _with_sources(fields, details, sources)
+        rows = write_agreement_csv(args.csv, table_fields, by_article, table_details)
         print(f"wrote {rows} row(s) to {args.csv}", file=sys.stderr)
     if args.html is not None:
         write_agreement_html(
@@ -213,11 +226,14 @@ def _write_files(args, fields, by_article, kind, confusion, labels, details) -> 
             confusion=confusion,
             field_labels=labels,
             details=details,
+            sources=sources,
         )
         print(f"wrote the report to {args.html}", file=sys.stderr)
 
 
-def _field_lines(report: FieldAgreement, details: FieldDetails | None = None) -> list[str]:
+def _field_lines(
+    report: FieldAgreement, details: FieldDetails | None = None, noun: str | None = None
+) -> list[str]:
     """A compact table of one field's statistics, each with its interval and verdict."""
     rows = [
         ("percent agreement", _stated("percent_agreement", report.percent_agreement)),
@@ -235,7 +251,7 @@ def _field_lines(report: FieldAgreement, details: FieldDetails | None = None) ->
             )
         )
     rows.append(("Gwet's AC1", _stated("gwet_ac1", report.gwet_ac1)))
-    noun = details.unit_noun if details is not None else "units"
+    noun = noun or (details.unit_noun if details is not None else "units")
     lines = [
         f"{report.field}: {report.n_units} {noun}, {report.n_coders} coders, "
         f"{report.n_pairable_values} pairable values",
@@ -269,6 +285,63 @@ def _field_lines(report: FieldAgreement, details: FieldDetails | None = None) ->
     lines.append(f"            kappas and AC1 on {verdict_source('fleiss_kappa')}")
     lines.extend(f"  input: {note}" for note in report.input_notes)
     return lines
+
+
+def _with_sources(fields, details, sources: SourceAgreement | None):
+    """The CSV table's fields and details with the sources' after them."""
+    if sources is None:
+        return fields, details
+    return {**fields, **sources.table_fields()}, {**details, **sources.details}
+
+
+def _sources_part(result: SourceAgreement, field: str | None) -> SourceAgreement | None:
+    """The sources' figures when any compared coder listed a source; with --field, only
+    that field's."""
+    if not result.has_sources:
+        return None
+    if field is None:
+        return result
+    return replace(
+        result,
+        fields={k: v for k, v in result.fields.items() if k == field},
+        details={k: v for k, v in result.details.items() if k == field},
+    )
+
+
+def _source_lines(result: SourceAgreement) -> list[str]:
+    """Agreement on sources: who found what, each source field over the matched sources,
+    sources per article, and the unmatched sources (see core/agreement/source_agreement)."""
+    lines = [
+        f"sources: {result.n_articles} article(s) coded by two or more coders, "
+        f"{result.n_clusters} matched source(s)",
+        f"  matching: {result.rule}",
+        "  per coder: found, matched, unmatched",
+        *(
+            f"    {result.label(c.coder)}: {c.found}, {c.matched}, {c.unmatched}"
+            for c in result.per_coder
+        ),
+        "  per pair (shared articles): found by each, matched, only one's",
+        *(
+            f"    {result.label(p.coder_a)} × {result.label(p.coder_b)} ({p.articles}): "
+            f"{p.found_a} and {p.found_b}, {p.matched} matched, "
+            f"{p.found_a - p.matched} and {p.found_b - p.matched} alone"
+            for p in result.pairs
+        ),
+    ]
+    blocks = ["\n".join(lines)]
+    for key in result.details:
+        details = result.details[key]
+        block = _field_lines(result.fields[key], details) if key in result.fields else []
+        block = _with_details(block, details)
+        blocks.append("\n".join(["source " + block[0], *block[1:]]))
+    if result.sources_per_article is not None:
+        blocks.append("\n".join(_field_lines(result.sources_per_article, noun="articles")))
+    unmatched = [f"unmatched sources ({len(result.unmatched)}): article, coder, label"]
+    unmatched += [
+        f"  {u.article_key}  {result.label(u.coder)}  {u.label}" for u in result.unmatched
+    ]
+    blocks.append("\n".join(unmatched))
+    return "\n\n".join(blocks).split("\n")
 
 
 def _with_details(lines: list[str], details: FieldDetails) -> list[str]:

@@ -15,8 +15,12 @@ call, each one transaction through the core's write path (coding/sources_service
   --split SOURCE UNIT LABEL      the mentions in UNIT leave SOURCE for a new source
   --remove SOURCE
   --code SOURCE FIELD=VALUE ...  code source fields (FIELD= clears)
+  --take CODER SOURCE            with --coder consensus: CODER's source becomes the
+                                 consensus source of its row (see the review's Sources tab)
 
-A SOURCE is named by its id or its label; a UNIT by its key (harbor-deal#4).
+A SOURCE is named by its id or its label; a UNIT by its key (harbor-deal#4). With
+--coder consensus every action but --propose and --accept adjudicates: it writes the
+consensus list and asks for the supervisor passphrase where the project has one.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import argparse
 from sqlmodel import col, select
 
 from annotator.cli.output import Command, print_json
+from annotator.cli.passphrase import require_supervisor
 from annotator.core.coding import lookups
 from annotator.core.coding import source_lists as lists
 from annotator.core.coding import sources_service as sources
@@ -36,7 +41,9 @@ from annotator.core.ingest.documents import one_line
 from annotator.core.store.location import project_location
 from annotator.core.store.models import Article, Coder, Origin, Source
 from annotator.core.store.project import Project
+from annotator.core.store.roles import CONSENSUS
 from annotator.core.suggest import source_proposals
+from annotator.core.supervision import source_review
 
 _ACTIONS = {
     "propose": 0,
@@ -50,6 +57,7 @@ _ACTIONS = {
     "split": 3,
     "remove": 1,
     "code": "+",
+    "take": 2,
 }
 
 
@@ -86,7 +94,9 @@ def _sources(args: argparse.Namespace) -> None:
             return _list(project, article, _coders(project, article, args.coder), args.json)
         if not args.coder:
             raise AnnotatorError(f"--{action} needs --coder")
-        if action == "accept":
+        if args.coder == CONSENSUS or action == "take":
+            _adjudicate(project, article, action, args)
+        elif action == "accept":
             source_proposals.accept(
                 project, article, args.coder, _proposed(project, article, args.accept)
             )
@@ -94,6 +104,22 @@ def _sources(args: argparse.Namespace) -> None:
             change = _edit(project, article, action, getattr(args, action), args)
             sources.edit(project, article, args.coder, change, origin=Origin.COMMAND_LINE)
         _list(project, article, [args.coder], args.json)
+
+
+def _adjudicate(project: Project, article: int, action: str, args: argparse.Namespace) -> None:
+    """An action on the consensus list (core/supervision/source_review.py)."""
+    if args.coder != CONSENSUS:
+        raise AnnotatorError(f"--{action} writes the consensus: give --coder {CONSENSUS}")
+    if action in ("accept", "propose"):
+        raise AnnotatorError(f"--{action} is not for the consensus; --take a coder's source")
+    require_supervisor(project, "sources --coder consensus", why="the consensus is adjudicated")
+    if action == "take":
+        coder, name = args.take
+        uid = sources.read_list(project, article, coder).by_label_or_uid(name).uid
+        source_review.take_into_row(project, article, coder, uid)
+    else:
+        change = _edit(project, article, action, getattr(args, action), args)
+        source_review.edit_consensus(project, article, change)
 
 
 def _given(args: argparse.Namespace, name: str) -> bool:

@@ -121,8 +121,9 @@ class FieldDetails:
 
     @property
     def unit_noun(self) -> str:
-        """What the field's units are: articles for an article field."""
-        return "articles" if self.scope == "article" else "units"
+        """What the field's units are: articles for an article field, matched sources
+        (core/agreement/source_agreement.py) for a source field."""
+        return {"article": "articles", "source": "matched sources"}.get(self.scope, "units")
 
     def to_dict(self) -> dict[str, object]:
         return {

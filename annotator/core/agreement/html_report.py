@@ -28,6 +28,7 @@ from annotator.core.agreement.coefficients import Coefficient
 from annotator.core.agreement.confusion import ConfusionMatrix, confusion_matrix
 from annotator.core.agreement.field_details import FieldDetails, detail_lines
 from annotator.core.agreement.report import ALPHA_THRESHOLDS, FieldAgreement
+from annotator.core.agreement.source_agreement import SourceAgreement
 from annotator.core.agreement.tables import ByArticle, Details, write_text_atomically
 from annotator.core.agreement.verdicts import headline, verdict, verdict_source, verdict_tone
 from annotator.core.store.project import Project
@@ -68,6 +69,7 @@ def agreement_html(
     title: str = DEFAULT_TITLE,
     generated: datetime | None = None,
     details: Details | None = None,
+    sources: SourceAgreement | None = None,
 ) -> str:
     """The whole report as an HTML5 document.
 
@@ -75,7 +77,8 @@ def agreement_html(
     heat maps (see `pairwise_confusion`); `field_labels` gives readable names to
     field keys (the codebook's labels); `generated` defaults to now, local time;
     `details` adds what each field's type, scope and condition add (a short text or a
-    multiple choice, which have no classic report, get a section of their own).
+    multiple choice, which have no classic report, get a section of their own);
+    `sources` adds the agreement on sources (`_sources_section`).
     """
     if source_type not in SOURCE_TYPES:
         raise ValueError(f"source_type must be one of {', '.join(SOURCE_TYPES)}")
@@ -124,6 +127,8 @@ def agreement_html(
             details[key].unit_noun if key in details else "units",
         )
         body.append(section.removesuffix("</section>") + extra + "</section>")
+    if sources is not None:
+        body.extend(_sources_sections(sources, labels, source_type, len(body)))
     body.append(
         "<footer>Undefined coefficients (no variation or nothing to compare) are shown as "
         "undefined with the reason, never as 0. Counts: units and pairable values that "
@@ -194,6 +199,61 @@ def _field_section(
         parts.append(_article_table(articles))
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def _sources_sections(
+    result: SourceAgreement, labels: Mapping[str, str], source_type: str, start: int
+) -> list[str]:
+    """Agreement on sources: the counts per coder and pair, each source field over the
+    matched sources, sources per article, and the unmatched sources."""
+    coders = "".join(
+        f"<tr><th scope='row'>{escape(result.label(c.coder))}</th><td class='num'>{c.found}"
+        f"</td><td class='num'>{c.matched}</td><td class='num'>{c.unmatched}</td></tr>"
+        for c in result.per_coder
+    )
+    pairs = "".join(
+        f"<tr><th scope='row'>{escape(result.label(p.coder_a))} × "
+        f"{escape(result.label(p.coder_b))}</th><td class='num'>{p.articles}</td>"
+        f"<td class='num'>{p.found_a}</td><td class='num'>{p.found_b}</td>"
+        f"<td class='num'>{p.matched}</td></tr>"
+        for p in result.pairs
+    )
+    alone = "".join(
+        f"<tr><td>{escape(u.article_key)}</td><td>{escape(result.label(u.coder))}</td>"
+        f"<td>{escape(u.label)}</td></tr>"
+        for u in result.unmatched
+    )
+    parts = [
+        '<section class="field" id="sources"><h2>Sources</h2>',
+        f'<p class="small">{result.n_articles} article(s) coded by two or more coders · '
+        f"{result.n_clusters} matched source(s). Matching: {escape(result.rule)}.</p>",
+        "<table><thead><tr><th>Coder</th><th>Found</th><th>Matched</th><th>Unmatched</th>"
+        f"</tr></thead><tbody>{coders}</tbody></table>",
+        "<table><thead><tr><th>Pair</th><th>Shared articles</th><th>Found by the first</th>"
+        f"<th>Found by the second</th><th>Matched</th></tr></thead><tbody>{pairs}</tbody>"
+        "</table>",
+        f"<h3>Unmatched sources ({len(result.unmatched)})</h3>",
+        "<table><thead><tr><th>Article</th><th>Coder</th><th>Label</th></tr></thead>"
+        f"<tbody>{alone}</tbody></table></section>",
+    ]
+    number = start
+    for key, details in result.details.items():
+        number += 1
+        extra = _details_part(details)
+        label = f"Source: {labels.get(key, key)}"
+        if key not in result.fields:
+            parts.append(_details_section(number, details, label, extra))
+            continue
+        section = _field_section(
+            number, result.fields[key], label, source_type, (), None, details.unit_noun
+        )
+        parts.append(section.removesuffix("</section>") + extra + "</section>")
+    if result.sources_per_article is not None:
+        report = result.sources_per_article
+        parts.append(
+            _field_section(number + 1, report, report.field, source_type, (), None, "articles")
+        )
+    return parts
 
 
 def _details_section(number: int, details: FieldDetails, label: str, extra: str) -> str:

@@ -126,16 +126,20 @@ def adjudicate(
     saved whole or not at all; the origin names the supervisor when one is given
     ("adjudication by Ann").
     """
-    origin: str = Origin.ADJUDICATION
-    if supervisor and supervisor.strip():
-        origin = f"{Origin.ADJUDICATION} by {supervisor.strip()}"[:40]
-    with coding.writing(project, origin=origin, reserved=CONSENSUS) as writer:
+    with coding.writing(project, origin=decision_origin(supervisor), reserved=CONSENSUS) as writer:
         _consensus_coder(writer.session)
         changes = writer.set_codes(CONSENSUS, unit_id, {field: code})
         if note is not None:
             noted = writer.set_note(CONSENSUS, unit_id, note)
             changes += [noted] if noted else []
     return changes
+
+
+def decision_origin(supervisor: str | None) -> str:
+    """The history origin of a supervisor's decision: "adjudication by Ann" when named."""
+    if supervisor and supervisor.strip():
+        return f"{Origin.ADJUDICATION} by {supervisor.strip()}"[:40]
+    return Origin.ADJUDICATION
 
 
 def restore_decision(

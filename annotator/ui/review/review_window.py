@@ -39,6 +39,7 @@ from annotator.core.agreement.from_project import (
 )
 from annotator.core.agreement.html_report import pairwise_confusion, write_agreement_html
 from annotator.core.agreement.report import FieldAgreement
+from annotator.core.agreement.source_agreement import source_agreement
 from annotator.core.agreement.tables import write_agreement_csv
 from annotator.core.coding import service as coding
 from annotator.core.coding.codebook_check import SkippedCodes
@@ -58,6 +59,7 @@ from annotator.ui.review.adjudication import ReviewOperations
 from annotator.ui.review.coder_choice import CoderChoiceModel
 from annotator.ui.review.dashboard import DashboardTab
 from annotator.ui.review.disagreement_tab import DisagreementsTab
+from annotator.ui.review.sources_tab import SourcesTab
 from annotator.ui.settings import AppSettings
 from annotator.ui.study.study_dialog import StudyDialog
 from annotator.ui.tasks import Progress, TaskCancelled, TaskOutcome, TaskRunner
@@ -120,6 +122,7 @@ class ReviewWindow(QMainWindow):
         self.live_timer.timeout.connect(self.poll)
         self.dashboard = DashboardTab(project.codebook, self._confusion)
         self.disagreements = DisagreementsTab(project.codebook, self.operations)
+        self.sources = SourcesTab(project.codebook, self.operations)
         self._build()
         self._build_menus()
         self.coders.chosen_changed.connect(self._refresh_timer.start)
@@ -158,6 +161,7 @@ class ReviewWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.dashboard, theme.icon("find"), "Agreement")
         self.tabs.addTab(self.disagreements, theme.icon("clear"), "Disagreements")
+        self.tabs.addTab(self.sources, "Sources")
         split = QSplitter()
         split.addWidget(side)
         split.addWidget(self.tabs)
@@ -186,6 +190,11 @@ class ReviewWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.disagreements)
         self.disagreements.take_keys()
 
+    def show_sources(self) -> None:
+        """Ctrl+3: the coders' source lists side by side, the rows focused (1-9 take)."""
+        self.tabs.setCurrentWidget(self.sources)
+        self.sources.table.setFocus()
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -212,6 +221,7 @@ class ReviewWindow(QMainWindow):
             self._action("Agreement", lambda: self.tabs.setCurrentWidget(self.dashboard), "Ctrl+1")
         )
         view_menu.addAction(self._action("Disagreements", self.show_disagreements, "Ctrl+2"))
+        view_menu.addAction(self._action("Sources", self.show_sources, "Ctrl+3"))
         view_menu.addAction(self._action("Reload from the project", self.reload, "F5"))
         view_menu.addSeparator()
         self.suggestions_action = QAction("Machine suggestions for coders", self, checkable=True)
@@ -303,11 +313,13 @@ class ReviewWindow(QMainWindow):
         self.dashboard.set_coders(chosen)
         if len(chosen) < 2:
             self.disagreements.set_data([], chosen, {})
+            self.sources.set_coders(chosen)
             self.dashboard.clear_results("Choose at least two coders to compare.")
             self.progress.setRange(0, 1)
             self.progress.setValue(0)
             return
         coders = self.chosen_coders()
+        self.sources.set_coders(coders)
         found = adjudication.list_disagreements(self.project, coders=coders)
         notes = coding.coder_notes(self.project, CONSENSUS)
         reasons = {coder: coding.coder_notes(self.project, coder) for coder in chosen}
@@ -374,7 +386,12 @@ class ReviewWindow(QMainWindow):
 
         def job(project: Project, progress: Progress) -> str:
             result = agreement_by_field(project, coders, progress, by_article=True)
-            rows = write_agreement_csv(path, result.fields, result.by_article, result.details)
+            fields, details = dict(result.fields), dict(result.details)
+            on_sources = source_agreement(project, coders)
+            if on_sources.has_sources:  # the sources' rows after the unit fields'
+                fields.update(on_sources.table_fields())
+                details.update(on_sources.details)
+            rows = write_agreement_csv(path, fields, result.by_article, details)
             return f"Wrote {rows} row(s) of agreement figures to {path}."
 
         return self._start_export(path, job, "Exporting agreement tables…")
@@ -388,6 +405,7 @@ class ReviewWindow(QMainWindow):
 
         def job(project: Project, progress: Progress) -> str:
             result = agreement_by_field(project, coders, progress, by_article=True)
+            on_sources = source_agreement(project, coders)
             write_agreement_html(
                 path,
                 result.fields,
@@ -397,6 +415,7 @@ class ReviewWindow(QMainWindow):
                 confusion=pairwise_confusion(project, result.fields),
                 field_labels={f.key: f.label for f in project.codebook.fields},
                 details=result.details,
+                sources=on_sources if on_sources.has_sources else None,
             )
             return f"Wrote the agreement report to {path}."
 
