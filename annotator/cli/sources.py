@@ -91,7 +91,10 @@ def _sources(args: argparse.Namespace) -> None:
             print(f"proposed {len(done.after.sources)} source(s) for {args.article}")
             return _list(project, article, [source_proposals.SUGGESTER], args.json)
         if action is None:
-            return _list(project, article, _coders(project, article, args.coder), args.json)
+            coders = _coders(project, article, args.coder)
+            if set(coders) - {source_proposals.SUGGESTER}:  # coders' lists, as `units --coder`
+                require_supervisor(project, "sources")
+            return _list(project, article, coders, args.json)
         if not args.coder:
             raise AnnotatorError(f"--{action} needs --coder")
         if args.coder == CONSENSUS or action == "take":

@@ -1,5 +1,6 @@
 """Commands that show other coders' codes ask for the supervisor passphrase where one is
-set: `units --coder`, `export`, `agreement` and `merge` on a project (issue 14)."""
+set: `units --coder`, `export`, `agreement`, `merge` on a project (issue 14) and the
+listing of coders' source lists (`sources`, issue 24)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,21 @@ def guarded(sample_project, monkeypatch):
     unit = next(u for u in list_units(sample_project) if u.kind == "sentence")
     for coder, code in (("ann", "named_person"), ("bob", "unattributed")):
         coding.apply_codes(sample_project, coder, unit.id, {"attribution": code})
+    assert (
+        cli.main(
+            [
+                "sources",
+                str(sample_project.path),
+                "--article",
+                unit.key.split("#")[0],
+                "--coder",
+                "bob",
+                "--new",
+                "unattributed claims desk",
+            ]
+        )
+        == 0
+    )
     set_supervisor_passphrase(sample_project, PASSPHRASE)
     return str(sample_project.path)
 
@@ -31,6 +47,8 @@ def commands(path: str, tmp_path) -> list[list[str]]:
         ["units", path, "--coder", "bob"],
         ["export", path, "-o", str(tmp_path / "out.csv")],
         ["agreement", path, "--bootstrap", "0"],
+        ["sources", path, "--article", "border-talks"],
+        ["sources", path, "--article", "border-talks", "--coder", "bob", "--json"],
     ]
 
 
