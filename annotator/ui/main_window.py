@@ -130,6 +130,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         from annotator.ui.status import WorkspaceStatus
         from annotator.ui.suggestions import WindowSuggestions
         from annotator.ui.unit_corrections import UnitCorrections
+        from annotator.ui.window_sources import WindowSources
 
         self.project = project
         coder = self.coder
@@ -162,6 +163,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         self.article_key = article_key(project.codebook.shortcuts)
         self.panel.fields.article_key = key_name(self.article_key)
         self._build_layout()
+        self.sources = WindowSources(self)  # the sources dock, menu and keys
         self._build_menus()
         self._build_toolbar()
         self.status = WorkspaceStatus(self, coder, self.banner)
@@ -175,7 +177,8 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
             may_write=self._focus_where_coding_happens,
             refused=self._write_key_astray,
         )
-        self.keys.lists.add(self.article_list)
+        self.keys.lists.update((self.article_list, self.sources.panel.table))
+        self.keys.lists.add(self.sources.panel.words)
         # The article list and the starting article (which may have thousands of units)
         # are read after the window's first paint (`paintEvent`), so that it shows at once.
         message = self.statusBar().currentMessage()
@@ -373,6 +376,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
                 self._action("Type a value (number, text, date)", self.enter_input, "F2")
             )
         go_menu.addAction(self._action("Filter the articles…", self.focus_filter, "Ctrl+L"))
+        self.sources.build_menu(bar)
         view_menu = bar.addMenu("&View")
         self.pane_actions = {}
         for name, text, key in (
@@ -391,6 +395,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         toggle.setShortcut(QKeySequence("Ctrl+B"))
         view_menu.addAction(toggle)
         self.codebook_toggle = toggle
+        view_menu.addAction(self.sources.dock.toggleViewAction())
         view_menu.addAction(self._action("Supervisor review…", self.open_review, "Ctrl+R"))
         self._build_find_actions(edit_menu, go_menu, view_menu)
         view_menu.addSeparator()
@@ -505,6 +510,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
             "?": self.show_cheat_sheet,
             Qt.Key.Key_F1: self.show_cheat_sheet,
             **self._find_command_keys(),
+            **self.sources.command_keys(),
         }
 
     def _connect(self) -> None:
@@ -937,6 +943,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
             self.find_dialog.finish()
         self.importer.finish()
         self.suggestions.finish()
+        self.sources.actions.finish()
         self.daily_backup.wait()
         self.operations.finish()
         self._closed = True  # a load still queued has nothing left to read into

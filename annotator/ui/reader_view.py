@@ -75,6 +75,11 @@ class UnitDelegate(QStyledItemDelegate):
         # row -> (start, end, kind) character ranges of the unit's text to highlight:
         # an attribution cue ("cue") and its source ("source"); see ui/suggestions.py.
         self.highlights: dict[int, list[tuple[int, int, str]]] = {}
+        # row -> kind -> (start, end): the coder's own cue and source span, drawn instead of
+        # the machine's; row -> spans: the mentions of the sources selected in the sources
+        # panel (ui/sources_panel.py).
+        self.corrections: dict[int, dict[str, tuple[int, int]]] = {}
+        self.mentions: dict[int, list[tuple[int, int]]] = {}
         self.find_text = ""  # the text the find bar looks for: highlighted in matching rows
         self.current_match: int | None = None  # the match Enter goes to: marked more strongly
         first = theme.mark_field(codebook)
@@ -168,7 +173,7 @@ class UnitDelegate(QStyledItemDelegate):
             self._text_width(),
             rect.height() - 2 * self.PAD_Y,
         )
-        ranges = self.highlights.get(index.row()) or []
+        ranges = self.ranges(index.row())
         finding = index.row() in self.matches and bool(self.find_text)
         if ranges or finding:
             current = index.row() == self.current_match
@@ -187,6 +192,18 @@ class UnitDelegate(QStyledItemDelegate):
             painter.setPen(theme.muted_text(palette))
             painter.drawText(QRect(rect.left() + 21, rect.top() + self.PAD_Y, 12, 16), 0, "✎")
         painter.restore()
+
+    def ranges(self, row: int) -> list[tuple[int, int, str]]:
+        """What to mark in a row: the coder's own spans, the machine's where they overlap
+        none of hers, then the selected sources' mentions (drawn over both)."""
+        own = [(s, e, kind) for kind, (s, e) in self.corrections.get(row, {}).items()]
+        machine = [
+            (s, e, kind)
+            for s, e, kind in self.highlights.get(row) or []
+            if all(e <= os or oe <= s for os, oe, _ in own)
+        ]
+        mentions = [(s, e, "mention") for s, e in self.mentions.get(row, [])]
+        return sorted(machine + own) + sorted(mentions)
 
     def match_spans(self, text: str) -> list[tuple[int, int]]:
         """(start, length) of each occurrence of the find text, ignoring case."""
@@ -234,6 +251,8 @@ class UnitDelegate(QStyledItemDelegate):
     def _highlight_format(start: int, end: int, kind: str, palette: QPalette):
         fmt = QTextCharFormat()
         fmt.setBackground(theme.cue_color(kind, palette))
+        if kind == "mention":
+            fmt.setFontWeight(QFont.Weight.Bold)
         if kind == "cue":
             fmt.setFontUnderline(True)
         highlight = QTextLayout.FormatRange()

@@ -1,0 +1,355 @@
+"""The sources panel of the coding window: the article's sources, and the current
+unit's words to select from.
+
+A table (model/view) lists the coder's sources of the open article, each with its
+label, number of mentions and codes of the codebook's source fields; the sources the
+current unit rests on are marked ("claim" for the claim's own source, "linked" for the
+others) and tinted, and the machine's proposals the coder has not taken yet follow in
+grey italics marked "proposed". Selecting a source marks its mentions in the reader.
+A label or a field's cell is edited in place (Enter, F2 or a double click; a field
+offers its categories); Enter on a proposal takes it into the list. Beside the table,
+the current unit's text can be selected with the mouse or Shift+arrows, for the keys
+that mark a cue, a source span, a mention or a new source (ui.source_actions).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QSplitter,
+    QStyledItemDelegate,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.codebook import Codebook, CodebookField
+from annotator.core.coding.source_lists import SourceEntry
+from annotator.ui import theme
+from annotator.ui.source_actions import Selected, SourceActions
+
+_Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+UidRole = Qt.ItemDataRole.UserRole + 1
+NOT_CODED = "(not coded)"
+FIXED_COLUMNS = ("This sentence", "Source", "Mentions")
+
+
+class SourcesModel(QAbstractTableModel):
+    """The coder's sources, then the open proposals, as rows of a table."""
+
+    def __init__(self, actions: SourceActions, codebook: Codebook, parent=None) -> None:
+        super().__init__(parent)
+        self.actions = actions
+        self.fields: list[CodebookField] = list(codebook.source_fields)
+        self.rows: list[tuple[SourceEntry, bool]] = []  # (source, proposed)
+        self.place: dict[str, str] = {}  # uid -> "claim" / "linked" for the current unit
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        actions = self.actions
+        self.rows = [(s, False) for s in actions.mine.sources]
+        self.rows += [(s, True) for s in actions.open_proposals()]
+        unit = actions.unit_id()
+        linked = actions.mine.links.get(unit, []) if unit is not None else []
+        proposed = actions.proposal.links.get(unit, []) if unit is not None else []
+        self.place = {uid: "claim" if i == 0 else "linked" for i, uid in enumerate(linked)}
+        self.place |= {uid: "proposed here" for uid in proposed if uid not in self.place}
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(FIXED_COLUMNS) + len(self.fields)
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if section < len(FIXED_COLUMNS):
+            return FIXED_COLUMNS[section]
+        return self.fields[section - len(FIXED_COLUMNS)].label
+
+    def field_at(self, column: int) -> CodebookField | None:
+        at = column - len(FIXED_COLUMNS)
+        return self.fields[at] if 0 <= at < len(self.fields) else None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        source, proposed = self.rows[index.row()]
+        column = index.column()
+        if role == UidRole:
+            return source.uid
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._text(source, proposed, column, role)
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setItalic(proposed)
+            font.setBold(source.uid in self.place and not proposed)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and proposed:
+            return theme.muted_text(QPalette())
+        if role == Qt.ItemDataRole.BackgroundRole and source.uid in self.place and not proposed:
+            tint = QColor(theme.cue_color("source"))
+            tint.setAlpha(90)
+            return tint
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if proposed:
+                return "Proposed by the cue finder: Enter (or Ctrl+Shift+A) takes it in."
+            return "Enter or F2 edits this cell; select two rows and Ctrl+Shift+G to merge."
+        return None
+
+    def _text(self, source: SourceEntry, proposed: bool, column: int, role: int) -> str:
+        if column == 0:
+            return self.place.get(source.uid, "")
+        if column == 1:
+            return (
+                source.label
+                if role == Qt.ItemDataRole.EditRole or not proposed
+                else (f"{source.label} (proposed)")
+            )
+        if column == 2:
+            return str(len(source.mentions))
+        field = self.field_at(column)
+        assert field is not None
+        code = source.codes.get(field.key)
+        if code is None:
+            return ""
+        return field.category(code).label if field.has_categories else code
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.isValid() and not self.rows[index.row()][1] and index.column() not in (0, 2):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: _Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """An edited label renames, an edited field codes: each one undoable command."""
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        source, proposed = self.rows[index.row()]
+        if proposed:
+            return False
+        if index.column() == 1:
+            return value.strip() != source.label and self.actions.rename(source.uid, value)
+        field = self.field_at(index.column())
+        if field is None:
+            return False
+        code = value or None
+        return code != source.codes.get(field.key) and self.actions.code(
+            source.uid, field.key, code
+        )
+
+
+class FieldDelegate(QStyledItemDelegate):
+    """A source field's categories to choose from (its code as the editor's data)."""
+
+    def __init__(self, model: SourcesModel, parent=None) -> None:
+        super().__init__(parent)
+        self.model = model
+
+    def createEditor(self, parent, option, index):
+        field = self.model.field_at(index.column())
+        if field is None or not field.has_categories:
+            return super().createEditor(parent, option, index)
+        box = QComboBox(parent)
+        box.addItem(NOT_CODED, "")
+        for category in field.categories:
+            box.addItem(category.label, category.code)
+        return box
+
+    def setEditorData(self, editor, index) -> None:
+        if isinstance(editor, QComboBox):
+            source = self.model.rows[index.row()][0]
+            field = self.model.field_at(index.column())
+            assert field is not None
+            editor.setCurrentIndex(max(0, editor.findData(source.codes.get(field.key, ""))))
+            editor.showPopup()
+            return
+        super().setEditorData(editor, index)
+
+    def setModelData(self, editor, model, index) -> None:
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData())
+            return
+        super().setModelData(editor, model, index)
+
+
+class UnitWords(QPlainTextEdit):
+    """The current unit's text, read-only, whose words the coder selects."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByKeyboard
+            | Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        self.setStyleSheet(theme.FOCUS_FRAME)
+        self.start = 0  # the unit's first character in the article
+
+    def show_unit(self, text: str, start: int) -> None:
+        if text != self.toPlainText() or start != self.start:
+            self.setPlainText(text)
+            self.start = start
+
+    def selected(self) -> Selected | None:
+        """The selection as article offsets (Qt counts UTF-16 code units, Python code
+        points: they differ after an emoji), without surrounding blanks."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        text = self.toPlainText()
+        first = code_point(text, cursor.selectionStart())
+        last = code_point(text, cursor.selectionEnd())
+        words = text[first:last]
+        first += len(words) - len(words.lstrip())
+        last -= len(words) - len(words.rstrip())
+        if first >= last:
+            return None
+        return Selected(self.start + first, self.start + last, text[first:last])
+
+
+def code_point(text: str, utf16: int) -> int:
+    """Qt's position (UTF-16 code units) in `text` as a Python index (code points)."""
+    return len(text.encode("utf-16-le")[: 2 * utf16].decode("utf-16-le", "ignore"))
+
+
+class SourcesPanel(QWidget):
+    """The table of sources beside the current unit's words."""
+
+    def __init__(self, actions: SourceActions, codebook: Codebook, hint: str, parent=None):
+        super().__init__(parent)
+        self.actions = actions
+        self.model = SourcesModel(actions, codebook, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setItemDelegate(FieldDelegate(self.model, self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.table.setStyleSheet(theme.FOCUS_FRAME)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(self._activated)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.mark_mentions())
+        self.words = UnitWords()
+        self.words.setPlaceholderText("The current sentence's words, to select.")
+        self.hint = QLabel(hint, wordWrap=True)
+        self.hint.setStyleSheet(f"color: {theme.muted_text(self.palette()).name()};")
+        words_side = QWidget()
+        side = QVBoxLayout(words_side)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(self.words, 1)
+        side.addWidget(self.hint)
+        split = QSplitter()
+        split.addWidget(self.table)
+        split.addWidget(words_side)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 4)
+        layout.addWidget(split)
+        actions.selected_uids = self.selected_uids
+        actions.selection = self.words.selected
+        actions.shown.connect(self.refresh)
+
+    def selected_uids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.rows[row][0].uid for row in rows if row < len(self.model.rows)]
+
+    def refresh(self) -> None:
+        """Show the list and the current unit as they are now, the selection kept."""
+        chosen = set(self.selected_uids())
+        current = self.table.currentIndex()
+        column = current.column() if current.isValid() else 1
+        self.model.refresh()
+        selection = self.table.selectionModel()
+        for row, (source, _proposed) in enumerate(self.model.rows):
+            if source.uid in chosen:
+                selection.select(
+                    self.model.index(row, 0),
+                    selection.SelectionFlag.Select | selection.SelectionFlag.Rows,
+                )
+                if not self.table.currentIndex().isValid():
+                    selection.setCurrentIndex(
+                        self.model.index(row, column), selection.SelectionFlag.NoUpdate
+                    )
+        self._show_words()
+        self.mark_mentions()
+
+    def _show_words(self) -> None:
+        actions = self.actions
+        unit = actions.unit_id()
+        row = actions.controller.units.row_of(unit) if unit is not None else None
+        if row is None or unit not in actions.spans:
+            self.words.show_unit("", 0)
+            return
+        self.words.show_unit(actions.controller.units.unit(row).text, actions.spans[unit].start)
+
+    def mark_mentions(self) -> None:
+        """The reader marks the coder's own spans and the selected sources' mentions."""
+        actions = self.actions
+        units = actions.controller.units
+        delegate = actions.controller.reader.unit_delegate
+        delegate.corrections = {}
+        for (unit_id, kind), (start, end) in actions.mine.spans.items():
+            row = units.row_of(unit_id)
+            if row is not None and unit_id in actions.spans:
+                at = actions.spans[unit_id].start
+                delegate.corrections.setdefault(row, {})[kind] = (start - at, end - at)
+        delegate.mentions = {}
+        chosen = set(self.selected_uids())
+        for source, _proposed in self.model.rows:
+            if source.uid not in chosen:
+                continue
+            for mention in source.mentions:
+                row = units.row_of(mention.unit_id)
+                if row is not None and mention.unit_id in actions.spans:
+                    at = actions.spans[mention.unit_id].start
+                    delegate.mentions.setdefault(row, []).append(
+                        (mention.start - at, mention.end - at)
+                    )
+        actions.controller.reader.viewport().update()
+
+    def _activated(self, index: QModelIndex) -> None:
+        """Enter: a proposal is taken in; on the coder's own source, the cell is edited."""
+        if self.model.rows[index.row()][1]:
+            self.actions.accept_selected()
+        elif index.flags() & Qt.ItemFlag.ItemIsEditable:
+            self.table.edit(index)
+
+    def edit_label(self) -> None:
+        """Rename: the selected source's label, edited in place."""
+        uids = [u for u in self.selected_uids() if u in {s.uid for s in self.actions.mine.sources}]
+        if not uids:
+            self.actions.message.emit("Not changed: select the source to rename in the panel.")
+            return
+        row = next(r for r, (s, _p) in enumerate(self.model.rows) if s.uid == uids[0])
+        index = self.model.index(row, 1)
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.table.setCurrentIndex(index)
+        self.table.edit(index)
+
+
+def sources_dock(panel: SourcesPanel, parent) -> QDockWidget:
+    dock = QDockWidget("Sources", parent)
+    dock.setObjectName("sources_dock")  # saveState remembers where the coder put it
+    dock.setWidget(panel)
+    dock.setAllowedAreas(
+        Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+    )
+    return dock
