@@ -162,8 +162,8 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         self.controller.confirm_clearing = self.confirm_clearing
         self.article_key = article_key(project.codebook.shortcuts)
         self.panel.fields.article_key = key_name(self.article_key)
+        self.sources = WindowSources(self)  # the sources panel, menu and keys
         self._build_layout()
-        self.sources = WindowSources(self)  # the sources dock, menu and keys
         self._build_menus()
         self._build_toolbar()
         self.status = WorkspaceStatus(self, coder, self.banner)
@@ -235,7 +235,12 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         self.reader_stack.addWidget(self.reader)
         self.reader_stack.addWidget(self.empty_page)
         self.article_header = ArticleHeader()
-        for widget in (self.banner, self.article_header, self.reader_stack, self.find_bar):
+        reading = QSplitter(Qt.Orientation.Vertical)  # the reader above the sources panel
+        reading.addWidget(self.reader_stack)
+        reading.addWidget(self.sources.panel)
+        reading.setStretchFactor(0, 2)
+        reading.setStretchFactor(1, 1)
+        for widget in (self.banner, self.article_header, reading, self.find_bar):
             centre_layout.addWidget(widget)
         centre_layout.setStretch(2, 1)
         self.first_run = FirstRunGuide(self.settings)
@@ -395,7 +400,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         toggle.setShortcut(QKeySequence("Ctrl+B"))
         view_menu.addAction(toggle)
         self.codebook_toggle = toggle
-        view_menu.addAction(self.sources.dock.toggleViewAction())
+        view_menu.addAction(self.sources.view_action)
         view_menu.addAction(self._action("Supervisor review…", self.open_review, "Ctrl+R"))
         self._build_find_actions(edit_menu, go_menu, view_menu)
         view_menu.addSeparator()

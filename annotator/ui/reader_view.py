@@ -194,16 +194,15 @@ class UnitDelegate(QStyledItemDelegate):
         painter.restore()
 
     def ranges(self, row: int) -> list[tuple[int, int, str]]:
-        """What to mark in a row: the coder's own spans, the machine's where they overlap
-        none of hers, then the selected sources' mentions (drawn over both)."""
+        """What to mark in a row, never overlapping: the selected sources' mentions, the
+        coder's own spans where they overlap no mention, the machine's where they overlap
+        neither."""
+        marked = [(s, e, "mention") for s, e in self.mentions.get(row, [])]
         own = [(s, e, kind) for kind, (s, e) in self.corrections.get(row, {}).items()]
-        machine = [
-            (s, e, kind)
-            for s, e, kind in self.highlights.get(row) or []
-            if all(e <= os or oe <= s for os, oe, _ in own)
-        ]
-        mentions = [(s, e, "mention") for s, e in self.mentions.get(row, [])]
-        return sorted(machine + own) + sorted(mentions)
+        for s, e, kind in own + (self.highlights.get(row) or []):
+            if all(e <= ms or me <= s for ms, me, _ in marked):
+                marked.append((s, e, kind))
+        return sorted(marked)
 
     def match_spans(self, text: str) -> list[tuple[int, int]]:
         """(start, length) of each occurrence of the find text, ignoring case."""

@@ -1,5 +1,5 @@
-"""The sources panel of the coding window: the article's sources, and the current
-unit's words to select from.
+"""The sources panel of the coding window (below the reader, beside the coding panel):
+the article's sources, and the current unit's words to select from.
 
 A table (model/view) lists the coder's sources of the open article, each with its
 label, number of mentions and codes of the codebook's source fields; the sources the
@@ -19,11 +19,10 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDockWidget,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
-    QSplitter,
     QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
@@ -39,7 +38,12 @@ _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 UidRole = Qt.ItemDataRole.UserRole + 1
 NOT_CODED = "(not coded)"
-FIXED_COLUMNS = ("This sentence", "Source", "Mentions")
+FIXED_COLUMNS = ("Sentence", "Source", "Mentions")  # "Sentence": the current one's links
+FIELD_WIDTH = 90  # a source field's column: its header elided, its full label the tooltip
+TABLE_FOCUS = (  # as theme.FOCUS_FRAME frames the lists: the focus always shows
+    "QTableView { border: 2px solid transparent; }"
+    " QTableView:focus { border: 2px solid palette(highlight); }"
+)
 
 
 class SourcesModel(QAbstractTableModel):
@@ -71,7 +75,8 @@ class SourcesModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(FIXED_COLUMNS) + len(self.fields)
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+        shown = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+        if orientation != Qt.Orientation.Horizontal or role not in shown:
             return None
         if section < len(FIXED_COLUMNS):
             return FIXED_COLUMNS[section]
@@ -109,7 +114,7 @@ class SourcesModel(QAbstractTableModel):
 
     def _text(self, source: SourceEntry, proposed: bool, column: int, role: int) -> str:
         if column == 0:
-            return self.place.get(source.uid, "")
+            return self.place.get(source.uid, "proposed" if proposed else "")
         if column == 1:
             return (
                 source.label
@@ -239,30 +244,33 @@ class SourcesPanel(QWidget):
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        self.table.setStyleSheet(theme.FOCUS_FRAME)
+        self.table.setStyleSheet(TABLE_FOCUS)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setDefaultSectionSize(FIELD_WIDTH)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.activated.connect(self._activated)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.mark_mentions())
         self.words = UnitWords()
         self.words.setPlaceholderText("The current sentence's words, to select.")
         self.hint = QLabel(hint, wordWrap=True)
         self.hint.setStyleSheet(f"color: {theme.muted_text(self.palette()).name()};")
-        words_side = QWidget()
-        side = QVBoxLayout(words_side)
-        side.setContentsMargins(0, 0, 0, 0)
-        side.addWidget(self.words, 1)
-        side.addWidget(self.hint)
-        split = QSplitter()
-        split.addWidget(self.table)
-        split.addWidget(words_side)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        lines = self.words.fontMetrics().lineSpacing()
+        self.words.setFixedHeight(lines * 2 + 12)  # a long sentence scrolls
+        words_row = QHBoxLayout()
+        words_row.addWidget(self.words, 3)
+        words_row.addWidget(self.hint, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 4)
-        layout.addWidget(split)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(words_row)
         actions.selected_uids = self.selected_uids
         actions.selection = self.words.selected
         actions.shown.connect(self.refresh)
@@ -343,13 +351,3 @@ class SourcesPanel(QWidget):
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.table.setCurrentIndex(index)
         self.table.edit(index)
-
-
-def sources_dock(panel: SourcesPanel, parent) -> QDockWidget:
-    dock = QDockWidget("Sources", parent)
-    dock.setObjectName("sources_dock")  # saveState remembers where the coder put it
-    dock.setWidget(panel)
-    dock.setAllowedAreas(
-        Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
-    )
-    return dock

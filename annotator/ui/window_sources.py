@@ -1,4 +1,4 @@
-"""The sources part of the coding window: its dock, its menu, its keys.
+"""The sources part of the coding window: its panel (below the reader), menu and keys.
 
 The single-character keys (ui.source_actions.source_keys) are routed by the window's
 KeyRouter like its other keys; they change sources only while the focus is where the
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QMenu, QMenuBar
 from annotator.ui import source_actions as sa
 from annotator.ui.keyboard import is_typed_text
 from annotator.ui.source_actions import SourceActions
-from annotator.ui.sources_panel import SourcesPanel, sources_dock
+from annotator.ui.sources_panel import SourcesPanel
 
 HINT = (
     "Select words here (mouse, or Shift+arrows), then: {cue} cue, {source_span} source "
@@ -29,7 +29,8 @@ HINT = (
 
 
 class WindowSources(QObject):
-    """Builds the sources dock, menu and keys of a main window (`window`)."""
+    """Builds the sources panel, menu and keys of a main window (`window`); the window
+    lays the panel out (`panel`) and shows or hides it with `view_action`."""
 
     def __init__(self, window) -> None:
         super().__init__(window)
@@ -41,8 +42,8 @@ class WindowSources(QObject):
         self.keys = sa.source_keys(taken)
         named = {name: self.keys.get(name, "—") for name in sa.KEY_CANDIDATES}
         self.panel = SourcesPanel(self.actions, project.codebook, HINT.format(**named))
-        self.dock = sources_dock(self.panel, window)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.view_action = QAction("Sources panel", window, checkable=True, checked=True)
+        self.view_action.toggled.connect(self.panel.setVisible)
         self.actions.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
         self.key_filter = _PanelKeys(self)
         for widget in (self.panel.table, self.panel.words):
@@ -109,14 +110,14 @@ class WindowSources(QObject):
         return action
 
     def focus_panel(self) -> None:
-        self.dock.show()
+        self.view_action.setChecked(True)
         table = self.panel.table
         table.setFocus(Qt.FocusReason.ShortcutFocusReason)
         if not table.currentIndex().isValid() and self.panel.model.rowCount():
             table.setCurrentIndex(self.panel.model.index(0, 1))
 
     def focus_words(self) -> None:
-        self.dock.show()
+        self.view_action.setChecked(True)
         self.panel.words.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
 
