@@ -6,15 +6,16 @@ label, number of mentions and codes of the codebook's source fields; the sources
 current unit rests on are marked ("claim" for the claim's own source, "linked" for the
 others) and tinted, and the machine's proposals the coder has not taken yet follow in
 grey italics marked "proposed". Selecting a source marks its mentions in the reader.
-A label or a field's cell is edited in place (Enter, F2 or a double click; a field
-offers its categories); Enter on a proposal takes it into the list. Beside the table,
+A label or a field's cell is edited in place (Enter or a double click; a field
+offers its categories: arrows or a first letter, Enter saves); Enter on a proposal
+takes it into the list. Beside the table,
 the current unit's text can be selected with the mouse or Shift+arrows, for the keys
 that mark a cue, a source span, a mention or a new source (ui.source_actions).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -109,7 +110,7 @@ class SourcesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if proposed:
                 return "Proposed by the cue finder: Enter (or Ctrl+Shift+A) takes it in."
-            return "Enter or F2 edits this cell; select two rows and Ctrl+Shift+G to merge."
+            return "Enter edits this cell; select two rows and Ctrl+Shift+G to merge."
         return None
 
     def _text(self, source: SourceEntry, proposed: bool, column: int, role: int) -> str:
@@ -169,7 +170,21 @@ class FieldDelegate(QStyledItemDelegate):
         box.addItem(NOT_CODED, "")
         for category in field.categories:
             box.addItem(category.label, category.code)
+        box.installEventFilter(self)
         return box
+
+    def eventFilter(self, editor, event) -> bool:
+        """Enter in a field's categories saves the one shown (arrows or its first letter
+        choose it), Esc leaves; Qt's own handling would commit a turn later."""
+        if (
+            isinstance(editor, QComboBox)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor)
+            return True
+        return super().eventFilter(editor, event)
 
     def setEditorData(self, editor, index) -> None:
         if isinstance(editor, QComboBox):
@@ -177,7 +192,6 @@ class FieldDelegate(QStyledItemDelegate):
             field = self.model.field_at(index.column())
             assert field is not None
             editor.setCurrentIndex(max(0, editor.findData(source.codes.get(field.key, ""))))
-            editor.showPopup()
             return
         super().setEditorData(editor, index)
 
@@ -276,7 +290,11 @@ class SourcesPanel(QWidget):
         actions.shown.connect(self.refresh)
 
     def selected_uids(self) -> list[str]:
+        """The selected rows' sources, in table order (a lone current row counts)."""
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        current = self.table.currentIndex()
+        if not rows and current.isValid():
+            rows = [current.row()]
         return [self.model.rows[row][0].uid for row in rows if row < len(self.model.rows)]
 
     def refresh(self) -> None:

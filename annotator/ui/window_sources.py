@@ -113,8 +113,8 @@ class WindowSources(QObject):
         self.view_action.setChecked(True)
         table = self.panel.table
         table.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        if not table.currentIndex().isValid() and self.panel.model.rowCount():
-            table.setCurrentIndex(self.panel.model.index(0, 1))
+        if not table.selectionModel().hasSelection() and self.panel.model.rowCount():
+            table.selectRow(max(0, table.currentIndex().row()))
 
     def focus_words(self) -> None:
         self.view_action.setChecked(True)

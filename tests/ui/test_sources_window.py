@@ -205,3 +205,48 @@ def test_x_unlinks_and_a_key_with_the_focus_astray_writes_nothing(qtbot, open_wi
     qtbot.keyClick(window, "X")
     assert labels_linked(stored(project_path), second) == []
     assert "Unlinked sentence 2" in status(window)
+
+
+def test_rename_in_place_and_a_source_field_coded_in_the_panel(qtbot, open_window, project_path):
+    window = on_the_harbour_article(qtbot, open_window)
+    press_at(qtbot, window, 4, "P")
+    qtbot.keyClick(window, "O", CTRL_SHIFT)  # into the table, on the first source
+    table = window.sources.panel.table
+    assert table.hasFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(window, "E", CTRL_SHIFT)  # the label, edited in place
+    editor = window.focusWidget()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Ilse Brandt")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # Qt commits an edit on the next turn
+    qtbot.waitUntil(lambda: "Renamed" in status(window))
+    assert [s.label for s in stored(project_path).sources] == ["Ilse Brandt"]
+    model = window.sources.panel.model
+    column = 3 + [f.key for f in model.fields].index("named_or_anonymous")
+    table.setCurrentIndex(model.index(0, column))
+    qtbot.keyClick(table, Qt.Key.Key_Return)  # its categories to choose from
+    box = window.focusWidget()
+    qtbot.keyClick(box, "N")  # the first category starting with N: Named
+    assert box.currentData() == "named"
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert stored(project_path).sources[0].codes == {"named_or_anonymous": "named"}
+    qtbot.keyClick(window, "Z", Qt.KeyboardModifier.ControlModifier)
+    assert stored(project_path).sources[0].codes == {}
+
+
+def test_no_two_actions_share_a_key_and_the_source_keys_are_listed(qtbot, open_window):
+    from PySide6.QtGui import QAction, QKeySequence
+
+    window = open_window()
+    keys = [
+        s.toString(QKeySequence.SequenceFormat.NativeText)
+        for a in window.findChildren(QAction)
+        for s in a.shortcuts()
+    ]
+    assert len(keys) == len(set(keys))
+    routed = set(window.sources.keys.values())
+    assert routed == set("PLSMCOX")
+    assert not routed & set(window.project.codebook.shortcuts)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    text = window.cheat_sheet.browser.toPlainText()
+    assert "Link to the proposed source" in text and "Ctrl+Shift+G" in text
