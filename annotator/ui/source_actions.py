@@ -108,7 +108,8 @@ class SourceActions(QObject):
         self.controller.article_opened.connect(self.open_article)
         self.controller.reader.selectionModel().currentChanged.connect(lambda *_: self.shown.emit())
         self.controller.target_changed.connect(self.shown.emit)
-        self.suggestions.ready.connect(lambda _id: self._propose())
+        self.suggestions.ready.connect(lambda _id: self._follow_suggestions())
+        self._asked_for: int | None = None  # the article whose proposal is shown or coming
 
     # -- reading (when an article opens, never on a key) ---------------------------------
 
@@ -124,12 +125,23 @@ class SourceActions(QObject):
         self.shown.emit()
         self._propose()
 
+    def _wants_proposal(self) -> bool:
+        return self.suggestions.active and not self.suggestions.refusal
+
+    def _follow_suggestions(self) -> None:
+        """Suggestions were read again (turned on or off, another article): ask for the
+        proposal only if what shows is no longer what suggestions allow."""
+        shown = self.article_id is not None and self._asked_for == self.article_id
+        if self._wants_proposal() != shown:
+            self._propose()
+
     def _propose(self) -> None:
         """Ask for the open article's proposal off the GUI thread (where suggestions show)."""
         self._request += 1
         article = self.article_id
-        wanted = article is not None and self.suggestions.active and not self.suggestions.refusal
+        wanted = article is not None and self._wants_proposal()
         self._wanted = (self._request, article) if wanted and article is not None else None
+        self._asked_for = article if wanted else None
         if not wanted and self.proposal.sources:
             self.proposal = SourceList()
             self.shown.emit()

@@ -250,3 +250,33 @@ def test_no_two_actions_share_a_key_and_the_source_keys_are_listed(qtbot, open_w
     qtbot.keyClick(window, Qt.Key.Key_F1)
     text = window.cheat_sheet.browser.toPlainText()
     assert "Link to the proposed source" in text and "Ctrl+Shift+G" in text
+
+
+def test_enter_takes_a_proposal_in_m_adds_a_mention_and_a_source_is_removed(
+    qtbot, open_window, project_path
+):
+    window = on_the_harbour_article(qtbot, open_window)
+    fourth = go_to(window, 4)
+    qtbot.keyClick(window, "O", CTRL_SHIFT)
+    table, model = window.sources.panel.table, window.sources.panel.model
+    row = next(r for r, (s, proposed) in enumerate(model.rows) if s.label == BRANDT)
+    table.selectRow(row)
+    qtbot.keyClick(table, Qt.Key.Key_Return)  # a proposal: taken in, with its links
+    mine = stored(project_path)
+    assert [s.label for s in mine.sources] == [BRANDT]
+    assert labels_linked(mine, fourth) == [BRANDT]
+    go_to(window, 4)
+    qtbot.keyClick(window, "U", CTRL_SHIFT)
+    select_words(window, "Ilse Brandt")
+    qtbot.keyClick(window.sources.panel.words, "M")  # a mention of the claim's source
+    start = window.sources.actions.spans[fourth].start
+    text = window.sources.panel.words.toPlainText()
+    at = start + text.index("Ilse Brandt")
+    assert (fourth, at, at + len("Ilse Brandt")) in {
+        (m.unit_id, m.start, m.end) for m in stored(project_path).sources[0].mentions
+    }
+    assert len(stored(project_path).sources[0].mentions) == 3
+    select_rows(window, [BRANDT])
+    qtbot.keyClick(window, "X", CTRL_SHIFT)
+    assert stored(project_path) == SourceList()
+    assert "Removed the source" in status(window)
