@@ -95,8 +95,9 @@ def test_p_accepts_the_proposed_source_with_one_key(qtbot, open_window, project_
 
 def test_l_links_the_previous_source_and_s_makes_a_new_one(qtbot, open_window, project_path):
     window = on_the_harbour_article(qtbot, open_window)
+    press_at(qtbot, window, 4, "P")  # Brandt, linked to 4 and 5
     second = press_at(qtbot, window, 2, "P")
-    seventh = press_at(qtbot, window, 7, "L")
+    seventh = press_at(qtbot, window, 7, "L")  # the last linked, not the nearest above
     mine = stored(project_path)
     assert labels_linked(mine, second) == [OFFICIALS]
     assert labels_linked(mine, seventh) == [OFFICIALS]
