@@ -3,12 +3,14 @@ the real window, on the harbour sample, and checked against the project."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QTextCursor
 
 from annotator.core.coding import sources_service
 from annotator.core.coding.source_lists import SourceList
 from annotator.core.store.project import Project
+from tests.core.test_team import as_role, team_project  # noqa: F401
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 BRANDT = "port authority chair Ilse Brandt"
@@ -281,3 +283,38 @@ def test_enter_takes_a_proposal_in_m_adds_a_mention_and_a_source_is_removed(
     qtbot.keyClick(window, "X", CTRL_SHIFT)
     assert stored(project_path) == SourceList()
     assert "Removed the source" in status(window)
+
+
+@pytest.mark.postgres
+def test_the_source_keys_work_from_a_coders_role_on_a_team_project(
+    qtbot,
+    team_project,  # noqa: F811
+    clean_settings,
+):
+    """Row-level security hides the suggester's stored list from a coder: the window
+    works out the proposal itself, and her edits and their undo pass her policies."""
+    from annotator.ui.main_window import MainWindow
+
+    url, names = team_project
+    alice = names["alice"]
+    mine = as_role(url, alice)
+
+    def open_as_alice():
+        window = MainWindow(Project.open(mine), alice, clean_settings)
+        qtbot.addWidget(window)
+        window.resize(1400, 900)
+        window.show()
+        qtbot.waitUntil(lambda: window.is_loaded)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        return window
+
+    window = on_the_harbour_article(qtbot, open_as_alice)
+    try:
+        fourth = press_at(qtbot, window, 4, "P")
+        assert labels_linked(stored(mine, alice), fourth) == [BRANDT]
+        qtbot.keyClick(window, "Z", Qt.KeyboardModifier.ControlModifier)
+        assert stored(mine, alice) == SourceList()
+    finally:
+        window.close()
+        window.project.close()
