@@ -30,6 +30,7 @@ from annotator.core.coding import source_lists as lists
 from annotator.core.coding import sources_service
 from annotator.core.coding.source_lists import Mention, SourceList, UnitSpan
 from annotator.core.errors import AnnotatorError
+from annotator.core.ingest.documents import one_line
 from annotator.core.store.models import Article, Origin
 from annotator.core.store.project import Project
 from annotator.core.store.roles import SUGGESTER
@@ -239,7 +240,7 @@ class SourceActions(QObject):
             return uid
 
         verb = "Linked" if have is not None else "Accepted the proposal and linked"
-        return self._push(change, f"{verb} {self._unit_name(unit)} to '{entry.label}'")
+        return self._push(change, f"{verb} {self._unit_name(unit)} to {said(entry.label)}")
 
     def _no_proposal(self) -> str:
         if not self.suggestions.active:
@@ -259,7 +260,7 @@ class SourceActions(QObject):
         label = self.mine.source(uid).label
         return self._push(
             lambda mine, _units: _link_once(mine, unit, uid) or uid,
-            f"Linked {self._unit_name(unit)} to '{label}'",
+            f"Linked {self._unit_name(unit)} to {said(label)}",
         )
 
     def _previous_for(self, unit: int) -> str | None:
@@ -291,9 +292,7 @@ class SourceActions(QObject):
             _link_once(mine, unit, uid)
             return uid
 
-        return self._push(
-            change, f"New source '{lists.checked_label(label)}' for {self._unit_name(unit)}"
-        )
+        return self._push(change, f"New source {said(label)} for {self._unit_name(unit)}")
 
     def _text(self, unit: int, span: tuple[int, int]) -> str:
         row = self.controller.units.row_of(unit)
@@ -313,7 +312,7 @@ class SourceActions(QObject):
             lambda mine, units: lists.add_mention(
                 mine, uid, Mention(unit, words.start, words.end), units.unit(unit)
             ),
-            f"Added '{words.text}' as a mention of '{label}'",
+            f"Added {said(words.text)} as a mention of {said(label)}",
         )
 
     def mark_span(self, kind: str) -> bool:
@@ -325,7 +324,7 @@ class SourceActions(QObject):
             lambda mine, units: lists.correct_span(
                 mine, units.unit(unit), kind, (words.start, words.end)
             ),
-            f"Marked '{words.text}' as the {kind} of {self._unit_name(unit)}",
+            f"Marked {said(words.text)} as the {kind} of {self._unit_name(unit)}",
         )
 
     def reset_spans(self) -> bool:
@@ -356,7 +355,7 @@ class SourceActions(QObject):
         label = self.mine.source(uid).label
         return self._push(
             lambda mine, _units: lists.unlink(mine, unit, uid),
-            f"Unlinked {self._unit_name(unit)} from '{label}'",
+            f"Unlinked {self._unit_name(unit)} from {said(label)}",
         )
 
     def accept_selected(self) -> bool:
@@ -366,9 +365,9 @@ class SourceActions(QObject):
             self.message.emit("Not changed: select a proposed source in the sources panel.")
             return False
         proposal = self.proposal
-        labels = ", ".join(f"'{proposal.source(u).label}'" for u in chosen)
+        labels = ", ".join(said(proposal.source(u).label) for u in chosen)
         return self._push(
-            lambda mine, _units: take_proposed(mine, proposal, chosen)[-1],
+            lambda mine, _units: (take_proposed(mine, proposal, chosen) or [None])[-1],
             f"Accepted the proposed source {labels}",
         )
 
@@ -376,7 +375,7 @@ class SourceActions(QObject):
         old = self.mine.source(uid).label
         return self._push(
             lambda mine, _units: lists.rename(mine, uid, label),
-            f"Renamed '{old}' to '{' '.join(label.split())}'",
+            f"Renamed {said(old)} to {said(label)}",
         )
 
     def merge(self) -> bool:
@@ -390,7 +389,7 @@ class SourceActions(QObject):
         book = self.project.codebook
         return self._push(
             lambda mine, _units: lists.merge(mine, keep, other, book),
-            f"Merged '{labels[1]}' into '{labels[0]}'",
+            f"Merged {said(labels[1])} into {said(labels[0])}",
         )
 
     def split(self) -> bool:
@@ -402,12 +401,12 @@ class SourceActions(QObject):
         source = self.mine.source(uid)
         moved = sorted(m for m in source.mentions if m.unit_id == unit)
         if not moved:
-            self.message.emit(f"Not changed: '{source.label}' has no mention in this sentence.")
+            self.message.emit(f"Not changed: {said(source.label)} has no mention in this sentence.")
             return False
         label = self._text(unit, (moved[0].start, moved[0].end)) or source.label
         return self._push(
             lambda mine, _units: lists.split(mine, uid, moved, label),
-            f"Split '{label}' off '{source.label}'",
+            f"Split {said(label)} off {said(source.label)}",
         )
 
     def remove(self) -> bool:
@@ -418,7 +417,7 @@ class SourceActions(QObject):
         label = self.mine.source(chosen[0]).label
         return self._push(
             lambda mine, _units: lists.remove_source(mine, chosen[0]),
-            f"Removed the source '{label}'",
+            f"Removed the source {said(label)}",
         )
 
     def code(self, uid: str, field: str, value: str | None) -> bool:
@@ -428,7 +427,7 @@ class SourceActions(QObject):
         book = self.project.codebook
         return self._push(
             lambda mine, _units: lists.code(mine, uid, book, {field: value}),
-            f"'{label}': {spec.label}: {shown or 'not coded'}",
+            f"{said(label)}: {spec.label}: {shown or 'not coded'}",
         )
 
     # -- helpers -------------------------------------------------------------------------
@@ -483,6 +482,11 @@ class SourceActions(QObject):
             self.shown.emit()
         else:
             self.controller.open_article(done.article_id)
+
+
+def said(text: str) -> str:
+    """A label or selected words as the status bar quotes them: one line, at most 60."""
+    return f"'{one_line(text, 60)}'"
 
 
 def _link_once(mine: SourceList, unit: int, uid: str) -> None:
