@@ -274,6 +274,7 @@ class SourcesPanel(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.mark_mentions())
         self.words = UnitWords()
         self.words.setPlaceholderText("The current sentence's words, to select.")
+        self.words.setToolTip("Select words with the mouse, or Ctrl+Shift+U then Shift+arrows")
         self.hint = QLabel(hint, wordWrap=True)
         self.hint.setStyleSheet(f"color: {theme.muted_text(self.palette()).name()};")
         lines = self.words.fontMetrics().lineSpacing()
@@ -314,6 +315,11 @@ class SourcesPanel(QWidget):
                     selection.setCurrentIndex(
                         self.model.index(row, column), selection.SelectionFlag.NoUpdate
                     )
+        here = next(
+            (r for r, (s, _p) in enumerate(self.model.rows) if s.uid in self.model.place), None
+        )
+        if here is not None:  # the current unit's source (or proposal) in view
+            self.table.scrollTo(self.model.index(here, 1))
         self._show_words()
         self.mark_mentions()
 

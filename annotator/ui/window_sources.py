@@ -22,9 +22,8 @@ from annotator.ui.keyboard import is_typed_text
 from annotator.ui.source_actions import SourceActions
 from annotator.ui.sources_panel import SourcesPanel
 
-HINT = (
-    "Select words here (mouse, or Shift+arrows), then: {cue} cue, {source_span} source "
-    "span, {new} new source, {mention} mention of the selected source."
+HINT = (  # beside the unit's words
+    "Selected words: {cue} cue · {source_span} source span · {new} new source · {mention} mention"
 )
 
 
