@@ -102,6 +102,7 @@ class SourceActions(QObject):
         self.previous: str | None = None  # the source the coder linked last
         self.selected_uids: Callable[[], list[str]] = list  # the panel's selected sources
         self.selection: Callable[[], Selected | None] = lambda: None  # the selected words
+        self.forget_selection: Callable[[], None] = lambda: None
         self.runner = TaskRunner(project.path, self)
         self._request = 0
         self._wanted: tuple[int, int] | None = None  # (request, article) still to compute
@@ -461,7 +462,10 @@ class SourceActions(QObject):
             return False
         command = SourceCommand(self, self.article_id, change, text)
         self.operations.undo_stack.push(command)
-        return command.done is not None
+        if command.done is None:
+            return False
+        self.forget_selection()  # the words did their work: what they became shows now
+        return True
 
     def write(self, write: Callable[[], sources_service.SourceEdit]):
         """One write through the core; None (and `failed` said why) when refused."""

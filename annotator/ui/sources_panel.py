@@ -8,15 +8,16 @@ others) and tinted, and the machine's proposals the coder has not taken yet foll
 grey italics marked "proposed". Selecting a source marks its mentions in the reader.
 A label or a field's cell is edited in place (Enter or a double click; a field
 offers its categories: arrows or a first letter, Enter saves); Enter on a proposal
-takes it into the list. Beside the table,
-the current unit's text can be selected with the mouse or Shift+arrows, for the keys
-that mark a cue, a source span, a mention or a new source (ui.source_actions).
+takes it into the list. Below the table, the current unit's words can be selected with
+the mouse or Shift+arrows, for the keys that mark a cue, a source span, a mention or a
+new source (ui.source_actions); words dragged over in the reader are selected there too,
+and a selection made there shows in the reader.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -288,7 +289,11 @@ class SourcesPanel(QWidget):
         layout.addLayout(words_row)
         actions.selected_uids = self.selected_uids
         actions.selection = self.words.selected
+        actions.forget_selection = lambda: self._selected_in_reader(-1, 0, 0)
         actions.shown.connect(self.refresh)
+        reader = actions.controller.reader
+        reader.words_selected.connect(self._selected_in_reader)
+        self.words.selectionChanged.connect(self._selected_here)
 
     def selected_uids(self) -> list[str]:
         """The selected rows' sources, in table order (a lone current row counts)."""
@@ -322,6 +327,26 @@ class SourcesPanel(QWidget):
             self.table.scrollTo(self.model.index(here, 1))
         self._show_words()
         self.mark_mentions()
+
+    def _selected_in_reader(self, row: int, start: int, end: int) -> None:
+        """Words dragged over in the reader: the same words selected here, where the
+        keys take them from (positions as Qt counts them, in both)."""
+        cursor = self.words.textCursor()
+        if row < 0 or row != self.actions.controller.current_row():
+            cursor.clearSelection()
+        else:
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.words.setTextCursor(cursor)
+
+    def _selected_here(self) -> None:
+        """Words selected here are marked in the reader's current unit too."""
+        cursor = self.words.textCursor()
+        row = self.actions.controller.current_row()
+        delegate = self.actions.controller.reader.unit_delegate
+        chosen = (row, cursor.selectionStart(), cursor.selectionEnd())
+        delegate.selection = chosen if cursor.hasSelection() and row is not None else None
+        self.actions.controller.reader.viewport().update()
 
     def _show_words(self) -> None:
         actions = self.actions

@@ -4,8 +4,8 @@ the real window, on the harbour sample, and checked against the project."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
+from PySide6.QtGui import QFontMetrics, QTextCursor
 
 from annotator.core.coding import sources_service
 from annotator.core.coding.source_lists import SourceList
@@ -146,6 +146,44 @@ def test_a_selected_span_marked_as_the_cue_is_stored_and_shown(qtbot, open_windo
     select_words(window, "Ilse Brandt")
     qtbot.keyClick(window.sources.panel.words, "S")
     assert labels_linked(stored(project_path), fourth) == ["Ilse Brandt"]
+
+
+def point_at(window, row: int, char: int, nudge: int) -> QPoint:
+    """Where character `char` of reader row `row` starts (moved `nudge` pixels right)."""
+    from annotator.ui.units_model import KindRole
+
+    reader, delegate = window.reader, window.reader.unit_delegate
+    index = reader.model().index(row, 0)
+    gap = delegate._block_gap(index, QFontMetrics(reader.font()))
+    text = delegate._text_rect(reader.visualRect(index).adjusted(0, gap, 0, 0))
+    font = delegate._font(reader.font(), index.data(KindRole))
+    layout = delegate._layout(index.data(), font, text.width(), reader)
+    line = layout.lineForTextPosition(char)
+    x, _ = line.cursorToX(char)
+    return QPoint(text.left() + int(x) + nudge, text.top() + int(line.y() + line.height() / 2))
+
+
+def test_words_dragged_over_in_the_reader_become_the_source_span(qtbot, open_window, project_path):
+    window = on_the_harbour_article(qtbot, open_window)
+    fourth = go_to(window, 4)
+    row = window.controller.current_row()
+    text = window.controller.units.unit(row).text
+    words = "port authority chair"
+    at = text.index(words)
+    viewport = window.reader.viewport()
+    left = Qt.MouseButton.LeftButton
+    qtbot.mousePress(viewport, left, pos=point_at(window, row, at, 1))
+    qtbot.mouseMove(viewport, point_at(window, row, at + len(words), -1))
+    qtbot.mouseRelease(viewport, left, pos=point_at(window, row, at + len(words), -1))
+    assert window.reader.unit_delegate.selection == (row, at, at + len(words))
+    assert window.sources.panel.words.textCursor().selectedText() == words
+    window.reader.setFocus()
+    qtbot.keyClick(window, "O")
+    start = window.sources.actions.spans[fourth].start
+    assert stored(project_path).spans == {(fourth, "source"): (start + at, start + at + 20)}
+    shown = window.reader.unit_delegate.ranges(row)
+    assert (at, at + len(words), "source") in shown  # the selection gone, the span shown
+    assert window.reader.unit_delegate.selection is None
 
 
 def test_merge_undo_and_redo_keep_the_links(qtbot, open_window, project_path):
