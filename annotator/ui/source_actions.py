@@ -270,8 +270,14 @@ class SourceActions(QObject):
         uids = {s.uid for s in self.mine.sources}
         if self.previous in uids:
             return self.previous
-        earlier = [u for u in self.mine.links if u < unit and self.mine.links[u]]
-        return self.mine.links[max(earlier)][0] if earlier else None
+        rows = self.controller.units.row_of
+        here = rows(unit)
+        earlier = [
+            (row, u)
+            for u in self.mine.links
+            if (row := rows(u)) is not None and here is not None and row < here
+        ]
+        return self.mine.links[max(earlier)[1]][0] if earlier else None
 
     def new_source(self) -> bool:
         """A new source named by the selected words (else the unit's source span), linked."""

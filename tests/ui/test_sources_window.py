@@ -104,6 +104,12 @@ def test_l_links_the_previous_source_and_s_makes_a_new_one(qtbot, open_window, p
     assert labels_linked(mine, second) == [OFFICIALS]
     assert labels_linked(mine, seventh) == [OFFICIALS]
     assert "Linked sentence 7" in status(window)
+    # in a new window, the previous source is the claim's source of the nearest unit above
+    eighth = press_at(qtbot, window, 8, "P")
+    window.sources.actions.previous = None
+    ninth = press_at(qtbot, window, 9, "L")
+    assert labels_linked(stored(project_path), ninth) == labels_linked(stored(project_path), eighth)
+    go_to(window, 7)
     qtbot.keyClick(window, "S")  # a new source from the unit's source span
     mine = stored(project_path)
     official = "A senior official in the transport ministry"
