@@ -7,8 +7,8 @@ article. Keys that write (the codebook's one-character shortcuts, clearing a
 unit, accepting a suggestion) act only where coding happens (`may_write`: the
 reader or the coding panel); elsewhere (a check box, the codebook) they are handed
 to `refused`, so keys pressed with the focus astray never code a unit unseen. In a
-list (`lists`: the article list) typed letters are left to the list, whose owner
-takes them as a search. Ctrl-combinations stay QActions.
+list (`lists`: the article list, the sources panel) typed letters are left to the list
+(and a cell editor in it), whose owner takes them as a search. Ctrl-combinations stay QActions.
 """
 
 from __future__ import annotations
@@ -120,10 +120,10 @@ class KeyRouter(QObject):
             return True
         if typing:
             return False
-        if self.window.focusWidget() in self.lists and (
-            event.key() in LIST_KEYS or is_typed_text(event)
-        ):
-            return False  # the list's own keys; letters the list's owner may take as a search
+        focus = self.window.focusWidget()
+        in_list = focus is not None and any(w is focus or w.isAncestorOf(focus) for w in self.lists)
+        if in_list and (event.key() in LIST_KEYS or is_typed_text(event)):
+            return False  # the list's (or its cell editor's) own keys; letters a search
         return self.route(event)
 
     def route(self, event: QKeyEvent) -> bool:

@@ -130,6 +130,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         from annotator.ui.status import WorkspaceStatus
         from annotator.ui.suggestions import WindowSuggestions
         from annotator.ui.unit_corrections import UnitCorrections
+        from annotator.ui.window_sources import WindowSources
 
         self.project = project
         coder = self.coder
@@ -161,6 +162,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         self.controller.confirm_clearing = self.confirm_clearing
         self.article_key = article_key(project.codebook.shortcuts)
         self.panel.fields.article_key = key_name(self.article_key)
+        self.sources = WindowSources(self)  # the sources panel, menu and keys
         self._build_layout()
         self._build_menus()
         self._build_toolbar()
@@ -175,7 +177,8 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
             may_write=self._focus_where_coding_happens,
             refused=self._write_key_astray,
         )
-        self.keys.lists.add(self.article_list)
+        self.keys.lists.update((self.article_list, self.sources.panel.table))
+        self.keys.lists.add(self.sources.panel.words)
         # The article list and the starting article (which may have thousands of units)
         # are read after the window's first paint (`paintEvent`), so that it shows at once.
         message = self.statusBar().currentMessage()
@@ -232,7 +235,12 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         self.reader_stack.addWidget(self.reader)
         self.reader_stack.addWidget(self.empty_page)
         self.article_header = ArticleHeader()
-        for widget in (self.banner, self.article_header, self.reader_stack, self.find_bar):
+        reading = QSplitter(Qt.Orientation.Vertical)  # the reader above the sources panel
+        reading.addWidget(self.reader_stack)
+        reading.addWidget(self.sources.panel)
+        reading.setStretchFactor(0, 2)
+        reading.setStretchFactor(1, 1)
+        for widget in (self.banner, self.article_header, reading, self.find_bar):
             centre_layout.addWidget(widget)
         centre_layout.setStretch(2, 1)
         self.first_run = FirstRunGuide(self.settings)
@@ -373,6 +381,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
                 self._action("Type a value (number, text, date)", self.enter_input, "F2")
             )
         go_menu.addAction(self._action("Filter the articles…", self.focus_filter, "Ctrl+L"))
+        self.sources.build_menu(bar)
         view_menu = bar.addMenu("&View")
         self.pane_actions = {}
         for name, text, key in (
@@ -391,6 +400,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
         toggle.setShortcut(QKeySequence("Ctrl+B"))
         view_menu.addAction(toggle)
         self.codebook_toggle = toggle
+        view_menu.addAction(self.sources.view_action)
         view_menu.addAction(self._action("Supervisor review…", self.open_review, "Ctrl+R"))
         self._build_find_actions(edit_menu, go_menu, view_menu)
         view_menu.addSeparator()
@@ -505,6 +515,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
             "?": self.show_cheat_sheet,
             Qt.Key.Key_F1: self.show_cheat_sheet,
             **self._find_command_keys(),
+            **self.sources.command_keys(),
         }
 
     def _connect(self) -> None:
@@ -937,6 +948,7 @@ class MainWindow(FindWork, SupervisorWork, QMainWindow):
             self.find_dialog.finish()
         self.importer.finish()
         self.suggestions.finish()
+        self.sources.actions.finish()
         self.daily_backup.wait()
         self.operations.finish()
         self._closed = True  # a load still queued has nothing left to read into

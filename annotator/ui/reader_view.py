@@ -14,7 +14,16 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -75,6 +84,12 @@ class UnitDelegate(QStyledItemDelegate):
         # row -> (start, end, kind) character ranges of the unit's text to highlight:
         # an attribution cue ("cue") and its source ("source"); see ui/suggestions.py.
         self.highlights: dict[int, list[tuple[int, int, str]]] = {}
+        # row -> kind -> (start, end): the coder's own cue and source span, drawn instead of
+        # the machine's; row -> spans: the mentions of the sources selected in the sources
+        # panel (ui/sources_panel.py).
+        self.corrections: dict[int, dict[str, tuple[int, int]]] = {}
+        self.mentions: dict[int, list[tuple[int, int]]] = {}
+        self.selection: tuple[int, int, int] | None = None  # (row, start, end): words selected
         self.find_text = ""  # the text the find bar looks for: highlighted in matching rows
         self.current_match: int | None = None  # the match Enter goes to: marked more strongly
         first = theme.mark_field(codebook)
@@ -162,13 +177,8 @@ class UnitDelegate(QStyledItemDelegate):
             painter.setPen(theme.muted_text(palette))
         else:
             painter.setPen(palette.color(QPalette.ColorRole.Text))
-        text_rect = QRect(
-            rect.left() + self.TEXT_LEFT,
-            rect.top() + self.PAD_Y,
-            self._text_width(),
-            rect.height() - 2 * self.PAD_Y,
-        )
-        ranges = self.highlights.get(index.row()) or []
+        text_rect = self._text_rect(rect)
+        ranges = self.ranges(index.row())
         finding = index.row() in self.matches and bool(self.find_text)
         if ranges or finding:
             current = index.row() == self.current_match
@@ -187,6 +197,66 @@ class UnitDelegate(QStyledItemDelegate):
             painter.setPen(theme.muted_text(palette))
             painter.drawText(QRect(rect.left() + 21, rect.top() + self.PAD_Y, 12, 16), 0, "✎")
         painter.restore()
+
+    def _text_rect(self, rect: QRect) -> QRect:
+        return QRect(
+            rect.left() + self.TEXT_LEFT,
+            rect.top() + self.PAD_Y,
+            self._text_width(),
+            rect.height() - 2 * self.PAD_Y,
+        )
+
+    def char_at(self, index: _Index, rect: QRect, point: QPoint) -> int:
+        """The character of the unit's text at `point` (in the row's `rect`), laid out as
+        `_draw_marked` lays it out: where a drag selecting words starts or ends."""
+        gap = self._block_gap(index, QFontMetrics(self._view.font()))
+        text_rect = self._text_rect(rect.adjusted(0, gap, 0, 0))
+        font = self._font(self._view.font(), index.data(KindRole) or "sentence")
+        palette = self._view.palette()
+        ranges = self.ranges(index.row())
+        formats = [self._highlight_format(s, e, kind, palette) for s, e, kind in ranges]
+        layout = self._layout(index.data(), font, text_rect.width(), self._view, formats)
+        y = point.y() - text_rect.top()
+        lines = [layout.lineAt(i) for i in range(layout.lineCount())]
+        if not lines:
+            return 0
+        line = next((ln for ln in lines if y < ln.y() + ln.height()), lines[-1])
+        if y < 0:
+            line = lines[0]
+        return line.xToCursor(point.x() - text_rect.left())
+
+    @staticmethod
+    def _layout(text: str, font: QFont, width: int, device, formats=()) -> QTextLayout:
+        """The unit's text wrapped as drawText wraps it, with its marks' formats (bold
+        changes where lines break)."""
+        layout = QTextLayout(text, font, device)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)
+        layout.setTextOption(option)
+        layout.setFormats(list(formats))
+        layout.beginLayout()
+        y = 0.0
+        while (line := layout.createLine()).isValid():
+            line.setLineWidth(width)
+            line.setPosition(QPointF(0, y))
+            y += line.height()
+        layout.endLayout()
+        return layout
+
+    def ranges(self, row: int) -> list[tuple[int, int, str]]:
+        """What to mark in a row, never overlapping: the selected sources' mentions, the
+        coder's own spans where they overlap no mention, the machine's where they overlap
+        neither."""
+        marked = [(s, e, "mention") for s, e in self.mentions.get(row, [])]
+        if self.selection is not None and self.selection[0] == row:
+            _, start, end = self.selection
+            marked = [(s, e, k) for s, e, k in marked if e <= start or end <= s]
+            marked.append((start, end, "selected"))
+        own = [(s, e, kind) for kind, (s, e) in self.corrections.get(row, {}).items()]
+        for s, e, kind in own + (self.highlights.get(row) or []):
+            if all(e <= ms or me <= s for ms, me, _ in marked):
+                marked.append((s, e, kind))
+        return sorted(marked)
 
     def match_spans(self, text: str) -> list[tuple[int, int]]:
         """(start, length) of each occurrence of the find text, ignoring case."""
@@ -208,18 +278,8 @@ class UnitDelegate(QStyledItemDelegate):
         """The text wrapped as drawText wraps it, with its attribution cue and source and
         each word the find bar found marked (drawText cannot colour part of a text; a
         QTextLayout can)."""
-        layout = QTextLayout(text, font, painter.device())
-        option = QTextOption()
-        option.setWrapMode(QTextOption.WrapMode.WordWrap)
-        layout.setTextOption(option)
-        layout.setFormats([self._highlight_format(s, e, kind, palette) for s, e, kind in ranges])
-        layout.beginLayout()
-        y = 0.0
-        while (line := layout.createLine()).isValid():
-            line.setLineWidth(rect.width())
-            line.setPosition(QPointF(0, y))
-            y += line.height()
-        layout.endLayout()
+        formats = [self._highlight_format(s, e, kind, palette) for s, e, kind in ranges]
+        layout = self._layout(text, font, rect.width(), painter.device(), formats)
         marked = QTextCharFormat()
         marked.setBackground(QColor(CURRENT_MATCH if current_match else MATCH))
         marked.setForeground(QColor("#000000"))
@@ -233,12 +293,16 @@ class UnitDelegate(QStyledItemDelegate):
     @staticmethod
     def _highlight_format(start: int, end: int, kind: str, palette: QPalette):
         fmt = QTextCharFormat()
+        if kind == "selected":  # words selected with the mouse, as a text box shows them
+            fmt.setBackground(palette.color(QPalette.ColorRole.Highlight))
+            fmt.setForeground(palette.color(QPalette.ColorRole.HighlightedText))
+            return _range(start, end, fmt)
         fmt.setBackground(theme.cue_color(kind, palette))
+        if kind == "mention":
+            fmt.setFontWeight(QFont.Weight.Bold)
         if kind == "cue":
             fmt.setFontUnderline(True)
-        highlight = QTextLayout.FormatRange()
-        highlight.start, highlight.length, highlight.format = start, end - start, fmt
-        return highlight
+        return _range(start, end, fmt)
 
     def _paint_mark(
         self,
@@ -318,12 +382,23 @@ class UnitDelegate(QStyledItemDelegate):
         painter.drawText(tag_rect, int(Qt.AlignmentFlag.AlignRight), " ".join(tags))
 
 
+def _range(start: int, end: int, fmt: QTextCharFormat) -> QTextLayout.FormatRange:
+    marked = QTextLayout.FormatRange()
+    marked.start, marked.length, marked.format = start, end - start, fmt
+    return marked
+
+
 class ReaderView(QListView):
-    """A read-only list of units; keys are routed by the window, not by the view."""
+    """A read-only list of units; keys are routed by the window, not by the view. A
+    drag across a unit's words selects them (`words_selected`: row, start, end in the
+    unit's text; row -1 when the selection is gone)."""
+
+    words_selected = Signal(int, int, int)
 
     def __init__(self, codebook: Codebook, parent=None) -> None:
         super().__init__(parent)
         self.unit_delegate = UnitDelegate(self, codebook)
+        self._drag: tuple[int, int] | None = None  # (row, character) a drag started at
         self.setItemDelegate(self.unit_delegate)
         self.setUniformItemSizes(False)
         self.setWordWrap(True)
@@ -369,6 +444,35 @@ class ReaderView(QListView):
         """
         for row in range(top_left.row(), bottom_right.row() + 1):
             self.update(self.model().index(row, 0))
+
+    # -- selecting words with the mouse (for the sources: ui/sources_panel.py) ------------
+
+    def mousePressEvent(self, event) -> None:
+        super().mousePressEvent(event)
+        point = event.position().toPoint()
+        index = self.indexAt(point)
+        self._drag = None
+        if event.button() == Qt.MouseButton.LeftButton and index.isValid():
+            self._drag = (index.row(), self._char_at(index, point))
+        self._select_words(None)
+
+    def mouseMoveEvent(self, event) -> None:
+        drag = self._drag
+        if drag is None or not event.buttons() & Qt.MouseButton.LeftButton:
+            super().mouseMoveEvent(event)
+            return
+        row, anchor = drag
+        at = self._char_at(self.model().index(row, 0), event.position().toPoint())
+        self._select_words((row, min(anchor, at), max(anchor, at)) if at != anchor else None)
+
+    def _char_at(self, index: QModelIndex, point: QPoint) -> int:
+        return self.unit_delegate.char_at(index, self.visualRect(index), point)
+
+    def _select_words(self, selection: tuple[int, int, int] | None) -> None:
+        if selection != self.unit_delegate.selection:
+            self.unit_delegate.selection = selection
+            self.viewport().update()
+            self.words_selected.emit(*(selection or (-1, 0, 0)))
 
     def keyboardSearch(self, search: str) -> None:
         """Typed letters are codes or commands here, never a jump to matching text."""

@@ -256,10 +256,13 @@ def muted_text(palette: QPalette | None = None) -> QColor:
 
 def cue_color(kind: str, palette: QPalette | None = None) -> QColor:
     """Background of a highlighted attribution cue ("cue": amber) or its source ("source":
-    a tint of Okabe-Ito's reddish purple), opaque: the selected row's fill is the
+    a tint of Okabe-Ito's reddish purple; "mention": a selected source's mention, bluish
+    green), opaque: the selected row's fill is the
     desktop's highlight colour, most often blue, which a blue or see-through source
     colour all but vanished into."""
     dark = is_dark(palette)
     if kind == "cue":
         return QColor("#c77d00") if dark else QColor("#ffd54f")
+    if kind == "mention":  # a mention of the source selected in the sources panel
+        return QColor("#2e7d6b") if dark else QColor("#9fe0cf")
     return QColor("#8a4f74") if dark else QColor("#e39ac6")

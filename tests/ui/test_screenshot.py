@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
 CODING = [  # (attribution, [reason for anonymity,] claim type, confidence) keys for the
     "4gf8",  # first units of harbor-deal; an anonymous attribution asks for the reason
@@ -169,3 +170,40 @@ def test_render_the_coding_panel_with_article_fields_and_a_conditional_field(
     if os.environ.get("ANNOTATOR_SCREENSHOT"):
         DOCS.mkdir(exist_ok=True)
         assert image.save(str(DOCS / "coding-panel-format2.png"))
+
+
+def test_render_the_sources_panel(qtbot, open_window, tmp_path):
+    """The window with the sources panel at 1366x768: two sources taken from the
+    proposal, one coded, the current unit's source selected (its mentions marked in the
+    reader) and its cue corrected by hand; saved as docs/sources-panel-1366x768.png."""
+    from tests.ui.test_sources_window import (
+        BRANDT,
+        on_the_harbour_article,
+        press_at,
+        select_rows,
+        select_words,
+    )
+
+    window = on_the_harbour_article(qtbot, open_window)
+    press_at(qtbot, window, 2, "P")
+    press_at(qtbot, window, 4, "P")
+    actions = window.sources.actions
+    brandt = next(s.uid for s in actions.mine.sources if s.label == BRANDT)
+    actions.code(brandt, "source_type", "organisation")
+    actions.code(brandt, "named_or_anonymous", "named")
+    press_at(qtbot, window, 5, "L")
+    qtbot.keyClick(window, "U", CTRL_SHIFT)
+    select_words(window, "declined")
+    qtbot.keyClick(window.sources.panel.words, "C")
+    select_rows(window, [BRANDT])
+    window.sources.panel.table.setFocus()
+    window.resize(1366, 768)
+    qtbot.wait(50)
+    window.reader.keep_in_view()
+    image = window.grab().toImage()
+    assert (image.width(), image.height()) == (1366, 768)
+    assert_not_blank(image)
+    image.save(str(tmp_path / "sources.png"))
+    if os.environ.get("ANNOTATOR_SCREENSHOT"):
+        DOCS.mkdir(exist_ok=True)
+        assert image.save(str(DOCS / "sources-panel-1366x768.png"))

@@ -146,21 +146,30 @@ def accept(
     proposal = sources.read_list(project, article_id, SUGGESTER)
     if not proposal.sources:
         raise CodingError("no proposed sources for this article (run: annotator sources --propose)")
-    chosen = [proposal.source(uid)] if uid is not None else proposal.sources
-
-    def take(mine: SourceList, units: sources.ArticleUnits) -> list[str]:
-        have = [s.mentions for s in mine.sources]
-        made = []
-        for source in chosen:
-            if source.mentions in have:
-                continue
-            new = lists.add_source(mine, source.label, source.mentions)
-            mine.source(new).codes = dict(source.codes)
-            for unit in proposal.linked_units(source.uid):
-                place = proposal.links[unit].index(source.uid)
-                lists.link(mine, unit, new, first=place == 0)
-            made.append(new)
-        return made
-
-    done, _ = sources.edit(project, article_id, coder, take, origin=Origin.SUGGESTION)
+    chosen = [uid] if uid is not None else [s.uid for s in proposal.sources]
+    done, _ = sources.edit(
+        project,
+        article_id,
+        coder,
+        lambda mine, _units: take_proposed(mine, proposal, chosen),
+        origin=Origin.SUGGESTION,
+    )
     return done
+
+
+def take_proposed(mine: SourceList, proposal: SourceList, uids: Sequence[str]) -> list[str]:
+    """Copy the proposed sources `uids` into the coder's list `mine` (an edit of
+    source_lists), with their mentions, links and codes; one whose mentions the coder
+    already has as one of her sources is left out. Returns the new sources' uids."""
+    have = [s.mentions for s in mine.sources]
+    made = []
+    for source in (proposal.source(uid) for uid in uids):
+        if source.mentions in have:
+            continue
+        new = lists.add_source(mine, source.label, source.mentions)
+        mine.source(new).codes = dict(source.codes)
+        for unit in proposal.linked_units(source.uid):
+            place = proposal.links[unit].index(source.uid)
+            lists.link(mine, unit, new, first=place == 0)
+        made.append(new)
+    return made
