@@ -85,6 +85,7 @@ class CodedTable:
     skipped: SkippedCodes = field(default_factory=SkippedCodes)
     scopes: dict[Scope, ScopeCodes] = field(default_factory=dict)
     _cells: dict[str, FieldCells] = field(default_factory=dict)
+    _conditions: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for scope, units in self.units.items():
@@ -174,9 +175,15 @@ class CodedTable:
         """For each coder and unit: whether the coder decided the field's condition (coded a
         field it names), and whether it held. Each distinct combination of the codes the
         condition looks at is judged once, by the codebook (`Codebook.applicable`)."""
+        if book_field.key not in self._conditions:
+            self._conditions[book_field.key] = self._judged(book_field, scope)
+        return self._conditions[book_field.key]
+
+    def _judged(
+        self, book_field: CodebookField, scope: ScopeCodes
+    ) -> tuple[np.ndarray, np.ndarray]:
         deps = _depends_on(self.codebook, book_field)
-        stacked = np.stack([scope.field_values(key).ravel() for key in deps], axis=1)
-        found, inverse = np.unique(stacked, axis=0, return_inverse=True)
+        found, inverse = _combinations([scope.field_values(key) for key in deps])
         decided = np.zeros(len(found), dtype=bool)
         applies = np.zeros(len(found), dtype=bool)
         for i, combination in enumerate(found.tolist()):
@@ -308,6 +315,25 @@ def _decided(book_field: CodebookField, codes: dict[str, str]) -> bool:
     the condition names."""
     assert book_field.when is not None
     return any(leaf.field in codes for leaf in leaves(book_field.when))
+
+
+def _combinations(matrices: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct combinations of the matrices' entries, cell by cell, as rows, and
+    each cell's combination; the cells are read as digits of one integer when they fit."""
+    bases = [int(matrix.max(initial=-1)) + 2 for matrix in matrices]
+    if float(np.prod(np.array(bases, dtype=np.float64))) >= 2.0**62:
+        stacked = np.stack([matrix.ravel() for matrix in matrices], axis=1)
+        found, inverse = np.unique(stacked, axis=0, return_inverse=True)
+        return found, inverse.ravel()
+    number = np.zeros(matrices[0].size, dtype=np.int64)
+    for matrix, base in zip(matrices, bases, strict=True):
+        number = number * base + (matrix.ravel().astype(np.int64) + 1)
+    keys, inverse = np.unique(number, return_inverse=True)
+    digits = []
+    for base in reversed(bases):
+        keys, digit = np.divmod(keys, base)
+        digits.append(digit - 1)
+    return np.stack(digits[::-1], axis=1), inverse.ravel()
 
 
 def _depends_on(codebook: Codebook, book_field: CodebookField) -> list[str]:
