@@ -395,39 +395,35 @@ def _pairable_intervals(
     same_units: bool,
     boot: dict[str, int],
 ) -> tuple[Coefficient, Coefficient, Coefficient]:
-    """Alpha, nominal alpha and percent agreement with their intervals: those over the
-    same units (every one, unless outside-scale categories make the field's alpha use
-    others) from one set of resamples (`pairable_bootstrap_intervals`)."""
+    """Alpha, nominal alpha and percent agreement with their intervals. Those over the
+    same units share one set of resamples (`pairable_bootstrap_intervals`): all three,
+    unless outside-scale categories make the field's own alpha use other units."""
     n_samples, seed = boot["n_samples"], boot["seed"]
-    own = (cast(Level, level), ratings.scale_values, None)
-    shared: list[tuple[Coefficient, AlphaMetric | None]] = [(agreement, None)]
-    if level == "nominal":
-        shared.append((alpha, own))
-    else:
-        shared.append((nominal_alpha, ("nominal", None, None)))
-        if same_units:
-            shared.append((alpha, own))
-        else:
-            alpha = _bootstrapped(
-                alpha,
-                n_samples,
-                lambda: alpha_bootstrap_interval(
-                    scale_counts, own[0], own[1], n_samples=n_samples, seed=seed
-                ),
-            )
-    drawn = [c for c, _ in shared if c.value is not None]
-    if n_samples > 0 and drawn:
-        metrics = [metric for _, metric in shared[1:] if metric is not None]
-        found = pairable_bootstrap_intervals(counts, metrics, n_samples=n_samples, seed=seed)
-        intervals = [found[-1], *found[:-1]]  # percent agreement comes last
+    own: AlphaMetric = (cast(Level, level), ratings.scale_values, None)
+    metrics: list[AlphaMetric] = [("nominal", None, None)]
+    if level != "nominal" and same_units:
+        metrics.append(own)
+    elif level != "nominal":
+        alpha = _bootstrapped(
+            alpha,
+            n_samples,
+            lambda: alpha_bootstrap_interval(
+                scale_counts, own[0], own[1], n_samples=n_samples, seed=seed
+            ),
+        )
+    shared = [agreement, nominal_alpha if level != "nominal" else alpha, alpha][: len(metrics) + 1]
+    if n_samples > 0 and any(c.value is not None for c in shared):
+        *alphas, percent = pairable_bootstrap_intervals(
+            counts, metrics, n_samples=n_samples, seed=seed
+        )
         shared = [
-            (c if c.value is None else with_interval(c, interval), metric)
-            for (c, metric), interval in zip(shared, intervals, strict=True)
+            c if c.value is None else with_interval(c, interval)
+            for c, interval in zip(shared, [percent, *alphas], strict=True)
         ]
-    agreement = shared[0][0]
+    agreement, nominal_alpha = shared[0], shared[1]
     if level == "nominal":
-        return shared[1][0], shared[1][0], agreement
-    return (shared[2][0] if same_units else alpha), shared[1][0], agreement
+        return nominal_alpha, nominal_alpha, agreement
+    return (shared[2] if same_units else alpha), nominal_alpha, agreement
 
 
 def _bootstrapped(
