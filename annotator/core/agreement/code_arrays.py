@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Select, case, func
+from sqlalchemy import BigInteger, Connection, Select, case, cast, func
 from sqlmodel import col, select
 
 from annotator.core.codebook import ARTICLE_KIND, Codebook, Scope
@@ -191,15 +191,19 @@ class _CodeReader:
         self.valid: dict[tuple[int, str], int] = {}  # (field, code) -> its index, -1 if not allowed
 
     def query(self) -> Select:
+        """unit id, coder id * fields + the field's number, code (and its codebook version,
+        when there are several): the fewer columns, the fewer Python objects per row."""
         field_number = case({key: n for n, key in enumerate(self.needed)}, value=col(Code.field))
-        version = func.coalesce(col(Code.codebook_version_id), -1)
-        return wide_select(
-            col(Code.unit_id), col(Code.coder_id), field_number, version, col(Code.code)
-        ).where(col(Code.field).in_(self.needed))
+        coder_field = cast(col(Code.coder_id), BigInteger) * len(self.needed) + field_number
+        version = [func.coalesce(col(Code.codebook_version_id), -1)] if self.several else []
+        return wide_select(col(Code.unit_id), coder_field, col(Code.code), *version).where(
+            col(Code.field).in_(self.needed)
+        )
 
     def add(self, rows: Sequence[Any], row_of: np.ndarray) -> None:
-        unit, coder_id, number, version_id = _int_columns(rows, 4)
-        codes = [row[4] for row in rows]
+        unit, coder_field, *version_id = _int_columns(rows, [0, 1, 3] if self.several else [0, 1])
+        coder_id, number = np.divmod(coder_field, len(self.needed))
+        codes = [row[2] for row in rows]
         n = len(rows)
         coder = row_of[np.minimum(coder_id, len(row_of) - 1)]
         coder[coder_id >= len(row_of)] = -1
@@ -211,7 +215,7 @@ class _CodeReader:
         index = self._indexes(number, codes, keep)
         self._count_skipped(number[keep & (index < 0)], coder[keep & (index < 0)])
         keep &= index >= 0
-        version = version_id if self.several else None
+        version = version_id[0] if version_id else None
         for f, scope in enumerate(self.scope_of):
             if scope not in columns:
                 continue
@@ -310,7 +314,7 @@ def _units(
     """The units of these kinds: by id, and in reading order (article, then index)."""
     article_ids, rank, keys = articles
     query = select(Unit.id, Unit.article_id, Unit.idx).where(col(Unit.kind).in_(kinds))
-    parts = [_int_columns(chunk, 3) for chunk in _chunks(connection, query)]
+    parts = [_int_columns(chunk, [0, 1, 2]) for chunk in _chunks(connection, query)]
     unit_ids, article, idx = (
         np.concatenate([part[i] for part in parts]) if parts else np.zeros(0, np.int64)
         for i in range(3)
@@ -322,10 +326,10 @@ def _units(
     return _Units(unit_ids[order][by_id], column_of, keys, article_rank[order], idx[order])
 
 
-def _int_columns(rows: Sequence[Any], count: int) -> list[np.ndarray]:
-    """The first `count` columns of `rows` (integers) as arrays."""
+def _int_columns(rows: Sequence[Any], which: list[int]) -> list[np.ndarray]:
+    """The columns `which` of `rows` (integers) as arrays."""
     columns = list(zip(*rows, strict=True))
-    return [np.fromiter(columns[i], np.int64, len(rows)) for i in range(count)]
+    return [np.fromiter(columns[i], np.int64, len(rows)) for i in which]
 
 
 def _object_array(items: Sequence[object]) -> np.ndarray:
