@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, Connection, Select, case, cast, func
+from sqlalchemy import BigInteger, Connection, Select, case, cast
 from sqlmodel import col, select
 
 from annotator.core.codebook import ARTICLE_KIND, Codebook, Scope
@@ -195,7 +195,7 @@ class _CodeReader:
         when there are several): the fewer columns, the fewer Python objects per row."""
         field_number = case({key: n for n, key in enumerate(self.needed)}, value=col(Code.field))
         coder_field = cast(col(Code.coder_id), BigInteger) * len(self.needed) + field_number
-        version = [func.coalesce(col(Code.codebook_version_id), -1)] if self.several else []
+        version = [col(Code.codebook_version_id)] if self.several else []  # never NULL
         return wide_select(col(Code.unit_id), coder_field, col(Code.code), *version).where(
             col(Code.field).in_(self.needed)
         )
