@@ -20,7 +20,11 @@ unit that needs coding) through the project's own bulk paths: `store_articles`, 
   the import of SQLModel, which issue 29 accepts as the floor); then again the time
   each process spent after its imports, timed inside it: the work the command does;
 - merge: three coder files of the same size merged into a new project, against a bare
-  ATTACH + INSERT ... SELECT of the same rows (bench_merge.py), and both peak memories.
+  ATTACH + INSERT ... SELECT of the same rows (bench_merge.py), and both peak memories;
+- `annotator agreement` (every field), `annotator suggest` (storing) and `annotator export
+  --layout long`, each a fresh process, against pandas + krippendorff, pysbd on the same
+  texts and the sqlite3 shell's CSV of the same rows (scale_commands.py), with both
+  processes' peak resident memory (VmHWM).
 
 `--large` adds 100,000 articles (about 2.1 million units and 18 million codes, several GB
 and over an hour to build): do not run it on a shared machine. `--small` builds 40 articles,
@@ -48,6 +52,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import bench_merge  # noqa: E402  (beside this file: the merge row)
+import scale_commands  # noqa: E402  (beside this file: agreement, suggest and export rows)
 import scale_window  # noqa: E402  (beside this file: the window rows)
 
 from annotator.core.codebook import bundled_codebook  # noqa: E402
@@ -382,6 +387,7 @@ def main() -> None:
                 build(path, size)
             measure(path, saves, runs)
             merge_row(size)
+            scale_commands.rows(path, row)
 
 
 if __name__ == "__main__":

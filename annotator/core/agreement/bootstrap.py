@@ -167,11 +167,66 @@ def alpha_bootstrap_interval(
     alpha in full. Units with the same counts per category are interchangeable for
     alpha: they are the profiles `unit_bootstrap` draws.
     """
+    (interval,) = pairable_bootstrap_intervals(
+        counts,
+        [(level, values, distances)],
+        agreement=False,
+        n_samples=n_samples,
+        seed=seed,
+        confidence=confidence,
+    )
+    return interval
+
+
+AlphaMetric = tuple[Level, np.ndarray | None, np.ndarray | None]
+"""An alpha's level, category values and fixed distances (see `alpha_bootstrap_interval`)."""
+
+
+def pairable_bootstrap_intervals(
+    counts: np.ndarray,
+    metrics: Sequence[AlphaMetric],
+    *,
+    agreement: bool = True,
+    n_samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
+    seed: int = DEFAULT_BOOTSTRAP_SEED,
+    confidence: float = 0.95,
+) -> list[BootstrapInterval]:
+    """Intervals of alpha under each metric and (with ``agreement``, last) of percent
+    agreement: all of them are over the units with two or more values, so they share
+    one set of resamples, each statistic evaluated on it. The seed makes the same draws
+    as each one drawn alone would, so the intervals are the same as drawn one by one."""
     counts = np.asarray(counts)
-    pairable = counts[row_sums(counts) >= 2].astype(np.float64)
+    count = len(metrics) + agreement
+    pairable = counts[row_sums(counts) >= 2]
     if len(pairable) == 0:
-        return unit_bootstrap(np.zeros(0), _nothing, n_samples=n_samples, seed=seed)
-    profiles, frequency = _profiles(pairable)
+        nothing = unit_bootstrap(np.zeros(0), _nothing, n_samples=n_samples, seed=seed)
+        return [nothing] * count
+    whole, frequency = _profiles(pairable)
+    profiles = whole.astype(np.float64)
+    size = profiles.shape[1]
+    alphas = [_alpha_statistic(profiles, *metric) for metric in metrics]
+
+    def statistics(draws: np.ndarray) -> np.ndarray:
+        values = [alpha(draws) for alpha in alphas]
+        if agreement:
+            values.append(mean_agreement(whole, draws))
+        return np.stack(values, axis=1)
+
+    return unit_bootstrap_each(
+        frequency,
+        statistics,
+        n_samples=n_samples,
+        seed=seed,
+        confidence=confidence,
+        width=size if metrics else 1,
+        count=count,
+    )
+
+
+def _alpha_statistic(
+    profiles: np.ndarray, level: Level, values: np.ndarray | None, distances: np.ndarray | None
+) -> Statistic:
+    """Alpha of a resample of `profiles` (units with two or more values, as floats)."""
     size = profiles.shape[1]
     inverse_m = 1.0 / (profiles.sum(axis=1) - 1.0)
     fixed_delta = distances
@@ -185,9 +240,7 @@ def alpha_bootstrap_interval(
         matrices[:, idx, idx] -= scaled.sum(axis=1)
         return _alphas(matrices, level, values, fixed_delta)
 
-    return unit_bootstrap(
-        frequency, alphas, n_samples=n_samples, seed=seed, confidence=confidence, width=size
-    )
+    return alphas
 
 
 def kappa_bootstrap_interval(

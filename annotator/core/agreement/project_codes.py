@@ -9,6 +9,11 @@ decided the condition on a unit when they coded a field the condition names. An
 optional multiple-choice field with no code from a coder who coded the unit (another
 field of its scope) is the empty set, "none of the categories": the app stores no code
 for an empty choice. A required field without a code is not coded yet, a missing value.
+
+The codes are held as arrays (`code_arrays`: a coders x units matrix per field, read
+from SQL a chunk at a time) and each field's matrix, condition and empty sets are worked
+out on them: no Python object per code, so a project of millions of codes fits in
+memory a few times the size of its integer matrices (issue 29).
 """
 
 from __future__ import annotations
@@ -18,19 +23,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
-from typing import cast
+from typing import Any, cast
 
-from sqlmodel import col, select
+import numpy as np
+from sqlmodel import select
 
+from annotator.core.agreement.code_arrays import ScopeCodes, read_scopes
 from annotator.core.agreement.coefficients import Level
-from annotator.core.agreement.reliability_data import ReliabilityData
-from annotator.core.codebook import ARTICLE_KIND, Codebook, CodebookField, Scope
-from annotator.core.coding.codebook_check import CodebookCodes, SkippedCodes
-from annotator.core.coding.lookups import unit_key
+from annotator.core.agreement.reliability_data import CodedValues, ReliabilityData
+from annotator.core.codebook import Codebook, CodebookField, Scope
+from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.core.conditions import leaves
 from annotator.core.errors import AnnotatorError
 from annotator.core.field_values import FieldType, choices
-from annotator.core.store.models import Article, Code, CodebookVersion, Coder, Unit, wide_select
+from annotator.core.store.models import Coder
 from annotator.core.store.project import Project
 from annotator.core.store.roles import OUTSIDE_THE_STUDY, Role
 
@@ -40,91 +46,156 @@ EMPTY_SET = ""
 Values = list[list[str | None]]
 
 
+@dataclass(frozen=True)
+class FieldCells:
+    """One field's reliability matrix: the units (columns) and coders (rows) it keeps, and
+    ``codes[row, column]`` indexing ``texts`` (-1: missing; `EMPTY_SET` may be a text)."""
+
+    units: list[str]
+    coders: list[str]
+    codes: np.ndarray
+    texts: list[str]
+    extra: int
+    columns: np.ndarray  # the units' columns in their scope's arrays
+
+    def as_lists(self) -> Values:
+        lookup = np.empty(len(self.texts) + 1, dtype=object)
+        lookup[: len(self.texts)] = self.texts  # the last entry, for -1, stays None
+        return lookup[self.codes].tolist()
+
+    def coded(self) -> Values:
+        """The values for `ReliabilityData` (which takes them for its lists), an empty set
+        being no value there."""
+        return CodedValues(self.codes, self.texts)  # type: ignore[return-value]
+
+
 @dataclass
 class CodedTable:
-    """Every code agreement needs: scope -> unit key -> coder -> field -> code (reading
-    order), and each code's codebook version."""
+    """Every code agreement needs, per scope as arrays (`code_arrays.ScopeCodes`).
+
+    Written by hand (the tests), ``units`` holds scope -> unit key -> coder -> field ->
+    code (reading order) and ``versions`` (unit, coder, field) -> the codebook version of
+    the code when there are several; `coded_table` gives ``scopes`` read from a project.
+    """
 
     codebook: Codebook
     chosen: list[str] | None
-    units: dict[Scope, dict[str, dict[str, dict[str, str]]]]
+    units: dict[Scope, dict[str, dict[str, dict[str, str]]]] = field(default_factory=dict)
     versions: dict[tuple[str, str, str], str] = field(default_factory=dict)
-    """(unit, coder, field) -> the codebook version of the code, when there are several."""
     skipped: SkippedCodes = field(default_factory=SkippedCodes)
-    _values: dict[str, tuple[list[str], list[str], Values, int]] = field(default_factory=dict)
+    scopes: dict[Scope, ScopeCodes] = field(default_factory=dict)
+    _cells: dict[str, FieldCells] = field(default_factory=dict)
+    _conditions: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for scope, units in self.units.items():
+            if scope not in self.scopes:
+                self.scopes[scope] = ScopeCodes.from_nested(units, self.chosen, self.versions)
 
     def values(self, key: str) -> tuple[list[str], list[str], Values, int]:
         """The field's units, coders and values (None: missing; `EMPTY_SET`), and how many
         codes were set aside because their coder's condition did not hold."""
-        if key not in self._values:
-            self._values[key] = self._field_values(key)
-        return self._values[key]
+        cells = self.cells(key)
+        return cells.units, cells.coders, cells.as_lists(), cells.extra
 
-    def _field_values(self, key: str) -> tuple[list[str], list[str], Values, int]:
+    def cells(self, key: str) -> FieldCells:
+        """`values` as arrays."""
+        if key not in self._cells:
+            self._cells[key] = self._field_cells(key)
+        return self._cells[key]
+
+    def _field_cells(self, key: str) -> FieldCells:
         book_field = self.codebook.field(key)
-        per_unit: dict[str, dict[str, str | None]] = {}
-        set_aside = 0
-        absent = self._absent(book_field)
-        if book_field.when is None and absent is None:  # the common case, kept quick
-            for unit, by_coder in self.units[book_field.scope].items():
-                coded: dict[str, str | None] = {
-                    coder: codes[key] for coder, codes in by_coder.items() if key in codes
-                }
-                if coded:
-                    per_unit[unit] = coded
-            return self._matrix(per_unit, 0)
-        for unit, by_coder in self.units[book_field.scope].items():
-            row: dict[str, str | None] = {}
-            applying = 0
-            for coder, codes in by_coder.items():
-                if book_field.when is not None:
-                    if not _decided(book_field, codes):
-                        continue
-                    if key not in self.codebook.applicable(book_field.scope, codes):
-                        set_aside += key in codes
-                        continue
-                    applying += 1
-                row[coder] = codes.get(key, absent)
-            if book_field.when is not None and applying < 2:
-                continue
-            if any(value is not None for value in row.values()):
-                per_unit[unit] = row
-        return self._matrix(per_unit, set_aside)
+        scope = self._scope(book_field.scope)
+        codes = scope.field_values(key)
+        texts = list(scope.texts.get(key, []))
+        if self._absent(book_field) is not None:  # an empty choice of a coder who coded the unit
+            if EMPTY_SET not in texts:
+                texts.append(EMPTY_SET)
+            codes = np.where(codes >= 0, codes, np.int32(texts.index(EMPTY_SET)))
+            codes = np.where(scope.present, codes, -1)
+        if book_field.when is None:
+            return self._kept(scope, codes, texts, (codes >= 0).any(axis=0), 0)
+        decided, applies = self._condition(book_field, scope)
+        cells = decided & applies
+        own = scope.field_values(key)
+        set_aside = int((decided & ~applies & (own >= 0)).sum())
+        codes = np.where(cells, codes, -1)
+        keep = (codes >= 0).any(axis=0) & (cells.sum(axis=0) >= 2)
+        return self._kept(scope, codes, texts, keep, set_aside)
 
     def condition_held(self, key: str) -> tuple[list[str], list[str], Values, int]:
         """Whether the field's condition held ("1") or not ("0") for each coder that
         decided it on each unit, and on how many units it held for two coders or more."""
+        cells = self.held(key)
+        return cells.units, cells.coders, cells.as_lists(), cells.extra
+
+    def held(self, key: str) -> FieldCells:
+        """`condition_held` as arrays."""
         book_field = self.codebook.field(key)
-        per_unit: dict[str, dict[str, str | None]] = {}
-        both = 0
-        for unit, by_coder in self.units[book_field.scope].items():
-            row: dict[str, str | None] = {
-                coder: str(int(key in self.codebook.applicable(book_field.scope, codes)))
-                for coder, codes in by_coder.items()
-                if _decided(book_field, codes)
-            }
-            both += sum(value == "1" for value in row.values()) >= 2
-            if row:
-                per_unit[unit] = row
-        units, coders, values, _ = self._matrix(per_unit, 0)
-        return units, coders, values, both
+        scope = self._scope(book_field.scope)
+        decided, applies = self._condition(book_field, scope)
+        both = int(((decided & applies).sum(axis=0) >= 2).sum())
+        codes = np.where(decided, applies.astype(np.int32), -1)
+        return self._kept(scope, codes, ["0", "1"], decided.any(axis=0), both)
 
     def version_pairs(self, key: str) -> Counter[tuple[str, str]]:
         """Compared pairs of the field's codes (two coders, one unit) by their versions
         (none counted when the project has one codebook version)."""
         pairs: Counter[tuple[str, str]] = Counter()
-        if not self.versions:
+        scope = self._scope(self.codebook.field(key).scope)
+        if key not in scope.versions:
             return pairs
-        units, coders, values, _ = self.values(key)
-        for j, unit in enumerate(units):
-            made = [
-                self.versions.get((unit, coder, key))
-                for coder, row in zip(coders, values, strict=True)
-                if row[j]
-            ]
-            for a, b in combinations([v for v in made if v is not None], 2):
-                pairs[(min(a, b), max(a, b))] += 1
+        cells = self.cells(key)
+        rows = [scope.coders.index(name) for name in cells.coders]
+        columns = cells.columns
+        made = np.asarray([t != EMPTY_SET for t in cells.texts] + [False])[cells.codes]
+        versions = np.where(made, scope.versions[key][rows][:, columns], -1)
+        names = scope.version_names
+        for a, b in combinations(range(len(rows)), 2):
+            both = (versions[a] >= 0) & (versions[b] >= 0)
+            found, counts = np.unique(
+                np.stack([versions[a][both], versions[b][both]]), axis=1, return_counts=True
+            )
+            for (x, y), n in zip(found.T.tolist(), counts.tolist(), strict=True):
+                pairs[(min(names[x], names[y]), max(names[x], names[y]))] += n
         return pairs
+
+    def _scope(self, scope: Scope) -> ScopeCodes:
+        if scope not in self.scopes:
+            empty = np.zeros((len(self.chosen or []), 0), dtype=bool)
+            self.scopes[scope] = ScopeCodes(
+                list(self.chosen or []), lambda: np.empty(0, object), empty
+            )
+        return self.scopes[scope]
+
+    def _condition(
+        self, book_field: CodebookField, scope: ScopeCodes
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """For each coder and unit: whether the coder decided the field's condition (coded a
+        field it names), and whether it held. Each distinct combination of the codes the
+        condition looks at is judged once, by the codebook (`Codebook.applicable`)."""
+        if book_field.key not in self._conditions:
+            self._conditions[book_field.key] = self._judged(book_field, scope)
+        return self._conditions[book_field.key]
+
+    def _judged(
+        self, book_field: CodebookField, scope: ScopeCodes
+    ) -> tuple[np.ndarray, np.ndarray]:
+        deps = _depends_on(self.codebook, book_field)
+        found, inverse = _combinations([scope.field_values(key) for key in deps])
+        decided = np.zeros(len(found), dtype=bool)
+        applies = np.zeros(len(found), dtype=bool)
+        for i, combination in enumerate(found.tolist()):
+            codes = {
+                key: scope.texts[key][number]
+                for key, number in zip(deps, combination, strict=True)
+                if number >= 0
+            }
+            decided[i] = _decided(book_field, codes)
+            applies[i] = book_field.key in self.codebook.applicable(book_field.scope, codes)
+        shape = scope.present.shape
+        return scope.present & decided[inverse].reshape(shape), applies[inverse].reshape(shape)
 
     def _absent(self, book_field: CodebookField) -> str | None:
         """What no code from a coder who coded the unit means: an optional multiple
@@ -133,14 +204,16 @@ class CodedTable:
             return EMPTY_SET
         return None
 
-    def _matrix(
-        self, per_unit: dict[str, dict[str, str | None]], extra: int
-    ) -> tuple[list[str], list[str], Values, int]:
-        names = self.chosen or sorted(
-            {coder for row in per_unit.values() for coder, v in row.items() if v is not None}
-        )
-        units = list(per_unit)
-        return units, list(names), [[per_unit[u].get(c) for u in units] for c in names], extra
+    def _kept(
+        self, scope: ScopeCodes, codes: np.ndarray, texts: list[str], keep: Any, extra: int
+    ) -> FieldCells:
+        """The columns kept, and the coders: the chosen ones, else those with a value."""
+        columns = np.flatnonzero(keep)
+        kept = codes[:, columns]
+        coded = np.flatnonzero((kept >= 0).any(axis=1)).tolist()
+        rows = list(range(len(scope.coders))) if self.chosen else coded
+        units = scope.keys[columns].tolist() if len(columns) else []
+        return FieldCells(units, [scope.coders[i] for i in rows], kept[rows], texts, extra, columns)
 
 
 def coded_table(
@@ -152,67 +225,22 @@ def coded_table(
 ) -> CodedTable:
     """The codes of the chosen coders (see `from_project.project_reliability`) in the
     fields `keys` need: themselves, the fields their conditions name, and every field of
-    the scope of an optional multiple choice (to tell its empty set from not coded)."""
+    the scope of an optional multiple choice (to tell its empty set from not coded).
+    They are read as arrays, a chunk of rows at a time (`code_arrays`)."""
     codebook = project.codebook
     wanted = [codebook.field(key) for key in keys]  # a CodebookError names unknown ones
     chosen = checked_coders(project, coders)
+    skipped = SkippedCodes()
+
+    def counted(name: str, role: str) -> bool:
+        return _counted(name, role, chosen, include_consensus)
+
     needed = _needed_fields(codebook, wanted)
-    kinds = [*codebook.coded_kinds, *([ARTICLE_KIND] if codebook.article_fields else [])]
-    query = (
-        wide_select(
-            Article.key,
-            Unit.idx,
-            Unit.kind,
-            Coder.name,
-            Coder.role,
-            Code.field,
-            Code.code,
-            Code.codebook_version_id,
-        )
-        .join(Unit, col(Unit.id) == Code.unit_id)
-        .join(Article, col(Article.id) == Unit.article_id)
-        .join(Coder, col(Coder.id) == Code.coder_id)
-        .where(col(Unit.kind).in_(kinds), col(Code.field).in_(needed))
-        .order_by(col(Article.position), col(Article.id), col(Unit.idx), col(Coder.name))
-    )
-    table = CodedTable(codebook, chosen, {Scope.UNIT: {}, Scope.ARTICLE: {}})
-    allowed = CodebookCodes(codebook)
-    scope_of = {f.key: f.scope for f in codebook.fields}
-    measured = set(keys)
     with project.reading() as session:
-        rows = session.exec(query).all()
-        names = {
-            version_id: f"{name} {version}"
-            for version_id, name, version in session.exec(
-                select(CodebookVersion.id, CodebookVersion.name, CodebookVersion.version)
-            ).all()
-        }
-    several = len(names) > 1  # a project with one codebook version compares no two
-    # Checked once per distinct coder, code and unit, not once per row: rows come by unit.
-    counted: dict[tuple[str, str], bool] = {}
-    valid: dict[tuple[str, str], bool] = {}
-    place: tuple[str, int] | None = None
-    unit = ""
-    for article, idx, kind, coder, role, key, code, version_id in rows:
-        if (coder, role) not in counted:
-            counted[coder, role] = _counted(coder, role, chosen, include_consensus)
-        if not counted[coder, role]:
-            continue
-        if (key, code) not in valid:
-            valid[key, code] = allowed.allows(key, code)
-        if not valid[key, code]:
-            if key in measured:  # a field read for a condition counts when it is measured
-                table.skipped.add(coder, key)
-            continue
-        scope = Scope.ARTICLE if kind == ARTICLE_KIND else Scope.UNIT
-        if scope_of[key] is not scope:
-            continue  # the database refuses these; a damaged file is not measured
-        if place != (article, idx):
-            place, unit = (article, idx), unit_key(article, idx)
-        table.units[scope].setdefault(unit, {}).setdefault(coder, {})[key] = code
-        if several:
-            table.versions[(unit, coder, key)] = names.get(version_id, str(version_id))
-    return table
+        scopes = read_scopes(
+            session.connection(), codebook, counted, chosen, needed, set(keys), skipped
+        )
+    return CodedTable(codebook, chosen, skipped=skipped, scopes=scopes)
 
 
 def field_data(table: CodedTable, key: str, level: Level | None = None) -> ReliabilityData:
@@ -220,8 +248,8 @@ def field_data(table: CodedTable, key: str, level: Level | None = None) -> Relia
     a date as day numbers at the interval level, a short text or a set as nominal values
     compared exactly. `level` overrides the level of choices, numbers and dates."""
     book_field = table.codebook.field(key)
-    units, coders, values, _ = table.values(key)
-    values = [[v or None for v in row] for row in values]  # an empty set is no value here
+    cells = table.cells(key)
+    units, coders, values = cells.units, cells.coders, cells.coded()
     kind = book_field.type
     own = cast(Level, str(book_field.level))  # the codebook's levels are the statistics'
     if kind is FieldType.SINGLE:
@@ -236,7 +264,8 @@ def field_data(table: CodedTable, key: str, level: Level | None = None) -> Relia
             category_source="codebook",
         )
     if kind is FieldType.DATE:
-        seen = sorted({v for row in values for v in row if v is not None})
+        used = np.bincount(cells.codes.ravel() + 1, minlength=len(cells.texts) + 1)[1:] > 0
+        seen = sorted(text for text, u in zip(cells.texts, used, strict=True) if u and text)
         days = {text: float(date.fromisoformat(text).toordinal()) for text in seen}
         return ReliabilityData(
             key, units, coders, values, level or own, days, category_source="days"
@@ -248,9 +277,10 @@ def field_data(table: CodedTable, key: str, level: Level | None = None) -> Relia
 
 def field_sets(table: CodedTable, key: str) -> tuple[list[str], list[str], list[list]]:
     """A multiple-choice field's values as sets of codes (None: missing)."""
-    units, coders, values, _ = table.values(key)
-    sets = [[None if v is None else frozenset(choices(v)) for v in row] for row in values]
-    return units, coders, sets
+    cells = table.cells(key)
+    lookup = np.empty(len(cells.texts) + 1, dtype=object)
+    lookup[: len(cells.texts)] = [frozenset(choices(text)) for text in cells.texts]
+    return cells.units, cells.coders, lookup[cells.codes].tolist()
 
 
 def checked_coders(project: Project, coders: Sequence[str] | None) -> list[str] | None:
@@ -285,6 +315,41 @@ def _decided(book_field: CodebookField, codes: dict[str, str]) -> bool:
     the condition names."""
     assert book_field.when is not None
     return any(leaf.field in codes for leaf in leaves(book_field.when))
+
+
+def _combinations(matrices: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct combinations of the matrices' entries, cell by cell, as rows, and
+    each cell's combination; the cells are read as digits of one integer when they fit."""
+    bases = [int(matrix.max(initial=-1)) + 2 for matrix in matrices]
+    if float(np.prod(np.array(bases, dtype=np.float64))) >= 2.0**62:
+        stacked = np.stack([matrix.ravel() for matrix in matrices], axis=1)
+        found, inverse = np.unique(stacked, axis=0, return_inverse=True)
+        return found, inverse.ravel()
+    number = np.zeros(matrices[0].size, dtype=np.int64)
+    for matrix, base in zip(matrices, bases, strict=True):
+        number = number * base + (matrix.ravel().astype(np.int64) + 1)
+    keys, inverse = np.unique(number, return_inverse=True)
+    digits = []
+    for base in reversed(bases):
+        keys, digit = np.divmod(keys, base)
+        digits.append(digit - 1)
+    return np.stack(digits[::-1], axis=1), inverse.ravel()
+
+
+def _depends_on(codebook: Codebook, book_field: CodebookField) -> list[str]:
+    """The fields whether `book_field` is asked depends on: those its condition names, and
+    theirs in turn (a leaf on a field that is not asked does not hold)."""
+    found: dict[str, None] = {}
+    waiting = [book_field]
+    while waiting:
+        current = waiting.pop()
+        if current.when is None:
+            continue
+        for leaf in leaves(current.when):
+            if leaf.field not in found:
+                found[leaf.field] = None
+                waiting.append(codebook.field(leaf.field))
+    return list(found)
 
 
 def _needed_fields(codebook: Codebook, wanted: list[CodebookField]) -> list[str]:

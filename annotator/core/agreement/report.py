@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 
@@ -14,16 +14,18 @@ from annotator.core.agreement.bootstrap import (
     BOOTSTRAP_METHOD,
     DEFAULT_BOOTSTRAP_SAMPLES,
     DEFAULT_BOOTSTRAP_SEED,
+    AlphaMetric,
     BootstrapInterval,
     ac1_bootstrap_interval,
-    agreement_bootstrap_interval,
     alpha_bootstrap_interval,
     fleiss_bootstrap_interval,
     kappa_bootstrap_intervals,
+    pairable_bootstrap_intervals,
     with_interval,
 )
 from annotator.core.agreement.coefficients import (
     Coefficient,
+    Level,
     agreement_weights,
     alpha_from_counts,
     cohen_kappa_from_table,
@@ -292,23 +294,8 @@ def _report(
             matrix=nominal_matrix if same else None,
         )
     boot = {"n_samples": bootstrap_samples, "seed": seed}
-    alpha = _bootstrapped(
-        alpha,
-        bootstrap_samples,
-        lambda: alpha_bootstrap_interval(
-            scale_counts, level, ratings.scale_values, n_samples=bootstrap_samples, seed=seed
-        ),
-    )
-    nominal_alpha = (
-        alpha
-        if level == "nominal"
-        else _bootstrapped(
-            nominal_alpha,
-            bootstrap_samples,
-            lambda: alpha_bootstrap_interval(
-                counts, "nominal", None, n_samples=bootstrap_samples, seed=seed
-            ),
-        )
+    alpha, nominal_alpha, agreement = _pairable_intervals(
+        alpha, nominal_alpha, agreement, counts, scale_counts, ratings, level, n_scale == k, boot
     )
     fleiss = _bootstrapped(
         fleiss_kappa(codes, k),
@@ -319,9 +306,6 @@ def _report(
         gwet_ac1(counts, n_coders, observed=agreement.value),
         bootstrap_samples,
         lambda: ac1_bootstrap_interval(counts, **boot),
-    )
-    agreement = _bootstrapped(
-        agreement, bootstrap_samples, lambda: agreement_bootstrap_interval(counts, **boot)
     )
     return FieldAgreement(
         field=data.field,
@@ -398,6 +382,48 @@ def _set_aside_note(table: np.ndarray, n_scale: int) -> str | None:
     units both coders coded (the pair's table), not the field's total over every coder."""
     outside = int(table[n_scale:, :].sum() + table[:, n_scale:].sum())
     return f"{outside} outside-scale value(s) set aside" if outside else None
+
+
+def _pairable_intervals(
+    alpha: Coefficient,
+    nominal_alpha: Coefficient,
+    agreement: Coefficient,
+    counts: np.ndarray,
+    scale_counts: np.ndarray,
+    ratings: CodedRatings,
+    level: str,
+    same_units: bool,
+    boot: dict[str, int],
+) -> tuple[Coefficient, Coefficient, Coefficient]:
+    """Alpha, nominal alpha and percent agreement with their intervals. Those over the
+    same units share one set of resamples (`pairable_bootstrap_intervals`): all three,
+    unless outside-scale categories make the field's own alpha use other units."""
+    n_samples, seed = boot["n_samples"], boot["seed"]
+    own: AlphaMetric = (cast(Level, level), ratings.scale_values, None)
+    metrics: list[AlphaMetric] = [("nominal", None, None)]
+    if level != "nominal" and same_units:
+        metrics.append(own)
+    elif level != "nominal":
+        alpha = _bootstrapped(
+            alpha,
+            n_samples,
+            lambda: alpha_bootstrap_interval(
+                scale_counts, own[0], own[1], n_samples=n_samples, seed=seed
+            ),
+        )
+    shared = [agreement, nominal_alpha if level != "nominal" else alpha, alpha][: len(metrics) + 1]
+    if n_samples > 0 and any(c.value is not None for c in shared):
+        *alphas, percent = pairable_bootstrap_intervals(
+            counts, metrics, n_samples=n_samples, seed=seed
+        )
+        shared = [
+            c if c.value is None else with_interval(c, interval)
+            for c, interval in zip(shared, [percent, *alphas], strict=True)
+        ]
+    agreement, nominal_alpha = shared[0], shared[1]
+    if level == "nominal":
+        return nominal_alpha, nominal_alpha, agreement
+    return (shared[2] if same_units else alpha), nominal_alpha, agreement
 
 
 def _bootstrapped(
