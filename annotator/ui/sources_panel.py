@@ -117,12 +117,8 @@ class SourcesModel(QAbstractTableModel):
     def _text(self, source: SourceEntry, proposed: bool, column: int, role: int) -> str:
         if column == 0:
             return self.place.get(source.uid, "proposed" if proposed else "")
-        if column == 1:
-            return (
-                source.label
-                if role == Qt.ItemDataRole.EditRole or not proposed
-                else (f"{source.label} (proposed)")
-            )
+        if column == 1:  # a proposal is marked by its first column and its grey italics
+            return source.label
         if column == 2:
             return str(len(source.mentions))
         field = self.field_at(column)

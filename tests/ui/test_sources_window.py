@@ -79,7 +79,9 @@ def test_p_accepts_the_proposed_source_with_one_key(qtbot, open_window, project_
     panel = window.sources.panel
     proposed = [s.label for s, is_proposal in panel.model.rows if is_proposal]
     assert BRANDT in proposed  # shown, marked as a proposal
-    assert "(proposed)" in panel.model.index(proposed.index(BRANDT), 1).data()
+    row = next(i for i, (s, is_proposal) in enumerate(panel.model.rows) if s.label == BRANDT)
+    assert panel.model.index(row, 0).data().startswith("proposed")
+    assert panel.model.index(row, 1).data(Qt.ItemDataRole.FontRole).italic()
     qtbot.keyClick(window, "P")
     mine = stored(project_path)
     assert [s.label for s in mine.sources] == [BRANDT]
