@@ -32,7 +32,9 @@ import bench_window_visible
 from PySide6.QtCore import QCoreApplication, QStandardPaths, QStringListModel
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QListView, QWidget
+from sqlmodel import func, select
 
+from annotator.core.store.models import History
 from annotator.core.store.project import Project
 from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import AppSettings
@@ -131,13 +133,20 @@ def key_times(path: Path, keys: int) -> tuple[list[float], list[float]]:
     window.reader.show_row(1)
     window.reader.setFocus()
     painted(app, window)
+    written = history_rows(project)
     ours = []
     for number in range(keys):
+        # the coder coded every unit but not the article's own fields: the window starts
+        # on those and goes back to them after a unit's key; the key is to code the unit
+        window.controller.leave_article()
+        app.processEvents()
         start = time.perf_counter()
         QTest.keyClick(window, "1" if number % 2 == 0 else "2")  # each a real change
         app.processEvents()
         ours.append(time.perf_counter() - start)
     assert window.status.save_text == "Saved", window.status.save_text
+    # each key really coded the unit (a refused key, which writes nothing, is not timed)
+    assert history_rows(project) - written >= keys, window.statusBar().currentMessage()
     window.close()
     project.close()
     bare = []
@@ -155,6 +164,11 @@ def key_times(path: Path, keys: int) -> tuple[list[float], list[float]]:
             bare.append(time.perf_counter() - start)
     baseline.unlink()
     return ours, bare
+
+
+def history_rows(project: Project) -> int:
+    with project.reading() as session:
+        return session.exec(select(func.count()).select_from(History)).one()
 
 
 def median(values: list[float]) -> float:

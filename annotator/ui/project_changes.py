@@ -58,7 +58,10 @@ def follow(
 
     def stop() -> None:
         while following:
-            announcer().changed.disconnect(following.pop())
+            try:
+                announcer().changed.disconnect(following.pop())
+            except RuntimeError:  # the announcer went first, at the interpreter's end
+                return
 
     announcer().changed.connect(heard)
     own.destroyed.connect(stop)
