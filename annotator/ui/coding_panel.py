@@ -99,6 +99,7 @@ class CodingPanel(QWidget):
         layout.addWidget(self.unit_label)
         state_row = QHBoxLayout()
         self.state_icon = QLabel()
+        self._state_icon_drawn: tuple[str, str, int] | None = None  # what state_icon shows
         self.state_icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.state_label = QLabel(wordWrap=True)
         self.state_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -305,7 +306,10 @@ class CodingPanel(QWidget):
 
     def _set_state(self, icon_name: str, text: str, color) -> None:
         size = self.fontMetrics().height()
-        self.state_icon.setPixmap(theme.icon(icon_name, color).pixmap(size, size))
+        drawn = (icon_name, color.name(), size)
+        if drawn != self._state_icon_drawn:  # drawing the icon again costs each key time
+            self.state_icon.setPixmap(theme.icon(icon_name, color).pixmap(size, size))
+            self._state_icon_drawn = drawn
         self.state_label.setText(
             f"<span style='color:{color.name()}'><b>{html.escape(text)}</b></span>"
         )
