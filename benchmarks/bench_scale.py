@@ -365,13 +365,27 @@ def merge_row(size: int) -> None:
     print(f"  {'  peak memory':<24} {app_peak / mb:9.1f} MB {bare_peak / mb:9.1f} MB")
 
 
+# The groups of rows --parts picks: the paths that touch one article (open, keys, the
+# window, the one-article commands), the merge, and each whole-project command.
+PARTS = ("paths", "merge", *scale_commands.COMMANDS)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="articles per project")
     parser.add_argument("--large", action="store_true", help="also 100,000 articles")
     parser.add_argument("--small", action="store_true", help="one project of 40 articles")
     parser.add_argument("--keep", type=Path, help="build the projects in this folder and keep them")
+    parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help=f"which rows to measure, of {','.join(PARTS)} (all by default; at 100,000 "
+        "articles `suggest` and its bare pysbd alone take most of an hour)",
+    )
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
+    if parts - set(PARTS):
+        parser.error(f"--parts: choose among {','.join(PARTS)}")
     sizes = [int(size) for size in args.sizes.split(",")]
     if args.large:
         sizes.append(100_000)
@@ -385,9 +399,11 @@ def main() -> None:
             print(f"\n{size:,} articles")
             if not path.exists():
                 build(path, size)
-            measure(path, saves, runs)
-            merge_row(size)
-            scale_commands.rows(path, row)
+            if "paths" in parts:
+                measure(path, saves, runs)
+            if "merge" in parts:
+                merge_row(size)
+            scale_commands.rows(path, row, parts)
 
 
 if __name__ == "__main__":

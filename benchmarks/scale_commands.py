@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,14 +145,20 @@ def export_times(path: Path) -> tuple[tuple, tuple] | None:
     return app, bare
 
 
-def rows(path: Path, row: Callable[..., None]) -> None:
-    """The three rows, each with its peak memory, through bench_scale's `row`."""
-    measured: dict[str, tuple[tuple, tuple] | None] = {
-        "`annotator agreement`": agreement_times(path),
-        "`suggest`, storing": suggest_times(path),
-        "export long": export_times(path),
-    }
-    for label, result in measured.items():
+COMMANDS = {  # bench_scale's --parts names them
+    "agreement": ("`annotator agreement`", agreement_times),
+    "suggest": ("`suggest`, storing", suggest_times),
+    "export": ("export long", export_times),
+}
+
+
+def rows(path: Path, row: Callable[..., None], parts: Collection[str] = tuple(COMMANDS)) -> None:
+    """The rows of the commands in `parts`, each with its peak memory, through
+    bench_scale's `row`."""
+    for part, (label, times) in COMMANDS.items():
+        if part not in parts:
+            continue
+        result = times(path)
         if result is None:
             print(f"  {label:<24} (the sqlite3 shell is not installed: no bare figure)")
             continue
