@@ -275,9 +275,10 @@ def compared_articles(
             for article_id, coder_id in session.exec(query):
                 if coder_id in by_id:
                     taking_part.setdefault(article_id, set()).add(by_id[coder_id])
-        articles = session.exec(
-            select(Article.id, Article.key).order_by(col(Article.position), col(Article.id))
-        ).all()
+        ordered = select(Article.id, Article.key).order_by(col(Article.position), col(Article.id))
+        if only is not None:
+            ordered = ordered.where(Article.id == only)
+        articles = session.exec(ordered).all()
         stored = _read_lists(session, by_id, only)
     result = []
     for found_id, key in articles:

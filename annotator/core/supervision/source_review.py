@@ -131,10 +131,8 @@ def review_article(
         key = session.exec(select(Article.key).where(col(Article.id) == article_id)).first()
     if key is None:
         raise CodingError(f"no article with id {article_id}")
-    found = next(
-        (a for a in compared_articles(project, coders) if a.article_id == article_id), None
-    )
-    coder_lists = found.lists if found is not None else {}
+    found = compared_articles(project, coders, only=article_id)  # its rows only
+    coder_lists = found[0].lists if found else {}
     consensus = sources.read_list(project, article_id, CONSENSUS)
     return _review(project, article_id, key, coder_lists, consensus)
 
