@@ -136,12 +136,14 @@ def project_agreement(
             sets = _set_agreement(table, key, options)
         else:
             data = field_data(table, key, level)
-            overall[key] = _marked(agreement_report(data, **options), machines)
+            overall[key] = marked_machines(agreement_report(data, **options), machines)
             if by_article and book_field.scope is Scope.UNIT:
                 coded = set(data.unit_ids)
                 used = {name: units for name, units in groups.items() if coded.intersection(units)}
                 parts = by_unit_groups(data, used, **options)
-                articles[key] = {name: _marked(part, machines) for name, part in parts.items()}
+                articles[key] = {
+                    name: marked_machines(part, machines) for name, part in parts.items()
+                }
         details[key] = FieldDetails(
             key,
             str(book_field.type),
@@ -184,7 +186,9 @@ def machine_coders(project: Project) -> frozenset[str]:
         return frozenset(session.exec(select(Coder.name).where(Coder.role == Role.MACHINE)).all())
 
 
-def _marked(report: FieldAgreement, machines: frozenset[str]) -> FieldAgreement:
+def marked_machines(report: FieldAgreement, machines: frozenset[str]) -> FieldAgreement:
+    """The report with its machine coders named (the suggester's codes: machine against
+    human), as the unit report and agreement on sources mark them."""
     mine = tuple(name for name in report.coders if name in machines)
     return replace(report, machine_coders=mine) if mine else report
 
@@ -206,5 +210,8 @@ def _condition_agreement(
     held = agreement_report(binary_data(f"{key}:condition", units, coders, values), **options)
     labels = {f.key: f.label for f in table.codebook.fields}
     return ConditionAgreement(
-        describe(book_field.when, labels), both, _marked(held, machines), table.values(key)[3]
+        describe(book_field.when, labels),
+        both,
+        marked_machines(held, machines),
+        table.values(key)[3],
     )

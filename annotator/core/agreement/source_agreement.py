@@ -38,7 +38,7 @@ not an independent coder. Everything here reads; nothing writes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import combinations
 
 from sqlmodel import Session, col, select
@@ -49,7 +49,7 @@ from annotator.core.agreement.field_details import (
     set_agreement,
     text_agreement,
 )
-from annotator.core.agreement.from_project import machine_coders
+from annotator.core.agreement.from_project import machine_coders, marked_machines
 from annotator.core.agreement.project_codes import CodedTable, field_data, field_sets
 from annotator.core.agreement.reliability_data import ReliabilityData
 from annotator.core.agreement.report import FieldAgreement, agreement_report
@@ -413,7 +413,7 @@ def measured(
             sets = set_agreement(key, unit_ids, who, values, codes, bootstrap_samples, seed)
         else:
             report = agreement_report(field_data(table, key), None, bootstrap_samples, seed)
-            fields[key] = _marked(report, machines)
+            fields[key] = marked_machines(report, machines)
         details[key] = FieldDetails(key, str(kind), str(Scope.SOURCE), text=text, sets=sets)
     return SourceAgreement(
         coders=tuple(names),
@@ -457,9 +457,4 @@ def _per_article(
     data = ReliabilityData(
         SOURCES_PER_ARTICLE, [x.key for x in articles], names, values, "interval"
     )
-    return _marked(agreement_report(data, None, bootstrap_samples, seed), machines)
-
-
-def _marked(report: FieldAgreement, machines: frozenset[str]) -> FieldAgreement:
-    mine = tuple(name for name in report.coders if name in machines)
-    return replace(report, machine_coders=mine) if mine else report
+    return marked_machines(agreement_report(data, None, bootstrap_samples, seed), machines)
