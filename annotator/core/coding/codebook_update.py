@@ -486,6 +486,8 @@ def _recoded(recoder: _Recoder, codes: dict[str, str]) -> dict[str, str]:
     new_book = recoder.new_codebook
     asked = new_book.applicable(Scope.SOURCE, kept)
     conditional = {f.key for f in new_book.fields_of(Scope.SOURCE) if f.when is not None}
+    # as `_not_asked` for unit codes: only a conditional field is cleared here; a field the
+    # new codebook lacks is the plan's to refuse or the mapping's to drop
     return {k: v for k, v in kept.items() if k in asked or k not in conditional}
 
 
@@ -506,8 +508,9 @@ def _source_codes(
     grouped: dict[tuple[int, str, str], dict[str, str]] = {}
     for article_id, coder, uid, key, value in session.exec(query):
         grouped.setdefault((article_id, coder, uid), {})[key] = value
+    every = _conditions_touched(recoder)
     for (article_id, coder, uid), codes in grouped.items():
-        if _conditions_touched(recoder) or codes.keys() & recoder.mapping.fields:
+        if every or codes.keys() & recoder.mapping.fields:
             yield article_id, coder, uid, codes
 
 

@@ -157,10 +157,10 @@ def undo(project: Project, done: SourceEdit, *, origin: str = Origin.UNDO) -> So
 
 def recode_in(
     writer: CodeWriter, article_id: int, coder: str, recode: Callable[[SourceEntry], None]
-) -> int:
+) -> None:
     """Inside the caller's write transaction (a codebook update moving every coder's
     codes at once), let `recode` change each source's codes of the coder's list of the
-    article in place, and write the difference with history; returns the codes changed."""
+    article in place, and write the difference with history."""
     name, coder_id = writer.coder_id(coder)
     units = _article_units(writer.session, article_id)
     before = _stored(writer.session, article_id, coder_id)
@@ -168,8 +168,6 @@ def recode_in(
     for source in after.sources:
         recode(source)
     _write(writer, units, name, coder_id, before, after)
-    old = {s.uid: s.codes for s in before.sources}
-    return sum(len(old[s.uid].items() - s.codes.items()) for s in after.sources)
 
 
 # -- internals -------------------------------------------------------------------------
