@@ -399,31 +399,34 @@ def _pairable_intervals(
     same units share one set of resamples (`pairable_bootstrap_intervals`): all three,
     unless outside-scale categories make the field's own alpha use other units."""
     n_samples, seed = boot["n_samples"], boot["seed"]
-    own: AlphaMetric = (cast(Level, level), ratings.scale_values, None)
+    if level == "nominal":
+        nominal_alpha = alpha  # the field's alpha is the nominal one
     metrics: list[AlphaMetric] = [("nominal", None, None)]
-    if level != "nominal" and same_units:
-        metrics.append(own)
-    elif level != "nominal":
-        alpha = _bootstrapped(
-            alpha,
-            n_samples,
-            lambda: alpha_bootstrap_interval(
-                scale_counts, own[0], own[1], n_samples=n_samples, seed=seed
-            ),
-        )
-    shared = [agreement, nominal_alpha if level != "nominal" else alpha, alpha][: len(metrics) + 1]
+    shared = [nominal_alpha]
+    if level != "nominal":
+        own: AlphaMetric = (cast(Level, level), ratings.scale_values, None)
+        if same_units:
+            metrics.append(own)
+            shared.append(alpha)
+        else:
+            alpha = _bootstrapped(
+                alpha,
+                n_samples,
+                lambda: alpha_bootstrap_interval(
+                    scale_counts, own[0], own[1], n_samples=n_samples, seed=seed
+                ),
+            )
+    shared.append(agreement)  # percent agreement: last, as the shared draw returns it
     if n_samples > 0 and any(c.value is not None for c in shared):
-        *alphas, percent = pairable_bootstrap_intervals(
-            counts, metrics, n_samples=n_samples, seed=seed
-        )
+        intervals = pairable_bootstrap_intervals(counts, metrics, n_samples=n_samples, seed=seed)
         shared = [
             c if c.value is None else with_interval(c, interval)
-            for c, interval in zip(shared, [percent, *alphas], strict=True)
+            for c, interval in zip(shared, intervals, strict=True)
         ]
-    agreement, nominal_alpha = shared[0], shared[1]
+    nominal_alpha, *own_alpha, agreement = shared
     if level == "nominal":
         return nominal_alpha, nominal_alpha, agreement
-    return (shared[2] if same_units else alpha), nominal_alpha, agreement
+    return (own_alpha[0] if own_alpha else alpha), nominal_alpha, agreement
 
 
 def _bootstrapped(
