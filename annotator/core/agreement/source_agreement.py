@@ -54,8 +54,9 @@ from annotator.core.agreement.project_codes import CodedTable, field_data, field
 from annotator.core.agreement.reliability_data import ReliabilityData
 from annotator.core.agreement.report import FieldAgreement, agreement_report
 from annotator.core.codebook import Codebook, Scope
-from annotator.core.coding.source_lists import Mention, SourceEntry, SourceList
+from annotator.core.coding.source_lists import SourceEntry, SourceList
 from annotator.core.coding.source_matching import match_sources
+from annotator.core.coding.sources_service import stored_lists
 from annotator.core.errors import AnnotatorError
 from annotator.core.field_values import FieldType
 from annotator.core.store.models import (
@@ -63,9 +64,6 @@ from annotator.core.store.models import (
     Code,
     Coder,
     Source,
-    SourceCode,
-    SourceLink,
-    SourceMention,
     Unit,
     saved_id,
 )
@@ -257,7 +255,8 @@ def compared_articles(
 ) -> list[ArticleLists]:
     """The articles two or more chosen coders took part in (or only the article `only`),
     in reading order, with each such coder's source list (empty when she listed none).
-    The lists are read in a few queries for all articles at once (`_read_lists`)."""
+    The lists are read in a few queries for all articles at once
+    (`sources_service.stored_lists`)."""
     with project.reading() as session:
         names = _chosen(session, coders)
         by_id = {id_: name for name, id_ in _coder_ids(session).items() if name in names}
@@ -279,7 +278,10 @@ def compared_articles(
         if only is not None:
             ordered = ordered.where(Article.id == only)
         articles = session.exec(ordered).all()
-        stored = _read_lists(session, by_id, only)
+        stored = {
+            (article_id, by_id[coder_id]): listed
+            for (article_id, coder_id), listed in stored_lists(session, by_id, only).items()
+        }
     result = []
     for found_id, key in articles:
         who = taking_part.get(saved_id(found_id), set())
@@ -291,38 +293,6 @@ def compared_articles(
                 article.lists[name] = stored.get((article.article_id, name), SourceList())
         result.append(article)
     return result
-
-
-def _read_lists(
-    session: Session, names: Mapping[int, str], only: int | None
-) -> dict[tuple[int, str], SourceList]:
-    """(article id, coder) -> her source list: sources, mentions, codes and links (what
-    agreement and review compare; span corrections are not read), one query per table."""
-
-    def restricted(query):
-        query = query.where(col(Source.coder_id).in_(list(names)))
-        return query if only is None else query.where(Source.article_id == only)
-
-    lists: dict[tuple[int, str], SourceList] = {}
-    entries: dict[int, tuple[SourceList, SourceEntry]] = {}
-    for row in session.exec(restricted(select(Source)).order_by(col(Source.id))):
-        owner = lists.setdefault((row.article_id, names[row.coder_id]), SourceList())
-        entries[saved_id(row.id)] = (owner, SourceEntry(row.uid, row.label))
-        owner.sources.append(entries[saved_id(row.id)][1])
-    joined = col(Source.id) == SourceMention.source_id
-    for m in session.exec(restricted(select(SourceMention).join(Source, joined))):
-        entries[m.source_id][1].mentions.add(Mention(m.unit_id, m.start, m.end))
-    joined = col(Source.id) == SourceCode.source_id
-    for c in session.exec(restricted(select(SourceCode).join(Source, joined))):
-        entries[c.source_id][1].codes[c.field] = c.code
-    joined = col(Source.id) == SourceLink.source_id
-    links = restricted(select(SourceLink).join(Source, joined)).order_by(
-        col(SourceLink.unit_id), col(SourceLink.position)
-    )
-    for link in session.exec(links):
-        owner, entry = entries[link.source_id]
-        owner.links.setdefault(link.unit_id, []).append(entry.uid)
-    return lists
 
 
 def _coder_ids(session: Session) -> dict[str, int]:

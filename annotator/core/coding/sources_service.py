@@ -23,7 +23,7 @@ coder's accepting them copies them into her own list by the same path.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -203,30 +203,45 @@ def stored_list(session: Session, article_id: int, coder_id: int) -> SourceList:
 
 
 def _stored(session: Session, article_id: int, coder_id: int) -> SourceList:
-    sources = session.exec(
-        select(Source)
-        .where(Source.article_id == article_id, Source.coder_id == coder_id)
-        .order_by(col(Source.id))
-    ).all()
-    by_id = {saved_id(s.id): SourceEntry(s.uid, s.label) for s in sources}
-    result = SourceList(sources=list(by_id.values()))
-    if not by_id:
-        result.spans = _spans(session, article_id, coder_id)
-        return result
-    ids = list(by_id)
-    for m in session.exec(select(SourceMention).where(col(SourceMention.source_id).in_(ids))):
-        by_id[m.source_id].mentions.add(Mention(m.unit_id, m.start, m.end))
-    for c in session.exec(select(SourceCode).where(col(SourceCode.source_id).in_(ids))):
-        by_id[c.source_id].codes[c.field] = c.code
-    links = session.exec(
-        select(SourceLink)
-        .where(col(SourceLink.source_id).in_(ids))
-        .order_by(col(SourceLink.unit_id), col(SourceLink.position))
-    ).all()
-    for link in links:
-        result.links.setdefault(link.unit_id, []).append(by_id[link.source_id].uid)
+    result = stored_lists(session, [coder_id], article_id).get((article_id, coder_id))
+    result = result if result is not None else SourceList()
     result.spans = _spans(session, article_id, coder_id)
     return result
+
+
+def stored_lists(
+    session: Session, coder_ids: Collection[int], article_id: int | None = None
+) -> dict[tuple[int, int], SourceList]:
+    """(article id, coder id) -> the coder's source list (sources, mentions, codes and
+    links; not her span corrections), for these coders, of one article or of all: one
+    query per table whatever the number of lists (agreement and review read them all)."""
+
+    def restricted(query):
+        query = query.where(col(Source.coder_id).in_(list(coder_ids)))
+        return query if article_id is None else query.where(Source.article_id == article_id)
+
+    lists: dict[tuple[int, int], SourceList] = {}
+    entries: dict[int, tuple[SourceList, SourceEntry]] = {}
+    for row in session.exec(restricted(select(Source)).order_by(col(Source.id))):
+        owner = lists.setdefault((row.article_id, row.coder_id), SourceList())
+        entries[saved_id(row.id)] = (owner, SourceEntry(row.uid, row.label))
+        owner.sources.append(entries[saved_id(row.id)][1])
+    if not entries:
+        return lists
+    joined = col(Source.id) == SourceMention.source_id
+    for m in session.exec(restricted(select(SourceMention).join(Source, joined))):
+        entries[m.source_id][1].mentions.add(Mention(m.unit_id, m.start, m.end))
+    joined = col(Source.id) == SourceCode.source_id
+    for c in session.exec(restricted(select(SourceCode).join(Source, joined))):
+        entries[c.source_id][1].codes[c.field] = c.code
+    joined = col(Source.id) == SourceLink.source_id
+    links = restricted(select(SourceLink).join(Source, joined)).order_by(
+        col(SourceLink.unit_id), col(SourceLink.position)
+    )
+    for link in session.exec(links):
+        owner, entry = entries[link.source_id]
+        owner.links.setdefault(link.unit_id, []).append(entry.uid)
+    return lists
 
 
 def _spans(session: Session, article_id: int, coder_id: int) -> dict:
