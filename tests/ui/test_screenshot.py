@@ -37,6 +37,14 @@ def assert_not_blank(image: QImage) -> None:
     assert len(colors) > 20, "the rendering looks blank"
 
 
+def settled(qtbot, window) -> None:
+    """The article's suggestions and proposed sources are in (both are worked out off the
+    window's thread): the picture shows them, whatever the machine's load."""
+    qtbot.waitUntil(
+        lambda: not window.suggestions.pending and bool(window.sources.actions.proposal.sources)
+    )
+
+
 def test_render_main_window_part_coded(qtbot, open_window, tmp_path):
     window = open_window()
     qtbot.keyClick(window, Qt.Key.Key_PageDown)  # harbor-deal: title, heading, quotes
@@ -46,6 +54,7 @@ def test_render_main_window_part_coded(qtbot, open_window, tmp_path):
     qtbot.keyClick(window, "2")  # the current unit is left part-coded
     window.panel.note.setPlainText('Draft memorandum: is "seen by this newspaper" a source?')
     window.panel.flush_note()
+    settled(qtbot, window)
     window.resize(1400, 900)
     qtbot.wait(50)
     image = window.grab().toImage()
@@ -67,6 +76,7 @@ def test_render_coding_window_at_common_sizes(qtbot, open_window, tmp_path, size
         for key in keys:
             qtbot.keyClick(window, key)
     qtbot.keyClick(window, "2")
+    settled(qtbot, window)
     window.resize(*size)
     qtbot.wait(50)
     window.reader.keep_in_view()
