@@ -17,7 +17,8 @@ unit that needs coding) through the project's own bulk paths: `store_articles`, 
 - `annotator articles`, `annotator code` (one code), `annotator units --article KEY` and
   `annotator info`, each a fresh process, against a fresh `python -c` process running the
   same queries with sqlite3 (so both include an interpreter's start; annotator's also
-  the import of SQLModel, which issue 29 accepts as the floor); then again the time
+  the import of SQLModel, which issue 29 accepts as the floor), and against that bare
+  script with SQLModel imported first (bare+SQLModel: the floor); then again the time
   each process spent after its imports, timed inside it: the work the command does;
 - merge: three coder files of the same size merged into a new project, against a bare
   ATTACH + INSERT ... SELECT of the same rows (bench_merge.py), and both peak memories;
@@ -130,6 +131,7 @@ BARE = {
 # Each child prints, last on stderr, the seconds its work took after its imports.
 BARE_SCRIPT = (
     "import sqlite3, sys, time\n"
+    "{floor}"
     "started = time.perf_counter()\n"
     "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
     "c.execute('PRAGMA journal_mode = WAL'); c.execute('PRAGMA synchronous = FULL')\n"
@@ -137,6 +139,9 @@ BARE_SCRIPT = (
     "c.close()\n"
     "print(time.perf_counter() - started, file=sys.stderr)\n"
 )
+# The floor issue 29 accepts for a single command: the design card's SQLModel imported
+# (as annotator's every command imports it) before the bare script's own work.
+FLOOR = "import sqlmodel\n"
 APP_SCRIPT = (
     "import sys, time\n"
     "from annotator import cli\n"
@@ -293,10 +298,10 @@ def command_argv(command: str, location: str, coder: str, key: str) -> list[str]
     }[command]
 
 
-def process_times(app: list[str], bare: list[str], runs: int) -> tuple[list, list]:
+def process_times(*commands: list[str], runs: int) -> list[list[tuple[float, float]]]:
     """(wall time of the process, time of its work after its imports, which the process
-    prints last on stderr) of each run of `app` and of `bare`, alternating, so that the
-    machine's load hits both."""
+    prints last on stderr) of each run of each command, taken in turn, so that the
+    machine's load hits all alike."""
 
     def run(args: list[str]) -> tuple[float, float]:
         start = time.perf_counter()
@@ -306,26 +311,41 @@ def process_times(app: list[str], bare: list[str], runs: int) -> tuple[list, lis
         wall = time.perf_counter() - start
         return wall, float(done.stderr.decode().split()[-1])
 
-    results = [(run(app), run(bare)) for _ in range(runs)]
-    return [a for a, _ in results], [b for _, b in results]
+    rounds = [[run(command) for command in commands] for _ in range(runs)]
+    return [list(times) for times in zip(*rounds, strict=True)]
 
 
-def command_rows(times: Callable[[str], tuple[list, list]]) -> None:
-    """A row per one of COMMANDS: the process's wall time and its work, from `times`."""
+def command_rows(times: Callable[[str], list[list[tuple[float, float]]]]) -> None:
+    """A row per one of COMMANDS from `times` (annotator's runs, the bare script's and the
+    bare script's with SQLModel imported): the processes' wall times, the ratio to bare
+    and to bare with the floor, then the work after the imports alone."""
+    ms = 1000
+    print(
+        f"  {'':<24} {'annotator':>12} {'bare':>12} {'ratio':>8}"
+        f" {'bare+SQLModel':>14} {'ratio':>7}   after the imports:"
+    )
     for command, label in COMMANDS.items():
-        app, bare = times(command)
-        walls = median([a[0] for a in app]), median([b[0] for b in bare])
-        work = median([a[1] for a in app]), median([b[1] for b in bare])
-        row(label, *walls, work)
+        app, bare, floor = (
+            (median([run[0] for run in runs]), median([run[1] for run in runs]))
+            for runs in times(command)
+        )
+        print(
+            f"  {label:<24} {app[0] * ms:9.1f} ms {bare[0] * ms:9.1f} ms"
+            f" {app[0] / bare[0]:7.1f}x {floor[0] * ms:11.1f} ms {app[0] / floor[0]:6.1f}x"
+            f"   {app[1] * ms:8.1f} ms {bare[1] * ms:8.1f} ms {app[1] / bare[1]:7.1f}x"
+        )
 
 
-def command_times(path: Path, command: str, runs: int) -> tuple[list, list]:
+def command_times(path: Path, command: str, runs: int) -> list[list[tuple[float, float]]]:
     """(wall time of the process, time of its work after its imports) of each run, for
-    the command and its bare script."""
+    the command, its bare script, and its bare script with SQLModel imported."""
     key = "article-1"
     app = [sys.executable, "-c", APP_SCRIPT, *command_argv(command, str(path), "cai", key)]
-    bare = [sys.executable, "-c", BARE_SCRIPT.format(body=BARE[command]), str(path), key]
-    return process_times(app, bare, runs)
+    bare, floor = (
+        [sys.executable, "-c", BARE_SCRIPT.format(body=BARE[command], floor=f), str(path), key]
+        for f in ("", FLOOR)
+    )
+    return process_times(app, bare, floor, runs=runs)
 
 
 def row(name: str, app: float, bare: float, work: tuple[float, float] | None = None) -> None:

@@ -125,6 +125,7 @@ BARE = {
 BARE_SCRIPT = (
     "import sys, time\n"
     "import psycopg\n"
+    "{floor}"
     "started = time.perf_counter()\n"
     "c = psycopg.connect(sys.argv[1])\n"
     "{body}\n"
@@ -336,13 +337,17 @@ def read_rows(owner: str, member: str, runs: int, statements: Statements | None)
         bench_scale.row("agreement read (1 field)", min(app), min(plain_times))
 
 
-def command_times(url: str, command: str, runs: int) -> tuple[list, list]:
-    """(wall, work after imports) of `annotator COMMAND URL` and of its bare script."""
+def command_times(url: str, command: str, runs: int) -> list[list[tuple[float, float]]]:
+    """(wall, work after imports) of `annotator COMMAND URL`, of its bare script and of
+    its bare script with SQLModel imported (the floor issue 29 accepts)."""
     key = "article-1"
     argv = bench_scale.command_argv(command, url, member_of(url), key)
     app = [sys.executable, "-c", bench_scale.APP_SCRIPT, *argv]
-    bare = [sys.executable, "-c", BARE_SCRIPT.format(body=BARE[command]), plain(url), key]
-    return bench_scale.process_times(app, bare, runs)
+    bare, floor = (
+        [sys.executable, "-c", BARE_SCRIPT.format(body=BARE[command], floor=f), plain(url), key]
+        for f in ("", bench_scale.FLOOR)
+    )
+    return bench_scale.process_times(app, bare, floor, runs=runs)
 
 
 def open_times(url: str, runs: int) -> tuple[list[float], list[float]]:

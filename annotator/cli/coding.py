@@ -22,13 +22,12 @@ from annotator.core.coding import service as coding
 from annotator.core.coding.article_metadata import (
     counts_by_outlet_and_language,
     metadata_of,
-    near_duplicates,
+    near_duplicate_pairs,
 )
 from annotator.core.coding.coder_names import printable_name
 from annotator.core.errors import AnnotatorError
 from annotator.core.field_values import FieldType
 from annotator.core.ingest.documents import one_line
-from annotator.core.ingest.near_duplicates import NEAR_DUPLICATE_OF
 from annotator.core.store import backup
 from annotator.core.store.location import project_location
 from annotator.core.store.models import NOTE_TARGET, Origin
@@ -136,40 +135,23 @@ def _articles(args: argparse.Namespace) -> None:
     --json, every column and every metadata field the import kept. Articles are read
     without their texts and printed as they come."""
     with Project.open(args.project) as project:
-        done = coding.progress(project, args.coder) if args.coder else {}
-        unit_counts = coding.progress(project, "")
-        pairs = near_duplicates(  # only flagged articles' metadata is parsed here
-            (
-                row.key,
-                metadata_of(row.metadata_json) if NEAR_DUPLICATE_OF in row.metadata_json else {},
-            )
-            for row in lookups.article_listing(project)
-        )
-        rows = (
-            _article_row(row, pairs, unit_counts, done if args.coder else None)
-            for row in lookups.article_listing(project)
-        )
+        done = coding.progress(project, args.coder) if args.coder else None
+        totals = coding.units_to_code(project)
+        pairs = near_duplicate_pairs(project)
+        listing = lookups.article_listing(project)
         if args.json:
-            print_json_stream(rows)
+            print_json_stream(_article_row(row, pairs, totals, done) for row in listing)
             return
-        for row in rows:
-            state = (
-                f"  {row['complete']}/{row['units_to_code']}"
-                if args.coder
-                else f"  {row['units_to_code']} to code"
-            )
-            twin = row["near_duplicate_of"]
+        for row in listing:
+            count = totals.get(row.id, 0)
+            state = f"  {count} to code" if done is None else f"  {done[row.id].complete}/{count}"
+            twin = pairs.get(row.key)
             flag = f"  [near-duplicate of {twin}]" if twin else ""
-            print(f"{row['key']:<30} {row['title'][:60]}{state}{flag}")
+            print(f"{row.key:<30} {row.title[:60]}{state}{flag}")
 
 
-def _flagged_metadata(metadata_json: str) -> dict[str, str]:
-    """The metadata of an article flagged as a near-duplicate; {} for any other."""
-    return metadata_of(metadata_json) if NEAR_DUPLICATE_OF in metadata_json else {}
-
-
-def _article_row(row, pairs: dict, unit_counts: dict, done: dict | None) -> dict:
-    """One article of `annotator articles`, as --json prints it."""
+def _article_row(row, pairs: dict, totals: dict, done: dict | None) -> dict:
+    """One article of `annotator articles --json`."""
     item = {
         "key": row.key,
         "title": row.title,
@@ -180,7 +162,7 @@ def _article_row(row, pairs: dict, unit_counts: dict, done: dict | None) -> dict
         "source": row.source,
         "metadata": metadata_of(row.metadata_json),
         "near_duplicate_of": pairs.get(row.key),
-        "units_to_code": unit_counts[row.id].total,
+        "units_to_code": totals.get(row.id, 0),
         "sha256": row.sha256,
     }
     if done is not None:

@@ -9,6 +9,7 @@ import random
 from pathlib import Path
 
 import pytest
+from sqlmodel import col, select
 
 from annotator.cli import main
 from annotator.core.coding import service as coding
@@ -201,3 +202,21 @@ def test_every_export_layout_carries_title_outlet_date_and_author(
             "Jane Roe",
         )
     }
+
+
+def test_info_counts_odd_metadata_as_unknown_language(archive_project, capsys):
+    """The database counts languages (issue 29); metadata that is not a JSON object, or
+    whose language is not text, counts as unknown instead of failing `info`."""
+    from annotator.core.store.models import Article
+
+    odd = ["not json {", "[1, 2]", '{"language": 5}', '{"language": ""}']
+    with Project.open(archive_project) as project, project.writing() as session:
+        rows = session.exec(select(Article).order_by(col(Article.id))).all()
+        for row, metadata in zip(rows, odd, strict=False):
+            row.metadata_json = metadata
+        rows[4].outlet = ""
+    assert main(["info", archive_project, "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert sum(info["languages"].values()) == 7
+    assert info["languages"]["unknown"] == 4
+    assert sum(info["outlets"].values()) == 7

@@ -616,6 +616,18 @@ def _holds_sql(condition: Condition):
     return or_(*[_holds_sql(part) for part in condition.any])
 
 
+def units_to_code(project: Project, article_ids: Collection[int] | None = None) -> dict[int, int]:
+    """Per article (of all, or of `article_ids`): how many units need coding. An article
+    with none is absent."""
+    query = select(Unit.article_id, func.count()).where(
+        col(Unit.kind).in_(project.codebook.progress_kinds)
+    )
+    if article_ids is not None:
+        query = query.where(col(Unit.article_id).in_(article_ids))
+    with project.reading() as session:
+        return dict(session.exec(query.group_by(col(Unit.article_id))).all())
+
+
 def progress(
     project: Project, coder: str, article_ids: Collection[int] | None = None
 ) -> dict[int, ArticleProgress]:
@@ -623,13 +635,8 @@ def progress(
     `article_ids` (a page of the article list: up to a few hundred), only those articles,
     read through the indexes on unit and code rather than by scanning every code."""
     codebook = project.codebook
+    totals = units_to_code(project, article_ids)
     with project.reading() as session:
-        unit_query = select(Unit.article_id, func.count()).where(
-            col(Unit.kind).in_(codebook.progress_kinds)
-        )
-        if article_ids is not None:
-            unit_query = unit_query.where(col(Unit.article_id).in_(article_ids))
-        totals = dict(session.exec(unit_query.group_by(col(Unit.article_id))).all())
         complete = completed_units(codebook, coder, article_ids)
         done = dict(
             session.exec(
