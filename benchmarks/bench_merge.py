@@ -23,6 +23,7 @@ import random
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from annotator.core.store.models import Article, Code, Coder, History, Note, Uni
 from annotator.core.store.project import Project  # noqa: E402
 
 UNITS_PER_ARTICLE = 21
+BUILD_BATCH = 2_000  # articles built and inserted at a time
 WORDS = ("the", "minister", "said", "talks", "would", "resume", "next", "month", "officials")
 
 PEAK = """
@@ -131,16 +133,39 @@ def build_coder(path: Path, coder: str, articles: int, seed: int) -> None:
         if f.when is None
     }
     rng = random.Random(seed)
+    texts = random.Random(1)  # the same units in every coder's file
     when = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=seed)
     with project.writing() as session:
         connection = session.connection()
         coder_row = Coder(name=coder)
         session.add(coder_row)
         session.flush()
-        connection.execute(insert(Article), [_article(a) for a in range(1, articles + 1)])
-        texts = random.Random(1)  # the same units in every coder's file
+        coded = Coded(coder, coder_row.id, version, categories, when)
+        for first in range(1, articles + 1, BUILD_BATCH):  # bounded memory at any size
+            batch = range(first, min(first + BUILD_BATCH, articles + 1))
+            connection.execute(insert(Article), [_article(a) for a in batch])
+            tables = coded.rows(batch, rng, texts)
+            for model, rows in zip((Unit, Code, Note, History), tables, strict=True):
+                connection.execute(insert(model), rows)
+    project.close()
+
+
+@dataclass
+class Coded:
+    """What one coder's file holds beyond the articles."""
+
+    coder: str
+    coder_id: int | None
+    version: int
+    categories: dict[str, list[str]]
+    when: datetime
+
+    def rows(self, articles: range, rng: random.Random, texts: random.Random) -> tuple:
+        """(units, codes, notes, history) of `articles`: every unit coded in every field,
+        one history row per code as the coding service writes it, a note per 20 units."""
         units, codes, notes, history = [], [], [], []
-        for u in range(1, articles * UNITS_PER_ARTICLE + 1):
+        first = (articles.start - 1) * UNITS_PER_ARTICLE + 1
+        for u in range(first, (articles.stop - 1) * UNITS_PER_ARTICLE + 1):
             article = (u - 1) // UNITS_PER_ARTICLE + 1
             sentence = " ".join(texts.choices(WORDS, k=18)).capitalize() + "."
             start = (u - 1) % UNITS_PER_ARTICLE * 200
@@ -149,26 +174,24 @@ def build_coder(path: Path, coder: str, articles: int, seed: int) -> None:
                 | {"kind": "sentence", "start": start, "end": start + len(sentence)}
                 | {"text": sentence}
             )
-            stamp = when + timedelta(seconds=u)
-            for key, options in categories.items():
+            stamp = self.when + timedelta(seconds=u)
+            for key, options in self.categories.items():
                 code = rng.choice(options)
                 codes.append(
-                    {"unit_id": u, "coder_id": coder_row.id, "field": key, "code": code}
-                    | {"codebook_version_id": version, "coded_at": stamp}
+                    {"unit_id": u, "coder_id": self.coder_id, "field": key, "code": code}
+                    | {"codebook_version_id": self.version, "coded_at": stamp}
                 )
                 history.append(
                     {"article_sha256": _sha(article), "start": start, "end": units[-1]["end"]}
-                    | {"coder": coder, "target": key, "old": None, "new": code}
-                    | {"codebook_version_id": version, "origin": "manual", "at": stamp}
+                    | {"coder": self.coder, "target": key, "old": None, "new": code}
+                    | {"codebook_version_id": self.version, "origin": "manual", "at": stamp}
                 )
             if u % 20 == 0:
                 notes.append(
-                    {"unit_id": u, "coder_id": coder_row.id, "text": "see the wire copy"}
+                    {"unit_id": u, "coder_id": self.coder_id, "text": "see the wire copy"}
                     | {"noted_at": stamp}
                 )
-        for model, rows in ((Unit, units), (Code, codes), (Note, notes), (History, history)):
-            connection.execute(insert(model), rows)
-    project.close()
+        return units, codes, notes, history
 
 
 def _sha(article: int) -> str:
