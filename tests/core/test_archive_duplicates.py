@@ -220,3 +220,18 @@ def test_info_counts_odd_metadata_as_unknown_language(archive_project, capsys):
     assert sum(info["languages"].values()) == 7
     assert info["languages"]["unknown"] == 4
     assert sum(info["outlets"].values()) == 7
+
+
+def test_articles_with_a_coder_shows_the_coders_progress(archive_project, capsys):
+    with Project.open(archive_project) as project:
+        unit = list_units(project, HARBOUR)[1]
+        codes = {"attribution": "named_person", "claim_type": "fact", "confidence": "high"}
+        coding.apply_codes(project, "ana", unit.id, codes)
+    assert main(["articles", archive_project, "--coder", "ana", "--json"]) == 0
+    rows = {row["key"]: row for row in json.loads(capsys.readouterr().out)}
+    assert rows[HARBOUR]["complete"] == 1 and rows[UPDATED]["complete"] == 0
+    total = rows[HARBOUR]["units_to_code"]
+    assert total > 1
+    assert main(["articles", archive_project, "--coder", "ana"]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert f"  1/{total}  [near-duplicate of {UPDATED}]" in lines[HARBOUR]
