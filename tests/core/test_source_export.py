@@ -186,3 +186,24 @@ def test_the_articles_layout_counts_each_coders_sources(sample_project, tmp_path
     export(project, tmp_path / "a.sav", options)
     frame, _ = pyreadstat.read_sav(str(tmp_path / "a.sav"))
     assert frame.set_index("coder").loc["alice", "anonymous_claim_share"] == 0.5
+
+
+def test_the_sources_layout_lists_each_coders_sources_of_an_article(sample_project, tmp_path):
+    """Every coder's list of the article, read in one go (sources_service.article_lists),
+    and only the coders the export is restricted to."""
+    project = sample_project
+    _two_sources(project)
+    three = find_unit(project, "harbor-deal#3")
+    sources.edit(
+        project, three.article_id, "bob", lambda s, _u: lists.add_source(s, "the port authority")
+    )
+    export(project, tmp_path / "all.csv", ExportOptions(layout="sources"))
+    table = pd.read_csv(tmp_path / "all.csv", keep_default_na=False)
+    assert sorted(zip(table.coder, table.source_label, strict=True)) == [
+        ("alice", "Ilse Brandt"),
+        ("alice", "two officials"),
+        ("bob", "the port authority"),
+    ]
+    export(project, tmp_path / "bob.csv", ExportOptions(layout="sources", coders=("bob",)))
+    only = pd.read_csv(tmp_path / "bob.csv", keep_default_na=False)
+    assert list(zip(only.coder, only.source_label, strict=True)) == [("bob", "the port authority")]

@@ -209,6 +209,19 @@ def _stored(session: Session, article_id: int, coder_id: int) -> SourceList:
     return result
 
 
+def article_lists(
+    session: Session, article_id: int, coder_ids: Collection[int]
+) -> dict[int, SourceList]:
+    """Coder id -> the source list of one article, with span corrections, for each of
+    these coders who listed a source in it; read in the caller's session (exports): one
+    query per table for all the coders."""
+    lists = stored_lists(session, coder_ids, article_id)
+    found = {coder: lists[article_id, coder] for coder in coder_ids if (article_id, coder) in lists}
+    for coder, listed in found.items():
+        listed.spans = _spans(session, article_id, coder)
+    return found
+
+
 def stored_lists(
     session: Session, coder_ids: Collection[int], article_id: int | None = None
 ) -> dict[tuple[int, int], SourceList]:

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from annotator.core import layout_columns as layout_names
 from annotator.core.codebook import CodebookField
 from annotator.core.coding.source_lists import SourceList
-from annotator.core.coding.sources_service import stored_list
+from annotator.core.coding.sources_service import article_lists, stored_list
 from annotator.core.export.field_cells import (
     COUNT,
     SHARE,
@@ -30,7 +30,7 @@ from annotator.core.export.field_cells import (
     field_columns,
 )
 from annotator.core.export.scope import Scope
-from annotator.core.store.models import Article, Source, Unit, saved_id
+from annotator.core.store.models import Article, Unit, saved_id
 
 SOURCE_ID = "source_id"
 
@@ -60,23 +60,24 @@ def source_columns(layout: Layout, article_columns: tuple) -> list[Column]:
     ]
 
 
-def articles_in_scope(layout: Layout) -> list[Article]:
-    query = select(Article).order_by(col(Article.position), col(Article.id))
+def articles_in_scope(layout: Layout) -> list[int]:
+    """The ids of the articles in scope, in coding order (their texts are read one
+    article at a time, and only where a coder listed a source)."""
+    query = select(Article.id).order_by(col(Article.position), col(Article.id))
     if layout.scope.article_ids is not None:
         query = query.where(col(Article.id).in_(layout.scope.article_ids))
-    return list(layout.session.exec(query).all())
+    return [saved_id(i) for i in layout.session.exec(query).all()]
 
 
 def source_chunks(layout: Layout) -> Iterator[list[tuple]]:
     """One chunk per article in scope: its coders' source rows."""
     session = layout.session
-    for article in articles_in_scope(layout):
-        article_id = saved_id(article.id)
-        coders = set(
-            session.exec(select(Source.coder_id).where(Source.article_id == article_id)).all()
-        )
+    coders = layout.scope.coders
+    for article_id in articles_in_scope(layout):
+        lists = article_lists(session, article_id, [c.id for c in coders])
         rows: list[tuple] = []
-        if coders:
+        article = session.get(Article, article_id) if lists else None
+        if article is not None:
             keys = {
                 saved_id(i): f"{article.key}#{idx}"
                 for i, idx in session.exec(
@@ -84,10 +85,9 @@ def source_chunks(layout: Layout) -> Iterator[list[tuple]]:
                 )
             }
             head = _head(layout, article)
-            for coder in layout.scope.coders:
-                if coder.id in coders:
-                    listed = stored_list(session, article_id, coder.id)
-                    rows += _rows(layout, head, coder.name, listed, article.text, keys)
+            for coder in coders:
+                if coder.id in lists:
+                    rows += _rows(layout, head, coder.name, lists[coder.id], article.text, keys)
         yield rows
 
 
