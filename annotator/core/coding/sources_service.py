@@ -197,11 +197,6 @@ def _article_units(session: Session, article_id: int) -> ArticleUnits:
     )
 
 
-def stored_list(session: Session, article_id: int, coder_id: int) -> SourceList:
-    """A coder's source list of an article read in the caller's session (exports)."""
-    return _stored(session, article_id, coder_id)
-
-
 def _stored(session: Session, article_id: int, coder_id: int) -> SourceList:
     result = stored_lists(session, [coder_id], article_id).get((article_id, coder_id))
     result = result if result is not None else SourceList()

@@ -56,6 +56,7 @@ from annotator.core import layout_columns as layout
 from annotator.core.codebook import ARTICLE_KIND, Codebook, CodebookField
 from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.core.coding.memos import memo_in
+from annotator.core.coding.sources_service import stored_lists
 from annotator.core.export.field_cells import (
     CODE,
     COUNT,
@@ -408,7 +409,12 @@ class _ArticleCounts:
                         self.counts[i][position] += 1
 
     def rows(self) -> list[tuple]:
-        session, fields = self.layout.session, self.layout.codebook.source_fields
+        fields = self.layout.codebook.source_fields
+        ids = [i for i in self.who_ids if i is not None]
+        lists = stored_lists(self.layout.session, ids, self.article_id) if fields else {}
+        listed = [
+            None if who is None else lists.get((self.article_id, who)) for who in self.who_ids
+        ]
         return [
             (
                 *self.head,
@@ -418,9 +424,7 @@ class _ArticleCounts:
                 self.units,
                 self.coded[i],
                 *self.counts[i],
-                *source_counts(
-                    session, fields, self.article_id, self.who_ids[i], self.coded_ids[i]
-                ),
+                *source_counts(fields, listed[i], self.coded_ids[i]),
                 self.memo,
                 *self.layout._version(self.last[i]),
             )

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from annotator.core import layout_columns as layout_names
 from annotator.core.codebook import CodebookField
 from annotator.core.coding.source_lists import SourceList
-from annotator.core.coding.sources_service import article_lists, stored_list
+from annotator.core.coding.sources_service import article_lists
 from annotator.core.export.field_cells import (
     COUNT,
     SHARE,
@@ -150,17 +150,13 @@ def source_count_columns(fields: list[CodebookField]) -> list[Column]:
 
 
 def source_counts(
-    session: Session,
-    fields: list[CodebookField],
-    article_id: int,
-    coder_id: int | None,
-    coded_units: set[int],
+    fields: list[CodebookField], listed: SourceList | None, coded_units: set[int]
 ) -> tuple:
-    """One coder's cells of `source_count_columns` for one article (the coder may be none:
-    no consensus coder yet)."""
+    """One coder's cells of `source_count_columns` for one article, from the coder's
+    source list there (None: no list, or no consensus coder yet)."""
     if not fields:
         return ()
-    listed = stored_list(session, article_id, coder_id) if coder_id is not None else SourceList()
+    listed = listed if listed is not None else SourceList()
     if not any(f.key == NAMED_FIELD for f in fields):
         return (len(listed.sources),)
     anonymous = {s.uid for s in listed.sources if s.codes.get(NAMED_FIELD) == ANONYMOUS}
