@@ -80,7 +80,9 @@ def table_rows(engine) -> dict[str, list[tuple]]:
     return result
 
 
-def test_push_then_pull_keeps_every_row(tmp_path, new_database):
+@pytest.mark.parametrize("batch", [transfer.BATCH_ROWS, 2])  # 2: every table in many batches
+def test_push_then_pull_keeps_every_row(tmp_path, new_database, monkeypatch, batch):
+    monkeypatch.setattr(transfer, "BATCH_ROWS", batch)
     source = coded_file(tmp_path / "alone.annotator")
     assert cli.main(["push", str(source), new_database]) == 0
     back = tmp_path / "back.annotator"

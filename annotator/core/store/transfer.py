@@ -145,19 +145,30 @@ def pull(url: str, file: Path) -> dict[str, int]:
             target.dispose()
 
 
+BATCH_ROWS = 5_000  # rows read, remapped and written at a time
+
+
 def copy_rows(source: Engine, target: Engine | Connection) -> dict[str, int]:
     """Copy every project table's rows into `target`'s empty tables; rows copied per table.
 
     `target` is an engine (one transaction of its own) or a connection inside the
-    caller's transaction.
+    caller's transaction. Rows stream `BATCH_ROWS` at a time, so memory holds one batch
+    plus the id maps of the tables others refer to (a large project's code and history
+    tables, most of its rows, are never held whole).
     """
     if isinstance(target, Engine):
         with target.begin() as writer:
             return copy_rows(source, writer)
+    tables = SQLModel.metadata.sorted_tables  # parents before children
+    referenced = {
+        key.column.table.name for t in tables for c in t.columns for key in c.foreign_keys
+    }
     counts: dict[str, int] = {}
     new_ids: dict[str, dict[int, int]] = {}
     with source.connect() as reader:
-        for table in SQLModel.metadata.sorted_tables:  # parents before children
+        for table in tables:
+            if table.name in referenced:
+                new_ids[table.name] = {}
             counts[table.name] = _copy_table(reader, target, table, new_ids)
     return counts
 
@@ -165,21 +176,28 @@ def copy_rows(source: Engine, target: Engine | Connection) -> dict[str, int]:
 def _copy_table(
     reader: Connection, writer: Connection, table: Table, new_ids: dict[str, dict[int, int]]
 ) -> int:
-    rows = [
-        dict(row._mapping) for row in reader.execute(select(table).order_by(*table.primary_key))
+    """Copy one table in batches, its foreign keys remapped to the target's ids; where
+    other tables refer to it (`new_ids` has its name), its own new ids are kept."""
+    parents = [
+        (column.name, new_ids[key.column.table.name])
+        for column in table.columns
+        for key in column.foreign_keys
     ]
-    for row in rows:
-        for column in table.columns:
-            for key in column.foreign_keys:
-                if row[column.name] is not None:
-                    row[column.name] = new_ids[key.column.table.name][row[column.name]]
-    if not rows:
-        return 0
-    if "id" not in table.c:
-        writer.execute(insert(table), rows)
-        return len(rows)
-    old = [row.pop("id") for row in rows]
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    new: Sequence[int] = writer.execute(statement, rows).scalars().all()
-    new_ids[table.name] = dict(zip(old, new, strict=True))
-    return len(rows)
+    ids = new_ids.get(table.name)
+    query = select(table).order_by(*table.primary_key).execution_options(yield_per=BATCH_ROWS)
+    copied = 0
+    for batch in reader.execute(query).partitions():
+        rows = [dict(row._mapping) for row in batch]
+        for row in rows:
+            for name, mapped in parents:
+                if row[name] is not None:
+                    row[name] = mapped[row[name]]
+        old = [row.pop("id") for row in rows] if "id" in table.c else None
+        if ids is not None and old is not None:
+            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            new: Sequence[int] = writer.execute(statement, rows).scalars().all()
+            ids.update(zip(old, new, strict=True))
+        else:
+            writer.execute(insert(table), rows)
+        copied += len(rows)
+    return copied
