@@ -136,7 +136,11 @@ def _articles(args: argparse.Namespace) -> None:
     without their texts and printed as they come."""
     with Project.open(args.project) as project:
         done = coding.progress(project, args.coder) if args.coder else None
-        totals = coding.units_to_code(project)
+        totals = (  # progress has counted them already
+            {i: p.total for i, p in done.items()}
+            if done is not None
+            else coding.units_to_code(project)
+        )
         pairs = near_duplicate_pairs(project)
         listing = lookups.article_listing(project)
         if args.json:
