@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from sqlalchemy import and_, case, func
 from sqlmodel import col, select
@@ -32,16 +32,19 @@ def metadata_of(metadata_json: str | None) -> dict[str, str]:
     return {str(key): str(item) for key, item in value.items() if item is not None}
 
 
-def near_duplicates(rows: Iterable[tuple[str, dict[str, str]]]) -> dict[str, str]:
+def near_duplicates(
+    flagged: Iterable[tuple[str, dict[str, str]]], keys: Collection[str]
+) -> dict[str, str]:
     """Each flagged article's key -> the key of the article it nearly duplicates, both
     ways round (the pair's first article is shown as a near-duplicate of the second too);
-    a flag naming an article no longer in the project is left out."""
-    rows = list(rows)
-    keys = {key for key, _ in rows}
+    a flag naming an article not among `keys` (no longer in the project, or not listed)
+    is left out. `flagged` holds (key, metadata) of the articles whose metadata may
+    carry the flag."""
+    known = set(keys)
     pairs: dict[str, str] = {}
-    for key, metadata in rows:
+    for key, metadata in flagged:
         other = metadata.get(NEAR_DUPLICATE_OF)
-        if other and other in keys:
+        if other and other in known:
             pairs[key] = other
             pairs.setdefault(other, key)
     return pairs
@@ -110,5 +113,4 @@ def near_duplicate_pairs(project: Project) -> dict[str, str]:
         if not flagged:
             return {}
         keys = session.exec(select(Article.key)).all()
-    marked = [(key, metadata_of(data)) for key, data in flagged]
-    return near_duplicates(marked + [(key, {}) for key in keys])
+    return near_duplicates([(key, metadata_of(data)) for key, data in flagged], keys)

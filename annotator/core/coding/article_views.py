@@ -109,7 +109,7 @@ def article_order(project: Project, only: Collection[str] | None = None) -> Arti
         rows = [row for row in rows if row[5] in wanted]
     keys = [row[1] for row in rows]
     marked = [(row[1], metadata_of(row[4])) for row in rows if row[4] is not None]
-    twins = near_duplicates(marked + [(key, {}) for key in keys]) if marked else {}
+    twins = near_duplicates(marked, keys) if marked else {}
     return ArticleOrder(
         [row[0] for row in rows],
         keys,
