@@ -210,8 +210,9 @@ def article_lists(
     """Coder id -> the source list of one article, with span corrections, for each of
     these coders who listed a source in it; read in the caller's session (exports): one
     query per table for all the coders."""
-    lists = stored_lists(session, coder_ids, article_id)
-    found = {coder: lists[article_id, coder] for coder in coder_ids if (article_id, coder) in lists}
+    found = {
+        coder: listed for (_, coder), listed in stored_lists(session, coder_ids, article_id).items()
+    }
     for coder, listed in found.items():
         listed.spans = _spans(session, article_id, coder)
     return found
