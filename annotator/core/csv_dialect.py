@@ -31,7 +31,9 @@ _AFTER_PREFIX = FORMULA_TRIGGERS | {NEUTRALISING_PREFIX}
 def neutralise(text: str) -> str:
     """`text` with the OWASP single-quote prefix when a spreadsheet would run it as a
     formula, or when it would otherwise read back as a neutralised text."""
-    if text and (text[0] in FORMULA_TRIGGERS or _prefixed(text)):
+    # One test for the usual text, which starts with none of these (an export calls this
+    # for every text cell).
+    if text and text[0] in _AFTER_PREFIX and (text[0] != NEUTRALISING_PREFIX or _prefixed(text)):
         return NEUTRALISING_PREFIX + text
     return text
 

@@ -58,6 +58,7 @@ from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.core.coding.memos import memo_in
 from annotator.core.coding.sources_service import stored_lists
 from annotator.core.export.field_cells import (
+    CACHE_LIMIT,
     CODE,
     COUNT,
     INTEGER,
@@ -166,6 +167,14 @@ class Layout:
         self.skipped = SkippedCodes()  # codes not in the codebook, left out of the rows
         self._names = {c.id: text(c.name) for c in self.scope.coders}
         self._versions = {i: (text(n), text(v)) for i, (n, v) in self.scope.versions.items()}
+        # per coder of the long layout: id, name cell, and the name and cells of no codes
+        self._long_coders = [
+            (c.id, self._names[c.id], (self._names[c.id], *self.cells.blank))
+            for c in self.scope.coders
+        ]
+        self._article_id: int | None = None  # whose cells `_head` keeps
+        self._article_cells: tuple = ()
+        self._cells_of: dict[tuple[str | None, ...], tuple] = {}  # see `_codes`
         self.columns: list[Column] = getattr(self, f"_{options.layout}_columns")()
 
     def total_units(self) -> int:
@@ -188,7 +197,10 @@ class Layout:
             return
         make = getattr(self, f"_{self.options.layout}_rows")
         for records in units:
-            yield RowChunk(len(records), [row for record in records for row in make(record)])
+            rows: list[tuple] = []
+            for record in records:
+                rows += make(record)
+            yield RowChunk(len(records), rows)
 
     # -- columns -----------------------------------------------------------------------
 
@@ -275,10 +287,16 @@ class Layout:
         return self.text(memo) if memo else None
 
     def _codes(self, codes: CoderCodes | None) -> tuple:
-        """The cells of the layout's fields for one coder's codes (see `field_cells`)."""
+        """The cells of the layout's fields for one coder's codes (see `field_cells`),
+        remembered by the codes of every field, which repeat over the rows."""
         if codes is None:
             return self.cells.blank
-        return self.cells.cells(self._pick(codes.codes))
+        found = self._cells_of.get(codes.codes)
+        if found is None:
+            found = self.cells.cells(self._pick(codes.codes))
+            if len(self._cells_of) < CACHE_LIMIT:
+                self._cells_of[codes.codes] = found
+        return found
 
     def _version(self, codes: CoderCodes | None) -> tuple[str | None, str | None]:
         return self._versions.get(codes.version_id, (None, None)) if codes else (None, None)
@@ -288,31 +306,32 @@ class Layout:
         return None if note is None else self.text(note)
 
     def _head(self, unit: UnitRecord) -> tuple:
+        """The article's and the unit's cells; the article's are made once per article
+        (its twenty-odd units in a row share them)."""
         text = self.text
-        return (
-            text(unit.article_key),
-            text(unit.title),
-            unit.outlet and text(unit.outlet),
-            unit.published and text(unit.published),
-            unit.author and text(unit.author),
-            text(unit.key),
-            unit.idx,
-            text(unit.kind),
-            text(unit.text),
-        )
-
-    def _long_rows(self, unit: UnitRecord) -> Iterator[tuple]:
-        head = self._head(unit)
-        for coder in self.scope.coders:
-            codes = unit.codes.get(coder.id)
-            yield (
-                *head,
-                self._names[coder.id],
-                *self._codes(codes),
-                self._note(unit, coder.id),
-                iso_utc(codes.coded_at) if codes else None,
-                *self._version(codes),
+        if unit.article_id != self._article_id:
+            self._article_id = unit.article_id
+            self._article_cells = (
+                text(unit.article_key),
+                text(unit.title),
+                unit.outlet and text(unit.outlet),
+                unit.published and text(unit.published),
+                unit.author and text(unit.author),
             )
+        return (*self._article_cells, text(unit.key), unit.idx, text(unit.kind), text(unit.text))
+
+    def _long_rows(self, unit: UnitRecord) -> list[tuple]:
+        head = self._head(unit)
+        rows = []
+        for coder_id, name, uncoded in self._long_coders:
+            codes = unit.codes.get(coder_id)
+            note = self._note(unit, coder_id)
+            if codes is None:
+                rows.append(head + uncoded + (note, None, None, None))
+            else:
+                at = iso_utc(codes.coded_at)
+                rows.append((*head, name, *self._codes(codes), note, at, *self._version(codes)))
+        return rows
 
     def _wide_rows(self, unit: UnitRecord) -> Iterator[tuple]:
         coders = self.scope.coders

@@ -221,6 +221,10 @@ def versions_used(session: Session, scope: Scope) -> list[tuple[str, str]]:
         query = query.where(TEXT_UNIT)
     if scope.article_ids is not None:
         query = query.where(col(Unit.article_id).in_(scope.article_ids))
+    if len(scope.versions) == 1:
+        # One version is all there can be: the first code in scope says whether it is
+        # used, where DISTINCT would read every code (0.5 s at 10,000 articles).
+        query = query.limit(1)
     ids: list[int] = sorted(session.execute(query).scalars())
     return [scope.versions[i] for i in ids if i in scope.versions]
 
@@ -265,7 +269,7 @@ def iter_unit_chunks(
         .order_by(col(Article.position), col(Article.id), col(Unit.idx))
         .execution_options(yield_per=chunk_size)
     )
-    fields = [f.key for f in project.codebook.coded_fields]
+    statements = _CodeStatements([f.key for f in project.codebook.coded_fields])
     coder_ids = set(scope.read_ids)
     check = _CodeCheck(project, scope, skipped if skipped is not None else SkippedCodes())
     connection = session.connection()
@@ -275,7 +279,7 @@ def iter_unit_chunks(
         for partition in result.partitions():
             records = [UnitRecord(*row) for row in partition]
             if coder_ids:
-                _fill_codes(connection, records, coder_ids, fields, check)
+                _fill_codes(connection, records, coder_ids, statements, check)
             yield records
 
 
@@ -301,7 +305,8 @@ class _CodeCheck:
         if all(
             code is None or code in known for known, code in zip(self.allowed, codes, strict=True)
         ):
-            if len(self.valid) < _VALID_REMEMBERED:
+            # Not an empty row: readers take a remembered row as one that has codes.
+            if any(codes) and len(self.valid) < _VALID_REMEMBERED:
                 self.valid.add(codes)
             return codes
         kept = []
@@ -332,7 +337,7 @@ def _fill_codes(
     connection,
     records: list[UnitRecord],
     coder_ids: set[int],
-    fields: list[str],
+    statements: _CodeStatements,
     check: _CodeCheck,
 ) -> None:
     """Codes and notes of a chunk's units, one query each.
@@ -343,33 +348,58 @@ def _fill_codes(
     would turn each unit's one index range into several seeks.
     """
     by_id = {record.id: record for record in records}
-    ids = list(by_id)
-    pivot = [func.max(case((col(Code.field) == key, Code.code))) for key in fields]
-    codes = (
-        select(
+    codes_query, notes_query = statements.for_units(list(by_id))
+    valid = check.valid
+    end = 2 + statements.width
+    for row in connection.execute(codes_query).all():
+        record = by_id.get(row[0])  # None: a unit inside the range but not in scope
+        if record is None or row[1] not in coder_ids:
+            continue
+        codes = row[2:end]
+        if codes not in valid:  # the usual case is a combination already found valid
+            codes = check.codes(row[1], codes)
+            if not any(codes):
+                continue
+        record.codes[row[1]] = CoderCodes(codes, row[end], row[end + 1])
+    for unit_id, coder_id, text in connection.execute(notes_query).all():
+        record = by_id.get(unit_id)
+        if record is not None and coder_id in coder_ids:
+            record.notes[coder_id] = text
+
+
+class _CodeStatements:
+    """The codes and notes queries of a chunk of units.
+
+    Units are mostly stored in reading order, so a chunk's ids usually fill a narrow
+    range: then the queries read `unit_id BETWEEN lo AND hi`, one statement for the
+    whole export that SQLAlchemy compiles once (an IN list of a thousand ids costs a
+    compilation per chunk, about a tenth of the export). A chunk whose ids are spread
+    (articles reordered, units added later) is read by its ids instead.
+    """
+
+    def __init__(self, fields: list[str]) -> None:
+        self.width = len(fields)
+        pivot = [func.max(case((col(Code.field) == key, Code.code))) for key in fields]
+        self._codes = select(
             col(Code.unit_id),
             col(Code.coder_id),
             *pivot,
             func.max(type_coerce(Code.coded_at, String)),
             func.max(Code.codebook_version_id),
+        ).group_by(col(Code.unit_id), col(Code.coder_id))
+        self._notes = select(col(Note.unit_id), col(Note.coder_id), col(Note.text))
+
+    def for_units(self, ids: list[int]):
+        low, high = min(ids), max(ids)
+        if high - low < 2 * len(ids):
+            return (
+                self._codes.where(col(Code.unit_id).between(low, high)),
+                self._notes.where(col(Note.unit_id).between(low, high)),
+            )
+        return (
+            self._codes.where(col(Code.unit_id).in_(ids)),
+            self._notes.where(col(Note.unit_id).in_(ids)),
         )
-        .where(col(Code.unit_id).in_(ids))
-        .group_by(col(Code.unit_id), col(Code.coder_id))
-    )
-    width = len(fields)
-    for row in connection.execute(codes).all():
-        unit_id, coder_id = row[0], row[1]
-        if coder_id not in coder_ids:
-            continue
-        kept = check.codes(coder_id, tuple(row[2 : 2 + width]))
-        if any(kept):
-            by_id[unit_id].codes[coder_id] = CoderCodes(kept, *row[2 + width :])
-    notes = select(col(Note.unit_id), col(Note.coder_id), col(Note.text)).where(
-        col(Note.unit_id).in_(ids)
-    )
-    for unit_id, coder_id, text in connection.execute(notes).all():
-        if coder_id in coder_ids:
-            by_id[unit_id].notes[coder_id] = text
 
 
 def iso_utc(stored: str | datetime | None) -> str:
