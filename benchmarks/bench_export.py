@@ -53,7 +53,8 @@ with Project.open({db!r}) as project:
     start = time.perf_counter()
     result = export(project, {out!r}, ExportOptions("long"))
     elapsed = time.perf_counter() - start
-print(result.rows, elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(result.rows, elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+      + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)  # + the second half's
 """
 
 

@@ -29,10 +29,14 @@ ROOT = Path(__file__).resolve().parents[1]
 from annotator.core.store.project import Project  # noqa: E402
 
 # How a child reports: its work's seconds and its peak resident memory in KiB. VmHWM, not
-# ru_maxrss: a child's ru_maxrss starts at its parent's size when it was forked.
+# ru_maxrss: a child's ru_maxrss starts at its parent's size when it was forked. Processes
+# it started in turn (an export's second half, export/halves.py) add their ru_maxrss,
+# which may count their parent's size at the start: the sum is an upper bound.
 REPORT = (
-    "print(time.perf_counter() - started, next(line.split()[1] for line in"
-    " open('/proc/self/status') if line.startswith('VmHWM')), file=sys.stderr)\n"
+    "import resource\n"
+    "print(time.perf_counter() - started, int(next(line.split()[1] for line in"
+    " open('/proc/self/status') if line.startswith('VmHWM')))"
+    " + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
 )
 APP = (
     "import sys, time\n"

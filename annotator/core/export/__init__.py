@@ -34,6 +34,7 @@ from annotator.core.csv_dialect import neutralise, unneutralise
 from annotator.core.errors import AnnotatorError
 from annotator.core.export.csv_writer import Progress, write_csv
 from annotator.core.export.field_cells import NA_MARKER, NOT_APPLICABLE
+from annotator.core.export.halves import SecondHalf, worth_splitting
 from annotator.core.export.names import variable_names
 from annotator.core.export.rows import Column, Layout, same
 from annotator.core.export.scope import (
@@ -170,16 +171,18 @@ def export(
     if fmt in ("sav", "dta"):
         options = dataclasses.replace(options, values="values")
     temp = _temp_path(path)
+    second = SecondHalf(project, options, path) if worth_splitting(project, options, fmt) else None
     try:
         with project.reading() as session:
-            if fmt in ("sav", "dta"):
-                layout = Layout(project, session, options, same, NOT_APPLICABLE)
-            else:
-                layout = Layout(project, session, options, neutralise if fmt == "csv" else same)
+            with second.same_snapshot(project) if second else contextlib.nullcontext():
+                if fmt in ("sav", "dta"):  # (a Layout's first read begins the snapshot)
+                    layout = Layout(project, session, options, same, NOT_APPLICABLE)
+                else:
+                    layout = Layout(project, session, options, neutralise if fmt == "csv" else same)
             versions = versions_used(session, layout.scope)
             if fmt == "csv":
                 with _create(temp) as raw:
-                    rows, cancelled = _write_csv_binary(layout, raw, bom, progress)
+                    rows, cancelled = _write_csv_binary(layout, raw, bom, progress, second)
                 renamed: dict[str, str] = {}
             elif fmt == "xlsx":
                 from annotator.core.export.xlsx_file import write_xlsx  # openpyxl on demand
@@ -201,6 +204,9 @@ def export(
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+    finally:
+        if second is not None:
+            second.close()
     return ExportResult(path, fmt, rows, False, renamed, layout.skipped, versions)
 
 
@@ -223,11 +229,17 @@ def export_csv_stream(
 
 
 def _write_csv_binary(
-    layout: Layout, raw: BinaryIO, bom: bool, progress: Progress | None
+    layout: Layout,
+    raw: BinaryIO,
+    bom: bool,
+    progress: Progress | None,
+    second: SecondHalf | None = None,
 ) -> tuple[int, bool]:
     encoding = "utf-8-sig" if bom else "utf-8"
     text = io.TextIOWrapper(raw, encoding=encoding, newline="", write_through=False)
     try:
+        if second is not None:
+            return second.write(layout, text, raw, progress)
         return write_csv(layout, text, progress)
     finally:
         text.flush()

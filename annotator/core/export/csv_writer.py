@@ -7,13 +7,26 @@ from typing import TextIO
 
 from annotator.core.csv_dialect import csv_writer, neutralise
 from annotator.core.export.rows import Layout
+from annotator.core.export.scope import ArticleSpan
 
 Progress = Callable[[int, int, str], bool | None]
 """progress(units done, units in total, "") -> False to cancel; the same shape as imports'."""
 
 
-def write_csv(layout: Layout, stream: TextIO, progress: Progress | None = None) -> tuple[int, bool]:
+def write_csv(
+    layout: Layout,
+    stream: TextIO,
+    progress: Progress | None = None,
+    *,
+    span: ArticleSpan | None = None,
+    header: bool = True,
+    total: int | None = None,
+) -> tuple[int, bool]:
     """Write the header and every row of `layout`; returns (rows written, cancelled).
+
+    With `span`, only the rows of those articles; without `header`, rows only (the two
+    serve an export written in two parts, see `export.halves`). Progress counts units
+    out of the whole layout's, or out of `total` when given.
 
     The layout must have been made with `text=neutralise` (see `Layout`), which
     neutralises each text cell as the rows are built and leaves numbers alone.
@@ -21,10 +34,12 @@ def write_csv(layout: Layout, stream: TextIO, progress: Progress | None = None) 
     if layout.text is not neutralise:
         raise ValueError("a CSV layout needs text=neutralise")
     writer = csv_writer(stream)
-    writer.writerow([neutralise(column.name) for column in layout.columns])
-    total = layout.total_units() if progress is not None else 0
+    if header:
+        writer.writerow([neutralise(column.name) for column in layout.columns])
+    if total is None:
+        total = layout.total_units() if progress is not None else 0
     done = written = 0
-    for chunk in layout.chunks():
+    for chunk in layout.chunks(span=span):
         writer.writerows(chunk.rows)
         done += chunk.units
         written += len(chunk.rows)

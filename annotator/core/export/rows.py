@@ -71,6 +71,7 @@ from annotator.core.export.field_cells import (
     number,
 )
 from annotator.core.export.scope import (
+    ArticleSpan,
     CoderCodes,
     CoderInfo,
     ExportOptions,
@@ -183,14 +184,17 @@ class Layout:
             return len(articles_in_scope(self))
         return count_units(self.project, self.session, self.scope)
 
-    def chunks(self, chunk_size: int | None = None) -> Iterator[RowChunk]:
-        """Rows in final order, a chunk of units at a time."""
+    def chunks(
+        self, chunk_size: int | None = None, span: ArticleSpan | None = None
+    ) -> Iterator[RowChunk]:
+        """Rows in final order, a chunk of units at a time; with `span`, the rows of those
+        articles only (the sources layout ignores it)."""
         if self.options.layout == "sources":
             yield from (RowChunk(1, rows) for rows in source_chunks(self))
             return
         extra = {} if chunk_size is None else {"chunk_size": chunk_size}
         units = iter_unit_chunks(
-            self.project, self.session, self.scope, skipped=self.skipped, **extra
+            self.project, self.session, self.scope, skipped=self.skipped, span=span, **extra
         )
         if self.options.layout == "articles":
             yield from self._articles_chunks(units)

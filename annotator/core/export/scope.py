@@ -23,7 +23,18 @@ from datetime import datetime
 from typing import NamedTuple, cast
 
 import sqlmodel
-from sqlalchemy import String, case, exists, func, or_, select, type_coerce
+from sqlalchemy import (
+    String,
+    and_,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    true,
+    tuple_,
+    type_coerce,
+)
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col
 
@@ -116,6 +127,26 @@ class UnitRecord:
     @property
     def key(self) -> str:
         return f"{self.article_key}#{self.idx}"
+
+
+@dataclass(frozen=True)
+class ArticleSpan:
+    """Part of the reading order: articles from `start` (included) up to `stop` (left
+    out), each given as its (position, id), the order's key; None leaves that end open.
+    Two spans that meet at one article share the units in scope between them exactly."""
+
+    start: tuple[int, int] | None = None
+    stop: tuple[int, int] | None = None
+
+    def condition(self):
+        """The WHERE clause on `Article` (joined in the statement it is added to)."""
+        key = tuple_(col(Article.position), col(Article.id))
+        parts = []
+        if self.start is not None:
+            parts.append(key >= tuple_(*self.start))
+        if self.stop is not None:
+            parts.append(key < tuple_(*self.stop))
+        return and_(true(), *parts)
 
 
 @dataclass(frozen=True)
@@ -229,6 +260,20 @@ def versions_used(session: Session, scope: Scope) -> list[tuple[str, str]]:
     return [scope.versions[i] for i in ids if i in scope.versions]
 
 
+def middle_article(session: Session, scope: Scope) -> tuple[int, int] | None:
+    """(position, id) of the article halfway through the reading order of the articles in
+    scope, where an export can be cut in two; None with fewer than two articles."""
+    query = select(col(Article.position), col(Article.id))
+    if scope.article_ids is not None:
+        query = query.where(col(Article.id).in_(scope.article_ids))
+    count: int = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    if count < 2:
+        return None
+    middle = query.order_by(col(Article.position), col(Article.id)).offset(count // 2).limit(1)
+    position, article_id = cast(tuple[int, int], tuple(session.execute(middle).one()))
+    return position, article_id
+
+
 def count_units(project: Project, session: Session, scope: Scope) -> int:
     """How many units an export covers, for progress bars."""
     query = select(func.count()).select_from(Unit).where(_units_in_scope(project, scope))
@@ -241,8 +286,10 @@ def iter_unit_chunks(
     scope: Scope,
     chunk_size: int = CHUNK_UNITS,
     skipped: SkippedCodes | None = None,
+    span: ArticleSpan | None = None,
 ) -> Iterator[list[UnitRecord]]:
-    """The units in scope, in reading order, a chunk at a time, with codes and notes filled in.
+    """The units in scope, in reading order, a chunk at a time, with codes and notes filled in;
+    with `span`, only those of the articles in that part of the reading order.
 
     A code the codebook does not have is left out (a blank cell), counted in `skipped`.
 
@@ -269,6 +316,8 @@ def iter_unit_chunks(
         .order_by(col(Article.position), col(Article.id), col(Unit.idx))
         .execution_options(yield_per=chunk_size)
     )
+    if span is not None:
+        query = query.where(span.condition())
     statements = _CodeStatements([f.key for f in project.codebook.coded_fields])
     coder_ids = set(scope.read_ids)
     check = _CodeCheck(project, scope, skipped if skipped is not None else SkippedCodes())

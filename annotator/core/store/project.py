@@ -174,6 +174,23 @@ class Project:
             raise
         return project
 
+    @classmethod
+    def open_alongside(cls, path: Path) -> Project:
+        """A second process's handle on a file project that annotator has open and
+        checked in another process (an export's second half, `export.halves`): no
+        integrity check (the other process's -wal would read as a crash), no backup, no
+        migration. A project of another schema than this version's is refused."""
+        revision = db.check_project_file(path)
+        if revision != db.head_revision():
+            raise ProjectError(f"{path}: schema {revision} is not this version's")
+        project = cls(path)
+        try:
+            project.codebook  # noqa: B018  (fail now, as `open` does)
+        except BaseException:
+            project.close()
+            raise
+        return project
+
     @property
     def label(self) -> str:
         """The location as shown in messages (a URL without its password)."""
