@@ -59,7 +59,7 @@ def worth_splitting(project: Project, options: ExportOptions, fmt: str) -> bool:
     """Whether this export is one to write in two processes (see the module docstring)."""
     if fmt != "csv" or options.layout not in SPLIT_LAYOUTS or project.on_server:
         return False
-    if getattr(sys, "frozen", False) or len(os.sched_getaffinity(0)) < 2:
+    if getattr(sys, "frozen", False) or _cores() < 2:
         return False
     if options.articles is not None:
         return len(options.articles) >= SPLIT_MIN_ARTICLES
@@ -243,6 +243,14 @@ class _Progress:
         if self.progress is None:
             return None
         return self.progress(min(self.done + self.second.units, self.total), self.total, "")
+
+
+def _cores() -> int:
+    """The cores this process may run on (all of the machine's where that is unknown)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows have no affinity call
+        return os.cpu_count() or 1
 
 
 def _start() -> subprocess.Popen | None:
