@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from annotator.core.coding import lookups
 from annotator.core.coding import service as coding
+from annotator.core.errors import AnnotatorError
 from annotator.core.export import ExportOptions, export, halves
 from annotator.core.store.models import Article, Code, Unit
 
@@ -218,3 +219,10 @@ def test_a_selection_is_split_between_its_own_articles(project, split, tmp_path)
     export(project, tmp_path / "two.csv", options)
     assert split[0].returncode == 0
     assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+
+
+def test_a_refused_export_stops_the_second_process_at_once(project, split, tmp_path):
+    with pytest.raises(AnnotatorError, match="no article 'nowhere'"):
+        export(project, tmp_path / "x.csv", ExportOptions("long", articles=("nowhere",) * 3))
+    assert split and split[0].poll() is not None
+    assert parts_left(tmp_path) == []

@@ -69,7 +69,7 @@ def worth_splitting(project: Project, options: ExportOptions, fmt: str) -> bool:
 
 
 class SecondHalf:
-    """The second process of an export: started with `start`, given its snapshot inside
+    """The second process of an export: started here, given its snapshot inside
     `same_snapshot`, then `write` writes both halves. Always `close` it (it is a context
     manager): that stops the process if it still runs and removes its file."""
 
@@ -85,6 +85,13 @@ class SecondHalf:
         self._process = _start()
         self._listener = threading.Thread(target=self._listen, daemon=True)
         self._listener.start()
+        try:
+            self._give_job(project, options)
+        except BaseException:  # e.g. an article key that is not in the project
+            self.close()
+            raise
+
+    def _give_job(self, project: Project, options: ExportOptions) -> None:
         with project.reading() as session:
             self.middle = middle_article(session, resolve_scope(session, options))
         if self.middle is None:
