@@ -23,9 +23,23 @@ def print_json(data: object) -> None:
 def print_json_stream(items: Iterable[object]) -> None:
     """A JSON list printed item by item exactly as `print_json` prints the whole list, so
     a listing of any length never holds all its rows at once."""
-    empty = True
+    printer = JsonListPrinter()
     for item in items:
+        printer.add(item)
+    printer.close()
+
+
+class JsonListPrinter:
+    """`print_json_stream` for a producer that calls back with each item (the suggester's
+    run, which stores codes between its items)."""
+
+    def __init__(self) -> None:
+        self.empty = True
+
+    def add(self, item: object) -> None:
         text = json.dumps(item, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write(("[" if empty else ",") + "\n  " + text.replace("\n", "\n  "))
-        empty = False
-    sys.stdout.write("[]\n" if empty else "\n]\n")
+        sys.stdout.write(("[" if self.empty else ",") + "\n  " + text.replace("\n", "\n  "))
+        self.empty = False
+
+    def close(self) -> None:
+        sys.stdout.write("[]\n" if self.empty else "\n]\n")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections import Counter
 
-from annotator.cli.output import Command, print_json
+from annotator.cli.output import Command, JsonListPrinter
 from annotator.core.store.location import project_location
 from annotator.core.store.project import Project
 from annotator.core.suggest.as_coder import SUGGESTER, run_suggester
@@ -37,14 +37,20 @@ def _suggest(args: argparse.Namespace) -> None:
             state = "on" if suggestions_for_coders(project) else "off"
             print(f"{project.label}: suggestions for coders {state} (saved)")
             return
-        run = run_suggester(project, args.article, dry_run=args.dry_run)
-    if args.json:
-        print_json([record.to_dict() for record in run.records])
+        printer = JsonListPrinter() if args.json else None
+        run = run_suggester(
+            project,
+            args.article,
+            dry_run=args.dry_run,
+            on_record=(lambda record: printer.add(record.to_dict())) if printer else None,
+        )
+        if printer is not None:
+            printer.close()
     verb = "would change" if run.dry_run else "changed"
     saved = "" if run.dry_run else " (saved)"
     print(
-        f"{len(run.records)} unit(s) suggested by {run.version}; {verb} "
-        f"{len(run.changes)} code(s) of coder {SUGGESTER!r}{saved}{_skipped(run.skipped)}",
+        f"{run.suggested} unit(s) suggested by {run.version}; {verb} "
+        f"{run.changed} code(s) of coder {SUGGESTER!r}{saved}{_skipped(run.skipped)}",
         file=sys.stderr if args.json else sys.stdout,
     )
 

@@ -29,7 +29,7 @@ def test_suggestions_are_stored_as_the_machine_coders_codes(sample_project):
     sources = find_unit(sample_project, "harbor-deal#9")  # "Sources said ..."
     codes = coding.coder_codes(sample_project, SUGGESTER)
     assert codes[sources.id]["attribution"] == "anonymous_vague"
-    assert len(run.changes) == sum(len(c) for c in codes.values())
+    assert run.changed == sum(len(c) for c in codes.values())
     history = coding.unit_history(sample_project, sources.id)
     assert {h.origin for h in history} == {run.version}
     assert run.version.startswith("suggester ")
@@ -43,7 +43,9 @@ def test_a_rerun_replaces_earlier_codes_with_history(sample_project):
     with coding.writing(sample_project, origin="0.9", reserved=SUGGESTER) as writer:
         writer.set_codes(SUGGESTER, unit.id, {"attribution": "unattributed", "claim_type": "fact"})
     again = run_suggester(sample_project)
-    assert {(c.target, c.old, c.new) for c in again.changes} == {
+    assert again.changed == 2
+    newest = coding.unit_history(sample_project, unit.id)[-2:]
+    assert {(h.target, h.old, h.new) for h in newest} == {
         ("attribution", "unattributed", "anonymous_vague"),
         ("claim_type", "fact", None),
     }
@@ -54,19 +56,21 @@ def test_a_rerun_replaces_earlier_codes_with_history(sample_project):
         ["anonymous_vague", None],
         [None, "anonymous_vague"],
     )
-    assert run_suggester(sample_project).changes == []
+    assert run_suggester(sample_project).changed == 0
 
 
 def test_dry_run_stores_nothing(sample_project):
     run = run_suggester(sample_project, dry_run=True)
-    assert run.changes and run.dry_run
+    assert run.changed and run.dry_run
     assert coding.coder_codes(sample_project, SUGGESTER) == {}
     assert machine_coders(sample_project) == frozenset()
 
 
 def test_one_article_only(sample_project):
-    run = run_suggester(sample_project, "vaccine-plant")
-    assert {r.unit.article_key for r in run.records} == {"vaccine-plant"}
+    records = []
+    run = run_suggester(sample_project, "vaccine-plant", on_record=records.append)
+    assert {r.unit.article_key for r in records} == {"vaccine-plant"}
+    assert run.suggested == len(records) > 0
 
 
 def test_a_human_named_suggester_is_never_overwritten(sample_project):
@@ -147,7 +151,7 @@ def test_on_a_team_server_the_owner_runs_the_suggester_and_members_are_told(team
             run_suggester(project)
         assert coding.coder_codes(project, SUGGESTER) == {}
     with Project.open(url) as project:
-        assert run_suggester(project).changes
+        assert run_suggester(project).changed
     with Project.open(as_role(url, names["sue"])) as project:  # the supervisor sees them
         assert coding.coder_codes(project, SUGGESTER)
         assert machine_coders(project) == {SUGGESTER}
@@ -191,10 +195,10 @@ def test_suggestions_are_stored_in_short_transactions(sample_project, monkeypatc
     finally:
         event.remove(engine, "before_cursor_execute", count)
         event.remove(engine, "commit", close)
-    assert sum(history_rows) == len(run.changes) > 7
+    assert sum(history_rows) == run.changed > 7
     assert max(history_rows) <= 7
     stored = coding.coder_codes(sample_project, SUGGESTER)
-    assert len(run.changes) == sum(len(codes) for codes in stored.values())
+    assert run.changed == sum(len(codes) for codes in stored.values())
 
 
 def _set_language(project: Project, article_key: str, language: str) -> None:
@@ -228,6 +232,41 @@ def test_cli_suggest_skips_articles_not_in_english_and_counts_them(project_locat
         stored = coding.coder_codes(project, SUGGESTER)
         assert not german & set(stored)  # the earlier run's codes there are cleared
         assert stored  # the English articles keep theirs
-        run = run_suggester(project, dry_run=True)
-        assert "harbor-deal" not in {r.unit.article_key for r in run.records}
-        assert run.changes == []
+        records = []
+        run = run_suggester(project, dry_run=True, on_record=records.append)
+        assert "harbor-deal" not in {r.unit.article_key for r in records}
+        assert run.changed == 0
+
+
+@pytest.mark.parametrize("per_pass", [1, 2])
+def test_a_run_in_passes_stores_what_one_pass_stores(
+    sample_project, project_location, monkeypatch, per_pass
+):
+    """Issue 29: a run over a whole archive holds one pass of articles at a time (it
+    held every unit's record, 6.8 GB at 100,000 articles). Passes of one or two
+    articles store the same codes, records in the same order, and still clear an
+    earlier run's codes on an article skipped for its language."""
+    from annotator.core.suggest import as_coder
+
+    whole: list = []
+    run_suggester(sample_project, on_record=whole.append)
+    expected = coding.coder_codes(sample_project, SUGGESTER)
+    location = project_location("passes.annotator")
+    assert main(["new", str(location)]) == 0
+    assert main(["import", str(location), *map(str, SAMPLE_TEXTS)]) == 0
+    monkeypatch.setattr(as_coder, "ARTICLES_PER_PASS", per_pass)
+    with Project.open(location) as project:
+        passed: list = []
+        run = run_suggester(project, on_record=passed.append)
+        assert [r.unit.key for r in passed] == [r.unit.key for r in whole]
+        stored = coding.coder_codes(project, SUGGESTER)
+        keys = {u.id: u.key for u in list_units(project)}
+        assert run.changed == sum(len(c) for c in stored.values())
+        assert {keys[i]: c for i, c in stored.items()} == {
+            u.key: expected[u.id] for u in list_units(sample_project) if u.id in expected
+        }
+        _set_language(project, "vaccine-plant", "fr")
+        again = run_suggester(project)
+        gone = {u.id for u in list_units(project, "vaccine-plant")}
+        assert again.changed == sum(len(stored[i]) for i in gone & set(stored)) > 0
+        assert set(coding.coder_codes(project, SUGGESTER)) == set(stored) - gone

@@ -6,7 +6,7 @@ its stable identity across projects is (article sha256, start, end).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,15 +98,28 @@ def list_units(project: Project, article_key: str | None = None) -> list[UnitRow
     """Text units in reading order, of one article or all (not the article units that
     hold article-level codes: `article_unit_id` finds those)."""
     with project.reading() as session:
-        query = (
-            select(Unit, Article.key, Article.sha256)
-            .join(Article, col(Article.id) == Unit.article_id)
-            .where(TEXT_UNIT)
-        )
+        query = _text_units()
         if article_key is not None:
             query = query.where(Article.id == article_by_key(session, article_key).id)
-        query = query.order_by(col(Article.position), col(Article.id), col(Unit.idx))
         return [_row(unit, key, sha) for unit, key, sha in session.exec(query)]
+
+
+def units_of_articles(project: Project, article_ids: Collection[int]) -> list[UnitRow]:
+    """The text units of these articles, in reading order: a pass of a long run over the
+    whole project (the suggester's) reads its articles' units and no others."""
+    with project.reading() as session:
+        query = _text_units().where(col(Unit.article_id).in_(article_ids))
+        return [_row(unit, key, sha) for unit, key, sha in session.exec(query)]
+
+
+def _text_units():
+    """Text units with their article's key and digest, in reading order."""
+    return (
+        select(Unit, Article.key, Article.sha256)
+        .join(Article, col(Article.id) == Unit.article_id)
+        .where(TEXT_UNIT)
+        .order_by(col(Article.position), col(Article.id), col(Unit.idx))
+    )
 
 
 def article_unit_id(project: Project, article_id: int) -> int | None:

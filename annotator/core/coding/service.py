@@ -492,17 +492,24 @@ def set_note(
 
 
 def coder_codes(
-    project: Project, coder: str, article_id: int | None = None
+    project: Project,
+    coder: str,
+    article_id: int | None = None,
+    *,
+    article_ids: Collection[int] | None = None,
 ) -> dict[int, dict[str, str]]:
-    """unit id -> {field: code} for one coder (only their own codes: coding is blind)."""
+    """unit id -> {field: code} for one coder (only their own codes: coding is blind), on
+    every unit, one article's or those of `article_ids`."""
+    if article_id is not None:
+        article_ids = [article_id]
     with project.reading() as session:
         query = (
             select(Code.unit_id, Code.field, Code.code)
             .join(Coder, col(Coder.id) == Code.coder_id)
             .where(Coder.name == coder)
         )
-        if article_id is not None:
-            query = query.where(col(Code.unit_id).in_(_units_of([article_id])))
+        if article_ids is not None:
+            query = query.where(col(Code.unit_id).in_(_units_of(article_ids)))
         result: dict[int, dict[str, str]] = {}
         for unit_id, field, code in session.exec(query):
             result.setdefault(unit_id, {})[field] = code

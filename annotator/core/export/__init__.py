@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import io
 import os
 from dataclasses import dataclass, field
 from itertools import islice
@@ -32,7 +31,7 @@ from typing import BinaryIO
 from annotator.core.coding.codebook_check import SkippedCodes
 from annotator.core.csv_dialect import neutralise, unneutralise
 from annotator.core.errors import AnnotatorError
-from annotator.core.export.csv_writer import Progress, write_csv
+from annotator.core.export.csv_writer import Progress, text_over, write_csv
 from annotator.core.export.field_cells import NA_MARKER, NOT_APPLICABLE
 from annotator.core.export.halves import SecondHalf, worth_splitting
 from annotator.core.export.names import variable_names
@@ -235,15 +234,10 @@ def _write_csv_binary(
     progress: Progress | None,
     second: SecondHalf | None = None,
 ) -> tuple[int, bool]:
-    encoding = "utf-8-sig" if bom else "utf-8"
-    text = io.TextIOWrapper(raw, encoding=encoding, newline="", write_through=False)
-    try:
+    with text_over(raw, bom) as text:
         if second is not None:
             return second.write(layout, text, raw, progress)
         return write_csv(layout, text, progress)
-    finally:
-        text.flush()
-        text.detach()
 
 
 def _temp_path(path: Path) -> Path:

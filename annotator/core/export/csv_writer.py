@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TextIO
+import contextlib
+import io
+from collections.abc import Callable, Iterator
+from typing import BinaryIO, TextIO
 
 from annotator.core.csv_dialect import csv_writer, neutralise
 from annotator.core.export.rows import Layout
@@ -11,6 +13,18 @@ from annotator.core.export.scope import ArticleSpan
 
 Progress = Callable[[int, int, str], bool | None]
 """progress(units done, units in total, "") -> False to cancel; the same shape as imports'."""
+
+
+@contextlib.contextmanager
+def text_over(raw: BinaryIO, bom: bool = False) -> Iterator[TextIO]:
+    """UTF-8 text written through to a binary file, flushed and let go at the end: the
+    file stays open for its owner (the first half's file gets the second half after)."""
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig" if bom else "utf-8", newline="")
+    try:
+        yield text
+    finally:
+        text.flush()
+        text.detach()
 
 
 def write_csv(

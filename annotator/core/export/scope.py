@@ -349,8 +349,9 @@ class _CodeCheck:
         self.valid: set[tuple[str | None, ...]] = set()  # rows of codes already found valid
 
     def codes(self, coder_id: int, codes: tuple[str | None, ...]) -> tuple[str | None, ...]:
-        if codes in self.valid:
-            return codes  # the usual case: a handful of combinations repeat over every row
+        """The row's codes, those the codebook lacks blanked and counted. The caller
+        first looks in `valid` (the usual case: a handful of combinations repeat over
+        every row), so a row comes here once per combination."""
         if all(
             code is None or code in known for known, code in zip(self.allowed, codes, strict=True)
         ):

@@ -19,13 +19,12 @@ writes this half itself.
 
 from __future__ import annotations
 
-import io
 import json
 import sys
 from pathlib import Path
 
 from annotator.core.csv_dialect import neutralise
-from annotator.core.export.csv_writer import write_csv
+from annotator.core.export.csv_writer import text_over, write_csv
 from annotator.core.export.rows import Layout
 from annotator.core.export.scope import ArticleSpan, ExportOptions
 from annotator.core.store.project import Project
@@ -56,8 +55,7 @@ def main() -> int:
 
 
 def _write(layout: Layout, path: Path, span: ArticleSpan) -> int:
-    with path.open("xb", buffering=WRITE_BUFFER) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", newline="", write_through=False)
+    with path.open("xb", buffering=WRITE_BUFFER) as raw, text_over(raw) as text:
         rows, _ = write_csv(
             layout,
             text,
@@ -66,8 +64,6 @@ def _write(layout: Layout, path: Path, span: ArticleSpan) -> int:
             header=False,
             total=0,
         )
-        text.flush()
-        text.detach()
     return rows
 
 
