@@ -80,10 +80,10 @@ def test_a_failure_while_copying_leaves_the_database_empty(tmp_path, new_databas
         import_paths(project, SAMPLE_TEXTS[:1])
     copy_table = transfer._copy_table
 
-    def failing(reader, writer, table, new_ids):
+    def failing(reader, writer, table):
         if table.name == "unit":
             writer.exec_driver_sql("SELECT 1/0")  # a database error after some tables are in
-        return copy_table(reader, writer, table, new_ids)
+        return copy_table(reader, writer, table)
 
     monkeypatch.setattr(transfer, "_copy_table", failing)
     with pytest.raises(Exception, match=r"push failed, nothing was written \(division by zero\)"):

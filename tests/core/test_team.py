@@ -99,6 +99,30 @@ def test_push_then_pull_keeps_every_row(tmp_path, new_database, monkeypatch, bat
     assert pushed == original
 
 
+def test_a_pushed_project_takes_new_rows_after_the_copied_ones(tmp_path, new_database):
+    """A push keeps every row's id (the rows go in by COPY); the server's id sequences
+    then start after the highest copied id, so the next article, units, codes, notes,
+    history rows and coders get ids of their own instead of colliding with copied ones."""
+    source = coded_file(tmp_path / "alone.annotator")
+    transfer.push(source, new_database)
+    extra = tmp_path / "late-story.txt"
+    extra.write_text("A late story.\n\nThe mayor said the bridge would reopen.\n", "utf-8")
+    with Project.open(new_database) as project:
+        before = {u.id for u in list_units(project)}
+        assert len(import_paths(project, [extra]).imported) == 1
+        late = [u for u in list_units(project) if u.article_key == "late-story"]
+        assert late and not {u.id for u in late} & before
+        coding.code_unit(project, "carol", late[-1].id, "attribution", "named_person")
+        coding.set_note(project, "carol", late[-1].id, "after the push")
+        assert coding.coder_codes(project, "carol") == {
+            late[-1].id: {"attribution": "named_person"}
+        }
+        assert [h.new for h in coding.unit_history(project, late[-1].id)] == [
+            "named_person",
+            "after the push",
+        ]
+
+
 def test_push_refuses_a_database_that_is_not_empty(tmp_path, new_database):
     source = coded_file(tmp_path / "alone.annotator", coders=("alice",))
     transfer.push(source, new_database)
