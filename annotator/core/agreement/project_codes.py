@@ -19,7 +19,7 @@ memory a few times the size of its integer matrices (issue 29).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
@@ -283,6 +283,16 @@ def field_sets(table: CodedTable, key: str) -> tuple[list[str], list[str], list[
     return cells.units, cells.coders, lookup[cells.codes].tolist()
 
 
+def check_named(known: Collection[str], names: Sequence[str]) -> None:
+    """Each coder named is one of the project's (`known`), and named once."""
+    for name in names:
+        if name not in known:
+            listed = ", ".join(sorted(known)) or "none yet"
+            raise AnnotatorError(f"no coder {name!r} in this project (coders: {listed})")
+    if len(set(names)) != len(names):
+        raise AnnotatorError("each coder can be chosen only once")
+
+
 def checked_coders(project: Project, coders: Sequence[str] | None) -> list[str] | None:
     """The coders named, checked: known, once each, two or more."""
     if coders is None:
@@ -290,12 +300,7 @@ def checked_coders(project: Project, coders: Sequence[str] | None) -> list[str] 
     with project.reading() as session:
         known = set(session.exec(select(Coder.name)).all())
     names = [name.strip() for name in coders if name.strip()]
-    for name in names:
-        if name not in known:
-            listed = ", ".join(sorted(known)) or "none yet"
-            raise AnnotatorError(f"no coder {name!r} in this project (coders: {listed})")
-    if len(set(names)) != len(names):
-        raise AnnotatorError("each coder can be chosen only once")
+    check_named(known, names)
     if len(names) < 2:
         raise AnnotatorError("agreement needs at least two coders")
     return names

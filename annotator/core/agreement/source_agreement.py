@@ -50,14 +50,13 @@ from annotator.core.agreement.field_details import (
     text_agreement,
 )
 from annotator.core.agreement.from_project import machine_coders, marked_machines
-from annotator.core.agreement.project_codes import CodedTable, field_data, field_sets
+from annotator.core.agreement.project_codes import CodedTable, check_named, field_data, field_sets
 from annotator.core.agreement.reliability_data import ReliabilityData
 from annotator.core.agreement.report import FieldAgreement, agreement_report
 from annotator.core.codebook import Codebook, Scope
 from annotator.core.coding.source_lists import SourceEntry, SourceList
 from annotator.core.coding.source_matching import match_sources
 from annotator.core.coding.sources_service import stored_lists
-from annotator.core.errors import AnnotatorError
 from annotator.core.field_values import FieldType
 from annotator.core.store.models import (
     Article,
@@ -308,12 +307,7 @@ def _chosen(session: Session, coders: Sequence[str] | None) -> list[str]:
             for name, role in rows
             if role not in OUTSIDE_THE_STUDY and role != Role.CONSENSUS and name != CONSENSUS
         )
-    known = {name for name, _ in rows}
-    for name in coders:
-        if name not in known:
-            raise AnnotatorError(f"no coder {name!r} in this project")
-    if len(set(coders)) != len(coders):
-        raise AnnotatorError("each coder can be chosen only once")
+    check_named({name for name, _ in rows}, coders)
     return list(coders)
 
 
