@@ -272,24 +272,22 @@ class _CodeReader:
 
 
 def _chunks(connection: Connection, query: Select) -> Iterator[Sequence[Any]]:
-    """The query's rows, `CHUNK_ROWS` at a time: on SQLite the driver's own tuples (a
-    Row object per row costs a third of the read again), on PostgreSQL through a
-    server-side cursor."""
-    if connection.dialect.name == "sqlite":
-        # Only codebook keys, unit kinds and integers are bound here: rendered as SQL
-        # literals by SQLAlchemy, quoted as it quotes them.
-        text = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
-        driver: Any = connection.connection.driver_connection
-        cursor = driver.cursor()
-        try:
-            cursor.execute(text)
-            while rows := cursor.fetchmany(CHUNK_ROWS):
-                yield rows
-        finally:
-            cursor.close()
-        return
-    with connection.execute(query.execution_options(yield_per=CHUNK_ROWS)) as result:
-        yield from result.partitions()
+    """The query's rows, `CHUNK_ROWS` at a time, as the driver's own tuples (a Row object
+    per row costs a third of the read again on SQLite, and doubled it on PostgreSQL:
+    2.5x a bare psycopg fetch at 10,000 articles). On PostgreSQL through a server-side
+    cursor, so the server hands over one chunk at a time."""
+    # Only codebook keys, unit kinds and integers are bound here: rendered as SQL
+    # literals by SQLAlchemy, quoted as it quotes them for this database.
+    text = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
+    driver: Any = connection.connection.driver_connection
+    on_server = connection.dialect.name != "sqlite"
+    cursor = driver.cursor(name="annotator_code_arrays") if on_server else driver.cursor()
+    try:
+        cursor.execute(text)
+        while rows := cursor.fetchmany(CHUNK_ROWS):
+            yield rows
+    finally:
+        cursor.close()
 
 
 def _articles(connection: Connection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
