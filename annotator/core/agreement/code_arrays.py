@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -203,7 +204,7 @@ class _CodeReader:
     def add(self, rows: Sequence[Any], row_of: np.ndarray) -> None:
         unit, coder_field, *version_id = _int_columns(rows, [0, 1, 3] if self.several else [0, 1])
         coder_id, number = np.divmod(coder_field, len(self.needed))
-        codes = [row[2] for row in rows]
+        codes = list(map(itemgetter(2), rows))
         n = len(rows)
         coder = row_of[np.minimum(coder_id, len(row_of) - 1)]
         coder[coder_id >= len(row_of)] = -1
@@ -325,9 +326,9 @@ def _units(
 
 
 def _int_columns(rows: Sequence[Any], which: list[int]) -> list[np.ndarray]:
-    """The columns `which` of `rows` (integers) as arrays."""
-    columns = list(zip(*rows, strict=True))
-    return [np.fromiter(columns[i], np.int64, len(rows)) for i in which]
+    """The columns `which` of `rows` (integers) as arrays (an itemgetter per column:
+    half the time of transposing every column with zip, strings included)."""
+    return [np.fromiter(map(itemgetter(i), rows), np.int64, len(rows)) for i in which]
 
 
 def _object_array(items: Sequence[object]) -> np.ndarray:
