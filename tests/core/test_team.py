@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 from annotator import cli
 from annotator.core.codebook import bundled_codebook
 from annotator.core.coding import service as coding
-from annotator.core.coding.lookups import list_units
+from annotator.core.coding.lookups import list_articles, list_units
 from annotator.core.errors import ProjectError
 from annotator.core.ingest.into_project import import_paths
 from annotator.core.store import transfer
@@ -121,6 +121,34 @@ def test_a_pushed_project_takes_new_rows_after_the_copied_ones(tmp_path, new_dat
             "named_person",
             "after the push",
         ]
+
+
+def test_push_copies_text_that_copy_would_read_as_markup(tmp_path, new_database):
+    """COPY's text format gives backslash, tab, newline and `\\N` (its NULL) meanings of
+    their own: text holding them, in an article, a note and a code's history, comes
+    back from the server byte for byte."""
+    path = tmp_path / "markup.annotator"
+    awkward = "Tab\there, a back\\slash, \\N and \\. alone,\r\nnew line"
+    story = tmp_path / "awkward.txt"
+    story.write_text(f"Awkward text\n\nThe clerk said: {awkward}.\n", "utf-8")
+    with Project.create(path, bundled_codebook()) as project:
+        import_paths(project, [story])
+        unit = list_units(project)[-1]
+        coding.set_note(project, "alice", unit.id, awkward)
+    transfer.push(path, new_database)
+    back = tmp_path / "back.annotator"
+    transfer.pull(new_database, back)
+    engines = [create_engine(f"sqlite:///{p}") for p in (path, back)]
+    try:
+        original, pulled = (table_rows(e) for e in engines)
+    finally:
+        for engine in engines:
+            engine.dispose()
+    assert pulled == original
+    with Project.open(new_database) as project:
+        text = "".join(a.text for a in list_articles(project))
+        assert awkward.replace("\r\n", "\n") in text  # the importer's line ends
+        assert coding.coder_notes(project, "alice") == {list_units(project)[-1].id: awkward}
 
 
 def test_push_refuses_a_database_that_is_not_empty(tmp_path, new_database):
