@@ -17,8 +17,8 @@ Progress = Callable[[int, int, str], bool | None]
 
 @contextlib.contextmanager
 def text_over(raw: BinaryIO, bom: bool = False) -> Iterator[TextIO]:
-    """UTF-8 text written through to a binary file, flushed and let go at the end: the
-    file stays open for its owner (the first half's file gets the second half after)."""
+    """UTF-8 text over a binary file, flushed and let go at the end: the file stays
+    open for its owner (the first half's file gets the second half after)."""
     text = io.TextIOWrapper(raw, encoding="utf-8-sig" if bom else "utf-8", newline="")
     try:
         yield text

@@ -350,8 +350,9 @@ class _CodeCheck:
 
     def codes(self, coder_id: int, codes: tuple[str | None, ...]) -> tuple[str | None, ...]:
         """The row's codes, those the codebook lacks blanked and counted. The caller
-        first looks in `valid` (the usual case: a handful of combinations repeat over
-        every row), so a row comes here once per combination."""
+        looks in `valid` first (the usual case: a handful of combinations repeat over
+        every row), so a valid combination comes here until it is remembered; empty
+        rows and rows with codes the codebook lacks come every time."""
         if all(
             code is None or code in known for known, code in zip(self.allowed, codes, strict=True)
         ):
