@@ -15,6 +15,7 @@ from annotator.core.suggest.evaluation import (
     evaluate,
     read_gold,
     suggest_gold,
+    wilson_interval,
 )
 from annotator.core.suggest.suggester import FieldSuggestion, Suggester, UnitSuggestion
 from annotator.core.suggest.tokens import Span
@@ -89,7 +90,12 @@ def test_targets_on_the_development_gold():
 
 
 @pytest.mark.parametrize(
-    ("name", "size"), [("attribution-news-dev.json", 600), ("attribution-news-heldout.json", 200)]
+    ("name", "size"),
+    [
+        ("attribution-news-dev.json", 600),
+        ("attribution-news-heldout.json", 200),
+        ("attribution-news-heldout-2.json", 200),
+    ],
 )
 def test_news_gold_is_big_and_varied_enough(name, size):
     articles = read_gold(json.loads((DATA / name).read_text(encoding="utf-8")))
@@ -144,3 +150,20 @@ def test_source_detection_styles_and_calibration_are_scored():
     bands = {(b.low, b.n, b.right) for b in result.calibration if b.n}
     assert bands == {(0.4, 1, 0), (0.6, 1, 0), (0.8, 1, 1), (0.9, 1, 1)}
     assert (result.shown, result.shown_right) == (3, 2)
+
+
+@pytest.mark.parametrize(
+    ("right", "n", "low", "high"),
+    [
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+    ],
+)
+def test_wilson_interval_matches_newcombes_worked_examples(right, n, low, high):
+    """Newcombe (1998), "Two-sided confidence intervals for the single proportion:
+    comparison of seven methods", Statistics in Medicine 17, 857-872, Table I, method 3
+    (score interval without continuity correction), examples (a) to (d)."""
+    found = wilson_interval(right / n, n)
+    assert found == pytest.approx((low, high), abs=5e-5)

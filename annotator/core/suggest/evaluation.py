@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from math import sqrt
 from typing import cast
 
 from annotator.core.agreement import Level, ReliabilityData, agreement_report
@@ -184,6 +185,26 @@ def _by_style(articles: Sequence[GoldArticle], right: Sequence[bool]) -> tuple:
             tally[1] += right[position]
             position += 1
     return tuple((style, n, good / n if n else 0.0) for style, (n, good) in counts.items())
+
+
+# The 97.5th percentile of the standard normal distribution: a 95% two-sided interval.
+Z_95 = 1.959963984540054
+
+
+def wilson_interval(proportion: float, n: int, z: float = Z_95) -> tuple[float, float]:
+    """The Wilson score interval (95% by default) for a proportion seen in n trials: how
+    far a style's agreement over a few sentences may be from the rate the rules would
+    have on much more text of that style. Wilson rather than the normal approximation
+    because styles hold few sentences and agreement sits near 1, where the normal
+    interval runs past 1 and undercovers (Newcombe 1998, Statistics in Medicine 17,
+    857-872). Written here: three lines of arithmetic, against statsmodels and scipy
+    as new dependencies for them."""
+    if n <= 0:
+        return (0.0, 1.0)
+    shrink = 1 + z * z / n
+    centre = (proportion + z * z / (2 * n)) / shrink
+    half = z * sqrt(proportion * (1 - proportion) / n + z * z / (4 * n * n)) / shrink
+    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def calibration(confidences: Sequence[float], right: Sequence[bool]) -> tuple[Band, ...]:
