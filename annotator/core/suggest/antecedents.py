@@ -52,13 +52,24 @@ class Mentions:
         for first, last in name_ranges(tokens, self.lex):
             context = tokens[max(0, first - _CONTEXT_WORDS) : last + 1]
             context += _apposition(tokens, last)
-            roles = frozenset(t.lower for t in context if self.lex.is_class(t.text, "roles"))
+            roles = frozenset(t.lower for t in context if self._is_title(t.lower))
+            roles |= _initials(tokens[max(0, first - _CONTEXT_WORDS) : first])
             while not _is_name_word(tokens[first], self.lex):
                 first += 1  # "Transport Minister Elena Kasprova": the name is "Elena Kasprova"
             start, end = tokens[first].start, tokens[last].end
             forename = tokens[first].lower if first < last else ""
             person = Person(start, end, text[start:end], tokens[last].lower, roles, forename)
             self.people.append(person)
+
+    def _is_title(self, word: str) -> bool:
+        """A word that names what a person is: a role ("chair"), or a title or post-nominal
+        used as one ("the DC", "the TD")."""
+        classes = self.lex.classes
+        return (
+            word in classes["roles"]
+            or word in classes["honorifics"]
+            or (word in classes["post_nominals"])
+        )
 
     def add_source(self, source: Span, antecedent: Antecedent | None) -> None:
         self.sources.append((source, antecedent))
@@ -74,6 +85,9 @@ class Mentions:
         person: Person | None = None
         if len(words) == 1 and lower[0] in classes["pronouns_person"]:
             person = people[-1] if people else None
+            unnamed = self._last_unnamed_person()
+            if unnamed is not None and (person is None or unnamed.start > person.start):
+                return Antecedent(unnamed, SOURCE)  # "A spokeswoman said ... She added"
         elif len(words) == 1 and lower[0] in classes["pronouns_group"]:
             return self._last_source(lambda span: True)
         elif len(words) == 1 and lower[0] in classes["pronouns_organisation"]:
@@ -82,17 +96,48 @@ class Mentions:
             person = next(
                 (p for p in reversed(people) if lower[0] in (p.surname, p.forename)), None
             )
-        elif lower[0] == "the" and not any(w.is_capitalised for w in words[1:]):
-            head = lower[-1]
-            if head in classes["vague"]:
+        elif lower[0] == "the":
+            lowercase = not any(w.is_capitalised for w in words[1:])
+            if lowercase and lower[-1] in classes["vague"]:
                 return self._last_source(lambda span: self._has_class(span, "vague"))
-            if head in classes["roles"]:
-                person = next((p for p in reversed(people) if head in p.roles), None)
+            if self._is_title(lower[-1]) and (lowercase or len(words) <= 3):
+                # "the chair"; "the Bench", "The DC": the person named with that title
+                person = next((p for p in reversed(people) if lower[-1] in p.roles), None)
+            if person is None and _titles_a_person(words[-1], self.lex) and len(words) <= 3:
+                person = people[-1] if people else None  # "The Wexford TD", as "the Spaniard"
         if person is None and lower[0] == "the" and _describes_person(lower, self.lex):
             person = people[-1] if people else None  # "the Spaniard", "the 49-year-old"
         if person is None:
             return None
         return Antecedent(Span(person.start, person.end, person.text), PERSON)
+
+    def _last_unnamed_person(self) -> Span | None:
+        """The last source, when it is one unnamed person ("a spokeswoman for the force",
+        "the official") or a pronoun already standing for one: "she" after it is that
+        person, not the last person the article named before."""
+        if not self.sources:
+            return None
+        span, antecedent = self.sources[-1]
+        if antecedent is not None:
+            span = antecedent.span
+            if antecedent.kind != SOURCE:
+                return None
+        return span if self._one_unnamed_person(span) else None
+
+    def _one_unnamed_person(self, span: Span) -> bool:
+        """ "A spokeswoman for Queensland Police", "the official", "one aide": a single
+        person by role, no name."""
+        words = [w for w in tokenize(span.text, 0, len(span.text)) if w.is_word]
+        if not words or words[0].lower not in ("a", "an", "one", "the"):
+            return False
+        classes = self.lex.classes
+        roles = [
+            w
+            for w in words[1:5]
+            if (w.lower in classes["institutional_roles"] or w.lower in classes["roles"])
+            and not w.lower.endswith("s")
+        ]
+        return bool(roles) and not name_ranges(words, self.lex)
 
     def _last_source(self, accept, *, people: bool = True) -> Antecedent | None:
         for span, antecedent in reversed(self.sources):
@@ -153,6 +198,28 @@ def name_ranges(tokens: list[Token], lex: Lexicon) -> list[tuple[int, int]]:
             names.append((first, end))
         index = last + 1
     return names
+
+
+def _titles_a_person(word: Token, lex: Lexicon) -> bool:
+    """ "TD", "MLA", "DC": a person's title in capitals (not "EU", "NHS": organisations)."""
+    classes = lex.classes
+    lower = word.lower
+    return word.text.isupper() and (
+        lower in classes["honorifics"] or lower in classes["post_nominals"]
+    )
+
+
+def _initials(words: list[Token]) -> frozenset[str]:
+    """ "Korangi Deputy Commissioner" before a name: "dc" and "kdc", so that "the DC"
+    later finds the person (news abbreviates a title it has spelt out once)."""
+    run: list[Token] = []
+    for token in reversed(words):
+        if not (token.is_word and token.is_capitalised) or token.text.isupper():
+            break
+        run.insert(0, token)
+    return frozenset(
+        "".join(t.text[0] for t in run[start:]).lower() for start in range(len(run) - 1)
+    )
 
 
 def _describes_person(lower: list[str], lex: Lexicon) -> bool:

@@ -205,6 +205,8 @@ def _is_verb_use(tokens: list[Token], index: int, lex: Lexicon) -> bool:
             return True  # "Head teachers I have spoken to say": not "to say"
         if index == 1 and lex.is_class(before, "lone_quantifiers") and token.lower[-1] != "s":
             return True  # "Many said", "Few believe"; not "Many claims"
+        if before in ("two", "three") and index > 1 and tokens[index - 2].lower == "of":
+            return True  # "The father of two denies": the number ends the subject
         if before in lex.noun_uses_after or before in _NOT_AFTER:
             return False
         if before.endswith(("'s", "’s", "s'")):
@@ -261,6 +263,10 @@ def _verb_cue(
         return None  # "heard" is a cue only for a court, a jury, an inquest
     if verb.needs_organisation and not _names_institution(tokens, before, lex):
         return None
+    if verb.needs_that and not (
+        cue_last + 1 < len(tokens) and tokens[cue_last + 1].lower == "that"
+    ):
+        return None  # "the council submitted a plan": an act, not what it argues
     return Cue(cue_span, _span(text, tokens, before), "source_verb", verb.lemma, verb.hint)
 
 

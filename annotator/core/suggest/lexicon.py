@@ -19,6 +19,7 @@ class Verb:
     inverts: bool = False
     subjects: str | None = None  # a word class the source's head must be in ("the court heard")
     needs_organisation: bool = False  # an institution's act that is its statement ("voted")
+    needs_that: bool = False  # a cue only before "that" ("submitted that", not "submitted a plan")
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def lexicon_from_data(data: dict) -> Lexicon:
             bool(entry.get("inverts")),
             entry.get("subjects"),
             bool(entry.get("needs_organisation")),
+            bool(entry.get("needs_that")),
         )
         for form in entry["forms"]:
             verbs[form.lower()] = verb

@@ -21,6 +21,9 @@ _INDEFINITE = frozenset(
 _POSSESSIVE_DETERMINERS = frozenset({"his", "her", "their", "its", "our", "my", "your"})
 _PEOPLE_MODIFIERS = frozenset({"senior", "leading", "prominent", "party", "political"})
 _KNOWN_KINDS = frozenset({"organisation", "role", "vague", "document"})
+# "..., a jury has heard": the lede formula of court copy, the writer's summary of a case
+# the next sentences attribute to the named court (the gold's convention).
+_UNNAMED_HEARINGS = frozenset({"court", "jury", "inquest", "tribunal", "hearing"})
 
 
 def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = False) -> set[str]:
@@ -67,6 +70,10 @@ def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = 
         features.add("indefinite")
     if determiner == "the" or determiner in _POSSESSIVE_DETERMINERS or _possessed(pre):
         features.add("definite")
+    if determiner is None and head_word == "counsel":
+        features.add("definite")  # "Counsel for the accused said": legal English, no article
+    if determiner in ("a", "an") and head_word in _UNNAMED_HEARINGS and len(pre) <= 2:
+        features.add("unnamed_hearing")
     if not plural:
         features.add("singular")
     first_counts = 1 if sentence_initial else 0
