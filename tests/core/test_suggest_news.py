@@ -278,3 +278,39 @@ def test_a_bench_named_with_its_judges_is_the_judges_when_it_observes() -> None:
         ["The Bench observed that the delay was unexplained."],
     )
     assert found[1] == "named_person"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        (
+            "OSLO, May 4, 2026 /Wirepoint/ -- Tervik Systems, Inc. today announced a new chip.",
+            "named_organisation",
+        ),
+        ("The Coast Courier understands the pair split in March.", "anonymous_vague"),
+        ("The Dunmore Herald has learned that the mill will close.", "anonymous_vague"),
+        ("The council understands that the bridge is unsafe.", "unattributed"),  # no outlet
+        ("Ria Moss, 41, from Swindon, said the cans made her son ill.", "named_person"),
+        ('Another added: "It was a farce from start to finish."', "anonymous_generic"),
+        ("In a tribute, his family said he lit up every room.", "anonymous_generic"),
+        ("A well-placed insider claimed the dinner was cancelled.", "anonymous_vague"),
+        ("Police are urging drivers to avoid the coast road.", "named_organisation"),
+        ("Information on the scheme is available at floodhelp.ie.", "not_applicable"),
+        ("Harbour Nights continues tonight at 9pm on Channel Six.", "not_applicable"),
+        ("Forward-Looking Statements", "not_applicable"),
+        ("Two men took what are believed to be stolen bikes.", "unattributed"),
+    ],
+)
+def test_tabloid_press_release_and_service_formulas(sentence: str, code: str) -> None:
+    """A company's legal form after a comma is part of its name, a dateline's dash ends
+    the dateline; a paper that "understands" passes on unnamed sources; a programme
+    listing and a where-to-find-more line are no claims."""
+    assert codes([sentence]) == [code]
+
+
+def test_a_name_with_an_age_refers_back_to_the_person_named_before() -> None:
+    found = codes(
+        ["Soap star Marcus Quill split from his partner in June."],
+        ["Marcus, 34, has not commented publicly on the split."],
+    )
+    assert found[1] == "named_person"

@@ -77,6 +77,8 @@ class Mentions:
     def resolve(self, source: Span) -> Antecedent | None:
         """The earlier mention `source` stands for, or None when it names itself."""
         words = [w for w in tokenize(source.text, 0, len(source.text)) if w.is_word]
+        if "," in source.text and words and words[-1].text.isdigit():
+            words = [w for w in words if w.end <= source.text.index(",")]  # "Marcus, 34"
         if not words:
             return None
         lower = [w.lower for w in words]

@@ -183,6 +183,8 @@ def _phrase_cue(text: str, tokens: list[Token], index: int, phrase, lex: Lexicon
         return None  # "telling the truth", "tells a different story": no one is quoted
     if len(phrase.words) == 1 and index > 0 and tokens[index - 1].lower in _RELATIVES:
         return None  # "the governor, who reportedly clashed with ...": not the main claim
+    if phrase.shape == "impersonal" and index > 0 and tokens[index - 1].lower == "what":
+        return None  # "after taking what are believed to be fake tablets": a noun clause
     if phrase.shape == "according_to":
         source = source_after(tokens, last + 1, lex, inverted=False, open_ended=True)
         if source is None:

@@ -77,7 +77,11 @@ def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = 
     if not plural:
         features.add("singular")
     first_counts = 1 if sentence_initial else 0
-    modifiers = [t for t in pre[:-1] if t.lower not in lex.determiners]
+    modifiers = [
+        t
+        for t in pre[:-1]
+        if t.lower not in lex.determiners and t.lower not in classes["empty_modifiers"]
+    ]  # "a well-placed insider" says no more about the insider than "an insider"
     if modifiers:
         features.add("modified")
     if determiner in _POSSESSIVE_DETERMINERS or _affiliated(

@@ -48,6 +48,10 @@ def source_before(
         return None
     if tokens[index].lower in _RELATIVE:
         return _antecedent(tokens, index, lex, floor)  # "the council, which said"
+    name_end = _before_company_suffix(tokens, index, floor)
+    if name_end is not None:  # "Velorin Technologies, Inc. today announced"
+        named = _phrase_ending_at(tokens, name_end, lex, floor)
+        return None if named is None else (named[0], index)
     if tokens[index].text == ",":
         found = _before_parenthetical(tokens, index, lex, floor)
     else:
@@ -106,11 +110,15 @@ def _writer_contact(tokens: list[Token], verb: int, floor: int) -> int | None:
 
 
 def _is_aside(tokens: list[Token], phrase: TokenRange) -> bool:
-    """An age or an address between a name and its verb: "54", "of Elm Close, Barnsley"."""
+    """An age or an address between a name and its verb: "54", "of Elm Close, Barnsley",
+    or both ("41, from Swindon")."""
     words = [t for t in tokens[phrase[0] : phrase[1] + 1] if t.is_word]
-    return bool(words) and (
-        all(t.text.isdigit() for t in words) or words[0].lower in ("of", "from")
-    )
+    if not words:
+        return False
+    rest = words
+    while rest and rest[0].text.isdigit():
+        rest = rest[1:]
+    return not rest or rest[0].lower in ("of", "from")
 
 
 def _is_auxiliary(token: Token, lex: Lexicon) -> bool:
@@ -131,8 +139,13 @@ def _phrase_ending_at(
         last = opening - 1
     index = last
     while index >= floor and (
-        (_joins(tokens[index]) and tokens[index].lower not in lex.subject_stops)
+        (
+            _joins(tokens[index])
+            and tokens[index].lower not in lex.subject_stops
+            and not _is_dash(tokens, index)
+        )
         or _joins_names(tokens, index, floor)
+        or _stop_word_in_a_name(tokens, index, floor)
     ):
         index -= 1
     if index >= floor and tokens[index].lower in _RELATIVE and index - 1 >= floor:
@@ -156,6 +169,54 @@ def _joins_names(tokens: list[Token], index: int, floor: int) -> bool:
     if tokens[index].lower != "and" or index - 1 < floor or index + 1 >= len(tokens):
         return False
     return tokens[index - 1].is_capitalised and tokens[index + 1].is_capitalised
+
+
+def _is_dash(tokens: list[Token], index: int) -> bool:
+    """A hyphen with a space on either side ("Global/ -- Velorin", "Paris - The firm"):
+    a dash that ends a dateline or an aside, not a hyphen inside a word."""
+    token = tokens[index]
+    if token.text != "-":
+        return False
+    before = tokens[index - 1] if index > 0 else None
+    after = tokens[index + 1] if index + 1 < len(tokens) else None
+    return (before is None or before.end < token.start) or (
+        after is None or after.start > token.end
+    )
+
+
+# The legal form a company's name ends in, set off by a comma in press releases and
+# filings ("Velorin Technologies, Inc."): part of the name, not an apposition.
+_COMPANY_SUFFIXES = frozenset(
+    {"inc", "ltd", "llc", "plc", "corp", "co", "gmbh", "ag", "sa", "nv", "bv", "llp", "lp"}
+    | {"pty", "limited", "incorporated"}
+)
+
+
+def _before_company_suffix(tokens: list[Token], index: int, floor: int) -> int | None:
+    """The last token of the name before ", Inc." when tokens[index] ends that suffix."""
+    if tokens[index].text == "." and index - 1 >= floor:
+        index -= 1
+    if tokens[index].lower not in _COMPANY_SUFFIXES or index - 2 < floor:
+        return None
+    return index - 2 if tokens[index - 1].text == "," else None
+
+
+_DAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+
+
+def _stop_word_in_a_name(tokens: list[Token], index: int, floor: int) -> bool:
+    """A clause word capitalised inside a name ("the charity Later Life East", "Since
+    Dawn Ltd"), not at the sentence's start: part of the name, not the phrase's edge."""
+    token = tokens[index]
+    return (
+        index > floor
+        and token.is_word
+        and token.is_capitalised
+        and token.lower not in _DAYS
+        and index + 1 < len(tokens)
+        and tokens[index + 1].is_word
+        and tokens[index + 1].is_capitalised
+    )
 
 
 def _before_parenthetical(

@@ -24,6 +24,9 @@ from annotator.core.suggest.source_features import source_features
 ENGINE_VERSION = "1.0"
 _CLOSING = re.compile(r"^(\s+\w+){0,3}\s*[.!?\"”’]*\s*$")  # " on Tuesday."
 _REASON_GAP = 60  # a source and cue further apart than this are quoted separately
+# "The Coast Courier understands ...", "The Irish Times has learned ...": a news outlet
+# passing on what its unnamed sources told it (lexicon.json limits the subjects to outlets).
+_OUTLET_SOURCES = frozenset({"outlet_understands", "outlet_learned"})
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,8 @@ class Suggester:
         )
         if cue.shape == "proceedings":
             features = {"proceedings"}  # "the jury was told": the record of a named hearing
+        if cue.lemma in _OUTLET_SOURCES:
+            features = {"outlet_sources"}  # "The Courier understands": its unnamed sources
         if cue.antecedent_kind == PERSON:
             features.add("refers_to_person")
         elif cue.antecedent is not None:
