@@ -314,3 +314,41 @@ def test_a_name_with_an_age_refers_back_to_the_person_named_before() -> None:
         ["Marcus, 34, has not commented publicly on the split."],
     )
     assert found[1] == "named_person"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        ("Witnesses claim the singer was thrown out at 2am.", "anonymous_vague"),
+        ('A pal said: "He was gutted about the result."', "anonymous_vague"),
+        ("The Daily Lantern has approached the club for comment.", "not_applicable"),
+        ("NHS bosses have urged GPs to review the tablets.", "anonymous_specific"),
+        ('A Garda spokesperson said: "Gardaí are appealing for witnesses."', "anonymous_specific"),
+        ("An insider dished that the couple had split in May.", "anonymous_vague"),
+        ("We're getting reports that the bridge has closed.", "anonymous_vague"),
+        ("We're going to pause our live coverage here for a few hours.", "not_applicable"),
+        (
+            "Judge Ann Corley thanked the jurors and said she would sentence him in May.",
+            "named_person",
+        ),
+        ("Good evening and welcome to our coverage of the count.", "not_applicable"),
+        ("The planning report states that the site is allocated for homes.", "named_organisation"),
+        ("The output rose 2%, down from the 3.1% it forecast in March.", "unattributed"),
+    ],
+)
+def test_tabloid_and_liveblog_formulas(sentence: str, code: str) -> None:
+    """ "Witnesses" and "a pal" say nothing of who they are; asking for comment and a
+    liveblog's sign-off are no claims; a verb after "and" shares the opening name; a
+    pronoun right after a figure opens a relative clause ("the 3.1% it forecast")."""
+    assert codes([sentence]) == [code]
+
+
+def test_the_former_and_a_caption_refer_back_to_the_person_named() -> None:
+    found = codes(
+        ["Reality star Kayla Brent is expecting her first child."],
+        [
+            "The former beauty therapist announced the news on Instagram.",
+            'She captioned the post: "Our little miracle."',
+        ],
+    )
+    assert found[1:] == ["named_person", "named_person"]

@@ -225,16 +225,19 @@ def _initials(words: list[Token]) -> frozenset[str]:
 
 
 def _describes_person(lower: list[str], lex: Lexicon) -> bool:
-    """ "the Spaniard", "the image maker", "the 49-year-old dad from Grimsby": a
-    description that news uses for the person it has just named."""
+    """ "the Spaniard", "the image maker", "the 49-year-old dad from Grimsby", "the
+    former beauty therapist": a description that news uses for the person it has just named."""
     head = lower[1:4]
     return (
         len(lower) <= 7
         and "," not in lower
-        and any(
-            word in lex.classes["person_descriptions"] or word.endswith("-year-old")
-            for word in head
-        )
+        and (
+            lower[1:2] == ["former"]
+            or any(
+                word in lex.classes["person_descriptions"] or word.endswith("-year-old")
+                for word in head
+            )
+        )  # "the former beauty therapist"
     )
 
 

@@ -17,7 +17,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from annotator.core.suggest.antecedents import Mentions
+from annotator.core.suggest.antecedents import Mentions, name_ranges
 from annotator.core.suggest.lexicon import Lexicon, Verb, default_lexicon
 from annotator.core.suggest.source_phrases import TokenRange, source_after, source_before
 from annotator.core.suggest.tokens import Span, Token, quote_spans, tokenize
@@ -247,6 +247,8 @@ def _verb_cue(
         if after is not None:
             return Cue(cue_span, _span(text, tokens, after), "inverted", verb.lemma, verb.hint)
     if before is None:
+        before = _coordinated_subject(tokens, index, lex)
+    if before is None:
         return None
     if _noun_at_clause_end(tokens, index, lex) and not _names_someone(tokens, before, lex):
         return None  # "If that is the nanny state, ...": a noun
@@ -286,7 +288,25 @@ def _subordinate(tokens: list[Token], cue: Cue, after_a_cue: bool) -> bool:
     if first == 0:
         return False
     before = tokens[first - 1].lower
+    if _contact_clause(tokens, first, source.text):
+        return True
     return before in _SUBORDINATORS or (after_a_cue and before == "that")
+
+
+def _contact_clause(tokens: list[Token], first: int, source: str) -> bool:
+    """ "down from the 1.6% it forecast in March", "the plan she announced": a pronoun
+    right after a noun phrase opens a relative clause without "that"."""
+    if source.lower() not in ("it", "he", "she", "they", "we"):
+        return False
+    before = tokens[first - 1]
+    if before.text == "%" or before.text.replace(".", "").replace(",", "").isdigit():
+        return True
+    return (
+        first >= 2
+        and before.is_word
+        and not before.is_capitalised
+        and tokens[first - 2].lower in ("the", "a", "an", "this", "these", "those")
+    )
 
 
 def _asks_anonymity(tokens: list[Token], cue_last: int) -> bool:
@@ -328,6 +348,21 @@ def _formulates(tokens: list[Token], before: TokenRange, index: int, lex: Lexico
         and index + 1 < len(tokens)
         and tokens[index + 1].text == ","
     )
+
+
+def _coordinated_subject(tokens: list[Token], index: int, lex: Lexicon) -> TokenRange | None:
+    """ "Judge Ann Ross thanked the jurors and said ...": a verb after "and" shares the
+    sentence's opening name as its subject."""
+    previous = index - 1
+    while previous > 0 and tokens[previous].lower in lex.auxiliaries:
+        previous -= 1
+    if previous <= 0 or tokens[previous].lower != "and":
+        return None
+    subject = _sentence_subject(tokens, previous, lex)
+    if subject is None or subject[1] + 2 >= previous:
+        return None  # no predicate between the name and "and": "Good morning and welcome"
+    named = tokens[subject[0] : subject[1] + 1]
+    return subject if name_ranges(named, lex) else None
 
 
 def _sentence_subject(tokens: list[Token], limit: int, lex: Lexicon) -> TokenRange | None:

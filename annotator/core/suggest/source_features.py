@@ -233,7 +233,12 @@ def _affiliated(modifiers: list[Token], post: list[Token], lex: Lexicon, skip_ca
             continue  # "a senior official"; "a London-based analyst": a place, no employer
         if word in classes["organisations"] or word in classes["portfolios"]:
             return True
-        if token.is_capitalised and token not in skip_capital and word not in classes["not_names"]:
+        acronym = token.text.isupper() and len(token.text) > 1  # "NHS bosses", first or not
+        if (
+            token.is_capitalised
+            and (token not in skip_capital or acronym)
+            and word not in classes["not_names"]
+        ):
             return True
     if not post or post[0].lower not in classes["affiliation_links"]:
         return False
