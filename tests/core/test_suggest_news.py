@@ -352,3 +352,36 @@ def test_the_former_and_a_caption_refer_back_to_the_person_named() -> None:
         ],
     )
     assert found[1:] == ["named_person", "named_person"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        ("The Daily Lantern has reached out to her management for comment.", "not_applicable"),
+        ("It comes after Harlow was sacked by Castlebridge in 2024.", "unattributed"),
+        (
+            "Reps for the star did not immediately return a request for comment.",
+            "anonymous_specific",
+        ),
+        ("An insider spills that the pair had not spoken for weeks.", "anonymous_vague"),
+        ("Fans were quick to point out that the ring had gone.", "anonymous_generic"),
+        ("Cops said more than 40 pairs had been returned.", "named_organisation"),
+        ("Friends of the presenter claim she felt sidelined.", "anonymous_generic"),
+        ("Experts warn the elderly are most at risk from the cold.", "anonymous_generic"),
+        ("The City of Marla Heights said no application had been lodged.", "named_organisation"),
+        (
+            "The divorce was filed on Monday, per court documents seen by Glint.",
+            "named_organisation",
+        ),
+    ],
+)
+def test_more_tabloid_formulas(sentence: str, code: str) -> None:
+    assert codes([sentence]) == [code]
+
+
+def test_a_first_name_after_a_kin_word_and_the_couple_refer_back() -> None:
+    found = codes(
+        ["Wayne Tattle, 52, and wife Joanne, 49, won the jackpot on Saturday."],
+        ["Joanne said she had checked the ticket twice.", "The couple said they would share it."],
+    )
+    assert found[1:] == ["named_person", "named_person"]

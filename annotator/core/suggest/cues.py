@@ -205,6 +205,8 @@ def _is_verb_use(tokens: list[Token], index: int, lex: Lexicon) -> bool:
         before = tokens[index - 1].lower
         if before == "to" and index > 1 and tokens[index - 2].lower in _CONTACT_VERBS:
             return True  # "Head teachers I have spoken to say": not "to say"
+        if _quick_to(tokens, index):
+            return True  # "Fans were quick to point out that ..."
         if index == 1 and lex.is_class(before, "lone_quantifiers") and token.lower[-1] != "s":
             return True  # "Many said", "Few believe"; not "Many claims"
         if before in ("two", "three") and index > 1 and tokens[index - 2].lower == "of":
@@ -236,7 +238,7 @@ def _verb_cue(
         return None  # "the deal was announced": an event, not a source speaking
     if _asks_anonymity(tokens, cue_last):
         return None  # "who asked not to be named": no claim of its own
-    before = source_before(tokens, index, lex)
+    before = source_before(tokens, index - 2 if _quick_to(tokens, index) else index, lex)
     if (
         verb.inverts
         and _after_inversion_mark(tokens, index, lex)
@@ -347,6 +349,16 @@ def _formulates(tokens: list[Token], before: TokenRange, index: int, lex: Lexico
         and (opener == 0 or tokens[opener - 1].lower in _CLAUSE_OPENERS)
         and index + 1 < len(tokens)
         and tokens[index + 1].text == ","
+    )
+
+
+def _quick_to(tokens: list[Token], index: int) -> bool:
+    """ "Listeners were quick to slam the remarks": the verb after "quick to" is the
+    listeners' own, its subject the one before "were quick"."""
+    return (
+        index > 2
+        and tokens[index - 1].lower == "to"
+        and tokens[index - 2].lower in ("quick", "swift", "keen", "eager")
     )
 
 

@@ -21,6 +21,7 @@ _INDEFINITE = frozenset(
 _POSSESSIVE_DETERMINERS = frozenset({"his", "her", "their", "its", "our", "my", "your"})
 _PEOPLE_MODIFIERS = frozenset({"senior", "leading", "prominent", "party", "political"})
 _KNOWN_KINDS = frozenset({"organisation", "role", "vague", "document"})
+_SYNONYMS = {"cops": "police"}  # "cops said": the force, as "police said"
 # "..., a jury has heard": the lede formula of court copy, the writer's summary of a case
 # the next sentences attribute to the named court (the gold's convention).
 _UNNAMED_HEARINGS = frozenset({"court", "jury", "inquest", "tribunal", "hearing"})
@@ -50,7 +51,7 @@ def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = 
     if post and pre[-1].is_capitalised and lex.is_class(main[-1].text, "roles"):
         pre, post = main, []  # "A Department for Education spokesperson": the role heads it
     head = pre[-1]
-    head_word = _bare(head.lower)
+    head_word = _SYNONYMS.get(_bare(head.lower), _bare(head.lower))
     features: set[str] = set()
     capital = head.is_capitalised and not (sentence_initial and len(pre) == 1)
     features |= _entity(main, pre, post, apposition, head_word, lex)
@@ -130,6 +131,7 @@ def _stance(head_word: str, post: list[Token], lex: Lexicon) -> bool:
         last.is_capitalised
         or lex.is_class(_bare(last.lower), "organisations")
         or lex.is_class(_bare(last.lower), "roles")
+        or lex.is_class(_bare(last.lower), "person_descriptions")  # "friends of the presenter"
     )
 
 
@@ -249,6 +251,7 @@ def _affiliated(modifiers: list[Token], post: list[Token], lex: Lexicon, skip_ca
         (t.is_capitalised and t.lower not in classes["not_names"])
         or (_bare(t.lower) in classes["organisations"] and t.lower not in broad)
         or t.lower in classes["roles"]
+        or t.lower in classes["person_descriptions"]  # "friends of the presenter"
         or t.lower in classes["workplaces"]
         for t in post[1:]
     )
