@@ -52,7 +52,7 @@ class Mentions:
         for first, last in name_ranges(tokens, self.lex):
             context = tokens[max(0, first - _CONTEXT_WORDS) : last + 1]
             context += _apposition(tokens, last)
-            roles = frozenset(t.lower for t in context if self._is_title(t.lower))
+            roles = frozenset(t.lower for t in context if _names_what_one_is(t.lower, self.lex))
             roles |= _initials(tokens[max(0, first - _CONTEXT_WORDS) : first])
             while not _is_name_word(tokens[first], self.lex):
                 first += 1  # "Transport Minister Elena Kasprova": the name is "Elena Kasprova"
@@ -60,16 +60,6 @@ class Mentions:
             forename = tokens[first].lower if first < last else ""
             person = Person(start, end, text[start:end], tokens[last].lower, roles, forename)
             self.people.append(person)
-
-    def _is_title(self, word: str) -> bool:
-        """A word that names what a person is: a role ("chair"), or a title or post-nominal
-        used as one ("the DC", "the TD")."""
-        classes = self.lex.classes
-        return (
-            word in classes["roles"]
-            or word in classes["honorifics"]
-            or (word in classes["post_nominals"])
-        )
 
     def add_source(self, source: Span, antecedent: Antecedent | None) -> None:
         self.sources.append((source, antecedent))
@@ -102,7 +92,7 @@ class Mentions:
             lowercase = not any(w.is_capitalised for w in words[1:])
             if lowercase and lower[-1] in classes["vague"]:
                 return self._last_source(lambda span: self._has_class(span, "vague"))
-            if self._is_title(lower[-1]) and (lowercase or len(words) <= 3):
+            if _names_what_one_is(lower[-1], self.lex) and (lowercase or len(words) <= 3):
                 # "the chair"; "the Bench", "The DC": the person named with that title
                 person = next((p for p in reversed(people) if lower[-1] in p.roles), None)
             if person is None and _titles_a_person(words[-1], self.lex) and len(words) <= 3:
@@ -202,13 +192,20 @@ def name_ranges(tokens: list[Token], lex: Lexicon) -> list[tuple[int, int]]:
     return names
 
 
+def _personal_title(word: str, lex: Lexicon) -> bool:
+    """A title or post-nominal a person carries ("Dr", "DC", "TD", "KC")."""
+    return word in lex.classes["honorifics"] or word in lex.classes["post_nominals"]
+
+
+def _names_what_one_is(word: str, lex: Lexicon) -> bool:
+    """A word that says what a person is: a role ("chair"), or a title or post-nominal
+    used as one ("the DC", "the TD")."""
+    return word in lex.classes["roles"] or _personal_title(word, lex)
+
+
 def _titles_a_person(word: Token, lex: Lexicon) -> bool:
     """ "TD", "MLA", "DC": a person's title in capitals (not "EU", "NHS": organisations)."""
-    classes = lex.classes
-    lower = word.lower
-    return word.text.isupper() and (
-        lower in classes["honorifics"] or lower in classes["post_nominals"]
-    )
+    return word.text.isupper() and _personal_title(word.lower, lex)
 
 
 def _initials(words: list[Token]) -> frozenset[str]:

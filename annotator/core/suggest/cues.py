@@ -19,7 +19,12 @@ from dataclasses import dataclass, field
 
 from annotator.core.suggest.antecedents import Mentions, name_ranges
 from annotator.core.suggest.lexicon import Lexicon, Verb, default_lexicon
-from annotator.core.suggest.source_phrases import TokenRange, source_after, source_before
+from annotator.core.suggest.source_phrases import (
+    WEEKDAYS,
+    TokenRange,
+    source_after,
+    source_before,
+)
 from annotator.core.suggest.tokens import Span, Token, quote_spans, tokenize
 
 __all__ = ["Cue", "SentenceCues", "Span", "find_cues"]
@@ -33,7 +38,7 @@ _CONTACT_VERBS = frozenset({"spoke", "spoken", "talked", "speak", "talk"})
 _FINITE_AFTER = frozenset({"has", "have", "had", "is", "are", "was", "were", "will", "would"})
 _TIME_WORDS = frozenset(
     {"last", "this", "next", "week", "month", "year", "on", "in", "earlier", "yesterday", "today"}
-    | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+    | WEEKDAYS
 )
 _CLAUSE_OPENERS = frozenset({",", "but", "and", "yet", "so"})
 _ANONYMITY = frozenset({"named", "identified", "anonymity", "anonymous", "anonymously"})

@@ -51,7 +51,8 @@ def source_features(text: str | None, lex: Lexicon, *, sentence_initial: bool = 
     if post and pre[-1].is_capitalised and lex.is_class(main[-1].text, "roles"):
         pre, post = main, []  # "A Department for Education spokesperson": the role heads it
     head = pre[-1]
-    head_word = _SYNONYMS.get(_bare(head.lower), _bare(head.lower))
+    bare = _bare(head.lower)
+    head_word = _SYNONYMS.get(bare, bare)
     features: set[str] = set()
     capital = head.is_capitalised and not (sentence_initial and len(pre) == 1)
     features |= _entity(main, pre, post, apposition, head_word, lex)

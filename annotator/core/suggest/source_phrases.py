@@ -18,6 +18,7 @@ _ASIDES = frozenset(
     | {"requesting", "published", "released", "issued", "seen", "obtained", "prepared"}
     | {"we", "i"}  # "Traders, we are told, fear ...": the writer's aside
 )
+WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 _JOINERS = frozenset({"'s", "’s", "-", "&", "/"})
 _WRITER = frozenset({"i", "we"})
 _ANTECEDENT_STOPS = frozenset(
@@ -201,9 +202,6 @@ def _before_company_suffix(tokens: list[Token], index: int, floor: int) -> int |
     return index - 2 if tokens[index - 1].text == "," else None
 
 
-_DAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
-
-
 def _stop_word_in_a_name(tokens: list[Token], index: int, floor: int) -> bool:
     """A clause word capitalised inside a name ("the charity Later Life East", "Since
     Dawn Ltd"), not at the sentence's start: part of the name, not the phrase's edge."""
@@ -212,7 +210,7 @@ def _stop_word_in_a_name(tokens: list[Token], index: int, floor: int) -> bool:
         index > floor
         and token.is_word
         and token.is_capitalised
-        and token.lower not in _DAYS
+        and token.lower not in WEEKDAYS
         and index + 1 < len(tokens)
         and tokens[index + 1].is_word
         and tokens[index + 1].is_capitalised

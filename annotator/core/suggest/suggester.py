@@ -26,7 +26,7 @@ _CLOSING = re.compile(r"^(\s+\w+){0,3}\s*[.!?\"”’]*\s*$")  # " on Tuesday."
 _REASON_GAP = 60  # a source and cue further apart than this are quoted separately
 # "The Coast Courier understands ...", "The Irish Times has learned ...": a news outlet
 # passing on what its unnamed sources told it (lexicon.json limits the subjects to outlets).
-_OUTLET_SOURCES = frozenset({"outlet_understands", "outlet_learned"})
+_OUTLET_SOURCES = "outlet_sources"
 
 
 @dataclass(frozen=True)
@@ -197,7 +197,7 @@ class Suggester:
         )
         if cue.shape == "proceedings":
             features = {"proceedings"}  # "the jury was told": the record of a named hearing
-        if cue.lemma in _OUTLET_SOURCES:
+        if cue.lemma == _OUTLET_SOURCES:
             features = {"outlet_sources"}  # "The Courier understands": its unnamed sources
         if cue.antecedent_kind == PERSON:
             features.add("refers_to_person")
